@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { Currency, Identifier, MinorUnits, StoreId, Timestamp } from './common.js';
+import { AgeBand, AgeSource, Lane, LineKind, Tender } from './enums.js';
+
+export const MAX_LINES = 500;
+export const MAX_QUANTITY = 999;
+
+export const Brand = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .transform((brand) => brand.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, ''))
+  .pipe(z.string().min(1, 'A brand needs at least one letter or digit'))
+  .meta({
+    description:
+      'The card brand, folded to lower case with other characters as `_` ("Google Play" becomes `google_play`), so rules can name it.',
+    example: 'apple',
+  });
+
+export const CheckLine = z
+  .strictObject({
+    sku: z.string().min(1).max(64).optional().meta({ description: 'The product code.', example: '5055555500001' }),
+    description: z
+      .string()
+      .max(200)
+      .optional()
+      .meta({ description: 'What the till calls the product.', example: 'Apple Gift Card' }),
+    kind: LineKind,
+    brand: Brand.optional(),
+    unitAmount: MinorUnits.meta({
+      description: 'Price of one unit, or the value loaded onto one card, in minor units.',
+      example: 10000,
+    }),
+    quantity: z.number().int().min(1).max(MAX_QUANTITY).default(1).meta({ description: 'How many.', example: 5 }),
+  })
+  .meta({ id: 'CheckLine', description: 'One line of the basket.' });
+export type CheckLine = z.infer<typeof CheckLine>;
+
+export const Customer = z
+  .strictObject({
+    ageBand: AgeBand.default('unknown'),
+    ageSource: AgeSource.default('unknown'),
+    loyaltyId: z.string().trim().min(1).max(64).optional().meta({
+      description:
+        'Loyalty card number. Never stored: the service keeps only a keyed hash, to link one person’s purchases across stores.',
+      example: '634004000123456',
+    }),
+    paymentToken: z.string().trim().min(1).max(128).optional().meta({
+      description:
+        'The payment terminal’s token for the card (never the card number). Kept only as a keyed hash, like the loyalty id.',
+      example: 'tok_8f14e45fceea167a',
+    }),
+  })
+  .meta({ id: 'Customer', description: 'What the till knows about the customer.' });
+export type Customer = z.infer<typeof Customer>;
+
+const signal = (description: string) => z.boolean().default(false).meta({ description, example: false });
+
+export const Signals = z
+  .strictObject({
+    phoneInUse: signal('The customer is on the phone while buying.'),
+    beingInstructed: signal('Someone (on the phone, by message, or beside them) is telling the customer what to buy.'),
+    distressed: signal('The customer seems anxious, frightened, upset or rushed.'),
+    askedAboutCodes: signal('The customer asked how to read out, photograph or send the codes.'),
+    unfamiliarWithCards: signal('The customer does not seem to know what the cards are for or how they are used.'),
+    mentionedPayment: signal('The customer said the cards are to pay a bill, tax, a fine, a fee or a debt.'),
+  })
+  .meta({
+    id: 'Signals',
+    description: 'What the colleague can see. Every signal defaults to false; send the ones the till lets the colleague tick.',
+  });
+export type Signals = z.infer<typeof Signals>;
+
+export const CheckRequest = z
+  .strictObject({
+    storeId: StoreId,
+    tillId: Identifier('The till (or self-checkout) within the store.', 'T04'),
+    lane: Lane.default('staffed'),
+    transactionId: Identifier(
+      'The till’s own id for this transaction. Sending the same (storeId, transactionId) again updates the same check.',
+      'T04-20171030-00123',
+      128,
+    ),
+    occurredAt: Timestamp.optional().meta({
+      description:
+        'When the till captured the basket. Defaults to when the service received it; history windows are counted from it.',
+      example: '2017-10-30T10:15:00.000Z',
+    }),
+    currency: Currency,
+    lines: z
+      .array(CheckLine)
+      .min(1)
+      .max(MAX_LINES)
+      .meta({ description: 'The basket. Merchandise lines may be left out, but sending them lets rules see what share is stored value.' }),
+    tender: Tender.default('unknown'),
+    customer: Customer.default({ ageBand: 'unknown', ageSource: 'unknown' }),
+    signals: Signals.default({
+      phoneInUse: false,
+      beingInstructed: false,
+      distressed: false,
+      askedAboutCodes: false,
+      unfamiliarWithCards: false,
+      mentionedPayment: false,
+    }),
+  })
+  .meta({
+    id: 'CheckRequest',
+    description: 'A basket to decide on, sent when the first stored-value line is scanned and again whenever it changes.',
+    example: {
+      storeId: 'herts-stevenage-012',
+      tillId: 'T04',
+      lane: 'staffed',
+      transactionId: 'T04-20171030-00123',
+      currency: 'GBP',
+      lines: [
+        { sku: '5055555500001', description: 'Apple Gift Card', kind: 'gift_card', brand: 'apple', unitAmount: 10000, quantity: 5 },
+        { sku: '5000000000017', description: 'Semi-skimmed milk 2L', kind: 'merchandise', unitAmount: 155, quantity: 1 },
+      ],
+      tender: 'cash',
+      customer: { ageBand: '80_plus', ageSource: 'staff_estimate', loyaltyId: '634004000123456' },
+      signals: { phoneInUse: true, beingInstructed: true, distressed: false, askedAboutCodes: false },
+    },
+  });
+/** A check as the till writes it (defaults not yet applied). */
+export type CheckInput = z.input<typeof CheckRequest>;
+/** A check after validation, every default applied. */
+export type CheckRequest = z.infer<typeof CheckRequest>;

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+const knownCurrencies = new Set(Intl.supportedValuesOf('currency'));
+
+export const Currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'Use a three-letter ISO 4217 code in capitals, such as GBP')
+  .refine((code) => knownCurrencies.has(code), 'Not an ISO 4217 currency this service knows')
+  .meta({ id: 'Currency', description: 'ISO 4217 currency code of every amount in the request.', example: 'GBP' });
+
+/** £100,000.00 in pence: far above any single card, far below the point where sums lose precision. */
+export const MAX_UNIT_AMOUNT = 10_000_000;
+
+export const MinorUnits = z
+  .number()
+  .int('Amounts are whole minor units (pence), not pounds')
+  .min(0)
+  .max(MAX_UNIT_AMOUNT)
+  .meta({ description: 'An amount in minor units of the currency (pence for GBP).', example: 10000 });
+
+export const Identifier = (what: string, example: string, max = 64) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]*$/, 'Letters, digits and . _ : / - only, starting with a letter or digit')
+    .meta({ description: what, example });
+
+export const StoreId = Identifier('The store, as the retailer numbers it.', 'herts-stevenage-012').meta({ id: 'StoreId' });
+
+export const Timestamp = z.iso
+  .datetime({ offset: true })
+  .meta({ description: 'An RFC 3339 date-time.', example: '2017-10-30T10:15:02.120Z' });
+
+export const CheckId = z
+  .string()
+  .regex(/^chk_[0-9a-z]{10,40}$/, 'Not a check id')
+  .meta({ id: 'CheckId', description: 'The id Vouchsafe gave the check.', example: 'chk_01jd0q9w4v2s3k6m8n0p' });

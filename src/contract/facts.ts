@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { Signals } from './check.js';
+import { AgeBand, AgeSource, Lane, LineKind, Tender } from './enums.js';
+
+/**
+ * The facts a rule's `when` can read. This schema is the one source for the CEL type declarations
+ * (so a misspelt field fails the rule set at load), for the facts reference in `GET /v1/rules`, and
+ * for the TypeScript type of the facts the engine derives.
+ *
+ * `answers.<questionId>` (string, "" until answered) and `lists.<name>` (list of strings) are added
+ * per rule set, from its prompts' questions and its `lists:`.
+ */
+
+const amount = (description: string) => z.number().int().describe(`${description} (minor units)`);
+const count = (description: string) => z.number().int().describe(description);
+
+export const HistoryWindowFacts = z.object({
+  storedValue: amount('Stored value in this customer’s earlier checks in the window, in any store'),
+  checks: count('Number of this customer’s earlier checks with stored value in the window'),
+  stores: count('Number of distinct stores, other than this one, where this customer had a check in the window'),
+  prompted: count('Number of this customer’s earlier checks in the window that were prompted, held or refused'),
+});
+export type HistoryWindowFacts = z.infer<typeof HistoryWindowFacts>;
+
+export const HistoryFacts = z
+  .object({
+    h1: HistoryWindowFacts.describe('The hour before this check'),
+    h24: HistoryWindowFacts.describe('The 24 hours before this check'),
+    d30: HistoryWindowFacts.describe('The 30 days before this check'),
+  })
+  .describe(
+    'Earlier checks by the same customer (linked by a keyed hash of the loyalty id or payment token), counted back from this check’s occurredAt. All zero when the customer is not identified.',
+  );
+export type HistoryFacts = z.infer<typeof HistoryFacts>;
+
+export const StaticFacts = z.object({
+  basket: z
+    .object({
+      total: amount('Value of every line in the basket'),
+      lineCount: count('Number of lines in the basket'),
+      storedValueShare: z.number().describe('Share of the basket’s value that is stored value, from 0.0 to 1.0'),
+      currency: z.string().describe('ISO 4217 currency of the basket'),
+    })
+    .describe('The whole basket'),
+  giftCards: z
+    .object({
+      total: amount('Value of the stored-value lines: gift cards, prepaid cards, vouchers and top-ups'),
+      count: count('Number of stored-value cards or codes (sum of quantities)'),
+      lines: count('Number of stored-value lines'),
+      brands: z.array(z.string()).describe('Distinct brands among the stored-value lines (`unknown` where the till sent none)'),
+      brandCount: count('Number of distinct brands'),
+      largest: amount('Largest single card or code value'),
+      roundAmounts: z
+        .boolean()
+        .describe('Every stored-value card is a whole multiple of 50 in the major unit (£50, £100, £500…)'),
+      kinds: z.array(LineKind).describe('Distinct stored-value line kinds'),
+    })
+    .describe('The stored-value lines'),
+  tender: Tender.describe('How the customer is paying'),
+  lane: Lane.describe('Where the basket is being paid for'),
+  customer: z
+    .object({
+      ageBand: AgeBand.describe('Age band'),
+      ageSource: AgeSource.describe('Where the age band came from'),
+      ageAtLeast: count('Lower bound of the age band in years (80 for 80_plus); 0 when unknown'),
+      identified: z.boolean().describe('A loyalty id or payment token was sent, so history is known'),
+    })
+    .describe('The customer'),
+  signals: Signals,
+  history: HistoryFacts,
+});
+export type StaticFacts = z.infer<typeof StaticFacts>;
+
+export type Facts = StaticFacts & {
+  answers: Record<string, string>;
+  lists: Record<string, readonly string[]>;
+};
+
+export const FactReference = z
+  .object({
+    path: z.string().meta({ example: 'giftCards.total' }),
+    type: z.string().meta({ description: 'The CEL type.', example: 'int' }),
+    description: z.string(),
+    values: z.array(z.string()).optional().meta({ description: 'The closed set of values, for enumerations.' }),
+  })
+  .meta({ id: 'FactReference', description: 'A fact a rule condition can read.' });
+export type FactReference = z.infer<typeof FactReference>;

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+export const ErrorCode = z
+  .enum([
+    'validation_failed',
+    'malformed_json',
+    'unsupported_media_type',
+    'payload_too_large',
+    'unauthorized',
+    'forbidden',
+    'store_forbidden',
+    'not_found',
+    'method_not_allowed',
+    'unknown_question',
+    'invalid_answer',
+    'check_closed',
+    'outcome_conflict',
+    'rule_set_invalid',
+    'conflict',
+    'rate_limited',
+    'internal_error',
+    'service_unavailable',
+  ])
+  .meta({
+    id: 'ErrorCode',
+    description: 'Stable, machine-readable error code. Branch on this, never on the title or detail text.',
+    example: 'validation_failed',
+  });
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const FieldError = z
+  .object({
+    field: z.string().meta({ description: 'Path of the field at fault, in dot and bracket form.', example: 'lines[0].quantity' }),
+    code: z.string().meta({ description: 'What was wrong with it.', example: 'too_big' }),
+    message: z.string().meta({ example: 'Too big: expected number to be <=999' }),
+  })
+  .meta({ id: 'FieldError' });
+export type FieldError = z.infer<typeof FieldError>;
+
+export const Problem = z
+  .object({
+    type: z.string().meta({ description: 'A URI naming the error code.', example: 'urn:vouchsafe:problem:validation_failed' }),
+    title: z.string().meta({ example: 'The request body is not valid' }),
+    status: z.number().int().meta({ example: 400 }),
+    code: ErrorCode,
+    detail: z.string().optional().meta({ example: 'lines[0].quantity: Too big: expected number to be <=999' }),
+    instance: z.string().optional().meta({ description: 'The request path.', example: '/v1/checks' }),
+    requestId: z.string().meta({ description: 'Quote this when asking for help; it is in the service log.', example: '9b2c0d3e-1f4a-4b5c-8d6e-7f8091a2b3c4' }),
+    field: z.string().optional().meta({ description: 'The first field at fault, when one is.', example: 'lines[0].quantity' }),
+    errors: z.array(FieldError).optional().meta({ description: 'Every field at fault.' }),
+  })
+  .meta({ id: 'Problem', description: 'An error, as RFC 9457 problem details (`application/problem+json`).' });
+export type Problem = z.infer<typeof Problem>;

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { CheckRequest } from './check.js';
+import { Action } from './enums.js';
+import { HistoryWindowFacts } from './facts.js';
+
+/** The YAML shapes of `rules/*.yaml` and `rules/prompts/<locale>.yaml`: what an analyst writes. */
+
+export const RuleId = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Rule ids are lower-case words joined by hyphens, like older-customer-high-value')
+  .max(80);
+
+export const PromptId = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'Prompt ids are lower-case words joined by hyphens')
+  .max(80);
+
+export const RuleMode = z.enum(['enforce', 'shadow']);
+export type RuleMode = z.infer<typeof RuleMode>;
+
+export const RuleDefinition = z
+  .strictObject({
+    id: RuleId,
+    description: z.string().max(500).optional(),
+    // YAML reads a bare `when: true` as a boolean; it is still the CEL expression `true`.
+    when: z.preprocess((value) => (typeof value === 'boolean' ? String(value) : value), z.string().min(1).max(4000)),
+    score: z.number().int().min(-100).max(100).optional(),
+    action: Action.exclude(['allow']).optional(),
+    reason: z.string().min(1).max(300),
+    prompt: PromptId.optional(),
+    mode: RuleMode.default('enforce'),
+  })
+  .refine((rule) => rule.score !== undefined || rule.action !== undefined, {
+    message: 'A rule needs a score, an action, or both',
+    path: ['score'],
+  });
+export type RuleDefinition = z.infer<typeof RuleDefinition>;
+
+export const Bands = z
+  .strictObject({
+    prompt: z.number().int().min(1),
+    hold: z.number().int().min(1),
+    refuse: z.number().int().min(1),
+  })
+  .refine((b) => b.prompt < b.hold && b.hold < b.refuse, 'Bands must rise: prompt < hold < refuse');
+export type Bands = z.infer<typeof Bands>;
+
+const HistoryWindowInput = HistoryWindowFacts.strict().partial();
+
+/** History for a rule test: any window or count left out is zero. */
+export const HistoryInput = z.strictObject({
+  h1: HistoryWindowInput.optional(),
+  h24: HistoryWindowInput.optional(),
+  d30: HistoryWindowInput.optional(),
+});
+export type HistoryInput = z.infer<typeof HistoryInput>;
+
+export const RuleTestCase = z.strictObject({
+  name: z.string().min(1).max(200),
+  check: CheckRequest.partial({ storeId: true, tillId: true, transactionId: true, currency: true }),
+  history: HistoryInput.optional(),
+  answers: z.record(z.string(), z.string()).optional(),
+  expect: z.strictObject({
+    action: Action,
+    rules: z.array(RuleId).optional(),
+    notRules: z.array(RuleId).optional(),
+    prompt: PromptId.nullable().optional(),
+  }),
+});
+export type RuleTestCase = z.infer<typeof RuleTestCase>;
+
+export const RuleFile = z.strictObject({
+  version: z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/).optional(),
+  bands: Bands.optional(),
+  lists: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'List names are camelCase'), z.array(z.string()).min(1)).optional(),
+  rules: z.array(RuleDefinition).default([]),
+  tests: z.array(RuleTestCase).default([]),
+});
+export type RuleFile = z.infer<typeof RuleFile>;
+
+export const QuestionDefinition = z.strictObject({
+  text: z.string().min(1).max(200),
+  answers: z.array(z.strictObject({ value: z.string().regex(/^[a-z][a-z0-9_]*$/), label: z.string().min(1).max(80) })).min(2),
+});
+
+export const PromptDefinition = z.strictObject({
+  title: z.string().min(1).max(100),
+  say: z.string().min(1).max(400),
+  questions: z.array(z.string()).default([]),
+  advice: z.array(z.string().min(1).max(300)).default([]),
+});
+
+export const PromptFile = z.strictObject({
+  locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/),
+  defaultPrompt: PromptId,
+  alwaysAdvise: z.array(z.string().min(1).max(300)).default([]),
+  questions: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'Question ids are camelCase'), QuestionDefinition),
+  prompts: z.record(PromptId, PromptDefinition),
+  actions: z.strictObject({
+    prompt: z.strictObject({ nextStep: z.string().min(1).max(300), prompt: PromptId.optional() }),
+    hold: z.strictObject({ nextStep: z.string().min(1).max(300), prompt: PromptId.optional() }),
+    refuse: z.strictObject({ nextStep: z.string().min(1).max(300), prompt: PromptId.optional() }),
+  }),
+});
+export type PromptFile = z.infer<typeof PromptFile>;
+
+/** A rule set as files: what is published, stored, served to the SDK and compiled by the engine. */
+export const RuleSetSource = z
+  .strictObject({
+    files: z
+      .array(z.strictObject({ path: z.string().min(1).max(200), content: z.string().max(1_000_000) }))
+      .min(1)
+      .max(100)
+      .meta({ description: 'Rule files (`*.yaml`), by path relative to the rules folder.' }),
+    prompts: z
+      .array(z.strictObject({ path: z.string().min(1).max(200), content: z.string().max(1_000_000) }))
+      .min(1)
+      .max(20)
+      .meta({ description: 'Prompt files (`prompts/<locale>.yaml`).' }),
+  })
+  .meta({ id: 'RuleSetSource', description: 'A rule set as its YAML files.' });
+export type RuleSetSource = z.infer<typeof RuleSetSource>;

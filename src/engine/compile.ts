@@ -1,0 +1,239 @@
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import type { Action } from '../contract/enums.js';
+import {
+  type Bands,
+  type PromptFile,
+  PromptFile as PromptFileSchema,
+  type RuleDefinition,
+  type RuleFile,
+  RuleFile as RuleFileSchema,
+  type RuleSetSource,
+  type RuleTestCase,
+} from '../contract/rule-file.js';
+import { contentHash } from './content-hash.js';
+import { buildFactTypes, type FactTypes } from './fact-types.js';
+import { buildPromptCatalog, checkPromptFile, type PromptCatalog } from './prompts.js';
+import { type CompiledTemplate, compileTemplate } from './template.js';
+
+export interface RuleSetProblem {
+  file: string;
+  ruleId?: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+/** A rule set that does not parse, type-check or hang together. Carries every problem found, not just the first. */
+export class RuleSetError extends Error {
+  constructor(readonly problems: readonly RuleSetProblem[]) {
+    super(
+      `The rule set has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
+        problems.map(formatProblem).join('\n'),
+    );
+    this.name = 'RuleSetError';
+  }
+}
+
+export function formatProblem(problem: RuleSetProblem): string {
+  const where = problem.line ? `${problem.file}:${problem.line}${problem.column ? `:${problem.column}` : ''}` : problem.file;
+  return `${where}${problem.ruleId ? ` [${problem.ruleId}]` : ''}: ${problem.message}`;
+}
+
+export interface CompiledRule {
+  readonly id: string;
+  readonly file: string;
+  readonly definition: RuleDefinition;
+  readonly score: number;
+  readonly action: Exclude<Action, 'allow'> | undefined;
+  readonly shadow: boolean;
+  readonly reason: CompiledTemplate;
+  readonly matches: (context: Record<string, unknown>) => unknown;
+}
+
+export interface RuleSetTest {
+  readonly file: string;
+  readonly test: RuleTestCase;
+}
+
+export interface CompiledRuleSet {
+  readonly version: string;
+  readonly contentHash: string;
+  readonly source: RuleSetSource;
+  readonly bands: Bands;
+  readonly rules: readonly CompiledRule[];
+  readonly lists: Readonly<Record<string, readonly string[]>>;
+  readonly prompts: PromptCatalog;
+  readonly facts: FactTypes;
+  readonly tests: readonly RuleSetTest[];
+}
+
+const DEFAULT_BANDS: Bands = { prompt: 20, hold: 50, refuse: 80 };
+
+interface ParsedYaml {
+  path: string;
+  doc: Document.Parsed;
+  lines: LineCounter;
+}
+
+function parseYaml(file: { path: string; content: string }, problems: RuleSetProblem[]): ParsedYaml | undefined {
+  const lines = new LineCounter();
+  const doc = parseDocument(file.content, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      const position = lines.linePos(error.pos[0]);
+      problems.push({ file: file.path, line: position.line, column: position.col, message: error.message.split('\n')[0]! });
+    }
+    return undefined;
+  }
+  return { path: file.path, doc, lines };
+}
+
+function positionOf(parsed: ParsedYaml, path: readonly PropertyKey[]): { line?: number; column?: number } {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = parsed.doc.getIn(path.slice(0, depth) as unknown[], true) as { range?: [number, number, number] } | undefined;
+    if (node?.range) {
+      const position = parsed.lines.linePos(node.range[0]);
+      return { line: position.line, column: position.col };
+    }
+  }
+  return {};
+}
+
+function validate<T extends z.ZodType>(schema: T, parsed: ParsedYaml, problems: RuleSetProblem[]): z.infer<T> | undefined {
+  const result = schema.safeParse(parsed.doc.toJS({ maxAliasCount: 100 }) ?? {});
+  if (result.success) return result.data;
+  const data = parsed.doc.toJS() as { rules?: Array<{ id?: unknown }> } | null;
+  for (const issue of result.error.issues) {
+    const ruleIndex = issue.path[0] === 'rules' && typeof issue.path[1] === 'number' ? issue.path[1] : undefined;
+    const ruleId = ruleIndex !== undefined ? data?.rules?.[ruleIndex]?.id : undefined;
+    problems.push({
+      file: parsed.path,
+      ...(typeof ruleId === 'string' ? { ruleId } : {}),
+      ...positionOf(parsed, issue.path),
+      message: `${issue.path.map(String).join('.') || '(file)'}: ${issue.message}`,
+    });
+  }
+  return undefined;
+}
+
+/**
+ * Parses, validates and type-checks a rule set. Throws RuleSetError listing every problem: a misspelt
+ * fact, a prompt that does not exist, two rules with one id, a template naming an unknown fact.
+ */
+export function compileRuleSet(source: RuleSetSource): CompiledRuleSet {
+  const problems: RuleSetProblem[] = [];
+
+  const promptFiles: PromptFile[] = [];
+  for (const file of source.prompts) {
+    const parsed = parseYaml(file, problems);
+    const prompts = parsed && validate(PromptFileSchema, parsed, problems);
+    if (!prompts) continue;
+    for (const message of checkPromptFile(prompts)) problems.push({ file: file.path, message });
+    promptFiles.push(prompts);
+  }
+  if (source.prompts.length > 1) {
+    problems.push({ file: source.prompts[1]!.path, message: 'a rule set has one prompts file (one locale) for now' });
+  }
+  const primaryPrompts = promptFiles[0];
+
+  const ruleFiles: Array<{ parsed: ParsedYaml; file: RuleFile }> = [];
+  for (const file of [...source.files].sort((a, b) => a.path.localeCompare(b.path))) {
+    const parsed = parseYaml(file, problems);
+    const ruleFile = parsed && validate(RuleFileSchema, parsed, problems);
+    if (parsed && ruleFile) ruleFiles.push({ parsed, file: ruleFile });
+  }
+
+  let bands: Bands | undefined;
+  let declaredVersion: string | undefined;
+  const lists: Record<string, readonly string[]> = {};
+  for (const { parsed, file } of ruleFiles) {
+    if (file.bands) {
+      if (bands) problems.push({ file: parsed.path, ...positionOf(parsed, ['bands']), message: 'bands: are declared in more than one file' });
+      bands = file.bands;
+    }
+    if (file.version) {
+      if (declaredVersion) problems.push({ file: parsed.path, ...positionOf(parsed, ['version']), message: 'version: is declared in more than one file' });
+      declaredVersion = file.version;
+    }
+    for (const [name, values] of Object.entries(file.lists ?? {})) {
+      if (name in lists) problems.push({ file: parsed.path, ...positionOf(parsed, ['lists', name]), message: `list "${name}" is declared twice` });
+      lists[name] = Object.freeze([...values]);
+    }
+  }
+
+  const facts = buildFactTypes(primaryPrompts?.questions ? Object.keys(primaryPrompts.questions) : [], Object.keys(lists));
+  const prompts = primaryPrompts ? buildPromptCatalog(primaryPrompts) : undefined;
+
+  const rules: CompiledRule[] = [];
+  const tests: RuleSetTest[] = [];
+  const seen = new Map<string, string>();
+  for (const { parsed, file } of ruleFiles) {
+    file.rules.forEach((definition, index) => {
+      const at = (field?: string) => positionOf(parsed, field ? ['rules', index, field] : ['rules', index]);
+      const problem = (message: string, field?: string) =>
+        problems.push({ file: parsed.path, ruleId: definition.id, ...at(field), message });
+
+      const earlier = seen.get(definition.id);
+      if (earlier) problem(`rule id "${definition.id}" is already used in ${earlier}`);
+      seen.set(definition.id, parsed.path);
+
+      const checked = facts.environment.check(definition.when);
+      if (!checked.valid) {
+        problem(`when: ${celMessage(checked.error)}`, 'when');
+        return;
+      }
+      if (checked.type !== 'bool') {
+        problem(`when: must be true or false, but this expression gives ${checked.type}`, 'when');
+        return;
+      }
+      const reason = compileTemplate(definition.reason, facts.paths);
+      for (const message of reason.problems) problem(message, 'reason');
+      if (definition.prompt && prompts && !prompts.promptIds.has(definition.prompt)) {
+        problem(`prompt "${definition.prompt}" is not in the prompts file`, 'prompt');
+      }
+      let matches: CompiledRule['matches'];
+      try {
+        matches = facts.environment.parse(definition.when) as CompiledRule['matches'];
+      } catch (error) {
+        problem(`when: ${celMessage(error)}`, 'when');
+        return;
+      }
+      rules.push({
+        id: definition.id,
+        file: parsed.path,
+        definition,
+        score: definition.score ?? 0,
+        action: definition.action,
+        shadow: definition.mode === 'shadow',
+        reason: reason.template,
+        matches,
+      });
+    });
+    for (const test of file.tests) tests.push({ file: parsed.path, test });
+  }
+
+  if (!prompts) problems.push({ file: 'prompts/', message: 'the rule set has no valid prompts file (prompts/<locale>.yaml)' });
+  if (rules.length === 0 && problems.length === 0) problems.push({ file: 'rules/', message: 'the rule set has no rules' });
+  if (problems.length > 0 || !prompts) throw new RuleSetError(problems);
+
+  const hash = contentHash(source);
+  return {
+    version: declaredVersion ?? `sha-${hash}`,
+    contentHash: hash,
+    source,
+    bands: bands ?? DEFAULT_BANDS,
+    rules,
+    lists,
+    prompts,
+    facts,
+    tests,
+  };
+}
+
+function celMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const [first, ...rest] = text.split('\n');
+  const excerpt = rest.filter((line) => line.trim() !== '').join('\n');
+  return excerpt ? `${first}\n${excerpt}` : first!;
+}

@@ -1,0 +1,111 @@
+import type { CheckRequest } from '../contract/check.js';
+import type { AgeBand } from '../contract/enums.js';
+import type { Facts, HistoryFacts } from '../contract/facts.js';
+import { minorUnitsPerMajor } from './money.js';
+
+const AGE_AT_LEAST: Record<AgeBand, number> = {
+  under_20: 0,
+  '20_29': 20,
+  '30_39': 30,
+  '40_49': 40,
+  '50_59': 50,
+  '60_69': 60,
+  '70_79': 70,
+  '80_plus': 80,
+  unknown: 0,
+};
+
+const ROUND_MAJOR_UNITS = 50;
+
+export const NO_HISTORY: HistoryFacts = Object.freeze({
+  h1: { storedValue: 0, checks: 0, stores: 0, prompted: 0 },
+  h24: { storedValue: 0, checks: 0, stores: 0, prompted: 0 },
+  d30: { storedValue: 0, checks: 0, stores: 0, prompted: 0 },
+});
+
+export interface BasketTotals {
+  basket: number;
+  storedValue: number;
+  storedValueUnits: number;
+}
+
+export function basketTotals(lines: CheckRequest['lines']): BasketTotals {
+  let basket = 0;
+  let storedValue = 0;
+  let storedValueUnits = 0;
+  for (const line of lines) {
+    const value = line.unitAmount * line.quantity;
+    basket += value;
+    if (line.kind !== 'merchandise') {
+      storedValue += value;
+      storedValueUnits += line.quantity;
+    }
+  }
+  return { basket, storedValue, storedValueUnits };
+}
+
+export interface FactInputs {
+  check: CheckRequest;
+  history: HistoryFacts;
+  /** The colleague's answers so far, by question id. */
+  answers: Readonly<Record<string, string>>;
+  /** Whether a loyalty id or payment token linked the check to a customer (the service knows; offline, the SDK does). */
+  identified: boolean;
+}
+
+/** Everything a rule may ask about one basket, as plain values. */
+export function deriveFacts(
+  { check, history, answers, identified }: FactInputs,
+  questionIds: readonly string[],
+  lists: Readonly<Record<string, readonly string[]>>,
+): Facts {
+  const totals = basketTotals(check.lines);
+  const roundUnit = ROUND_MAJOR_UNITS * minorUnitsPerMajor(check.currency);
+  const brands = new Set<string>();
+  const kinds = new Set<Facts['giftCards']['kinds'][number]>();
+  let lines = 0;
+  let largest = 0;
+  let roundAmounts = true;
+  for (const line of check.lines) {
+    if (line.kind === 'merchandise') continue;
+    lines += 1;
+    brands.add(line.brand ?? 'unknown');
+    kinds.add(line.kind);
+    if (line.unitAmount > largest) largest = line.unitAmount;
+    if (line.unitAmount === 0 || line.unitAmount % roundUnit !== 0) roundAmounts = false;
+  }
+
+  const answerFacts: Record<string, string> = {};
+  for (const id of questionIds) answerFacts[id] = answers[id] ?? '';
+
+  return {
+    basket: {
+      total: totals.basket,
+      lineCount: check.lines.length,
+      storedValueShare: totals.basket === 0 ? 0 : totals.storedValue / totals.basket,
+      currency: check.currency,
+    },
+    giftCards: {
+      total: totals.storedValue,
+      count: totals.storedValueUnits,
+      lines,
+      brands: [...brands],
+      brandCount: brands.size,
+      largest,
+      roundAmounts: lines > 0 && roundAmounts,
+      kinds: [...kinds],
+    },
+    tender: check.tender,
+    lane: check.lane,
+    customer: {
+      ageBand: check.customer.ageBand,
+      ageSource: check.customer.ageSource,
+      ageAtLeast: AGE_AT_LEAST[check.customer.ageBand],
+      identified,
+    },
+    signals: check.signals,
+    history,
+    answers: answerFacts,
+    lists,
+  };
+}

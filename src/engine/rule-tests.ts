@@ -1,0 +1,66 @@
+import { CheckRequest } from '../contract/check.js';
+import type { HistoryFacts } from '../contract/facts.js';
+import type { HistoryInput, RuleTestCase } from '../contract/rule-file.js';
+import type { CompiledRuleSet } from './compile.js';
+import { decide, type EngineDecision } from './decide.js';
+import { NO_HISTORY } from './facts.js';
+
+export interface RuleTestResult {
+  file: string;
+  name: string;
+  passed: boolean;
+  /** What differed from the expectation, one line each. */
+  failures: string[];
+  decision?: EngineDecision;
+}
+
+const TEST_DEFAULTS = { storeId: 'rule-test-store', tillId: 'T1', transactionId: 'rule-test', currency: 'GBP' };
+
+/** The check a rule test describes, with the defaults a test may leave out. */
+export function testCheck(test: RuleTestCase): CheckRequest {
+  return CheckRequest.parse({ ...TEST_DEFAULTS, ...test.check });
+}
+
+function historyFromInput(input: HistoryInput): HistoryFacts {
+  return {
+    h1: { ...NO_HISTORY.h1, ...input.h1 },
+    h24: { ...NO_HISTORY.h24, ...input.h24 },
+    d30: { ...NO_HISTORY.d30, ...input.d30 },
+  };
+}
+
+export function runRuleTest(ruleSet: CompiledRuleSet, file: string, test: RuleTestCase): RuleTestResult {
+  const failures: string[] = [];
+  const answers = test.answers ?? {};
+  for (const [question, value] of Object.entries(answers)) {
+    const allowed = ruleSet.prompts.answerValues.get(question);
+    if (!allowed) failures.push(`answers names "${question}", which is not a question`);
+    else if (!allowed.has(value)) failures.push(`answers.${question} is "${value}"; allowed: ${[...allowed].join(', ')}`);
+  }
+  for (const id of [...(test.expect.rules ?? []), ...(test.expect.notRules ?? [])]) {
+    if (!ruleSet.rules.some((rule) => rule.id === id)) failures.push(`expect names rule "${id}", which does not exist`);
+  }
+  if (failures.length > 0) return { file, name: test.name, passed: false, failures };
+
+  const check = testCheck(test);
+  const history = test.history ? historyFromInput(test.history) : NO_HISTORY;
+  const identified = test.history !== undefined || check.customer.loyaltyId !== undefined || check.customer.paymentToken !== undefined;
+  const decision = decide(ruleSet, { check, history, answers, identified });
+
+  const matched = new Set([...decision.reasons, ...decision.shadowReasons].map((reason) => reason.ruleId));
+  const why = decision.reasons.length ? decision.reasons.map((r) => `${r.ruleId}`).join(', ') : 'no rules';
+  if (decision.action !== test.expect.action) {
+    failures.push(`action: expected ${test.expect.action}, got ${decision.action} (score ${decision.score}; matched ${why})`);
+  }
+  for (const id of test.expect.rules ?? []) if (!matched.has(id)) failures.push(`expected rule ${id} to match; matched ${why}`);
+  for (const id of test.expect.notRules ?? []) if (matched.has(id)) failures.push(`expected rule ${id} not to match, but it did`);
+  if (test.expect.prompt !== undefined && decision.promptId !== test.expect.prompt) {
+    failures.push(`prompt: expected ${test.expect.prompt ?? 'none'}, got ${decision.promptId ?? 'none'}`);
+  }
+  return { file, name: test.name, passed: failures.length === 0, failures, decision };
+}
+
+/** Runs every test in every file of the rule set, like `opa test`. */
+export function runRuleTests(ruleSet: CompiledRuleSet): RuleTestResult[] {
+  return ruleSet.tests.map(({ file, test }) => runRuleTest(ruleSet, file, test));
+}
