@@ -1,0 +1,63 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Role } from './contract/enums.js';
+import type { KeysRepository } from './store/keys.js';
+
+const KEY_PREFIX = 'vsk_';
+
+/** A new API key: `vsk_` and 32 random bytes. Only its SHA-256 is stored. */
+export function generateApiKey(): string {
+  return KEY_PREFIX + randomBytes(32).toString('base64url');
+}
+
+/** SHA-256 suffices: keys are 256 random bits, so there is nothing to brute-force that a slow hash would protect. */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+export function displayPrefix(key: string): string {
+  return key.slice(0, KEY_PREFIX.length + 6);
+}
+
+export interface Principal {
+  readonly keyId: string;
+  readonly name: string;
+  readonly role: Role;
+  /** null: every store. */
+  readonly storeIds: readonly string[] | null;
+}
+
+export interface KeyResolver {
+  /** The principal behind a presented key, or undefined for an unknown or revoked key. */
+  resolve(presented: string): Principal | undefined;
+  /** Drops a key from the cache at once (on revoke). */
+  forget(keyId: string): void;
+}
+
+const CACHE_TTL_MS = 30_000;
+const CACHE_MAX = 10_000;
+
+/**
+ * Looks keys up by their hash, confirms the stored hash in constant time, and caches the answer
+ * briefly: a till sends a check per gift-card sale, and a database read per request adds up.
+ */
+export function keyResolver(keys: KeysRepository, clock: () => number = Date.now): KeyResolver {
+  const cache = new Map<string, { principal: Principal | undefined; until: number }>();
+  return {
+    resolve(presented) {
+      if (presented.length < 32 || presented.length > 200) return undefined;
+      const hash = hashApiKey(presented);
+      const now = clock();
+      const cached = cache.get(hash);
+      if (cached && cached.until > now) return cached.principal;
+      const row = keys.findBySecretHash(hash);
+      const valid = row !== undefined && row.revokedAt === null && timingSafeEqual(Buffer.from(row.secretHash, 'hex'), Buffer.from(hash, 'hex'));
+      const principal = valid ? { keyId: row.id, name: row.name, role: row.role, storeIds: row.storeIds } : undefined;
+      if (cache.size >= CACHE_MAX) cache.clear();
+      cache.set(hash, { principal, until: now + CACHE_TTL_MS });
+      return principal;
+    },
+    forget(keyId) {
+      for (const [hash, entry] of cache) if (entry.principal?.keyId === keyId) cache.delete(hash);
+    },
+  };
+}

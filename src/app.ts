@@ -1,0 +1,73 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { ApiError, errorHandler, problemBody, problemResponse, validationError } from './errors.js';
+import type { AppEnv, Services } from './http/env.js';
+import { authenticate } from './http/middleware/auth.js';
+import { jsonBody } from './http/middleware/json-body.js';
+import { observe } from './http/middleware/observe.js';
+import { registerChecks } from './http/routes/checks/index.js';
+import { registerKeys } from './http/routes/keys/index.js';
+import { registerRules } from './http/routes/rules/index.js';
+import { registerDocs } from './http/routes/system/docs.js';
+import { registerHealth } from './http/routes/system/health.js';
+import { registerMetrics } from './http/routes/system/metrics.js';
+
+/** A check with 500 lines is about 100 KB; anything far beyond that is not a till. */
+const MAX_BODY_BYTES = 256 * 1024;
+
+export const API_VERSION = '1.0.0';
+
+export function createApp(services: Services) {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook(result) {
+      if (result.success) return;
+      // A malformed id in the path names nothing: it is a 404, like an id that does not exist.
+      if (result.target === 'param') throw new ApiError(404, 'not_found');
+      throw validationError(result.error, result.target === 'query' ? 'query' : 'body');
+    },
+  });
+
+  app.use(requestId({ headerName: 'X-Request-Id' }));
+  app.use(async function provideServices(c, next) {
+    c.set('services', services);
+    await next();
+  });
+  app.use(secureHeaders({ crossOriginResourcePolicy: false }));
+  app.use(observe());
+  app.use('/v1/*', authenticate(), jsonBody({ maxBytes: MAX_BODY_BYTES }));
+
+  registerChecks(app);
+  registerKeys(app);
+  registerRules(app);
+  registerHealth(app);
+  registerMetrics(app);
+  registerDocs(app);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key made with POST /v1/keys (or the VOUCHSAFE_ADMIN_KEY bootstrap), sent as `Authorization: Bearer vsk_…`.',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Vouchsafe',
+      version: API_VERSION,
+      description:
+        'Stops gift-card scams at the till. The till sends the basket and what the colleague sees; Vouchsafe answers allow, prompt, hold or refuse, with the reasons and a short, neutral script for the colleague. Errors are RFC 9457 problem details with a stable `code`.',
+    },
+    security: [{ apiKey: [] }],
+    tags: [
+      { name: 'Checks', description: 'Decisions at the till.' },
+      { name: 'Rules', description: 'The rule set.' },
+      { name: 'Keys', description: 'API keys (admin).' },
+    ],
+  });
+
+  app.notFound((c) => problemResponse(c, problemBody(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`)));
+  app.onError(errorHandler(services.logger));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  VOUCHSAFE_DB: z.string().min(1).default('./data/vouchsafe.db'),
+  VOUCHSAFE_RULES: z.string().min(1).default('./rules'),
+  VOUCHSAFE_ADMIN_KEY: z
+    .string()
+    .min(32, 'VOUCHSAFE_ADMIN_KEY must be at least 32 characters: it guards every other key')
+    .optional(),
+  VOUCHSAFE_ID_SECRET: z
+    .string()
+    .min(32, 'VOUCHSAFE_ID_SECRET must be at least 32 characters')
+    .optional(),
+  VOUCHSAFE_LOG: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly databasePath: string;
+  readonly rulesDirectory: string;
+  readonly adminKey: string | undefined;
+  readonly idSecret: string | undefined;
+  readonly logLevel: z.infer<typeof ConfigSchema>['VOUCHSAFE_LOG'];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the environment once, at start; a bad value stops the process with a message naming it. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = ConfigSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')));
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('\n'),
+    );
+  }
+  const c = result.data;
+  return Object.freeze({
+    port: c.PORT,
+    host: c.HOST,
+    databasePath: c.VOUCHSAFE_DB,
+    rulesDirectory: c.VOUCHSAFE_RULES,
+    adminKey: c.VOUCHSAFE_ADMIN_KEY,
+    idSecret: c.VOUCHSAFE_ID_SECRET,
+    logLevel: c.VOUCHSAFE_LOG,
+  });
+}

@@ -1,0 +1,128 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { z } from 'zod';
+import type { ErrorCode, FieldError, Problem } from './contract/problem.js';
+
+const TITLES: Record<ErrorCode, string> = {
+  validation_failed: 'The request is not valid',
+  malformed_json: 'The request body is not valid JSON',
+  unsupported_media_type: 'Send the body as application/json',
+  payload_too_large: 'The request body is too large',
+  unauthorized: 'A valid API key is needed',
+  forbidden: 'This key may not do that',
+  store_forbidden: 'This key may not act for that store',
+  not_found: 'Not found',
+  method_not_allowed: 'Method not allowed',
+  unknown_question: 'No such question',
+  invalid_answer: 'That is not one of the question’s answers',
+  check_closed: 'The check already has an outcome',
+  outcome_conflict: 'The check already has a different outcome',
+  rule_set_invalid: 'The rule set is not valid',
+  conflict: 'Conflict',
+  rate_limited: 'Too many requests',
+  internal_error: 'Something went wrong on our side',
+  service_unavailable: 'The service is not ready',
+};
+
+/** The one error type routes throw. `onError` turns it into problem+json. */
+export class ApiError extends HTTPException {
+  readonly code: ErrorCode;
+  readonly detail: string | undefined;
+  readonly errors: FieldError[] | undefined;
+  readonly extra: Record<string, unknown> | undefined;
+
+  constructor(
+    status: ContentfulStatusCode,
+    code: ErrorCode,
+    options: { detail?: string; errors?: FieldError[]; cause?: unknown; extra?: Record<string, unknown> } = {},
+  ) {
+    super(status, { message: options.detail ?? TITLES[code], cause: options.cause });
+    this.code = code;
+    this.detail = options.detail;
+    this.errors = options.errors;
+    this.extra = options.extra;
+  }
+}
+
+/** `lines[0].quantity` from zod's `['lines', 0, 'quantity']`. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out === '' ? String(key) : `.${String(key)}`;
+  return out || '(body)';
+}
+
+export function fieldErrors(error: z.ZodError, prefix: readonly PropertyKey[] = []): FieldError[] {
+  return error.issues.map((issue) => {
+    // An unknown key is reported on the object; name the key itself, so the till sees the misspelling.
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+    const path = [...prefix, ...issue.path, ...(keys.length === 1 ? keys : [])];
+    return { field: fieldPath(path), code: issue.code, message: issue.message };
+  });
+}
+
+export function validationError(error: z.ZodError, where: 'body' | 'query' | 'path' = 'body'): ApiError {
+  const prefix = where === 'body' ? [] : [where];
+  const errors = fieldErrors(error, prefix);
+  return new ApiError(400, 'validation_failed', {
+    detail: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+    errors,
+  });
+}
+
+export function problemBody(c: Context, status: number, code: ErrorCode, detail?: string, errors?: FieldError[]): Problem {
+  return {
+    type: `urn:vouchsafe:problem:${code}`,
+    title: TITLES[code],
+    status,
+    code,
+    ...(detail && detail !== TITLES[code] ? { detail } : {}),
+    instance: c.req.path,
+    requestId: (c.get('requestId' as never) as string | undefined) ?? 'unknown',
+    ...(errors?.length ? { field: errors[0]!.field, errors } : {}),
+  };
+}
+
+export function problemResponse(c: Context, problem: Problem & Record<string, unknown>, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(problem), {
+    status: problem.status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+  });
+}
+
+const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
+  400: 'validation_failed',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  503: 'service_unavailable',
+};
+
+export interface ErrorLogger {
+  error(message: string, fields: Record<string, unknown>): void;
+}
+
+/** The one place an error becomes a response. A 5xx never shows its cause to the client; the log has it. */
+export function errorHandler(logger: ErrorLogger) {
+  return function handleError(err: Error, c: Context): Response {
+    if (err instanceof ApiError) {
+      return problemResponse(c, { ...problemBody(c, err.status, err.code, err.detail, err.errors), ...err.extra });
+    }
+    if (err instanceof HTTPException && err.status < 500) {
+      const code = CODE_BY_STATUS[err.status] ?? 'validation_failed';
+      return problemResponse(c, problemBody(c, err.status, code, err.message));
+    }
+    logger.error('request failed', {
+      requestId: c.get('requestId' as never),
+      method: c.req.method,
+      path: c.req.path,
+      error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    });
+    return problemResponse(c, problemBody(c, 500, 'internal_error'));
+  };
+}

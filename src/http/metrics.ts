@@ -1,0 +1,59 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  readonly registry: Registry;
+  readonly decisions: Counter<'action' | 'trigger'>;
+  readonly decisionSeconds: Histogram<'trigger'>;
+  readonly ruleErrors: Counter<'rule'>;
+  readonly outcomes: Counter<'outcome'>;
+  readonly requests: Counter<'method' | 'route' | 'status'>;
+  readonly requestSeconds: Histogram<'method' | 'route'>;
+}
+
+/** One registry per app, so tests can build many apps; process metrics only where asked (the server). */
+export function createMetrics({ processMetrics = false } = {}): Metrics {
+  const registry = new Registry();
+  if (processMetrics) collectDefaultMetrics({ register: registry, prefix: 'vouchsafe_' });
+  const fast = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+  return {
+    registry,
+    decisions: new Counter({
+      name: 'vouchsafe_decisions_total',
+      help: 'Decisions made, by action and by what triggered them (check, basket_changed, answers).',
+      labelNames: ['action', 'trigger'],
+      registers: [registry],
+    }),
+    decisionSeconds: new Histogram({
+      name: 'vouchsafe_decision_seconds',
+      help: 'Time to decide and record a check: history windows, rules and the write.',
+      labelNames: ['trigger'],
+      buckets: fast,
+      registers: [registry],
+    }),
+    ruleErrors: new Counter({
+      name: 'vouchsafe_rule_errors_total',
+      help: 'Rules that failed at run time (counted as not matched).',
+      labelNames: ['rule'],
+      registers: [registry],
+    }),
+    outcomes: new Counter({
+      name: 'vouchsafe_outcomes_total',
+      help: 'Outcomes recorded, by kind.',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    requests: new Counter({
+      name: 'vouchsafe_http_requests_total',
+      help: 'HTTP requests, by method, route and status.',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
+    }),
+    requestSeconds: new Histogram({
+      name: 'vouchsafe_http_request_seconds',
+      help: 'HTTP request latency, by method and route.',
+      labelNames: ['method', 'route'],
+      buckets: fast,
+      registers: [registry],
+    }),
+  };
+}

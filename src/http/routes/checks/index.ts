@@ -1,0 +1,13 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from '../../env.js';
+import { registerAnswers } from './answers.js';
+import { registerCreateCheck } from './create.js';
+import { registerGetCheck } from './get.js';
+import { registerOutcome } from './outcome.js';
+
+export function registerChecks(api: OpenAPIHono<AppEnv>) {
+  registerCreateCheck(api);
+  registerAnswers(api);
+  registerOutcome(api);
+  registerGetCheck(api);
+}

@@ -1,0 +1,66 @@
+import type { CheckRecord } from '../../../contract/check-record.js';
+import type { Decision } from '../../../contract/decision.js';
+import type { OutcomeRecord } from '../../../contract/outcome.js';
+import type { CheckRow, EvaluationRow, OutcomeRow } from '../../../store/index.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function toDecision(check: Pick<CheckRow, 'id' | 'storeId' | 'transactionId'>, evaluation: EvaluationRow): Decision {
+  return {
+    checkId: check.id,
+    storeId: check.storeId,
+    transactionId: check.transactionId,
+    revision: evaluation.revision,
+    action: evaluation.action,
+    score: evaluation.score,
+    reasons: evaluation.reasons,
+    prompt: evaluation.prompt,
+    ruleSetVersion: evaluation.ruleSetVersion,
+    evaluatedAt: iso(evaluation.evaluatedAt),
+  };
+}
+
+export function toOutcomeRecord(checkId: string, outcome: OutcomeRow): OutcomeRecord {
+  return {
+    checkId,
+    outcome: outcome.outcome,
+    ...(outcome.staffRef !== null ? { staffRef: outcome.staffRef } : {}),
+    ...(outcome.policeReference !== null ? { policeReference: outcome.policeReference } : {}),
+    ...(outcome.note !== null ? { note: outcome.note } : {}),
+    recordedAt: iso(outcome.recordedAt),
+  };
+}
+
+export function toCheckRecord(check: CheckRow, evaluations: EvaluationRow[]): CheckRecord {
+  const { request } = check.latest;
+  return {
+    checkId: check.id,
+    storeId: check.storeId,
+    tillId: check.tillId,
+    transactionId: check.transactionId,
+    lane: request.lane,
+    currency: request.currency,
+    occurredAt: iso(check.occurredAt),
+    receivedAt: iso(check.receivedAt),
+    updatedAt: iso(check.updatedAt),
+    lines: request.lines,
+    totals: check.totals,
+    tender: request.tender,
+    customer: { ageBand: request.customer.ageBand, ageSource: request.customer.ageSource, identified: check.identified },
+    signals: request.signals,
+    answers: check.latest.answers,
+    decision: toDecision(check, check.latest),
+    evaluations: evaluations.map((evaluation) => ({
+      revision: evaluation.revision,
+      trigger: evaluation.trigger,
+      evaluatedAt: iso(evaluation.evaluatedAt),
+      action: evaluation.action,
+      score: evaluation.score,
+      reasons: evaluation.reasons,
+      shadowReasons: evaluation.shadowReasons,
+      promptId: evaluation.promptId,
+      ruleSetVersion: evaluation.ruleSetVersion,
+    })),
+    outcome: check.outcome && toOutcomeRecord(check.id, check.outcome),
+  };
+}

@@ -1,0 +1,57 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { displayPrefix, generateApiKey, hashApiKey } from '../../../api-keys.js';
+import { KeyCreated, KeyCreateRequest } from '../../../contract/keys.js';
+import { newId } from '../../../ids.js';
+import type { AppEnv } from '../../env.js';
+import { requireRole } from '../../middleware/auth.js';
+import { bodyErrors, commonErrors, json } from '../responses.js';
+import { toApiKey } from './shape.js';
+
+const route = createRoute({
+  method: 'post',
+  path: '/v1/keys',
+  tags: ['Keys'],
+  summary: 'Make an API key',
+  description:
+    'Makes a key for a till (bound to its stores), an analyst or an admin. The key itself is in this response only: the service keeps just its hash. Recorded in the audit log.',
+  middleware: [requireRole('admin')] as const,
+  request: { body: { content: { 'application/json': { schema: KeyCreateRequest } }, required: true } },
+  responses: {
+    201: json(KeyCreated, 'The new key. Store it now; it cannot be shown again.'),
+    ...bodyErrors,
+    ...commonErrors,
+  },
+});
+
+export function registerCreateKey(api: OpenAPIHono<AppEnv>) {
+  api.openapi(route, (c) => {
+    const body = c.req.valid('json');
+    const principal = c.get('principal');
+    const { store, clock } = c.get('services');
+    const key = generateApiKey();
+    const now = clock();
+    const row = {
+      id: newId('key', now),
+      name: body.name,
+      role: body.role,
+      storeIds: body.storeIds ?? null,
+      secretHash: hashApiKey(key),
+      prefix: displayPrefix(key),
+      createdAt: now,
+      createdBy: principal.keyId,
+    };
+    store.transaction(() => {
+      store.keys.insert(row);
+      store.audit.append({
+        at: now,
+        actor: principal.keyId,
+        action: 'key.created',
+        subject: row.id,
+        detail: { name: row.name, role: row.role, storeIds: row.storeIds },
+      });
+    });
+    c.header('Location', `/v1/keys/${row.id}`);
+    c.header('Cache-Control', 'no-store');
+    return c.json({ ...toApiKey({ ...row, revokedAt: null }), key }, 201);
+  });
+}

@@ -1,0 +1,27 @@
+import { Problem } from '../../contract/problem.js';
+
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: Problem } },
+});
+
+/** The error responses every authenticated route can give, for the OpenAPI document. */
+export const commonErrors = {
+  401: problem('No API key, or an unknown or revoked one (`unauthorized`).'),
+  403: problem('The key’s role or stores do not allow this (`forbidden`, `store_forbidden`).'),
+  500: problem('Something failed on our side (`internal_error`). Quote the requestId.'),
+} as const;
+
+export const bodyErrors = {
+  400: problem('The body is not valid (`validation_failed`, with the field at fault) or not JSON (`malformed_json`).'),
+  413: problem('The body is larger than the limit (`payload_too_large`).'),
+  415: problem('The body is not application/json (`unsupported_media_type`).'),
+} as const;
+
+export const notFound = { 404: problem('No such resource (`not_found`).') } as const;
+export const conflict = (description: string) => ({ 409: problem(description) }) as const;
+
+export const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});

@@ -1,0 +1,76 @@
+import { type CompiledRuleSet, compileRuleSet, contentHash } from '../engine/index.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/index.js';
+import { loadRuleDirectory } from './load-directory.js';
+
+/** The rule set checks are decided with. Swapped whole, so a check never sees half of a publish. */
+export interface ActiveRuleSet {
+  readonly current: CompiledRuleSet;
+  readonly activatedAt: number;
+  replace(ruleSet: CompiledRuleSet, activatedAt: number): void;
+}
+
+export function activeRuleSet(initial: CompiledRuleSet, activatedAt: number): ActiveRuleSet {
+  let current = initial;
+  let at = activatedAt;
+  return {
+    get current() {
+      return current;
+    },
+    get activatedAt() {
+      return at;
+    },
+    replace(ruleSet, when) {
+      current = ruleSet;
+      at = when;
+    },
+  };
+}
+
+/**
+ * The rule set to start with: the one the database says is active, or, on first start, the one in
+ * the rules directory (stored and activated, so later starts and every node agree on it).
+ */
+export function loadActiveRuleSet(store: Store, directory: string, logger: Logger, now = Date.now()): ActiveRuleSet {
+  const activation = store.ruleSets.active();
+  if (activation) {
+    const stored = store.ruleSets.find(activation.version);
+    if (!stored) throw new Error(`The active rule set ${activation.version} is missing from the database`);
+    const compiled = compileRuleSet(stored.source);
+    try {
+      const onDisk = contentHash(loadRuleDirectory(directory));
+      if (onDisk !== compiled.contentHash) {
+        logger.warn('the rules directory differs from the active rule set; publish it to use it', {
+          directory,
+          activeVersion: compiled.version,
+        });
+      }
+    } catch {
+      // No readable rules directory: the database's rule set is all there is, which is fine.
+    }
+    return activeRuleSet(compiled, activation.activatedAt);
+  }
+
+  const compiled = compileRuleSet(loadRuleDirectory(directory));
+  store.transaction(() => {
+    if (!store.ruleSets.find(compiled.version)) {
+      store.ruleSets.insert({
+        version: compiled.version,
+        contentHash: compiled.contentHash,
+        source: compiled.source,
+        createdAt: now,
+        createdBy: 'system',
+      });
+    }
+    store.ruleSets.activate({ version: compiled.version, activatedAt: now, activatedBy: 'system' });
+    store.audit.append({
+      at: now,
+      actor: 'system',
+      action: 'rules.activated',
+      subject: compiled.version,
+      detail: { from: null, to: compiled.version, source: directory },
+    });
+  });
+  logger.info('rule set loaded from the rules directory', { directory, version: compiled.version, rules: compiled.rules.length });
+  return activeRuleSet(compiled, now);
+}

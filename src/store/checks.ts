@@ -1,0 +1,218 @@
+import type { Database } from 'better-sqlite3';
+import type { EvaluationTrigger } from '../contract/check-record.js';
+import type { Action, Outcome } from '../contract/enums.js';
+import type { CheckRow, CheckWrite, EvaluationRow, OutcomeRow } from './types.js';
+
+interface CheckRecordRow {
+  id: string;
+  store_id: string;
+  till_id: string;
+  transaction_id: string;
+  occurred_at: number;
+  received_at: number;
+  updated_at: number;
+  key_id: string;
+  request_fingerprint: string;
+  identified: number;
+  basket_total: number;
+  stored_value: number;
+  stored_value_units: number;
+  warned: number;
+  outcome: Outcome | null;
+  outcome_at: number | null;
+  outcome_staff_ref: string | null;
+  outcome_police_reference: string | null;
+  outcome_note: string | null;
+  outcome_key_id: string | null;
+}
+
+interface EvaluationRecordRow {
+  revision: number;
+  trigger: EvaluationTrigger;
+  evaluated_at: number;
+  request: string;
+  answers: string;
+  history: string;
+  action: Action;
+  score: number;
+  reasons: string;
+  shadow_reasons: string;
+  prompt_id: string | null;
+  prompt: string | null;
+  rule_set_version: string;
+}
+
+function toEvaluation(row: EvaluationRecordRow): EvaluationRow {
+  return {
+    revision: row.revision,
+    trigger: row.trigger,
+    evaluatedAt: row.evaluated_at,
+    request: JSON.parse(row.request),
+    answers: JSON.parse(row.answers),
+    history: JSON.parse(row.history),
+    action: row.action,
+    score: row.score,
+    reasons: JSON.parse(row.reasons),
+    shadowReasons: JSON.parse(row.shadow_reasons),
+    promptId: row.prompt_id,
+    prompt: row.prompt === null ? null : JSON.parse(row.prompt),
+    ruleSetVersion: row.rule_set_version,
+  };
+}
+
+function toOutcome(row: CheckRecordRow): OutcomeRow | null {
+  if (row.outcome === null) return null;
+  return {
+    outcome: row.outcome,
+    recordedAt: row.outcome_at!,
+    staffRef: row.outcome_staff_ref,
+    policeReference: row.outcome_police_reference,
+    note: row.outcome_note,
+    keyId: row.outcome_key_id!,
+  };
+}
+
+export type ChecksRepository = ReturnType<typeof checksRepository>;
+
+export function checksRepository(db: Database) {
+  const byId = db.prepare<[string], CheckRecordRow>('SELECT * FROM checks WHERE id = ?');
+  const byTransaction = db.prepare<[string, string], CheckRecordRow>(
+    'SELECT * FROM checks WHERE store_id = ? AND transaction_id = ?',
+  );
+  const latestEvaluation = db.prepare<[string], EvaluationRecordRow>(
+    'SELECT * FROM evaluations WHERE check_id = ? ORDER BY revision DESC LIMIT 1',
+  );
+  const allEvaluations = db.prepare<[string], EvaluationRecordRow>(
+    'SELECT * FROM evaluations WHERE check_id = ? ORDER BY revision',
+  );
+  const upsertCheck = db.prepare(`
+    INSERT INTO checks (
+      id, store_id, till_id, transaction_id, lane, currency, occurred_at, received_at, updated_at, key_id,
+      request_fingerprint, request, identified, basket_total, stored_value, stored_value_units, age_band, tender,
+      answers, action, score, warned, prompt_id, revision, rule_set_version
+    ) VALUES (
+      @id, @storeId, @tillId, @transactionId, @lane, @currency, @occurredAt, @receivedAt, @updatedAt, @keyId,
+      @requestFingerprint, @request, @identified, @basketTotal, @storedValue, @storedValueUnits, @ageBand, @tender,
+      @answers, @action, @score, @warned, @promptId, @revision, @ruleSetVersion
+    )
+    ON CONFLICT (id) DO UPDATE SET
+      till_id = excluded.till_id, lane = excluded.lane, currency = excluded.currency,
+      occurred_at = excluded.occurred_at, updated_at = excluded.updated_at,
+      request_fingerprint = excluded.request_fingerprint, request = excluded.request,
+      identified = excluded.identified, basket_total = excluded.basket_total,
+      stored_value = excluded.stored_value, stored_value_units = excluded.stored_value_units,
+      age_band = excluded.age_band, tender = excluded.tender, answers = excluded.answers,
+      action = excluded.action, score = excluded.score, warned = max(warned, excluded.warned),
+      prompt_id = excluded.prompt_id, revision = excluded.revision, rule_set_version = excluded.rule_set_version
+  `);
+  const insertEvaluation = db.prepare(`
+    INSERT INTO evaluations (
+      check_id, revision, trigger, evaluated_at, request, answers, history, action, score, reasons, shadow_reasons,
+      prompt_id, prompt, rule_set_version
+    ) VALUES (
+      @checkId, @revision, @trigger, @evaluatedAt, @request, @answers, @history, @action, @score, @reasons,
+      @shadowReasons, @promptId, @prompt, @ruleSetVersion
+    )
+  `);
+  const clearRules = db.prepare<[string]>('DELETE FROM check_rules WHERE check_id = ?');
+  const insertRule = db.prepare<[string, string, number]>(
+    'INSERT OR IGNORE INTO check_rules (check_id, rule_id, shadow) VALUES (?, ?, ?)',
+  );
+  const clearIdentities = db.prepare<[string]>('DELETE FROM check_identities WHERE check_id = ?');
+  const insertIdentity = db.prepare<[string, number, string]>(
+    'INSERT OR IGNORE INTO check_identities (identity, occurred_at, check_id) VALUES (?, ?, ?)',
+  );
+  const setOutcome = db.prepare(`
+    UPDATE checks SET outcome = @outcome, outcome_at = @recordedAt, outcome_staff_ref = @staffRef,
+      outcome_police_reference = @policeReference, outcome_note = @note, outcome_key_id = @keyId
+    WHERE id = @checkId AND outcome IS NULL
+  `);
+
+  function toCheck(row: CheckRecordRow | undefined): CheckRow | undefined {
+    if (!row) return undefined;
+    const latest = latestEvaluation.get(row.id);
+    if (!latest) throw new Error(`check ${row.id} has no evaluation`);
+    return {
+      id: row.id,
+      storeId: row.store_id,
+      tillId: row.till_id,
+      transactionId: row.transaction_id,
+      occurredAt: row.occurred_at,
+      receivedAt: row.received_at,
+      updatedAt: row.updated_at,
+      keyId: row.key_id,
+      requestFingerprint: row.request_fingerprint,
+      identified: row.identified === 1,
+      totals: { basket: row.basket_total, storedValue: row.stored_value, storedValueUnits: row.stored_value_units },
+      warned: row.warned === 1,
+      latest: toEvaluation(latest),
+      outcome: toOutcome(row),
+    };
+  }
+
+  return {
+    findById: (id: string) => toCheck(byId.get(id)),
+    findByTransaction: (storeId: string, transactionId: string) => toCheck(byTransaction.get(storeId, transactionId)),
+    evaluations: (id: string) => allEvaluations.all(id).map(toEvaluation),
+
+    /** Writes the check as it now stands and its new evaluation. Call inside a transaction. */
+    save(write: CheckWrite): void {
+      const { evaluation } = write;
+      upsertCheck.run({
+        id: write.id,
+        storeId: write.storeId,
+        tillId: write.tillId,
+        transactionId: write.transactionId,
+        lane: evaluation.request.lane,
+        currency: evaluation.request.currency,
+        occurredAt: write.occurredAt,
+        receivedAt: write.receivedAt,
+        updatedAt: evaluation.evaluatedAt,
+        keyId: write.keyId,
+        requestFingerprint: write.requestFingerprint,
+        request: JSON.stringify(evaluation.request),
+        identified: write.identified ? 1 : 0,
+        basketTotal: write.totals.basket,
+        storedValue: write.totals.storedValue,
+        storedValueUnits: write.totals.storedValueUnits,
+        ageBand: evaluation.request.customer.ageBand,
+        tender: evaluation.request.tender,
+        answers: JSON.stringify(evaluation.answers),
+        action: evaluation.action,
+        score: evaluation.score,
+        warned: evaluation.action === 'allow' ? 0 : 1,
+        promptId: evaluation.promptId,
+        revision: evaluation.revision,
+        ruleSetVersion: evaluation.ruleSetVersion,
+      });
+      insertEvaluation.run({
+        checkId: write.id,
+        revision: evaluation.revision,
+        trigger: evaluation.trigger,
+        evaluatedAt: evaluation.evaluatedAt,
+        request: JSON.stringify(evaluation.request),
+        answers: JSON.stringify(evaluation.answers),
+        history: JSON.stringify(evaluation.history),
+        action: evaluation.action,
+        score: evaluation.score,
+        reasons: JSON.stringify(evaluation.reasons),
+        shadowReasons: JSON.stringify(evaluation.shadowReasons),
+        promptId: evaluation.promptId,
+        prompt: evaluation.prompt === null ? null : JSON.stringify(evaluation.prompt),
+        ruleSetVersion: evaluation.ruleSetVersion,
+      });
+      clearRules.run(write.id);
+      for (const reason of evaluation.reasons) insertRule.run(write.id, reason.ruleId, 0);
+      for (const reason of evaluation.shadowReasons) insertRule.run(write.id, reason.ruleId, 1);
+      if (write.identities) {
+        clearIdentities.run(write.id);
+        for (const identity of write.identities) insertIdentity.run(identity, write.occurredAt, write.id);
+      }
+    },
+
+    /** Records the outcome once; returns false if the check already had one. */
+    recordOutcome(checkId: string, outcome: OutcomeRow): boolean {
+      return setOutcome.run({ checkId, ...outcome }).changes === 1;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { auditRepository, type AuditRepository } from './audit.js';
+import { checksRepository, type ChecksRepository } from './checks.js';
+import { historyRepository, type HistoryRepository } from './history.js';
+import { keysRepository, type KeysRepository } from './keys.js';
+import { migrate } from './migrations/index.js';
+import { ruleSetsRepository, type RuleSetsRepository } from './rule-sets.js';
+
+export type * from './types.js';
+export { DatabaseTooNewError } from './migrations/index.js';
+
+/** The only door to the database. A PostgreSQL adapter for multi-node chains would implement this. */
+export interface Store {
+  readonly checks: ChecksRepository;
+  readonly history: HistoryRepository;
+  readonly keys: KeysRepository;
+  readonly audit: AuditRepository;
+  readonly ruleSets: RuleSetsRepository;
+  /** Runs `work` in one transaction: all of its writes land, or none do. `work` must not await. */
+  transaction<T>(work: () => T): T;
+  /** Throws if the database cannot answer. */
+  ping(): void;
+  close(): void;
+}
+
+export function openStore(path: string): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  const pingStatement = db.prepare('SELECT 1');
+
+  return {
+    checks: checksRepository(db),
+    history: historyRepository(db),
+    keys: keysRepository(db),
+    audit: auditRepository(db),
+    ruleSets: ruleSetsRepository(db),
+    transaction: <T>(work: () => T): T => db.transaction(work).immediate(),
+    ping: () => void pingStatement.get(),
+    close: () => db.close(),
+  };
+}

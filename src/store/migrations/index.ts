@@ -1,0 +1,32 @@
+import type { Database } from 'better-sqlite3';
+import { up as initial } from './0010-initial.js';
+
+export interface Migration {
+  /** Steps of 10, so a fix can slot in between. Stored in PRAGMA user_version. */
+  readonly version: number;
+  readonly name: string;
+  readonly up: (db: Database) => void;
+}
+
+export const migrations: readonly Migration[] = [{ version: 10, name: 'initial', up: initial }];
+
+export class DatabaseTooNewError extends Error {
+  constructor(found: number, known: number) {
+    super(`The database is at schema version ${found}, newer than this code knows (${known}). Upgrade Vouchsafe before using it.`);
+    this.name = 'DatabaseTooNewError';
+  }
+}
+
+/** Brings the schema up to date, each migration in its own transaction. */
+export function migrate(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (current > latest) throw new DatabaseTooNewError(current, latest);
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}

@@ -1,0 +1,107 @@
+import type { CheckRequest, Customer } from '../contract/check.js';
+import type { EvaluationTrigger } from '../contract/check-record.js';
+import type { Prompt, Reason } from '../contract/decision.js';
+import type { Action, Outcome, Role } from '../contract/enums.js';
+import type { HistoryFacts } from '../contract/facts.js';
+import type { RuleSetSource } from '../contract/rule-file.js';
+
+/** A check as stored: the till's request without the raw loyalty id or payment token. */
+export type StoredRequest = Omit<CheckRequest, 'customer'> & {
+  customer: Omit<Customer, 'loyaltyId' | 'paymentToken'>;
+};
+
+export interface EvaluationRow {
+  revision: number;
+  trigger: EvaluationTrigger;
+  evaluatedAt: number;
+  request: StoredRequest;
+  answers: Record<string, string>;
+  history: HistoryFacts;
+  action: Action;
+  score: number;
+  reasons: Reason[];
+  shadowReasons: Reason[];
+  promptId: string | null;
+  prompt: Prompt | null;
+  ruleSetVersion: string;
+}
+
+export interface OutcomeRow {
+  outcome: Outcome;
+  recordedAt: number;
+  staffRef: string | null;
+  policeReference: string | null;
+  note: string | null;
+  keyId: string;
+}
+
+export interface CheckRow {
+  id: string;
+  storeId: string;
+  tillId: string;
+  transactionId: string;
+  occurredAt: number;
+  receivedAt: number;
+  updatedAt: number;
+  keyId: string;
+  /** Keyed fingerprint of the request as last sent: an identical resend is a retry. */
+  requestFingerprint: string;
+  identified: boolean;
+  totals: { basket: number; storedValue: number; storedValueUnits: number };
+  /** Whether any evaluation of the check prompted, held or refused. */
+  warned: boolean;
+  latest: EvaluationRow;
+  outcome: OutcomeRow | null;
+}
+
+/** What one decision writes: the check as it now stands and the evaluation that decided it. */
+export interface CheckWrite {
+  id: string;
+  storeId: string;
+  tillId: string;
+  transactionId: string;
+  occurredAt: number;
+  receivedAt: number;
+  keyId: string;
+  requestFingerprint: string;
+  identified: boolean;
+  /** Keyed hashes of the customer's loyalty id and payment token; undefined leaves them as they were. */
+  identities: readonly string[] | undefined;
+  totals: { basket: number; storedValue: number; storedValueUnits: number };
+  evaluation: EvaluationRow;
+}
+
+export interface ApiKeyRow {
+  id: string;
+  name: string;
+  role: Role;
+  storeIds: string[] | null;
+  secretHash: string;
+  prefix: string;
+  createdAt: number;
+  createdBy: string;
+  revokedAt: number | null;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: number;
+  actor: string;
+  action: string;
+  subject: string | null;
+  detail: Record<string, unknown>;
+}
+
+export interface RuleSetRow {
+  version: string;
+  contentHash: string;
+  source: RuleSetSource;
+  createdAt: number;
+  createdBy: string;
+}
+
+export interface ActivationRow {
+  version: string;
+  activatedAt: number;
+  activatedBy: string;
+}

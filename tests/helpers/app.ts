@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
+import { createApp } from '../../src/app.js';
+import type { CheckInput } from '../../src/contract/check.js';
+import type { Role } from '../../src/contract/enums.js';
+import { createLogger } from '../../src/log.js';
+import { buildServices } from '../../src/services.js';
+
+export const STORE = 'herts-stevenage-012';
+export const OTHER_STORE = 'herts-hitchin-004';
+
+export interface TestAppOptions {
+  clock?: () => number;
+  rulesDirectory?: string;
+}
+
+/** A fresh app on its own SQLite file in a temp directory, removed when the test ends. */
+export function testApp(options: TestAppOptions = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-test-'));
+  const databasePath = join(dir, 'vouchsafe.db');
+  const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
+  const logLines: string[] = [];
+  const services = buildServices({
+    databasePath,
+    rulesDirectory: options.rulesDirectory ?? 'rules',
+    adminKey,
+    logger: createLogger('info', (line) => logLines.push(line)),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  onTestFinished(() => {
+    try {
+      services.store.close();
+    } catch {
+      // Some tests close the store themselves.
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const app = createApp(services);
+
+  async function call(method: string, path: string, init: { key?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = { ...init.headers };
+    if (init.key) headers.authorization = `Bearer ${init.key}`;
+    let body: string | undefined;
+    if (init.body !== undefined) {
+      body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await response.text();
+    let json: any;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, json, text };
+  }
+
+  async function makeKey(role: Role, storeIds?: string[]): Promise<string> {
+    const response = await call('POST', '/v1/keys', {
+      key: adminKey,
+      body: { role, name: `${role} key for a test`, ...(storeIds ? { storeIds } : {}) },
+    });
+    if (response.status !== 201) throw new Error(`could not make a ${role} key: ${response.text}`);
+    return response.json.key;
+  }
+
+  return { app, services, dir, databasePath, adminKey, call, makeKey, logLines };
+}
+
+let sequence = 0;
+
+/** A valid check for STORE; override any part. Each call gets a fresh transaction id. */
+export function aCheck(overrides: Partial<CheckInput> = {}): CheckInput {
+  sequence += 1;
+  return {
+    storeId: STORE,
+    tillId: 'T04',
+    transactionId: `T04-${Date.now()}-${sequence}`,
+    currency: 'GBP',
+    lines: [{ kind: 'gift_card', brand: 'amazon', unitAmount: 2000, quantity: 1 }],
+    ...overrides,
+  };
+}
