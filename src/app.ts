@@ -65,7 +65,7 @@ export function createApp(services: Services) {
     ],
   });
 
-  app.notFound((c) => problemResponse(c, problemBody(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`)));
+  app.notFound((c) => problemResponse(problemBody(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError(errorHandler(services.logger));
   return app;
 }

@@ -31,17 +31,26 @@ export class ApiError extends HTTPException {
   readonly detail: string | undefined;
   readonly errors: FieldError[] | undefined;
   readonly extra: Record<string, unknown> | undefined;
+  readonly headers: Record<string, string>;
 
   constructor(
     status: ContentfulStatusCode,
     code: ErrorCode,
-    options: { detail?: string; errors?: FieldError[]; cause?: unknown; extra?: Record<string, unknown> } = {},
+    options: {
+      detail?: string;
+      errors?: FieldError[];
+      cause?: unknown;
+      /** More members for the problem body, e.g. the rule-set problems of a refused publish. */
+      extra?: Record<string, unknown>;
+      headers?: Record<string, string>;
+    } = {},
   ) {
     super(status, { message: options.detail ?? TITLES[code], cause: options.cause });
     this.code = code;
     this.detail = options.detail;
     this.errors = options.errors;
     this.extra = options.extra;
+    this.headers = options.headers ?? {};
   }
 }
 
@@ -83,10 +92,10 @@ export function problemBody(c: Context, status: number, code: ErrorCode, detail?
   };
 }
 
-export function problemResponse(c: Context, problem: Problem & Record<string, unknown>, headers: Record<string, string> = {}): Response {
+export function problemResponse(problem: Problem & Record<string, unknown>, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(problem), {
     status: problem.status,
-    headers: { 'content-type': 'application/problem+json', ...headers },
+    headers: { 'content-type': 'application/problem+json', 'x-request-id': problem.requestId, ...headers },
   });
 }
 
@@ -111,11 +120,11 @@ export interface ErrorLogger {
 export function errorHandler(logger: ErrorLogger) {
   return function handleError(err: Error, c: Context): Response {
     if (err instanceof ApiError) {
-      return problemResponse(c, { ...problemBody(c, err.status, err.code, err.detail, err.errors), ...err.extra });
+      return problemResponse({ ...problemBody(c, err.status, err.code, err.detail, err.errors), ...err.extra }, err.headers);
     }
     if (err instanceof HTTPException && err.status < 500) {
       const code = CODE_BY_STATUS[err.status] ?? 'validation_failed';
-      return problemResponse(c, problemBody(c, err.status, code, err.message));
+      return problemResponse(problemBody(c, err.status, code, err.message));
     }
     logger.error('request failed', {
       requestId: c.get('requestId' as never),
@@ -123,6 +132,6 @@ export function errorHandler(logger: ErrorLogger) {
       path: c.req.path,
       error: err instanceof Error ? (err.stack ?? err.message) : String(err),
     });
-    return problemResponse(c, problemBody(c, 500, 'internal_error'));
+    return problemResponse(problemBody(c, 500, 'internal_error'));
   };
 }

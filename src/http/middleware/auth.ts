@@ -10,13 +10,17 @@ export function authenticate() {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) {
-      c.header('WWW-Authenticate', 'Bearer realm="vouchsafe"');
-      throw new ApiError(401, 'unauthorized', { detail: 'Send an API key as Authorization: Bearer <key>' });
+      throw new ApiError(401, 'unauthorized', {
+        detail: 'Send an API key as Authorization: Bearer <key>',
+        headers: { 'WWW-Authenticate': 'Bearer realm="vouchsafe"' },
+      });
     }
     const principal = c.get('services').keys.resolve(match[1]!);
     if (!principal) {
-      c.header('WWW-Authenticate', 'Bearer realm="vouchsafe", error="invalid_token"');
-      throw new ApiError(401, 'unauthorized', { detail: 'The API key is unknown or revoked' });
+      throw new ApiError(401, 'unauthorized', {
+        detail: 'The API key is unknown or revoked',
+        headers: { 'WWW-Authenticate': 'Bearer realm="vouchsafe", error="invalid_token"' },
+      });
     }
     c.set('principal', principal);
     await next();

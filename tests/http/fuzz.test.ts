@@ -1,0 +1,70 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { aCheck, STORE, testApp } from '../helpers/app.js';
+
+// Whatever a till, a bug or an attacker sends, the answer is a decision or a 4xx problem: never a 5xx.
+describe('random bodies never produce a 5xx', () => {
+  it('for arbitrary JSON values', async () => {
+    const { call, makeKey } = testApp();
+    const till = await makeKey('till', [STORE]);
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), async (value) => {
+        const response = await call('POST', '/v1/checks', { key: till, body: JSON.stringify(value) });
+        expect(response.status).toBeLessThan(500);
+        expect(response.status).toBeGreaterThanOrEqual(400);
+        expect(response.headers.get('content-type')).toBe('application/problem+json');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('for arbitrary strings as bodies', async () => {
+    const { call, makeKey } = testApp();
+    const till = await makeKey('till', [STORE]);
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 200 }), async (body) => {
+        const response = await call('POST', '/v1/checks', { key: till, body });
+        expect(response.status).toBeLessThan(500);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('for valid checks with any field replaced by a random value', async () => {
+    const { call, makeKey } = testApp();
+    const till = await makeKey('till', [STORE]);
+    const base = aCheck({
+      lines: [{ kind: 'gift_card', brand: 'apple', unitAmount: 10000, quantity: 5 }],
+      customer: { ageBand: '80_plus', loyaltyId: '634004000123456' },
+      signals: { phoneInUse: true },
+    });
+    const paths = ['storeId', 'tillId', 'lane', 'transactionId', 'occurredAt', 'currency', 'lines', 'tender', 'customer', 'signals', 'lines.0', 'lines.0.unitAmount', 'lines.0.quantity', 'lines.0.kind', 'lines.0.brand', 'customer.ageBand', 'customer.loyaltyId', 'signals.phoneInUse'];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...paths), fc.jsonValue(), async (path, value) => {
+        const body = structuredClone(base) as Record<string, any>;
+        const keys = path.split('.');
+        let target = body;
+        for (const key of keys.slice(0, -1)) target = target[key];
+        target[keys.at(-1)!] = value;
+        const response = await call('POST', '/v1/checks', { key: till, body });
+        expect(response.status).toBeLessThan(500);
+        if (response.status >= 400) expect(response.json.field).toBeTypeOf('string');
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('for arbitrary answers and outcomes', async () => {
+    const { call, makeKey } = testApp();
+    const till = await makeKey('till', [STORE]);
+    const created = await call('POST', '/v1/checks', { key: till, body: aCheck() });
+    const id = created.json.checkId;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('answers', 'outcome'), fc.jsonValue(), async (what, value) => {
+        const response = await call('POST', `/v1/checks/${id}/${what}`, { key: till, body: JSON.stringify(value) });
+        expect(response.status).toBeLessThan(500);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
