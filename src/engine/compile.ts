@@ -12,6 +12,7 @@ import {
   type RuleTestCase,
 } from '../contract/rule-file.js';
 import { contentHash } from './content-hash.js';
+import { type CompiledCondition, compileCondition } from './compile-condition.js';
 import { buildFactTypes, type FactTypes } from './fact-types.js';
 import { buildPromptCatalog, checkPromptFile, type PromptCatalog } from './prompts.js';
 import { type CompiledTemplate, compileTemplate } from './template.js';
@@ -43,12 +44,17 @@ export function formatProblem(problem: RuleSetProblem): string {
 export interface CompiledRule {
   readonly id: string;
   readonly file: string;
+  /** Position in the rule set (files by name, rules as written): the tie-break between equally strong rules. */
+  readonly order: number;
   readonly definition: RuleDefinition;
   readonly score: number;
   readonly action: Exclude<Action, 'allow'> | undefined;
   readonly shadow: boolean;
   readonly reason: CompiledTemplate;
-  readonly matches: (context: Record<string, unknown>) => unknown;
+  /** cel-js evaluating the condition on the typed CEL context: the reference semantics. */
+  readonly reference: (context: Record<string, unknown>) => unknown;
+  /** The same condition as a closure over plain facts, when it falls in the compiled subset. */
+  readonly fast: CompiledCondition | undefined;
 }
 
 export interface RuleSetTest {
@@ -178,7 +184,14 @@ export function compileRuleSet(source: RuleSetSource): CompiledRuleSet {
       if (earlier) problem(`rule id "${definition.id}" is already used in ${earlier}`);
       seen.set(definition.id, parsed.path);
 
-      const checked = facts.environment.check(definition.when);
+      let expression: ReturnType<typeof facts.environment.parse>;
+      try {
+        expression = facts.environment.parse(definition.when);
+      } catch (error) {
+        problem(`when: ${celMessage(error)}`, 'when');
+        return;
+      }
+      const checked = expression.check();
       if (!checked.valid) {
         problem(`when: ${celMessage(checked.error)}`, 'when');
         return;
@@ -192,22 +205,17 @@ export function compileRuleSet(source: RuleSetSource): CompiledRuleSet {
       if (definition.prompt && prompts && !prompts.promptIds.has(definition.prompt)) {
         problem(`prompt "${definition.prompt}" is not in the prompts file`, 'prompt');
       }
-      let matches: CompiledRule['matches'];
-      try {
-        matches = facts.environment.parse(definition.when) as CompiledRule['matches'];
-      } catch (error) {
-        problem(`when: ${celMessage(error)}`, 'when');
-        return;
-      }
       rules.push({
         id: definition.id,
         file: parsed.path,
+        order: rules.length,
         definition,
         score: definition.score ?? 0,
         action: definition.action,
         shadow: definition.mode === 'shadow',
         reason: reason.template,
-        matches,
+        reference: expression as unknown as CompiledRule['reference'],
+        fast: compileCondition(expression.ast),
       });
     });
     for (const test of file.tests) tests.push({ file: parsed.path, test });

@@ -2,6 +2,7 @@ import type { Prompt, Reason } from '../contract/decision.js';
 import { ACTION_STRENGTH, type Action, strongerAction } from '../contract/enums.js';
 import type { Facts } from '../contract/facts.js';
 import type { CompiledRule, CompiledRuleSet } from './compile.js';
+import { NEEDS_REFERENCE } from './compile-condition.js';
 import { deriveFacts, type FactInputs } from './facts.js';
 
 export interface RuleError {
@@ -35,18 +36,37 @@ function strength(rule: CompiledRule): number {
   return (rule.action ? ACTION_STRENGTH[rule.action] : 0) * 1000 + rule.score;
 }
 
+/** Strongest first; among equals, the order of the rule files. */
+function byStrength(a: CompiledRule, b: CompiledRule): number {
+  return strength(b) - strength(a) || a.order - b.order;
+}
+
+/** Whether the rule matches: the compiled condition when there is one, cel-js otherwise. */
+function matches(rule: CompiledRule, ruleSet: CompiledRuleSet, facts: Facts, cache: { context?: Record<string, unknown> }): unknown {
+  if (rule.fast) {
+    try {
+      return rule.fast(facts as unknown as Record<string, unknown>);
+    } catch (error) {
+      if (error !== NEEDS_REFERENCE) throw error;
+    }
+  }
+  // The typed CEL context is built at most once per decision, and only if a rule needs it.
+  cache.context ??= ruleSet.facts.toContext(facts);
+  return rule.reference(cache.context);
+}
+
 /** Evaluates every rule against facts already derived. */
 export function evaluateFacts(ruleSet: CompiledRuleSet, facts: Facts): EngineDecision {
-  const context = ruleSet.facts.toContext(facts);
+  const cache: { context?: Record<string, unknown> } = {};
   const matched: CompiledRule[] = [];
   const shadow: CompiledRule[] = [];
-  const ruleErrors: RuleError[] = [];
+  let ruleErrors: RuleError[] | undefined;
   for (const rule of ruleSet.rules) {
     let hit: unknown;
     try {
-      hit = rule.matches(context);
+      hit = matches(rule, ruleSet, facts, cache);
     } catch (error) {
-      ruleErrors.push({ ruleId: rule.id, message: error instanceof Error ? error.message.split('\n')[0]! : String(error) });
+      (ruleErrors ??= []).push({ ruleId: rule.id, message: error instanceof Error ? error.message.split('\n')[0]! : String(error) });
       continue;
     }
     if (hit === true) (rule.shadow ? shadow : matched).push(rule);
@@ -60,21 +80,24 @@ export function evaluateFacts(ruleSet: CompiledRuleSet, facts: Facts): EngineDec
   }
   const action = strongerAction(bandAction(score, ruleSet), ruleAction);
 
-  const ranked = matched.map((rule, order) => ({ rule, order })).sort((a, b) => strength(b.rule) - strength(a.rule) || a.order - b.order);
-  const reasons = ranked.map(({ rule }) => ({ ruleId: rule.id, message: rule.reason(facts) }));
-  const shadowReasons = shadow.map((rule) => ({ ruleId: rule.id, message: rule.reason(facts) }));
+  matched.sort(byStrength);
+  const reasons = new Array<Reason>(matched.length);
+  for (let i = 0; i < matched.length; i++) reasons[i] = { ruleId: matched[i]!.id, message: matched[i]!.reason(facts) };
+  const shadowReasons = new Array<Reason>(shadow.length);
+  for (let i = 0; i < shadow.length; i++) shadowReasons[i] = { ruleId: shadow[i]!.id, message: shadow[i]!.reason(facts) };
 
   let promptId: string | null = null;
   let prompt: Prompt | null = null;
   if (action !== 'allow') {
-    promptId =
-      ruleSet.prompts.actionPrompt(action) ??
-      ranked.find(({ rule }) => rule.definition.prompt)?.rule.definition.prompt ??
-      ruleSet.prompts.defaultPrompt;
+    promptId = ruleSet.prompts.actionPrompt(action) ?? matched.find(hasPrompt)?.definition.prompt ?? ruleSet.prompts.defaultPrompt;
     prompt = ruleSet.prompts.render(promptId, action, facts.answers);
   }
 
-  return { action, score, reasons, shadowReasons, promptId, prompt, ruleSetVersion: ruleSet.version, ruleErrors };
+  return { action, score, reasons, shadowReasons, promptId, prompt, ruleSetVersion: ruleSet.version, ruleErrors: ruleErrors ?? [] };
+}
+
+function hasPrompt(rule: CompiledRule): boolean {
+  return rule.definition.prompt !== undefined;
 }
 
 /** The decision for one basket, its history and the answers so far. Pure: the same inputs give the same decision. */

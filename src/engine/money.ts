@@ -16,12 +16,22 @@ export function minorUnitsPerMajor(currency: string): number {
   return 10 ** minorUnitDigits(currency);
 }
 
+const formatted = new Map<string, string>();
+const FORMATTED_MAX = 10_000;
+
+/** Intl formatting costs about a microsecond; reasons repeat the same few amounts, so results are kept. */
 export function formatMoney(minorUnits: number, currency: string, locale = 'en-GB'): string {
-  const key = `${locale}|${currency}`;
-  let formatter = formatterCache.get(key);
-  if (!formatter) {
-    formatter = new Intl.NumberFormat(locale, { style: 'currency', currency });
-    formatterCache.set(key, formatter);
+  const key = `${locale}|${currency}|${minorUnits}`;
+  let text = formatted.get(key);
+  if (text === undefined) {
+    let formatter = formatterCache.get(`${locale}|${currency}`);
+    if (!formatter) {
+      formatter = new Intl.NumberFormat(locale, { style: 'currency', currency });
+      formatterCache.set(`${locale}|${currency}`, formatter);
+    }
+    text = formatter.format(minorUnits / minorUnitsPerMajor(currency));
+    if (formatted.size >= FORMATTED_MAX) formatted.clear();
+    formatted.set(key, text);
   }
-  return formatter.format(minorUnits / minorUnitsPerMajor(currency));
+  return text;
 }
