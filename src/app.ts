@@ -6,6 +6,7 @@ import type { AppEnv, Services } from './http/env.js';
 import { authenticate } from './http/middleware/auth.js';
 import { jsonBody } from './http/middleware/json-body.js';
 import { observe } from './http/middleware/observe.js';
+import { registerAudit } from './http/routes/audit/index.js';
 import { registerChecks } from './http/routes/checks/index.js';
 import { registerKeys } from './http/routes/keys/index.js';
 import { registerRules } from './http/routes/rules/index.js';
@@ -40,6 +41,7 @@ export function createApp(services: Services) {
   registerChecks(app);
   registerKeys(app);
   registerRules(app);
+  registerAudit(app);
   registerHealth(app);
   registerMetrics(app);
   registerDocs(app);

@@ -14,6 +14,7 @@ const ConfigSchema = z.object({
     .min(32, 'VOUCHSAFE_ID_SECRET must be at least 32 characters')
     .optional(),
   VOUCHSAFE_LOG: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  VOUCHSAFE_RULES_APPROVAL: z.enum(['single', 'two-person']).default('single'),
 });
 
 export interface Config {
@@ -24,6 +25,8 @@ export interface Config {
   readonly adminKey: string | undefined;
   readonly idSecret: string | undefined;
   readonly logLevel: z.infer<typeof ConfigSchema>['VOUCHSAFE_LOG'];
+  /** `two-person`: a published rule set waits until a second admin approves it (maker-checker). */
+  readonly ruleApproval: z.infer<typeof ConfigSchema>['VOUCHSAFE_RULES_APPROVAL'];
 }
 
 export class ConfigError extends Error {
@@ -47,5 +50,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminKey: c.VOUCHSAFE_ADMIN_KEY,
     idSecret: c.VOUCHSAFE_ID_SECRET,
     logLevel: c.VOUCHSAFE_LOG,
+    ruleApproval: c.VOUCHSAFE_RULES_APPROVAL,
   });
 }

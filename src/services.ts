@@ -1,10 +1,10 @@
-import { displayPrefix, hashApiKey, keyResolver } from './api-keys.js';
+import { hashApiKey, issueApiKey, keyResolver } from './api-keys.js';
 import type { Services } from './http/env.js';
 import { createMetrics } from './http/metrics.js';
 import { createIdentityHasher, loadOrCreateIdSecret } from './identity.js';
-import { newId } from './ids.js';
 import type { Logger } from './log.js';
 import { loadActiveRuleSet } from './rule-sets/active.js';
+import type { ApprovalMode } from './rule-sets/lifecycle.js';
 import { openStore, type Store } from './store/index.js';
 
 export interface ServiceOptions {
@@ -15,28 +15,14 @@ export interface ServiceOptions {
   idSecret?: string | undefined;
   clock?: () => number;
   processMetrics?: boolean;
+  ruleApproval?: ApprovalMode;
 }
 
 /** Makes the first admin key from VOUCHSAFE_ADMIN_KEY, if no admin key exists yet. */
 export function bootstrapAdminKey(store: Store, adminKey: string, logger: Logger, now: number): void {
-  store.transaction(() => {
-    if (store.keys.activeAdminCount() > 0) return;
-    const secretHash = hashApiKey(adminKey);
-    if (store.keys.findBySecretHash(secretHash)) return;
-    const id = newId('key', now);
-    store.keys.insert({
-      id,
-      name: 'Bootstrap admin (VOUCHSAFE_ADMIN_KEY)',
-      role: 'admin',
-      storeIds: null,
-      secretHash,
-      prefix: displayPrefix(adminKey),
-      createdAt: now,
-      createdBy: 'bootstrap',
-    });
-    store.audit.append({ at: now, actor: 'bootstrap', action: 'key.created', subject: id, detail: { role: 'admin', source: 'VOUCHSAFE_ADMIN_KEY' } });
-    logger.info('first admin key made from VOUCHSAFE_ADMIN_KEY', { keyId: id });
-  });
+  if (store.keys.activeAdminCount() > 0 || store.keys.findBySecretHash(hashApiKey(adminKey))) return;
+  const { row } = issueApiKey(store, { role: 'admin', name: 'Bootstrap admin (VOUCHSAFE_ADMIN_KEY)' }, 'bootstrap', now, adminKey);
+  logger.info('first admin key made from VOUCHSAFE_ADMIN_KEY', { keyId: row.id });
 }
 
 /** Opens the database, loads the rules and builds what every request needs. */
@@ -54,6 +40,7 @@ export function buildServices(options: ServiceOptions): Services {
       logger: options.logger,
       metrics: createMetrics({ processMetrics: options.processMetrics ?? false }),
       clock,
+      ruleApproval: options.ruleApproval ?? 'single',
     };
   } catch (error) {
     store.close();

@@ -48,7 +48,12 @@ export function runRuleTest(ruleSet: CompiledRuleSet, file: string, test: RuleTe
   const decision = decide(ruleSet, { check, history, answers, identified });
 
   const matched = new Set([...decision.reasons, ...decision.shadowReasons].map((reason) => reason.ruleId));
-  const why = decision.reasons.length ? decision.reasons.map((r) => `${r.ruleId}`).join(', ') : 'no rules';
+  const contribution = (ruleId: string) => {
+    const rule = ruleSet.rules.find((candidate) => candidate.id === ruleId);
+    const parts = [rule?.score ? `${rule.score > 0 ? '+' : ''}${rule.score}` : '', rule?.action ?? ''].filter(Boolean);
+    return parts.length ? `${ruleId} ${parts.join(' ')}` : ruleId;
+  };
+  const why = decision.reasons.length ? decision.reasons.map((r) => contribution(r.ruleId)).join(', ') : 'no rules';
   if (decision.action !== test.expect.action) {
     failures.push(`action: expected ${test.expect.action}, got ${decision.action} (score ${decision.score}; matched ${why})`);
   }

@@ -2,6 +2,7 @@ import type { Principal, KeyResolver } from '../api-keys.js';
 import type { IdentityHasher } from '../identity.js';
 import type { Logger } from '../log.js';
 import type { ActiveRuleSet } from '../rule-sets/active.js';
+import type { ApprovalMode } from '../rule-sets/lifecycle.js';
 import type { Store } from '../store/index.js';
 import type { Metrics } from './metrics.js';
 
@@ -14,6 +15,7 @@ export interface Services {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly clock: () => number;
+  readonly ruleApproval: ApprovalMode;
 }
 
 export interface AppEnv {

@@ -60,6 +60,10 @@ export function loadActiveRuleSet(store: Store, directory: string, logger: Logge
         source: compiled.source,
         createdAt: now,
         createdBy: 'system',
+        note: `Loaded from ${directory} on first start`,
+        status: 'approved',
+        reviewedBy: 'system',
+        reviewedAt: now,
       });
     }
     store.ruleSets.activate({ version: compiled.version, activatedAt: now, activatedBy: 'system' });

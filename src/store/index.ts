@@ -5,7 +5,10 @@ import { auditRepository, type AuditRepository } from './audit.js';
 import { checksRepository, type ChecksRepository } from './checks.js';
 import { historyRepository, type HistoryRepository } from './history.js';
 import { keysRepository, type KeysRepository } from './keys.js';
-import { migrate } from './migrations/index.js';
+import { assertSchemaCurrent, migrate } from './migrations/index.js';
+import { replayRepository, type ReplayRepository } from './replay.js';
+import { retentionRepository, type RetentionRepository } from './retention.js';
+import { ruleHitsRepository, type RuleHitsRepository } from './rule-hits.js';
 import { ruleSetsRepository, type RuleSetsRepository } from './rule-sets.js';
 
 export type * from './types.js';
@@ -13,11 +16,16 @@ export { DatabaseTooNewError } from './migrations/index.js';
 
 /** The only door to the database. A PostgreSQL adapter for multi-node chains would implement this. */
 export interface Store {
+  /** The database file (or `:memory:`), for readers beside the service such as a back-test worker. */
+  readonly path: string;
   readonly checks: ChecksRepository;
   readonly history: HistoryRepository;
   readonly keys: KeysRepository;
   readonly audit: AuditRepository;
   readonly ruleSets: RuleSetsRepository;
+  readonly replay: ReplayRepository;
+  readonly ruleHits: RuleHitsRepository;
+  readonly retention: RetentionRepository;
   /** Runs `work` in one transaction: all of its writes land, or none do. `work` must not await. */
   transaction<T>(work: () => T): T;
   /** Throws if the database cannot answer. */
@@ -25,22 +33,35 @@ export interface Store {
   close(): void;
 }
 
-export function openStore(path: string): Store {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+export interface OpenOptions {
+  /** A reader beside the service (a back-test worker): no migrations, no writes. */
+  readonly?: boolean;
+}
+
+export function openStore(path: string, { readonly = false }: OpenOptions = {}): Store {
+  if (path !== ':memory:' && !readonly) mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { readonly, fileMustExist: readonly });
   db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
-  migrate(db);
+  if (readonly) {
+    assertSchemaCurrent(db);
+  } else {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+  }
   const pingStatement = db.prepare('SELECT 1');
 
   return {
+    path,
     checks: checksRepository(db),
     history: historyRepository(db),
     keys: keysRepository(db),
     audit: auditRepository(db),
     ruleSets: ruleSetsRepository(db),
+    replay: replayRepository(db),
+    ruleHits: ruleHitsRepository(db),
+    retention: retentionRepository(db),
     transaction: <T>(work: () => T): T => db.transaction(work).immediate(),
     ping: () => void pingStatement.get(),
     close: () => db.close(),

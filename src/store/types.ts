@@ -98,6 +98,30 @@ export interface RuleSetRow {
   source: RuleSetSource;
   createdAt: number;
   createdBy: string;
+  note: string | null;
+  status: 'pending' | 'approved' | 'rejected';
+  reviewedBy: string | null;
+  reviewedAt: number | null;
+}
+
+/** What a back-test needs of a stored check: its latest evaluation's inputs and its outcome. */
+export interface ReplayRow {
+  checkId: string;
+  storeId: string;
+  occurredAt: number;
+  outcome: Outcome | null;
+  storedValue: number;
+  identified: boolean;
+  request: StoredRequest;
+  answers: Record<string, string>;
+  history: HistoryFacts;
+}
+
+export interface PeriodFilter {
+  from: number;
+  to: number;
+  /** null: every store. */
+  storeIds: readonly string[] | null;
 }
 
 export interface ActivationRow {

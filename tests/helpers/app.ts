@@ -15,12 +15,15 @@ export const OTHER_STORE = 'herts-hitchin-004';
 export interface TestAppOptions {
   clock?: () => number;
   rulesDirectory?: string;
+  ruleApproval?: 'single' | 'two-person';
+  /** An existing database file (another test app's), to see what a restart would see. */
+  databasePath?: string;
 }
 
 /** A fresh app on its own SQLite file in a temp directory, removed when the test ends. */
 export function testApp(options: TestAppOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-test-'));
-  const databasePath = join(dir, 'vouchsafe.db');
+  const databasePath = options.databasePath ?? join(dir, 'vouchsafe.db');
   const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
   const logLines: string[] = [];
   const services = buildServices({
@@ -29,6 +32,7 @@ export function testApp(options: TestAppOptions = {}) {
     adminKey,
     logger: createLogger('info', (line) => logLines.push(line)),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.ruleApproval ? { ruleApproval: options.ruleApproval } : {}),
   });
   onTestFinished(() => {
     try {

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { Problem } from '../../contract/problem.js';
+import { FailedRuleTest, RuleSetProblemSchema } from '../../contract/rule-lifecycle.js';
 
 const problem = (description: string) => ({
   description,
@@ -18,6 +20,10 @@ export const bodyErrors = {
   415: problem('The body is not application/json (`unsupported_media_type`).'),
 } as const;
 
+export const queryErrors = {
+  400: problem('A query parameter is not valid (`validation_failed`, with the field at fault).'),
+} as const;
+
 export const notFound = { 404: problem('No such resource (`not_found`).') } as const;
 export const conflict = (description: string) => ({ 409: problem(description) }) as const;
 
@@ -25,3 +31,15 @@ export const json = <T>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 });
+
+export const ruleSetRefused = {
+  422: {
+    description:
+      'The rule set does not parse, type-check or pass its own tests (`rule_set_invalid`). `problems` names the file, rule and line of each; `failedTests` says what each failing test expected and got. Nothing changed.',
+    content: {
+      'application/problem+json': {
+        schema: Problem.extend({ problems: z.array(RuleSetProblemSchema), failedTests: z.array(FailedRuleTest) }),
+      },
+    },
+  },
+} as const;

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { up as initial } from './0010-initial.js';
+import { up as ruleSetReview } from './0030-rule-set-review.js';
 
 export interface Migration {
   /** Steps of 10, so a fix can slot in between. Stored in PRAGMA user_version. */
@@ -8,7 +9,10 @@ export interface Migration {
   readonly up: (db: Database) => void;
 }
 
-export const migrations: readonly Migration[] = [{ version: 10, name: 'initial', up: initial }];
+export const migrations: readonly Migration[] = [
+  { version: 10, name: 'initial', up: initial },
+  { version: 30, name: 'rule-set-review', up: ruleSetReview },
+];
 
 export class DatabaseTooNewError extends Error {
   constructor(found: number, known: number) {
@@ -29,4 +33,12 @@ export function migrate(db: Database): void {
       db.pragma(`user_version = ${migration.version}`);
     })();
   }
+}
+
+/** For readers that must not migrate: the schema must be exactly what this code knows. */
+export function assertSchemaCurrent(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (current > latest) throw new DatabaseTooNewError(current, latest);
+  if (current < latest) throw new Error(`The database is at schema version ${current}; start the service once to migrate it to ${latest}`);
 }

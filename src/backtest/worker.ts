@@ -1,0 +1,22 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { compileRuleSet } from '../engine/index.js';
+import { openStore } from '../store/index.js';
+import { backtest } from './backtest.js';
+import type { BacktestJob, WorkerMessage } from './run.js';
+
+// Runs one back-test on its own read-only connection, so a year of checks never blocks the event
+// loop that answers tills.
+const job = workerData as BacktestJob;
+const post = (message: WorkerMessage) => parentPort!.postMessage(message);
+const store = openStore(job.databasePath, { readonly: true });
+try {
+  const report = backtest(store.replay.checks(job.period), compileRuleSet(job.baseline), compileRuleSet(job.candidate), {
+    ...job.options,
+    onProgress: (done) => post({ kind: 'progress', done }),
+  });
+  post({ kind: 'done', report });
+} catch (error) {
+  post({ kind: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+} finally {
+  store.close();
+}

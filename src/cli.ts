@@ -1,0 +1,102 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { runBacktestCommand } from './cli/backtest.js';
+import { UsageError } from './cli/duration.js';
+import { createKey } from './cli/keys.js';
+import { runPurge } from './cli/purge.js';
+import { checkRules, type Output, testRules } from './cli/rules.js';
+import { ConfigError, loadConfig } from './config.js';
+import { RuleSetError } from './engine/index.js';
+import { startServer } from './serve.js';
+
+const output: Output = {
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+};
+
+const defaultDb = () => process.env.VOUCHSAFE_DB || './data/vouchsafe.db';
+const positive = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a whole number');
+  return n;
+};
+const repeat = (value: string, previous: string[] = []) => [...previous, value];
+
+const program = new Command('vouchsafe')
+  .description('Vouchsafe: stops gift-card scams at the till.')
+  .showHelpAfterError()
+  .configureHelp({ sortSubcommands: true });
+
+program
+  .command('serve')
+  .description('run the service (as `npm start`), configured by environment')
+  .action(() => {
+    startServer(loadConfig());
+  });
+
+const rules = program.command('rules').description('check and test rule sets');
+rules
+  .command('check')
+  .description('parse, type-check and lint a rule set: unknown facts, duplicate or unreachable rules, prompts that do not exist')
+  .argument('[dir]', 'the rules directory', './rules')
+  .option('--strict', 'fail on warnings too')
+  .action((dir: string, options: { strict?: boolean }) => {
+    process.exitCode = checkRules(dir, { strict: options.strict ?? false }, output);
+  });
+rules
+  .command('test')
+  .description("run every rule file's tests: cases, expectations and what differed")
+  .argument('[dir]', 'the rules directory', './rules')
+  .action((dir: string) => {
+    process.exitCode = testRules(dir, output);
+  });
+
+const keys = program.command('keys').description('API keys');
+keys
+  .command('create')
+  .description('make an API key directly in the database (prints it once)')
+  .addOption(new Option('--role <role>', 'till, analyst or admin').choices(['till', 'analyst', 'admin']).makeOptionMandatory())
+  .requiredOption('--name <name>', 'who or what holds the key')
+  .option('--store <storeId>', 'a store the key serves (repeat for more; required for a till)', repeat)
+  .option('--db <path>', 'the database', defaultDb())
+  .option('--json', 'print JSON')
+  .action((options: { role: string; name: string; store?: string[]; db: string; json?: boolean }) => {
+    process.exitCode = createKey({ ...options, json: options.json ?? false }, output);
+  });
+
+program
+  .command('backtest')
+  .description('decide stored checks again with a candidate rule set and compare with the active one, graded by recorded outcomes')
+  .requiredOption('--rules <dir>', 'the candidate rules directory')
+  .option('--baseline <dir>', 'compare with this rules directory instead of the active rule set')
+  .option('--from <date>', 'start of the period, e.g. 2026-10-01')
+  .option('--to <date>', 'end of the period (exclusive); default now')
+  .option('--days <n>', 'length of the period when --from is not given', positive, 30)
+  .option('--store <storeId>', 'only this store (repeat for more)', repeat)
+  .addOption(new Option('--intervene-at <action>', 'weakest action that counts as stopping a sale').choices(['prompt', 'hold', 'refuse']).default('prompt'))
+  .option('--examples <n>', 'changed decisions to show', positive, 10)
+  .option('--db <path>', 'the database', defaultDb())
+  .option('--json', 'print the report as JSON')
+  .action((options: { rules: string; baseline?: string; from?: string; to?: string; days: number; store?: string[]; interveneAt: 'prompt' | 'hold' | 'refuse'; examples: number; db: string; json?: boolean }) => {
+    process.exitCode = runBacktestCommand({ ...options, json: options.json ?? false }, output);
+  });
+
+program
+  .command('purge')
+  .description('delete checks older than the retention period, with everything recorded about them')
+  .requiredOption('--older-than <duration>', 'e.g. 400d, 56w or 72h')
+  .option('--dry-run', 'only count what would be deleted')
+  .option('--db <path>', 'the database', defaultDb())
+  .action((options: { olderThan: string; dryRun?: boolean; db: string }) => {
+    process.exitCode = runPurge({ ...options, dryRun: options.dryRun ?? false }, output);
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof ConfigError || error instanceof RuleSetError || error instanceof UsageError) {
+    output.err(error.message);
+    process.exitCode = 2;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,116 @@
+import type { Action } from '../contract/enums.js';
+import type { BacktestMetrics, BacktestReport } from '../contract/rule-lifecycle.js';
+import { backtest } from '../backtest/backtest.js';
+import { compileRuleSet, formatMoney, formatProblem, RuleSetError } from '../engine/index.js';
+import { ApiError } from '../errors.js';
+import { validateRuleSet } from '../rule-sets/lifecycle.js';
+import { loadRuleDirectory } from '../rule-sets/load-directory.js';
+import { openStore } from '../store/index.js';
+import { parseInstant } from './duration.js';
+import { progressBar } from './progress.js';
+import type { Output } from './rules.js';
+
+export interface BacktestCommand {
+  db: string;
+  rules: string;
+  baseline?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  days: number;
+  store?: string[] | undefined;
+  interveneAt: Exclude<Action, 'allow'>;
+  examples: number;
+  json: boolean;
+}
+
+const DAY = 86_400_000;
+const percent = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
+
+/** `backtest`: decides stored checks again with the rules in a directory, beside the active rule set (or another directory). */
+export function runBacktestCommand(options: BacktestCommand, output: Output): number {
+  let candidate;
+  try {
+    candidate = validateRuleSet(loadRuleDirectory(options.rules)).ruleSet;
+  } catch (error) {
+    if (error instanceof ApiError) {
+      output.err(`The candidate rule set in ${options.rules} is refused:\n${error.detail ?? error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+  const store = openStore(options.db);
+  try {
+    let baseline;
+    try {
+      const active = store.ruleSets.active();
+      baseline = options.baseline
+        ? compileRuleSet(loadRuleDirectory(options.baseline))
+        : active && compileRuleSet(store.ruleSets.find(active.version)!.source);
+    } catch (error) {
+      if (!(error instanceof RuleSetError)) throw error;
+      output.err(`The baseline rule set is refused:\n${error.problems.map(formatProblem).join('\n')}`);
+      return 1;
+    }
+    if (!baseline) {
+      output.err('The database has no active rule set yet; give one with --baseline <dir>');
+      return 1;
+    }
+    const to = options.to ? parseInstant(options.to) : Date.now();
+    const from = options.from ? parseInstant(options.from) : to - options.days * DAY;
+    const period = { from, to, storeIds: options.store?.length ? options.store : null };
+    const bar = progressBar('Back-testing', store.replay.count(period));
+    let report: BacktestReport;
+    try {
+      report = backtest(store.replay.checks(period), baseline, candidate, {
+        from,
+        to,
+        interveneAt: options.interveneAt,
+        examples: options.examples,
+        onProgress: bar.update,
+        progressEvery: 1000,
+      });
+    } finally {
+      bar.stop();
+    }
+    if (options.json) output.out(JSON.stringify(report, null, 2));
+    else printReport(report, output);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+function printReport(report: BacktestReport, output: Output): void {
+  const day = (iso: string) => iso.slice(0, 10);
+  const { labels } = report;
+  output.out(
+    `Back-test ${day(report.from)} to ${day(report.to)}: ${report.checks.toLocaleString('en-GB')} checks ` +
+      `(${labels.scams} confirmed scams, ${labels.ordinary} ordinary, ${labels.unlabelled} unlabelled), in ${report.durationMs} ms.`,
+  );
+  output.out(`A sale counts as stopped or interrupted at ${report.interveneAt} or stronger.\n`);
+  const rows: Array<[string, (m: BacktestMetrics) => string]> = [
+    ['version', (m) => m.version],
+    ['allow / prompt / hold / refuse', (m) => `${m.actions.allow} / ${m.actions.prompt} / ${m.actions.hold} / ${m.actions.refuse}`],
+    ['confirmed scams stopped', (m) => `${m.scamsStopped} of ${m.scamsStopped + m.scamsMissed}`],
+    ['ordinary sales interrupted', (m) => `${m.ordinaryInterrupted} of ${m.ordinaryInterrupted + m.ordinaryLeftAlone}`],
+    ['precision', (m) => percent(m.precision)],
+    ['recall', (m) => percent(m.recall)],
+    ['value protected', (m) => formatMoney(m.valueProtected, 'GBP')],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+  const column = Math.max(12, report.baseline.version.length + 2);
+  output.out(`${''.padEnd(width)}${'baseline'.padEnd(column)}candidate`);
+  for (const [label, value] of rows) output.out(`${label.padEnd(width)}${value(report.baseline).padEnd(column)}${value(report.candidate)}`);
+  output.out(`\nDecisions that would change: ${report.changes.total}`);
+  for (const transition of report.changes.transitions) output.out(`  ${transition.from} → ${transition.to}: ${transition.checks}`);
+  if (report.changes.examples.length > 0) output.out('\nFor example:');
+  for (const example of report.changes.examples) {
+    const added = example.candidate.rules.filter((rule) => !example.baseline.rules.includes(rule));
+    const removed = example.baseline.rules.filter((rule) => !example.candidate.rules.includes(rule));
+    output.out(
+      `  ${example.checkId} ${example.storeId} ${day(example.occurredAt)} ${example.baseline.action} → ${example.candidate.action}` +
+        ` (${example.outcome ?? 'no outcome'}, ${formatMoney(example.storedValue, 'GBP')})` +
+        `${added.length ? ` +${added.join(' +')}` : ''}${removed.length ? ` -${removed.join(' -')}` : ''}`,
+    );
+  }
+}

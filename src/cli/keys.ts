@@ -1,0 +1,26 @@
+import { issueApiKey } from '../api-keys.js';
+import { KeyCreateRequest } from '../contract/keys.js';
+import { openStore } from '../store/index.js';
+import type { Output } from './rules.js';
+
+/** `keys create`: a key straight into the database (the way to make the first admin key without VOUCHSAFE_ADMIN_KEY). */
+export function createKey(options: { db: string; role: string; name: string; store?: string[] | undefined; json: boolean }, output: Output): number {
+  const parsed = KeyCreateRequest.safeParse({ role: options.role, name: options.name, ...(options.store?.length ? { storeIds: options.store } : {}) });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) output.err(`${issue.path.join('.') || 'key'}: ${issue.message}`);
+    return 1;
+  }
+  const store = openStore(options.db);
+  try {
+    const { row, key } = issueApiKey(store, parsed.data, 'cli', Date.now());
+    if (options.json) {
+      output.out(JSON.stringify({ id: row.id, role: row.role, name: row.name, storeIds: row.storeIds, key }, null, 2));
+    } else {
+      output.out(`Made ${row.role} key ${row.id} (${row.name})${row.storeIds ? ` for ${row.storeIds.join(', ')}` : ''}.`);
+      output.out(`Key (shown this once; only its hash is kept):\n${key}`);
+    }
+    return 0;
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,33 @@
+import { openStore } from '../store/index.js';
+import { parseDuration } from './duration.js';
+import { progressBar } from './progress.js';
+import type { Output } from './rules.js';
+
+/** `purge`: deletes checks older than the retention period, with everything recorded about them. Audited. */
+export function runPurge(options: { db: string; olderThan: string; dryRun: boolean }, output: Output): number {
+  const age = parseDuration(options.olderThan);
+  const before = Date.now() - age;
+  const store = openStore(options.db);
+  try {
+    const count = store.retention.countChecksBefore(before);
+    const when = new Date(before).toISOString();
+    if (options.dryRun) {
+      output.out(`${count.toLocaleString('en-GB')} checks occurred before ${when} and would be deleted.`);
+      return 0;
+    }
+    const bar = progressBar('Purging', count);
+    let done = 0;
+    const deleted = store.retention.purgeChecksBefore(before, {
+      onBatch: (batch) => {
+        done += batch;
+        bar.update(done);
+      },
+    });
+    bar.stop();
+    store.audit.append({ at: Date.now(), actor: 'cli', action: 'data.purged', subject: null, detail: { before: when, olderThan: options.olderThan, checks: deleted } });
+    output.out(`Deleted ${deleted.toLocaleString('en-GB')} checks that occurred before ${when}, with their evaluations, matched rules and identity hashes.`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}

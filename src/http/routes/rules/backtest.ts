@@ -1,0 +1,63 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { BacktestReport, BacktestRequest } from '../../../contract/rule-lifecycle.js';
+import { BacktestBusyError, BacktestTimeoutError, runBacktest } from '../../../backtest/run.js';
+import { ApiError } from '../../../errors.js';
+import { validateRuleSet } from '../../../rule-sets/lifecycle.js';
+import type { AppEnv } from '../../env.js';
+import { requireRole } from '../../middleware/auth.js';
+import { resolvePeriod } from '../../period.js';
+import { bodyErrors, commonErrors, json, notFound, ruleSetRefused } from '../responses.js';
+
+const route = createRoute({
+  method: 'post',
+  path: '/v1/rules/backtest',
+  tags: ['Rules'],
+  summary: 'Back-test a rule set on stored checks',
+  description: [
+    'Decides every stored check in the period (default: the last 30 days; at most 400) again with a candidate rule set and with the active one (or `baseline`), from what was recorded when each was decided: the final basket, the colleague’s answers and the customer’s history as it stood then.',
+    '',
+    'Reports the decisions that would change, with examples, and grades both rule sets against what actually happened at the till: `scam_confirmed` outcomes are scams, `proceeded` and `proceeded_after_warning` are ordinary shopping, anything else is unlabelled. A check counts as stopped or interrupted when its action is `interveneAt` (default `prompt`) or stronger.',
+    '',
+    'Runs in a worker thread beside the service, one at a time (429 while another runs). A candidate that does not compile or fails its own tests is 422, as for publishing.',
+  ].join('\n'),
+  middleware: [requireRole('analyst', 'admin')] as const,
+  request: { body: { content: { 'application/json': { schema: BacktestRequest } }, required: true } },
+  responses: {
+    200: json(BacktestReport, 'The back-test.'),
+    ...bodyErrors,
+    ...commonErrors,
+    ...notFound,
+    ...ruleSetRefused,
+    429: { description: 'Another back-test is running (`rate_limited`); try again shortly.' },
+  },
+});
+
+export function registerBacktest(api: OpenAPIHono<AppEnv>) {
+  api.openapi(route, async (c) => {
+    const body = c.req.valid('json');
+    const { store, rules, clock } = c.get('services');
+    const period = resolvePeriod(body, c.get('principal'), clock());
+    const stored = (version: string) => {
+      const row = store.ruleSets.find(version);
+      if (!row) throw new ApiError(404, 'not_found', { detail: `No rule set version ${version}` });
+      return row.source;
+    };
+    const candidate = 'version' in body.candidate ? stored(body.candidate.version) : validateRuleSet(body.candidate).ruleSet.source;
+    const baseline = body.baseline ? stored(body.baseline.version) : rules.current.source;
+    try {
+      const report = await runBacktest(store, {
+        baseline,
+        candidate,
+        period,
+        options: { from: period.from, to: period.to, interveneAt: body.interveneAt, examples: body.examples },
+      });
+      return c.json(report, 200);
+    } catch (error) {
+      if (error instanceof BacktestBusyError) {
+        throw new ApiError(429, 'rate_limited', { detail: error.message, headers: { 'Retry-After': '10' } });
+      }
+      if (error instanceof BacktestTimeoutError) throw new ApiError(503, 'service_unavailable', { detail: error.message });
+      throw error;
+    }
+  });
+}

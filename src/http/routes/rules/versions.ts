@@ -1,0 +1,66 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { RuleSetVersionDetail, RuleSetVersions } from '../../../contract/rule-lifecycle.js';
+import { ApiError } from '../../../errors.js';
+import type { RuleSetRow } from '../../../store/index.js';
+import type { AppEnv } from '../../env.js';
+import { requireRole } from '../../middleware/auth.js';
+import { commonErrors, json, notFound } from '../responses.js';
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+function toVersion(row: RuleSetRow, active: string) {
+  return {
+    version: row.version,
+    contentHash: row.contentHash,
+    status: row.status,
+    active: row.version === active,
+    note: row.note,
+    createdAt: iso(row.createdAt)!,
+    createdBy: row.createdBy,
+    reviewedBy: row.reviewedBy,
+    reviewedAt: iso(row.reviewedAt),
+  };
+}
+
+const list = createRoute({
+  method: 'get',
+  path: '/v1/rules/versions',
+  tags: ['Rules'],
+  summary: 'Every rule set version',
+  description: 'Every version ever published (pending, approved or rejected), newest first, and the history of which was active when.',
+  middleware: [requireRole('analyst', 'admin')] as const,
+  responses: { 200: json(RuleSetVersions, 'The versions.'), ...commonErrors },
+});
+
+const one = createRoute({
+  method: 'get',
+  path: '/v1/rules/versions/{version}',
+  tags: ['Rules'],
+  summary: 'One rule set version, with its files',
+  middleware: [requireRole('analyst', 'admin')] as const,
+  request: { params: z.object({ version: z.string().min(1).max(64).meta({ param: { name: 'version', in: 'path' } }) }) },
+  responses: { 200: json(RuleSetVersionDetail, 'The version and its YAML files.'), ...commonErrors, ...notFound },
+});
+
+export function registerRuleVersions(api: OpenAPIHono<AppEnv>) {
+  api.openapi(list, (c) => {
+    const { store, rules } = c.get('services');
+    const active = rules.current.version;
+    return c.json(
+      {
+        active,
+        versions: store.ruleSets.list().map((row) => toVersion(row, active)),
+        activations: store.ruleSets.activations().map((a) => ({ version: a.version, activatedAt: iso(a.activatedAt)!, activatedBy: a.activatedBy })),
+      },
+      200,
+    );
+  });
+  api.openapi(one, (c) => {
+    const { version } = c.req.valid('param');
+    const { store, rules } = c.get('services');
+    const row = store.ruleSets.find(version);
+    if (!row) throw new ApiError(404, 'not_found', { detail: `No rule set version ${version}` });
+    return c.json({ ...toVersion(row, rules.current.version), source: row.source }, 200);
+  });
+}

@@ -1,0 +1,28 @@
+import type { Database } from 'better-sqlite3';
+
+export type RetentionRepository = ReturnType<typeof retentionRepository>;
+
+/** Deletes what is older than the retention period. Evaluations, matched rules and identity hashes go with their check. */
+export function retentionRepository(db: Database) {
+  const count = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM checks WHERE occurred_at < ?');
+  const batch = db.prepare<[number, number]>(
+    'DELETE FROM checks WHERE id IN (SELECT id FROM checks WHERE occurred_at < ? ORDER BY occurred_at LIMIT ?)',
+  );
+
+  return {
+    countChecksBefore: (before: number) => count.get(before)!.n,
+    /**
+     * Deletes checks that occurred before `before`, a batch per transaction so the service keeps
+     * answering tills between batches. Returns how many were deleted.
+     */
+    purgeChecksBefore(before: number, { batchSize = 5000, onBatch }: { batchSize?: number; onBatch?: (deleted: number) => void } = {}): number {
+      let total = 0;
+      for (;;) {
+        const deleted = db.transaction(() => batch.run(before, batchSize).changes).immediate();
+        total += deleted;
+        onBatch?.(deleted);
+        if (deleted < batchSize) return total;
+      }
+    },
+  };
+}
