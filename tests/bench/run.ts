@@ -1,0 +1,31 @@
+import { writeFileSync } from 'node:fs';
+import { engineSection } from './engine.js';
+import { machine } from './lib/measure.js';
+import type { Section, SectionResult } from './section.js';
+
+// `npm run bench [-- --only engine,http] [-- --quick]`: every figure beside a baseline measured in
+// the same run on the same machine. Results go to tests/bench/results.json.
+const sections: Section[] = [engineSection];
+
+const args = process.argv.slice(2);
+const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
+const quick = args.includes('--quick');
+const chosen = sections.filter((section) => !only || only.includes(section.name));
+
+const report: Record<string, unknown> = { date: new Date().toISOString(), machine: machine(), quick, sections: {} };
+const targets: SectionResult['targets'] = [];
+for (const section of chosen) {
+  process.stderr.write(`… ${section.title}\n`);
+  const result = await section.run({ quick });
+  (report.sections as Record<string, unknown>)[section.name] = result.results;
+  targets.push(...result.targets);
+  const widths = [0, 1, 2, 3].map((column) => Math.max(...result.rows.map((row) => (row[column] ?? '').length)));
+  process.stdout.write(`\n${section.title}\n`);
+  for (const row of result.rows) process.stdout.write(`  ${row.map((cell, i) => cell.padEnd(widths[i]!)).join('   ')}\n`);
+}
+report.targets = targets;
+process.stdout.write('\nTargets\n');
+for (const target of targets) process.stdout.write(`  ${target.met ? 'met   ' : 'MISSED'} ${target.name}: ${target.value}\n`);
+const m = report.machine as ReturnType<typeof machine>;
+process.stdout.write(`\nMachine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}\n`);
+if (!only) writeFileSync('tests/bench/results.json', `${JSON.stringify(report, null, 2)}\n`);
