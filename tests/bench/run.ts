@@ -1,11 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { engineSection } from './engine.js';
+import { httpSection } from './http.js';
 import { machine } from './lib/measure.js';
 import type { Section, SectionResult } from './section.js';
 
 // `npm run bench [-- --only engine,http] [-- --quick]`: every figure beside a baseline measured in
 // the same run on the same machine. Results go to tests/bench/results.json.
-const sections: Section[] = [engineSection];
+const sections: Section[] = [engineSection, httpSection];
 
 const args = process.argv.slice(2);
 const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');

@@ -1,0 +1,29 @@
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createApp } from '../../src/app.js';
+import { createLogger } from '../../src/log.js';
+import { buildServices } from '../../src/services.js';
+
+// The service as `npm start` runs it, plus a bare Hono route on the same server: the baseline for
+// what HTTP and JSON cost before Vouchsafe does anything. Prints its port, then serves until killed.
+const services = buildServices({
+  databasePath: process.env.VOUCHSAFE_DB!,
+  rulesDirectory: 'rules',
+  adminKey: process.env.VOUCHSAFE_ADMIN_KEY,
+  logger: createLogger('warn'),
+  processMetrics: true,
+});
+const server = new Hono();
+server.post('/bare', async (c) => {
+  const body = await c.req.json<{ transactionId?: string }>();
+  return c.json({ ok: true, transactionId: body.transactionId ?? null });
+});
+server.route('/', createApp(services));
+
+serve({ fetch: server.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+  process.stdout.write(`${JSON.stringify({ port: info.port, pid: process.pid })}\n`);
+});
+process.on('SIGTERM', () => {
+  services.store.close();
+  process.exit(0);
+});

@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkBodies } from './lib/check-bodies.js';
+import { load, type LoadResult } from './lib/load.js';
+import { format, peakRssMiB } from './lib/measure.js';
+import { makeKey, startServerProcess } from './lib/server-process.js';
+import type { Section } from './section.js';
+
+const STORES = 40;
+const CUSTOMERS = 50_000;
+
+/** The full POST /v1/checks path under load, beside a bare Hono route on the same server. */
+export const httpSection: Section = {
+  name: 'http',
+  title: '2. HTTP check path: POST /v1/checks under load on loopback, beside a bare Hono route (POST + JSON) on the same server',
+  async run({ quick }) {
+    const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-bench-http-'));
+    const server = await startServerProcess(join(dir, 'bench.db'));
+    try {
+      const till = await makeKey(server, { role: 'till', storeIds: Array.from({ length: STORES }, (_, i) => `store-${i + 1}`) });
+      const bodies = checkBodies({ stores: STORES, customers: CUSTOMERS });
+      const seconds = quick ? 3 : 10;
+      const runs: Array<{ checks: LoadResult; bare: LoadResult }> = [];
+      for (const connections of [1, 20, 100]) {
+        const bare = await load({ url: server.url, path: '/bare', headers: {}, body: bodies, connections, seconds });
+        const checks = await load({ url: server.url, path: '/v1/checks', headers: { authorization: `Bearer ${till}` }, body: bodies, connections, seconds });
+        if (checks.errors || checks.non2xx) throw new Error(`${checks.errors} errors and ${checks.non2xx} non-2xx answers at ${connections} connections`);
+        runs.push({ checks, bare });
+      }
+      const peak = peakRssMiB(server.pid);
+      const at20 = runs[1]!;
+      const rows = runs.flatMap(({ checks, bare }) => [
+        [`POST /v1/checks, ${checks.connections} conn.`, `${format.int(checks.requestsPerSecond)} req/s`, `p50 ${checks.p50} ms, p99 ${checks.p99} ms, max ${checks.max} ms`, `${Math.round((100 * checks.requestsPerSecond) / bare.requestsPerSecond)}% of bare`],
+        [`bare Hono route, ${bare.connections} conn.`, `${format.int(bare.requestsPerSecond)} req/s`, `p50 ${bare.p50} ms, p99 ${bare.p99} ms, max ${bare.max} ms`, 'baseline'],
+      ]);
+      rows.push(['service peak RSS during the runs', peak === undefined ? 'n/a' : `${peak} MiB`, '', '']);
+      return {
+        results: { runs, peakRssMiB: peak, seconds },
+        rows,
+        targets: [
+          { name: 'check path ≥ 10% of the bare route’s rate (20 connections)', met: at20.checks.requestsPerSecond >= 0.1 * at20.bare.requestsPerSecond, value: `${Math.round((100 * at20.checks.requestsPerSecond) / at20.bare.requestsPerSecond)}%` },
+          { name: 'check path p99 at 20 connections < 5 ms', met: at20.checks.p99 < 5, value: `${at20.checks.p99} ms` },
+        ],
+      };
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
