@@ -66,3 +66,24 @@ export const outboxEntry: fc.Arbitrary<OutboxEntry> = fc.oneof(
     }),
   }),
 ).map((entry) => JSON.parse(JSON.stringify(entry)) as OutboxEntry);
+
+/** A basket like the ones tills send: card values and counts shoppers (and scammers) buy. */
+export const tillCheck = fc
+  .record({
+    lines: fc.array(
+      fc.record({
+        kind: fc.constantFrom('gift_card', 'top_up', 'merchandise'),
+        brand: fc.constantFrom('apple', 'itunes', 'amazon', 'costa', 'boots'),
+        unitAmount: fc.constantFrom(1000, 2000, 2500, 5000, 10000, 20000),
+        quantity: fc.integer({ min: 1, max: 10 }),
+      }),
+      { minLength: 1, maxLength: 4 },
+    ),
+    tender: fc.constantFrom('cash', 'debit', 'gift_card'),
+    customer: fc.record({
+      ageBand: fc.constantFrom('80_plus', '70_79', '60_69', '40_49', 'unknown'),
+      loyaltyId: fc.constant('634004000123456'),
+    }),
+    signals: fc.record({ phoneInUse: fc.boolean(), beingInstructed: fc.boolean(), distressed: fc.boolean() }),
+  })
+  .map((raw) => CheckRequest.parse({ storeId: 'S1', tillId: 'T1', transactionId: 'X1', currency: 'GBP', ...raw }));
