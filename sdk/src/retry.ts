@@ -9,7 +9,7 @@ export interface Backoff {
 /** A check cannot wait long: a few quick retries fit in a 300 ms budget. */
 export const REQUEST_BACKOFF: Backoff = { baseMs: 25, maxMs: 100 };
 /** The outbox is in no hurry, and must not hammer a service that is coming back up. */
-export const OUTBOX_BACKOFF: Backoff = { baseMs: 1_000, maxMs: 30_000 };
+export const OUTBOX_BACKOFF: Backoff = { baseMs: 1_000, maxMs: 15_000 };
 
 /** The wait before retry number `attempt` (0-based): exponential with "equal jitter", so tills spread out. */
 export function backoffDelay(attempt: number, backoff: Backoff, random: () => number = Math.random): number {

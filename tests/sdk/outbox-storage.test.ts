@@ -35,7 +35,7 @@ describe.each(adapters)('%s', (_name, make) => {
         expect(loaded.entries).toEqual(entries.filter((entry) => entry.id !== gone.id));
         expect(loaded.links.length + loaded.deadLetters.length).toBe(1);
       }),
-      { numRuns: 25 },
+      { numRuns: 10 },
     );
   });
 });
@@ -90,7 +90,7 @@ describe('sqliteOutbox', () => {
           }
         },
       ),
-      { numRuns: 30 },
+      { numRuns: 15 },
     );
   });
 
