@@ -73,12 +73,19 @@ describe('the till client against the service', () => {
     const service = await liveService();
     const client = createTillClient({ baseUrl: service.baseUrl, apiKey: 'vsk_revoked', storeId: STORE, tillId: 'T09', refreshRulesMs: 0 });
     onTestFinished(() => client.close());
-    const decided = await client.check(basket());
+    const decided = await client.check(basket({ customer: { ageBand: '80_plus', loyaltyId: '634004000123456' } }));
     expect(decided).toMatchObject({ source: 'offline', action: 'hold' });
     expect(decided.source === 'offline' && decided.cause).toBeInstanceOf(AuthenticationError);
     expect(client.pending()).toBe(0);
     expect(client.deadLetters()).toMatchObject([{ entry: { kind: 'check' }, failure: { status: 401 } }]);
     expect(client.deadLetters()[0]?.error).toBeInstanceOf(AuthenticationError);
+
+    // What follows for that check cannot be delivered either: it follows it into the dead letters.
+    expect(await client.answer(decided.checkId, { purpose: 'bill_or_fine' })).toMatchObject({ source: 'offline', action: 'refuse' });
+    expect(await client.outcome(decided.checkId, { outcome: 'scam_confirmed' })).toMatchObject({ status: 'dead_lettered' });
+    expect(await client.flush()).toEqual({ delivered: 0, deadLettered: 0, pending: 0 });
+    expect(client.deadLetters().map((letter) => letter.entry?.kind)).toEqual(['check', 'answers', 'outcome']);
+    expect(JSON.stringify(client.deadLetters())).not.toContain('634004000123456');
   });
 
   it('refuses calls once closed', async () => {
