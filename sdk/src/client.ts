@@ -90,6 +90,8 @@ export interface TillClient {
 }
 
 const noop = () => {};
+/** After a failed rule refresh (a till that started offline), the next try. */
+const RULES_RETRY_MS = 60_000;
 
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   const result = schema.safeParse(input);
@@ -430,9 +432,11 @@ export function createTillClient(options: TillClientOptions): TillClient {
 
   function scheduleRefresh(delayMs: number): void {
     refreshTimer = setTimeout(() => {
-      refreshRules()
-        .catch(noop) // Offline, or a rule set this SDK cannot run: keep deciding with the one in use.
-        .finally(() => state === 'open' && scheduleRefresh(refreshRulesMs));
+      refreshRules().then(
+        () => state === 'open' && scheduleRefresh(refreshRulesMs),
+        // Offline, or a rule set this SDK cannot run: keep deciding with the one in use, and ask again soon.
+        () => state === 'open' && scheduleRefresh(Math.min(refreshRulesMs, RULES_RETRY_MS)),
+      );
     }, delayMs);
     (refreshTimer as { unref?: () => void }).unref?.();
   }

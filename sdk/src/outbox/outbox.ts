@@ -3,7 +3,7 @@ import type { OutcomeRecord } from '../../../src/contract/outcome.js';
 import { ApiError, apiError, isRetryable, TimeoutError, VouchsafeError } from '../errors.js';
 import { monotonic, OUTBOX_BACKOFF, retryDelay } from '../retry.js';
 import { type DeadLetter, type Failure, type IdLink, type OutboxEntry, redact } from './entry.js';
-import type { OutboxStorage, StoredOutbox } from './storage.js';
+import { MAX_DEAD_LETTERS, type OutboxStorage, type StoredOutbox } from './storage.js';
 
 export type Delivered = Decision | OutcomeRecord;
 
@@ -111,7 +111,7 @@ export class Outbox {
     const letter: DeadLetter = { failedAt: Date.now(), failure: failureOf(error), entry: redact(entry) };
     await this.options.storage.deadLetter(entry.id, letter);
     this.entries = this.entries.filter((queued) => queued.id !== entry.id);
-    this.letters = [...this.letters, letter];
+    this.letters = [...this.letters, letter].slice(-MAX_DEAD_LETTERS);
     this.settle(entry.id, { status: 'dead_lettered', letter, error });
     this.options.onDeadLetter?.(letter, error);
   }
