@@ -2,92 +2,19 @@ import type { z } from 'zod';
 import { AnswersRequest } from '../../src/contract/answers.js';
 import { type CheckInput, CheckRequest } from '../../src/contract/check.js';
 import { Identifier, StoreId } from '../../src/contract/common.js';
-import type { Decision } from '../../src/contract/decision.js';
 import { type FieldError, fieldErrors } from '../../src/contract/problem.js';
 import { type OutcomeRecord, OutcomeRequest } from '../../src/contract/outcome.js';
-import type { RuleSetSource } from '../../src/contract/rule-file.js';
-import { basketTotals } from '../../src/engine/index.js';
 import { ApiError, ClosedError, InvalidResponseError, isRetryable, UnknownCheckError, ValidationError, VouchsafeError } from './errors.js';
 import { createApi, type Fetch } from './http.js';
 import { localId } from './ids.js';
-import { decideOffline, fallbackDecision, type LocalDecision } from './offline/decide.js';
-import { identitiesOf, LocalHistory } from './offline/history.js';
-import type { DeadLetter, OutboxEntry, SavedRuleSet } from './outbox/entry.js';
+import { fallbackDecision, type LocalDecision } from './offline/decide.js';
+import type { OutboxEntry, SavedRuleSet } from './outbox/entry.js';
 import { memoryOutbox } from './outbox/memory.js';
-import { type Delivered, errorOf, type FlushResult, Outbox, within } from './outbox/outbox.js';
-import type { OutboxStorage } from './outbox/storage.js';
+import { errorOf, Outbox, within } from './outbox/outbox.js';
 import { monotonic, retryUntil } from './retry.js';
 import { OfflineRules, type RuleSetInfo } from './rules/offline-rules.js';
-import { type Transaction, Transactions } from './transactions.js';
-
-/** A basket as the till has it: the check request without what the client fills in itself. */
-export type Basket = Omit<CheckInput, 'storeId' | 'tillId' | 'offlineDecision'>;
-export type Answers = AnswersRequest['answers'];
-export type OutcomeInput = z.input<typeof OutcomeRequest>;
-
-/** A decision, and where it came from. Offline, `checkId` may be a `local_…` id; pass it to `answer()` and `outcome()` as it is. */
-export type TillDecision =
-  | (Decision & { source: 'service' })
-  | (Decision & {
-      source: 'offline';
-      /** `rules`: decided with the rule set; `fallback`: none could run, so the built-in prompt. */
-      engine: LocalDecision['engine'];
-      /** Why the service's decision was not used: a TimeoutError, ConnectionError, ServerError, … */
-      cause: VouchsafeError;
-    });
-
-export type OutcomeReceipt =
-  | { status: 'recorded'; record: OutcomeRecord }
-  /** Stored in the outbox; it will be delivered when the service can be reached. */
-  | { status: 'queued'; cause: VouchsafeError }
-  /** The service refused it for good (e.g. ConflictError: a different outcome is already recorded). */
-  | { status: 'dead_lettered'; error: VouchsafeError };
-
-export type DeadLetterView = DeadLetter & { error: VouchsafeError };
-
-export interface TillClientOptions {
-  /** Where the service is, e.g. `http://127.0.0.1:8787`. */
-  baseUrl: string;
-  /** A till key for `storeId`. */
-  apiKey: string;
-  storeId: string;
-  tillId: string;
-  /** `check()` and `answer()` resolve within this, whatever the network does. */
-  timeoutMs?: number;
-  /** Where queued requests wait. Default: in memory, lost on restart; in Node use `sqliteOutbox(path)`. */
-  outbox?: OutboxStorage;
-  fetch?: Fetch;
-  /** The rule set to decide offline with until the service gives one. Default: the one bundled with the SDK. */
-  rules?: RuleSetSource;
-  /** Called when an outbox entry is set aside for good. */
-  onDeadLetter?: (letter: DeadLetter, error: VouchsafeError) => void;
-  /** Time allowed for each background request (outbox delivery, rule refresh). */
-  deliveryTimeoutMs?: number;
-  /** How long `close()` may spend delivering what is queued. */
-  closeTimeoutMs?: number;
-  /** How often to ask the service for its rule set; 0 never asks. */
-  refreshRulesMs?: number;
-}
-
-export interface TillClient {
-  /** The decision for a basket, from the service or, when it cannot answer in time, from the till itself. */
-  check(basket: Basket): Promise<TillDecision>;
-  /** The colleague's answers to the prompt's questions, and the new decision. */
-  answer(checkId: string, answers: Answers): Promise<TillDecision>;
-  /** What happened. Stored before it is sent, so it is never lost; never throws for network trouble. */
-  outcome(checkId: string, outcome: OutcomeInput): Promise<OutcomeReceipt>;
-  /** Delivers what is queued, in order, as far as the service lets it. */
-  flush(): Promise<FlushResult>;
-  /** Stops timers, delivers what it can within `closeTimeoutMs`, and closes the outbox storage. */
-  close(): Promise<void>;
-  /** Asks the service for its rule set now (it is also asked on start and every `refreshRulesMs`). */
-  refreshRules(): Promise<RuleSetInfo>;
-  /** The rule set offline decisions use. */
-  ruleSet(): RuleSetInfo;
-  /** Entries waiting in the outbox. */
-  pending(): number;
-  deadLetters(): DeadLetterView[];
-}
+import { TillMemory, type Transaction } from './till-memory.js';
+import type { Answers, Basket, OutcomeInput, OutcomeReceipt, TillClient, TillClientOptions, TillDecision } from './types.js';
 
 const noop = () => {};
 /** After a failed rule refresh (a till that started offline), the next try. */
@@ -113,8 +40,7 @@ export function createTillClient(options: TillClientOptions): TillClient {
   const api = createApi({ baseUrl: options.baseUrl, apiKey: options.apiKey, fetch });
   const storage = options.outbox ?? memoryOutbox();
   const rules = new OfflineRules(options.rules);
-  const history = new LocalHistory();
-  const transactions = new Transactions();
+  const memory = new TillMemory();
   const stopping = new AbortController();
   let state: 'open' | 'closing' | 'closed' = 'open';
   let closing: Promise<void> | undefined;
@@ -129,13 +55,13 @@ export function createTillClient(options: TillClientOptions): TillClient {
       return api.recordOutcome(checkId!, entry.body, deliveryTimeoutMs, stop);
     },
     onDelivered(entry, result, link) {
-      const transaction = link && transactions.byCheckRef(link.localId);
+      const transaction = link && memory.find(link.localId);
       if (link && transaction) {
         transaction.checkId = link.checkId;
-        transactions.index(transaction);
+        memory.index(transaction);
       }
       // The service knows more (other tills, other stores): a warning it gives counts here too.
-      if (entry.kind === 'check' && 'action' in result && result.action !== 'allow') history.warn(entry.transactionId);
+      if (entry.kind === 'check' && 'action' in result && result.action !== 'allow') memory.warn(entry.transactionId);
     },
     onDeadLetter: options.onDeadLetter,
   });
@@ -164,48 +90,8 @@ export function createTillClient(options: TillClientOptions): TillClient {
   async function start(): Promise<void> {
     const stored = await outbox.start();
     if (stored.ruleSet) rules.adopt(stored.ruleSet);
-    rebuild(stored.entries);
+    memory.rebuild(stored.entries, (checkRef) => outbox.serviceId(checkRef));
     if (refreshRulesMs > 0) scheduleRefresh(0);
-  }
-
-  /** After a restart: what the queued entries say about their transactions, for offline decisions and ordering. */
-  function rebuild(entries: readonly OutboxEntry[]): void {
-    for (const entry of entries) {
-      if (entry.kind === 'check') {
-        const occurredAt = Date.parse(entry.body.occurredAt ?? new Date(entry.enqueuedAt).toISOString());
-        const transaction =
-          transactions.get(entry.transactionId) ??
-          transactions.put({
-            transactionId: entry.transactionId,
-            startedAt: occurredAt,
-            checkId: outbox.serviceId(entry.checkRef),
-            localId: entry.checkRef.startsWith('local_') ? entry.checkRef : undefined,
-            request: entry.body,
-            answers: {},
-            revision: 0,
-            serviceAction: undefined,
-          });
-        transaction.request = entry.body;
-        transaction.revision += 1;
-        recordPurchase(entry.transactionId, entry.body, entry.body.offlineDecision?.action !== 'allow');
-      } else if (entry.kind === 'answers') {
-        const transaction = transactions.byCheckRef(entry.checkRef);
-        if (transaction) {
-          transaction.answers = { ...transaction.answers, ...entry.body.answers };
-          transaction.revision += 1;
-        }
-      }
-    }
-  }
-
-  function recordPurchase(transactionId: string, request: CheckRequest, warned: boolean): void {
-    const transaction = transactions.get(transactionId);
-    history.record(transactionId, {
-      identities: identitiesOf(request.customer),
-      occurredAt: transaction?.startedAt ?? Date.parse(request.occurredAt ?? new Date().toISOString()),
-      storedValue: basketTotals(request.lines).storedValue,
-      warned,
-    });
   }
 
   function assertOpen(): void {
@@ -259,16 +145,6 @@ export function createTillClient(options: TillClientOptions): TillClient {
     };
   }
 
-  function decideLocally(transaction: Transaction): LocalDecision {
-    const { request } = transaction;
-    return decideOffline(rules.current, {
-      check: request,
-      answers: transaction.answers,
-      history: history.windows(identitiesOf(request.customer), transaction.startedAt, transaction.transactionId),
-      floor: transaction.serviceAction,
-    });
-  }
-
   async function check(basket: Basket): Promise<TillDecision> {
     const deadline = monotonic() + timeoutMs - reserveMs;
     assertOpen();
@@ -277,19 +153,7 @@ export function createTillClient(options: TillClientOptions): TillClient {
     const request = parse(CheckRequest, { ...rest, storeId, tillId });
     await ready;
 
-    const transaction =
-      transactions.get(request.transactionId) ??
-      transactions.put({
-        transactionId: request.transactionId,
-        startedAt: request.occurredAt ? Date.parse(request.occurredAt) : Date.now(),
-        checkId: undefined,
-        localId: undefined,
-        request,
-        answers: {},
-        revision: 0,
-        serviceAction: undefined,
-      });
-    transaction.request = request;
+    const transaction = memory.transaction(request);
 
     let cause = await outbox.whenClear(sameCheck(transaction, undefined), deadline);
     if (!cause) {
@@ -298,8 +162,8 @@ export function createTillClient(options: TillClientOptions): TillClient {
         transaction.checkId = decision.checkId;
         transaction.revision = decision.revision;
         transaction.serviceAction = decision.action;
-        transactions.index(transaction);
-        recordPurchase(transaction.transactionId, request, decision.action !== 'allow');
+        memory.index(transaction);
+        memory.remember(transaction, decision.action !== 'allow');
         outbox.nudge();
         return { ...decision, source: 'service' };
       } catch (error) {
@@ -310,13 +174,13 @@ export function createTillClient(options: TillClientOptions): TillClient {
 
     if (!transaction.checkId && !transaction.localId) {
       transaction.localId = localId('local');
-      transactions.index(transaction);
+      memory.index(transaction);
     }
     const checkRef = (transaction.checkId ?? transaction.localId)!;
     transaction.serviceAction = undefined; // The service has not seen this basket.
-    const local = decideLocally(transaction);
+    const local = memory.decide(transaction, rules.current);
     transaction.revision += 1;
-    recordPurchase(transaction.transactionId, request, local.action !== 'allow');
+    memory.remember(transaction, local.action !== 'allow');
     const decision = offlineTillDecision(transaction, checkRef, local, cause);
     await keep(
       {
@@ -340,7 +204,7 @@ export function createTillClient(options: TillClientOptions): TillClient {
 
   /** The check a caller's id names, or UnknownCheckError for a local id this till cannot place. */
   function locate(checkId: string) {
-    const transaction = transactions.byCheckRef(checkId);
+    const transaction = memory.find(checkId);
     const serviceId = outbox.serviceId(checkId) ?? transaction?.checkId;
     if (!transaction && !serviceId) throw new UnknownCheckError(`This till has no check ${checkId}`);
     return { transaction, serviceId };
@@ -367,7 +231,7 @@ export function createTillClient(options: TillClientOptions): TillClient {
             transaction.answers = { ...transaction.answers, ...body.answers };
             transaction.revision = decision.revision;
             transaction.serviceAction = decision.action;
-            recordPurchase(transaction.transactionId, transaction.request, decision.action !== 'allow');
+            memory.remember(transaction, decision.action !== 'allow');
           }
           outbox.nudge();
           return { ...decision, source: 'service' };
@@ -383,8 +247,8 @@ export function createTillClient(options: TillClientOptions): TillClient {
     if (transaction) {
       transaction.answers = { ...transaction.answers, ...body.answers };
       transaction.revision += 1;
-      local = decideLocally(transaction);
-      recordPurchase(transaction.transactionId, transaction.request, local.action !== 'allow');
+      local = memory.decide(transaction, rules.current);
+      memory.remember(transaction, local.action !== 'allow');
     } else {
       local = fallbackDecision(undefined); // A check from before a restart: its basket is not known here.
     }
@@ -472,4 +336,3 @@ export function createTillClient(options: TillClientOptions): TillClient {
   };
 }
 
-export type { Delivered, FlushResult, RuleSetInfo };

@@ -2,19 +2,19 @@
  * The Vouchsafe till SDK. Runs in Node 20+ and in a browser: nothing here imports a Node module.
  * Node-only storage is in `./node.js`.
  */
-export {
-  createTillClient,
-  type Answers,
-  type Basket,
-  type DeadLetterView,
-  type FlushResult,
-  type OutcomeInput,
-  type OutcomeReceipt,
-  type RuleSetInfo,
-  type TillClient,
-  type TillClientOptions,
-  type TillDecision,
-} from './client.js';
+export { createTillClient } from './client.js';
+export type {
+  Answers,
+  Basket,
+  DeadLetterView,
+  FlushResult,
+  OutcomeInput,
+  OutcomeReceipt,
+  RuleSetInfo,
+  TillClient,
+  TillClientOptions,
+  TillDecision,
+} from './types.js';
 export {
   ApiError,
   AuthenticationError,
