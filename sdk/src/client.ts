@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import { AnswersRequest } from '../../src/contract/answers.js';
 import { type CheckInput, CheckRequest } from '../../src/contract/check.js';
-import { Identifier, StoreId } from '../../src/contract/common.js';
 import { type FieldError, fieldErrors } from '../../src/contract/problem.js';
 import { type OutcomeRecord, OutcomeRequest } from '../../src/contract/outcome.js';
 import { ApiError, ClosedError, InvalidResponseError, isRetryable, UnknownCheckError, ValidationError, VouchsafeError } from './errors.js';
@@ -27,8 +26,8 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
 }
 
 export function createTillClient(options: TillClientOptions): TillClient {
-  const storeId = parse(StoreId, options.storeId);
-  const tillId = parse(Identifier('till', 'T04'), options.tillId);
+  const storeId = parse(CheckRequest.shape.storeId, options.storeId);
+  const tillId = parse(CheckRequest.shape.tillId, options.tillId);
   const timeoutMs = options.timeoutMs ?? 300;
   const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 5_000;
   const closeTimeoutMs = options.closeTimeoutMs ?? 2_000;
