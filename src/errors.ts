@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
-import type { ErrorCode, FieldError, Problem } from './contract/problem.js';
+import { type ErrorCode, type FieldError, fieldErrors, type Problem } from './contract/problem.js';
 
 const TITLES: Record<ErrorCode, string> = {
   validation_failed: 'The request is not valid',
@@ -52,22 +52,6 @@ export class ApiError extends HTTPException {
     this.extra = options.extra;
     this.headers = options.headers ?? {};
   }
-}
-
-/** `lines[0].quantity` from zod's `['lines', 0, 'quantity']`. */
-export function fieldPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out === '' ? String(key) : `.${String(key)}`;
-  return out || '(body)';
-}
-
-export function fieldErrors(error: z.ZodError, prefix: readonly PropertyKey[] = []): FieldError[] {
-  return error.issues.map((issue) => {
-    // An unknown key is reported on the object; name the key itself, so the till sees the misspelling.
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-    const path = [...prefix, ...issue.path, ...(keys.length === 1 ? keys : [])];
-    return { field: fieldPath(path), code: issue.code, message: issue.message };
-  });
 }
 
 export function validationError(error: z.ZodError, where: 'body' | 'query' | 'path' = 'body'): ApiError {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CheckId, StoreId, Timestamp } from './common.js';
-import { CheckLine, Signals } from './check.js';
+import { CheckLine, OfflineDecision, Signals } from './check.js';
 import { Decision, Reason } from './decision.js';
 import { Action, AgeBand, AgeSource, Lane, Tender } from './enums.js';
 import { OutcomeRecord } from './outcome.js';
@@ -52,6 +52,9 @@ export const CheckRecord = z
     signals: Signals,
     answers: z.record(z.string(), z.string()),
     decision: Decision,
+    offlineDecision: OfflineDecision.optional().meta({
+      description: 'Present when the till decided this check offline and replayed it later: what the colleague was shown.',
+    }),
     evaluations: z.array(Evaluation).meta({ description: 'Every decision on this check, oldest first.' }),
     outcome: OutcomeRecord.nullable(),
   })

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Currency, Identifier, MinorUnits, StoreId, Timestamp } from './common.js';
-import { AgeBand, AgeSource, Lane, LineKind, Tender } from './enums.js';
+import { Action, AgeBand, AgeSource, Lane, LineKind, Tender } from './enums.js';
 
 export const MAX_LINES = 500;
 export const MAX_QUANTITY = 999;
@@ -72,6 +72,22 @@ export const Signals = z
   });
 export type Signals = z.infer<typeof Signals>;
 
+export const OfflineDecision = z
+  .strictObject({
+    action: Action.meta({ description: 'The action the till showed.' }),
+    ruleSetVersion: z.string().min(1).max(64).meta({
+      description: 'The rule set the till decided with, or `offline-fallback` when it could not run one.',
+      example: 'sha-498c7cc2fc76c540',
+    }),
+    decidedAt: Timestamp.meta({ description: 'When the till decided, by the till’s clock.' }),
+  })
+  .meta({
+    id: 'OfflineDecision',
+    description:
+      'What the till decided on its own when the service did not answer in time. The till SDK sets it when it replays a check decided offline; the service records it with the check and decides again as usual.',
+  });
+export type OfflineDecision = z.infer<typeof OfflineDecision>;
+
 export const CheckRequest = z
   .strictObject({
     storeId: StoreId,
@@ -103,6 +119,7 @@ export const CheckRequest = z
       unfamiliarWithCards: false,
       mentionedPayment: false,
     }),
+    offlineDecision: OfflineDecision.optional(),
   })
   .meta({
     id: 'CheckRequest',

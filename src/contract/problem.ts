@@ -51,3 +51,20 @@ export const Problem = z
   })
   .meta({ id: 'Problem', description: 'An error, as RFC 9457 problem details (`application/problem+json`).' });
 export type Problem = z.infer<typeof Problem>;
+
+/** `lines[0].quantity` from zod's `['lines', 0, 'quantity']`. */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out === '' ? String(key) : `.${String(key)}`;
+  return out || '(body)';
+}
+
+/** The field errors of a failed parse, as the service reports them and the till SDK throws them. */
+export function fieldErrors(error: z.ZodError, prefix: readonly PropertyKey[] = []): FieldError[] {
+  return error.issues.map((issue) => {
+    // An unknown key is reported on the object; name the key itself, so the till sees the misspelling.
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+    const path = [...prefix, ...issue.path, ...(keys.length === 1 ? keys : [])];
+    return { field: fieldPath(path), code: issue.code, message: issue.message };
+  });
+}

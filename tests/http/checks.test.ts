@@ -119,6 +119,27 @@ describe('POST /v1/checks', () => {
     expect(retry.status).toBe(200);
   });
 
+  it('records what a till decided offline, and refuses an offline decision it cannot read', async () => {
+    const { call, makeKey } = testApp();
+    const till = await makeKey('till', [STORE]);
+    const offlineDecision = { action: 'hold' as const, ruleSetVersion: 'sha-498c7cc2fc76c540', decidedAt: '2026-11-20T10:00:01.000Z' };
+    const created = await call('POST', '/v1/checks', {
+      key: till,
+      body: aCheck({ ...markyate, occurredAt: '2026-11-20T10:00:00Z', offlineDecision }),
+    });
+    expect(created.status).toBe(201);
+    const record = await call('GET', `/v1/checks/${created.json.checkId}`, { key: till });
+    expect(record.json.offlineDecision).toEqual(offlineDecision);
+    expect(record.json.occurredAt).toBe('2026-11-20T10:00:00.000Z');
+
+    const misspelt = await call('POST', '/v1/checks', {
+      key: till,
+      body: aCheck({ offlineDecision: { ...offlineDecision, score: 65 } as never }),
+    });
+    expect(misspelt.status).toBe(400);
+    expect(misspelt.json.field).toBe('offlineDecision.score');
+  });
+
   it('refuses a basket timed in the future', async () => {
     const { call, makeKey } = testApp();
     const till = await makeKey('till', [STORE]);

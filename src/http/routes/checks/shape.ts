@@ -50,6 +50,7 @@ export function toCheckRecord(check: CheckRow, evaluations: EvaluationRow[]): Ch
     signals: request.signals,
     answers: check.latest.answers,
     decision: toDecision(check, check.latest),
+    ...(request.offlineDecision ? { offlineDecision: request.offlineDecision } : {}),
     evaluations: evaluations.map((evaluation) => ({
       revision: evaluation.revision,
       trigger: evaluation.trigger,

@@ -1,0 +1,139 @@
+import { type ErrorCode, type FieldError, Problem } from '../../src/contract/problem.js';
+import { parseRetryAfter } from './retry-after.js';
+
+/**
+ * Every error the SDK produces. Branch with `instanceof`, never on the message. Each class sets its
+ * own `name`, so it survives minification in a browser bundle.
+ */
+export class VouchsafeError extends Error {
+  override name = 'VouchsafeError';
+}
+
+/** The service answered with an error status. `problem` is its problem+json body, when it sent one. */
+export class ApiError extends VouchsafeError {
+  override name = 'ApiError';
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly problem: Problem | undefined;
+  readonly requestId: string | undefined;
+  /** From `Retry-After`, when the service sent one. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(status: number, problem: Problem | undefined, retryAfterMs?: number) {
+    const code = problem?.code ?? codeForStatus(status);
+    super(`${status} ${code}${problem?.detail ? `: ${problem.detail}` : problem ? `: ${problem.title}` : ''}`);
+    this.status = status;
+    this.code = code;
+    this.problem = problem;
+    this.requestId = problem?.requestId;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** 400, 413, 415 and other refusals of the request itself: the same request will never succeed. */
+export class BadRequestError extends ApiError {
+  override name = 'BadRequestError';
+}
+/** 401: the API key is missing, unknown or revoked. */
+export class AuthenticationError extends ApiError {
+  override name = 'AuthenticationError';
+}
+/** 403: the key may not do this, or may not act for this store. */
+export class PermissionError extends ApiError {
+  override name = 'PermissionError';
+}
+/** 404: no such check (or not one this key may see). */
+export class NotFoundError extends ApiError {
+  override name = 'NotFoundError';
+}
+/** 409: `check_closed` (the check has an outcome, its basket cannot change) or `outcome_conflict`. */
+export class ConflictError extends ApiError {
+  override name = 'ConflictError';
+}
+/** 429: slow down; `retryAfterMs` says for how long when the service knows. */
+export class RateLimitError extends ApiError {
+  override name = 'RateLimitError';
+}
+/** 5xx: the service failed; safe to retry. */
+export class ServerError extends ApiError {
+  override name = 'ServerError';
+}
+
+/** The request did not reach the service, or its answer did not come back: DNS, refused, reset, offline. */
+export class ConnectionError extends VouchsafeError {
+  override name = 'ConnectionError';
+}
+/** No answer within the time allowed. A kind of ConnectionError: the request may or may not have arrived. */
+export class TimeoutError extends ConnectionError {
+  override name = 'TimeoutError';
+}
+/** A 2xx whose body is not what the contract says (a captive portal, a proxy's page): treated like a failed connection. */
+export class InvalidResponseError extends VouchsafeError {
+  override name = 'InvalidResponseError';
+}
+
+/** The request breaks the contract and was not sent. `errors` has the same shape as the service's. */
+export class ValidationError extends VouchsafeError {
+  override name = 'ValidationError';
+  constructor(readonly errors: readonly FieldError[]) {
+    super(errors.map((error) => `${error.field}: ${error.message}`).join('; '));
+  }
+}
+/** A `local_…` check id this till never gave out (or has forgotten since a restart without its outbox). */
+export class UnknownCheckError extends VouchsafeError {
+  override name = 'UnknownCheckError';
+}
+/** The client was closed. */
+export class ClosedError extends VouchsafeError {
+  override name = 'ClosedError';
+}
+
+const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
+  400: 'validation_failed',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  503: 'service_unavailable',
+};
+
+function codeForStatus(status: number): ErrorCode {
+  return CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'validation_failed');
+}
+
+const CLASS_BY_STATUS: Partial<Record<number, typeof ApiError>> = {
+  401: AuthenticationError,
+  403: PermissionError,
+  404: NotFoundError,
+  408: ApiError,
+  409: ConflictError,
+  429: RateLimitError,
+};
+
+/** The one place a status and body become an error: the class follows the status, the details the problem. */
+export function apiError(status: number, problem: Problem | undefined, retryAfterMs?: number): ApiError {
+  const ErrorClass = CLASS_BY_STATUS[status] ?? (status >= 500 ? ServerError : BadRequestError);
+  return new ErrorClass(status, problem, retryAfterMs);
+}
+
+/** Builds the error for an HTTP answer, reading the problem+json body when there is one. */
+export function errorFromResponse(status: number, body: string, headers: Headers, now = Date.now()): ApiError {
+  let problem: Problem | undefined;
+  try {
+    const parsed = Problem.safeParse(JSON.parse(body));
+    if (parsed.success) problem = parsed.data;
+  } catch {
+    // Not JSON: a proxy's error page. The status alone decides.
+  }
+  return apiError(status, problem, parseRetryAfter(headers.get('retry-after'), now));
+}
+
+/** Connection trouble, 408, 429 and 5xx: the same request may succeed later. Everything else will not. */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof ConnectionError || error instanceof InvalidResponseError) return true;
+  return error instanceof ApiError && (error.status === 408 || error.status === 429 || error.status >= 500);
+}

@@ -1,0 +1,111 @@
+import type { z } from 'zod';
+import type { AnswersRequest } from '../../src/contract/answers.js';
+import type { CheckRequest } from '../../src/contract/check.js';
+import { Decision } from '../../src/contract/decision.js';
+import { OutcomeRecord, type OutcomeRequest } from '../../src/contract/outcome.js';
+import { ActiveRuleSet } from '../../src/contract/rule-set.js';
+import { ClosedError, ConnectionError, errorFromResponse, InvalidResponseError, TimeoutError, VouchsafeError } from './errors.js';
+
+export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
+
+/** What the SDK reads of `GET /v1/rules`: enough to compile the rule set and to tell versions apart. */
+export const RulesResponse = ActiveRuleSet.pick({ version: true, contentHash: true, source: true });
+export type RulesResponse = z.infer<typeof RulesResponse>;
+
+/** The service's endpoints the till uses. Each call is one attempt; `stop` abandons it when the client closes. */
+export interface Api {
+  createCheck(body: CheckRequest, timeoutMs: number, stop?: AbortSignal): Promise<Decision>;
+  answer(checkId: string, body: AnswersRequest, timeoutMs: number, stop?: AbortSignal): Promise<Decision>;
+  recordOutcome(checkId: string, body: OutcomeRequest, timeoutMs: number, stop?: AbortSignal): Promise<OutcomeRecord>;
+  /** The active rule set and its ETag, or `unchanged` when it still has the ETag sent. */
+  rules(etag: string | undefined, timeoutMs: number, stop?: AbortSignal): Promise<{ ruleSet: RulesResponse; etag: string | undefined } | 'unchanged'>;
+}
+
+const noop = () => {};
+
+/**
+ * One HTTP exchange, bounded by `timeoutMs` whether or not `fetch` honours the abort signal: a
+ * hanging fetch (or a body that never finishes) is abandoned, never waited on. `stop` abandons it
+ * early, when the client closes.
+ */
+async function exchange(fetch: Fetch, url: string, init: RequestInit, timeoutMs: number, stop?: AbortSignal) {
+  if (timeoutMs <= 0) throw new TimeoutError(`No time left to send ${init.method} ${url}`);
+  if (stop?.aborted) throw new ClosedError('The client is closed');
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onStop: (() => void) | undefined;
+  const abandoned = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new TimeoutError(`No answer from ${url} within ${Math.round(timeoutMs)} ms`));
+    }, timeoutMs);
+    onStop = () => {
+      controller.abort();
+      reject(new ClosedError(`The client closed before ${url} answered`));
+    };
+    stop?.addEventListener('abort', onStop);
+  });
+  const work = (async () => {
+    const response = await fetch(url, { ...init, signal: controller.signal });
+    return { response, body: await response.text() };
+  })();
+  work.catch(noop); // Settles after the race is lost: nobody is listening then.
+  try {
+    return await Promise.race([work, abandoned]);
+  } catch (error) {
+    if (error instanceof VouchsafeError) throw error;
+    throw new ConnectionError(`Could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+    if (onStop) stop?.removeEventListener('abort', onStop);
+  }
+}
+
+export function createApi(options: { baseUrl: string; apiKey: string; fetch: Fetch }): Api {
+  const base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
+  const headers = { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' };
+
+  async function send(
+    method: 'GET' | 'POST',
+    path: string,
+    timeoutMs: number,
+    stop: AbortSignal | undefined,
+    init: { body?: unknown; headers?: Record<string, string> } = {},
+  ) {
+    const url = new URL(path, base).href;
+    const request: RequestInit = {
+      method,
+      headers: { ...headers, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+    };
+    const { response, body } = await exchange(options.fetch, url, request, timeoutMs, stop);
+    if (!response.ok && response.status !== 304) throw errorFromResponse(response.status, body, response.headers);
+    return { what: `${method} ${url} answered ${response.status}`, status: response.status, headers: response.headers, body };
+  }
+
+  function read<T>(schema: z.ZodType<T>, answer: { what: string; body: string }): T {
+    let json: unknown;
+    try {
+      json = JSON.parse(answer.body);
+    } catch {
+      throw new InvalidResponseError(`${answer.what} with a body that is not JSON`);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw new InvalidResponseError(`${answer.what} with a body the contract does not allow`);
+    return parsed.data;
+  }
+
+  const checkPath = (checkId: string, what: string) => `v1/checks/${encodeURIComponent(checkId)}/${what}`;
+  return {
+    createCheck: async (body, timeoutMs, stop) => read(Decision, await send('POST', 'v1/checks', timeoutMs, stop, { body })),
+    answer: async (checkId, body, timeoutMs, stop) =>
+      read(Decision, await send('POST', checkPath(checkId, 'answers'), timeoutMs, stop, { body })),
+    recordOutcome: async (checkId, body, timeoutMs, stop) =>
+      read(OutcomeRecord, await send('POST', checkPath(checkId, 'outcome'), timeoutMs, stop, { body })),
+    async rules(etag, timeoutMs, stop) {
+      const answer = await send('GET', 'v1/rules', timeoutMs, stop, etag ? { headers: { 'if-none-match': etag } } : {});
+      if (answer.status === 304) return 'unchanged';
+      return { ruleSet: read(RulesResponse, answer), etag: answer.headers.get('etag') ?? undefined };
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import type { CheckRequest } from '../../../src/contract/check.js';
+import type { Decision, Reason } from '../../../src/contract/decision.js';
+import { ACTION_STRENGTH, type Action, strongerAction } from '../../../src/contract/enums.js';
+import type { HistoryFacts } from '../../../src/contract/facts.js';
+import { type CompiledRuleSet, decide, type EngineDecision, NO_HISTORY } from '../../../src/engine/index.js';
+import { FALLBACK_PROMPT, FALLBACK_REASON, FALLBACK_VERSION } from './fallback.js';
+
+export interface OfflineInputs {
+  check: CheckRequest;
+  answers: Readonly<Record<string, string>>;
+  /** What the till knows of the customer's earlier checks; NO_HISTORY when nothing. */
+  history: HistoryFacts;
+  /** The service's last action on this basket: answers given offline never take the decision below it. */
+  floor?: Action | undefined;
+}
+
+export type LocalDecision = Pick<Decision, 'action' | 'score' | 'reasons' | 'prompt' | 'ruleSetVersion'> & {
+  /** `rules`: the engine ran. `fallback`: it could not, and the built-in prompt was shown. */
+  engine: 'rules' | 'fallback';
+};
+
+/** The built-in prompt, for when no rule set can run (or the basket is not known). Never weaker than `prompt`. */
+export const fallbackDecision = (floor: Action | undefined): LocalDecision => ({
+  action: strongerAction('prompt', floor ?? 'prompt'),
+  score: 0,
+  reasons: [FALLBACK_REASON],
+  prompt: FALLBACK_PROMPT,
+  ruleSetVersion: FALLBACK_VERSION,
+  engine: 'fallback',
+});
+
+/** Raises a decision to at least `action`, with the script the rule set gives that action. */
+function atLeast(ruleSet: CompiledRuleSet, decision: EngineDecision, action: Action, reason: Reason, answers: Readonly<Record<string, string>>): EngineDecision {
+  if (action === 'allow' || ACTION_STRENGTH[decision.action] >= ACTION_STRENGTH[action]) return decision;
+  const promptId = ruleSet.prompts.actionPrompt(action) ?? decision.promptId ?? ruleSet.prompts.defaultPrompt;
+  return { ...decision, action, reasons: [...decision.reasons, reason], promptId, prompt: ruleSet.prompts.render(promptId, action, answers) };
+}
+
+/**
+ * The decision the till makes on its own, with the service's engine. Fail-safe by construction:
+ * - never weaker than the same rule set with no history, whatever the till's own history says;
+ * - a rule that fails at run time, which the engine counts as not matched, makes it at least `prompt`;
+ * - never below `floor`, the service's last word on this basket;
+ * - no rule set, or an engine that throws: the built-in prompt, never "allow".
+ */
+export function decideOffline(ruleSet: CompiledRuleSet | undefined, inputs: OfflineInputs): LocalDecision {
+  if (!ruleSet) return fallbackDecision(inputs.floor);
+  try {
+    const identified = identitiesPresent(inputs.check);
+    const base = { check: inputs.check, answers: inputs.answers, identified };
+    const withHistory = decide(ruleSet, { ...base, history: inputs.history });
+    const withoutHistory = inputs.history === NO_HISTORY ? withHistory : decide(ruleSet, { ...base, history: NO_HISTORY });
+    let chosen = ACTION_STRENGTH[withoutHistory.action] > ACTION_STRENGTH[withHistory.action] ? withoutHistory : withHistory;
+    if (chosen.ruleErrors.length > 0) {
+      chosen = atLeast(ruleSet, chosen, 'prompt', {
+        ruleId: 'offline-rule-error',
+        message: `Rules that could not run offline: ${chosen.ruleErrors.map((error) => error.ruleId).join(', ')}`,
+      }, inputs.answers);
+    }
+    if (inputs.floor) {
+      chosen = atLeast(ruleSet, chosen, inputs.floor, {
+        ruleId: 'offline-floor',
+        message: `Vouchsafe's last decision on this basket was ${inputs.floor}; answers given offline cannot lower it`,
+      }, inputs.answers);
+    }
+    return {
+      action: chosen.action,
+      score: chosen.score,
+      reasons: chosen.reasons,
+      prompt: chosen.prompt,
+      ruleSetVersion: chosen.ruleSetVersion,
+      engine: 'rules',
+    };
+  } catch {
+    return fallbackDecision(inputs.floor);
+  }
+}
+
+function identitiesPresent(check: CheckRequest): boolean {
+  return Boolean(check.customer.loyaltyId || check.customer.paymentToken);
+}

@@ -1,0 +1,218 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { type Basket, ConflictError, createTillClient, type TillClientOptions, UnknownCheckError } from '../../sdk/src/index.js';
+import { sqliteOutbox } from '../../sdk/src/node.js';
+import { faultyNetwork } from './helpers/faults.js';
+import { liveService, STORE } from './helpers/service.js';
+
+let sequence = 0;
+const basket = (overrides: Partial<Basket> = {}): Basket => ({
+  transactionId: `T07-${Date.now()}-${(sequence += 1)}`,
+  currency: 'GBP',
+  lines: [{ kind: 'gift_card', brand: 'itunes', unitAmount: 10000, quantity: 5 }],
+  customer: { ageBand: '80_plus' },
+  ...overrides,
+});
+
+async function setUp(options: Partial<TillClientOptions> = {}) {
+  const service = await liveService();
+  const network = faultyNetwork('pass');
+  const apiKey = await service.tillKey();
+  const open = (more: Partial<TillClientOptions> = {}) => {
+    const till = createTillClient({
+      baseUrl: service.baseUrl,
+      apiKey,
+      storeId: STORE,
+      tillId: 'T07',
+      timeoutMs: 100,
+      fetch: network.fetch,
+      refreshRulesMs: 0,
+      deliveryTimeoutMs: 500,
+      closeTimeoutMs: 200,
+      ...options,
+      ...more,
+    });
+    onTestFinished(() => till.close());
+    return till;
+  };
+  return { service, network, till: open(), open };
+}
+
+function tempOutbox(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-till-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'outbox.db');
+}
+
+describe('the outbox', () => {
+  it('delivers checks, answers and outcomes recorded offline, in order, once each, when the service is back', async () => {
+    const { service, network, till } = await setUp();
+    network.set('down');
+    const sales = [];
+    for (const outcome of ['scam_confirmed', 'abandoned', 'proceeded_after_warning'] as const) {
+      const sale = basket();
+      const decided = await till.check(sale);
+      const answered = await till.answer(decided.checkId, { purpose: outcome === 'scam_confirmed' ? 'bill_or_fine' : 'gift' });
+      const receipt = await till.outcome(decided.checkId, { outcome, staffRef: 'C1234' });
+      expect(decided.source).toBe('offline');
+      expect(answered.source).toBe('offline');
+      expect(receipt.status).toBe('queued');
+      sales.push({ sale, decided, outcome });
+    }
+    expect(till.pending()).toBe(9);
+    expect(await service.outcomesRecorded()).toBe(0);
+
+    network.set('pass');
+    expect(await till.flush()).toEqual({ delivered: 9, deadLettered: 0, pending: 0 });
+    const delivered = network.log.filter((exchange) => exchange.fault === 'pass' && exchange.method === 'POST').map((exchange) => exchange.path.replace(/chk_\w+/, 'chk'));
+    expect(delivered).toEqual(Array(3).fill(['/v1/checks', '/v1/checks/chk/answers', '/v1/checks/chk/outcome']).flat());
+
+    for (const { sale, decided, outcome } of sales) {
+      const checkId = service.checkIdOf(STORE, sale.transactionId)!;
+      const record = await service.record(checkId);
+      expect(record.outcome?.outcome).toBe(outcome);
+      expect(record.offlineDecision).toEqual({ action: decided.action, ruleSetVersion: decided.ruleSetVersion, decidedAt: decided.evaluatedAt });
+      // Replayed with the till's time, so it lands in the customer's history when it happened.
+      expect(Math.abs(Date.parse(record.occurredAt) - Date.parse(decided.evaluatedAt))).toBeLessThan(1000);
+      expect(Date.parse(record.receivedAt)).toBeGreaterThan(Date.parse(record.occurredAt));
+    }
+    expect(await service.outcomesRecorded()).toBe(3);
+    expect(await till.flush()).toEqual({ delivered: 0, deadLettered: 0, pending: 0 });
+  });
+
+  it('sends again, with the same transaction, what reached the service but whose answer was lost — and it counts once', async () => {
+    const { service, network, till } = await setUp();
+    network.set('down');
+    const sale = basket({ customer: { ageBand: '80_plus', loyaltyId: '634004000123456' } });
+    const decided = await till.check(sale);
+    await till.outcome(decided.checkId, { outcome: 'refused' });
+
+    network.set('pass');
+    network.next('lost');
+    expect(await till.flush()).toMatchObject({ delivered: 0, pending: 2 });
+    network.next('pass', 'lost');
+    expect(await till.flush()).toMatchObject({ delivered: 1, pending: 1 });
+    expect(await till.flush()).toMatchObject({ delivered: 1, pending: 0 });
+
+    const reached = (path: string | RegExp) => network.to(path).filter((exchange) => exchange.fault !== 'down');
+    expect(reached('/v1/checks').map((exchange) => exchange.fault)).toEqual(['lost', 'pass']);
+    expect(reached(/\/outcome$/).map((exchange) => exchange.fault)).toEqual(['lost', 'pass']);
+    expect(new Set(reached('/v1/checks').map((exchange) => JSON.stringify(exchange.body))).size).toBe(1);
+    const checkId = service.checkIdOf(STORE, sale.transactionId)!;
+    const record = await service.record(checkId);
+    expect(record.evaluations).toHaveLength(1);
+    expect(record.outcome?.outcome).toBe('refused');
+    expect(await service.outcomesRecorded()).toBe(1);
+  });
+
+  it('dead-letters a refusal with its problem, and goes on delivering what follows', async () => {
+    const { service, network, till } = await setUp();
+    const decided = await till.check(basket());
+    expect((await till.outcome(decided.checkId, { outcome: 'abandoned' })).status).toBe('recorded');
+
+    network.set('down');
+    const conflicting = await till.outcome(decided.checkId, { outcome: 'proceeded' });
+    const other = await till.check(basket());
+    await till.outcome(other.checkId, { outcome: 'abandoned' });
+    expect(conflicting.status).toBe('queued');
+
+    network.set('pass');
+    expect(await till.flush()).toEqual({ delivered: 2, deadLettered: 1, pending: 0 });
+    const [letter] = till.deadLetters();
+    expect(letter?.error).toBeInstanceOf(ConflictError);
+    expect(letter?.failure.problem?.code).toBe('outcome_conflict');
+    expect(letter?.entry).toMatchObject({ kind: 'outcome', checkRef: decided.checkId, body: { outcome: 'proceeded' } });
+    expect((await service.record(service.checkIdOf(STORE, other.transactionId)!)).outcome?.outcome).toBe('abandoned');
+    expect((await service.record(decided.checkId)).outcome?.outcome).toBe('abandoned');
+  });
+
+  it('tells the caller at once when the service refuses an outcome it could deliver', async () => {
+    const onDeadLetter = vi.fn();
+    const { till } = await setUp({ onDeadLetter });
+    const decided = await till.check(basket());
+    expect(await till.outcome(decided.checkId, { outcome: 'refused' })).toMatchObject({ status: 'recorded', record: { outcome: 'refused' } });
+    expect(await till.outcome(decided.checkId, { outcome: 'refused' })).toMatchObject({ status: 'recorded' });
+    const conflict = await till.outcome(decided.checkId, { outcome: 'proceeded' });
+    expect(conflict.status === 'dead_lettered' && conflict.error).toBeInstanceOf(ConflictError);
+    expect(onDeadLetter).toHaveBeenCalledOnce();
+  });
+
+  it('resolves a local id to the service’s once the check is delivered, for answers and outcomes before and after', async () => {
+    const { service, network, till } = await setUp();
+    network.set('down');
+    const decided = await till.check(basket());
+    expect(decided.checkId).toMatch(/^local_/);
+    network.set('pass');
+    await till.flush();
+    const checkId = service.checkIdOf(STORE, decided.transactionId)!;
+
+    const answered = await till.answer(decided.checkId, { purpose: 'bill_or_fine' });
+    expect(answered).toMatchObject({ source: 'service', checkId, action: 'refuse' });
+    expect(await till.outcome(decided.checkId, { outcome: 'scam_confirmed' })).toMatchObject({ status: 'recorded', record: { checkId } });
+    await expect(till.outcome('local_01m888psdy7yqz3cp2mv2b0bjm', { outcome: 'proceeded' })).rejects.toBeInstanceOf(UnknownCheckError);
+  });
+
+  it('never lets a new request for a check overtake what is queued for it', async () => {
+    const { service, network, till } = await setUp();
+    const sale = basket();
+    network.set('down');
+    await till.check(sale);
+    // The basket changes while the service is away; then the service is back.
+    const changed = { ...sale, lines: [{ kind: 'gift_card' as const, brand: 'itunes', unitAmount: 10000, quantity: 10 }] };
+    network.set('pass');
+    const decided = await till.check(changed);
+    expect(decided).toMatchObject({ source: 'service', revision: 2 });
+    const record = await service.record(decided.checkId);
+    expect(record.totals.storedValue).toBe(100000);
+    expect(record.evaluations.map((evaluation) => evaluation.trigger)).toEqual(['check', 'basket_changed']);
+  });
+
+  it('delivers by itself: on the next request that succeeds, and on a timer with backoff', async () => {
+    const { service, network, till } = await setUp();
+    network.set('down');
+    const first = await till.check(basket());
+    await till.outcome(first.checkId, { outcome: 'abandoned' });
+    network.set('pass');
+    await till.check(basket());
+    // Sooner than the outbox's first backoff (at least 500 ms): the successful check set it going.
+    await vi.waitFor(() => expect(till.pending()).toBe(0), { timeout: 400, interval: 20 });
+
+    network.set('down');
+    const second = await till.check(basket());
+    await till.outcome(second.checkId, { outcome: 'abandoned' });
+    network.set('pass');
+    await vi.waitFor(() => expect(till.pending()).toBe(0), { timeout: 5_000, interval: 50 });
+    expect(await service.outcomesRecorded()).toBe(2);
+  });
+
+  it('keeps queued outcomes across a till restart, and delivers each exactly once', async () => {
+    const { service, network, open } = await setUp();
+    const path = tempOutbox();
+    // This till's network stays down: it must never deliver what the next one will.
+    const before = open({ outbox: sqliteOutbox(path), fetch: faultyNetwork('down').fetch });
+    const sales = [];
+    for (let i = 0; i < 3; i++) {
+      const decided = await before.check(basket());
+      await before.answer(decided.checkId, { purpose: 'gift' });
+      await before.outcome(decided.checkId, { outcome: 'proceeded_after_warning' });
+      sales.push(decided);
+    }
+    // The till is switched off: no close(), no flush. The outbox file is all that is left.
+    const after = open({ outbox: sqliteOutbox(path) });
+    // It delivers on start, by itself.
+    const outcomesSent = () => network.to(/\/outcome$/).filter((exchange) => exchange.fault === 'pass');
+    await vi.waitFor(() => expect(outcomesSent()).toHaveLength(3), { timeout: 2_000, interval: 20 });
+    expect(await after.flush()).toEqual({ delivered: 0, deadLettered: 0, pending: 0 });
+    expect(outcomesSent()).toHaveLength(3);
+    for (const decided of sales) {
+      const record = await service.record(service.checkIdOf(STORE, decided.transactionId)!);
+      expect(record.outcome?.outcome).toBe('proceeded_after_warning');
+      expect(record.answers).toEqual({ purpose: 'gift' });
+    }
+    // An outcome for a check decided before the restart, by its local id.
+    expect(await after.outcome(sales[0]!.checkId, { outcome: 'proceeded_after_warning' })).toMatchObject({ status: 'recorded' });
+    expect(await service.outcomesRecorded()).toBe(3);
+  });
+});

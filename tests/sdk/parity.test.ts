@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CheckRequest } from '../../src/contract/check.js';
+import type { Decision } from '../../src/contract/decision.js';
+import type { HistoryInput } from '../../src/contract/rule-file.js';
+import { compileRuleSet, NO_HISTORY } from '../../src/engine/index.js';
+import type { Services } from '../../src/http/env.js';
+import { newId } from '../../src/ids.js';
+import { type Basket, BUNDLED_RULES, createTillClient, decideOffline, type TillClient } from '../../sdk/src/index.js';
+import { faultyNetwork } from './helpers/faults.js';
+import { liveService, OTHER_STORE, STORE } from './helpers/service.js';
+
+const ruleSet = compileRuleSet(BUNDLED_RULES);
+const WINDOWS = ['h1', 'h24', 'd30'] as const;
+const BAND_AGE_MS = { h1: 10 * 60_000, h24: 2 * 3_600_000, d30: 2 * 24 * 3_600_000 };
+
+/**
+ * Earlier checks in the service's store that give exactly `history` for this customer now: each
+ * window's figures, less the narrower window's, as checks of that age, in as many other stores as
+ * the window counts and warned as often.
+ */
+function seedHistory(services: Services, customer: { loyaltyId?: string; paymentToken?: string }, history: HistoryInput): void {
+  const identities = [
+    ...(customer.loyaltyId ? [services.ids.identity('loyalty', customer.loyaltyId)] : []),
+    ...(customer.paymentToken ? [services.ids.identity('payment', customer.paymentToken)] : []),
+  ];
+  const now = Date.now();
+  let stores = 0;
+  let narrower = { storedValue: 0, checks: 0, stores: 0, prompted: 0 };
+  for (const window of WINDOWS) {
+    const figures = { ...narrower, ...history[window] };
+    const checks = figures.checks - narrower.checks;
+    const newStores = figures.stores - narrower.stores;
+    const prompted = figures.prompted - narrower.prompted;
+    const value = figures.storedValue - narrower.storedValue;
+    expect(Math.min(checks, newStores, prompted, value)).toBeGreaterThanOrEqual(0);
+    for (let i = 0; i < checks; i++) {
+      const at = now - BAND_AGE_MS[window] - i;
+      const storedValue = i === 0 ? value - Math.floor(value / checks) * (checks - 1) : Math.floor(value / checks);
+      const storeId = i < newStores ? `${OTHER_STORE}-${(stores += 1)}` : STORE;
+      const action = i < prompted ? 'prompt' : 'allow';
+      services.store.transaction(() =>
+        services.store.checks.save({
+          id: newId('chk', at),
+          storeId,
+          tillId: 'T0',
+          transactionId: newId('chk', at),
+          occurredAt: at,
+          receivedAt: at,
+          keyId: 'seed',
+          requestFingerprint: 'seed',
+          identified: true,
+          identities,
+          totals: { basket: storedValue, storedValue, storedValueUnits: 1 },
+          evaluation: {
+            revision: 1,
+            trigger: 'check',
+            evaluatedAt: at,
+            request: CheckRequest.parse({ storeId, tillId: 'T0', transactionId: 'seed', currency: 'GBP', lines: [{ kind: 'gift_card', unitAmount: storedValue }] }),
+            answers: {},
+            history: NO_HISTORY,
+            action,
+            score: 0,
+            reasons: [],
+            shadowReasons: [],
+            promptId: null,
+            prompt: null,
+            ruleSetVersion: 'seed',
+          },
+        }),
+      );
+    }
+    narrower = figures;
+  }
+}
+
+const decided = (decision: Decision) => ({
+  action: decision.action,
+  score: decision.score,
+  reasons: decision.reasons,
+  prompt: decision.prompt,
+  ruleSetVersion: decision.ruleSetVersion,
+});
+
+describe('parity: for every case in the rule files, the offline decision is the service’s', () => {
+  let service: Awaited<ReturnType<typeof liveService>>;
+  let apiKey: string;
+  let till: TillClient;
+  beforeAll(async () => {
+    service = await liveService({ cleanUp: afterAll });
+    apiKey = await service.tillKey();
+    const network = faultyNetwork('down');
+    till = createTillClient({ baseUrl: service.baseUrl, apiKey, storeId: STORE, tillId: 'T01', timeoutMs: 30, fetch: network.fetch, refreshRulesMs: 0 });
+    return () => till.close();
+  });
+
+  async function online(path: string, body: unknown): Promise<Decision> {
+    const response = await fetch(`${service.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBeLessThan(300);
+    return (await response.json()) as Decision;
+  }
+
+  it('covers the seed stories, the impostor patterns and ordinary shopping', () => {
+    expect(ruleSet.tests.length).toBeGreaterThan(40);
+  });
+
+  for (const [index, { file, test }] of ruleSet.tests.entries()) {
+    it(`${file}: ${test.name}`, async () => {
+      // One customer per case, so no case becomes another's history.
+      const customer = {
+        ...test.check.customer,
+        ...(test.check.customer?.loyaltyId ? { loyaltyId: `${test.check.customer.loyaltyId}-${index}` } : {}),
+        ...(test.check.customer?.paymentToken ? { paymentToken: `${test.check.customer.paymentToken}-${index}` } : {}),
+      };
+      const basket = { ...test.check, customer, transactionId: `parity-${index}`, currency: test.check.currency ?? 'GBP' } as Basket;
+
+      if (test.history) seedHistory(service.services, customer, test.history);
+      let serviceDecision = await online('/v1/checks', { ...basket, storeId: STORE, tillId: 'T02' });
+      if (test.answers) serviceDecision = await online(`/v1/checks/${serviceDecision.checkId}/answers`, { answers: test.answers });
+
+      let offline: Decision;
+      if (test.history) {
+        // A till never sees other stores' history, so here its engine is given the history the service has.
+        const history = { h1: { ...NO_HISTORY.h1, ...test.history.h1 }, h24: { ...NO_HISTORY.h24, ...test.history.h24 }, d30: { ...NO_HISTORY.d30, ...test.history.d30 } };
+        offline = { ...serviceDecision, ...decideOffline(ruleSet, { check: CheckRequest.parse({ ...basket, storeId: STORE, tillId: 'T01' }), history, answers: test.answers ?? {} }) };
+      } else {
+        let decision = await till.check(basket);
+        expect(decision.source).toBe('offline');
+        if (test.answers) decision = await till.answer(decision.checkId, test.answers);
+        expect(decision.source).toBe('offline');
+        offline = decision;
+      }
+      expect(decided(offline)).toEqual(decided(serviceDecision));
+    });
+  }
+});
