@@ -122,6 +122,13 @@ export function checksRepository(db: Database) {
   const insertIdentity = db.prepare<[string, number, string]>(
     'INSERT OR IGNORE INTO check_identities (identity, occurred_at, check_id) VALUES (?, ?, ?)',
   );
+  const noteOffline = db.prepare<{ checkId: string; revision: number; decision: string }>(`
+    UPDATE evaluations SET request = json_set(request, '$.offlineDecision', json(@decision))
+    WHERE check_id = @checkId AND revision = @revision
+  `);
+  const noteOfflineOnCheck = db.prepare<{ checkId: string; decision: string }>(
+    "UPDATE checks SET request = json_set(request, '$.offlineDecision', json(@decision)) WHERE id = @checkId",
+  );
   const setOutcome = db.prepare(`
     UPDATE checks SET outcome = @outcome, outcome_at = @recordedAt, outcome_staff_ref = @staffRef,
       outcome_police_reference = @policeReference, outcome_note = @note, outcome_key_id = @keyId
@@ -208,6 +215,12 @@ export function checksRepository(db: Database) {
         clearIdentities.run(write.id);
         for (const identity of write.identities) insertIdentity.run(identity, write.occurredAt, write.id);
       }
+    },
+
+    /** Records what the till decided offline for a basket the service had already decided. Call inside a transaction. */
+    noteOfflineDecision(checkId: string, revision: number, decision: object): void {
+      noteOffline.run({ checkId, revision, decision: JSON.stringify(decision) });
+      noteOfflineOnCheck.run({ checkId, decision: JSON.stringify(decision) });
     },
 
     /** Records the outcome once; returns false if the check already had one. */

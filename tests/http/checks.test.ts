@@ -140,6 +140,23 @@ describe('POST /v1/checks', () => {
     expect(misspelt.json.field).toBe('offlineDecision.score');
   });
 
+  it('notes an offline decision replayed for a basket it had already decided, without deciding it again', async () => {
+    const { call, makeKey, services } = testApp();
+    const till = await makeKey('till', [STORE]);
+    // The till's first attempt reached the service, but the answer came too late: the till decided
+    // offline and later replays the same basket with what it showed.
+    const body = aCheck({ ...markyate, occurredAt: '2026-11-20T10:00:00Z' });
+    const first = await call('POST', '/v1/checks', { key: till, body });
+    const offlineDecision = { action: 'hold' as const, ruleSetVersion: first.json.ruleSetVersion, decidedAt: '2026-11-20T10:00:00.300Z' };
+    const replay = await call('POST', '/v1/checks', { key: till, body: { ...body, offlineDecision } });
+    expect(replay.status).toBe(200);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.json).toEqual(first.json);
+    expect(services.store.checks.evaluations(first.json.checkId)).toHaveLength(1);
+    const record = await call('GET', `/v1/checks/${first.json.checkId}`, { key: till });
+    expect(record.json.offlineDecision).toEqual(offlineDecision);
+  });
+
   it('refuses a basket timed in the future', async () => {
     const { call, makeKey } = testApp();
     const till = await makeKey('till', [STORE]);

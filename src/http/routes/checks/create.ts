@@ -54,12 +54,20 @@ export function registerCreateCheck(api: OpenAPIHono<AppEnv>) {
       check.customer.loyaltyId && ids.identity('loyalty', check.customer.loyaltyId),
       check.customer.paymentToken && ids.identity('payment', check.customer.paymentToken),
     ].filter((value): value is string => Boolean(value));
-    const fingerprint = ids.fingerprint(JSON.stringify(check));
+    // What the till decided offline is a note about the same basket, not a change to it: a replay that
+    // adds one must not be decided again as a changed basket.
+    const { offlineDecision, ...basket } = check;
+    const fingerprint = ids.fingerprint(JSON.stringify(basket));
     const request = withoutIdentifiers(check);
 
     const result = store.transaction(() => {
       const existing = store.checks.findByTransaction(check.storeId, check.transactionId);
-      if (existing && existing.requestFingerprint === fingerprint) return { check: existing, evaluation: existing.latest, status: 'replayed' as const };
+      if (existing && existing.requestFingerprint === fingerprint) {
+        if (offlineDecision && !existing.latest.request.offlineDecision) {
+          store.checks.noteOfflineDecision(existing.id, existing.latest.revision, offlineDecision);
+        }
+        return { check: existing, evaluation: existing.latest, status: 'replayed' as const };
+      }
       if (existing?.outcome) {
         throw new ApiError(409, 'check_closed', {
           detail: `Check ${existing.id} already has the outcome ${existing.outcome.outcome}; start a new transaction for a new basket`,
