@@ -6,9 +6,12 @@ import { checksRepository, type ChecksRepository } from './checks.js';
 import { historyRepository, type HistoryRepository } from './history.js';
 import { keysRepository, type KeysRepository } from './keys.js';
 import { migrate } from './migrations/index.js';
+import { reportsRepository, type ReportsRepository } from './reports.js';
 import { ruleSetsRepository, type RuleSetsRepository } from './rule-sets.js';
+import { sessionsRepository, type SessionsRepository } from './sessions.js';
 
 export type * from './types.js';
+export type { CheckReportRow, CounterRow, Counters, ReportFilter, RuleCounterRow } from './reports.js';
 export { DatabaseTooNewError } from './migrations/index.js';
 
 /** The only door to the database. A PostgreSQL adapter for multi-node chains would implement this. */
@@ -18,6 +21,8 @@ export interface Store {
   readonly keys: KeysRepository;
   readonly audit: AuditRepository;
   readonly ruleSets: RuleSetsRepository;
+  readonly reports: ReportsRepository;
+  readonly sessions: SessionsRepository;
   /** Runs `work` in one transaction: all of its writes land, or none do. `work` must not await. */
   transaction<T>(work: () => T): T;
   /** Throws if the database cannot answer. */
@@ -41,6 +46,8 @@ export function openStore(path: string): Store {
     keys: keysRepository(db),
     audit: auditRepository(db),
     ruleSets: ruleSetsRepository(db),
+    reports: reportsRepository(db),
+    sessions: sessionsRepository(db),
     transaction: <T>(work: () => T): T => db.transaction(work).immediate(),
     ping: () => void pingStatement.get(),
     close: () => db.close(),

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { up as initial } from './0010-initial.js';
+import { up as reports } from './0020-reports.js';
 
 export interface Migration {
   /** Steps of 10, so a fix can slot in between. Stored in PRAGMA user_version. */
@@ -8,7 +9,10 @@ export interface Migration {
   readonly up: (db: Database) => void;
 }
 
-export const migrations: readonly Migration[] = [{ version: 10, name: 'initial', up: initial }];
+export const migrations: readonly Migration[] = [
+  { version: 10, name: 'initial', up: initial },
+  { version: 20, name: 'reports', up: reports },
+];
 
 export class DatabaseTooNewError extends Error {
   constructor(found: number, known: number) {
