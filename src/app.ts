@@ -8,6 +8,7 @@ import { jsonBody } from './http/middleware/json-body.js';
 import { observe } from './http/middleware/observe.js';
 import { registerChecks } from './http/routes/checks/index.js';
 import { registerKeys } from './http/routes/keys/index.js';
+import { registerReports } from './http/routes/reports/index.js';
 import { registerRules } from './http/routes/rules/index.js';
 import { registerDocs } from './http/routes/system/docs.js';
 import { registerHealth } from './http/routes/system/health.js';
@@ -40,6 +41,7 @@ export function createApp(services: Services) {
   registerChecks(app);
   registerKeys(app);
   registerRules(app);
+  registerReports(app);
   registerHealth(app);
   registerMetrics(app);
   registerDocs(app);
@@ -61,6 +63,7 @@ export function createApp(services: Services) {
     tags: [
       { name: 'Checks', description: 'Decisions at the till.' },
       { name: 'Rules', description: 'The rule set.' },
+      { name: 'Reports', description: 'Loss-prevention figures and exports (analyst, admin).' },
       { name: 'Keys', description: 'API keys (admin).' },
     ],
   });

@@ -18,6 +18,10 @@ export const bodyErrors = {
   415: problem('The body is not application/json (`unsupported_media_type`).'),
 } as const;
 
+export const queryErrors = {
+  400: problem('A query parameter is not valid (`validation_failed`, with the field at fault, such as `query.from`).'),
+} as const;
+
 export const notFound = { 404: problem('No such resource (`not_found`).') } as const;
 export const conflict = (description: string) => ({ 409: problem(description) }) as const;
 
