@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { ApiError, errorHandler, problemBody, problemResponse, validationError } from './errors.js';
+import { registerDashboard } from './http/dashboard/index.js';
 import type { AppEnv, Services } from './http/env.js';
 import { authenticate } from './http/middleware/auth.js';
 import { jsonBody } from './http/middleware/json-body.js';
@@ -45,6 +46,7 @@ export function createApp(services: Services) {
   registerHealth(app);
   registerMetrics(app);
   registerDocs(app);
+  registerDashboard(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',

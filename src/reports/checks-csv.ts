@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify';
 import { minorUnitDigits } from '../engine/money.js';
 import type { CheckReportRow } from '../store/index.js';
 import { isStop, valueProtected } from './definitions.js';
-import { dayDate, utcDay } from './period.js';
+import { dayDate, type Period, utcDay } from './period.js';
 
 const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
 
@@ -68,4 +68,13 @@ export function checksCsv(rows: Iterable<CheckReportRow>, onError: (error: Error
     },
   );
   return Readable.toWeb(csv) as ReadableStream<Uint8Array>;
+}
+
+/** A download named for its period, never cached by a shared proxy. */
+export function csvHeaders(period: Pick<Period, 'from' | 'to'>): Record<string, string> {
+  return {
+    'Content-Type': 'text/csv; charset=utf-8; header=present',
+    'Content-Disposition': `attachment; filename="vouchsafe-checks-${period.from}-to-${period.to}.csv"`,
+    'Cache-Control': 'private, no-store',
+  };
 }

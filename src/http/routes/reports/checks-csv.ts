@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { ChecksExportQuery } from '../../../contract/reports.js';
-import { CSV_COLUMNS, checksCsv } from '../../../reports/checks-csv.js';
+import { CSV_COLUMNS, checksCsv, csvHeaders } from '../../../reports/checks-csv.js';
 import { resolvePeriod } from '../../../reports/period.js';
 import { storeScope } from '../../../reports/scope.js';
 import type { AppEnv } from '../../env.js';
@@ -43,10 +43,6 @@ export function registerChecksExport(api: OpenAPIHono<AppEnv>) {
     const body = checksCsv(store.reports.checks({ fromDay: period.fromDay, toDay: period.toDay, storeIds }), (error) =>
       logger.error('checks export failed', { requestId, error: error.stack ?? error.message }),
     );
-    return c.body(body, 200, {
-      'Content-Type': 'text/csv; charset=utf-8; header=present',
-      'Content-Disposition': `attachment; filename="vouchsafe-checks-${period.from}-to-${period.to}.csv"`,
-      'Cache-Control': 'private, no-store',
-    });
+    return c.body(body, 200, csvHeaders(period));
   });
 }
