@@ -1,5 +1,6 @@
 import Database, { type Database as Db } from 'better-sqlite3';
 import type { Action, AgeBand, Lane, Outcome } from '../contract/enums.js';
+import { BLOCK_DAYS } from './migrations/0020-reports.js';
 
 const DAY_MS = 86_400_000;
 
@@ -98,17 +99,44 @@ const COUNTER_SUMS = Object.entries(COUNTER_COLUMNS)
   .map(([name, column]) => `sum(${column}) AS ${name}`)
   .join(', ');
 
-const IN_FILTER = `day BETWEEN @fromDay AND @toDay AND (@everyStore OR store_id IN (SELECT value FROM json_each(@storeIds)))`;
+const STORES = 'store_id IN (SELECT value FROM json_each(@storeIds))';
+const COUNTER_LIST = Object.values(COUNTER_COLUMNS).join(', ');
+const HAS_CHECKS = 'GROUP BY 1, 2 HAVING sum(checks) > 0';
 
-/** How a group query keys its rows; identifiers only from this closed list. */
+/**
+ * A query over some stores' roll-ups: whole 32-day blocks from report_blocks, the days before the first
+ * and after the last whole block from report_days. Each arm is a range on the table's primary key
+ * (dimension, store, time), so the work grows with stores × (blocks + edge days), not with checks.
+ */
+function perStore(dimension: string, key: string): string {
+  const arm = (table: string, period: string) =>
+    `SELECT ${key} AS key, currency, ${COUNTER_LIST} FROM ${table} WHERE dimension = '${dimension}' AND ${STORES} AND ${period}`;
+  return `
+    SELECT key, currency, ${COUNTER_SUMS} FROM (
+      ${arm('report_days', 'day BETWEEN @headFrom AND @headTo')}
+      UNION ALL ${arm('report_blocks', 'block BETWEEN @fromBlock AND @toBlock')}
+      UNION ALL ${arm('report_days', 'day BETWEEN @tailFrom AND @tailTo')}
+    ) ${HAS_CHECKS}`;
+}
+
+/** The groupings a summary reads; the SQL identifiers in them come only from here. */
 const GROUPINGS = {
-  total: { dimension: 'all', key: "''" },
-  day: { dimension: 'all', key: 'day' },
-  store: { dimension: 'all', key: 'store_id' },
-  ageBand: { dimension: 'age_band', key: 'segment' },
-  lane: { dimension: 'lane', key: 'segment' },
+  total: perStore('all', "''"),
+  day: `SELECT day AS key, currency, ${COUNTER_SUMS} FROM report_days WHERE dimension = 'all' AND ${STORES} AND day BETWEEN @fromDay AND @toDay ${HAS_CHECKS}`,
+  store: perStore('all', 'store_id'),
+  ageBand: perStore('age_band', 'segment'),
+  lane: perStore('lane', 'segment'),
 } as const;
 type Grouping = keyof typeof GROUPINGS;
+
+const RULE_COLUMNS = 'rule_id AS ruleId, shadow, currency, hits, stops, value_protected AS valueProtected';
+const RULE_SUMS = 'ruleId, shadow, currency, sum(hits) AS hits, sum(stops) AS stops, sum(valueProtected) AS valueProtected';
+const RULES = `
+  SELECT ${RULE_SUMS} FROM (
+    SELECT ${RULE_COLUMNS} FROM report_rule_days WHERE ${STORES} AND day BETWEEN @headFrom AND @headTo
+    UNION ALL SELECT ${RULE_COLUMNS} FROM report_rule_blocks WHERE ${STORES} AND block BETWEEN @fromBlock AND @toBlock
+    UNION ALL SELECT ${RULE_COLUMNS} FROM report_rule_days WHERE ${STORES} AND day BETWEEN @tailFrom AND @tailTo
+  ) GROUP BY 1, 2, 3 HAVING sum(hits) > 0`;
 
 interface RawCounterRow extends Counters {
   key: string | number;
@@ -154,45 +182,55 @@ const toCheckRow = (row: RawCheckRow): CheckReportRow => ({
   shadowRules: row.shadowRules ? row.shadowRules.split(' ') : [],
 });
 
-function params(filter: ReportFilter) {
+/** The period as the whole blocks inside it and the days either side; an empty range runs backwards. */
+function split(fromDay: number, toDay: number) {
+  const firstBlock = Math.ceil(fromDay / BLOCK_DAYS);
+  const lastBlock = Math.floor((toDay + 1) / BLOCK_DAYS) - 1;
+  if (firstBlock > lastBlock) return { headFrom: fromDay, headTo: toDay, fromBlock: 1, toBlock: 0, tailFrom: 1, tailTo: 0 };
+  return {
+    headFrom: fromDay,
+    headTo: firstBlock * BLOCK_DAYS - 1,
+    fromBlock: firstBlock,
+    toBlock: lastBlock,
+    tailFrom: (lastBlock + 1) * BLOCK_DAYS,
+    tailTo: toDay,
+  };
+}
+
+function params(filter: ReportFilter, storeIds: readonly string[] | null = filter.storeIds) {
   return {
     fromDay: filter.fromDay,
     toDay: filter.toDay,
+    ...split(filter.fromDay, filter.toDay),
     fromMs: filter.fromDay * DAY_MS,
     toMs: (filter.toDay + 1) * DAY_MS,
-    everyStore: filter.storeIds === null ? 1 : 0,
-    storeIds: JSON.stringify(filter.storeIds ?? []),
+    everyStore: storeIds === null ? 1 : 0,
+    storeIds: JSON.stringify(storeIds ?? []),
   };
 }
 
 export type ReportsRepository = ReturnType<typeof reportsRepository>;
 
-/** Reads for reports: the daily roll-ups kept by triggers (migration 0020), and checks row by row for exports. */
+/** Reads for reports: the roll-ups kept by triggers (migration 0020), and checks row by row for exports. */
 export function reportsRepository(db: Db) {
   const grouped = Object.fromEntries(
-    Object.entries(GROUPINGS).map(([name, { dimension, key }]) => [
-      name,
-      db.prepare<Record<string, unknown>, RawCounterRow>(`
-        SELECT ${key} AS key, currency, ${COUNTER_SUMS} FROM report_days
-        WHERE dimension = '${dimension}' AND ${IN_FILTER}
-        GROUP BY 1, 2 HAVING sum(checks) > 0`),
-    ]),
+    Object.entries(GROUPINGS).map(([name, sql]) => [name, db.prepare<Record<string, unknown>, RawCounterRow>(sql)]),
   ) as Record<Grouping, Database.Statement<Record<string, unknown>, RawCounterRow>>;
-  const rules = db.prepare<Record<string, unknown>, RawRuleRow>(`
-    SELECT rule_id AS ruleId, shadow, currency, sum(hits) AS hits, sum(stops) AS stops, sum(value_protected) AS valueProtected
-    FROM report_rule_days WHERE ${IN_FILTER}
-    GROUP BY 1, 2, 3 HAVING sum(hits) > 0`);
+  const rules = db.prepare<Record<string, unknown>, RawRuleRow>(RULES);
   const latestWarned = db.prepare<Record<string, unknown>, RawCheckRow>(`
     SELECT ${CHECK_COLUMNS} FROM checks c INDEXED BY checks_warned_by_time
     WHERE c.warned = 1 AND c.occurred_at >= @fromMs AND c.occurred_at < @toMs
       AND (@everyStore OR c.store_id IN (SELECT value FROM json_each(@storeIds)))
     ORDER BY c.occurred_at DESC LIMIT @limit`);
   const storesWithChecks = db.prepare<[], { storeId: string }>(
-    "SELECT DISTINCT store_id AS storeId FROM report_days WHERE dimension = 'all' AND checks > 0 ORDER BY 1",
+    "SELECT DISTINCT store_id AS storeId FROM report_blocks WHERE dimension = 'all' AND checks > 0 ORDER BY 1",
   );
+  const everyStore = () => storesWithChecks.all().map((row) => row.storeId);
+  /** The roll-ups are kept per store: a report over every store names every store that has had a check. */
+  const rollupParams = (filter: ReportFilter) => params(filter, filter.storeIds ?? everyStore());
 
   function counters<K extends string | number>(grouping: Grouping, filter: ReportFilter): CounterRow<K>[] {
-    return grouped[grouping].all(params(filter)).map(({ key, currency, ...counters }) => ({ key: key as K, currency, counters }));
+    return grouped[grouping].all(rollupParams(filter)).map(({ key, currency, ...counters }) => ({ key: key as K, currency, counters }));
   }
 
   return {
@@ -201,14 +239,14 @@ export function reportsRepository(db: Db) {
     byStore: (filter: ReportFilter) => counters<string>('store', filter),
     byAgeBand: (filter: ReportFilter) => counters<AgeBand>('ageBand', filter),
     byLane: (filter: ReportFilter) => counters<Lane>('lane', filter),
-    byRule: (filter: ReportFilter): RuleCounterRow[] => rules.all(params(filter)).map((row) => ({ ...row, shadow: row.shadow === 1 })),
+    byRule: (filter: ReportFilter): RuleCounterRow[] => rules.all(rollupParams(filter)).map((row) => ({ ...row, shadow: row.shadow === 1 })),
 
     /** The most recent checks that were prompted, held or refused, newest first. */
     latestInterventions: (filter: ReportFilter, limit: number): CheckReportRow[] =>
       latestWarned.all({ ...params(filter), limit }).map(toCheckRow),
 
     /** Every store that has had a check. */
-    storeIds: (): string[] => storesWithChecks.all().map((row) => row.storeId),
+    storeIds: everyStore,
 
     /**
      * Every check in the period, oldest first, one at a time. It reads on a connection of its own, so a

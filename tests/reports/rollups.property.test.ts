@@ -3,12 +3,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { testApp } from '../helpers/app.js';
 
-// The summary reads daily roll-ups kept by triggers; the export reads the checks themselves. Whatever a
+// The summary reads roll-ups kept by triggers; the export reads the checks themselves. Whatever a
 // till does — new checks, changed baskets (even moved to another day), answers, outcomes — the two agree.
 
-const NOW = Date.parse('2017-10-31T23:00:00Z');
+const NOW = Date.parse('2017-11-02T23:30:00Z');
 const STORES = ['store-a', 'store-b'];
-const DAYS = ['2017-10-29', '2017-10-30', '2017-10-31'];
+// 2017-10-01 to 2017-11-01 is one whole 32-day block: these days fall before, at both ends of, inside
+// and after it, so reports read both the block and the daily roll-ups.
+const DAYS = ['2017-09-30', '2017-10-01', '2017-10-15', '2017-11-01', '2017-11-02'];
 const AGE_BANDS = ['80_plus', '70_79', '50_59', 'unknown'] as const;
 const LANES = ['staffed', 'self_checkout'] as const;
 const OUTCOMES = ['proceeded', 'proceeded_after_warning', 'abandoned', 'scam_confirmed', 'refused'] as const;
@@ -21,6 +23,11 @@ const basket = fc.record({
   lane: fc.constantFrom(...LANES),
   phoneInUse: fc.boolean(),
 });
+// Periods of whole blocks with days on one side, both or neither, and any other.
+const periodIndices = fc.oneof(
+  fc.constantFrom([0, 4], [1, 3], [0, 3], [1, 4], [2, 4]),
+  fc.tuple(fc.nat(DAYS.length - 1), fc.nat(DAYS.length - 1)).map(([a, b]) => [Math.min(a, b), Math.max(a, b)]),
+);
 const operation = fc.oneof(
   fc.record({ kind: fc.constant('check' as const), store: fc.integer({ min: 0, max: 1 }), basket }),
   fc.record({ kind: fc.constant('change' as const), which: fc.nat(), basket }),
@@ -56,7 +63,7 @@ const pick = (figures: Record<string, unknown>) => {
 describe('the roll-ups', () => {
   it('always agree with the checks they summarise', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 14 }), async (operations) => {
+      fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 14 }), periodIndices, async (operations, [first, last]) => {
         const { call, makeKey, services } = testApp({ clock: () => NOW });
         try {
           const till = await makeKey('till', STORES);
@@ -91,9 +98,10 @@ describe('the roll-ups', () => {
             }
           }
 
-          const period = `from=${DAYS[0]}&to=${DAYS.at(-1)}`;
+          const period = `from=${DAYS[first]}&to=${DAYS[last]}`;
           const summary = (await call('GET', `/v1/reports/summary?${period}`, { key: analyst })).json;
           const rows = parse((await call('GET', `/v1/reports/checks.csv?${period}`, { key: analyst })).text, { columns: true }) as Row[];
+          expect(rows.every((r) => r.day! >= DAYS[first]! && r.day! <= DAYS[last]!)).toBe(true);
 
           expect(pick(summary.totals)).toEqual(figuresFrom(rows));
           for (const day of summary.byDay) expect(pick(day), day.day).toEqual(figuresFrom(rows.filter((r) => r.day === day.day)));
@@ -102,14 +110,26 @@ describe('the roll-ups', () => {
           for (const band of summary.byAgeBand) expect(pick(band)).toEqual(figuresFrom(rows.filter((r) => r.age_band === band.ageBand)));
           for (const lane of summary.byLane) expect(pick(lane)).toEqual(figuresFrom(rows.filter((r) => r.lane === lane.lane)));
 
-          const ruleHits = new Map<string, number>();
-          for (const row of rows) for (const rule of row.rules!.split(' ').filter(Boolean)) ruleHits.set(rule, (ruleHits.get(rule) ?? 0) + 1);
-          expect(new Map(summary.rules.byHits.map((r: { ruleId: string; hits: number }) => [r.ruleId, r.hits]))).toEqual(ruleHits);
+          const ruleHits = (list: Row[]) => {
+            const hits = new Map<string, number>();
+            for (const row of list) for (const rule of row.rules!.split(' ').filter(Boolean)) hits.set(rule, (hits.get(rule) ?? 0) + 1);
+            return hits;
+          };
+          expect(new Map(summary.rules.byHits.map((r: { ruleId: string; hits: number }) => [r.ruleId, r.hits]))).toEqual(ruleHits(rows));
+
+          // And over one store.
+          const one = (await call('GET', `/v1/reports/summary?${period}&storeId=${STORES[0]}`, { key: analyst })).json;
+          const ours = rows.filter((r) => r.store_id === STORES[0]);
+          expect(pick(one.totals)).toEqual(figuresFrom(ours));
+          for (const day of one.byDay) expect(pick(day), day.day).toEqual(figuresFrom(ours.filter((r) => r.day === day.day)));
+          for (const band of one.byAgeBand) expect(pick(band)).toEqual(figuresFrom(ours.filter((r) => r.age_band === band.ageBand)));
+          for (const lane of one.byLane) expect(pick(lane)).toEqual(figuresFrom(ours.filter((r) => r.lane === lane.lane)));
+          expect(new Map(one.rules.byHits.map((r: { ruleId: string; hits: number }) => [r.ruleId, r.hits]))).toEqual(ruleHits(ours));
         } finally {
           services.store.close();
         }
       }),
-      { numRuns: 25 },
+      { numRuns: 40 },
     );
   });
 });

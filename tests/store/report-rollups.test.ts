@@ -17,9 +17,11 @@ describe('report roll-ups', () => {
     // Back to the schema before reports, checks and all.
     const db = new Database(databasePath);
     db.exec(`
-      DROP TRIGGER report_check_inserted; DROP TRIGGER report_check_updated; DROP TRIGGER report_check_deleted;
-      DROP TRIGGER report_rule_matched; DROP TRIGGER report_rule_unmatched;
-      DROP TABLE report_days; DROP TABLE report_rule_days; DROP TABLE dashboard_sessions; DROP INDEX checks_warned_by_time;
+      DROP TRIGGER report_check_inserted; DROP TRIGGER report_check_moved; DROP TRIGGER report_check_changed;
+      DROP TRIGGER report_check_deleted; DROP TRIGGER report_rule_matched; DROP TRIGGER report_rule_unmatched;
+      DROP TABLE report_days; DROP TABLE report_blocks;
+      DROP TABLE report_rule_days; DROP TABLE report_rule_blocks;
+      DROP TABLE dashboard_sessions; DROP INDEX checks_warned_by_time;
       PRAGMA user_version = 10;
     `);
     db.close();
