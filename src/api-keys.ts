@@ -1,5 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Role } from './contract/enums.js';
+import { newId } from './ids.js';
+import type { ApiKeyRow, Store } from './store/index.js';
 import type { KeysRepository } from './store/keys.js';
 
 const KEY_PREFIX = 'vsk_';
@@ -16,6 +18,32 @@ export function hashApiKey(key: string): string {
 
 export function displayPrefix(key: string): string {
   return key.slice(0, KEY_PREFIX.length + 6);
+}
+
+export interface KeyRequest {
+  role: Role;
+  name: string;
+  storeIds: string[] | null;
+}
+
+/** Makes a key and records it in the audit log, in one transaction. The plain key is returned this once. */
+export function issueApiKey(store: Store, request: KeyRequest, actor: string, now: number): { key: string; row: Omit<ApiKeyRow, 'revokedAt'> } {
+  const key = generateApiKey();
+  const row = {
+    id: newId('key', now),
+    name: request.name,
+    role: request.role,
+    storeIds: request.storeIds,
+    secretHash: hashApiKey(key),
+    prefix: displayPrefix(key),
+    createdAt: now,
+    createdBy: actor,
+  };
+  store.transaction(() => {
+    store.keys.insert(row);
+    store.audit.append({ at: now, actor, action: 'key.created', subject: row.id, detail: { name: row.name, role: row.role, storeIds: row.storeIds } });
+  });
+  return { key, row };
 }
 
 export interface Principal {

@@ -1,7 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { displayPrefix, generateApiKey, hashApiKey } from '../../../api-keys.js';
+import { issueApiKey } from '../../../api-keys.js';
 import { KeyCreated, KeyCreateRequest } from '../../../contract/keys.js';
-import { newId } from '../../../ids.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
 import { bodyErrors, commonErrors, json } from '../responses.js';
@@ -28,28 +27,7 @@ export function registerCreateKey(api: OpenAPIHono<AppEnv>) {
     const body = c.req.valid('json');
     const principal = c.get('principal');
     const { store, clock } = c.get('services');
-    const key = generateApiKey();
-    const now = clock();
-    const row = {
-      id: newId('key', now),
-      name: body.name,
-      role: body.role,
-      storeIds: body.storeIds ?? null,
-      secretHash: hashApiKey(key),
-      prefix: displayPrefix(key),
-      createdAt: now,
-      createdBy: principal.keyId,
-    };
-    store.transaction(() => {
-      store.keys.insert(row);
-      store.audit.append({
-        at: now,
-        actor: principal.keyId,
-        action: 'key.created',
-        subject: row.id,
-        detail: { name: row.name, role: row.role, storeIds: row.storeIds },
-      });
-    });
+    const { key, row } = issueApiKey(store, { role: body.role, name: body.name, storeIds: body.storeIds ?? null }, principal.keyId, clock());
     c.header('Location', `/v1/keys/${row.id}`);
     c.header('Cache-Control', 'no-store');
     return c.json({ ...toApiKey({ ...row, revokedAt: null }), key }, 201);
