@@ -50,7 +50,7 @@ progress.stop();
 now = Date.now();
 const period = resolvePeriod({ from: dayDate(firstDay), to: dayDate(lastDay) }, now);
 const { totals } = buildSummary(store, { period, storeIds: null, groupBy: new Set(ALL_GROUPINGS) }, now);
-const { key: analystKey } = issueApiKey(store, { role: 'analyst', name: `Demo analyst (${dayDate(utcDay(now))})`, storeIds: null }, 'demo', now);
+const { key: analystKey } = issueApiKey(store, { role: 'analyst', name: `Demo analyst (${dayDate(utcDay(now))})` }, 'demo', now);
 store.close();
 
 const problems = played.flatMap(({ problem }) => (problem ? [problem] : []));

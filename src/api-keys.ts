@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Role } from './contract/enums.js';
+import type { KeyCreateRequest } from './contract/keys.js';
 import { newId } from './ids.js';
 import type { ApiKeyRow, Store } from './store/index.js';
 import type { KeysRepository } from './store/keys.js';
@@ -18,32 +19,6 @@ export function hashApiKey(key: string): string {
 
 export function displayPrefix(key: string): string {
   return key.slice(0, KEY_PREFIX.length + 6);
-}
-
-export interface KeyRequest {
-  role: Role;
-  name: string;
-  storeIds: string[] | null;
-}
-
-/** Makes a key and records it in the audit log, in one transaction. The plain key is returned this once. */
-export function issueApiKey(store: Store, request: KeyRequest, actor: string, now: number): { key: string; row: Omit<ApiKeyRow, 'revokedAt'> } {
-  const key = generateApiKey();
-  const row = {
-    id: newId('key', now),
-    name: request.name,
-    role: request.role,
-    storeIds: request.storeIds,
-    secretHash: hashApiKey(key),
-    prefix: displayPrefix(key),
-    createdAt: now,
-    createdBy: actor,
-  };
-  store.transaction(() => {
-    store.keys.insert(row);
-    store.audit.append({ at: now, actor, action: 'key.created', subject: row.id, detail: { name: row.name, role: row.role, storeIds: row.storeIds } });
-  });
-  return { key, row };
 }
 
 export interface Principal {
@@ -88,4 +63,30 @@ export function keyResolver(keys: KeysRepository, clock: () => number = Date.now
       for (const [hash, entry] of cache) if (entry.principal?.keyId === keyId) cache.delete(hash);
     },
   };
+}
+
+/** Makes a key and records it in the audit log, in one transaction. The plain key is returned this once. */
+export function issueApiKey(
+  store: Store,
+  request: KeyCreateRequest,
+  actor: string,
+  now: number,
+  key: string = generateApiKey(),
+): { row: ApiKeyRow; key: string } {
+  const row: ApiKeyRow = {
+    id: newId('key', now),
+    name: request.name,
+    role: request.role,
+    storeIds: request.storeIds ?? null,
+    secretHash: hashApiKey(key),
+    prefix: displayPrefix(key),
+    createdAt: now,
+    createdBy: actor,
+    revokedAt: null,
+  };
+  store.transaction(() => {
+    store.keys.insert(row);
+    store.audit.append({ at: now, actor, action: 'key.created', subject: row.id, detail: { name: row.name, role: row.role, storeIds: row.storeIds } });
+  });
+  return { row, key };
 }

@@ -4,9 +4,9 @@
  * (so the roll-up triggers run as they do at the till), then times the summary and the CSV export
  * through the HTTP app, and what the triggers add to each write.
  *
- *   npm run bench                      # one million checks, a few minutes on 2 cores
- *   CHECKS=100000 npm run bench        # a quicker look
- *   BENCH_DB=/tmp/reports.db npm run bench   # keep the database, and reuse it next time
+ *   npm run bench:reports                            # one million checks, a few minutes on 2 cores
+ *   CHECKS=100000 npm run bench:reports              # a quicker look
+ *   BENCH_DB=/tmp/reports.db npm run bench:reports   # keep the database, and reuse it next time
  *
  * Self-contained: nothing under tests/bench runs in `npm test`.
  */

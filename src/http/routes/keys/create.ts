@@ -24,12 +24,10 @@ const route = createRoute({
 
 export function registerCreateKey(api: OpenAPIHono<AppEnv>) {
   api.openapi(route, (c) => {
-    const body = c.req.valid('json');
-    const principal = c.get('principal');
     const { store, clock } = c.get('services');
-    const { key, row } = issueApiKey(store, { role: body.role, name: body.name, storeIds: body.storeIds ?? null }, principal.keyId, clock());
+    const { row, key } = issueApiKey(store, c.req.valid('json'), c.get('principal').keyId, clock());
     c.header('Location', `/v1/keys/${row.id}`);
     c.header('Cache-Control', 'no-store');
-    return c.json({ ...toApiKey({ ...row, revokedAt: null }), key }, 201);
+    return c.json({ ...toApiKey(row), key }, 201);
   });
 }
