@@ -7,7 +7,7 @@ import { canActFor } from '../http/middleware/auth.js';
  * with none asked for, a key limited to some stores sees just those.
  */
 export function storeScope(principal: Principal, requested: readonly string[] | undefined): string[] | null {
-  if (requested === undefined || requested.length === 0) return principal.storeIds === null ? null : [...principal.storeIds];
+  if (requested === undefined || requested.length === 0) return principal.storeIds === null ? null : [...principal.storeIds].sort();
   const forbidden = requested.filter((storeId) => !canActFor(principal, storeId));
   if (forbidden.length > 0) {
     throw new ApiError(403, 'store_forbidden', { detail: `This key may not see store ${[...new Set(forbidden)].join(', ')}` });

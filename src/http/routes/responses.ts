@@ -19,7 +19,7 @@ export const bodyErrors = {
 } as const;
 
 export const queryErrors = {
-  400: problem('A query parameter is not valid (`validation_failed`, with the field at fault, such as `query.from`).'),
+  400: problem('A query parameter is not valid (`validation_failed`, with the field at fault).'),
 } as const;
 
 export const notFound = { 404: problem('No such resource (`not_found`).') } as const;

@@ -7,7 +7,7 @@ import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
 import { commonErrors, json, queryErrors } from '../responses.js';
 
-export const FIGURE_DEFINITIONS = [
+const FIGURE_DEFINITIONS = [
   '**How every figure is defined**, so that it can be reconciled with the checks export (`GET /v1/reports/checks.csv`, one row per check):',
   '',
   '- **Period.** UTC calendar days, `from` and `to` both included. A check belongs to the day its `occurredAt` (when the till captured the basket) falls on in UTC. A check is counted once however often it was decided again, with its basket, decision and outcome as they stand now.',
