@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { ApiError, errorHandler, problemBody, problemResponse, validationError } from './errors.js';
+import { registerDashboard } from './http/dashboard/index.js';
 import type { AppEnv, Services } from './http/env.js';
 import { authenticate } from './http/middleware/auth.js';
 import { jsonBody } from './http/middleware/json-body.js';
@@ -9,6 +10,7 @@ import { observe } from './http/middleware/observe.js';
 import { registerAudit } from './http/routes/audit/index.js';
 import { registerChecks } from './http/routes/checks/index.js';
 import { registerKeys } from './http/routes/keys/index.js';
+import { registerReports } from './http/routes/reports/index.js';
 import { registerRules } from './http/routes/rules/index.js';
 import { registerDocs } from './http/routes/system/docs.js';
 import { registerHealth } from './http/routes/system/health.js';
@@ -42,9 +44,11 @@ export function createApp(services: Services) {
   registerKeys(app);
   registerRules(app);
   registerAudit(app);
+  registerReports(app);
   registerHealth(app);
   registerMetrics(app);
   registerDocs(app);
+  registerDashboard(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',
@@ -63,6 +67,7 @@ export function createApp(services: Services) {
     tags: [
       { name: 'Checks', description: 'Decisions at the till.' },
       { name: 'Rules', description: 'The rule set.' },
+      { name: 'Reports', description: 'Loss-prevention figures and exports (analyst, admin).' },
       { name: 'Keys', description: 'API keys (admin).' },
     ],
   });

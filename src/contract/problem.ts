@@ -61,10 +61,11 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 
 /** The field errors of a failed parse, as the service reports them and the till SDK throws them. */
 export function fieldErrors(error: z.ZodError, prefix: readonly PropertyKey[] = []): FieldError[] {
-  return error.issues.map((issue) => {
-    // An unknown key is reported on the object; name the key itself, so the till sees the misspelling.
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-    const path = [...prefix, ...issue.path, ...(keys.length === 1 ? keys : [])];
-    return { field: fieldPath(path), code: issue.code, message: issue.message };
+  return error.issues.flatMap((issue): FieldError[] => {
+    // An unknown key is reported on the object; name each key itself, so the caller sees the misspelling.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: fieldPath([...prefix, ...issue.path, key]), code: issue.code, message: `Unrecognized key: "${key}"` }));
+    }
+    return [{ field: fieldPath([...prefix, ...issue.path]), code: issue.code, message: issue.message }];
   });
 }

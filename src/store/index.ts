@@ -9,9 +9,12 @@ import { assertSchemaCurrent, migrate } from './migrations/index.js';
 import { replayRepository, type ReplayRepository } from './replay.js';
 import { retentionRepository, type RetentionRepository } from './retention.js';
 import { ruleHitsRepository, type RuleHitsRepository } from './rule-hits.js';
+import { reportsRepository, type ReportsRepository } from './reports.js';
 import { ruleSetsRepository, type RuleSetsRepository } from './rule-sets.js';
+import { sessionsRepository, type SessionsRepository } from './sessions.js';
 
 export type * from './types.js';
+export type { CheckReportRow, CounterRow, Counters, ReportFilter, RuleCounterRow } from './reports.js';
 export { DatabaseTooNewError } from './migrations/index.js';
 
 /** The only door to the database. A PostgreSQL adapter for multi-node chains would implement this. */
@@ -26,6 +29,8 @@ export interface Store {
   readonly replay: ReplayRepository;
   readonly ruleHits: RuleHitsRepository;
   readonly retention: RetentionRepository;
+  readonly reports: ReportsRepository;
+  readonly sessions: SessionsRepository;
   /** Runs `work` in one transaction: all of its writes land, or none do. `work` must not await. */
   transaction<T>(work: () => T): T;
   /** Throws if the database cannot answer. */
@@ -62,6 +67,8 @@ export function openStore(path: string, { readonly = false }: OpenOptions = {}):
     replay: replayRepository(db),
     ruleHits: ruleHitsRepository(db),
     retention: retentionRepository(db),
+    reports: reportsRepository(db),
+    sessions: sessionsRepository(db),
     transaction: <T>(work: () => T): T => db.transaction(work).immediate(),
     ping: () => void pingStatement.get(),
     close: () => db.close(),

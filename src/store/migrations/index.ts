@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { up as initial } from './0010-initial.js';
 import { up as ruleSetReview } from './0030-rule-set-review.js';
+import { up as reports } from './0040-reports.js';
 
 export interface Migration {
   /** Steps of 10, so a fix can slot in between. Stored in PRAGMA user_version. */
@@ -12,6 +13,7 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 10, name: 'initial', up: initial },
   { version: 30, name: 'rule-set-review', up: ruleSetReview },
+  { version: 40, name: 'reports', up: reports },
 ];
 
 export class DatabaseTooNewError extends Error {

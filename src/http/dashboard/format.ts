@@ -1,0 +1,23 @@
+import type { Money } from '../../contract/reports.js';
+import { formatMoney } from '../../engine/index.js';
+
+const integer = new Intl.NumberFormat('en-GB');
+const percent = new Intl.NumberFormat('en-GB', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+export const formatCount = (n: number) => integer.format(n);
+export const formatRate = (rate: number | null) => (rate === null ? '–' : percent.format(rate));
+
+/** Every currency's amount, largest first; amounts in different currencies are never added. */
+export function formatMoneyByCurrency(money: Money): string {
+  const entries = Object.entries(money).sort(([, a], [, b]) => b - a);
+  if (entries.length === 0) return formatCount(0);
+  return entries.map(([currency, amount]) => formatMoney(amount, currency)).join(' + ');
+}
+
+const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+export const formatDateTime = (ms: number) => `${dateTime.format(ms)} UTC`;
+
+const day = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+export const formatDay = (date: string) => day.format(Date.parse(`${date}T00:00:00Z`));
+
+export const words = (value: string) => value.replaceAll('_', ' ');

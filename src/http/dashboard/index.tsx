@@ -1,0 +1,133 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { csrf } from 'hono/csrf';
+import { ChecksExportQuery } from '../../contract/reports.js';
+import { minorUnitsPerMajor } from '../../engine/index.js';
+import { ApiError } from '../../errors.js';
+import { checksCsv, csvHeaders } from '../../reports/checks-csv.js';
+import { type Period, resolvePeriod } from '../../reports/period.js';
+import { storeScope } from '../../reports/scope.js';
+import { ALL_GROUPINGS, buildSummary } from '../../reports/summary.js';
+import type { AppEnv } from '../env.js';
+import { registerDashboardAssets } from './assets.js';
+import { DashboardPage, SignInPage } from './pages.js';
+import { dashboardPrincipal, endSession, requireSession, startSession } from './session.js';
+
+const LATEST_INTERVENTIONS = 12;
+
+/** Scripts, styles and forms from this service only; no frames, no plugins. */
+const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+function pageHeaders(c: Context<AppEnv>) {
+  c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  c.header('Cache-Control', 'private, no-store');
+}
+
+interface Selection {
+  period: Period;
+  storeIds: string[] | null;
+  selectedStore: string | undefined;
+  error: string | undefined;
+}
+
+/** The page's form as the API's query parameters: fields left empty ("All stores") are left out. */
+function formQuery(c: Context<AppEnv>): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [name, values] of Object.entries(c.req.queries())) {
+    const filled = values.filter((value) => value !== '');
+    if (filled.length > 0) query[name] = filled.length === 1 ? filled[0]! : filled;
+  }
+  return query;
+}
+
+/** The period and stores the page asks for; a bad choice falls back to the defaults, with the reason shown. */
+function select(c: Context<AppEnv>): Selection {
+  const now = c.get('services').clock();
+  const principal = c.get('principal');
+  const parsed = ChecksExportQuery.safeParse(formQuery(c));
+  try {
+    if (!parsed.success) throw new ApiError(400, 'validation_failed', { detail: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') });
+    return { period: resolvePeriod(parsed.data, now), storeIds: storeScope(principal, parsed.data.storeId), selectedStore: parsed.data.storeId?.[0], error: undefined };
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    return { period: resolvePeriod({}, now), storeIds: storeScope(principal, undefined), selectedStore: undefined, error: `Showing the last 30 days instead: ${error.detail ?? error.message}` };
+  }
+}
+
+/** The series the page's script draws, in the summary's own numbers. Value is charted for the main currency. */
+function chartData(summary: ReturnType<typeof buildSummary>): string {
+  const days = summary.byDay ?? [];
+  const currency = Object.entries(summary.totals.storedValue).sort(([, a], [, b]) => b - a)[0]?.[0] ?? 'GBP';
+  const data = {
+    currency,
+    days: days.map((day) => Date.parse(`${day.day}T00:00:00Z`) / 1000),
+    checks: days.map((day) => day.checks),
+    warned: days.map((day) => day.warned),
+    stops: days.map((day) => day.stops),
+    valueProtected: days.map((day) => (day.valueProtected[currency] ?? 0) / minorUnitsPerMajor(currency)),
+  };
+  // Inside <script>, "</" would end the element early.
+  return JSON.stringify(data).replaceAll('<', '\\u003c');
+}
+
+export function registerDashboard(app: OpenAPIHono<AppEnv>) {
+  registerDashboardAssets(app);
+  app.use('/dashboard/sign-in', bodyLimit({ maxSize: 4096 }), csrf());
+  app.use('/dashboard/sign-out', csrf());
+
+  app.get('/dashboard/sign-in', (c) => {
+    pageHeaders(c);
+    return c.html(<SignInPage />);
+  });
+
+  app.post('/dashboard/sign-in', async (c) => {
+    pageHeaders(c);
+    const form = await c.req.parseBody();
+    const key = typeof form.key === 'string' ? form.key.trim() : '';
+    const principal = dashboardPrincipal(c.get('services'), key);
+    if (principal === undefined) return c.html(<SignInPage error="That key is not recognised, or it has been revoked." />, 401);
+    if (principal === 'forbidden') return c.html(<SignInPage error="That is a till key. The dashboard needs an analyst or admin key." />, 403);
+    startSession(c, principal);
+    return c.redirect('/dashboard', 303);
+  });
+
+  app.post('/dashboard/sign-out', (c) => {
+    endSession(c);
+    return c.redirect('/dashboard/sign-in', 303);
+  });
+
+  app.get('/dashboard', requireSession(), (c) => {
+    pageHeaders(c);
+    const { store, clock } = c.get('services');
+    const principal = c.get('principal');
+    const { period, storeIds, selectedStore, error } = select(c);
+    const now = clock();
+    const summary = buildSummary(store, { period, storeIds, groupBy: new Set(ALL_GROUPINGS) }, now);
+    const visible = store.reports.storeIds().filter((id) => principal.storeIds === null || principal.storeIds.includes(id));
+    const query = new URLSearchParams({ from: period.from, to: period.to, ...(selectedStore ? { storeId: selectedStore } : {}) });
+    return c.html(
+      <DashboardPage
+        principal={principal}
+        summary={summary}
+        interventions={store.reports.latestInterventions({ fromDay: period.fromDay, toDay: period.toDay, storeIds }, LATEST_INTERVENTIONS)}
+        stores={visible}
+        selectedStore={selectedStore}
+        error={error}
+        chartData={chartData(summary)}
+        csvHref={`/dashboard/checks.csv?${query}`}
+      />,
+    );
+  });
+
+  app.get('/dashboard/checks.csv', requireSession(), (c) => {
+    const { store, logger } = c.get('services');
+    const { period, storeIds, error } = select(c);
+    if (error) throw new ApiError(400, 'validation_failed', { detail: error });
+    const body = checksCsv(store.reports.checks({ fromDay: period.fromDay, toDay: period.toDay, storeIds }), (failure) =>
+      logger.error('checks export failed', { requestId: c.get('requestId'), error: failure.stack ?? failure.message }),
+    );
+    return c.body(body, 200, csvHeaders(period));
+  });
+}

@@ -1,0 +1,67 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
+import type { Principal } from '../../api-keys.js';
+import type { AppEnv, Services } from '../env.js';
+
+const COOKIE = 'vouchsafe_session';
+/** A working day: long enough not to nag, short enough that a forgotten session on a shared PC expires. */
+export const SESSION_MS = 8 * 60 * 60 * 1000;
+const DASHBOARD_ROLES = new Set(['analyst', 'admin']);
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** The key's principal if it may use the dashboard; a till key may not. */
+export function dashboardPrincipal(services: Services, key: string): Principal | 'forbidden' | undefined {
+  const principal = services.keys.resolve(key);
+  if (!principal) return undefined;
+  return DASHBOARD_ROLES.has(principal.role) ? principal : 'forbidden';
+}
+
+/**
+ * Starts a session for the key's holder. The cookie carries a random token, never the key; the database
+ * keeps only the token's hash. HttpOnly (no script can read it), SameSite=Strict (no other site can send
+ * it), Secure whenever the dashboard is served over HTTPS.
+ */
+export function startSession(c: Context<AppEnv>, principal: Principal): void {
+  const { store, clock } = c.get('services');
+  const now = clock();
+  const token = randomBytes(32).toString('base64url');
+  store.transaction(() => {
+    store.sessions.deleteExpired(now);
+    store.sessions.insert(hashToken(token), { keyId: principal.keyId, createdAt: now, expiresAt: now + SESSION_MS });
+  });
+  setCookie(c, COOKIE, token, {
+    path: '/dashboard',
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure: new URL(c.req.url).protocol === 'https:',
+    maxAge: SESSION_MS / 1000,
+  });
+}
+
+export function endSession(c: Context<AppEnv>): void {
+  const token = getCookie(c, COOKIE);
+  if (token) c.get('services').store.sessions.delete(hashToken(token));
+  deleteCookie(c, COOKIE, { path: '/dashboard' });
+}
+
+/**
+ * Lets a request through with the session's principal, or sends the browser to sign in. The key behind
+ * the session is looked up every time, so revoking the key ends its sessions at once.
+ */
+export function requireSession() {
+  return createMiddleware<AppEnv>(async function requireSession(c, next) {
+    const { store, clock } = c.get('services');
+    const token = getCookie(c, COOKIE);
+    const session = token ? store.sessions.find(hashToken(token), clock()) : undefined;
+    const key = session && store.keys.findById(session.keyId);
+    if (!key || key.revokedAt !== null || !DASHBOARD_ROLES.has(key.role)) {
+      if (token) deleteCookie(c, COOKIE, { path: '/dashboard' });
+      return c.redirect('/dashboard/sign-in', 303);
+    }
+    c.set('principal', { keyId: key.id, name: key.name, role: key.role, storeIds: key.storeIds });
+    await next();
+  });
+}

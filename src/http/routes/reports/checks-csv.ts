@@ -1,0 +1,48 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { ChecksExportQuery } from '../../../contract/reports.js';
+import { CSV_COLUMNS, checksCsv, csvHeaders } from '../../../reports/checks-csv.js';
+import { resolvePeriod } from '../../../reports/period.js';
+import { storeScope } from '../../../reports/scope.js';
+import type { AppEnv } from '../../env.js';
+import { requireRole } from '../../middleware/auth.js';
+import { commonErrors, queryErrors } from '../responses.js';
+
+const route = createRoute({
+  method: 'get',
+  path: '/v1/reports/checks.csv',
+  tags: ['Reports'],
+  summary: 'Every check in a period, as CSV',
+  description: [
+    'One row per check whose basket was captured in the period (UTC days, both ends included), oldest first: the same checks, counted the same way, as `GET /v1/reports/summary`. Streamed as it is read, so a year of a chain’s checks never sits in memory. RFC 4180: a header row, CRLF line ends, fields quoted where needed. Text that a spreadsheet would run as a formula starts with `\'`.',
+    '',
+    'Never carries a loyalty id or payment token (they are never stored) nor the free-text outcome note. Amounts are integers in minor units of the row’s `currency`.',
+    '',
+    '| column | meaning |',
+    '| --- | --- |',
+    ...CSV_COLUMNS.map((column) => `| \`${column.name}\` | ${column.means} |`),
+  ].join('\n'),
+  middleware: [requireRole('analyst', 'admin')] as const,
+  request: { query: ChecksExportQuery },
+  responses: {
+    200: {
+      description: 'The checks, as an attachment.',
+      content: { 'text/csv': { schema: z.string().meta({ example: `${CSV_COLUMNS.map((column) => column.name).join(',')}\r\n` }) } },
+    },
+    ...queryErrors,
+    ...commonErrors,
+  },
+});
+
+export function registerChecksExport(api: OpenAPIHono<AppEnv>) {
+  api.openapi(route, (c) => {
+    const query = c.req.valid('query');
+    const { store, clock, logger } = c.get('services');
+    const period = resolvePeriod(query, clock());
+    const storeIds = storeScope(c.get('principal'), query.storeId);
+    const requestId = c.get('requestId');
+    const body = checksCsv(store.reports.checks({ fromDay: period.fromDay, toDay: period.toDay, storeIds }), (error) =>
+      logger.error('checks export failed', { requestId, error: error.stack ?? error.message }),
+    );
+    return c.body(body, 200, csvHeaders(period));
+  });
+}

@@ -1,0 +1,63 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { MAX_REPORT_DAYS, Summary, SummaryQuery } from '../../../contract/reports.js';
+import { resolvePeriod } from '../../../reports/period.js';
+import { storeScope } from '../../../reports/scope.js';
+import { ALL_GROUPINGS, buildSummary } from '../../../reports/summary.js';
+import type { AppEnv } from '../../env.js';
+import { requireRole } from '../../middleware/auth.js';
+import { commonErrors, json, queryErrors } from '../responses.js';
+
+const FIGURE_DEFINITIONS = [
+  '**How every figure is defined**, so that it can be reconciled with the checks export (`GET /v1/reports/checks.csv`, one row per check):',
+  '',
+  '- **Period.** UTC calendar days, `from` and `to` both included. A check belongs to the day its `occurredAt` (when the till captured the basket) falls on in UTC. A check is counted once however often it was decided again, with its basket, decision and outcome as they stand now.',
+  '- **checks**: checks in the period and stores. **checksWithStoredValue**: those whose basket holds stored value (any line but merchandise) worth more than 0.',
+  '- **actions**: checks by their latest decision (`allow`, `prompt`, `hold`, `refuse`).',
+  '- **warned**: checks that any decision prompted, held or refused, even if answers later allowed them. In the export: `warned = true`.',
+  '- **promptRate** = warned checks with stored value ÷ checksWithStoredValue: how often an ordinary-looking sale was interrupted.',
+  '- **outcomes**: checks by recorded outcome; `none` when no outcome was recorded.',
+  '- **stops**: warned checks whose outcome is `scam_confirmed`, `refused` or `abandoned`. **stopRate** = stops ÷ warned checks with any outcome recorded (`warnedWithOutcome`).',
+  '- **warnedThenSold**: warned checks whose outcome is `proceeded` or `proceeded_after_warning`.',
+  '- **valueProtected**: the stored value of baskets whose outcome is `scam_confirmed` or `refused` (warned or not: a colleague may refuse on their own judgement), or `abandoned` after a warning. By currency, in minor units; the export has it per check in `value_protected`.',
+  '- **rules**: the rules matched by each check’s latest decision. A check matched by several rules counts once for each. Shadow rules are listed apart and never among the top rules.',
+  '',
+  `Every ratio is computed from the row’s own summed counts. Periods are at most ${MAX_REPORT_DAYS} days. A key limited to some stores sees only those stores.`,
+].join('\n');
+
+const route = createRoute({
+  method: 'get',
+  path: '/v1/reports/summary',
+  tags: ['Reports'],
+  summary: 'What Vouchsafe prevented, where, and at what cost',
+  description: [
+    'Checks by decision and outcome, value protected, prompt and stop rates, top rules, and breakdowns by day, store, age band and lane, for a period and a set of stores. Read from daily roll-ups kept as checks are written, so it answers quickly whatever the history.',
+    '',
+    FIGURE_DEFINITIONS,
+  ].join('\n'),
+  middleware: [requireRole('analyst', 'admin')] as const,
+  request: { query: SummaryQuery },
+  responses: {
+    200: json(Summary, 'The figures.'),
+    ...queryErrors,
+    ...commonErrors,
+  },
+});
+
+export function registerSummary(api: OpenAPIHono<AppEnv>) {
+  api.openapi(route, (c) => {
+    const query = c.req.valid('query');
+    const { store, clock } = c.get('services');
+    const now = clock();
+    const summary = buildSummary(
+      store,
+      {
+        period: resolvePeriod(query, now),
+        storeIds: storeScope(c.get('principal'), query.storeId),
+        groupBy: new Set(query.groupBy ?? ALL_GROUPINGS),
+      },
+      now,
+    );
+    c.header('Cache-Control', 'private, no-store');
+    return c.json(summary, 200);
+  });
+}

@@ -1,0 +1,46 @@
+import { DEFAULT_REPORT_DAYS, MAX_REPORT_DAYS } from '../contract/reports.js';
+import { ApiError } from '../errors.js';
+
+const DAY_MS = 86_400_000;
+
+/** A report's period in whole UTC days, both ends included. */
+export interface Period {
+  from: string;
+  to: string;
+  /** Days since 1970-01-01 (UTC). */
+  fromDay: number;
+  toDay: number;
+  days: number;
+}
+
+/** `2017-10-30` → days since 1970-01-01. The date is already known to be a real one. */
+export function dayNumber(date: string): number {
+  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS;
+}
+
+export function dayDate(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function utcDay(ms: number): number {
+  return Math.floor(ms / DAY_MS);
+}
+
+function invalid(field: 'from' | 'to', code: string, message: string): ApiError {
+  return new ApiError(400, 'validation_failed', { detail: `query.${field}: ${message}`, errors: [{ field: `query.${field}`, code, message }] });
+}
+
+/**
+ * The period a report covers: `to` defaults to today (UTC) and `from` to the 30 days ending at `to`.
+ * Answers 400 naming the field if `from` is after `to` or the period is longer than a leap year.
+ */
+export function resolvePeriod(query: { from?: string | undefined; to?: string | undefined }, now: number): Period {
+  const toDay = query.to !== undefined ? dayNumber(query.to) : utcDay(now);
+  const fromDay = query.from !== undefined ? dayNumber(query.from) : toDay - (DEFAULT_REPORT_DAYS - 1);
+  if (fromDay > toDay) throw invalid('to', 'too_small', `${dayDate(toDay)} is before from (${dayDate(fromDay)})`);
+  const days = toDay - fromDay + 1;
+  if (days > MAX_REPORT_DAYS) {
+    throw invalid('from', 'too_small', `The period is ${days} days; a report covers at most ${MAX_REPORT_DAYS}`);
+  }
+  return { from: dayDate(fromDay), to: dayDate(toDay), fromDay, toDay, days };
+}

@@ -1,0 +1,83 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { chromium } from 'playwright-core';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { formatMoney } from '../../src/engine/index.js';
+import { knownData } from '../reports/known-data.js';
+
+// Opens the dashboard in a real headless Chromium (Debian's, installed by .ci/run). Without one, this
+// says so and skips; every other test still runs.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available) console.warn(`Skipping the dashboard browser test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH).`);
+
+const ARTIFACTS = join(import.meta.dirname, '..', '.artifacts');
+
+describe.skipIf(!available)('the dashboard in Chromium', () => {
+  it('signs in, shows the summary’s figures and draws both charts', { timeout: 90_000 }, async () => {
+    const { app, call, analyst } = await knownData();
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((resolve) => server.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const profile = mkdtempSync(join(tmpdir(), 'vouchsafe-chromium-'));
+    onTestFinished(() => {
+      server.close();
+      rmSync(profile, { recursive: true, force: true });
+    });
+
+    const browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      viewport: { width: 1280, height: 900 },
+    });
+    onTestFinished(() => browser.close());
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    const problems: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('request', (request) => !request.url().startsWith(base) && problems.push(`left the service: ${request.url()}`));
+
+    await page.goto(`${base}/dashboard`);
+    expect(new URL(page.url()).pathname).toBe('/dashboard/sign-in');
+    await page.getByLabel('API key').fill(analyst);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}/dashboard`);
+    await page.locator('#trend-chart canvas').waitFor();
+    await page.locator('#value-chart canvas').waitFor();
+
+    const { totals } = (await call('GET', '/v1/reports/summary', { key: analyst })).json;
+    const figure = (id: string) => page.locator(`[data-figure="${id}"]`).textContent();
+    expect(await figure('checks')).toBe(String(totals.checks));
+    expect(await figure('stops')).toBe(String(totals.stops));
+    expect(await figure('valueProtected')).toBe(formatMoney(totals.valueProtected.GBP, 'GBP'));
+    expect(await figure('promptRate')).toBe(`${(totals.promptRate * 100).toFixed(1)}%`);
+
+    const painted = await page.evaluate(() =>
+      ['#trend-chart canvas', '#value-chart canvas'].map((selector) => {
+        const canvas = document.querySelector<HTMLCanvasElement>(selector)!;
+        const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        let inked = 0;
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i]! > 0) inked += 1;
+        return { width: canvas.width, inked };
+      }),
+    );
+    for (const chart of painted) {
+      expect(chart.width).toBeGreaterThan(300);
+      expect(chart.inked).toBeGreaterThan(1000);
+    }
+    expect(await page.locator('#trend-chart .u-legend').textContent()).toContain('Stops');
+    expect(await page.locator('#by-store tbody tr').count()).toBe(2);
+    expect(await page.locator('#interventions tbody tr').count()).toBe(6);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+    expect(problems).toEqual([]);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${base}/dashboard/sign-in`);
+  });
+});

@@ -1,0 +1,54 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { resolvePeriod } from '../../src/reports/period.js';
+import { ALL_GROUPINGS, buildSummary } from '../../src/reports/summary.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import { knownData, NOW } from '../reports/known-data.js';
+
+const summaryOf = (store: Store) =>
+  buildSummary(store, { period: resolvePeriod({ from: '2017-10-28', to: '2017-10-31' }, NOW), storeIds: null, groupBy: new Set(ALL_GROUPINGS) }, NOW);
+
+describe('report roll-ups', () => {
+  it('are built from the checks already recorded when the migration runs', async () => {
+    const { services, databasePath } = await knownData();
+    const before = summaryOf(services.store);
+    services.store.close();
+
+    // Back to the schema before reports, checks and all.
+    const db = new Database(databasePath);
+    db.exec(`
+      DROP TRIGGER report_check_inserted; DROP TRIGGER report_check_moved; DROP TRIGGER report_check_changed;
+      DROP TRIGGER report_check_deleted; DROP TRIGGER report_rule_matched; DROP TRIGGER report_rule_unmatched;
+      DROP TABLE report_days; DROP TABLE report_blocks;
+      DROP TABLE report_rule_days; DROP TABLE report_rule_blocks;
+      DROP TABLE dashboard_sessions; DROP INDEX checks_warned_by_time;
+      PRAGMA user_version = 30;
+    `);
+    db.close();
+
+    const migrated = openStore(databasePath);
+    expect(summaryOf(migrated)).toEqual(before);
+    migrated.close();
+  });
+
+  it('let go of a check that is deleted, with its rules', async () => {
+    const { services, databasePath, ids } = await knownData();
+    const before = summaryOf(services.store);
+    services.store.close();
+
+    const db = new Database(databasePath);
+    db.pragma('foreign_keys = ON');
+    db.prepare('DELETE FROM checks WHERE id = ?').run(ids.one.checkId);
+    db.close();
+
+    const store = openStore(databasePath);
+    const after = summaryOf(store);
+    store.close();
+    expect(after.totals.checks).toBe(before.totals.checks - 1);
+    expect(after.totals.stops).toBe(before.totals.stops - 1);
+    expect(after.totals.valueProtected.GBP).toBe(before.totals.valueProtected.GBP! - 50000);
+    const rule = (summary: typeof before, id: string) => summary.rules!.byHits.find((r) => r.ruleId === id)!;
+    expect(rule(after, 'older-customer-80-plus').hits).toBe(rule(before, 'older-customer-80-plus').hits - 1);
+    expect(rule(after, 'older-customer-80-plus').valueProtected.GBP).toBe(rule(before, 'older-customer-80-plus').valueProtected.GBP! - 50000);
+  });
+});
