@@ -5,8 +5,9 @@ import { type CompiledRuleSet, decide, type EngineDecision } from '../engine/ind
 import type { ReplayRow } from '../store/index.js';
 
 export interface BacktestOptions {
-  from: number;
-  to: number;
+  /** The period's first and last days (UTC), for the report. */
+  from: string;
+  to: string;
   interveneAt: Exclude<Action, 'allow'>;
   examples: number;
   /** Called every `progressEvery` checks with how many are done. */
@@ -124,8 +125,8 @@ export function backtest(
   options.onProgress?.(total);
 
   return {
-    from: new Date(options.from).toISOString(),
-    to: new Date(options.to).toISOString(),
+    from: options.from,
+    to: options.to,
     interveneAt: options.interveneAt,
     checks: total,
     labels,

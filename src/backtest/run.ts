@@ -11,7 +11,7 @@ export interface BacktestJob {
   baseline: RuleSetSource;
   candidate: RuleSetSource;
   period: PeriodFilter;
-  options: { from: number; to: number; interveneAt: Exclude<Action, 'allow'>; examples: number };
+  options: { from: string; to: string; interveneAt: Exclude<Action, 'allow'>; examples: number };
 }
 
 export type WorkerMessage =

@@ -5,8 +5,10 @@ import { compileRuleSet, formatMoney, formatProblem, RuleSetError } from '../eng
 import { ApiError } from '../errors.js';
 import { validateRuleSet } from '../rule-sets/lifecycle.js';
 import { loadRuleDirectory } from '../rule-sets/load-directory.js';
+import { ReportDate } from '../contract/reports.js';
+import { periodBounds, resolvePeriod } from '../reports/period.js';
 import { openStore } from '../store/index.js';
-import { parseInstant } from './duration.js';
+import { UsageError } from './duration.js';
 import { progressBar } from './progress.js';
 import type { Output } from './rules.js';
 
@@ -23,7 +25,20 @@ export interface BacktestCommand {
   json: boolean;
 }
 
-const DAY = 86_400_000;
+/** The period in UTC days, both ends included, as the service's reports take it. */
+function periodOf(options: Pick<BacktestCommand, 'from' | 'to' | 'days'>) {
+  const date = (flag: string, value: string | undefined) => {
+    if (value === undefined) return undefined;
+    if (!ReportDate.safeParse(value).success) throw new UsageError(`--${flag} ${value} is not a date: use YYYY-MM-DD`);
+    return value;
+  };
+  try {
+    return resolvePeriod({ from: date('from', options.from), to: date('to', options.to) }, Date.now(), options.days);
+  } catch (error) {
+    if (error instanceof ApiError) throw new UsageError(error.detail ?? error.message);
+    throw error;
+  }
+}
 const percent = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
 
 /** `backtest`: decides stored checks again with the rules in a directory, beside the active rule set (or another directory). */
@@ -55,15 +70,14 @@ export function runBacktestCommand(options: BacktestCommand, output: Output): nu
       output.err('The database has no active rule set yet; give one with --baseline <dir>');
       return 1;
     }
-    const to = options.to ? parseInstant(options.to) : Date.now();
-    const from = options.from ? parseInstant(options.from) : to - options.days * DAY;
-    const period = { from, to, storeIds: options.store?.length ? options.store : null };
+    const days = periodOf(options);
+    const period = { ...periodBounds(days), storeIds: options.store?.length ? options.store : null };
     const bar = progressBar('Back-testing', store.replay.count(period));
     let report: BacktestReport;
     try {
       report = backtest(store.replay.checks(period), baseline, candidate, {
-        from,
-        to,
+        from: days.from,
+        to: days.to,
         interveneAt: options.interveneAt,
         examples: options.examples,
         onProgress: bar.update,
@@ -84,7 +98,7 @@ function printReport(report: BacktestReport, output: Output): void {
   const day = (iso: string) => iso.slice(0, 10);
   const { labels } = report;
   output.out(
-    `Back-test ${day(report.from)} to ${day(report.to)}: ${report.checks.toLocaleString('en-GB')} checks ` +
+    `Back-test ${report.from} to ${report.to} (UTC days): ${report.checks.toLocaleString('en-GB')} checks ` +
       `(${labels.scams} confirmed scams, ${labels.ordinary} ordinary, ${labels.unlabelled} unlabelled), in ${report.durationMs} ms.`,
   );
   output.out(`A sale counts as stopped or interrupted at ${report.interveneAt} or stronger.\n`);

@@ -13,12 +13,3 @@ export function parseDuration(text: string): number {
   if (amount === 0) throw new UsageError('The duration must be more than zero');
   return amount * UNITS[match[2] as keyof typeof UNITS];
 }
-
-/** A date (`2026-11-01`) or an RFC 3339 time, as milliseconds. */
-export function parseInstant(text: string): number {
-  const value = /^\d{4}-\d{2}-\d{2}$/.test(text) ? Date.parse(`${text}T00:00:00Z`) : Date.parse(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(value)) {
-    throw new UsageError(`"${text}" is not a date: use 2026-11-01 or 2026-11-01T09:00:00Z`);
-  }
-  return value;
-}

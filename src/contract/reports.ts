@@ -55,8 +55,12 @@ export const SummaryQuery = z.strictObject({
 });
 export type SummaryQuery = z.infer<typeof SummaryQuery>;
 
-export const ChecksExportQuery = z.strictObject(periodFields);
-export type ChecksExportQuery = z.infer<typeof ChecksExportQuery>;
+/** A period and stores, as every report takes them. */
+export const PeriodQuery = z.strictObject(periodFields);
+export type PeriodQuery = z.infer<typeof PeriodQuery>;
+
+export const ChecksExportQuery = PeriodQuery;
+export type ChecksExportQuery = PeriodQuery;
 
 const count = (description: string, example: number) => z.number().int().min(0).meta({ description, example });
 const rate = (description: string, example: number) => z.number().min(0).max(1).nullable().meta({ description, example });

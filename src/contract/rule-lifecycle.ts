@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { StoreId, Timestamp } from './common.js';
 import { Action, Outcome } from './enums.js';
+import { DEFAULT_REPORT_DAYS, MAX_REPORT_DAYS, MAX_STORES_PER_REPORT, ReportDate } from './reports.js';
 import { RuleSetSource } from './rule-file.js';
 
 export const RuleSetStatus = z.enum(['pending', 'approved', 'rejected']).meta({
@@ -84,10 +85,6 @@ export const FailedRuleTest = z
   .object({ file: z.string(), name: z.string(), failures: z.array(z.string()) })
   .meta({ id: 'FailedRuleTest' });
 
-const Range = {
-  from: Timestamp.optional().meta({ description: 'Start of the period (inclusive). Default: 30 days before `to`.', example: '2026-10-01T00:00:00Z' }),
-  to: Timestamp.optional().meta({ description: 'End of the period (exclusive). Default: now.', example: '2026-11-01T00:00:00Z' }),
-};
 
 export const BacktestRequest = z
   .strictObject({
@@ -98,8 +95,9 @@ export const BacktestRequest = z
       .strictObject({ version: z.string().min(1).max(64) })
       .optional()
       .meta({ description: 'What to compare with. Default: the active rule set.' }),
-    ...Range,
-    storeIds: z.array(StoreId).min(1).max(1000).optional().meta({ description: 'Only these stores. Default: every store the key may see.' }),
+    from: ReportDate.optional().meta({ description: `First day of the period (UTC), included. Default: ${DEFAULT_REPORT_DAYS - 1} days before \`to\`. At most ${MAX_REPORT_DAYS} days.`, example: '2026-10-01' }),
+    to: ReportDate.optional().meta({ description: 'Last day of the period (UTC), included. Default: today (UTC).', example: '2026-10-31' }),
+    storeIds: z.array(StoreId).min(1).max(MAX_STORES_PER_REPORT).optional().meta({ description: 'Only these stores. Default: every store the key may see.' }),
     interveneAt: Action.exclude(['allow']).default('prompt').meta({
       description: 'The weakest action that counts as stopping or interrupting a sale. `prompt` counts every intervention; `hold` only the ones that pause the sale.',
     }),
@@ -130,8 +128,8 @@ const DecisionSummary = z.object({ action: Action, score: z.number().int(), rule
 
 export const BacktestReport = z
   .object({
-    from: Timestamp,
-    to: Timestamp,
+    from: ReportDate,
+    to: ReportDate,
     interveneAt: Action,
     checks: z.number().int().meta({ description: 'Checks in the period (and stores) that were decided again.' }),
     labels: z
@@ -167,18 +165,10 @@ export const BacktestReport = z
   });
 export type BacktestReport = z.infer<typeof BacktestReport>;
 
-export const ShadowQuery = z.object({
-  ...Range,
-  storeId: z
-    .union([StoreId, z.array(StoreId)])
-    .optional()
-    .meta({ description: 'Only these stores (repeat the parameter for more than one).' }),
-});
-
 export const ShadowReport = z
   .object({
-    from: Timestamp,
-    to: Timestamp,
+    from: ReportDate,
+    to: ReportDate,
     rules: z.array(
       z.object({
         ruleId: z.string(),

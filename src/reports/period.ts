@@ -34,13 +34,22 @@ function invalid(field: 'from' | 'to', code: string, message: string): ApiError 
  * The period a report covers: `to` defaults to today (UTC) and `from` to the 30 days ending at `to`.
  * Answers 400 naming the field if `from` is after `to` or the period is longer than a leap year.
  */
-export function resolvePeriod(query: { from?: string | undefined; to?: string | undefined }, now: number): Period {
+export function resolvePeriod(
+  query: { from?: string | undefined; to?: string | undefined },
+  now: number,
+  defaultDays = DEFAULT_REPORT_DAYS,
+): Period {
   const toDay = query.to !== undefined ? dayNumber(query.to) : utcDay(now);
-  const fromDay = query.from !== undefined ? dayNumber(query.from) : toDay - (DEFAULT_REPORT_DAYS - 1);
+  const fromDay = query.from !== undefined ? dayNumber(query.from) : toDay - (defaultDays - 1);
   if (fromDay > toDay) throw invalid('to', 'too_small', `${dayDate(toDay)} is before from (${dayDate(fromDay)})`);
   const days = toDay - fromDay + 1;
   if (days > MAX_REPORT_DAYS) {
     throw invalid('from', 'too_small', `The period is ${days} days; a report covers at most ${MAX_REPORT_DAYS}`);
   }
   return { from: dayDate(fromDay), to: dayDate(toDay), fromDay, toDay, days };
+}
+
+/** The period as times, for reading checks: from the first day's midnight up to (not including) the day after the last. */
+export function periodBounds(period: Period): { from: number; to: number } {
+  return { from: period.fromDay * DAY_MS, to: (period.toDay + 1) * DAY_MS };
 }

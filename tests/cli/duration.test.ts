@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseInstant, UsageError } from '../../src/cli/duration.js';
+import { parseDuration, UsageError } from '../../src/cli/duration.js';
 
 const UNIT = { h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -22,21 +22,5 @@ describe('parseDuration', () => {
       }),
     );
     expect(() => parseDuration('0d')).toThrow(UsageError);
-  });
-});
-
-describe('parseInstant', () => {
-  it('reads dates as UTC midnight and RFC 3339 times', () => {
-    expect(parseInstant('2026-11-01')).toBe(Date.UTC(2026, 10, 1));
-    expect(parseInstant('2026-11-01T09:30:00+01:00')).toBe(Date.UTC(2026, 10, 1, 8, 30));
-  });
-
-  it('refuses anything that is not a date with a UsageError', () => {
-    fc.assert(
-      fc.property(fc.string(), (text) => {
-        fc.pre(!/^\d{4}-\d{2}-\d{2}/.test(text));
-        expect(() => parseInstant(text)).toThrow(UsageError);
-      }),
-    );
   });
 });

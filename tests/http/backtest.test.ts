@@ -4,6 +4,7 @@ import { editedRules } from '../helpers/rules.js';
 
 const DAY = 86_400_000;
 const at = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString();
+const day = (daysAgo: number) => at(daysAgo).slice(0, 10);
 const card = (brand: string, unitAmount: number, quantity = 1) => [{ kind: 'gift_card' as const, brand, unitAmount, quantity }];
 
 /** A candidate that holds Steam cards of £50 or more for customers in their thirties, and prompts less for Apple cards in their forties. */
@@ -57,7 +58,7 @@ describe('POST /v1/rules/backtest', () => {
     const { call, analyst, ids, services } = await knownHistory();
     const response = await call('POST', '/v1/rules/backtest', {
       key: analyst,
-      body: { candidate: candidate(), from: at(10), to: at(0) },
+      body: { candidate: candidate(), from: day(10), to: day(0) },
     });
     expect(response.status).toBe(200);
     const report = response.json;
@@ -100,14 +101,14 @@ describe('POST /v1/rules/backtest', () => {
 
   it('counts only holds and refusals as stopping a sale when asked to', async () => {
     const { call, analyst } = await knownHistory();
-    const report = (await call('POST', '/v1/rules/backtest', { key: analyst, body: { candidate: candidate(), from: at(10), interveneAt: 'hold' } })).json;
+    const report = (await call('POST', '/v1/rules/backtest', { key: analyst, body: { candidate: candidate(), from: day(10), interveneAt: 'hold' } })).json;
     expect(report.baseline).toMatchObject({ scamsStopped: 1, scamsMissed: 1, ordinaryInterrupted: 0, precision: 1, recall: 0.5 });
   });
 
   it('back-tests a stored version, and refuses a candidate that fails its own tests', async () => {
     const { call, analyst, adminKey, services } = await knownHistory();
     const current = services.rules.current.version;
-    const same = await call('POST', '/v1/rules/backtest', { key: analyst, body: { candidate: { version: current }, from: at(10) } });
+    const same = await call('POST', '/v1/rules/backtest', { key: analyst, body: { candidate: { version: current }, from: day(10) } });
     expect(same.json.changes.total).toBe(0);
     expect(same.json.candidate.scamsStopped).toBe(same.json.baseline.scamsStopped);
 
@@ -115,13 +116,13 @@ describe('POST /v1/rules/backtest', () => {
     const refused = await call('POST', '/v1/rules/backtest', { key: analyst, body: { candidate: broken } });
     expect(refused.status).toBe(422);
     expect((await call('POST', '/v1/rules/backtest', { key: analyst, body: { candidate: { version: 'nope' } } })).status).toBe(404);
-    expect((await call('POST', '/v1/rules/backtest', { key: adminKey, body: { candidate: { version: current }, from: at(500) } })).status).toBe(400);
+    expect((await call('POST', '/v1/rules/backtest', { key: adminKey, body: { candidate: { version: current }, from: day(500) } })).status).toBe(400);
   });
 
   it('keeps a store-limited analyst to their stores', async () => {
     const { call, makeKey } = await knownHistory();
     const regional = await makeKey('analyst', ['herts-hitchin-004']);
-    const report = (await call('POST', '/v1/rules/backtest', { key: regional, body: { candidate: candidate(), from: at(10) } })).json;
+    const report = (await call('POST', '/v1/rules/backtest', { key: regional, body: { candidate: candidate(), from: day(10) } })).json;
     expect(report.checks).toBe(0);
     const asked = await call('POST', '/v1/rules/backtest', { key: regional, body: { candidate: candidate(), storeIds: [STORE] } });
     expect(asked.status).toBe(403);

@@ -5,7 +5,8 @@ import { ApiError } from '../../../errors.js';
 import { validateRuleSet } from '../../../rule-sets/lifecycle.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
-import { resolvePeriod } from '../../period.js';
+import { periodBounds, resolvePeriod } from '../../../reports/period.js';
+import { storeScope } from '../../../reports/scope.js';
 import { bodyErrors, commonErrors, json, notFound, ruleSetRefused } from '../responses.js';
 
 const route = createRoute({
@@ -14,7 +15,7 @@ const route = createRoute({
   tags: ['Rules'],
   summary: 'Back-test a rule set on stored checks',
   description: [
-    'Decides every stored check in the period (default: the last 30 days; at most 400) again with a candidate rule set and with the active one (or `baseline`), from what was recorded when each was decided: the final basket, the colleague’s answers and the customer’s history as it stood then.',
+    'Decides every stored check in the period (UTC days, both included; default: the last 30 days; at most 366) again with a candidate rule set and with the active one (or `baseline`), from what was recorded when each was decided: the final basket, the colleague’s answers and the customer’s history as it stood then.',
     '',
     'Reports the decisions that would change, with examples, and grades both rule sets against what actually happened at the till: `scam_confirmed` outcomes are scams, `proceeded` and `proceeded_after_warning` are ordinary shopping, anything else is unlabelled. A check counts as stopped or interrupted when its action is `interveneAt` (default `prompt`) or stronger.',
     '',
@@ -36,7 +37,8 @@ export function registerBacktest(api: OpenAPIHono<AppEnv>) {
   api.openapi(route, async (c) => {
     const body = c.req.valid('json');
     const { store, rules, clock } = c.get('services');
-    const period = resolvePeriod(body, c.get('principal'), clock());
+    const days = resolvePeriod(body, clock());
+    const period = { ...periodBounds(days), storeIds: storeScope(c.get('principal'), body.storeIds) };
     const stored = (version: string) => {
       const row = store.ruleSets.find(version);
       if (!row) throw new ApiError(404, 'not_found', { detail: `No rule set version ${version}` });
@@ -49,7 +51,7 @@ export function registerBacktest(api: OpenAPIHono<AppEnv>) {
         baseline,
         candidate,
         period,
-        options: { from: period.from, to: period.to, interveneAt: body.interveneAt, examples: body.examples },
+        options: { from: days.from, to: days.to, interveneAt: body.interveneAt, examples: body.examples },
       });
       return c.json(report, 200);
     } catch (error) {

@@ -1,8 +1,10 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { ShadowQuery, ShadowReport } from '../../../contract/rule-lifecycle.js';
+import { PeriodQuery } from '../../../contract/reports.js';
+import { ShadowReport } from '../../../contract/rule-lifecycle.js';
+import { periodBounds, resolvePeriod } from '../../../reports/period.js';
+import { storeScope } from '../../../reports/scope.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
-import { resolvePeriod } from '../../period.js';
 import { commonErrors, json, queryErrors } from '../responses.js';
 
 const route = createRoute({
@@ -11,9 +13,9 @@ const route = createRoute({
   tags: ['Rules'],
   summary: 'How shadow rules would have done',
   description:
-    'For each shadow rule (`mode: shadow`): how many checks in the period (default: the last 30 days) it matched — counting each check’s latest decision — the stored value of those checks, their recorded outcomes (`none` if not yet recorded) and the action actually enforced. Shadow rules in the active set are listed even with no hits, so a rule that never fires shows up.',
+    'For each shadow rule (`mode: shadow`): how many checks in the period (UTC days, both included; default: the last 30 days) it matched — counting each check’s latest decision — the stored value of those checks, their recorded outcomes (`none` if not yet recorded) and the action actually enforced. Shadow rules in the active set are listed even with no hits, so a rule that never fires shows up.',
   middleware: [requireRole('analyst', 'admin')] as const,
-  request: { query: ShadowQuery },
+  request: { query: PeriodQuery },
   responses: { 200: json(ShadowReport, 'Shadow rule hits.'), ...queryErrors, ...commonErrors },
 });
 
@@ -21,16 +23,16 @@ export function registerShadowReport(api: OpenAPIHono<AppEnv>) {
   api.openapi(route, (c) => {
     const query = c.req.valid('query');
     const { store, rules, clock } = c.get('services');
-    const storeIds = query.storeId === undefined ? undefined : Array.isArray(query.storeId) ? query.storeId : [query.storeId];
-    const period = resolvePeriod({ ...query, storeIds }, c.get('principal'), clock());
+    const days = resolvePeriod(query, clock());
+    const period = { ...periodBounds(days), storeIds: storeScope(c.get('principal'), query.storeId) };
     const counted = store.ruleHits.counts(period, { shadow: true });
     const activeShadow = rules.current.rules.filter((rule) => rule.shadow).map((rule) => rule.id);
     const seen = new Set(counted.map((entry) => entry.ruleId));
     const silent = activeShadow.filter((id) => !seen.has(id)).map((ruleId) => ({ ruleId, hits: 0, storedValue: 0, byOutcome: {}, byAction: {} }));
     return c.json(
       {
-        from: new Date(period.from).toISOString(),
-        to: new Date(period.to).toISOString(),
+        from: days.from,
+        to: days.to,
         rules: [...counted, ...silent].map((entry) => ({ ...entry, inActiveSet: activeShadow.includes(entry.ruleId) })),
       },
       200,
