@@ -16,6 +16,8 @@ export interface ServiceOptions {
   clock?: () => number;
   processMetrics?: boolean;
   ruleApproval?: ApprovalMode;
+  /** Checkpoint the WAL from a worker thread (the running service), not during writes. */
+  backgroundCheckpoints?: boolean;
 }
 
 /** Makes the first admin key from VOUCHSAFE_ADMIN_KEY, if no admin key exists yet. */
@@ -28,7 +30,11 @@ export function bootstrapAdminKey(store: Store, adminKey: string, logger: Logger
 /** Opens the database, loads the rules and builds what every request needs. */
 export function buildServices(options: ServiceOptions): Services {
   const clock = options.clock ?? Date.now;
-  const store = openStore(options.databasePath);
+  const metrics = createMetrics({ processMetrics: options.processMetrics ?? false });
+  const store = openStore(options.databasePath, {
+    groupCommit: { onCommit: (transactions) => metrics.commitSize.observe(transactions) },
+    backgroundCheckpoints: options.backgroundCheckpoints ?? false,
+  });
   try {
     if (options.adminKey) bootstrapAdminKey(store, options.adminKey, options.logger, clock());
     const secret = options.idSecret ?? loadOrCreateIdSecret(options.databasePath);
@@ -38,7 +44,7 @@ export function buildServices(options: ServiceOptions): Services {
       ids: createIdentityHasher(secret),
       keys: keyResolver(store.keys, clock),
       logger: options.logger,
-      metrics: createMetrics({ processMetrics: options.processMetrics ?? false }),
+      metrics,
       clock,
       ruleApproval: options.ruleApproval ?? 'single',
     };

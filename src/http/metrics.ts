@@ -8,6 +8,7 @@ export interface Metrics {
   readonly outcomes: Counter<'outcome'>;
   readonly requests: Counter<'method' | 'route' | 'status'>;
   readonly requestSeconds: Histogram<'method' | 'route'>;
+  readonly commitSize: Histogram;
 }
 
 /** One registry per app, so tests can build many apps; process metrics only where asked (the server). */
@@ -53,6 +54,12 @@ export function createMetrics({ processMetrics = false } = {}): Metrics {
       help: 'HTTP request latency, by method and route.',
       labelNames: ['method', 'route'],
       buckets: fast,
+      registers: [registry],
+    }),
+    commitSize: new Histogram({
+      name: 'vouchsafe_db_commit_transactions',
+      help: 'Transactions carried by each database commit (group commit: the writes of one event-loop turn share one).',
+      buckets: [1, 2, 4, 8, 16, 32, 64],
       registers: [registry],
     }),
   };

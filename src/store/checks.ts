@@ -88,17 +88,17 @@ export function checksRepository(db: Database) {
   const upsertCheck = db.prepare(`
     INSERT INTO checks (
       id, store_id, till_id, transaction_id, lane, currency, occurred_at, received_at, updated_at, key_id,
-      request_fingerprint, request, identified, basket_total, stored_value, stored_value_units, age_band, tender,
+      request_fingerprint, identified, basket_total, stored_value, stored_value_units, age_band, tender,
       answers, action, score, warned, prompt_id, revision, rule_set_version
     ) VALUES (
       @id, @storeId, @tillId, @transactionId, @lane, @currency, @occurredAt, @receivedAt, @updatedAt, @keyId,
-      @requestFingerprint, @request, @identified, @basketTotal, @storedValue, @storedValueUnits, @ageBand, @tender,
+      @requestFingerprint, @identified, @basketTotal, @storedValue, @storedValueUnits, @ageBand, @tender,
       @answers, @action, @score, @warned, @promptId, @revision, @ruleSetVersion
     )
     ON CONFLICT (id) DO UPDATE SET
       till_id = excluded.till_id, lane = excluded.lane, currency = excluded.currency,
       occurred_at = excluded.occurred_at, updated_at = excluded.updated_at,
-      request_fingerprint = excluded.request_fingerprint, request = excluded.request,
+      request_fingerprint = excluded.request_fingerprint,
       identified = excluded.identified, basket_total = excluded.basket_total,
       stored_value = excluded.stored_value, stored_value_units = excluded.stored_value_units,
       age_band = excluded.age_band, tender = excluded.tender, answers = excluded.answers,
@@ -114,7 +114,8 @@ export function checksRepository(db: Database) {
       @shadowReasons, @promptId, @prompt, @ruleSetVersion
     )
   `);
-  const clearRules = db.prepare<[string]>('DELETE FROM check_rules WHERE check_id = ?');
+  const rulesOf = db.prepare<[string], { rule_id: string; shadow: number }>('SELECT rule_id, shadow FROM check_rules WHERE check_id = ?');
+  const deleteRule = db.prepare<[string, string]>('DELETE FROM check_rules WHERE check_id = ? AND rule_id = ?');
   const insertRule = db.prepare<[string, string, number]>(
     'INSERT OR IGNORE INTO check_rules (check_id, rule_id, shadow) VALUES (?, ?, ?)',
   );
@@ -126,9 +127,6 @@ export function checksRepository(db: Database) {
     UPDATE evaluations SET request = json_set(request, '$.offlineDecision', json(@decision))
     WHERE check_id = @checkId AND revision = @revision
   `);
-  const noteOfflineOnCheck = db.prepare<{ checkId: string; decision: string }>(
-    "UPDATE checks SET request = json_set(request, '$.offlineDecision', json(@decision)) WHERE id = @checkId",
-  );
   const setOutcome = db.prepare(`
     UPDATE checks SET outcome = @outcome, outcome_at = @recordedAt, outcome_staff_ref = @staffRef,
       outcome_police_reference = @policeReference, outcome_note = @note, outcome_key_id = @keyId
@@ -177,7 +175,6 @@ export function checksRepository(db: Database) {
         updatedAt: evaluation.evaluatedAt,
         keyId: write.keyId,
         requestFingerprint: write.requestFingerprint,
-        request: JSON.stringify(evaluation.request),
         identified: write.identified ? 1 : 0,
         basketTotal: write.totals.basket,
         storedValue: write.totals.storedValue,
@@ -208,11 +205,19 @@ export function checksRepository(db: Database) {
         prompt: evaluation.prompt === null ? null : JSON.stringify(evaluation.prompt),
         ruleSetVersion: evaluation.ruleSetVersion,
       });
-      clearRules.run(write.id);
-      for (const reason of evaluation.reasons) insertRule.run(write.id, reason.ruleId, 0);
-      for (const reason of evaluation.shadowReasons) insertRule.run(write.id, reason.ruleId, 1);
-      if (write.identities) {
-        clearIdentities.run(write.id);
+      // Only the rules that changed are written: each row moves report roll-ups through its triggers.
+      const matched = new Map<string, number>();
+      for (const reason of evaluation.reasons) matched.set(reason.ruleId, 0);
+      for (const reason of evaluation.shadowReasons) matched.set(reason.ruleId, 1);
+      if (evaluation.revision > 1) {
+        for (const { rule_id: ruleId, shadow } of rulesOf.all(write.id)) {
+          if (matched.get(ruleId) === shadow) matched.delete(ruleId);
+          else deleteRule.run(write.id, ruleId);
+        }
+      }
+      for (const [ruleId, shadow] of matched) insertRule.run(write.id, ruleId, shadow);
+      if (write.identities && (evaluation.revision > 1 || write.identities.length > 0)) {
+        if (evaluation.revision > 1) clearIdentities.run(write.id);
         for (const identity of write.identities) insertIdentity.run(identity, write.occurredAt, write.id);
       }
     },
@@ -220,7 +225,6 @@ export function checksRepository(db: Database) {
     /** Records what the till decided offline for a basket the service had already decided. Call inside a transaction. */
     noteOfflineDecision(checkId: string, revision: number, decision: object): void {
       noteOffline.run({ checkId, revision, decision: JSON.stringify(decision) });
-      noteOfflineOnCheck.run({ checkId, decision: JSON.stringify(decision) });
     },
 
     /** Records the outcome once; returns false if the check already had one. */

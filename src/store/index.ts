@@ -2,7 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { auditRepository, type AuditRepository } from './audit.js';
+import { startCheckpointer } from './checkpointer.js';
 import { checksRepository, type ChecksRepository } from './checks.js';
+import { type CommitStats, groupCommit } from './group-commit.js';
 import { historyRepository, type HistoryRepository } from './history.js';
 import { keysRepository, type KeysRepository } from './keys.js';
 import { assertSchemaCurrent, migrate } from './migrations/index.js';
@@ -33,6 +35,11 @@ export interface Store {
   readonly sessions: SessionsRepository;
   /** Runs `work` in one transaction: all of its writes land, or none do. `work` must not await. */
   transaction<T>(work: () => T): T;
+  /**
+   * Resolves once every transaction run so far is committed (at once, unless group commit is on);
+   * rejects if that commit failed. Await it before telling anyone a write happened.
+   */
+  durable(): Promise<void>;
   /** Throws if the database cannot answer. */
   ping(): void;
   close(): void;
@@ -41,9 +48,13 @@ export interface Store {
 export interface OpenOptions {
   /** A reader beside the service (a back-test worker): no migrations, no writes. */
   readonly?: boolean;
+  /** Share one commit among the transactions of one event-loop turn (the service under load). */
+  groupCommit?: CommitStats | boolean;
+  /** Checkpoint the WAL from a worker thread rather than during writes. */
+  backgroundCheckpoints?: boolean;
 }
 
-export function openStore(path: string, { readonly = false }: OpenOptions = {}): Store {
+export function openStore(path: string, { readonly = false, groupCommit: grouped = false, backgroundCheckpoints = false }: OpenOptions = {}): Store {
   if (path !== ':memory:' && !readonly) mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { readonly, fileMustExist: readonly });
   db.pragma('busy_timeout = 5000');
@@ -56,6 +67,10 @@ export function openStore(path: string, { readonly = false }: OpenOptions = {}):
     migrate(db);
   }
   const pingStatement = db.prepare('SELECT 1');
+  const batching = grouped && !readonly ? groupCommit(db, grouped === true ? {} : grouped) : undefined;
+  const background = backgroundCheckpoints && !readonly && path !== ':memory:';
+  if (background) db.pragma('wal_autocheckpoint = 0');
+  const checkpointer = background ? startCheckpointer(path) : undefined;
 
   return {
     path,
@@ -69,8 +84,13 @@ export function openStore(path: string, { readonly = false }: OpenOptions = {}):
     retention: retentionRepository(db),
     reports: reportsRepository(db),
     sessions: sessionsRepository(db),
-    transaction: <T>(work: () => T): T => db.transaction(work).immediate(),
+    transaction: batching ? batching.transaction : <T>(work: () => T): T => db.transaction(work).immediate(),
+    durable: batching ? batching.durable : () => Promise.resolve(),
     ping: () => void pingStatement.get(),
-    close: () => db.close(),
+    close: () => {
+      batching?.flush();
+      void checkpointer?.stop();
+      db.close();
+    },
   };
 }

@@ -22,6 +22,7 @@ describe('report roll-ups', () => {
       DROP TABLE report_days; DROP TABLE report_blocks;
       DROP TABLE report_rule_days; DROP TABLE report_rule_blocks;
       DROP TABLE dashboard_sessions; DROP INDEX checks_warned_by_time;
+      ALTER TABLE checks ADD COLUMN request TEXT NOT NULL DEFAULT '{}';
       PRAGMA user_version = 30;
     `);
     db.close();
