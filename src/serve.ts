@@ -15,7 +15,7 @@ export function startServer(config: Config): void {
     logger,
     processMetrics: true,
     ruleApproval: config.ruleApproval,
-    backgroundCheckpoints: true,
+    background: true,
   });
   if (services.store.keys.activeAdminCount() === 0) {
     logger.warn('no admin key yet: set VOUCHSAFE_ADMIN_KEY (32+ characters) and restart, or run `npm run vouchsafe -- keys create --role admin --name …`');

@@ -16,8 +16,8 @@ export interface ServiceOptions {
   clock?: () => number;
   processMetrics?: boolean;
   ruleApproval?: ApprovalMode;
-  /** Checkpoint the WAL from a worker thread (the running service), not during writes. */
-  backgroundCheckpoints?: boolean;
+  /** The running service: checkpoint the WAL from a worker thread, and bring report roll-ups up to date every 100 ms, rather than during a till's write. */
+  background?: boolean;
 }
 
 /** Makes the first admin key from VOUCHSAFE_ADMIN_KEY, if no admin key exists yet. */
@@ -33,7 +33,9 @@ export function buildServices(options: ServiceOptions): Services {
   const metrics = createMetrics({ processMetrics: options.processMetrics ?? false });
   const store = openStore(options.databasePath, {
     groupCommit: { onCommit: (transactions) => metrics.commitSize.observe(transactions) },
-    backgroundCheckpoints: options.backgroundCheckpoints ?? false,
+    ...(options.background
+      ? { background: { onError: (error: unknown) => options.logger.error('background database work failed', { error: error instanceof Error ? error.message : String(error) }) } }
+      : {}),
   });
   try {
     if (options.adminKey) bootstrapAdminKey(store, options.adminKey, options.logger, clock());

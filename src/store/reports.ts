@@ -1,5 +1,6 @@
 import Database, { type Database as Db } from 'better-sqlite3';
 import type { Action, AgeBand, Lane, Outcome } from '../contract/enums.js';
+import { rollupCatchUp } from './report-rollups.js';
 import { BLOCK_DAYS } from './migrations/0040-reports.js';
 
 const DAY_MS = 86_400_000;
@@ -211,8 +212,12 @@ function params(filter: ReportFilter, storeIds: readonly string[] | null = filte
 
 export type ReportsRepository = ReturnType<typeof reportsRepository>;
 
-/** Reads for reports: the roll-ups kept by triggers (migration 0040), and checks row by row for exports. */
+/**
+ * Reads for reports: the roll-ups (migration 0040, caught up from written checks as migration 0060
+ * describes, always before they are read), and checks row by row for exports.
+ */
 export function reportsRepository(db: Db) {
+  const rollups = rollupCatchUp(db);
   const grouped = Object.fromEntries(
     Object.entries(GROUPINGS).map(([name, sql]) => [name, db.prepare<Record<string, unknown>, RawCounterRow>(sql)]),
   ) as Record<Grouping, Database.Statement<Record<string, unknown>, RawCounterRow>>;
@@ -225,11 +230,15 @@ export function reportsRepository(db: Db) {
   const storesWithChecks = db.prepare<[], { storeId: string }>(
     "SELECT DISTINCT store_id AS storeId FROM report_blocks WHERE dimension = 'all' AND checks > 0 ORDER BY 1",
   );
-  const everyStore = () => storesWithChecks.all().map((row) => row.storeId);
+  const everyStore = () => {
+    rollups.all();
+    return storesWithChecks.all().map((row) => row.storeId);
+  };
   /** The roll-ups are kept per store: a report over every store names every store that has had a check. */
   const rollupParams = (filter: ReportFilter) => params(filter, filter.storeIds ?? everyStore());
 
   function counters<K extends string | number>(grouping: Grouping, filter: ReportFilter): CounterRow<K>[] {
+    rollups.all();
     return grouped[grouping].all(rollupParams(filter)).map(({ key, currency, ...counters }) => ({ key: key as K, currency, counters }));
   }
 
@@ -239,7 +248,13 @@ export function reportsRepository(db: Db) {
     byStore: (filter: ReportFilter) => counters<string>('store', filter),
     byAgeBand: (filter: ReportFilter) => counters<AgeBand>('ageBand', filter),
     byLane: (filter: ReportFilter) => counters<Lane>('lane', filter),
-    byRule: (filter: ReportFilter): RuleCounterRow[] => rules.all(rollupParams(filter)).map((row) => ({ ...row, shadow: row.shadow === 1 })),
+    byRule: (filter: ReportFilter): RuleCounterRow[] => {
+      rollups.all();
+      return rules.all(rollupParams(filter)).map((row) => ({ ...row, shadow: row.shadow === 1 }));
+    },
+
+    /** Bringing written checks into the roll-ups, for a background timer and after a purge. */
+    rollups,
 
     /** The most recent checks that were prompted, held or refused, newest first. */
     latestInterventions: (filter: ReportFilter, limit: number): CheckReportRow[] =>

@@ -12,7 +12,7 @@ const services = buildServices({
   adminKey: process.env.VOUCHSAFE_ADMIN_KEY,
   logger: createLogger('warn'),
   processMetrics: true,
-  backgroundCheckpoints: true,
+  background: true,
 });
 const server = new Hono();
 server.post('/bare', async (c) => {

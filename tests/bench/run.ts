@@ -1,12 +1,16 @@
 import { writeFileSync } from 'node:fs';
+import { backtestSection } from './backtest.js';
 import { engineSection } from './engine.js';
+import { historySection } from './history-growth.js';
 import { httpSection } from './http.js';
+import { reportsSection } from './reports.js';
+import { sdkSection } from './sdk.js';
 import { machine } from './lib/measure.js';
 import type { Section, SectionResult } from './section.js';
 
 // `npm run bench [-- --only engine,http] [-- --quick]`: every figure beside a baseline measured in
 // the same run on the same machine. Results go to tests/bench/results.json.
-const sections: Section[] = [engineSection, httpSection];
+const sections: Section[] = [engineSection, httpSection, historySection, reportsSection, backtestSection, sdkSection];
 
 const args = process.argv.slice(2);
 const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');
@@ -17,7 +21,7 @@ const report: Record<string, unknown> = { date: new Date().toISOString(), machin
 const targets: SectionResult['targets'] = [];
 for (const section of chosen) {
   process.stderr.write(`… ${section.title}\n`);
-  const result = await section.run({ quick });
+  const result = await section.run({ quick, log: (line) => process.stderr.write(`${line}\n`) });
   (report.sections as Record<string, unknown>)[section.name] = result.results;
   targets.push(...result.targets);
   const widths = [0, 1, 2, 3].map((column) => Math.max(...result.rows.map((row) => (row[column] ?? '').length)));

@@ -8,5 +8,5 @@ export interface SectionResult {
 export interface Section {
   name: string;
   title: string;
-  run(options: { quick: boolean }): Promise<SectionResult>;
+  run(options: { quick: boolean; log: (line: string) => void }): Promise<SectionResult>;
 }

@@ -25,7 +25,7 @@ export async function knownData() {
   const analyst = await app.makeKey('analyst');
   const send = async (at: string, body: Partial<CheckInput>) => {
     const response = await app.call('POST', '/v1/checks', { key: till, body: aCheck({ occurredAt: at, ...body }) });
-    if (response.status >= 300) throw new Error(response.text);
+    if (response.status >= 300 || !response.json?.checkId) throw new Error(`${response.status} ${response.text}`);
     return response.json as { checkId: string; action: string };
   };
   const outcome = async (checkId: string, body: Record<string, unknown>) => {

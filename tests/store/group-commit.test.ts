@@ -63,7 +63,7 @@ describe('group commit', () => {
 describe('background checkpoints', () => {
   it('copy the WAL into the database file from a worker, not on writes', async () => {
     const path = tempPath();
-    const store = openStore(path, { backgroundCheckpoints: true });
+    const store = openStore(path, { background: { onError: (error) => { throw error; } } });
     const size = () => statSync(path).size;
     const before = size();
     store.transaction(() => {

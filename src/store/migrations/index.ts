@@ -3,6 +3,7 @@ import { up as initial } from './0010-initial.js';
 import { up as ruleSetReview } from './0030-rule-set-review.js';
 import { up as reports } from './0040-reports.js';
 import { up as singleCopyOfRequest } from './0050-single-copy-of-request.js';
+import { up as deferredRollups } from './0060-deferred-rollups.js';
 
 export interface Migration {
   /** Steps of 10, so a fix can slot in between. Stored in PRAGMA user_version. */
@@ -16,6 +17,7 @@ export const migrations: readonly Migration[] = [
   { version: 30, name: 'rule-set-review', up: ruleSetReview },
   { version: 40, name: 'reports', up: reports },
   { version: 50, name: 'single-copy-of-request', up: singleCopyOfRequest },
+  { version: 60, name: 'deferred-rollups', up: deferredRollups },
 ];
 
 export class DatabaseTooNewError extends Error {

@@ -1,4 +1,5 @@
 import type { CheckInput } from '../../../src/contract/check.js';
+import { loyaltyId, storeName } from './history.js';
 import { seeded } from './random.js';
 
 const BRANDS = ['amazon', 'apple', 'google_play', 'steam', 'boots', 'costa', 'john_lewis', 'itunes'];
@@ -16,7 +17,7 @@ export function checkBodies({ stores, customers, seed = 7 }: { stores: number; c
     sequence += 1;
     const big = r.chance(0.15);
     const body: CheckInput = {
-      storeId: `store-${r.int(1, stores)}`,
+      storeId: storeName(r.int(0, stores - 1)),
       tillId: `T${r.int(1, 12)}`,
       transactionId: `load-${run}-${sequence}`,
       currency: 'GBP',
@@ -27,7 +28,7 @@ export function checkBodies({ stores, customers, seed = 7 }: { stores: number; c
       ],
       customer: {
         ageBand: r.pick(AGES),
-        ...(r.chance(0.5) ? { loyaltyId: `6340${String(r.int(0, customers - 1)).padStart(9, '0')}` } : {}),
+        ...(r.chance(0.5) ? { loyaltyId: loyaltyId(r.int(0, customers - 1)) } : {}),
       },
       signals: { phoneInUse: r.chance(0.05) },
     };

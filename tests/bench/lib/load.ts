@@ -19,11 +19,14 @@ export async function load(options: {
   body: () => string;
   connections: number;
   seconds: number;
+  /** Requests per second across all connections (an open load); leave out to send as fast as answers come. */
+  rate?: number;
 }): Promise<LoadResult> {
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
     duration: options.seconds,
+    ...(options.rate ? { overallRate: options.rate } : {}),
     requests: [
       {
         method: 'POST',

@@ -1,0 +1,141 @@
+import type { Database } from 'better-sqlite3';
+import { BLOCK_DAYS } from './migrations/0040-reports.js';
+
+const DAY_MS = 86_400_000;
+
+type Counter = readonly [column: string, expression: (x: string) => string];
+
+const outcomeIn = (x: string, ...outcomes: string[]) => `(coalesce(${x}.outcome, '') IN (${outcomes.map((o) => `'${o}'`).join(', ')}))`;
+const stop = (x: string) => `(${x}.warned = 1 AND ${outcomeIn(x, 'scam_confirmed', 'refused', 'abandoned')})`;
+const valueProtected = (x: string) =>
+  `(CASE WHEN ${outcomeIn(x, 'scam_confirmed', 'refused')} OR (${x}.warned = 1 AND ${outcomeIn(x, 'abandoned')}) THEN ${x}.stored_value ELSE 0 END)`;
+
+/** What each check adds to its roll-up rows: the definitions of migration 0040, which built the tables. */
+const COUNTERS: readonly Counter[] = [
+  ['checks', () => '1'],
+  ['checks_with_stored_value', (x) => `(${x}.stored_value > 0)`],
+  ['warned_with_stored_value', (x) => `(${x}.warned = 1 AND ${x}.stored_value > 0)`],
+  ['stored_value', (x) => `${x}.stored_value`],
+  ['action_allow', (x) => `(${x}.action = 'allow')`],
+  ['action_prompt', (x) => `(${x}.action = 'prompt')`],
+  ['action_hold', (x) => `(${x}.action = 'hold')`],
+  ['action_refuse', (x) => `(${x}.action = 'refuse')`],
+  ['warned', (x) => `${x}.warned`],
+  ['outcome_proceeded', (x) => outcomeIn(x, 'proceeded')],
+  ['outcome_proceeded_after_warning', (x) => outcomeIn(x, 'proceeded_after_warning')],
+  ['outcome_abandoned', (x) => outcomeIn(x, 'abandoned')],
+  ['outcome_scam_confirmed', (x) => outcomeIn(x, 'scam_confirmed')],
+  ['outcome_refused', (x) => outcomeIn(x, 'refused')],
+  ['warned_with_outcome', (x) => `(${x}.warned = 1 AND ${x}.outcome IS NOT NULL)`],
+  ['warned_then_sold', (x) => `(${x}.warned = 1 AND ${outcomeIn(x, 'proceeded', 'proceeded_after_warning')})`],
+  ['stops', stop],
+  ['value_protected', valueProtected],
+];
+const RULE_COUNTERS: readonly Counter[] = [
+  ['hits', () => '1'],
+  ['stops', stop],
+  ['value_protected', valueProtected],
+];
+
+const PERIODS = [
+  { days: 'report_days', rules: 'report_rule_days', column: 'day', of: (x: string) => `${x}.occurred_at / ${DAY_MS}` },
+  { days: 'report_blocks', rules: 'report_rule_blocks', column: 'block', of: (x: string) => `${x}.occurred_at / ${DAY_MS * BLOCK_DAYS}` },
+];
+const SEGMENTS = [
+  { dimension: "'all'", segment: () => "''" },
+  { dimension: "'age_band'", segment: (x: string) => `${x}.age_band` },
+  { dimension: "'lane'", segment: (x: string) => `${x}.lane` },
+];
+
+/**
+ * Where each check in the batch counted before (taken away) and counts now (added). CROSS JOIN fixes
+ * the join order: from the batch into the big tables by key, never a scan of every check.
+ */
+const SOURCES = [
+  {
+    sign: '-',
+    checks: 'temp.report_batch b CROSS JOIN report_applied x ON x.check_id = b.check_id',
+    rules: 'temp.report_batch b CROSS JOIN report_applied x ON x.check_id = b.check_id CROSS JOIN report_applied_rules r ON r.check_id = b.check_id',
+  },
+  {
+    sign: '+',
+    checks: 'temp.report_batch b CROSS JOIN checks x ON x.id = b.check_id',
+    rules: 'temp.report_batch b CROSS JOIN checks x ON x.id = b.check_id CROSS JOIN check_rules r ON r.check_id = b.check_id',
+  },
+];
+
+function netted(table: string, keys: string[], counters: readonly Counter[], selects: string[]): string {
+  const columns = counters.map(([column]) => column);
+  return `INSERT INTO ${table} (${keys.join(', ')}, ${columns.join(', ')})
+    SELECT ${keys.join(', ')}, ${columns.map((c) => `sum(${c})`).join(', ')} FROM (${selects.join(' UNION ALL ')})
+    WHERE true GROUP BY ${keys.join(', ')}
+    HAVING ${columns.map((c) => `sum(${c}) != 0`).join(' OR ')}
+    ON CONFLICT DO UPDATE SET ${columns.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`;
+}
+
+function checkRollup(period: (typeof PERIODS)[number]): string {
+  const selects = SOURCES.flatMap(({ sign, checks }) =>
+    SEGMENTS.map(
+      ({ dimension, segment }) =>
+        `SELECT ${dimension} AS dimension, x.store_id AS store_id, ${period.of('x')} AS ${period.column}, x.currency AS currency, ${segment('x')} AS segment, ` +
+        `${COUNTERS.map(([column, expression]) => `${sign}(${expression('x')}) AS ${column}`).join(', ')} FROM ${checks}`,
+    ),
+  );
+  return netted(period.days, ['dimension', 'store_id', period.column, 'currency', 'segment'], COUNTERS, selects);
+}
+
+function ruleRollup(period: (typeof PERIODS)[number]): string {
+  const selects = SOURCES.map(
+    ({ sign, rules }) =>
+      `SELECT x.store_id AS store_id, ${period.of('x')} AS ${period.column}, x.currency AS currency, r.rule_id AS rule_id, r.shadow AS shadow, ` +
+      `${RULE_COUNTERS.map(([column, expression]) => `${sign}(${expression('x')}) AS ${column}`).join(', ')} FROM ${rules}`,
+  );
+  return netted(period.rules, ['store_id', period.column, 'currency', 'rule_id', 'shadow'], RULE_COUNTERS, selects);
+}
+
+export interface RollupCatchUp {
+  /** Checks written since the roll-ups last caught up. */
+  pending(): number;
+  /** Brings up to `limit` pending checks into the roll-ups, in one transaction; returns how many. */
+  step(limit: number): number;
+  /** Brings every pending check in. */
+  all(): void;
+}
+
+/**
+ * Moves written checks into the report roll-ups: for a batch of dirty checks, takes away what each
+ * contributed last time, adds what it contributes now (netted per row, so a check answered in place
+ * is one small update), and records the new contribution.
+ */
+export function rollupCatchUp(db: Database): RollupCatchUp {
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS report_batch (check_id TEXT PRIMARY KEY) WITHOUT ROWID');
+  const anyPending = db.prepare<[], { one: number }>('SELECT 1 AS one FROM report_dirty LIMIT 1');
+  const countPending = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM report_dirty');
+  const fill = db.prepare<[number]>('INSERT INTO temp.report_batch SELECT check_id FROM report_dirty LIMIT ?');
+  const apply = [...PERIODS.map(checkRollup), ...PERIODS.map(ruleRollup)].map((sql) => db.prepare(sql));
+  const refresh = [
+    'DELETE FROM report_applied WHERE check_id IN (SELECT check_id FROM temp.report_batch)',
+    `INSERT INTO report_applied SELECT x.id, x.occurred_at, x.store_id, x.currency, x.lane, x.age_band, x.stored_value, x.action, x.warned, x.outcome
+      FROM temp.report_batch b CROSS JOIN checks x ON x.id = b.check_id`,
+    'DELETE FROM report_applied_rules WHERE check_id IN (SELECT check_id FROM temp.report_batch)',
+    'INSERT INTO report_applied_rules SELECT r.check_id, r.rule_id, r.shadow FROM temp.report_batch b CROSS JOIN check_rules r ON r.check_id = b.check_id',
+    'DELETE FROM report_dirty WHERE check_id IN (SELECT check_id FROM temp.report_batch)',
+    'DELETE FROM temp.report_batch',
+  ].map((sql) => db.prepare(sql));
+
+  const step = db.transaction((limit: number): number => {
+    const taken = fill.run(limit).changes;
+    if (taken === 0) return 0;
+    for (const statement of apply) statement.run();
+    for (const statement of refresh) statement.run();
+    return taken;
+  });
+
+  return {
+    pending: () => countPending.get()!.n,
+    step: (limit) => (anyPending.get() ? step(limit) : 0),
+    all() {
+      while (anyPending.get()) step(10_000);
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkBodies } from './lib/check-bodies.js';
+import { historyDatabase } from './lib/fixtures.js';
+import { storeName } from './lib/history.js';
+import { load, type LoadResult } from './lib/load.js';
+import { format, peakRssMiB } from './lib/measure.js';
+import { makeKey, startServerProcess } from './lib/server-process.js';
+import { quantilesBetween, routeHistogram } from './lib/server-latency.js';
+import type { Section } from './section.js';
+
+/** Below what one core serves, so latency is the service's, not a queue's: ten checks a second in every store of a 50-store region. */
+const OPEN_RATE = 500;
+
+/** The check path with 0, 100,000 and 1,000,000 earlier checks in the database: the history windows must stay indexed. */
+export const historySection: Section = {
+  name: 'history',
+  title: '3. History growth: POST /v1/checks at 20 connections with earlier checks in the database (half the customers known)',
+  async run({ quick, log }) {
+    const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-bench-history-'));
+    const seconds = quick ? 3 : 10;
+    const runs: Array<{ prior: number; saturated: LoadResult; open: LoadResult; openInService: { p50: number; p99: number }; peakRssMiB: number | undefined }> = [];
+    try {
+      for (const prior of quick ? [0, 100_000] : [0, 100_000, 1_000_000]) {
+        const database = prior === 0 ? { path: join(dir, 'empty.db'), customers: 10_000 } : (() => {
+          const built = historyDatabase(prior, dir, log);
+          return { path: built.path, customers: built.shape.customers };
+        })();
+        const server = await startServerProcess(database.path);
+        try {
+          const till = await makeKey(server, { role: 'till', storeIds: Array.from({ length: 200 }, (_, i) => storeName(i)) });
+          const bodies = checkBodies({ stores: 200, customers: database.customers, seed: prior + 1 });
+          const options = { url: server.url, path: '/v1/checks', headers: { authorization: `Bearer ${till}` }, body: bodies, connections: 20, seconds };
+          const saturated = await load(options);
+          const before = await routeHistogram(server.url, '/v1/checks');
+          const open = await load({ ...options, rate: OPEN_RATE });
+          const [p50, p99] = quantilesBetween(before, await routeHistogram(server.url, '/v1/checks'), [0.5, 0.99]);
+          for (const run of [saturated, open]) {
+            if (run.errors || run.non2xx) throw new Error(`${run.errors} errors, ${run.non2xx} non-2xx with ${prior} earlier checks`);
+          }
+          runs.push({ prior, saturated, open, openInService: { p50: p50!, p99: p99! }, peakRssMiB: peakRssMiB(server.pid) });
+        } finally {
+          await server.stop();
+          rmSync(database.path, { force: true });
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const base = runs[0]!;
+    const last = runs.at(-1)!;
+    return {
+      results: { runs, openRate: OPEN_RATE, seconds },
+      rows: runs.flatMap(({ prior, saturated, open, openInService, peakRssMiB: rss }) => [
+        [`${format.int(prior)} earlier checks, as fast as answers come`, `${format.int(saturated.requestsPerSecond)} req/s`, `p50 ${saturated.p50} ms, p99 ${saturated.p99} ms, max ${saturated.max} ms`, prior === 0 ? 'baseline' : `${Math.round((100 * saturated.requestsPerSecond) / base.saturated.requestsPerSecond)}% of the rate with none`],
+        [`${format.int(prior)} earlier checks, ${OPEN_RATE} req/s offered`, `${format.int(open.requestsPerSecond)} req/s`, `p50 ${open.p50} ms, p99 ${open.p99} ms, max ${open.max} ms`, `in the service p50 ≤ ${openInService.p50} ms, p99 ≤ ${openInService.p99} ms${rss === undefined ? '' : `; peak RSS ${rss} MiB`}`],
+      ]),
+      targets: [
+        {
+          name: `check p99 in the service does not grow with history (${format.int(last.prior)} vs 0 earlier checks, ${OPEN_RATE} req/s)`,
+          met: last.openInService.p99 <= Math.max(2 * base.openInService.p99, 1),
+          value: `≤ ${last.openInService.p99} ms vs ≤ ${base.openInService.p99} ms`,
+        },
+        { name: `check p99 at 20 connections < 5 ms, ${OPEN_RATE} req/s offered, at the load generator`, met: base.open.p99 < 5, value: `${base.open.p99} ms` },
+        { name: `check p99 at 20 connections < 5 ms, ${OPEN_RATE} req/s offered, inside the service`, met: base.openInService.p99 < 5, value: `≤ ${base.openInService.p99} ms` },
+      ],
+    };
+  },
+};
