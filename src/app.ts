@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { ApiError, errorHandler, problemBody, problemResponse, validationError } from './errors.js';
@@ -21,7 +22,12 @@ const MAX_BODY_BYTES = 256 * 1024;
 
 export const API_VERSION = '1.0.0';
 
-export function createApp(services: Services) {
+export interface AppOptions {
+  /** Web origins allowed to call /v1 from a browser (a browser-based till); none by default. */
+  corsOrigins?: readonly string[];
+}
+
+export function createApp(services: Services, { corsOrigins = [] }: AppOptions = {}) {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook(result) {
       if (result.success) return;
@@ -43,6 +49,19 @@ export function createApp(services: Services) {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') await services.store.durable();
   });
   app.use(observe());
+  if (corsOrigins.length > 0) {
+    // Before authentication: a browser's preflight carries no key.
+    app.use(
+      '/v1/*',
+      cors({
+        origin: [...corsOrigins],
+        allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
+        allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match', 'X-Request-Id'],
+        exposeHeaders: ['ETag', 'Location', 'Idempotent-Replayed', 'Retry-After', 'X-Request-Id'],
+        maxAge: 600,
+      }),
+    );
+  }
   app.use('/v1/*', authenticate(), jsonBody({ maxBytes: MAX_BODY_BYTES }));
 
   registerChecks(app);

@@ -15,6 +15,11 @@ const ConfigSchema = z.object({
     .optional(),
   VOUCHSAFE_LOG: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   VOUCHSAFE_RULES_APPROVAL: z.enum(['single', 'two-person']).default('single'),
+  VOUCHSAFE_CORS_ORIGINS: z
+    .string()
+    .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((origin) => new URL(origin).origin)))
+    .default([]),
 });
 
 export interface Config {
@@ -27,6 +32,8 @@ export interface Config {
   readonly logLevel: z.infer<typeof ConfigSchema>['VOUCHSAFE_LOG'];
   /** `two-person`: a published rule set waits until a second admin approves it (maker-checker). */
   readonly ruleApproval: z.infer<typeof ConfigSchema>['VOUCHSAFE_RULES_APPROVAL'];
+  /** Web origins of browser-based tills allowed to call the API (CORS); none by default. */
+  readonly corsOrigins: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -51,5 +58,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     idSecret: c.VOUCHSAFE_ID_SECRET,
     logLevel: c.VOUCHSAFE_LOG,
     ruleApproval: c.VOUCHSAFE_RULES_APPROVAL,
+    corsOrigins: c.VOUCHSAFE_CORS_ORIGINS,
   });
 }

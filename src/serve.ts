@@ -21,7 +21,7 @@ export function startServer(config: Config): void {
     logger.warn('no admin key yet: set VOUCHSAFE_ADMIN_KEY (32+ characters) and restart, or run `npm run vouchsafe -- keys create --role admin --name …`');
   }
 
-  const app = createApp(services);
+  const app = createApp(services, { corsOrigins: config.corsOrigins });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info('vouchsafe listening', {
       url: `http://${config.host}:${info.port}`,

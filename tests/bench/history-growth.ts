@@ -2,8 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkBodies } from './lib/check-bodies.js';
+import { createIdentityHasher, loadOrCreateIdSecret } from '../../src/identity.js';
+import { openStore } from '../../src/store/index.js';
 import { historyDatabase } from './lib/fixtures.js';
-import { storeName } from './lib/history.js';
+import { loyaltyId, storeName } from './lib/history.js';
+import { seeded } from './lib/random.js';
 import { load, type LoadResult } from './lib/load.js';
 import { format, peakRssMiB } from './lib/measure.js';
 import { makeKey, startServerProcess } from './lib/server-process.js';
@@ -20,13 +23,21 @@ export const historySection: Section = {
   async run({ quick, log }) {
     const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-bench-history-'));
     const seconds = quick ? 3 : 10;
-    const runs: Array<{ prior: number; saturated: LoadResult; open: LoadResult; openInService: { p50: number; p99: number }; peakRssMiB: number | undefined }> = [];
+    const runs: Array<{
+      prior: number;
+      windowsMicros: number;
+      saturated: LoadResult;
+      open: LoadResult;
+      openInService: { p50: number; p99: number };
+      peakRssMiB: number | undefined;
+    }> = [];
     try {
       for (const prior of quick ? [0, 100_000] : [0, 100_000, 1_000_000]) {
         const database = prior === 0 ? { path: join(dir, 'empty.db'), customers: 10_000 } : (() => {
           const built = historyDatabase(prior, dir, log);
           return { path: built.path, customers: built.shape.customers };
         })();
+        const windowsMicros = timeWindows(database.path, database.customers);
         const server = await startServerProcess(database.path);
         try {
           const till = await makeKey(server, { role: 'till', storeIds: Array.from({ length: 200 }, (_, i) => storeName(i)) });
@@ -39,7 +50,7 @@ export const historySection: Section = {
           for (const run of [saturated, open]) {
             if (run.errors || run.non2xx) throw new Error(`${run.errors} errors, ${run.non2xx} non-2xx with ${prior} earlier checks`);
           }
-          runs.push({ prior, saturated, open, openInService: { p50: p50!, p99: p99! }, peakRssMiB: peakRssMiB(server.pid) });
+          runs.push({ prior, windowsMicros, saturated, open, openInService: { p50: p50!, p99: p99! }, peakRssMiB: peakRssMiB(server.pid) });
         } finally {
           await server.stop();
           rmSync(database.path, { force: true });
@@ -52,11 +63,17 @@ export const historySection: Section = {
     const last = runs.at(-1)!;
     return {
       results: { runs, openRate: OPEN_RATE, seconds },
-      rows: runs.flatMap(({ prior, saturated, open, openInService, peakRssMiB: rss }) => [
+      rows: runs.flatMap(({ prior, windowsMicros, saturated, open, openInService, peakRssMiB: rss }) => [
+        [`${format.int(prior)} earlier checks: history windows of a known customer`, format.us(windowsMicros), 'per lookup (hour, day, 30 days)', prior === 0 ? 'baseline' : `${(windowsMicros / base.windowsMicros).toFixed(1)}× the lookup with none`],
         [`${format.int(prior)} earlier checks, as fast as answers come`, `${format.int(saturated.requestsPerSecond)} req/s`, `p50 ${saturated.p50} ms, p99 ${saturated.p99} ms, max ${saturated.max} ms`, prior === 0 ? 'baseline' : `${Math.round((100 * saturated.requestsPerSecond) / base.saturated.requestsPerSecond)}% of the rate with none`],
         [`${format.int(prior)} earlier checks, ${OPEN_RATE} req/s offered`, `${format.int(open.requestsPerSecond)} req/s`, `p50 ${open.p50} ms, p99 ${open.p99} ms, max ${open.max} ms`, `in the service p50 ≤ ${openInService.p50} ms, p99 ≤ ${openInService.p99} ms${rss === undefined ? '' : `; peak RSS ${rss} MiB`}`],
       ]),
       targets: [
+        {
+          name: `history window lookups stay indexed (${format.int(last.prior)} vs 0 earlier checks)`,
+          met: last.windowsMicros <= 3 * base.windowsMicros,
+          value: `${format.us(last.windowsMicros)} vs ${format.us(base.windowsMicros)}`,
+        },
         {
           name: `check p99 in the service does not grow with history (${format.int(last.prior)} vs 0 earlier checks, ${OPEN_RATE} req/s)`,
           met: last.openInService.p99 <= Math.max(2 * base.openInService.p99, 1),
@@ -68,3 +85,18 @@ export const historySection: Section = {
     };
   },
 };
+
+/** Time of the history-window lookup for known customers, straight on the store: what a check pays for history. */
+function timeWindows(path: string, customers: number): number {
+  const store = openStore(path);
+  const ids = createIdentityHasher(loadOrCreateIdSecret(path));
+  const r = seeded(99);
+  const identities = Array.from({ length: 2000 }, () => ids.identity('loyalty', loyaltyId(r.int(0, customers - 1))));
+  const now = Date.now();
+  for (const identity of identities.slice(0, 200)) store.history.windows([identity], now, 'store-000', 'chk_none');
+  const started = performance.now();
+  for (const identity of identities) store.history.windows([identity], now, 'store-000', 'chk_none');
+  const micros = ((performance.now() - started) * 1000) / identities.length;
+  store.close();
+  return micros;
+}

@@ -29,7 +29,8 @@ export const reportsSection: Section = {
       };
       const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
       const end = database.shape.endAt - 1;
-      const year = `from=${day(end - 364 * DAY_MS)}&to=${day(end)}`;
+      // The history spans 365 days back from endAt, which touches 366 calendar days.
+      const year = `from=${day(database.shape.endAt - database.shape.days * DAY_MS)}&to=${day(end)}`;
       const stores = (count: number) => Array.from({ length: count }, (_, i) => `storeId=store-${String(i).padStart(3, '0')}`).join('&');
       const median = async (run: () => Promise<unknown>, times = 7) => {
         const samples: number[] = [];

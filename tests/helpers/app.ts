@@ -18,6 +18,7 @@ export interface TestAppOptions {
   ruleApproval?: 'single' | 'two-person';
   /** An existing database file (another test app's), to see what a restart would see. */
   databasePath?: string;
+  corsOrigins?: string[];
 }
 
 /** A fresh app on its own SQLite file in a temp directory, removed when the test ends. */
@@ -42,7 +43,7 @@ export function testApp(options: TestAppOptions = {}) {
     }
     rmSync(dir, { recursive: true, force: true });
   });
-  const app = createApp(services);
+  const app = createApp(services, { corsOrigins: options.corsOrigins ?? [] });
 
   async function call(method: string, path: string, init: { key?: string; body?: unknown; headers?: Record<string, string> } = {}) {
     const headers: Record<string, string> = { ...init.headers };

@@ -26,7 +26,7 @@ export function historyDatabase(checks: number, workDir: string, log: (line: str
   const cached = join(CACHE, `history-${checks}.db`);
   const stamp = `${cached}.json`;
   const endAt = Math.floor(Date.now() / DAY_MS) * DAY_MS;
-  const wanted = { checks, ruleSet: ruleSet.contentHash, generator: 1 };
+  const wanted = { checks, ruleSet: ruleSet.contentHash, generator: 2 };
   const current = existsSync(stamp) && existsSync(cached) ? (JSON.parse(readFileSync(stamp, 'utf8')) as typeof wanted & { endAt: number }) : undefined;
   let shape: HistoryShape;
   if (current && current.checks === wanted.checks && current.ruleSet === wanted.ruleSet && current.generator === wanted.generator) {

@@ -38,7 +38,8 @@ export function writeHistory(store: Store, ruleSet: CompiledRuleSet, shape: Hist
   for (let from = 0; from < shape.checks; from += BATCH) {
     store.transaction(() => {
       for (let n = from; n < Math.min(from + BATCH, shape.checks); n++) {
-        const occurredAt = shape.endAt - span + Math.floor((n / shape.checks) * span) + r.int(0, 59_999);
+        // Spread over the span, never past its end: reports over the span must count every check.
+        const occurredAt = Math.min(shape.endAt - 1, shape.endAt - span + Math.floor((n / shape.checks) * span) + r.int(0, 59_999));
         const roll = r.next();
         const scam = roll > 0.985;
         const big = !scam && roll > 0.88;
