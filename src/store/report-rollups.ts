@@ -41,6 +41,9 @@ const PERIODS = [
   { days: 'report_days', rules: 'report_rule_days', column: 'day', of: (x: string) => `${x}.occurred_at / ${DAY_MS}` },
   { days: 'report_blocks', rules: 'report_rule_blocks', column: 'block', of: (x: string) => `${x}.occurred_at / ${DAY_MS * BLOCK_DAYS}` },
 ];
+/** Each check counts in its store's rows and in the chain's (store '*', migration 0070). */
+export const CHAIN = '*';
+const STORE_LEVELS = [(x: string) => `${x}.store_id`, () => `'${CHAIN}'`];
 const SEGMENTS = [
   { dimension: "'all'", segment: () => "''" },
   { dimension: "'age_band'", segment: (x: string) => `${x}.age_band` },
@@ -75,20 +78,24 @@ function netted(table: string, keys: string[], counters: readonly Counter[], sel
 
 function checkRollup(period: (typeof PERIODS)[number]): string {
   const selects = SOURCES.flatMap(({ sign, checks }) =>
-    SEGMENTS.map(
-      ({ dimension, segment }) =>
-        `SELECT ${dimension} AS dimension, x.store_id AS store_id, ${period.of('x')} AS ${period.column}, x.currency AS currency, ${segment('x')} AS segment, ` +
-        `${COUNTERS.map(([column, expression]) => `${sign}(${expression('x')}) AS ${column}`).join(', ')} FROM ${checks}`,
+    STORE_LEVELS.flatMap((store) =>
+      SEGMENTS.map(
+        ({ dimension, segment }) =>
+          `SELECT ${dimension} AS dimension, ${store('x')} AS store_id, ${period.of('x')} AS ${period.column}, x.currency AS currency, ${segment('x')} AS segment, ` +
+          `${COUNTERS.map(([column, expression]) => `${sign}(${expression('x')}) AS ${column}`).join(', ')} FROM ${checks}`,
+      ),
     ),
   );
   return netted(period.days, ['dimension', 'store_id', period.column, 'currency', 'segment'], COUNTERS, selects);
 }
 
 function ruleRollup(period: (typeof PERIODS)[number]): string {
-  const selects = SOURCES.map(
-    ({ sign, rules }) =>
-      `SELECT x.store_id AS store_id, ${period.of('x')} AS ${period.column}, x.currency AS currency, r.rule_id AS rule_id, r.shadow AS shadow, ` +
-      `${RULE_COUNTERS.map(([column, expression]) => `${sign}(${expression('x')}) AS ${column}`).join(', ')} FROM ${rules}`,
+  const selects = SOURCES.flatMap(({ sign, rules }) =>
+    STORE_LEVELS.map(
+      (store) =>
+        `SELECT ${store('x')} AS store_id, ${period.of('x')} AS ${period.column}, x.currency AS currency, r.rule_id AS rule_id, r.shadow AS shadow, ` +
+        `${RULE_COUNTERS.map(([column, expression]) => `${sign}(${expression('x')}) AS ${column}`).join(', ')} FROM ${rules}`,
+    ),
   );
   return netted(period.rules, ['store_id', period.column, 'currency', 'rule_id', 'shadow'], RULE_COUNTERS, selects);
 }

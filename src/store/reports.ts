@@ -1,6 +1,6 @@
 import Database, { type Database as Db } from 'better-sqlite3';
 import type { Action, AgeBand, Lane, Outcome } from '../contract/enums.js';
-import { rollupCatchUp } from './report-rollups.js';
+import { CHAIN, rollupCatchUp } from './report-rollups.js';
 import { BLOCK_DAYS } from './migrations/0040-reports.js';
 
 const DAY_MS = 86_400_000;
@@ -228,18 +228,22 @@ export function reportsRepository(db: Db) {
       AND (@everyStore OR c.store_id IN (SELECT value FROM json_each(@storeIds)))
     ORDER BY c.occurred_at DESC LIMIT @limit`);
   const storesWithChecks = db.prepare<[], { storeId: string }>(
-    "SELECT DISTINCT store_id AS storeId FROM report_blocks WHERE dimension = 'all' AND checks > 0 ORDER BY 1",
+    `SELECT DISTINCT store_id AS storeId FROM report_blocks WHERE dimension = 'all' AND checks > 0 AND store_id != '${CHAIN}' ORDER BY 1`,
   );
   const everyStore = () => {
     rollups.all();
     return storesWithChecks.all().map((row) => row.storeId);
   };
-  /** The roll-ups are kept per store: a report over every store names every store that has had a check. */
-  const rollupParams = (filter: ReportFilter) => params(filter, filter.storeIds ?? everyStore());
+  /**
+   * A report over every store reads the chain's rows; one over some stores reads theirs. The ranking of
+   * stores needs every store's own rows, so it names every store that has had a check.
+   */
+  const rollupParams = (filter: ReportFilter, grouping?: Grouping) =>
+    params(filter, filter.storeIds ?? (grouping === 'store' ? everyStore() : [CHAIN]));
 
   function counters<K extends string | number>(grouping: Grouping, filter: ReportFilter): CounterRow<K>[] {
     rollups.all();
-    return grouped[grouping].all(rollupParams(filter)).map(({ key, currency, ...counters }) => ({ key: key as K, currency, counters }));
+    return grouped[grouping].all(rollupParams(filter, grouping)).map(({ key, currency, ...counters }) => ({ key: key as K, currency, counters }));
   }
 
   return {

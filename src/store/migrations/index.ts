@@ -4,6 +4,7 @@ import { up as ruleSetReview } from './0030-rule-set-review.js';
 import { up as reports } from './0040-reports.js';
 import { up as singleCopyOfRequest } from './0050-single-copy-of-request.js';
 import { up as deferredRollups } from './0060-deferred-rollups.js';
+import { up as chainRollups } from './0070-chain-rollups.js';
 
 export interface Migration {
   /** Steps of 10, so a fix can slot in between. Stored in PRAGMA user_version. */
@@ -18,6 +19,7 @@ export const migrations: readonly Migration[] = [
   { version: 40, name: 'reports', up: reports },
   { version: 50, name: 'single-copy-of-request', up: singleCopyOfRequest },
   { version: 60, name: 'deferred-rollups', up: deferredRollups },
+  { version: 70, name: 'chain-rollups', up: chainRollups },
 ];
 
 export class DatabaseTooNewError extends Error {
