@@ -40,7 +40,12 @@ export function createApp(services: Services, { corsOrigins = [] }: AppOptions =
   app.use(requestId({ headerName: 'X-Request-Id' }));
   app.use(async function provideServices(c, next) {
     c.set('services', services);
-    await next();
+    services.activity.inFlight += 1;
+    try {
+      await next();
+    } finally {
+      services.activity.inFlight -= 1;
+    }
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   app.use(async function answerOnlyWhenDurable(c, next) {

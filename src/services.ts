@@ -31,10 +31,16 @@ export function bootstrapAdminKey(store: Store, adminKey: string, logger: Logger
 export function buildServices(options: ServiceOptions): Services {
   const clock = options.clock ?? Date.now;
   const metrics = createMetrics({ processMetrics: options.processMetrics ?? false });
+  const activity = { inFlight: 0 };
   const store = openStore(options.databasePath, {
     groupCommit: { onCommit: (transactions) => metrics.commitSize.observe(transactions) },
     ...(options.background
-      ? { background: { onError: (error: unknown) => options.logger.error('background database work failed', { error: error instanceof Error ? error.message : String(error) }) } }
+      ? {
+          background: {
+            onError: (error: unknown) => options.logger.error('background database work failed', { error: error instanceof Error ? error.message : String(error) }),
+            busy: () => activity.inFlight > 0,
+          },
+        }
       : {}),
   });
   try {
@@ -49,6 +55,7 @@ export function buildServices(options: ServiceOptions): Services {
       metrics,
       clock,
       ruleApproval: options.ruleApproval ?? 'single',
+      activity,
     };
   } catch (error) {
     store.close();

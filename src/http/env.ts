@@ -16,6 +16,8 @@ export interface Services {
   readonly metrics: Metrics;
   readonly clock: () => number;
   readonly ruleApproval: ApprovalMode;
+  /** Requests being answered right now: background bookkeeping gives way to them. */
+  readonly activity: { inFlight: number };
 }
 
 export interface AppEnv {

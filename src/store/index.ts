@@ -54,8 +54,15 @@ export interface OpenOptions {
    * The running service's bookkeeping, off the till's write path: WAL checkpoints from a worker
    * thread, and report roll-ups brought up to date every 25 ms in small steps.
    */
-  background?: { onError: (error: unknown) => void };
+  background?: {
+    onError: (error: unknown) => void;
+    /** Whether tills are waiting right now: bookkeeping then waits, unless it has fallen far behind. */
+    busy?: () => boolean;
+  };
 }
+
+/** Roll-ups catch up even while busy once this many checks wait: a report's own catch-up stays short. */
+const MOST_PENDING = 20_000;
 
 export function openStore(path: string, { readonly = false, groupCommit: grouped = false, background }: OpenOptions = {}): Store {
   if (path !== ':memory:' && !readonly) mkdirSync(dirname(path), { recursive: true });
@@ -84,6 +91,7 @@ export function openStore(path: string, { readonly = false, groupCommit: grouped
   const catchingUp = inBackground
     ? setInterval(() => {
         try {
+          if (background.busy?.() && reports.rollups.pending() < MOST_PENDING) return;
           transaction(() => reports.rollups.step(100));
         } catch (error) {
           background.onError(error);
