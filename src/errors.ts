@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
-import { type ErrorCode, type FieldError, fieldErrors, type Problem } from './contract/problem.js';
+import { type ErrorCode, errorCodeForStatus, type FieldError, fieldErrors, type Problem } from './contract/problem.js';
 
 const TITLES: Record<ErrorCode, string> = {
   validation_failed: 'The request is not valid',
@@ -83,19 +83,6 @@ export function problemResponse(problem: Problem & Record<string, unknown>, head
   });
 }
 
-const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
-  400: 'validation_failed',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  405: 'method_not_allowed',
-  409: 'conflict',
-  413: 'payload_too_large',
-  415: 'unsupported_media_type',
-  429: 'rate_limited',
-  503: 'service_unavailable',
-};
-
 export interface ErrorLogger {
   error(message: string, fields: Record<string, unknown>): void;
 }
@@ -107,7 +94,7 @@ export function errorHandler(logger: ErrorLogger) {
       return problemResponse({ ...problemBody(c, err.status, err.code, err.detail, err.errors), ...err.extra }, err.headers);
     }
     if (err instanceof HTTPException && err.status < 500) {
-      const code = CODE_BY_STATUS[err.status] ?? 'validation_failed';
+      const code = errorCodeForStatus(err.status);
       return problemResponse(problemBody(c, err.status, code, err.message));
     }
     logger.error('request failed', {

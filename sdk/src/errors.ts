@@ -1,4 +1,4 @@
-import { type ErrorCode, type FieldError, Problem } from '../../src/contract/problem.js';
+import { type ErrorCode, errorCodeForStatus, type FieldError, Problem } from '../../src/contract/problem.js';
 import { parseRetryAfter } from './retry-after.js';
 
 /**
@@ -20,7 +20,7 @@ export class ApiError extends VouchsafeError {
   readonly retryAfterMs: number | undefined;
 
   constructor(status: number, problem: Problem | undefined, retryAfterMs?: number) {
-    const code = problem?.code ?? codeForStatus(status);
+    const code = problem?.code ?? errorCodeForStatus(status);
     super(`${status} ${code}${problem?.detail ? `: ${problem.detail}` : problem ? `: ${problem.title}` : ''}`);
     this.status = status;
     this.code = code;
@@ -88,22 +88,6 @@ export class ClosedError extends VouchsafeError {
   override name = 'ClosedError';
 }
 
-const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
-  400: 'validation_failed',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  405: 'method_not_allowed',
-  409: 'conflict',
-  413: 'payload_too_large',
-  415: 'unsupported_media_type',
-  429: 'rate_limited',
-  503: 'service_unavailable',
-};
-
-function codeForStatus(status: number): ErrorCode {
-  return CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'validation_failed');
-}
 
 const CLASS_BY_STATUS: Partial<Record<number, typeof ApiError>> = {
   401: AuthenticationError,

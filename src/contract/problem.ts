@@ -69,3 +69,21 @@ export function fieldErrors(error: z.ZodError, prefix: readonly PropertyKey[] = 
     return [{ field: fieldPath([...prefix, ...issue.path]), code: issue.code, message: issue.message }];
   });
 }
+
+const CODE_BY_STATUS: Partial<Record<number, ErrorCode>> = {
+  400: 'validation_failed',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  503: 'service_unavailable',
+};
+
+/** The code for an error that arrived without one (a proxy's page, a framework's own error): by its status. */
+export function errorCodeForStatus(status: number): ErrorCode {
+  return CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'validation_failed');
+}

@@ -55,21 +55,14 @@ export interface CheckRow {
 }
 
 /** What one decision writes: the check as it now stands and the evaluation that decided it. */
-export interface CheckWrite {
-  id: string;
-  storeId: string;
-  tillId: string;
-  transactionId: string;
-  occurredAt: number;
-  receivedAt: number;
-  keyId: string;
-  requestFingerprint: string;
-  identified: boolean;
+export type CheckWrite = Pick<
+  CheckRow,
+  'id' | 'storeId' | 'tillId' | 'transactionId' | 'occurredAt' | 'receivedAt' | 'keyId' | 'requestFingerprint' | 'identified' | 'totals'
+> & {
   /** Keyed hashes of the customer's loyalty id and payment token; undefined leaves them as they were. */
   identities: readonly string[] | undefined;
-  totals: { basket: number; storedValue: number; storedValueUnits: number };
   evaluation: EvaluationRow;
-}
+};
 
 export interface ApiKeyRow {
   id: string;
