@@ -32,6 +32,8 @@ export function historyDatabase(checks: number, workDir: string, log: (line: str
   if (current && current.checks === wanted.checks && current.ruleSet === wanted.ruleSet && current.generator === wanted.generator) {
     shape = { checks, stores: 200, customers: Math.max(1000, checks / 5), days: 365, endAt: current.endAt, idSecret: loadOrCreateIdSecret(cached) };
     log(`  reusing ${checks.toLocaleString('en-GB')} checks from ${cached}`);
+    // Built by an earlier schema, perhaps: migrate once here, so readers need not.
+    openStore(cached).close();
   } else {
     for (const suffix of ['', '-wal', '-shm', '.id-secret', '.json']) rmSync(`${cached}${suffix}`, { force: true });
     const store = openStore(cached);
