@@ -10,7 +10,8 @@ export const formatRate = (rate: number | null) => (rate === null ? '–' : perc
 /** Every currency's amount, largest first; amounts in different currencies are never added. */
 export function formatMoneyByCurrency(money: Money): string {
   const entries = Object.entries(money).sort(([, a], [, b]) => b - a);
-  if (entries.length === 0) return formatCount(0);
+  // No amount at all has no currency to show it in: a dash, as for a rate with nothing to divide.
+  if (entries.length === 0) return '–';
   return entries.map(([currency, amount]) => formatMoney(amount, currency)).join(' + ');
 }
 
