@@ -114,6 +114,9 @@ describe('vouchsafe keys, purge and backtest', () => {
     const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
     expect([count('checks'), count('evaluations'), count('check_identities')]).toEqual([1, 1, 1]);
     expect(db.prepare("SELECT detail FROM audit_log WHERE action = 'data.purged'").get()).toBeDefined();
+    // The report roll-ups no longer count the purged checks, and nothing is left for a report to catch up.
+    expect(count('report_dirty')).toBe(0);
+    expect((db.prepare("SELECT sum(checks) AS n FROM report_days WHERE dimension = 'all' AND store_id = '*'").get() as { n: number }).n).toBe(1);
     db.close();
     const bad = await vouchsafe('purge', '--older-than', 'forever', '--db', databasePath);
     expect(bad.code).toBe(2);
