@@ -3,7 +3,19 @@ import { AnswersRequest } from '../../src/contract/answers.js';
 import { type CheckInput, CheckRequest } from '../../src/contract/check.js';
 import { type FieldError, fieldErrors } from '../../src/contract/problem.js';
 import { type OutcomeRecord, OutcomeRequest } from '../../src/contract/outcome.js';
-import { ApiError, ClosedError, InvalidResponseError, isRetryable, UnknownCheckError, ValidationError, VouchsafeError } from './errors.js';
+import {
+  ApiError,
+  ClosedError,
+  ConnectionError,
+  InvalidResponseError,
+  isRetryable,
+  ServerError,
+  ServiceAwayError,
+  UnknownCheckError,
+  ValidationError,
+  VouchsafeError,
+} from './errors.js';
+import { Breaker } from './breaker.js';
 import { createApi, type Fetch } from './http.js';
 import { localId } from './ids.js';
 import { fallbackDecision, type LocalDecision } from './offline/decide.js';
@@ -32,6 +44,7 @@ export function createTillClient(options: TillClientOptions): TillClient {
   const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 5_000;
   const closeTimeoutMs = options.closeTimeoutMs ?? 2_000;
   const refreshRulesMs = options.refreshRulesMs ?? 15 * 60_000;
+  const breaker = new Breaker(options.breakAfter ?? 3, options.breakForMs ?? 10_000);
   // Kept back from the network for the offline decision and its write to the outbox.
   const reserveMs = Math.min(25, timeoutMs / 5);
 
@@ -54,6 +67,7 @@ export function createTillClient(options: TillClientOptions): TillClient {
       return api.recordOutcome(checkId!, entry.body, deliveryTimeoutMs, stop);
     },
     onDelivered(entry, result, link) {
+      breaker.succeeded();
       const transaction = link && memory.find(link.localId);
       if (link && transaction) {
         transaction.checkId = link.checkId;
@@ -120,6 +134,23 @@ export function createTillClient(options: TillClientOptions): TillClient {
     if (errors.length > 0) throw new ValidationError(errors);
   }
 
+  /** Tells the breaker how a request to the service went: answered (even with a refusal), or not. */
+  async function observed<T>(request: Promise<T>): Promise<T> {
+    try {
+      const value = await request;
+      breaker.succeeded();
+      return value;
+    } catch (error) {
+      if (error instanceof ConnectionError || error instanceof ServerError || error instanceof InvalidResponseError) breaker.failed();
+      else breaker.succeeded();
+      throw error;
+    }
+  }
+
+  function serviceAway(): ServiceAwayError {
+    return new ServiceAwayError('The service failed the last requests; deciding on the till until it answers again');
+  }
+
   /** Queues an entry the service may take later, or sets it aside now if the service refused it for good. */
   async function keep(entry: OutboxEntry, cause: VouchsafeError): Promise<void> {
     if (cause instanceof ApiError && !isRetryable(cause)) await outbox.bury(entry, cause);
@@ -155,9 +186,10 @@ export function createTillClient(options: TillClientOptions): TillClient {
     const transaction = memory.transaction(request);
 
     let cause = await outbox.whenClear(sameCheck(transaction, undefined), deadline);
+    if (!cause && breaker.isOpen()) cause = serviceAway();
     if (!cause) {
       try {
-        const decision = await retryUntil(deadline, (left) => api.createCheck(request, left));
+        const decision = await observed(retryUntil(deadline, (left) => api.createCheck(request, left)));
         transaction.checkId = decision.checkId;
         transaction.revision = decision.revision;
         transaction.serviceAction = decision.action;
@@ -218,6 +250,7 @@ export function createTillClient(options: TillClientOptions): TillClient {
     const { transaction } = locate(checkId);
 
     let cause = await outbox.whenClear(sameCheck(transaction, checkId), deadline);
+    if (!cause && breaker.isOpen()) cause = serviceAway();
     // Delivering the queue may just have given a local check its service id.
     const serviceId = outbox.serviceId(checkId) ?? transaction?.checkId;
     if (!cause) {
@@ -225,7 +258,7 @@ export function createTillClient(options: TillClientOptions): TillClient {
         cause = new VouchsafeError(`The check ${checkId} was dead-lettered, so the service cannot take answers for it`);
       } else {
         try {
-          const decision = await retryUntil(deadline, (left) => api.answer(serviceId, body, left));
+          const decision = await observed(retryUntil(deadline, (left) => api.answer(serviceId, body, left)));
           if (transaction) {
             transaction.answers = { ...transaction.answers, ...body.answers };
             transaction.revision = decision.revision;

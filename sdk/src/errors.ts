@@ -67,6 +67,10 @@ export class ConnectionError extends VouchsafeError {
 export class TimeoutError extends ConnectionError {
   override name = 'TimeoutError';
 }
+/** Not sent: the service failed the last few requests, so the till decides offline without waiting until it answers again. */
+export class ServiceAwayError extends ConnectionError {
+  override name = 'ServiceAwayError';
+}
 /** A 2xx whose body is not what the contract says (a captive portal, a proxy's page): treated like a failed connection. */
 export class InvalidResponseError extends VouchsafeError {
   override name = 'InvalidResponseError';

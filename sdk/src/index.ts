@@ -27,6 +27,7 @@ export {
   PermissionError,
   RateLimitError,
   ServerError,
+  ServiceAwayError,
   TimeoutError,
   UnknownCheckError,
   ValidationError,

@@ -61,6 +61,13 @@ export interface TillClientOptions {
   closeTimeoutMs?: number;
   /** How often to ask the service for its rule set; 0 never asks. */
   refreshRulesMs?: number;
+  /**
+   * After this many requests in a row the service failed to answer, checks and answers decide offline
+   * at once (cause: `ServiceAwayError`) for `breakForMs`, or until the outbox reaches the service. Default 3; 0 never.
+   */
+  breakAfter?: number;
+  /** Default 10,000. */
+  breakForMs?: number;
 }
 
 export interface TillClient {
