@@ -1,30 +1,24 @@
 import type { CheckRequest, Customer } from '../contract/check.js';
 import type { EvaluationTrigger } from '../contract/check-record.js';
-import type { Prompt, Reason } from '../contract/decision.js';
-import type { Action, Outcome, Role } from '../contract/enums.js';
+import type { Outcome, Role } from '../contract/enums.js';
 import type { HistoryFacts } from '../contract/facts.js';
 import type { RuleSetSource } from '../contract/rule-file.js';
+import type { EngineDecision } from '../engine/index.js';
 
 /** A check as stored: the till's request without the raw loyalty id or payment token. */
 export type StoredRequest = Omit<CheckRequest, 'customer'> & {
   customer: Omit<Customer, 'loyaltyId' | 'paymentToken'>;
 };
 
-export interface EvaluationRow {
+/** One decision as recorded: what the engine decided, on what it was decided, and when. */
+export type EvaluationRow = Pick<EngineDecision, 'action' | 'score' | 'reasons' | 'shadowReasons' | 'promptId' | 'prompt' | 'ruleSetVersion'> & {
   revision: number;
   trigger: EvaluationTrigger;
   evaluatedAt: number;
   request: StoredRequest;
   answers: Record<string, string>;
   history: HistoryFacts;
-  action: Action;
-  score: number;
-  reasons: Reason[];
-  shadowReasons: Reason[];
-  promptId: string | null;
-  prompt: Prompt | null;
-  ruleSetVersion: string;
-}
+};
 
 export interface OutcomeRow {
   outcome: Outcome;
