@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Role } from './contract/enums.js';
 import type { KeyCreateRequest } from './contract/keys.js';
-import { newId } from './ids.js';
+import { newId } from './sortable-id.js';
 import type { ApiKeyRow, Store } from './store/index.js';
 import type { KeysRepository } from './store/keys.js';
 

@@ -1,7 +1,7 @@
 import { hashApiKey, issueApiKey, keyResolver } from './api-keys.js';
 import type { Services } from './http/env.js';
 import { createMetrics } from './http/metrics.js';
-import { createIdentityHasher, loadOrCreateIdSecret } from './identity.js';
+import { createIdentityHasher, loadOrCreateIdSecret } from './customer-identifiers.js';
 import type { Logger } from './log.js';
 import { loadActiveRuleSet } from './rule-sets/active.js';
 import type { ApprovalMode } from './rule-sets/lifecycle.js';

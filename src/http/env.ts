@@ -1,5 +1,5 @@
 import type { Principal, KeyResolver } from '../api-keys.js';
-import type { IdentityHasher } from '../identity.js';
+import type { IdentityHasher } from '../customer-identifiers.js';
 import type { Logger } from '../log.js';
 import type { ActiveRuleSet } from '../rule-sets/active.js';
 import type { ApprovalMode } from '../rule-sets/lifecycle.js';

@@ -7,7 +7,7 @@ import type { AppEnv } from '../../env.js';
 import { assertStore, requireRole } from '../../middleware/auth.js';
 import { bodyErrors, commonErrors, conflict, json, notFound } from '../responses.js';
 import { CheckParams } from './params.js';
-import { evaluate } from './record-decision.js';
+import { evaluate } from './evaluate.js';
 import { toDecision } from './shape.js';
 
 const route = createRoute({

@@ -3,11 +3,11 @@ import { CheckRequest } from '../../../contract/check.js';
 import { Decision } from '../../../contract/decision.js';
 import { NO_HISTORY } from '../../../engine/index.js';
 import { ApiError } from '../../../errors.js';
-import { newId } from '../../../ids.js';
+import { newId } from '../../../sortable-id.js';
 import type { AppEnv } from '../../env.js';
 import { assertStore, requireRole } from '../../middleware/auth.js';
 import { bodyErrors, commonErrors, conflict, json } from '../responses.js';
-import { evaluate, totalsOf, withoutIdentifiers } from './record-decision.js';
+import { evaluate, totalsOf, withoutIdentifiers } from './evaluate.js';
 import { toDecision } from './shape.js';
 
 /** How far ahead of the service's clock a till's clock may run. */

@@ -1,6 +1,6 @@
 import type { CheckRequest } from '../contract/check.js';
 import type { AgeBand } from '../contract/enums.js';
-import type { Facts, HistoryFacts } from '../contract/facts.js';
+import type { Facts, HistoryFacts } from '../contract/fact-schema.js';
 import { minorUnitsPerMajor } from './money.js';
 
 const AGE_AT_LEAST: Record<AgeBand, number> = {

@@ -1,6 +1,6 @@
 import type { CheckRequest } from '../../../contract/check.js';
 import type { EvaluationTrigger } from '../../../contract/check-record.js';
-import type { HistoryFacts } from '../../../contract/facts.js';
+import type { HistoryFacts } from '../../../contract/fact-schema.js';
 import { basketTotals, decide } from '../../../engine/index.js';
 import type { CheckRow, EvaluationRow, StoredRequest } from '../../../store/index.js';
 import type { Services } from '../../env.js';
