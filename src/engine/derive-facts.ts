@@ -51,15 +51,16 @@ export interface FactInputs {
   answers: Readonly<Record<string, string>>;
   /** Whether a loyalty id or payment token linked the check to a customer (the service knows; offline, the SDK does). */
   identified: boolean;
+  /** The basket's totals, when the caller has them already (the service stores them); computed here otherwise. */
+  totals?: BasketTotals;
 }
 
 /** Everything a rule may ask about one basket, as plain values. */
 export function deriveFacts(
-  { check, history, answers, identified }: FactInputs,
+  { check, history, answers, identified, totals = basketTotals(check.lines) }: FactInputs,
   questionIds: readonly string[],
   lists: Readonly<Record<string, readonly string[]>>,
 ): Facts {
-  const totals = basketTotals(check.lines);
   const roundUnit = ROUND_MAJOR_UNITS * minorUnitsPerMajor(check.currency);
   const brands = new Set<string>();
   const kinds = new Set<Facts['giftCards']['kinds'][number]>();

@@ -3,7 +3,7 @@ import { CheckRequest } from '../../src/contract/check.js';
 import type { Decision } from '../../src/contract/decision.js';
 import type { HistoryInput } from '../../src/contract/rule-file.js';
 import { compileRuleSet, NO_HISTORY } from '../../src/engine/index.js';
-import type { Services } from '../../src/http/env.js';
+import type { Services } from '../../src/services.js';
 import { newId } from '../../src/sortable-id.js';
 import { type Basket, BUNDLED_RULES, createTillClient, decideOffline, type TillClient } from '../../sdk/src/index.js';
 import { faultyNetwork } from './helpers/faults.js';

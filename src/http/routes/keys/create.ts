@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
-import { issueApiKey } from '../../../api-keys.js';
+import { issueApiKey } from '../../../access/api-keys.js';
 import { KeyCreated, KeyCreateRequest } from '../../../contract/keys.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { ChecksExportQuery } from '../../../contract/reports.js';
 import { CSV_COLUMNS, checksCsv, csvHeaders } from '../../../reports/checks-csv.js';
 import { resolvePeriod } from '../../../reports/period.js';
-import { storeScope } from '../../../reports/scope.js';
+import { storeScope } from '../../../access/store-scope.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
 import { commonErrors, queryErrors } from '../responses.js';

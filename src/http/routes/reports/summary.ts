@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { MAX_REPORT_DAYS, Summary, SummaryQuery } from '../../../contract/reports.js';
 import { resolvePeriod } from '../../../reports/period.js';
-import { storeScope } from '../../../reports/scope.js';
+import { storeScope } from '../../../access/store-scope.js';
 import { ALL_GROUPINGS, buildSummary } from '../../../reports/summary.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
