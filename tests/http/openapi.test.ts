@@ -85,6 +85,7 @@ describe('response headers', () => {
     const created = await send('POST', '/v1/checks', till, check);
     const { checkId } = (await created.clone().json()) as { checkId: string };
     const rules = await send('GET', '/v1/rules', till);
+    const policy = await send('GET', '/v1/rules/offline-policy', till);
     const exchanges: Array<[string, string, Response]> = [
       ['post', '/v1/checks', created],
       ['post', '/v1/checks', await send('POST', '/v1/checks', till, check)],
@@ -97,12 +98,14 @@ describe('response headers', () => {
       ['post', '/v1/checks', await send('POST', '/v1/checks', 'vsk_not_a_key_at_all_0000000000000000', check)],
       ['get', '/v1/rules', rules],
       ['get', '/v1/rules', await send('GET', '/v1/rules', till, undefined, { 'if-none-match': rules.headers.get('etag')! })],
+      ['get', '/v1/rules/offline-policy', policy],
+      ['get', '/v1/rules/offline-policy', await send('GET', '/v1/rules/offline-policy', till, undefined, { 'if-none-match': policy.headers.get('etag')! })],
       ['post', '/v1/keys', await send('POST', '/v1/keys', adminKey, { role: 'till', name: 'Hitchin tills', storeIds: [STORE] })],
       ['get', '/v1/reports/summary', await send('GET', '/v1/reports/summary', analyst)],
       ['get', '/v1/reports/checks.csv', await send('GET', '/v1/reports/checks.csv', analyst)],
     ];
     const statuses = exchanges.map(([, , response]) => response.status);
-    expect(statuses).toEqual([201, 200, 200, 200, 201, 200, 200, 401, 401, 200, 304, 201, 200, 200]);
+    expect(statuses).toEqual([201, 200, 200, 200, 201, 200, 200, 401, 401, 200, 304, 200, 304, 201, 200, 200]);
     for (const [method, template, response] of exchanges) {
       expect(undeclared(doc, method, template, response), `${method.toUpperCase()} ${template} ${response.status}`).toEqual([]);
     }
