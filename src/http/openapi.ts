@@ -32,7 +32,7 @@ export function registerOpenApiDocument(app: OpenAPIHono<AppEnv>, config: Docume
  *   openapi-typescript's default settings then make the till send every defaulted field), and
  *   they read it as optional only inside a request body. Schemas left unused by that are dropped.
  */
-export function finishDocument(document: Json): Json {
+function finishDocument(document: Json): Json {
   const components = document.components as Json;
   const schemas = components.schemas as Record<string, Json>;
   const requestBodies: Record<string, Json> = (components.requestBodies as Record<string, Json> | undefined) ?? {};

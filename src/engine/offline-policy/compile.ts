@@ -46,7 +46,7 @@ const DERIVATION: Record<string, string> = {
 /** Facts a rule can read that the table does not carry: history (assumed empty), lists (written out), and ones derived from others. */
 const NOT_CARRIED = /^(history|lists)\.|^customer\.ageAtLeast$|^giftCards\.roundAmounts$/;
 
-export const OFFLINE_POLICY_ASSUMES =
+const ASSUMES =
   'The customer has no history: the till knows only this basket, what the colleague sees and the answers so far. With history (the same customer’s purchases at other tills and stores) the service can only decide more strongly, so when it answers, its decision stands.';
 
 function policyFacts(ruleSet: CompiledRuleSet): PolicyFact[] {
@@ -133,7 +133,7 @@ export function compileOfflinePolicy(ruleSet: CompiledRuleSet): OfflinePolicy {
     format: OFFLINE_POLICY_FORMAT,
     ruleSetVersion: ruleSet.version,
     contentHash: ruleSet.contentHash,
-    assumes: OFFLINE_POLICY_ASSUMES,
+    assumes: ASSUMES,
     facts,
     bands: { ...ruleSet.bands },
     rules: ruleSet.rules.filter((rule) => !rule.shadow).map((rule) => policyRule(rule, ruleSet, vocabulary)),

@@ -1,4 +1,4 @@
-import { CheckRequest } from '../../contract/check.js';
+import { CheckRequest, Signals } from '../../contract/check.js';
 import { ACTION_STRENGTH, AgeBand, AgeSource, Lane, Tender } from '../../contract/enums.js';
 import {
   OFFLINE_POLICY_FORMAT,
@@ -7,7 +7,6 @@ import {
   type PolicyBasket,
   type PolicyVector,
 } from '../../contract/offline-policy.js';
-import { Signals } from '../../contract/check.js';
 import type { CompiledRuleSet } from '../compile.js';
 import { decide } from '../decide.js';
 import { NO_HISTORY } from '../derive-facts.js';
