@@ -9,7 +9,7 @@ import type { Answers, TillDecision } from '../types.js';
 import { parse, validateAnswers } from '../validate.js';
 import { askService, networkDeadline, sameCheck, waitForTurn } from './ask-service.js';
 import { locate } from './locate.js';
-import { keepForLater, offlineDecision } from './offline.js';
+import { keepForLater, offlineTillDecision } from './offline.js';
 
 /** The colleague's answers and the new decision: the service's within the budget, else the till's own. */
 export async function answer(till: TillParts, checkId: string, answers: Answers): Promise<TillDecision> {
@@ -29,7 +29,7 @@ export async function answer(till: TillParts, checkId: string, answers: Answers)
     if ('answer' in asked) return serviceDecided(till, transaction, body, asked.answer);
     cause = asked.cause;
   }
-  return decideOffline(till, transaction, serviceId ?? checkId, body, cause);
+  return decideOnTill(till, transaction, serviceId ?? checkId, body, cause);
 }
 
 function serviceDecided(till: TillParts, transaction: Transaction | undefined, body: AnswersRequest, decision: Decision): TillDecision {
@@ -43,7 +43,7 @@ function serviceDecided(till: TillParts, transaction: Transaction | undefined, b
   return { ...decision, source: 'service' };
 }
 
-async function decideOffline(till: TillParts, transaction: Transaction | undefined, checkRef: string, body: AnswersRequest, cause: VouchsafeError): Promise<TillDecision> {
+async function decideOnTill(till: TillParts, transaction: Transaction | undefined, checkRef: string, body: AnswersRequest, cause: VouchsafeError): Promise<TillDecision> {
   let local: LocalDecision;
   if (transaction) {
     transaction.answers = { ...transaction.answers, ...body.answers };
@@ -58,5 +58,5 @@ async function decideOffline(till: TillParts, transaction: Transaction | undefin
     { v: 1, id: localId('obx'), kind: 'answers', enqueuedAt: Date.now(), ...(transaction ? { transactionId: transaction.transactionId } : {}), checkRef, body },
     cause,
   );
-  return offlineDecision(till, transaction, checkRef, local, cause);
+  return offlineTillDecision(till, transaction, checkRef, local, cause);
 }

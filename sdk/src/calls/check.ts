@@ -7,7 +7,7 @@ import type { TillParts } from '../till-parts.js';
 import type { Basket, TillDecision } from '../types.js';
 import { parse } from '../validate.js';
 import { askService, networkDeadline, sameCheck, waitForTurn } from './ask-service.js';
-import { keepForLater, offlineDecision } from './offline.js';
+import { keepForLater, offlineTillDecision } from './offline.js';
 
 /** The decision for a basket: the service's within the budget, else the till's own, queued for the service. */
 export async function check(till: TillParts, basket: Basket): Promise<TillDecision> {
@@ -25,7 +25,7 @@ export async function check(till: TillParts, basket: Basket): Promise<TillDecisi
     if ('answer' in asked) return serviceDecided(till, transaction, asked.answer);
     cause = asked.cause;
   }
-  return decideOffline(till, transaction, request, cause);
+  return decideOnTill(till, transaction, request, cause);
 }
 
 function serviceDecided(till: TillParts, transaction: Transaction, decision: Decision): TillDecision {
@@ -38,7 +38,7 @@ function serviceDecided(till: TillParts, transaction: Transaction, decision: Dec
   return { ...decision, source: 'service' };
 }
 
-async function decideOffline(till: TillParts, transaction: Transaction, request: CheckRequest, cause: VouchsafeError): Promise<TillDecision> {
+async function decideOnTill(till: TillParts, transaction: Transaction, request: CheckRequest, cause: VouchsafeError): Promise<TillDecision> {
   if (!transaction.checkId && !transaction.localId) {
     transaction.localId = localId('local');
     till.memory.index(transaction);
@@ -48,7 +48,7 @@ async function decideOffline(till: TillParts, transaction: Transaction, request:
   const local = till.memory.decide(transaction, till.rules.current);
   transaction.revision += 1;
   till.memory.remember(transaction, local.action !== 'allow');
-  const decision = offlineDecision(till, transaction, checkRef, local, cause);
+  const decision = offlineTillDecision(till, transaction, checkRef, local, cause);
   await keepForLater(
     till,
     {

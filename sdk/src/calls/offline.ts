@@ -6,7 +6,7 @@ import type { TillParts } from '../till-parts.js';
 import type { TillDecision } from '../types.js';
 
 /** A decision the till made itself, shaped like the service's, with why the service's was not used. */
-export function offlineDecision(till: TillParts, transaction: Transaction | undefined, checkId: string, local: LocalDecision, cause: VouchsafeError): TillDecision {
+export function offlineTillDecision(till: TillParts, transaction: Transaction | undefined, checkId: string, local: LocalDecision, cause: VouchsafeError): TillDecision {
   return {
     checkId,
     storeId: till.storeId,
