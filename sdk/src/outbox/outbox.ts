@@ -105,7 +105,7 @@ export class Outbox {
       throw error;
     }
     this.entries.push(entry);
-    if (!this.running && !this.timer) this.schedule(this.failures === 0 ? 0 : retryDelay(this.failures - 1, OUTBOX_BACKOFF, this.lastError));
+    if (!this.running && this.timer === undefined) this.schedule(this.failures === 0 ? 0 : retryDelay(this.failures - 1, OUTBOX_BACKOFF, this.lastError));
     return { settled };
   }
 
