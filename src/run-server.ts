@@ -15,6 +15,7 @@ export function startServer(config: Config): void {
     logger,
     processMetrics: true,
     ruleApproval: config.ruleApproval,
+    timeZone: config.timeZone,
     background: true,
   });
   if (services.store.keys.activeAdminCount() === 0) {

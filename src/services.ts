@@ -6,6 +6,7 @@ import type { Logger } from './log.js';
 import { type ActiveRuleSet, loadActiveRuleSet } from './rule-sets/active.js';
 import type { ApprovalMode } from './rule-sets/lifecycle.js';
 import { openStore, type Store } from './store/index.js';
+import { DEFAULT_TIME_ZONE } from './engine/index.js';
 
 /** Everything a use case needs, built once per process: the HTTP layer and the CLI both start from it. */
 export interface Services {
@@ -16,6 +17,7 @@ export interface Services {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly clock: () => number;
+  readonly timeZone: string;
   readonly ruleApproval: ApprovalMode;
   /** Requests being answered right now: background bookkeeping gives way to them. */
   readonly activity: { inFlight: number };
@@ -29,6 +31,8 @@ export interface ServiceOptions {
   adminKey?: string | undefined;
   idSecret?: string | undefined;
   clock?: () => number;
+  /** The store's IANA time zone, for business days (default Europe/London). */
+  timeZone?: string;
   processMetrics?: boolean;
   ruleApproval?: ApprovalMode;
   /** The running service: checkpoint the WAL from a worker thread, and bring report roll-ups up to date every 100 ms, rather than during a till's write. */
@@ -45,9 +49,11 @@ export function bootstrapAdminKey(store: Store, adminKey: string, logger: Logger
 /** Opens the database, loads the rules and builds what every request needs. */
 export function buildServices(options: ServiceOptions): Services {
   const clock = options.clock ?? Date.now;
+  const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
   const metrics = createMetrics({ processMetrics: options.processMetrics ?? false });
   const activity = { inFlight: 0 };
   const store = openStore(options.databasePath, {
+    timeZone,
     groupCommit: { onCommit: (transactions) => metrics.commitSize.observe(transactions) },
     ...(options.background
       ? {
@@ -71,9 +77,10 @@ export function buildServices(options: ServiceOptions): Services {
       logger: options.logger,
       metrics,
       clock,
+      timeZone,
       ruleApproval: options.ruleApproval ?? 'single',
       activity,
-      checks: createChecks({ store, rules, ids, clock, metrics, logger: options.logger }),
+      checks: createChecks({ store, rules, ids, clock, timeZone, metrics, logger: options.logger }),
     };
   } catch (error) {
     store.close();

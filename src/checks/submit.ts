@@ -2,7 +2,7 @@ import type { Principal } from '../access/api-keys.js';
 import { assertStore } from '../access/store-scope.js';
 import type { CheckRequest } from '../contract/check.js';
 import type { Decision } from '../contract/decision.js';
-import { basketTotals, NO_HISTORY } from '../engine/index.js';
+import { basketTotals, businessDay, NO_HISTORY } from '../engine/index.js';
 import { DomainError, invalidField } from '../errors.js';
 import { newId } from '../sortable-id.js';
 import type { StoredRequest } from '../store/index.js';
@@ -26,11 +26,14 @@ function withoutIdentifiers(check: CheckRequest): StoredRequest {
 }
 
 /**
- * Decides on a basket, idempotently per (storeId, transactionId): the first call makes the check, the
- * same body again is a retry, a changed basket is a new revision of the same check.
+ * Decides on a basket, idempotently per (storeId, transactionId, business day): the first call makes the
+ * check, the same body again is a retry, a changed basket is a new revision of the same check. The
+ * business day is the store's calendar day of occurredAt (of the receive time when the till sends
+ * none), so a till that restarts its numbering each morning starts new checks, while a retry from an
+ * outbox days later, carrying its original occurredAt, still finds its check.
  */
 export function submitCheck(context: CheckContext, principal: Principal, check: CheckRequest): Submitted {
-  const { store, ids, clock } = context;
+  const { store, ids, clock, timeZone } = context;
   assertStore(principal, check.storeId);
 
   const started = performance.now();
@@ -46,9 +49,10 @@ export function submitCheck(context: CheckContext, principal: Principal, check: 
   // adds one must not be decided again as a changed basket.
   const { offlineDecision, ...basket } = check;
   const fingerprint = ids.fingerprint(JSON.stringify(basket));
+  const day = businessDay(check.occurredAt ? Date.parse(check.occurredAt) : now, timeZone);
 
   const result = store.transaction((): Submitted => {
-    const existing = store.checks.findByTransaction(check.storeId, check.transactionId);
+    const existing = store.checks.findByTransaction(check.storeId, check.transactionId, day);
     if (existing && existing.requestFingerprint === fingerprint) {
       if (offlineDecision && !existing.latest.request.offlineDecision) {
         store.checks.noteOfflineDecision(existing.id, existing.latest.revision, offlineDecision);
@@ -71,6 +75,7 @@ export function submitCheck(context: CheckContext, principal: Principal, check: 
         storeId: check.storeId,
         tillId: check.tillId,
         transactionId: check.transactionId,
+        businessDay: day,
         occurredAt,
         receivedAt: existing?.receivedAt ?? now,
         keyId: existing?.keyId ?? principal.keyId,

@@ -8,6 +8,7 @@ interface CheckRecordRow {
   store_id: string;
   till_id: string;
   transaction_id: string;
+  business_day: string;
   occurred_at: number;
   received_at: number;
   updated_at: number;
@@ -76,8 +77,8 @@ export type ChecksRepository = ReturnType<typeof checksRepository>;
 
 export function checksRepository(db: Database) {
   const byId = db.prepare<[string], CheckRecordRow>('SELECT * FROM checks WHERE id = ?');
-  const byTransaction = db.prepare<[string, string], CheckRecordRow>(
-    'SELECT * FROM checks WHERE store_id = ? AND transaction_id = ?',
+  const byTransaction = db.prepare<[string, string, string], CheckRecordRow>(
+    'SELECT * FROM checks WHERE store_id = ? AND transaction_id = ? AND business_day = ?',
   );
   const latestEvaluation = db.prepare<[string], EvaluationRecordRow>(
     'SELECT * FROM evaluations WHERE check_id = ? ORDER BY revision DESC LIMIT 1',
@@ -87,11 +88,11 @@ export function checksRepository(db: Database) {
   );
   const upsertCheck = db.prepare(`
     INSERT INTO checks (
-      id, store_id, till_id, transaction_id, lane, currency, occurred_at, received_at, updated_at, key_id,
+      id, store_id, till_id, transaction_id, business_day, lane, currency, occurred_at, received_at, updated_at, key_id,
       request_fingerprint, identified, basket_total, stored_value, stored_value_units, age_band, tender,
       answers, action, score, warned, prompt_id, revision, rule_set_version
     ) VALUES (
-      @id, @storeId, @tillId, @transactionId, @lane, @currency, @occurredAt, @receivedAt, @updatedAt, @keyId,
+      @id, @storeId, @tillId, @transactionId, @businessDay, @lane, @currency, @occurredAt, @receivedAt, @updatedAt, @keyId,
       @requestFingerprint, @identified, @basketTotal, @storedValue, @storedValueUnits, @ageBand, @tender,
       @answers, @action, @score, @warned, @promptId, @revision, @ruleSetVersion
     )
@@ -142,6 +143,7 @@ export function checksRepository(db: Database) {
       storeId: row.store_id,
       tillId: row.till_id,
       transactionId: row.transaction_id,
+      businessDay: row.business_day,
       occurredAt: row.occurred_at,
       receivedAt: row.received_at,
       updatedAt: row.updated_at,
@@ -157,7 +159,9 @@ export function checksRepository(db: Database) {
 
   return {
     findById: (id: string) => toCheck(byId.get(id)),
-    findByTransaction: (storeId: string, transactionId: string) => toCheck(byTransaction.get(storeId, transactionId)),
+    /** The check a till's transaction id names on one business day of its store (tills may reuse ids on another day). */
+    findByTransaction: (storeId: string, transactionId: string, businessDay: string) =>
+      toCheck(byTransaction.get(storeId, transactionId, businessDay)),
     evaluations: (id: string) => allEvaluations.all(id).map(toEvaluation),
 
     /** Writes the check as it now stands and its new evaluation. Call inside a transaction. */
@@ -168,6 +172,7 @@ export function checksRepository(db: Database) {
         storeId: write.storeId,
         tillId: write.tillId,
         transactionId: write.transactionId,
+        businessDay: write.businessDay,
         lane: evaluation.request.lane,
         currency: evaluation.request.currency,
         occurredAt: write.occurredAt,

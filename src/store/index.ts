@@ -7,6 +7,7 @@ import { checksRepository, type ChecksRepository } from './checks.js';
 import { type CommitStats, groupCommit } from './group-commit.js';
 import { historyRepository, type HistoryRepository } from './history.js';
 import { keysRepository, type KeysRepository } from './keys.js';
+import { DEFAULT_TIME_ZONE } from '../engine/business-day.js';
 import { assertSchemaCurrent, migrate } from './migrations/index.js';
 import { replayRepository, type ReplayRepository } from './replay.js';
 import { retentionRepository, type RetentionRepository } from './retention.js';
@@ -48,6 +49,8 @@ export interface Store {
 export interface OpenOptions {
   /** A reader beside the service (a back-test worker): no migrations, no writes. */
   readonly?: boolean;
+  /** The store's IANA time zone, for the business day of checks stored before days were kept (default Europe/London). */
+  timeZone?: string;
   /** Share one commit among the transactions of one event-loop turn (the service under load). */
   groupCommit?: CommitStats | boolean;
   /**
@@ -64,7 +67,7 @@ export interface OpenOptions {
 /** Roll-ups catch up even while busy once this many checks wait: a report's own catch-up stays short. */
 const MOST_PENDING = 20_000;
 
-export function openStore(path: string, { readonly = false, groupCommit: grouped = false, background }: OpenOptions = {}): Store {
+export function openStore(path: string, { readonly = false, groupCommit: grouped = false, background, timeZone = DEFAULT_TIME_ZONE }: OpenOptions = {}): Store {
   if (path !== ':memory:' && !readonly) mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { readonly, fileMustExist: readonly });
   db.pragma('busy_timeout = 5000');
@@ -77,7 +80,7 @@ export function openStore(path: string, { readonly = false, groupCommit: grouped
     // 64 MiB of page cache (SQLite's default is 2 MiB): the indexes a check walks (transactions,
     // identities, today's roll-ups) stay in the process as the database grows past a million checks.
     db.pragma('cache_size = -65536');
-    migrate(db);
+    migrate(db, { timeZone });
   }
   const pingStatement = db.prepare('SELECT 1');
   const batching = grouped && !readonly ? groupCommit(db, grouped === true ? {} : grouped) : undefined;

@@ -34,6 +34,8 @@ export interface CheckRow {
   storeId: string;
   tillId: string;
   transactionId: string;
+  /** The store's calendar day (YYYY-MM-DD, in its time zone) of occurredAt: transaction ids are unique per store and day. */
+  businessDay: string;
   occurredAt: number;
   receivedAt: number;
   updatedAt: number;
@@ -51,7 +53,7 @@ export interface CheckRow {
 /** What one decision writes: the check as it now stands and the evaluation that decided it. */
 export type CheckWrite = Pick<
   CheckRow,
-  'id' | 'storeId' | 'tillId' | 'transactionId' | 'occurredAt' | 'receivedAt' | 'keyId' | 'requestFingerprint' | 'identified' | 'totals'
+  'id' | 'storeId' | 'tillId' | 'transactionId' | 'businessDay' | 'occurredAt' | 'receivedAt' | 'keyId' | 'requestFingerprint' | 'identified' | 'totals'
 > & {
   /** Keyed hashes of the customer's loyalty id and payment token; undefined leaves them as they were. */
   identities: readonly string[] | undefined;

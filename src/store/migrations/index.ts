@@ -5,12 +5,22 @@ import { up as reports } from './0040-reports.js';
 import { up as singleCopyOfRequest } from './0050-single-copy-of-request.js';
 import { up as deferredRollups } from './0060-deferred-rollups.js';
 import { up as chainRollups } from './0070-chain-rollups.js';
+import { up as businessDay } from './0100-business-day.js';
+import { DEFAULT_TIME_ZONE } from '../../engine/business-day.js';
 
 export interface Migration {
   /** Steps of 10, so a fix can slot in between. Stored in PRAGMA user_version. */
   readonly version: number;
   readonly name: string;
-  readonly up: (db: Database) => void;
+  readonly up: (db: Database, context: MigrationContext) => void;
+  /** Rebuilds a table others refer to: runs with foreign keys off, and checks them before it commits. */
+  readonly foreignKeysOff?: boolean;
+}
+
+/** What a migration may need to know of the configuration. */
+export interface MigrationContext {
+  /** The store's time zone, for business days of the checks already stored. */
+  readonly timeZone: string;
 }
 
 export const migrations: readonly Migration[] = [
@@ -20,6 +30,7 @@ export const migrations: readonly Migration[] = [
   { version: 50, name: 'single-copy-of-request', up: singleCopyOfRequest },
   { version: 60, name: 'deferred-rollups', up: deferredRollups },
   { version: 70, name: 'chain-rollups', up: chainRollups },
+  { version: 100, name: 'business-day', up: businessDay, foreignKeysOff: true },
 ];
 
 export class DatabaseTooNewError extends Error {
@@ -30,16 +41,26 @@ export class DatabaseTooNewError extends Error {
 }
 
 /** Brings the schema up to date, each migration in its own transaction. */
-export function migrate(db: Database): void {
+export function migrate(db: Database, context: MigrationContext = { timeZone: DEFAULT_TIME_ZONE }): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = migrations.at(-1)?.version ?? 0;
   if (current > latest) throw new DatabaseTooNewError(current, latest);
   for (const migration of migrations) {
     if (migration.version <= current) continue;
-    db.transaction(() => {
-      migration.up(db);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
+    // PRAGMA foreign_keys is a no-op inside a transaction, so it is switched outside one.
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    if (migration.foreignKeysOff) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        migration.up(db, context);
+        if (migration.foreignKeysOff && (db.pragma('foreign_key_check') as unknown[]).length > 0) {
+          throw new Error(`migration ${migration.version} (${migration.name}) broke a foreign key`);
+        }
+        db.pragma(`user_version = ${migration.version}`);
+      })();
+    } finally {
+      if (migration.foreignKeysOff) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+    }
   }
 }
 

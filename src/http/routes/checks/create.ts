@@ -14,7 +14,7 @@ const route = createRoute({
   description: [
     'Send the basket when the first stored-value line is scanned, and again whenever it changes.',
     '',
-    'Idempotent per `(storeId, transactionId)`. The first call makes the check (201). The same body again is a retry: it returns the decision already made (200, `Idempotent-Replayed: true`), and nothing is recorded twice. A changed basket updates the same check (200): it keeps its `checkId`, gets a new `revision`, and still counts once in the customer’s history. After an outcome is recorded the basket can no longer change (409 `check_closed`).',
+    'Idempotent per `(storeId, transactionId, business day)`: the business day is the calendar day of `occurredAt` (of the time received, without one) in the store time zone, so a till may restart its numbering each day, and a retry sent days later with its original `occurredAt` is still the same check. The first call makes the check (201). The same body again is a retry: it returns the decision already made (200, `Idempotent-Replayed: true`), and nothing is recorded twice. A changed basket updates the same check (200): it keeps its `checkId`, gets a new `revision`, and still counts once in the customer’s history. After an outcome is recorded the basket can no longer change (409 `check_closed`).',
   ].join('\n'),
   middleware: [requireRole('till')] as const,
   request: { body: { content: { 'application/json': { schema: CheckRequest } }, required: true } },
