@@ -1,4 +1,5 @@
 import { createChecks, type Checks } from './checks/index.js';
+import { idempotencyKeys, type IdempotencyKeys } from './access/idempotency-keys.js';
 import { hashApiKey, issueApiKey, type KeyResolver, keyResolver } from './access/api-keys.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createIdentityHasher, type IdentityHasher, loadOrCreateIdSecret } from './customer-identifiers.js';
@@ -22,6 +23,8 @@ export interface Services {
   /** Requests being answered right now: background bookkeeping gives way to them. */
   readonly activity: { inFlight: number };
   readonly checks: Checks;
+  /** Responses kept under clients' Idempotency-Keys, for replay. */
+  readonly idempotencyKeys: IdempotencyKeys;
 }
 
 export interface ServiceOptions {
@@ -80,6 +83,7 @@ export function buildServices(options: ServiceOptions): Services {
       timeZone,
       ruleApproval: options.ruleApproval ?? 'single',
       activity,
+      idempotencyKeys: idempotencyKeys(store, clock),
       checks: createChecks({ store, rules, ids, clock, timeZone, metrics, logger: options.logger }),
     };
   } catch (error) {

@@ -6,6 +6,7 @@ import { startCheckpointer } from './checkpointer.js';
 import { checksRepository, type ChecksRepository } from './checks.js';
 import { type CommitStats, groupCommit } from './group-commit.js';
 import { historyRepository, type HistoryRepository } from './history.js';
+import { idempotencyKeysRepository, type IdempotencyKeysRepository } from './idempotency-keys.js';
 import { keysRepository, type KeysRepository } from './keys.js';
 import { DEFAULT_TIME_ZONE } from '../engine/business-day.js';
 import { assertSchemaCurrent, migrate } from './migrations/index.js';
@@ -17,6 +18,7 @@ import { ruleSetsRepository, type RuleSetsRepository } from './rule-sets.js';
 import { sessionsRepository, type SessionsRepository } from './sessions.js';
 
 export type * from './types.js';
+export type { RememberedResponse } from './idempotency-keys.js';
 export type { CheckReportRow, CounterRow, Counters, ReportFilter, RuleCounterRow } from './reports.js';
 export { DatabaseTooNewError } from './migrations/index.js';
 
@@ -34,6 +36,7 @@ export interface Store {
   readonly retention: RetentionRepository;
   readonly reports: ReportsRepository;
   readonly sessions: SessionsRepository;
+  readonly idempotencyKeys: IdempotencyKeysRepository;
   /** Runs `work` in one transaction: all of its writes land, or none do. `work` must not await. */
   transaction<T>(work: () => T): T;
   /**
@@ -115,6 +118,7 @@ export function openStore(path: string, { readonly = false, groupCommit: grouped
     retention: retentionRepository(db),
     reports,
     sessions: sessionsRepository(db),
+    idempotencyKeys: idempotencyKeysRepository(db),
     transaction,
     durable: batching ? batching.durable : () => Promise.resolve(),
     ping: () => void pingStatement.get(),

@@ -24,7 +24,7 @@ describe('report roll-ups', () => {
       DROP TABLE report_dirty; DROP TABLE report_applied; DROP TABLE report_applied_rules;
       DROP TABLE report_days; DROP TABLE report_blocks;
       DROP TABLE report_rule_days; DROP TABLE report_rule_blocks;
-      DROP TABLE dashboard_sessions; DROP INDEX checks_warned_by_time;
+      DROP TABLE dashboard_sessions; DROP INDEX checks_warned_by_time; DROP TABLE idempotency_keys;
       ALTER TABLE checks ADD COLUMN request TEXT NOT NULL DEFAULT '{}';
       PRAGMA user_version = 30;
     `);

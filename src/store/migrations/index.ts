@@ -6,6 +6,7 @@ import { up as singleCopyOfRequest } from './0050-single-copy-of-request.js';
 import { up as deferredRollups } from './0060-deferred-rollups.js';
 import { up as chainRollups } from './0070-chain-rollups.js';
 import { up as businessDay } from './0100-business-day.js';
+import { up as idempotencyKeys } from './0110-idempotency-keys.js';
 import { DEFAULT_TIME_ZONE } from '../../engine/business-day.js';
 
 export interface Migration {
@@ -31,6 +32,7 @@ export const migrations: readonly Migration[] = [
   { version: 60, name: 'deferred-rollups', up: deferredRollups },
   { version: 70, name: 'chain-rollups', up: chainRollups },
   { version: 100, name: 'business-day', up: businessDay, foreignKeysOff: true },
+  { version: 110, name: 'idempotency-keys', up: idempotencyKeys },
 ];
 
 export class DatabaseTooNewError extends Error {
