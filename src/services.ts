@@ -1,7 +1,7 @@
 import { createChecks, type Checks } from './checks/index.js';
 import { hashApiKey, issueApiKey, type KeyResolver, keyResolver } from './access/api-keys.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { createIdentityHasher, type IdentityHasher, loadOrCreateIdSecret } from './customer-identifiers.js';
+import { createIdentityHasher, type IdentityHasher, loadIdSecret, secretPathFor } from './customer-identifiers.js';
 import type { Logger } from './log.js';
 import { type ActiveRuleSet, loadActiveRuleSet } from './rule-sets/active.js';
 import type { ApprovalMode } from './rule-sets/lifecycle.js';
@@ -48,6 +48,7 @@ export function buildServices(options: ServiceOptions): Services {
   const metrics = createMetrics({ processMetrics: options.processMetrics ?? false });
   const activity = { inFlight: 0 };
   const store = openStore(options.databasePath, {
+    evidence: [secretPathFor(options.databasePath)],
     groupCommit: { onCommit: (transactions) => metrics.commitSize.observe(transactions) },
     ...(options.background
       ? {
@@ -59,8 +60,8 @@ export function buildServices(options: ServiceOptions): Services {
       : {}),
   });
   try {
+    const secret = loadIdSecret(store, options.databasePath, options.idSecret);
     if (options.adminKey) bootstrapAdminKey(store, options.adminKey, options.logger, clock());
-    const secret = options.idSecret ?? loadOrCreateIdSecret(options.databasePath);
     const rules = loadActiveRuleSet(store, options.rulesDirectory, options.logger, clock());
     const ids = createIdentityHasher(secret);
     return {

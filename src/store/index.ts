@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { auditRepository, type AuditRepository } from './audit.js';
 import { startCheckpointer } from './checkpointer.js';
@@ -14,10 +12,13 @@ import { ruleHitsRepository, type RuleHitsRepository } from './rule-hits.js';
 import { reportsRepository, type ReportsRepository } from './reports.js';
 import { ruleSetsRepository, type RuleSetsRepository } from './rule-sets.js';
 import { sessionsRepository, type SessionsRepository } from './sessions.js';
+import { metaRepository, type MetaRepository } from './meta.js';
+import { assertIntact, assertNotLostDatabase, ensureDirectory, openFailure, takeProcessLock } from './startup.js';
 
 export type * from './types.js';
 export type { CheckReportRow, CounterRow, Counters, ReportFilter, RuleCounterRow } from './reports.js';
 export { DatabaseTooNewError } from './migrations/index.js';
+export { StartupRefusal } from './startup.js';
 
 /** The only door to the database. A PostgreSQL adapter for multi-node chains would implement this. */
 export interface Store {
@@ -33,6 +34,7 @@ export interface Store {
   readonly retention: RetentionRepository;
   readonly reports: ReportsRepository;
   readonly sessions: SessionsRepository;
+  readonly meta: MetaRepository;
   /** Runs `work` in one transaction: all of its writes land, or none do. `work` must not await. */
   transaction<T>(work: () => T): T;
   /**
@@ -48,6 +50,11 @@ export interface Store {
 export interface OpenOptions {
   /** A reader beside the service (a back-test worker): no migrations, no writes. */
   readonly?: boolean;
+  /**
+   * Files that exist only once the database has been used (the identity secret): with one of them
+   * present and the database missing or empty, opening is refused instead of starting afresh.
+   */
+  evidence?: readonly string[];
   /** Share one commit among the transactions of one event-loop turn (the service under load). */
   groupCommit?: CommitStats | boolean;
   /**
@@ -64,20 +71,34 @@ export interface OpenOptions {
 /** Roll-ups catch up even while busy once this many checks wait: a report's own catch-up stays short. */
 const MOST_PENDING = 20_000;
 
-export function openStore(path: string, { readonly = false, groupCommit: grouped = false, background }: OpenOptions = {}): Store {
-  if (path !== ':memory:' && !readonly) mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, { readonly, fileMustExist: readonly });
-  db.pragma('busy_timeout = 5000');
-  if (readonly) {
-    assertSchemaCurrent(db);
-  } else {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    // 64 MiB of page cache (SQLite's default is 2 MiB): the indexes a check walks (transactions,
-    // identities, today's roll-ups) stay in the process as the database grows past a million checks.
-    db.pragma('cache_size = -65536');
-    migrate(db);
+export function openStore(path: string, { readonly = false, groupCommit: grouped = false, background, evidence = [] }: OpenOptions = {}): Store {
+  const onDisk = path !== ':memory:';
+  let unlock: (() => void) | undefined;
+  let db: Database.Database;
+  if (onDisk && !readonly) {
+    ensureDirectory(path);
+    // Looked at before the lock: taking it makes the lock file, which is itself evidence.
+    assertNotLostDatabase(path, evidence);
+    unlock = takeProcessLock(path);
+  }
+  try {
+    db = new Database(path, { readonly, fileMustExist: readonly });
+    db.pragma('busy_timeout = 5000');
+    if (readonly) {
+      assertSchemaCurrent(db);
+    } else {
+      db.pragma('journal_mode = WAL');
+      if (onDisk) assertIntact(db, path);
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      // 64 MiB of page cache (SQLite's default is 2 MiB): the indexes a check walks (transactions,
+      // identities, today's roll-ups) stay in the process as the database grows past a million checks.
+      db.pragma('cache_size = -65536');
+      migrate(db);
+    }
+  } catch (error) {
+    unlock?.();
+    throw readonly ? error : openFailure(path, error);
   }
   const pingStatement = db.prepare('SELECT 1');
   const batching = grouped && !readonly ? groupCommit(db, grouped === true ? {} : grouped) : undefined;
@@ -112,6 +133,7 @@ export function openStore(path: string, { readonly = false, groupCommit: grouped
     retention: retentionRepository(db),
     reports,
     sessions: sessionsRepository(db),
+    meta: metaRepository(db),
     transaction,
     durable: batching ? batching.durable : () => Promise.resolve(),
     ping: () => void pingStatement.get(),
@@ -120,6 +142,7 @@ export function openStore(path: string, { readonly = false, groupCommit: grouped
       batching?.flush();
       void checkpointer?.stop();
       db.close();
+      unlock?.();
     },
   };
 }
