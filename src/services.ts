@@ -6,6 +6,7 @@ import type { Logger } from './log.js';
 import { type ActiveRuleSet, loadActiveRuleSet } from './rule-sets/active.js';
 import type { ApprovalMode } from './rule-sets/lifecycle.js';
 import { openStore, type Store } from './store/index.js';
+import { createWorkerPool, type WorkerPool } from './workers/pool.js';
 
 /** Everything a use case needs, built once per process: the HTTP layer and the CLI both start from it. */
 export interface Services {
@@ -20,6 +21,10 @@ export interface Services {
   /** Requests being answered right now: background bookkeeping gives way to them. */
   readonly activity: { inFlight: number };
   readonly checks: Checks;
+  /** Worker threads for exports and rule-set compilation, off the loop that answers tills. */
+  readonly workers: WorkerPool;
+  /** Stops the workers and closes the database. */
+  close(): void;
 }
 
 export interface ServiceOptions {
@@ -33,6 +38,10 @@ export interface ServiceOptions {
   ruleApproval?: ApprovalMode;
   /** The running service: checkpoint the WAL from a worker thread, and bring report roll-ups up to date every 100 ms, rather than during a till's write. */
   background?: boolean;
+  /** The most the database may hold, in bytes (see VOUCHSAFE_DB_MAX_MB). */
+  databaseMaxBytes?: number | undefined;
+  /** Worker threads for heavy work (default 2). */
+  workers?: number;
 }
 
 /** Makes the first admin key from VOUCHSAFE_ADMIN_KEY, if no admin key exists yet. */
@@ -49,6 +58,7 @@ export function buildServices(options: ServiceOptions): Services {
   const activity = { inFlight: 0 };
   const store = openStore(options.databasePath, {
     evidence: [secretPathFor(options.databasePath)],
+    ...(options.databaseMaxBytes !== undefined ? { maxBytes: options.databaseMaxBytes } : {}),
     groupCommit: { onCommit: (transactions) => metrics.commitSize.observe(transactions) },
     ...(options.background
       ? {
@@ -64,6 +74,7 @@ export function buildServices(options: ServiceOptions): Services {
     if (options.adminKey) bootstrapAdminKey(store, options.adminKey, options.logger, clock());
     const rules = loadActiveRuleSet(store, options.rulesDirectory, options.logger, clock());
     const ids = createIdentityHasher(secret);
+    const workers = createWorkerPool(options.workers ?? 2);
     return {
       store,
       rules,
@@ -75,6 +86,11 @@ export function buildServices(options: ServiceOptions): Services {
       ruleApproval: options.ruleApproval ?? 'single',
       activity,
       checks: createChecks({ store, rules, ids, clock, metrics, logger: options.logger }),
+      workers,
+      close: () => {
+        void workers.close();
+        store.close();
+      },
     };
   } catch (error) {
     store.close();

@@ -13,12 +13,14 @@ import { reportsRepository, type ReportsRepository } from './reports.js';
 import { ruleSetsRepository, type RuleSetsRepository } from './rule-sets.js';
 import { sessionsRepository, type SessionsRepository } from './sessions.js';
 import { metaRepository, type MetaRepository } from './meta.js';
+import { storageHealth } from './storage-health.js';
 import { assertIntact, assertNotLostDatabase, ensureDirectory, openFailure, takeProcessLock } from './startup.js';
 
 export type * from './types.js';
 export type { CheckReportRow, CounterRow, Counters, ReportFilter, RuleCounterRow } from './reports.js';
 export { DatabaseTooNewError } from './migrations/index.js';
 export { StartupRefusal } from './startup.js';
+export { StorageUnavailable } from './storage-health.js';
 
 /** The only door to the database. A PostgreSQL adapter for multi-node chains would implement this. */
 export interface Store {
@@ -44,6 +46,11 @@ export interface Store {
   durable(): Promise<void>;
   /** Throws if the database cannot answer. */
   ping(): void;
+  /**
+   * Whether writes get through. After a storage failure (disk full, I/O error) it tries a small write
+   * itself, so readiness recovers once there is room again, without waiting for a till.
+   */
+  writable(): { ok: true } | { ok: false; reason: string };
   close(): void;
 }
 
@@ -55,6 +62,8 @@ export interface OpenOptions {
    * present and the database missing or empty, opening is refused instead of starting afresh.
    */
   evidence?: readonly string[];
+  /** The most the database may hold, in bytes: past it writes fail as on a full disk (503 `storage_unavailable`), before the host's disk fills. */
+  maxBytes?: number;
   /** Share one commit among the transactions of one event-loop turn (the service under load). */
   groupCommit?: CommitStats | boolean;
   /**
@@ -71,7 +80,7 @@ export interface OpenOptions {
 /** Roll-ups catch up even while busy once this many checks wait: a report's own catch-up stays short. */
 const MOST_PENDING = 20_000;
 
-export function openStore(path: string, { readonly = false, groupCommit: grouped = false, background, evidence = [] }: OpenOptions = {}): Store {
+export function openStore(path: string, { readonly = false, groupCommit: grouped = false, background, evidence = [], maxBytes }: OpenOptions = {}): Store {
   const onDisk = path !== ':memory:';
   let unlock: (() => void) | undefined;
   let db: Database.Database;
@@ -95,18 +104,46 @@ export function openStore(path: string, { readonly = false, groupCommit: grouped
       // identities, today's roll-ups) stay in the process as the database grows past a million checks.
       db.pragma('cache_size = -65536');
       migrate(db);
+      if (maxBytes !== undefined) db.pragma(`max_page_count = ${Math.max(1, Math.floor(maxBytes / (db.pragma('page_size', { simple: true }) as number)))}`);
     }
   } catch (error) {
     unlock?.();
     throw readonly ? error : openFailure(path, error);
   }
   const pingStatement = db.prepare('SELECT 1');
-  const batching = grouped && !readonly ? groupCommit(db, grouped === true ? {} : grouped) : undefined;
+  const health = storageHealth();
+  const stats = grouped === true || grouped === false ? {} : grouped;
+  const batching =
+    grouped && !readonly
+      ? groupCommit(db, {
+          onCommit: (transactions) => {
+            health.succeeded();
+            stats.onCommit?.(transactions);
+          },
+        })
+      : undefined;
   const inBackground = background && !readonly && path !== ':memory:';
   if (inBackground) db.pragma('wal_autocheckpoint = 0');
   const checkpointer = inBackground ? startCheckpointer(path) : undefined;
   const reports = reportsRepository(db);
-  const transaction = batching ? batching.transaction : <T>(work: () => T): T => db.transaction(work).immediate();
+  const run = batching ? batching.transaction : <T>(work: () => T): T => db.transaction(work).immediate();
+  // A storage failure becomes StorageUnavailable (503 with Retry-After), and readiness says so until a write gets through again.
+  const transaction = <T>(work: () => T): T => {
+    let result: T;
+    try {
+      result = run(work);
+    } catch (error) {
+      throw health.failed(error);
+    }
+    if (!batching) health.succeeded();
+    return result;
+  };
+  const durable = batching
+    ? () =>
+        batching.durable().catch((error: unknown) => {
+          throw health.failed(error);
+        })
+    : () => Promise.resolve();
   // Small steps, often: a step of 100 checks takes 2-4 ms, so a till's check never waits long behind
   // one, and 4,000 checks a second still keep up.
   const catchingUp = inBackground
@@ -135,8 +172,22 @@ export function openStore(path: string, { readonly = false, groupCommit: grouped
     sessions: sessionsRepository(db),
     meta: metaRepository(db),
     transaction,
-    durable: batching ? batching.durable : () => Promise.resolve(),
+    durable,
     ping: () => void pingStatement.get(),
+    writable: () => {
+      if (health.writable) return { ok: true };
+      try {
+        batching?.flush();
+        db.transaction(() =>
+          db.prepare("INSERT INTO meta (key, value) VALUES ('last_write_probe', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(Date.now())),
+        ).immediate();
+        health.succeeded();
+        return { ok: true };
+      } catch (error) {
+        health.failed(error);
+        return { ok: false, reason: health.reason ?? String(error) };
+      }
+    },
     close: () => {
       clearInterval(catchingUp);
       batching?.flush();
