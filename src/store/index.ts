@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { auditRepository, type AuditRepository } from './audit.js';
-import { startCheckpointer } from './checkpointer.js';
+import { startCheckpointer, WAL_KEEP_BYTES, walBound } from './checkpointer.js';
 import { checksRepository, type ChecksRepository } from './checks.js';
 import { type CommitStats, groupCommit } from './group-commit.js';
 import { historyRepository, type HistoryRepository } from './history.js';
@@ -119,11 +119,14 @@ export function openStore(path: string, { readonly = false, groupCommit: grouped
           onCommit: (transactions) => {
             health.succeeded();
             stats.onCommit?.(transactions);
+            boundWal?.();
           },
         })
       : undefined;
   const inBackground = background && !readonly && path !== ':memory:';
   if (inBackground) db.pragma('wal_autocheckpoint = 0');
+  if (!readonly && onDisk) db.pragma(`journal_size_limit = ${WAL_KEEP_BYTES}`);
+  const boundWal = inBackground ? walBound(db, path) : undefined;
   const checkpointer = inBackground ? startCheckpointer(path) : undefined;
   const reports = reportsRepository(db);
   const run = batching ? batching.transaction : <T>(work: () => T): T => db.transaction(work).immediate();
@@ -135,7 +138,10 @@ export function openStore(path: string, { readonly = false, groupCommit: grouped
     } catch (error) {
       throw health.failed(error);
     }
-    if (!batching) health.succeeded();
+    if (!batching) {
+      health.succeeded();
+      boundWal?.();
+    }
     return result;
   };
   const durable = batching
@@ -192,6 +198,14 @@ export function openStore(path: string, { readonly = false, groupCommit: grouped
       clearInterval(catchingUp);
       batching?.flush();
       void checkpointer?.stop();
+      // A clean stop leaves an empty WAL, whatever other connections (a worker's) are still open.
+      if (!readonly && onDisk) {
+        try {
+          db.pragma('wal_checkpoint(TRUNCATE)');
+        } catch {
+          // A reader still busy: SQLite checkpoints again when the last connection closes.
+        }
+      }
       db.close();
       unlock?.();
     },
