@@ -15,6 +15,11 @@ import { buildServices, type Services } from './services.js';
  * address. A flood of idle sockets or a body sent a byte a second then costs a bounded number of file
  * descriptors for a bounded time, and tills keep getting through.
  */
+/** The limits Node reads only when it makes the server: how often it looks for requests past their deadline. */
+export function serverOptions(limits: ServerLimits) {
+  return { connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 2))) };
+}
+
 export function applyLimits(server: Server, limits: ServerLimits, logger: Logger): void {
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
@@ -48,10 +53,11 @@ function startMetricsListener(services: Services, config: Config, port: number):
     await next();
   });
   registerMetrics(app, { open: true });
-  const server = serve({ fetch: app.fetch, port, hostname: config.host }, (info) => {
+  const limits = { ...config.limits, maxConnections: 64, maxConnectionsPerClient: 16 };
+  const server = serve({ fetch: app.fetch, port, hostname: config.host, serverOptions: serverOptions(limits) }, (info) => {
     services.logger.info('metrics listening', { url: `http://${config.host}:${info.port}/metrics` });
   }) as Server;
-  applyLimits(server, { ...config.limits, maxConnections: 64, maxConnectionsPerClient: 16 }, services.logger);
+  applyLimits(server, limits, services.logger);
   return server;
 }
 
@@ -80,7 +86,7 @@ export function startServer(config: Config): void {
     failedKeysPerMinute: config.failedKeysPerMinute,
     metrics: config.metricsPort === undefined ? { on: 'keyed', key: config.metricsKey } : { on: 'elsewhere' },
   });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: serverOptions(config.limits) }, (info) => {
     logger.info('vouchsafe listening', {
       url: `http://${config.host}:${info.port}`,
       database: config.databasePath,

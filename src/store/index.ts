@@ -77,6 +77,9 @@ export interface OpenOptions {
   };
 }
 
+/** After a storage failure, readiness tries a write of its own no sooner than this. */
+const STORAGE_PROBE_AFTER_MS = 30_000;
+
 /** Roll-ups catch up even while busy once this many checks wait: a report's own catch-up stays short. */
 const MOST_PENDING = 20_000;
 
@@ -182,10 +185,15 @@ export function openStore(path: string, { readonly = false, groupCommit: grouped
     ping: () => void pingStatement.get(),
     writable: () => {
       if (health.writable) return { ok: true };
+      // Not before the Retry-After the failed write gave, and with a write the size of a large
+      // check: a few bytes can fit where a till's check cannot.
+      if (Date.now() - health.failedAt < STORAGE_PROBE_AFTER_MS) return { ok: false, reason: health.reason! };
       try {
         batching?.flush();
         db.transaction(() =>
-          db.prepare("INSERT INTO meta (key, value) VALUES ('last_write_probe', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(String(Date.now())),
+          db
+            .prepare("INSERT INTO meta (key, value) VALUES ('write_probe', hex(zeroblob(32768))) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .run(),
         ).immediate();
         health.succeeded();
         return { ok: true };

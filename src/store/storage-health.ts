@@ -10,6 +10,8 @@ export interface StorageHealth {
   readonly writable: boolean;
   /** Why it is not, when it is not. */
   readonly reason: string | undefined;
+  /** When it last failed (epoch ms). */
+  readonly failedAt: number;
   /** The failure as StorageUnavailable if it was the storage's fault (and marks the storage failing); otherwise the error itself. */
   failed(error: unknown): unknown;
   succeeded(): void;
@@ -18,7 +20,11 @@ export interface StorageHealth {
 /** Tells a full or failing disk from every other error, and remembers it for readiness. */
 export function storageHealth(): StorageHealth {
   let reason: string | undefined;
+  let failedAt = 0;
   return {
+    get failedAt() {
+      return failedAt;
+    },
     get writable() {
       return reason === undefined;
     },
@@ -29,6 +35,7 @@ export function storageHealth(): StorageHealth {
       const code = (error as { code?: unknown } | null)?.code;
       if (typeof code !== 'string' || !STORAGE_CODES.test(code)) return error;
       reason = `${code}: ${(error as Error).message}`;
+      failedAt = Date.now();
       return new StorageUnavailable(reason, { cause: error });
     },
     succeeded() {

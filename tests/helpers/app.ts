@@ -22,6 +22,7 @@ export interface TestAppOptions {
   trustProxy?: boolean;
   metricsKey?: string;
   failedKeysPerMinute?: number;
+  databaseMaxBytes?: number;
 }
 
 /** A fresh app on its own SQLite file in a temp directory, removed when the test ends. */
@@ -37,6 +38,7 @@ export function testApp(options: TestAppOptions = {}) {
     logger: createLogger('info', (line) => logLines.push(line)),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.ruleApproval ? { ruleApproval: options.ruleApproval } : {}),
+    ...(options.databaseMaxBytes ? { databaseMaxBytes: options.databaseMaxBytes } : {}),
   });
   onTestFinished(() => {
     try {
