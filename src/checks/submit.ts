@@ -16,13 +16,13 @@ const HOUR = 3_600_000;
  * minutes out counts the same, since history is on the service's clock); a day ahead is a till whose
  * clock is wrong, and its reports would be too.
  */
-export const MOST_AHEAD_MS = 24 * HOUR;
+const MOST_AHEAD_MS = 24 * HOUR;
 /**
  * How far back an offline replay's recorded time is believed: a check decided offline sits in its
  * customer's history when the till says it happened, as long as that is within this window of its
  * arrival; an older one sits at the window's start.
  */
-export const OFFLINE_REPLAY_WINDOW_MS = 7 * 24 * HOUR;
+const OFFLINE_REPLAY_WINDOW_MS = 7 * 24 * HOUR;
 
 /**
  * Where a check sits in its customer's history. A live check: when the service received it, whatever
