@@ -15,7 +15,7 @@ export interface SerializedError {
 }
 
 /** From the service to a worker. */
-export type ToWorker = { id: number; job: Job; port: MessagePort };
+export type ToWorker = { job: Job; port: MessagePort };
 
 /** From a worker to the service, on the job's own port. */
 export type FromJob =

@@ -1,7 +1,7 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { ErrorCode } from '../contract/problem.js';
 import { DomainError } from '../errors.js';
-import type { FromJob, Job, SerializedError, ToJob } from './jobs.js';
+import type { FromJob, Job, SerializedError, ToJob, ToWorker } from './jobs.js';
 
 /** Jobs each worker may hold at once (streams between pulls cost it nothing); past that, 429. */
 const JOBS_PER_WORKER = 4;
@@ -84,7 +84,7 @@ export function createWorkerPool(size: number): WorkerPool {
     };
     // A worker that dies mid-job closes its end: the job ends as failed, not forever pending.
     port1.once('close', done);
-    slot.worker.postMessage({ id: 0, job, port: port2 }, [port2]);
+    slot.worker.postMessage({ job, port: port2 } satisfies ToWorker, [port2]);
     return { port: port1, done };
   }
 
