@@ -6,7 +6,7 @@ import type { Logger } from './log.js';
 import { type ActiveRuleSet, loadActiveRuleSet } from './rule-sets/active.js';
 import type { ApprovalMode } from './rule-sets/lifecycle.js';
 import { openStore, type Store } from './store/index.js';
-import { createWorkerPool, type WorkerPool } from './workers/pool.js';
+import { sharedWorkerPool, type WorkerPool } from './workers/pool.js';
 
 /** Everything a use case needs, built once per process: the HTTP layer and the CLI both start from it. */
 export interface Services {
@@ -23,7 +23,7 @@ export interface Services {
   readonly checks: Checks;
   /** Worker threads for exports and rule-set compilation, off the loop that answers tills. */
   readonly workers: WorkerPool;
-  /** Stops the workers and closes the database. */
+  /** Closes the database. The worker pool is the process's: its idle threads end by themselves. */
   close(): void;
 }
 
@@ -74,7 +74,7 @@ export function buildServices(options: ServiceOptions): Services {
     if (options.adminKey) bootstrapAdminKey(store, options.adminKey, options.logger, clock());
     const rules = loadActiveRuleSet(store, options.rulesDirectory, options.logger, clock());
     const ids = createIdentityHasher(secret);
-    const workers = createWorkerPool(options.workers ?? 2);
+    const workers = sharedWorkerPool(options.workers ?? 2);
     return {
       store,
       rules,
@@ -87,10 +87,7 @@ export function buildServices(options: ServiceOptions): Services {
       activity,
       checks: createChecks({ store, rules, ids, clock, metrics, logger: options.logger }),
       workers,
-      close: () => {
-        void workers.close();
-        store.close();
-      },
+      close: () => store.close(),
     };
   } catch (error) {
     store.close();

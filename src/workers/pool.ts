@@ -13,7 +13,6 @@ export interface WorkerPool {
   run<T>(job: Job): Promise<T>;
   /** A job's output as a byte stream, made as the reader pulls it; cancelling the stream stops the job. */
   stream(job: Job, onError: (error: Error) => void): ReadableStream<Uint8Array>;
-  close(): Promise<void>;
 }
 
 interface Slot {
@@ -29,14 +28,24 @@ function rethrow(error: SerializedError | { message: string }): never {
   throw new Error(`A worker job failed: ${error.message}`);
 }
 
+let shared: WorkerPool | undefined;
+
+/**
+ * The process's one pool: the CPU is the process's, so every Services built in it (the service,
+ * tests' apps) shares the same bounded set of threads. The first caller's size holds.
+ */
+export function sharedWorkerPool(size: number): WorkerPool {
+  shared ??= createWorkerPool(size);
+  return shared;
+}
+
 /**
  * Worker threads for heavy work (exports, rule-set compilation), so the event loop that answers
  * tills never runs it. Bounded: `size` threads, at most JOBS_PER_WORKER jobs each; more is refused
  * with 429 `rate_limited` and Retry-After rather than queued behind the tills.
  */
-export function createWorkerPool(size: number): WorkerPool {
+function createWorkerPool(size: number): WorkerPool {
   const slots: Slot[] = [];
-  let closed = false;
 
   function start(): Slot {
     const worker = new Worker(new URL('./entry.mjs', import.meta.url), { execArgv: [] });
@@ -54,7 +63,6 @@ export function createWorkerPool(size: number): WorkerPool {
   }
 
   function acquire(): Slot {
-    if (closed) throw new DomainError('service_unavailable', 'The service is stopping');
     const least = slots.reduce<Slot | undefined>((best, slot) => (!best || slot.jobs < best.jobs ? slot : best), undefined);
     const slot = least && (least.jobs === 0 || slots.length >= size) ? least : start();
     if (slot.jobs >= JOBS_PER_WORKER) {
@@ -135,11 +143,6 @@ export function createWorkerPool(size: number): WorkerPool {
           done();
         },
       }, { highWaterMark: 0 });
-    },
-
-    async close() {
-      closed = true;
-      await Promise.all(slots.map((slot) => slot.worker.terminate()));
     },
   };
 }

@@ -14,12 +14,18 @@ try {
   // Not permitted here: the work still runs, at the same priority.
 }
 
+/** Read-only connections kept open between jobs, the most recently used few. */
+const MOST_STORES = 4;
 const stores = new Map<string, Store>();
 const storeFor = (path: string) => {
   let store = stores.get(path);
-  if (!store) {
-    store = openStore(path, { readonly: true });
-    stores.set(path, store);
+  if (store) stores.delete(path);
+  else store = openStore(path, { readonly: true });
+  stores.set(path, store);
+  if (stores.size > MOST_STORES) {
+    const [oldest, evicted] = stores.entries().next().value!;
+    stores.delete(oldest);
+    evicted.close();
   }
   return store;
 };
