@@ -5,6 +5,8 @@ import type { Database } from 'better-sqlite3';
 
 /** A WAL past this is copied back on the writer's own connection, so the next write starts it over. */
 export const WAL_CHECKPOINT_BYTES = 16 * 1024 * 1024;
+/** How much more a WAL pinned by a reader grows before the writer tries again. */
+const WAL_RETRY_GROWTH = 4 * 1024 * 1024;
 /** What a WAL is cut back to when it starts over after growing (SQLite's journal_size_limit). */
 export const WAL_KEEP_BYTES = 4 * 1024 * 1024;
 
@@ -60,6 +62,9 @@ export function startCheckpointer(path: string, intervalMs = 1000): Checkpointer
  */
 export function walBound(db: Database, path: string): () => void {
   let checkedAt = 0;
+  // A long reader (an export) can pin the WAL so no checkpoint lets it start over: then try again
+  // only once it has grown by another WAL_RETRY_GROWTH, not on every commit.
+  let triedAt = 0;
   return () => {
     const now = Date.now();
     if (now - checkedAt < 100) return;
@@ -70,6 +75,12 @@ export function walBound(db: Database, path: string): () => void {
     } catch {
       return;
     }
-    if (size > WAL_CHECKPOINT_BYTES) db.pragma('wal_checkpoint(PASSIVE)');
+    if (size <= WAL_CHECKPOINT_BYTES) {
+      triedAt = 0;
+      return;
+    }
+    if (triedAt !== 0 && size < triedAt + WAL_RETRY_GROWTH) return;
+    triedAt = size;
+    db.pragma('wal_checkpoint(PASSIVE)');
   };
 }
