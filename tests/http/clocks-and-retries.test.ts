@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SHARED_AFTER_PARTNERS } from '../../src/store/history.js';
+import { SHARED_AFTER_CHECKS, SHARED_AFTER_PARTNERS } from '../../src/store/history.js';
 import { aCheck, OTHER_STORE, STORE, testApp } from '../helpers/app.js';
 
 const MINUTE = 60_000;
@@ -110,5 +110,21 @@ describe('shared identifiers', () => {
     const record = services.store.checks.findById(next.json.checkId)!;
     expect(record.identified).toBe(false);
     expect(record.latest.history.d30.checks).toBe(0);
+  });
+
+  it('treats an identifier on more checks in 30 days than one person makes as shared, and reads back no more of them than that', async () => {
+    const { call, clock, till, services } = await clocked();
+    const card = { loyaltyId: 'STORE-GUEST' };
+    for (let i = 0; i < SHARED_AFTER_CHECKS - 1; i++) {
+      clock.now += MINUTE;
+      await call('POST', '/v1/checks', { key: till, body: aCheck({ customer: card }) });
+    }
+    clock.now += MINUTE;
+    const last = await call('POST', '/v1/checks', { key: till, body: aCheck({ customer: card }) });
+    // Its history stops at the cap, whatever came before.
+    expect(services.store.checks.findById(last.json.checkId)!.latest.history.d30.checks).toBe(SHARED_AFTER_CHECKS - 1);
+    clock.now += MINUTE;
+    const next = await call('POST', '/v1/checks', { key: till, body: aCheck({ customer: card, lines }) });
+    expect(services.store.checks.findById(next.json.checkId)!.identified).toBe(false);
   });
 });
