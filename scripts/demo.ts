@@ -17,6 +17,7 @@ import { createLogger } from '../src/log.js';
 import { dayDate, resolvePeriod, utcDay } from '../src/reports/period.js';
 import { ALL_GROUPINGS, buildSummary } from '../src/reports/summary.js';
 import { buildServices } from '../src/services.js';
+import { StartupRefusal } from '../src/store/index.js';
 import { planVisits, playVisits } from './demo/play.js';
 import { seededRandom } from './demo/random.js';
 import { STORES } from './demo/shopping.js';
@@ -25,13 +26,22 @@ const WEEKS = 6;
 
 const config = loadConfig();
 let now = Date.now();
-const services = buildServices({
-  databasePath: config.databasePath,
-  rulesDirectory: config.rulesDirectory,
-  idSecret: config.idSecret,
-  logger: createLogger('warn'),
-  clock: () => now,
-});
+const services = (() => {
+  try {
+    return buildServices({
+      databasePath: config.databasePath,
+      rulesDirectory: config.rulesDirectory,
+      idSecret: config.idSecret,
+      logger: createLogger('warn'),
+      clock: () => now,
+    });
+  } catch (error) {
+    // Most often the service is running: it holds the database, and the demo waits its turn.
+    if (!(error instanceof StartupRefusal)) throw error;
+    process.stderr.write(`npm run demo: ${error.message}\n`);
+    process.exit(78);
+  }
+})();
 const { store } = services;
 
 const lastDay = utcDay(now) - 1;

@@ -80,10 +80,10 @@ describe('transaction ids are unique per store and business day', () => {
     const first = await before.call('POST', '/v1/checks', { key: till, body });
     before.services.store.close();
     const db = new Database(before.databasePath);
-    // Back to schema 70: before business days (0100) and idempotency keys (0110).
+    // Back to schema 90: before business days (0100) and idempotency keys (0110).
     undoBusinessDays(db);
     db.exec('DROP TABLE idempotency_keys');
-    db.pragma('user_version = 70');
+    db.pragma('user_version = 90');
     db.close();
 
     const after = testApp({ databasePath: before.databasePath, clock: () => Date.parse('2026-11-23T10:00:00.000Z') });

@@ -47,6 +47,7 @@ function seedHistory(services: Services, customer: { loyaltyId?: string; payment
           businessDay: businessDay(at, services.timeZone),
           occurredAt: at,
           receivedAt: at,
+          historyAt: at,
           keyId: 'seed',
           requestFingerprint: 'seed',
           identified: true,

@@ -72,6 +72,7 @@ export function writeHistory(store: Store, ruleSet: CompiledRuleSet, shape: Hist
           businessDay: businessDay(occurredAt, DEFAULT_TIME_ZONE),
           occurredAt,
           receivedAt: occurredAt,
+          historyAt: occurredAt,
           keyId: 'key_bench',
           requestFingerprint: `history-${n}`,
           identified: customer !== undefined,
