@@ -62,9 +62,12 @@ export function submitCheck(context: CheckContext, principal: Principal, check: 
   if (check.occurredAt && Date.parse(check.occurredAt) > now + MOST_AHEAD_MS) {
     throw invalidField('occurredAt', 'too_big', 'occurredAt is more than a day ahead of the service clock; check the till clock');
   }
+  // A test check's identifiers are hashed apart from live ones: test traffic never links, or counts
+  // in, a real customer's history, and real history never reaches a test check.
+  const space = principal.livemode ? '' : 'test:';
   const identities = [
-    check.customer.loyaltyId && ids.identity('loyalty', check.customer.loyaltyId),
-    check.customer.paymentToken && ids.identity('payment', check.customer.paymentToken),
+    check.customer.loyaltyId && ids.identity('loyalty', space + check.customer.loyaltyId),
+    check.customer.paymentToken && ids.identity('payment', space + check.customer.paymentToken),
   ].filter((value): value is string => Boolean(value));
   // What the till decided offline is a note about the same basket, not a change to it: a replay that
   // adds one must not be decided again as a changed basket.
@@ -74,6 +77,12 @@ export function submitCheck(context: CheckContext, principal: Principal, check: 
 
   const result = store.transaction((): Submitted => {
     const existing = store.checks.findByTransaction(check.storeId, check.transactionId, day);
+    if (existing && existing.livemode !== principal.livemode) {
+      throw new DomainError(
+        'conflict',
+        `Transaction ${check.transactionId} is already a ${existing.livemode ? 'live' : 'test'} check today; test and live traffic cannot share a transaction id`,
+      );
+    }
     if (existing && existing.requestFingerprint === fingerprint) {
       if (offlineDecision && !existing.latest.request.offlineDecision) {
         store.checks.noteOfflineDecision(existing.id, existing.latest.revision, offlineDecision);
@@ -106,6 +115,7 @@ export function submitCheck(context: CheckContext, principal: Principal, check: 
         tillId: check.tillId,
         transactionId: check.transactionId,
         businessDay: day,
+        livemode: principal.livemode,
         occurredAt,
         receivedAt: existing?.receivedAt ?? now,
         historyAt,

@@ -9,6 +9,7 @@ interface CheckRecordRow {
   till_id: string;
   transaction_id: string;
   business_day: string;
+  livemode: number;
   occurred_at: number;
   received_at: number;
   history_at: number | null;
@@ -89,11 +90,11 @@ export function checksRepository(db: Database) {
   );
   const upsertCheck = db.prepare(`
     INSERT INTO checks (
-      id, store_id, till_id, transaction_id, business_day, lane, currency, occurred_at, received_at, history_at, updated_at, key_id,
+      id, store_id, till_id, transaction_id, business_day, livemode, lane, currency, occurred_at, received_at, history_at, updated_at, key_id,
       request_fingerprint, identified, basket_total, stored_value, stored_value_units, age_band, tender,
       answers, action, score, warned, prompt_id, revision, rule_set_version
     ) VALUES (
-      @id, @storeId, @tillId, @transactionId, @businessDay, @lane, @currency, @occurredAt, @receivedAt, @historyAt, @updatedAt, @keyId,
+      @id, @storeId, @tillId, @transactionId, @businessDay, @livemode, @lane, @currency, @occurredAt, @receivedAt, @historyAt, @updatedAt, @keyId,
       @requestFingerprint, @identified, @basketTotal, @storedValue, @storedValueUnits, @ageBand, @tender,
       @answers, @action, @score, @warned, @promptId, @revision, @ruleSetVersion
     )
@@ -148,6 +149,7 @@ export function checksRepository(db: Database) {
       tillId: row.till_id,
       transactionId: row.transaction_id,
       businessDay: row.business_day,
+      livemode: row.livemode === 1,
       occurredAt: row.occurred_at,
       receivedAt: row.received_at,
       historyAt: row.history_at ?? row.received_at,
@@ -180,6 +182,7 @@ export function checksRepository(db: Database) {
         tillId: write.tillId,
         transactionId: write.transactionId,
         businessDay: write.businessDay,
+        livemode: write.livemode ? 1 : 0,
         lane: evaluation.request.lane,
         currency: evaluation.request.currency,
         occurredAt: write.occurredAt,

@@ -19,3 +19,12 @@ export function undoBusinessDays(db: Database.Database): void {
   `);
   for (const dependent of dependents) db.exec(dependent);
 }
+
+/** Undoes migration 0120: no key modes, no test checks. */
+export function undoTestMode(db: Database.Database): void {
+  db.exec(`
+    DROP INDEX checks_test_by_time;
+    ALTER TABLE checks DROP COLUMN livemode;
+    ALTER TABLE api_keys DROP COLUMN mode;
+  `);
+}

@@ -45,6 +45,7 @@ function seedHistory(services: Services, customer: { loyaltyId?: string; payment
           tillId: 'T0',
           transactionId: newId('chk', at),
           businessDay: businessDay(at, services.timeZone),
+          livemode: true,
           occurredAt: at,
           receivedAt: at,
           historyAt: at,

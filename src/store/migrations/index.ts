@@ -8,6 +8,7 @@ import { up as chainRollups } from './0070-chain-rollups.js';
 import { up as receiveTimeHistory } from './0090-receive-time-history.js';
 import { up as businessDay } from './0100-business-day.js';
 import { up as idempotencyKeys } from './0110-idempotency-keys.js';
+import { up as testMode } from './0120-test-mode.js';
 import { DEFAULT_TIME_ZONE } from '../../engine/business-day.js';
 
 export interface Migration {
@@ -35,6 +36,7 @@ export const migrations: readonly Migration[] = [
   { version: 90, name: 'receive-time-history', up: receiveTimeHistory },
   { version: 100, name: 'business-day', up: businessDay, foreignKeysOff: true },
   { version: 110, name: 'idempotency-keys', up: idempotencyKeys },
+  { version: 120, name: 'test-mode', up: testMode },
 ];
 
 export class DatabaseTooNewError extends Error {

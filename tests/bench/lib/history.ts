@@ -70,6 +70,7 @@ export function writeHistory(store: Store, ruleSet: CompiledRuleSet, shape: Hist
           tillId: check.tillId,
           transactionId: check.transactionId,
           businessDay: businessDay(occurredAt, DEFAULT_TIME_ZONE),
+          livemode: true,
           occurredAt,
           receivedAt: occurredAt,
           historyAt: occurredAt,
