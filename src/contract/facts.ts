@@ -35,12 +35,12 @@ export type HistoryFacts = z.infer<typeof HistoryFacts>;
 
 export const CustomerTotalFacts = z
   .object({
-    h1: amount('This basket’s stored value plus the customer’s earlier stored value in the hour before'),
-    h24: amount('This basket’s stored value plus the customer’s earlier stored value in the 24 hours before'),
-    d30: amount('This basket’s stored value plus the customer’s earlier stored value in the 30 days before'),
+    h1: amount('This basket’s stored value without top-ups, plus the customer’s earlier stored value in the hour before'),
+    h24: amount('This basket’s stored value without top-ups, plus the customer’s earlier stored value in the 24 hours before'),
+    d30: amount('This basket’s stored value without top-ups, plus the customer’s earlier stored value in the 30 days before'),
   })
   .describe(
-    'What the customer is buying counted per person, not per basket: this basket plus their earlier checks in any till or store. The basket alone when the customer is not identified (cash cannot be linked).',
+    'What the customer is buying counted per person, not per basket: this basket (`giftCards.withoutTopUps`) plus their earlier checks at any till or store (`history.*.storedValue`). The basket alone when the customer is not identified: cash cannot be linked.',
   );
 export type CustomerTotalFacts = z.infer<typeof CustomerTotalFacts>;
 

@@ -116,10 +116,11 @@ export function deriveFacts(
     },
     signals: check.signals,
     history,
+    // Top-ups are left out of this basket's part: a phone top-up is not a code anyone is coached to read out.
     customerTotal: {
-      h1: totals.storedValue + history.h1.storedValue,
-      h24: totals.storedValue + history.h24.storedValue,
-      d30: totals.storedValue + history.d30.storedValue,
+      h1: totals.storedValue - topUps + history.h1.storedValue,
+      h24: totals.storedValue - topUps + history.h24.storedValue,
+      d30: totals.storedValue - topUps + history.d30.storedValue,
     },
     answers: answerFacts,
     lists,

@@ -76,8 +76,10 @@ const facts: fc.Arbitrary<Facts> = fc.record({
   customerTotal: fc.record({ h1: amount, h24: amount, d30: amount }),
   answers: fc.record({
     someoneAskedYouToBuy: answer(['yes', 'no', 'unsure']),
-    purpose: answer(['gift', 'own_use', 'bill_or_fine', 'family_emergency', 'other']),
+    purpose: answer(['gift', 'own_use', 'bill_or_fine', 'family_emergency', 'work_request', 'other']),
     codesRequested: answer(['yes', 'no', 'unsure']),
+    askedHow: answer(['in_person', 'phone', 'message']),
+    companyCard: answer(['yes', 'no']),
   }),
   lists: fc.constant(ruleSet.lists),
 }) as fc.Arbitrary<Facts>;
