@@ -11,8 +11,8 @@
  * same transactions, which the service recognises, so nothing is counted twice.
  */
 import { Presets, SingleBar } from 'cli-progress';
-import { issueApiKey } from '../src/api-keys.js';
-import { createApp } from '../src/app.js';
+import { issueApiKey } from '../src/access/api-keys.js';
+import { createApp } from '../src/http/app.js';
 import { loadConfig } from '../src/config.js';
 import { formatMoney } from '../src/engine/index.js';
 import { createLogger } from '../src/log.js';

@@ -7,7 +7,7 @@ import { runTuneCommand } from './cli/tune.js';
 import { checkRules, type Output, testRules } from './cli/rules.js';
 import { ConfigError, loadConfig } from './config.js';
 import { RuleSetError } from './engine/index.js';
-import { startServer } from './serve.js';
+import { startServer } from './run-server.js';
 
 const output: Output = {
   out: (line) => process.stdout.write(`${line}\n`),

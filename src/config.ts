@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LOG_LEVELS, type LogLevel } from './log.js';
 
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -13,7 +14,7 @@ const ConfigSchema = z.object({
     .string()
     .min(32, 'VOUCHSAFE_ID_SECRET must be at least 32 characters')
     .optional(),
-  VOUCHSAFE_LOG: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  VOUCHSAFE_LOG: z.enum(Object.keys(LOG_LEVELS) as [LogLevel, ...LogLevel[]]).default('info'),
   VOUCHSAFE_RULES_APPROVAL: z.enum(['single', 'two-person']).default('single'),
   VOUCHSAFE_CORS_ORIGINS: z
     .string()
@@ -29,7 +30,7 @@ export interface Config {
   readonly rulesDirectory: string;
   readonly adminKey: string | undefined;
   readonly idSecret: string | undefined;
-  readonly logLevel: z.infer<typeof ConfigSchema>['VOUCHSAFE_LOG'];
+  readonly logLevel: LogLevel;
   /** `two-person`: a published rule set waits until a second admin approves it (maker-checker). */
   readonly ruleApproval: z.infer<typeof ConfigSchema>['VOUCHSAFE_RULES_APPROVAL'];
   /** Web origins of browser-based tills allowed to call the API (CORS); none by default. */

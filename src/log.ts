@@ -1,7 +1,6 @@
-import type { Config } from './config.js';
-
-const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
-type Level = Exclude<keyof typeof LEVELS, 'silent'>;
+export const LOG_LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
+export type LogLevel = keyof typeof LOG_LEVELS;
+type Level = Exclude<LogLevel, 'silent'>;
 
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -11,10 +10,10 @@ export interface Logger {
 }
 
 /** One JSON object per line on stderr, so log shippers can read it and stdout stays free. */
-export function createLogger(level: Config['logLevel'], write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
-  const threshold = LEVELS[level];
+export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
+  const threshold = LOG_LEVELS[level];
   const log = (at: Level) => (message: string, fields: Record<string, unknown> = {}) => {
-    if (LEVELS[at] < threshold) return;
+    if (LOG_LEVELS[at] < threshold) return;
     write(`${JSON.stringify({ time: new Date().toISOString(), level: at, message, ...fields })}\n`);
   };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };

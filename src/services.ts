@@ -1,11 +1,26 @@
-import { hashApiKey, issueApiKey, keyResolver } from './api-keys.js';
-import type { Services } from './http/env.js';
-import { createMetrics } from './http/metrics.js';
-import { createIdentityHasher, loadOrCreateIdSecret } from './identity.js';
+import { createChecks, type Checks } from './checks/index.js';
+import { hashApiKey, issueApiKey, type KeyResolver, keyResolver } from './access/api-keys.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { createIdentityHasher, type IdentityHasher, loadOrCreateIdSecret } from './customer-identifiers.js';
 import type { Logger } from './log.js';
-import { loadActiveRuleSet } from './rule-sets/active.js';
+import { type ActiveRuleSet, loadActiveRuleSet } from './rule-sets/active.js';
 import type { ApprovalMode } from './rule-sets/lifecycle.js';
 import { openStore, type Store } from './store/index.js';
+
+/** Everything a use case needs, built once per process: the HTTP layer and the CLI both start from it. */
+export interface Services {
+  readonly store: Store;
+  readonly rules: ActiveRuleSet;
+  readonly ids: IdentityHasher;
+  readonly keys: KeyResolver;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly clock: () => number;
+  readonly ruleApproval: ApprovalMode;
+  /** Requests being answered right now: background bookkeeping gives way to them. */
+  readonly activity: { inFlight: number };
+  readonly checks: Checks;
+}
 
 export interface ServiceOptions {
   databasePath: string;
@@ -46,16 +61,19 @@ export function buildServices(options: ServiceOptions): Services {
   try {
     if (options.adminKey) bootstrapAdminKey(store, options.adminKey, options.logger, clock());
     const secret = options.idSecret ?? loadOrCreateIdSecret(options.databasePath);
+    const rules = loadActiveRuleSet(store, options.rulesDirectory, options.logger, clock());
+    const ids = createIdentityHasher(secret);
     return {
       store,
-      rules: loadActiveRuleSet(store, options.rulesDirectory, options.logger, clock()),
-      ids: createIdentityHasher(secret),
+      rules,
+      ids,
       keys: keyResolver(store.keys, clock),
       logger: options.logger,
       metrics,
       clock,
       ruleApproval: options.ruleApproval ?? 'single',
       activity,
+      checks: createChecks({ store, rules, ids, clock, metrics, logger: options.logger }),
     };
   } catch (error) {
     store.close();

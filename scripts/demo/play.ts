@@ -1,4 +1,4 @@
-import type { App } from '../../src/app.js';
+import type { App } from '../../src/http/app.js';
 import { CLOSING_HOUR, HOUR, MINUTE, OPENING_HOUR, ordinaryVisit, SCAMS, STORES, type Visit } from './shopping.js';
 import type { Random } from './random.js';
 import { christmasVisit, seasonOf, staffVouchersVisit } from './season.js';

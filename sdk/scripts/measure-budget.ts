@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
-import { createApp } from '../../src/app.js';
+import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
 import { buildServices } from '../../src/services.js';
 import { createTillClient, type Fetch } from '../src/index.js';

@@ -2,7 +2,7 @@ import type { Action } from '../contract/enums.js';
 import type { BacktestMetrics, BacktestReport } from '../contract/rule-lifecycle.js';
 import { backtest } from '../backtest/backtest.js';
 import { compileRuleSet, formatMoney, formatProblem, RuleSetError } from '../engine/index.js';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../errors.js';
 import { validateRuleSet } from '../rule-sets/lifecycle.js';
 import { loadRuleDirectory } from '../rule-sets/load-directory.js';
 import { ReportDate } from '../contract/reports.js';
@@ -35,7 +35,7 @@ export function periodOf(options: Pick<BacktestCommand, 'from' | 'to' | 'days'>)
   try {
     return resolvePeriod({ from: date('from', options.from), to: date('to', options.to) }, Date.now(), options.days);
   } catch (error) {
-    if (error instanceof ApiError) throw new UsageError(error.detail ?? error.message);
+    if (error instanceof DomainError) throw new UsageError(error.detail ?? error.message);
     throw error;
   }
 }
@@ -47,7 +47,7 @@ export function runBacktestCommand(options: BacktestCommand, output: Output): nu
   try {
     candidate = validateRuleSet(loadRuleDirectory(options.rules)).ruleSet;
   } catch (error) {
-    if (error instanceof ApiError) {
+    if (error instanceof DomainError) {
       output.err(`The candidate rule set in ${options.rules} is refused:\n${error.detail ?? error.message}`);
       return 1;
     }

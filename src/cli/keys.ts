@@ -1,4 +1,4 @@
-import { issueApiKey } from '../api-keys.js';
+import { issueApiKey } from '../access/api-keys.js';
 import { KeyCreateRequest } from '../contract/keys.js';
 import { openStore } from '../store/index.js';
 import type { Output } from './rules.js';

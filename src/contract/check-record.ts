@@ -56,7 +56,8 @@ export const CheckRecord = z
       description: 'Present when the till decided this check offline and replayed it later: what the colleague was shown.',
     }),
     evaluations: z.array(Evaluation).meta({ description: 'Every decision on this check, oldest first.' }),
-    outcome: OutcomeRecord.nullable(),
+    // A union, not .nullable(): the OpenAPI generator drops the null from a nullable named schema.
+    outcome: z.union([OutcomeRecord, z.null()]),
   })
   .meta({ id: 'CheckRecord', description: 'A check, every decision made on it and its outcome. Never carries raw customer identifiers.' });
 export type CheckRecord = z.infer<typeof CheckRecord>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CheckRequest } from './check.js';
 import { Action } from './enums.js';
-import { HistoryWindowFacts } from './facts.js';
+import { HistoryWindowFacts } from './fact-schema.js';
 
 /** The YAML shapes of `rules/*.yaml` and `rules/prompts/<locale>.yaml`: what an analyst writes. */
 

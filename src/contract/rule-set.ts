@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Timestamp } from './common.js';
 import { PromptQuestion } from './decision.js';
 import { Action } from './enums.js';
-import { FactReference } from './facts.js';
+import { FactReference } from './fact-schema.js';
 import { RuleMode, RuleSetSource } from './rule-file.js';
 
 export const RuleSummary = z

@@ -13,7 +13,7 @@ import {
 } from '../contract/rule-file.js';
 import { contentHash } from './content-hash.js';
 import { type CompiledCondition, compileCondition } from './compile-condition.js';
-import { buildFactTypes, type FactTypes } from './fact-types.js';
+import { buildFactTypes, type FactTypes } from './cel-fact-types.js';
 import { buildPromptCatalog, checkPromptFile, type PromptCatalog } from './prompts.js';
 import { type CompiledTemplate, compileTemplate } from './template.js';
 

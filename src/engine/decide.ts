@@ -1,9 +1,9 @@
 import type { Prompt, Reason } from '../contract/decision.js';
 import { ACTION_STRENGTH, type Action, strongerAction } from '../contract/enums.js';
-import type { Facts } from '../contract/facts.js';
+import type { Facts } from '../contract/fact-schema.js';
 import type { CompiledRule, CompiledRuleSet } from './compile.js';
 import { NEEDS_REFERENCE } from './compile-condition.js';
-import { deriveFacts, type FactInputs } from './facts.js';
+import { deriveFacts, type FactInputs } from './derive-facts.js';
 
 export interface RuleError {
   ruleId: string;

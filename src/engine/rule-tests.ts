@@ -1,9 +1,9 @@
 import { CheckRequest } from '../contract/check.js';
-import type { HistoryFacts } from '../contract/facts.js';
+import type { HistoryFacts } from '../contract/fact-schema.js';
 import type { HistoryInput, RuleTestCase } from '../contract/rule-file.js';
 import type { CompiledRuleSet } from './compile.js';
 import { decide, type EngineDecision } from './decide.js';
-import { NO_HISTORY } from './facts.js';
+import { NO_HISTORY } from './derive-facts.js';
 
 export interface RuleTestResult {
   file: string;

@@ -1,4 +1,4 @@
-import type { Facts } from '../contract/facts.js';
+import type { Facts } from '../contract/fact-schema.js';
 import { formatMoney } from './money.js';
 
 /**

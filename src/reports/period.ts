@@ -1,5 +1,5 @@
 import { DEFAULT_REPORT_DAYS, MAX_REPORT_DAYS } from '../contract/reports.js';
-import { ApiError } from '../errors.js';
+import { type DomainError, invalidField } from '../errors.js';
 
 const DAY_MS = 86_400_000;
 
@@ -26,8 +26,8 @@ export function utcDay(ms: number): number {
   return Math.floor(ms / DAY_MS);
 }
 
-function invalid(field: 'from' | 'to', code: string, message: string): ApiError {
-  return new ApiError(400, 'validation_failed', { detail: `query.${field}: ${message}`, errors: [{ field: `query.${field}`, code, message }] });
+function invalid(field: 'from' | 'to', code: string, message: string): DomainError {
+  return invalidField(`query.${field}`, code, message);
 }
 
 /**

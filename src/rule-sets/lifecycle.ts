@@ -1,8 +1,8 @@
-import type { Principal } from '../api-keys.js';
+import type { Principal } from '../access/api-keys.js';
 import type { PublishResult } from '../contract/rule-lifecycle.js';
 import type { RuleSetSource } from '../contract/rule-file.js';
 import { type CompiledRuleSet, compileRuleSet, RuleSetError, runRuleTests, type RuleTestResult } from '../engine/index.js';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../errors.js';
 import type { Store } from '../store/index.js';
 import type { ActiveRuleSet } from './active.js';
 import { lintRuleSet } from './lint.js';
@@ -32,16 +32,12 @@ export function validateRuleSet(source: RuleSetSource): ValidatedRuleSet {
     ruleSet = compileRuleSet(source);
   } catch (error) {
     if (!(error instanceof RuleSetError)) throw error;
-    throw new ApiError(422, 'rule_set_invalid', {
-      detail: error.message,
-      extra: { problems: error.problems, failedTests: [] },
-    });
+    throw new DomainError('rule_set_invalid', error.message, { extra: { problems: error.problems, failedTests: [] } });
   }
   const tests = runRuleTests(ruleSet);
   const failed = tests.filter((result) => !result.passed);
   if (failed.length > 0) {
-    throw new ApiError(422, 'rule_set_invalid', {
-      detail: `${failed.length} of the rule set's ${tests.length} tests fail: ${failed.map((f) => `${f.file}: ${f.name}`).join('; ')}`,
+    throw new DomainError('rule_set_invalid', `${failed.length} of the rule set's ${tests.length} tests fail: ${failed.map((f) => `${f.file}: ${f.name}`).join('; ')}`, {
       extra: { problems: [], failedTests: failed.map(({ file, name, failures }) => ({ file, name, failures })) },
     });
   }
@@ -85,12 +81,10 @@ export function publishRuleSet(
   const outcome = life.store.transaction(() => {
     const existing = life.store.ruleSets.find(ruleSet.version);
     if (existing && existing.contentHash !== ruleSet.contentHash) {
-      throw new ApiError(409, 'conflict', {
-        detail: `Version ${ruleSet.version} already exists with different content; give the new rule set its own version:`,
-      });
+      throw new DomainError('conflict', `Version ${ruleSet.version} already exists with different content; give the new rule set its own version`);
     }
     if (existing?.status === 'rejected') {
-      throw new ApiError(409, 'conflict', { detail: `Version ${ruleSet.version} was rejected; change it and publish it under a new version` });
+      throw new DomainError('conflict', `Version ${ruleSet.version} was rejected; change it and publish it under a new version`);
     }
     if (ruleSet.version === previous.version) return 'unchanged' as const;
     if (existing?.status === 'pending') return 'pending_approval' as const;
@@ -123,22 +117,22 @@ export function publishRuleSet(
 
 function storedRuleSet(life: Lifecycle, version: string): { ruleSet: CompiledRuleSet; status: string; createdBy: string } {
   const stored = life.store.ruleSets.find(version);
-  if (!stored) throw new ApiError(404, 'not_found', { detail: `No rule set version ${version}` });
+  if (!stored) throw new DomainError('not_found', `No rule set version ${version}`);
   return { ruleSet: compileRuleSet(stored.source), status: stored.status, createdBy: stored.createdBy };
 }
 
 /** A second admin approves a pending version, which becomes active. */
 export function approveRuleSet(life: Lifecycle, version: string, { actor, note }: { actor: Principal; note?: string | undefined }): PublishResult {
   const { ruleSet, status, createdBy } = storedRuleSet(life, version);
-  if (status !== 'pending') throw new ApiError(409, 'conflict', { detail: `Version ${version} is ${status}, not waiting for approval` });
+  if (status !== 'pending') throw new DomainError('conflict', `Version ${version} is ${status}, not waiting for approval`);
   if (createdBy === actor.keyId) {
-    throw new ApiError(403, 'forbidden', { detail: 'A second admin must approve a rule set; the one who published it cannot' });
+    throw new DomainError('forbidden', 'A second admin must approve a rule set; the one who published it cannot');
   }
   const previous = life.rules.current;
   const now = life.clock();
   life.store.transaction(() => {
     if (!life.store.ruleSets.review(version, 'approved', actor.keyId, now)) {
-      throw new ApiError(409, 'conflict', { detail: `Version ${version} is no longer waiting for approval` });
+      throw new DomainError('conflict', `Version ${version} is no longer waiting for approval`);
     }
     activate(life, ruleSet, actor, now);
     audit(life, actor, 'rules.approved', version, { from: previous.version, to: version, publishedBy: createdBy, note: note ?? null }, now);
@@ -150,7 +144,7 @@ export function approveRuleSet(life: Lifecycle, version: string, { actor, note }
 /** A second admin turns a pending version down; it can never become active. */
 export function rejectRuleSet(life: Lifecycle, version: string, { actor, note }: { actor: Principal; note?: string | undefined }): void {
   const { status } = storedRuleSet(life, version);
-  if (status !== 'pending') throw new ApiError(409, 'conflict', { detail: `Version ${version} is ${status}, not waiting for approval` });
+  if (status !== 'pending') throw new DomainError('conflict', `Version ${version} is ${status}, not waiting for approval`);
   const now = life.clock();
   life.store.transaction(() => {
     life.store.ruleSets.review(version, 'rejected', actor.keyId, now);
@@ -169,10 +163,10 @@ export function rollBackRuleSet(
 ): PublishResult {
   const current = life.rules.current.version;
   const target = version ?? life.store.ruleSets.activations().find((activation) => activation.version !== current)?.version;
-  if (!target) throw new ApiError(409, 'conflict', { detail: 'There is no earlier rule set to roll back to' });
-  if (target === current) throw new ApiError(409, 'conflict', { detail: `Version ${target} is already active` });
+  if (!target) throw new DomainError('conflict', 'There is no earlier rule set to roll back to');
+  if (target === current) throw new DomainError('conflict', `Version ${target} is already active`);
   const { ruleSet, status } = storedRuleSet(life, target);
-  if (status !== 'approved') throw new ApiError(409, 'conflict', { detail: `Version ${target} is ${status}; only an approved version can be made active` });
+  if (status !== 'approved') throw new DomainError('conflict', `Version ${target} is ${status}; only an approved version can be made active`);
   const now = life.clock();
   life.store.transaction(() => {
     activate(life, ruleSet, actor, now);

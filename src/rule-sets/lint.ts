@@ -1,6 +1,6 @@
-import type { Facts } from '../contract/facts.js';
+import type { Facts } from '../contract/fact-schema.js';
 import { type CompiledRuleSet, evaluateFacts, type RuleTestResult } from '../engine/index.js';
-import { sampleFacts } from './sample-facts.js';
+import { sampleFacts } from './lint-samples.js';
 
 export interface LintFinding {
   file: string;

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type { HistoryFacts, HistoryWindowFacts } from '../contract/facts.js';
+import type { HistoryFacts, HistoryWindowFacts } from '../contract/fact-schema.js';
 
 const HOUR = 3_600_000;
 const WINDOWS = { h1: HOUR, h24: 24 * HOUR, d30: 30 * 24 * HOUR } as const;

@@ -1,7 +1,9 @@
 import type { Database } from 'better-sqlite3';
-import { BLOCK_DAYS } from './migrations/0040-reports.js';
 
 const DAY_MS = 86_400_000;
+
+/** The width of a roll-up block. Migration 0040 built the stored blocks at 32 days, so this never changes without a migration. */
+export const BLOCK_DAYS = 32;
 
 type Counter = readonly [column: string, expression: (x: string) => string];
 

@@ -1,7 +1,6 @@
 import Database, { type Database as Db } from 'better-sqlite3';
 import type { Action, AgeBand, Lane, Outcome } from '../contract/enums.js';
-import { CHAIN, rollupCatchUp } from './report-rollups.js';
-import { BLOCK_DAYS } from './migrations/0040-reports.js';
+import { BLOCK_DAYS, CHAIN, rollupCatchUp } from './report-rollups.js';
 
 const DAY_MS = 86_400_000;
 

@@ -1,7 +1,7 @@
 import type { CheckRequest, Customer } from '../contract/check.js';
 import type { EvaluationTrigger } from '../contract/check-record.js';
 import type { Outcome, Role } from '../contract/enums.js';
-import type { HistoryFacts } from '../contract/facts.js';
+import type { HistoryFacts } from '../contract/fact-schema.js';
 import type { RuleSetSource } from '../contract/rule-file.js';
 import type { EngineDecision } from '../engine/index.js';
 

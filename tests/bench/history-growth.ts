@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkBodies } from './lib/check-bodies.js';
-import { createIdentityHasher, loadOrCreateIdSecret } from '../../src/identity.js';
+import { createIdentityHasher, loadOrCreateIdSecret } from '../../src/customer-identifiers.js';
 import { openStore } from '../../src/store/index.js';
 import { historyDatabase } from './lib/fixtures.js';
 import { loyaltyId, storeName } from './lib/history.js';

@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createApp } from '../../src/app.js';
+import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
 import { buildServices } from '../../src/services.js';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '../../src/app.js';
+import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
 import { buildServices } from '../../src/services.js';
 import { historyDatabase } from './lib/fixtures.js';

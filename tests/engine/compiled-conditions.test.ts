@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Facts } from '../../src/contract/facts.js';
+import type { Facts } from '../../src/contract/fact-schema.js';
 import { compileRuleSet, type CompiledRuleSet } from '../../src/engine/index.js';
 import { loadRuleDirectory } from '../../src/rule-sets/load-directory.js';
 

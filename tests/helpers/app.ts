@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import { createApp } from '../../src/app.js';
+import { createApp } from '../../src/http/app.js';
 import type { CheckInput } from '../../src/contract/check.js';
 import type { Role } from '../../src/contract/enums.js';
 import { createLogger } from '../../src/log.js';

@@ -23,10 +23,11 @@ describe('the OpenAPI document', () => {
         'GET /v1/rules',
       ]),
     );
-    for (const name of ['CheckRequest', 'Decision', 'Problem', 'ErrorCode', 'AgeBand', 'OutcomeRequest', 'CheckRecord', 'KeyCreated']) {
+    for (const name of ['Decision', 'Prompt', 'Problem', 'ErrorCode', 'AgeBand', 'OutcomeRequest', 'CheckRecord', 'KeyCreated']) {
       expect(doc.components.schemas, name).toHaveProperty(name);
     }
-    const check = doc.components.schemas.CheckRequest;
+    expect(doc.paths['/v1/checks'].post.requestBody).toEqual({ $ref: '#/components/requestBodies/CheckRequest' });
+    const check = doc.components.requestBodies.CheckRequest.content['application/json'].schema;
     expect(check.properties.lines.maxItems).toBe(500);
     expect(check.example.storeId).toBe('herts-stevenage-012');
     expect(doc.paths['/v1/checks'].post.responses['400'].content).toHaveProperty(['application/problem+json']);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ACTION_STRENGTH } from '../../src/contract/enums.js';
-import type { HistoryFacts } from '../../src/contract/facts.js';
+import type { HistoryFacts } from '../../src/contract/fact-schema.js';
 import type { HistoryInput } from '../../src/contract/rule-file.js';
 import { CheckRequest, type CheckInput } from '../../src/contract/check.js';
 import { compileRuleSet, decide, NO_HISTORY, testCheck } from '../../src/engine/index.js';

@@ -1,7 +1,7 @@
 import type { CheckRequest } from '../../../src/contract/check.js';
 import type { Decision, Reason } from '../../../src/contract/decision.js';
 import { ACTION_STRENGTH, type Action, strongerAction } from '../../../src/contract/enums.js';
-import type { HistoryFacts } from '../../../src/contract/facts.js';
+import type { HistoryFacts } from '../../../src/contract/fact-schema.js';
 import { type CompiledRuleSet, decide, type EngineDecision, NO_HISTORY } from '../../../src/engine/index.js';
 import { FALLBACK_PROMPT, FALLBACK_REASON, FALLBACK_VERSION } from './fallback.js';
 

@@ -1,5 +1,5 @@
 import type { Customer } from '../../../src/contract/check.js';
-import type { HistoryFacts, HistoryWindowFacts } from '../../../src/contract/facts.js';
+import type { HistoryFacts, HistoryWindowFacts } from '../../../src/contract/fact-schema.js';
 import { NO_HISTORY } from '../../../src/engine/index.js';
 
 const HOUR = 3_600_000;

@@ -4,10 +4,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { ChecksExportQuery } from '../../contract/reports.js';
 import { minorUnitsPerMajor } from '../../engine/index.js';
-import { ApiError } from '../../errors.js';
+import { DomainError } from '../../errors.js';
 import { checksCsv, csvHeaders } from '../../reports/checks-csv.js';
 import { type Period, resolvePeriod } from '../../reports/period.js';
-import { storeScope } from '../../reports/scope.js';
+import { storeScope } from '../../access/store-scope.js';
 import { ALL_GROUPINGS, buildSummary } from '../../reports/summary.js';
 import type { AppEnv } from '../env.js';
 import { registerDashboardAssets } from './assets.js';
@@ -48,10 +48,10 @@ function select(c: Context<AppEnv>): Selection {
   const principal = c.get('principal');
   const parsed = ChecksExportQuery.safeParse(formQuery(c));
   try {
-    if (!parsed.success) throw new ApiError(400, 'validation_failed', { detail: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ') });
+    if (!parsed.success) throw new DomainError('validation_failed', parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
     return { period: resolvePeriod(parsed.data, now), storeIds: storeScope(principal, parsed.data.storeId), selectedStore: parsed.data.storeId?.[0], error: undefined };
   } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
+    if (!(error instanceof DomainError)) throw error;
     return { period: resolvePeriod({}, now), storeIds: storeScope(principal, undefined), selectedStore: undefined, error: `Showing the last 30 days instead: ${error.detail ?? error.message}` };
   }
 }
@@ -124,7 +124,7 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
   app.get('/dashboard/checks.csv', requireSession(), (c) => {
     const { store, logger } = c.get('services');
     const { period, storeIds, error } = select(c);
-    if (error) throw new ApiError(400, 'validation_failed', { detail: error });
+    if (error) throw new DomainError('validation_failed', error);
     const body = checksCsv(store.reports.checks({ fromDay: period.fromDay, toDay: period.toDay, storeIds }), (failure) =>
       logger.error('checks export failed', { requestId: c.get('requestId'), error: failure.stack ?? failure.message }),
     );

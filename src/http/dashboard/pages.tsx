@@ -1,5 +1,5 @@
 import type { Child, FC } from 'hono/jsx';
-import type { Principal } from '../../api-keys.js';
+import type { Principal } from '../../access/api-keys.js';
 import { AgeBand } from '../../contract/enums.js';
 import type { Figures, RuleFigures, Summary } from '../../contract/reports.js';
 import type { CheckReportRow } from '../../store/index.js';

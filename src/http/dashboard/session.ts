@@ -2,8 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
-import type { Principal } from '../../api-keys.js';
-import type { AppEnv, Services } from '../env.js';
+import type { Principal } from '../../access/api-keys.js';
+import type { Services } from '../../services.js';
+import type { AppEnv } from '../env.js';
 
 const COOKIE = 'vouchsafe_session';
 /** A working day: long enough not to nag, short enough that a forgotten session on a shared PC expires. */

@@ -1,7 +1,7 @@
 import { createMiddleware } from 'hono/factory';
-import type { Principal } from '../../api-keys.js';
 import type { Role } from '../../contract/enums.js';
-import { ApiError } from '../../errors.js';
+import { DomainError } from '../../errors.js';
+import { HttpProblem } from '../problem.js';
 import type { AppEnv } from '../env.js';
 
 /** Resolves `Authorization: Bearer <key>` to a principal, or answers 401. */
@@ -10,17 +10,11 @@ export function authenticate() {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) {
-      throw new ApiError(401, 'unauthorized', {
-        detail: 'Send an API key as Authorization: Bearer <key>',
-        headers: { 'WWW-Authenticate': 'Bearer realm="vouchsafe"' },
-      });
+      throw new HttpProblem('unauthorized', 'Send an API key as Authorization: Bearer <key>', { 'WWW-Authenticate': 'Bearer realm="vouchsafe"' });
     }
     const principal = c.get('services').keys.resolve(match[1]!);
     if (!principal) {
-      throw new ApiError(401, 'unauthorized', {
-        detail: 'The API key is unknown or revoked',
-        headers: { 'WWW-Authenticate': 'Bearer realm="vouchsafe", error="invalid_token"' },
-      });
+      throw new HttpProblem('unauthorized', 'The API key is unknown or revoked', { 'WWW-Authenticate': 'Bearer realm="vouchsafe", error="invalid_token"' });
     }
     c.set('principal', principal);
     await next();
@@ -32,19 +26,8 @@ export function requireRole(...roles: Role[]) {
   return createMiddleware<AppEnv>(async function requireRole(c, next) {
     const { role } = c.get('principal');
     if (!roles.includes(role)) {
-      throw new ApiError(403, 'forbidden', { detail: `This needs a ${roles.join(' or ')} key; this is a ${role} key` });
+      throw new DomainError('forbidden', `This needs a ${roles.join(' or ')} key; this is a ${role} key`);
     }
     await next();
   });
-}
-
-export function canActFor(principal: Principal, storeId: string): boolean {
-  return principal.storeIds === null || principal.storeIds.includes(storeId);
-}
-
-/** A till key acts only for its own stores; an analyst key may be limited to some stores. */
-export function assertStore(principal: Principal, storeId: string): void {
-  if (!canActFor(principal, storeId)) {
-    throw new ApiError(403, 'store_forbidden', { detail: `This key may not act for store ${storeId}` });
-  }
 }

@@ -1,6 +1,7 @@
 import { bodyLimit } from 'hono/body-limit';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { ApiError } from '../../errors.js';
+import { DomainError } from '../../errors.js';
 import type { AppEnv } from '../env.js';
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json$/i;
@@ -14,22 +15,25 @@ export function jsonBody({ maxBytes }: { maxBytes: number }) {
   const limit = bodyLimit({
     maxSize: maxBytes,
     onError: () => {
-      throw new ApiError(413, 'payload_too_large', { detail: `Bodies are limited to ${maxBytes} bytes` });
+      throw new DomainError('payload_too_large', `Bodies are limited to ${maxBytes} bytes`);
     },
   });
-  const parse = async (read: () => Promise<string>) => {
+  /** Parses the body once; the route's validator (which reads `c.req.json()`) gets the parsed value. */
+  const parse = async (c: Context<AppEnv>) => {
     let text: string;
     try {
-      text = await read();
+      text = await c.req.text();
     } catch (error) {
-      if (error instanceof ApiError) throw error;
-      throw new ApiError(400, 'malformed_json', { detail: 'The body could not be read', cause: error });
+      if (error instanceof DomainError) throw error;
+      throw new DomainError('malformed_json', 'The body could not be read', { cause: error });
     }
+    let value: unknown;
     try {
-      JSON.parse(text);
+      value = JSON.parse(text);
     } catch (error) {
-      throw new ApiError(400, 'malformed_json', { detail: (error as Error).message.slice(0, 200), cause: error });
+      throw new DomainError('malformed_json', (error as Error).message.slice(0, 200), { cause: error });
     }
+    c.req.json = <T>() => Promise.resolve(value as T);
   };
   return createMiddleware<AppEnv>(async function jsonBody(c, next) {
     if (!METHODS_WITH_BODY.has(c.req.method)) return next();
@@ -39,21 +43,19 @@ export function jsonBody({ maxBytes }: { maxBytes: number }) {
     if (length === '0' || (!declared && !c.req.raw.body)) return next();
     const mediaType = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
     if (!JSON_MEDIA_TYPE.test(mediaType)) {
-      throw new ApiError(415, 'unsupported_media_type', {
-        detail: mediaType ? `Got ${mediaType.slice(0, 100)}; send application/json` : 'Send Content-Type: application/json',
-      });
+      throw new DomainError('unsupported_media_type', mediaType ? `Got ${mediaType.slice(0, 100)}; send application/json` : 'Send Content-Type: application/json');
     }
     if (declared) {
       // A declared length is checked before reading, and the body read straight from the socket: a
       // web stream per request (what a streaming limit needs) costs more than the rest of the parse.
       if (!/^\d+$/.test(length) || Number(length) > maxBytes) {
-        throw new ApiError(413, 'payload_too_large', { detail: `Bodies are limited to ${maxBytes} bytes` });
+        throw new DomainError('payload_too_large', `Bodies are limited to ${maxBytes} bytes`);
       }
-      await parse(() => c.req.text());
+      await parse(c);
       return next();
     }
     return limit(c, async () => {
-      await parse(() => c.req.text());
+      await parse(c);
       await next();
     });
   });

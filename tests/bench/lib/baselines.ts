@@ -1,5 +1,5 @@
 import { Engine, type RuleProperties, type TopLevelCondition } from 'json-rules-engine';
-import type { Facts } from '../../../src/contract/facts.js';
+import type { Facts } from '../../../src/contract/fact-schema.js';
 
 /**
  * The default rule set written twice more, as baselines for the engine benchmark: once for

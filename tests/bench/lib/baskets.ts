@@ -1,5 +1,5 @@
 import { CheckRequest, type CheckInput } from '../../../src/contract/check.js';
-import type { HistoryFacts } from '../../../src/contract/facts.js';
+import type { HistoryFacts } from '../../../src/contract/fact-schema.js';
 import { type FactInputs, NO_HISTORY } from '../../../src/engine/index.js';
 import { seeded } from './random.js';
 

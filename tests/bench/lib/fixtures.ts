@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileRuleSet } from '../../../src/engine/index.js';
-import { loadOrCreateIdSecret, secretPathFor } from '../../../src/identity.js';
+import { loadOrCreateIdSecret, secretPathFor } from '../../../src/customer-identifiers.js';
 import { loadRuleDirectory } from '../../../src/rule-sets/load-directory.js';
 import { openStore } from '../../../src/store/index.js';
 import { type HistoryShape, writeHistory } from './history.js';

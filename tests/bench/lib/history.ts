@@ -1,7 +1,7 @@
 import { CheckRequest } from '../../../src/contract/check.js';
 import type { Outcome } from '../../../src/contract/enums.js';
 import { basketTotals, type CompiledRuleSet, decide, NO_HISTORY } from '../../../src/engine/index.js';
-import { createIdentityHasher } from '../../../src/identity.js';
+import { createIdentityHasher } from '../../../src/customer-identifiers.js';
 import type { CheckWrite, Store } from '../../../src/store/index.js';
 import { seeded } from './random.js';
 

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { onTestFinished } from 'vitest';
-import { createApp } from '../../../src/app.js';
+import { createApp } from '../../../src/http/app.js';
 import type { CheckRecord } from '../../../src/contract/check-record.js';
 import type { Role } from '../../../src/contract/enums.js';
-import type { Services } from '../../../src/http/env.js';
+import type { Services } from '../../../src/services.js';
 import { createLogger } from '../../../src/log.js';
 import { buildServices } from '../../../src/services.js';
 

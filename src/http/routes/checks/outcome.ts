@@ -1,15 +1,14 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { OutcomeRecord, OutcomeRequest } from '../../../contract/outcome.js';
-import { ApiError } from '../../../errors.js';
 import type { AppEnv } from '../../env.js';
-import { assertStore, requireRole } from '../../middleware/auth.js';
-import { bodyErrors, commonErrors, conflict, json, notFound } from '../responses.js';
+import { requireRole } from '../../middleware/auth.js';
+import { bodyErrors, commonErrors, conflict, header, json, notFound } from '../responses.js';
 import { CheckParams } from './params.js';
-import { toOutcomeRecord } from './shape.js';
 
 const route = createRoute({
   method: 'post',
   path: '/v1/checks/{checkId}/outcome',
+  operationId: 'recordOutcome',
   tags: ['Checks'],
   summary: 'Record what happened',
   description: [
@@ -24,7 +23,7 @@ const route = createRoute({
   },
   responses: {
     201: json(OutcomeRecord, 'The outcome, recorded.'),
-    200: json(OutcomeRecord, 'The same outcome was already recorded.'),
+    200: json(OutcomeRecord, 'The same outcome was already recorded.', header.replayed),
     ...bodyErrors,
     ...commonErrors,
     ...notFound,
@@ -35,41 +34,8 @@ const route = createRoute({
 export function registerOutcome(api: OpenAPIHono<AppEnv>) {
   api.openapi(route, (c) => {
     const { checkId } = c.req.valid('param');
-    const body = c.req.valid('json');
-    const principal = c.get('principal');
-    const { store, clock, metrics } = c.get('services');
-
-    const result = store.transaction(() => {
-      const check = store.checks.findById(checkId);
-      if (!check) throw new ApiError(404, 'not_found', { detail: `No check ${checkId}` });
-      assertStore(principal, check.storeId);
-      if (check.outcome) {
-        const same =
-          check.outcome.outcome === body.outcome &&
-          (check.outcome.policeReference ?? undefined) === body.policeReference &&
-          (check.outcome.staffRef ?? undefined) === body.staffRef &&
-          (check.outcome.note ?? undefined) === body.note;
-        if (!same) {
-          throw new ApiError(409, 'outcome_conflict', {
-            detail: `Check ${checkId} already has the outcome ${check.outcome.outcome}, recorded ${new Date(check.outcome.recordedAt).toISOString()}`,
-          });
-        }
-        return { outcome: check.outcome, created: false };
-      }
-      const outcome = {
-        outcome: body.outcome,
-        recordedAt: clock(),
-        staffRef: body.staffRef ?? null,
-        policeReference: body.policeReference ?? null,
-        note: body.note ?? null,
-        keyId: principal.keyId,
-      };
-      store.checks.recordOutcome(checkId, outcome);
-      return { outcome, created: true };
-    });
-
-    if (result.created) metrics.outcomes.inc({ outcome: result.outcome.outcome });
-    else c.header('Idempotent-Replayed', 'true');
-    return c.json(toOutcomeRecord(checkId, result.outcome), result.created ? 201 : 200);
+    const { created, outcome } = c.get('services').checks.recordOutcome(c.get('principal'), checkId, c.req.valid('json'));
+    if (!created) c.header('Idempotent-Replayed', 'true');
+    return c.json(outcome, created ? 201 : 200);
   });
 }

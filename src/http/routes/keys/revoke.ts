@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { ApiKey, KeyId } from '../../../contract/keys.js';
-import { ApiError } from '../../../errors.js';
+import { revokeApiKey } from '../../../access/api-keys.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
 import { commonErrors, conflict, json, notFound } from '../responses.js';
@@ -10,6 +10,7 @@ import { toApiKey } from './shape.js';
 const route = createRoute({
   method: 'delete',
   path: '/v1/keys/{keyId}',
+  operationId: 'revokeKey',
   tags: ['Keys'],
   summary: 'Revoke an API key',
   description:
@@ -27,21 +28,7 @@ const route = createRoute({
 export function registerRevokeKey(api: OpenAPIHono<AppEnv>) {
   api.openapi(route, (c) => {
     const { keyId } = c.req.valid('param');
-    const principal = c.get('principal');
     const { store, keys, clock } = c.get('services');
-    const now = clock();
-    const row = store.transaction(() => {
-      const key = store.keys.findById(keyId);
-      if (!key) throw new ApiError(404, 'not_found', { detail: `No key ${keyId}` });
-      if (key.revokedAt !== null) return key;
-      if (key.role === 'admin' && store.keys.activeAdminCount() <= 1) {
-        throw new ApiError(409, 'conflict', { detail: 'This is the last active admin key; make another admin key first' });
-      }
-      store.keys.revoke(keyId, now);
-      store.audit.append({ at: now, actor: principal.keyId, action: 'key.revoked', subject: keyId, detail: { name: key.name, role: key.role } });
-      return { ...key, revokedAt: now };
-    });
-    keys.forget(keyId);
-    return c.json(toApiKey(row), 200);
+    return c.json(toApiKey(revokeApiKey(store, keys, c.get('principal'), keyId, clock())), 200);
   });
 }

@@ -2,14 +2,15 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { ChecksExportQuery } from '../../../contract/reports.js';
 import { CSV_COLUMNS, checksCsv, csvHeaders } from '../../../reports/checks-csv.js';
 import { resolvePeriod } from '../../../reports/period.js';
-import { storeScope } from '../../../reports/scope.js';
+import { storeScope } from '../../../access/store-scope.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
-import { commonErrors, queryErrors } from '../responses.js';
+import { commonErrors, header, queryErrors } from '../responses.js';
 
 const route = createRoute({
   method: 'get',
   path: '/v1/reports/checks.csv',
+  operationId: 'exportChecks',
   tags: ['Reports'],
   summary: 'Every check in a period, as CSV',
   description: [
@@ -26,6 +27,7 @@ const route = createRoute({
   responses: {
     200: {
       description: 'The checks, as an attachment.',
+      headers: { ...header.contentDisposition, ...header.cacheControl },
       content: { 'text/csv': { schema: z.string().meta({ example: `${CSV_COLUMNS.map((column) => column.name).join(',')}\r\n` }) } },
     },
     ...queryErrors,

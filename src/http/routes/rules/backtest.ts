@@ -1,17 +1,19 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { BacktestReport, BacktestRequest } from '../../../contract/rule-lifecycle.js';
 import { BacktestBusyError, BacktestTimeoutError, runBacktest } from '../../../backtest/run.js';
-import { ApiError } from '../../../errors.js';
+import { DomainError } from '../../../errors.js';
+import { HttpProblem } from '../../problem.js';
 import { validateRuleSet } from '../../../rule-sets/lifecycle.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
 import { periodBounds, resolvePeriod } from '../../../reports/period.js';
-import { storeScope } from '../../../reports/scope.js';
-import { bodyErrors, commonErrors, json, notFound, ruleSetRefused } from '../responses.js';
+import { storeScope } from '../../../access/store-scope.js';
+import { bodyErrors, commonErrors, json, notFound, rateLimited, ruleSetRefused, unavailable } from '../responses.js';
 
 const route = createRoute({
   method: 'post',
   path: '/v1/rules/backtest',
+  operationId: 'backtestRules',
   tags: ['Rules'],
   summary: 'Back-test a rule set on stored checks',
   description: [
@@ -29,7 +31,8 @@ const route = createRoute({
     ...commonErrors,
     ...notFound,
     ...ruleSetRefused,
-    429: { description: 'Another back-test is running (`rate_limited`); try again shortly.' },
+    ...rateLimited('Another back-test is running (`rate_limited`); try again after `Retry-After` seconds.'),
+    ...unavailable('The back-test took too long and was stopped (`service_unavailable`).'),
   },
 });
 
@@ -41,7 +44,7 @@ export function registerBacktest(api: OpenAPIHono<AppEnv>) {
     const period = { ...periodBounds(days), storeIds: storeScope(c.get('principal'), body.storeIds) };
     const stored = (version: string) => {
       const row = store.ruleSets.find(version);
-      if (!row) throw new ApiError(404, 'not_found', { detail: `No rule set version ${version}` });
+      if (!row) throw new DomainError('not_found', `No rule set version ${version}`);
       return row.source;
     };
     const candidate = 'version' in body.candidate ? stored(body.candidate.version) : validateRuleSet(body.candidate).ruleSet.source;
@@ -56,9 +59,9 @@ export function registerBacktest(api: OpenAPIHono<AppEnv>) {
       return c.json(report, 200);
     } catch (error) {
       if (error instanceof BacktestBusyError) {
-        throw new ApiError(429, 'rate_limited', { detail: error.message, headers: { 'Retry-After': '10' } });
+        throw new HttpProblem('rate_limited', error.message, { 'Retry-After': '10' });
       }
-      if (error instanceof BacktestTimeoutError) throw new ApiError(503, 'service_unavailable', { detail: error.message });
+      if (error instanceof BacktestTimeoutError) throw new DomainError('service_unavailable', error.message);
       throw error;
     }
   });

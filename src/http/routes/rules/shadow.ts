@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { PeriodQuery } from '../../../contract/reports.js';
 import { ShadowReport } from '../../../contract/rule-lifecycle.js';
 import { periodBounds, resolvePeriod } from '../../../reports/period.js';
-import { storeScope } from '../../../reports/scope.js';
+import { storeScope } from '../../../access/store-scope.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
 import { commonErrors, json, queryErrors } from '../responses.js';
@@ -10,6 +10,7 @@ import { commonErrors, json, queryErrors } from '../responses.js';
 const route = createRoute({
   method: 'get',
   path: '/v1/rules/shadow',
+  operationId: 'getShadowReport',
   tags: ['Rules'],
   summary: 'How shadow rules would have done',
   description:

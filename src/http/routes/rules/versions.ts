@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { RuleSetVersionDetail, RuleSetVersions } from '../../../contract/rule-lifecycle.js';
-import { ApiError } from '../../../errors.js';
+import { DomainError } from '../../../errors.js';
 import type { RuleSetRow } from '../../../store/index.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
@@ -26,6 +26,7 @@ function toVersion(row: RuleSetRow, active: string) {
 const list = createRoute({
   method: 'get',
   path: '/v1/rules/versions',
+  operationId: 'listRuleVersions',
   tags: ['Rules'],
   summary: 'Every rule set version',
   description: 'Every version ever published (pending, approved or rejected), newest first, and the history of which was active when.',
@@ -36,6 +37,7 @@ const list = createRoute({
 const one = createRoute({
   method: 'get',
   path: '/v1/rules/versions/{version}',
+  operationId: 'getRuleVersion',
   tags: ['Rules'],
   summary: 'One rule set version, with its files',
   middleware: [requireRole('analyst', 'admin')] as const,
@@ -60,7 +62,7 @@ export function registerRuleVersions(api: OpenAPIHono<AppEnv>) {
     const { version } = c.req.valid('param');
     const { store, rules } = c.get('services');
     const row = store.ruleSets.find(version);
-    if (!row) throw new ApiError(404, 'not_found', { detail: `No rule set version ${version}` });
+    if (!row) throw new DomainError('not_found', `No rule set version ${version}`);
     return c.json({ ...toVersion(row, rules.current.version), source: row.source }, 200);
   });
 }

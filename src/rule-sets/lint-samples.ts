@@ -1,4 +1,4 @@
-import type { Facts } from '../contract/facts.js';
+import type { Facts } from '../contract/fact-schema.js';
 import type { CompiledRuleSet } from '../engine/index.js';
 
 /** A small seeded generator (mulberry32): the same rule set gives the same samples, so lint results are stable. */

@@ -1,7 +1,7 @@
-import type { CheckRecord } from '../../../contract/check-record.js';
-import type { Decision } from '../../../contract/decision.js';
-import type { OutcomeRecord } from '../../../contract/outcome.js';
-import type { CheckRow, EvaluationRow, OutcomeRow } from '../../../store/index.js';
+import type { CheckRecord } from '../contract/check-record.js';
+import type { Decision } from '../contract/decision.js';
+import type { OutcomeRecord } from '../contract/outcome.js';
+import type { CheckRow, EvaluationRow, OutcomeRow } from '../store/index.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 

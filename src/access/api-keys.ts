@@ -1,9 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Role } from './contract/enums.js';
-import type { KeyCreateRequest } from './contract/keys.js';
-import { newId } from './ids.js';
-import type { ApiKeyRow, Store } from './store/index.js';
-import type { KeysRepository } from './store/keys.js';
+import type { Role } from '../contract/enums.js';
+import type { KeyCreateRequest } from '../contract/keys.js';
+import { DomainError } from '../errors.js';
+import { newId } from '../sortable-id.js';
+import type { ApiKeyRow, Store } from '../store/index.js';
+import type { KeysRepository } from '../store/keys.js';
 
 const KEY_PREFIX = 'vsk_';
 
@@ -89,4 +90,24 @@ export function issueApiKey(
     store.audit.append({ at: now, actor, action: 'key.created', subject: row.id, detail: { name: row.name, role: row.role, storeIds: row.storeIds } });
   });
   return { row, key };
+}
+
+/**
+ * Revokes a key and audits it; revoking a revoked key changes nothing. The last active admin key
+ * cannot be revoked, so the service is never locked out.
+ */
+export function revokeApiKey(store: Store, resolver: KeyResolver, actor: Principal, keyId: string, now: number): ApiKeyRow {
+  const row = store.transaction(() => {
+    const key = store.keys.findById(keyId);
+    if (!key) throw new DomainError('not_found', `No key ${keyId}`);
+    if (key.revokedAt !== null) return key;
+    if (key.role === 'admin' && store.keys.activeAdminCount() <= 1) {
+      throw new DomainError('conflict', 'This is the last active admin key; make another admin key first');
+    }
+    store.keys.revoke(keyId, now);
+    store.audit.append({ at: now, actor: actor.keyId, action: 'key.revoked', subject: keyId, detail: { name: key.name, role: key.role } });
+    return { ...key, revokedAt: now };
+  });
+  resolver.forget(keyId);
+  return row;
 }

@@ -1,9 +1,10 @@
 import type { CheckRequest } from '../contract/check.js';
 import type { AgeBand } from '../contract/enums.js';
-import type { Facts, HistoryFacts } from '../contract/facts.js';
+import type { Facts, HistoryFacts } from '../contract/fact-schema.js';
 import { minorUnitsPerMajor } from './money.js';
 
-const AGE_AT_LEAST: Record<AgeBand, number> = {
+/** The lower bound of each age band in years: the `customer.ageAtLeast` fact. */
+export const AGE_AT_LEAST: Readonly<Record<AgeBand, number>> = {
   under_20: 0,
   '20_29': 20,
   '30_39': 30,
@@ -51,15 +52,16 @@ export interface FactInputs {
   answers: Readonly<Record<string, string>>;
   /** Whether a loyalty id or payment token linked the check to a customer (the service knows; offline, the SDK does). */
   identified: boolean;
+  /** The basket's totals, when the caller has them already (the service stores them); computed here otherwise. */
+  totals?: BasketTotals;
 }
 
 /** Everything a rule may ask about one basket, as plain values. */
 export function deriveFacts(
-  { check, history, answers, identified }: FactInputs,
+  { check, history, answers, identified, totals = basketTotals(check.lines) }: FactInputs,
   questionIds: readonly string[],
   lists: Readonly<Record<string, readonly string[]>>,
 ): Facts {
-  const totals = basketTotals(check.lines);
   const roundUnit = ROUND_MAJOR_UNITS * minorUnitsPerMajor(check.currency);
   const brands = new Set<string>();
   const perBrand = new Map<string, number>();

@@ -1,5 +1,5 @@
 import { serve } from '@hono/node-server';
-import { createApp } from './app.js';
+import { createApp } from './http/app.js';
 import type { Config } from './config.js';
 import { createLogger } from './log.js';
 import { buildServices } from './services.js';

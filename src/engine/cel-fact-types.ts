@@ -1,6 +1,6 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { z } from 'zod';
-import { type FactReference, type Facts, StaticFacts } from '../contract/facts.js';
+import { type FactReference, type Facts, StaticFacts } from '../contract/fact-schema.js';
 
 /**
  * Declares the fact schema to CEL, so conditions are type-checked when a rule set loads, and turns a

@@ -2,20 +2,23 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { ApiError, errorHandler, problemBody, problemResponse, validationError } from './errors.js';
-import { registerDashboard } from './http/dashboard/index.js';
-import type { AppEnv, Services } from './http/env.js';
-import { authenticate } from './http/middleware/auth.js';
-import { jsonBody } from './http/middleware/json-body.js';
-import { observe } from './http/middleware/observe.js';
-import { registerAudit } from './http/routes/audit/index.js';
-import { registerChecks } from './http/routes/checks/index.js';
-import { registerKeys } from './http/routes/keys/index.js';
-import { registerReports } from './http/routes/reports/index.js';
-import { registerRules } from './http/routes/rules/index.js';
-import { registerDocs } from './http/routes/system/docs.js';
-import { registerHealth } from './http/routes/system/health.js';
-import { registerMetrics } from './http/routes/system/metrics.js';
+import { DomainError, validationError } from '../errors.js';
+import type { Services } from '../services.js';
+import { registerDashboard } from './dashboard/index.js';
+import type { AppEnv } from './env.js';
+import { authenticate } from './middleware/auth.js';
+import { jsonBody } from './middleware/json-body.js';
+import { observe } from './middleware/observe.js';
+import { registerAudit } from './routes/audit/index.js';
+import { registerChecks } from './routes/checks/index.js';
+import { registerKeys } from './routes/keys/index.js';
+import { registerReports } from './routes/reports/index.js';
+import { registerRules } from './routes/rules/index.js';
+import { registerDocs } from './routes/system/docs.js';
+import { registerHealth } from './routes/system/health.js';
+import { registerMetrics } from './routes/system/metrics.js';
+import { registerOpenApiDocument } from './openapi.js';
+import { errorHandler, problemBody, problemResponse } from './problem.js';
 
 /** A check with 500 lines is about 100 KB; anything far beyond that is not a till. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -32,7 +35,7 @@ export function createApp(services: Services, { corsOrigins = [] }: AppOptions =
     defaultHook(result) {
       if (result.success) return;
       // A malformed id in the path names nothing: it is a 404, like an id that does not exist.
-      if (result.target === 'param') throw new ApiError(404, 'not_found');
+      if (result.target === 'param') throw new DomainError('not_found');
       throw validationError(result.error, result.target === 'query' ? 'query' : 'body');
     },
   });
@@ -84,14 +87,17 @@ export function createApp(services: Services, { corsOrigins = [] }: AppOptions =
     scheme: 'bearer',
     description: 'An API key made with POST /v1/keys (or the VOUCHSAFE_ADMIN_KEY bootstrap), sent as `Authorization: Bearer vsk_…`.',
   });
-  app.doc31('/openapi.json', {
+  registerOpenApiDocument(app, {
     openapi: '3.1.0',
     info: {
       title: 'Vouchsafe',
       version: API_VERSION,
       description:
         'Stops gift-card scams at the till. The till sends the basket and what the colleague sees; Vouchsafe answers allow, prompt, hold or refuse, with the reasons and a short, neutral script for the colleague. Errors are RFC 9457 problem details with a stable `code`.',
+      license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
     },
+    // Relative: each deployment serves its own document, and clients resolve paths against where they fetched it.
+    servers: [{ url: '/', description: 'The Vouchsafe service that served this document' }],
     security: [{ apiKey: [] }],
     tags: [
       { name: 'Checks', description: 'Decisions at the till.' },
@@ -101,7 +107,7 @@ export function createApp(services: Services, { corsOrigins = [] }: AppOptions =
     ],
   });
 
-  app.notFound((c) => problemResponse(problemBody(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}`)));
+  app.notFound((c) => problemResponse(problemBody(c, 'not_found', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError(errorHandler(services.logger));
   return app;
 }

@@ -1,0 +1,15 @@
+import type { IdentityHasher } from '../customer-identifiers.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import type { ActiveRuleSet } from '../rule-sets/active.js';
+import type { Store } from '../store/index.js';
+
+/** What the check use cases work with: the store, the active rules, the identifier hasher, a clock, and where to report. */
+export interface CheckContext {
+  readonly store: Store;
+  readonly rules: ActiveRuleSet;
+  readonly ids: IdentityHasher;
+  readonly clock: () => number;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}

@@ -1,0 +1,29 @@
+import type { Principal } from '../access/api-keys.js';
+import type { AnswersRequest } from '../contract/answers.js';
+import type { CheckRecord } from '../contract/check-record.js';
+import type { CheckRequest } from '../contract/check.js';
+import type { OutcomeRequest } from '../contract/outcome.js';
+import { type Answered, answerCheck } from './answer.js';
+import type { CheckContext } from './context.js';
+import { type OutcomeRecorded, recordOutcome } from './outcome.js';
+import { readCheck } from './read.js';
+import { type Submitted, submitCheck } from './submit.js';
+
+export type { Answered, CheckContext, OutcomeRecorded, Submitted };
+
+/** The check use cases: what a till does with a basket, from first scan to outcome. */
+export interface Checks {
+  submit(principal: Principal, check: CheckRequest): Submitted;
+  answer(principal: Principal, checkId: string, answers: AnswersRequest['answers']): Answered;
+  recordOutcome(principal: Principal, checkId: string, outcome: OutcomeRequest): OutcomeRecorded;
+  read(principal: Principal, checkId: string): CheckRecord;
+}
+
+export function createChecks(context: CheckContext): Checks {
+  return {
+    submit: (principal, check) => submitCheck(context, principal, check),
+    answer: (principal, checkId, answers) => answerCheck(context, principal, checkId, answers),
+    recordOutcome: (principal, checkId, outcome) => recordOutcome(context, principal, checkId, outcome),
+    read: (principal, checkId) => readCheck(context, principal, checkId),
+  };
+}
