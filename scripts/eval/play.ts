@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { issueApiKey } from '../../src/api-keys.js';
-import { createApp } from '../../src/app.js';
+import { issueApiKey } from '../../src/access/api-keys.js';
+import { createApp } from '../../src/http/app.js';
 import type { CheckInput } from '../../src/contract/check.js';
 import type { Action } from '../../src/contract/enums.js';
 import { createLogger } from '../../src/log.js';

@@ -1,6 +1,6 @@
 import type { CheckRequest } from '../contract/check.js';
 import { ACTION_STRENGTH, type Action } from '../contract/enums.js';
-import type { HistoryFacts } from '../contract/facts.js';
+import type { HistoryFacts } from '../contract/fact-schema.js';
 import { labelOf } from '../backtest/backtest.js';
 import { type CompiledRuleSet, decide, type EngineDecision, runRuleTest } from '../engine/index.js';
 import type { ReplayRow } from '../store/index.js';

@@ -11,8 +11,8 @@ import { compileRuleSet, decide, NO_HISTORY } from '../../src/engine/index.js';
 import { loadRuleDirectory } from '../../src/rule-sets/load-directory.js';
 import { openStore } from '../../src/store/index.js';
 import { tune } from '../../src/tuning/tune.js';
-import { issueApiKey } from '../../src/api-keys.js';
-import { createApp } from '../../src/app.js';
+import { issueApiKey } from '../../src/access/api-keys.js';
+import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
 import { buildServices } from '../../src/services.js';
 
