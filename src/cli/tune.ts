@@ -141,6 +141,7 @@ function describe(report: TuningReport, output: Output, out: string): void {
     ['confirmed scams stopped', (f) => `${f.scamsStopped} of ${f.scams}`],
     ['confirmed scams held', (f) => `${f.scamsHeld} of ${f.scams}`],
     ['ordinary sales interrupted', (f) => `${f.ordinaryInterrupted} of ${f.ordinary}`],
+    ['ordinary sales held', (f) => `${f.ordinaryHeld} of ${f.ordinary}`],
     ['value protected', (f) => money(f.valueProtected)],
   ];
   const table = [
@@ -168,7 +169,8 @@ function describe(report: TuningReport, output: Output, out: string): void {
     output.out('These fail, so publishing refuses it until they are updated or the budget is raised:');
     for (const failed of report.tests.failed) output.out(`  ✗ ${failed.file}: ${failed.name}\n      ${failed.failures.join('\n      ')}`);
   }
-  output.out('\nThe checking period decided again under both rule sets (as vouchsafe backtest reports it):');
+  output.out('\nThe checking period decided again under both rule sets, with the answers recorded at the time, as vouchsafe backtest');
+  output.out('reports it (the table above counts interruptions before any answer):');
   printReport(report.backtest, output);
   output.out(`\nWritten to ${out}: the rule files and prompts/ (only score: and bands: changed), tuning-report.json and tuning-report.txt.`);
   output.out(`Compare it on the published cases (npm run eval -- --rules ${out}) and on other periods (vouchsafe backtest --rules ${out}); publish it with PUT /v1/rules.`);

@@ -10,6 +10,8 @@ export interface Budgets {
 
 export interface SearchOptions {
   budgets: Budgets;
+  /** The bands the rule set has now: bands move from these only as far as the budgets require or more scams repay. */
+  bands: Bands;
   /** The weakest action that counts as stopping a confirmed scam: 1 prompt, 2 hold, 3 refuse. */
   stopAt: number;
   /** refuse band − hold band in the baseline, kept as it is. */
@@ -33,6 +35,7 @@ export interface Figures {
   scamsHeld: number;
   ordinary: number;
   ordinaryInterrupted: number;
+  ordinaryHeld: number;
   /** Stored value of the confirmed scams stopped (minor units). */
   valueProtected: number;
 }
@@ -80,19 +83,32 @@ function bandFor(counts: ReadonlyMap<number, number>, forced: number, allowance:
 const add = (counts: Map<number, number>, score: number, checks: number) => counts.set(score, (counts.get(score) ?? 0) + checks);
 
 /**
- * Everything one set of scores gives: the bands the budgets allow, and the figures under them.
- * Scores are summed once per observation, so trying a set costs one pass over the history.
+ * Everything one set of scores gives: the bands, and the figures under them. Scores are summed once
+ * per observation, so trying a set costs one pass over the history.
+ *
+ * Each band goes as low as the budget allows only where that stops more confirmed scams: from the
+ * lowest band the budget allows, it rises back towards where it was (`start`) as far as it can
+ * without letting one of those scams through. So a loose budget is not spent on customers who were
+ * never shown to need it, and a tight one raises the bands just enough.
  */
-export function evaluateScores(observations: readonly Observation[], scores: readonly number[], options: Pick<SearchOptions, 'budgets' | 'refuseGap' | 'stopAt'>, fixedBands?: Bands) {
+export function evaluateScores(
+  observations: readonly Observation[],
+  scores: readonly number[],
+  options: Pick<SearchOptions, 'budgets' | 'refuseGap' | 'stopAt'>,
+  start: Bands,
+  fixedBands?: Bands,
+) {
   const asked = new Int32Array(observations.length);
   const promptCounts = new Map<number, number>();
   const holdCounts = new Map<number, number>();
+  const scams: Array<{ score: number; floor: number }> = [];
   let baskets = 0;
   let forcedPrompt = 0;
   let forcedHold = 0;
   observations.forEach((o, j) => {
     const score = sum(o.asked, scores);
     asked[j] = score;
+    if (o.label === 'scam') scams.push({ score: sum(o.answered, scores), floor: o.answered.floor });
     if (!o.basket) return;
     baskets += o.checks;
     if (o.asked.floor >= 1) forcedPrompt += o.checks;
@@ -100,16 +116,35 @@ export function evaluateScores(observations: readonly Observation[], scores: rea
     if (o.asked.floor >= 2) forcedHold += o.checks;
     else add(holdCounts, score, o.checks);
   });
+  /** The highest band from `low` up to `high` that still meets every scam that `low` meets by its score with `action` or stronger. */
+  const raise = (low: number, high: number, action: number) => {
+    let band = high;
+    for (const scam of scams) if (scam.floor < action && scam.score >= low) band = Math.min(band, scam.score);
+    return Math.max(low, band);
+  };
   let bands = fixedBands;
   let overBudget = { prompt: false, hold: false };
   if (!bands) {
-    const prompt = bandFor(promptCounts, forcedPrompt, Math.floor(options.budgets.prompt * baskets), 1);
-    const hold = bandFor(holdCounts, forcedHold, Math.floor(options.budgets.hold * baskets), prompt.band + 1);
-    bands = { prompt: prompt.band, hold: hold.band, refuse: hold.band + Math.max(1, options.refuseGap) };
-    overBudget = { prompt: prompt.over, hold: hold.over };
+    const promptLow = bandFor(promptCounts, forcedPrompt, Math.floor(options.budgets.prompt * baskets), 1);
+    const prompt = raise(promptLow.band, Math.max(promptLow.band, start.prompt), 1);
+    const holdLow = bandFor(holdCounts, forcedHold, Math.floor(options.budgets.hold * baskets), prompt + 1);
+    const hold = raise(holdLow.band, Math.max(holdLow.band, start.hold), 2);
+    bands = { prompt, hold, refuse: hold + Math.max(1, options.refuseGap) };
+    overBudget = { prompt: promptLow.over, hold: holdLow.over };
   }
 
-  const figures: Figures = { storedValueBaskets: baskets, interrupted: 0, held: 0, scams: 0, scamsStopped: 0, scamsHeld: 0, ordinary: 0, ordinaryInterrupted: 0, valueProtected: 0 };
+  const figures: Figures = {
+    storedValueBaskets: baskets,
+    interrupted: 0,
+    held: 0,
+    scams: 0,
+    scamsStopped: 0,
+    scamsHeld: 0,
+    ordinary: 0,
+    ordinaryInterrupted: 0,
+    ordinaryHeld: 0,
+    valueProtected: 0,
+  };
   observations.forEach((o, j) => {
     const first = Math.max(bandAction(asked[j]!, bands), o.asked.floor);
     if (o.basket) {
@@ -127,6 +162,7 @@ export function evaluateScores(observations: readonly Observation[], scores: rea
     } else if (o.label === 'ordinary') {
       figures.ordinary += o.checks;
       if (first >= 1) figures.ordinaryInterrupted += o.checks;
+      if (first >= 2) figures.ordinaryHeld += o.checks;
     }
   });
   return { bands, overBudget, figures };
@@ -145,19 +181,29 @@ function better(a: readonly number[], b: readonly number[]): boolean {
  * Coordinate ascent on the rule scores: one rule at a time, a few steps up or down, keeping a change
  * only if it does better. Better is, in order: more of the rule set's own tests kept (they are its
  * requirements: the seed stories, the shopping it must leave alone), more confirmed scams stopped,
- * more held, fewer ordinary customers interrupted, fewer baskets interrupted, and the smallest change
- * from where it started. The bands follow the budgets after every change, so no candidate tried
- * interrupts more baskets than allowed. A rule keeps its sign, within −100 to 100.
+ * more held, fewer ordinary customers interrupted, then held, fewer baskets interrupted, then held,
+ * and the smallest change from where it started. The bands follow the budgets after every change
+ * (see evaluateScores), so no candidate tried interrupts more baskets than allowed. A rule keeps its
+ * sign, within −100 to 100.
  */
 export function searchScores(rules: readonly TunableRule[], observations: readonly Observation[], tests: readonly TestObservation[], options: SearchOptions): SearchResult {
   const step = options.step ?? 5;
   const steps = options.steps ?? 4;
   const start = rules.map((rule) => rule.score);
   const evaluate = (scores: number[]) => {
-    const { bands, overBudget, figures } = evaluateScores(observations, scores, options);
+    const { bands, overBudget, figures } = evaluateScores(observations, scores, options, options.bands);
     const testsPassing = passing(tests, scores, bands);
     const distance = scores.reduce((total, score, i) => total + Math.abs(score - start[i]!), 0);
-    const rank = [testsPassing, figures.scamsStopped, figures.scamsHeld, -figures.ordinaryInterrupted, -figures.interrupted, -distance];
+    const rank = [
+      testsPassing,
+      figures.scamsStopped,
+      figures.scamsHeld,
+      -figures.ordinaryInterrupted,
+      -figures.ordinaryHeld,
+      -figures.interrupted,
+      -figures.held,
+      -distance,
+    ];
     return { scores, bands, overBudget, figures, testsPassing, rank };
   };
 

@@ -62,7 +62,7 @@ export function tune(baseline: CompiledRuleSet, learnRows: Iterable<ReplayRow>, 
   const learning = observe(baseline, learnRows);
   const stopAt = ACTION_STRENGTH[options.interveneAt];
   const refuseGap = baseline.bands.refuse - baseline.bands.hold;
-  const found = searchScores(rules, learning, observeTests(baseline), { budgets: options.budgets, stopAt, refuseGap });
+  const found = searchScores(rules, learning, observeTests(baseline), { budgets: options.budgets, bands: baseline.bands, stopAt, refuseGap });
 
   const scores = new Map(rules.map((rule, i) => [rule.id, found.scores[i]!]));
   const note =
@@ -88,12 +88,12 @@ export function tune(baseline: CompiledRuleSet, learnRows: Iterable<ReplayRow>, 
       scores: rules.map((rule, i) => ({ ruleId: rule.id, baseline: rule.score, candidate: found.scores[i]! })),
       valueBands: { baseline: valueBands(baseline), candidate: valueBands(candidate) },
       learning: {
-        baseline: evaluateScores(learning, baselineScores, settings, baseline.bands).figures,
+        baseline: evaluateScores(learning, baselineScores, settings, baseline.bands, baseline.bands).figures,
         candidate: found.figures,
       },
       validation: {
-        baseline: evaluateScores(validation, baselineScores, settings, baseline.bands).figures,
-        candidate: evaluateScores(validation, found.scores, settings, found.bands).figures,
+        baseline: evaluateScores(validation, baselineScores, settings, baseline.bands, baseline.bands).figures,
+        candidate: evaluateScores(validation, found.scores, settings, found.bands, found.bands).figures,
       },
       overBudget: found.overBudget,
       tests: {

@@ -159,6 +159,13 @@ describe('tuning on history where the best rule is known', () => {
     expect(report.backtest.candidate.ordinaryInterrupted).toBeLessThan(report.backtest.baseline.ordinaryInterrupted);
   });
 
+  it('does not spend a loose budget on customers no scam needed interrupting', () => {
+    const { report } = tuneKnownWorld(0.6);
+    expect(report.bands.candidate.prompt).toBeLessThanOrEqual(report.bands.baseline.prompt);
+    expect(report.learning.candidate.scamsStopped).toBe(report.learning.candidate.scams);
+    expect(report.learning.candidate.interrupted / report.learning.candidate.storedValueBaskets).toBeLessThanOrEqual(0.03);
+  });
+
   it('changes only scores and bands: the conditions, reasons and tests are the analyst’s own', () => {
     const { candidate } = tuneKnownWorld(0.03);
     const content = candidate.files[0]!.content;
