@@ -30,7 +30,7 @@ export interface TuneCommand {
 }
 
 /** `3%` or `0.03` as a share; anything else is refused with what is accepted. */
-export function parseShare(flag: string, text: string): number {
+function parseShare(flag: string, text: string): number {
   const percent = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(text);
   const share = percent ? Number(percent[1]) / 100 : /^\s*0?\.\d+\s*$/.test(text) ? Number(text) : Number.NaN;
   if (!(share > 0 && share < 1)) throw new UsageError(`--${flag} ${text} is not a share of baskets: use a percentage like 3% or a fraction like 0.03`);

@@ -52,7 +52,7 @@ export function tunableRules(ruleSet: CompiledRuleSet): TunableRule[] {
   return ruleSet.rules.filter((rule) => !rule.shadow && rule.score !== 0).map((rule) => ({ id: rule.id, score: rule.score }));
 }
 
-export function matcher(ruleSet: CompiledRuleSet) {
+function matcher(ruleSet: CompiledRuleSet) {
   const index = new Map(tunableRules(ruleSet).map((rule, i) => [rule.id, i]));
   const actions = new Map(ruleSet.rules.map((rule) => [rule.id, rule.action]));
   return (decision: EngineDecision): Matched => {

@@ -58,7 +58,7 @@ const sum = (matched: Matched, scores: readonly number[]) => {
 const bandAction = (score: number, bands: Bands) => (score >= bands.refuse ? 3 : score >= bands.hold ? 2 : score >= bands.prompt ? 1 : 0);
 
 /** The action for a check under these scores and bands, never weaker than what its matched rules demand. */
-export function actionOf(matched: Matched, scores: readonly number[], bands: Bands): number {
+function actionOf(matched: Matched, scores: readonly number[], bands: Bands): number {
   return Math.max(bandAction(sum(matched, scores), bands), matched.floor);
 }
 
