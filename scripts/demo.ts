@@ -19,6 +19,7 @@ import { createLogger } from '../src/log.js';
 import { dayDate, resolvePeriod, utcDay } from '../src/reports/period.js';
 import { ALL_GROUPINGS, buildSummary } from '../src/reports/summary.js';
 import { buildServices } from '../src/services.js';
+import { StartupRefusal } from '../src/store/index.js';
 import { dayRange, planVisits, playVisits } from './demo/play.js';
 import { seededRandom } from './demo/random.js';
 import { lastDecember } from './demo/season.js';
@@ -28,13 +29,22 @@ const WEEKS = 6;
 
 const config = loadConfig();
 let now = Date.now();
-const services = buildServices({
-  databasePath: config.databasePath,
-  rulesDirectory: config.rulesDirectory,
-  idSecret: config.idSecret,
-  logger: createLogger('warn'),
-  clock: () => now,
-});
+const services = (() => {
+  try {
+    return buildServices({
+      databasePath: config.databasePath,
+      rulesDirectory: config.rulesDirectory,
+      idSecret: config.idSecret,
+      logger: createLogger('warn'),
+      clock: () => now,
+    });
+  } catch (error) {
+    // Most often the service is running: it holds the database, and the demo waits its turn.
+    if (!(error instanceof StartupRefusal)) throw error;
+    process.stderr.write(`npm run demo: ${error.message}\n`);
+    process.exit(78);
+  }
+})();
 const { store } = services;
 
 const lastDay = utcDay(now) - 1;

@@ -8,6 +8,7 @@ import { checkRules, type Output, testRules } from './cli/rules.js';
 import { ConfigError, loadConfig } from './config.js';
 import { RuleSetError } from './engine/index.js';
 import { startServer } from './run-server.js';
+import { StartupRefusal } from './store/index.js';
 
 const output: Output = {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -117,6 +118,10 @@ try {
   if (error instanceof ConfigError || error instanceof RuleSetError || error instanceof UsageError) {
     output.err(error.message);
     process.exitCode = 2;
+  } else if (error instanceof StartupRefusal) {
+    // The database is held by the running service, missing, or corrupt: said in one line, EX_CONFIG.
+    output.err(`vouchsafe: ${error.message}`);
+    process.exitCode = 78;
   } else {
     throw error;
   }

@@ -1,11 +1,12 @@
 import { createChecks, type Checks } from './checks/index.js';
 import { hashApiKey, issueApiKey, type KeyResolver, keyResolver } from './access/api-keys.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { createIdentityHasher, type IdentityHasher, loadOrCreateIdSecret } from './customer-identifiers.js';
+import { createIdentityHasher, type IdentityHasher, loadIdSecret, secretPathFor } from './customer-identifiers.js';
 import type { Logger } from './log.js';
 import { type ActiveRuleSet, loadActiveRuleSet } from './rule-sets/active.js';
 import type { ApprovalMode } from './rule-sets/lifecycle.js';
 import { openStore, type Store } from './store/index.js';
+import { sharedWorkerPool, type WorkerPool } from './workers/pool.js';
 
 /** Everything a use case needs, built once per process: the HTTP layer and the CLI both start from it. */
 export interface Services {
@@ -20,6 +21,10 @@ export interface Services {
   /** Requests being answered right now: background bookkeeping gives way to them. */
   readonly activity: { inFlight: number };
   readonly checks: Checks;
+  /** Worker threads for exports and rule-set compilation, off the loop that answers tills. */
+  readonly workers: WorkerPool;
+  /** Closes the database. The worker pool is the process's: its idle threads end by themselves. */
+  close(): void;
 }
 
 export interface ServiceOptions {
@@ -33,6 +38,10 @@ export interface ServiceOptions {
   ruleApproval?: ApprovalMode;
   /** The running service: checkpoint the WAL from a worker thread, and bring report roll-ups up to date every 100 ms, rather than during a till's write. */
   background?: boolean;
+  /** The most the database may hold, in bytes (see VOUCHSAFE_DB_MAX_MB). */
+  databaseMaxBytes?: number | undefined;
+  /** Worker threads for heavy work (default 2). */
+  workers?: number;
 }
 
 /** Makes the first admin key from VOUCHSAFE_ADMIN_KEY, if no admin key exists yet. */
@@ -48,6 +57,8 @@ export function buildServices(options: ServiceOptions): Services {
   const metrics = createMetrics({ processMetrics: options.processMetrics ?? false });
   const activity = { inFlight: 0 };
   const store = openStore(options.databasePath, {
+    evidence: [secretPathFor(options.databasePath)],
+    ...(options.databaseMaxBytes !== undefined ? { maxBytes: options.databaseMaxBytes } : {}),
     groupCommit: { onCommit: (transactions) => metrics.commitSize.observe(transactions) },
     ...(options.background
       ? {
@@ -59,10 +70,11 @@ export function buildServices(options: ServiceOptions): Services {
       : {}),
   });
   try {
+    const secret = loadIdSecret(store, options.databasePath, options.idSecret);
     if (options.adminKey) bootstrapAdminKey(store, options.adminKey, options.logger, clock());
-    const secret = options.idSecret ?? loadOrCreateIdSecret(options.databasePath);
     const rules = loadActiveRuleSet(store, options.rulesDirectory, options.logger, clock());
     const ids = createIdentityHasher(secret);
+    const workers = sharedWorkerPool(options.workers ?? 2);
     return {
       store,
       rules,
@@ -74,6 +86,8 @@ export function buildServices(options: ServiceOptions): Services {
       ruleApproval: options.ruleApproval ?? 'single',
       activity,
       checks: createChecks({ store, rules, ids, clock, metrics, logger: options.logger }),
+      workers,
+      close: () => store.close(),
     };
   } catch (error) {
     store.close();

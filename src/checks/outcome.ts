@@ -1,10 +1,9 @@
 import type { Principal } from '../access/api-keys.js';
-import { assertStore } from '../access/store-scope.js';
 import type { OutcomeRecord, OutcomeRequest } from '../contract/outcome.js';
 import { DomainError } from '../errors.js';
 import type { OutcomeRow } from '../store/index.js';
 import type { CheckContext } from './context.js';
-import { findCheck } from './read.js';
+import { findVisibleCheck } from './read.js';
 import { toOutcomeRecord } from './records.js';
 
 export interface OutcomeRecorded {
@@ -26,8 +25,7 @@ function sameOutcome(recorded: OutcomeRow, body: OutcomeRequest): boolean {
 export function recordOutcome(context: CheckContext, principal: Principal, checkId: string, body: OutcomeRequest): OutcomeRecorded {
   const { store, clock } = context;
   const result = store.transaction(() => {
-    const check = findCheck(context, checkId);
-    assertStore(principal, check.storeId);
+    const check = findVisibleCheck(context, principal, checkId);
     if (check.outcome) {
       if (!sameOutcome(check.outcome, body)) {
         throw new DomainError(

@@ -53,7 +53,8 @@ export function runBacktestCommand(options: BacktestCommand, output: Output): nu
     }
     throw error;
   }
-  const store = openStore(options.db);
+  // Read-only, beside the service if it is running: a back-test changes nothing.
+  const store = openStore(options.db, { readonly: true });
   try {
     let baseline;
     try {

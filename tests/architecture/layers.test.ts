@@ -20,6 +20,7 @@ const LAYERS: ReadonlyArray<{ name: string; paths: readonly string[]; packages: 
       'src/reports/',
       'src/backtest/',
       'src/tuning/',
+      'src/workers/',
       'src/errors.ts',
       'src/log.ts',
       'src/metrics.ts',

@@ -19,6 +19,10 @@ export interface TestAppOptions {
   /** An existing database file (another test app's), to see what a restart would see. */
   databasePath?: string;
   corsOrigins?: string[];
+  trustProxy?: boolean;
+  metricsKey?: string;
+  failedKeysPerMinute?: number;
+  databaseMaxBytes?: number;
 }
 
 /** A fresh app on its own SQLite file in a temp directory, removed when the test ends. */
@@ -34,6 +38,7 @@ export function testApp(options: TestAppOptions = {}) {
     logger: createLogger('info', (line) => logLines.push(line)),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.ruleApproval ? { ruleApproval: options.ruleApproval } : {}),
+    ...(options.databaseMaxBytes ? { databaseMaxBytes: options.databaseMaxBytes } : {}),
   });
   onTestFinished(() => {
     try {
@@ -43,7 +48,12 @@ export function testApp(options: TestAppOptions = {}) {
     }
     rmSync(dir, { recursive: true, force: true });
   });
-  const app = createApp(services, { corsOrigins: options.corsOrigins ?? [] });
+  const app = createApp(services, {
+    corsOrigins: options.corsOrigins ?? [],
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+    ...(options.failedKeysPerMinute !== undefined ? { failedKeysPerMinute: options.failedKeysPerMinute } : {}),
+    metrics: { on: 'keyed', key: options.metricsKey },
+  });
 
   async function call(method: string, path: string, init: { key?: string; body?: unknown; headers?: Record<string, string> } = {}) {
     const headers: Record<string, string> = { ...init.headers };

@@ -24,6 +24,7 @@ describe('report roll-ups', () => {
       DROP TABLE report_rule_days; DROP TABLE report_rule_blocks;
       DROP TABLE dashboard_sessions; DROP INDEX checks_warned_by_time;
       ALTER TABLE checks ADD COLUMN request TEXT NOT NULL DEFAULT '{}';
+      ALTER TABLE checks DROP COLUMN history_at; ALTER TABLE evaluations DROP COLUMN request_fingerprint; DROP TABLE meta;
       PRAGMA user_version = 30;
     `);
     db.close();

@@ -5,6 +5,7 @@ import { up as reports } from './0040-reports.js';
 import { up as singleCopyOfRequest } from './0050-single-copy-of-request.js';
 import { up as deferredRollups } from './0060-deferred-rollups.js';
 import { up as chainRollups } from './0070-chain-rollups.js';
+import { up as receiveTimeHistory } from './0090-receive-time-history.js';
 
 export interface Migration {
   /** Steps of 10, so a fix can slot in between. Stored in PRAGMA user_version. */
@@ -20,6 +21,7 @@ export const migrations: readonly Migration[] = [
   { version: 50, name: 'single-copy-of-request', up: singleCopyOfRequest },
   { version: 60, name: 'deferred-rollups', up: deferredRollups },
   { version: 70, name: 'chain-rollups', up: chainRollups },
+  { version: 90, name: 'receive-time-history', up: receiveTimeHistory },
 ];
 
 export class DatabaseTooNewError extends Error {
