@@ -3,6 +3,7 @@ import { runBacktestCommand } from './cli/backtest.js';
 import { UsageError } from './cli/duration.js';
 import { createKey } from './cli/keys.js';
 import { runPurge } from './cli/purge.js';
+import { runTuneCommand } from './cli/tune.js';
 import { checkRules, type Output, testRules } from './cli/rules.js';
 import { ConfigError, loadConfig } from './config.js';
 import { RuleSetError } from './engine/index.js';
@@ -79,6 +80,26 @@ program
   .option('--json', 'print the report as JSON')
   .action((options: { rules: string; baseline?: string; from?: string; to?: string; days: number; store?: string[]; interveneAt: 'prompt' | 'hold' | 'refuse'; examples: number; db: string; json?: boolean }) => {
     process.exitCode = runBacktestCommand({ ...options, json: options.json ?? false }, output);
+  });
+
+program
+  .command('tune')
+  .description('learn rule scores and bands from recorded checks and outcomes within an interruption budget, check them on a later period, and write the candidate rule set')
+  .requiredOption('--out <dir>', 'a new directory for the candidate rule set and its report')
+  .option('--prompt-budget <share>', 'most gift-card baskets that may be prompted or more, e.g. 3%', '3%')
+  .option('--hold-budget <share>', 'most gift-card baskets that may be held or refused, e.g. 1%', '1%')
+  .option('--baseline <dir>', 'start from this rules directory instead of the active rule set')
+  .option('--from <date>', 'first day of the history to use (UTC), e.g. 2025-12-01')
+  .option('--to <date>', 'last day of the history to use (UTC), included; default today')
+  .option('--days <n>', 'length of the history in days when --from is not given', positive, 365)
+  .option('--validate-from <date>', 'first day of the later period the candidate is checked on; default: where the last third of the checks begins')
+  .option('--store <storeId>', 'only this store (repeat for more)', repeat)
+  .addOption(new Option('--intervene-at <action>', 'weakest action that counts as stopping a confirmed scam').choices(['prompt', 'hold', 'refuse']).default('prompt'))
+  .option('--examples <n>', 'changed decisions to show in the back-test', positive, 10)
+  .option('--db <path>', 'the database', defaultDb())
+  .option('--json', 'print the report as JSON')
+  .action((options: { out: string; promptBudget: string; holdBudget: string; baseline?: string; from?: string; to?: string; days: number; validateFrom?: string; store?: string[]; interveneAt: 'prompt' | 'hold' | 'refuse'; examples: number; db: string; json?: boolean }) => {
+    process.exitCode = runTuneCommand({ ...options, json: options.json ?? false }, output);
   });
 
 program

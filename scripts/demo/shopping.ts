@@ -44,7 +44,7 @@ const AGES: ReadonlyArray<readonly [AgeBand, number]> = [
 const LANES: ReadonlyArray<readonly [Lane, number]> = [['staffed', 60], ['self_checkout', 35], ['customer_service', 5]];
 
 let sequence = 0;
-function base(random: Random, storeId: string, at: number, lane: Lane): Pick<CheckInput, 'storeId' | 'tillId' | 'lane' | 'transactionId' | 'occurredAt' | 'currency'> {
+export function base(random: Random, storeId: string, at: number, lane: Lane): Pick<CheckInput, 'storeId' | 'tillId' | 'lane' | 'transactionId' | 'occurredAt' | 'currency'> {
   const tillId = lane === 'self_checkout' ? `SCO${random.int(1, 8)}` : lane === 'customer_service' ? 'CS1' : `T0${random.int(1, 6)}`;
   sequence += 1;
   const day = new Date(at).toISOString().slice(0, 10).replaceAll('-', '');
@@ -141,7 +141,7 @@ export const SCAMS: ReadonlyArray<(random: Random, at: number) => Visit[]> = [
       at,
       story: 'Boss-impersonation text',
       check: { ...base(random, random.pick(STORES), at, 'self_checkout'), lines: [{ kind: 'gift_card', brand: 'apple', unitAmount: 20000, quantity: 4 }], tender: 'credit', customer: { ageBand: '30_39', ageSource: 'staff_estimate' }, signals: { beingInstructed: true } },
-      answers: { someoneAskedYouToBuy: 'no', purpose: 'work_request' },
+      answers: { someoneAskedYouToBuy: 'yes', purpose: 'work_request', codesRequested: random.chance(0.5) ? 'yes' : 'no', askedHow: 'message', companyCard: 'no' },
       outcome: () => (random.chance(0.5) ? 'proceeded_after_warning' : 'abandoned'),
     },
   ],

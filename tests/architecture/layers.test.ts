@@ -19,6 +19,7 @@ const LAYERS: ReadonlyArray<{ name: string; paths: readonly string[]; packages: 
       'src/rule-sets/',
       'src/reports/',
       'src/backtest/',
+      'src/tuning/',
       'src/workers/',
       'src/errors.ts',
       'src/log.ts',
