@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_TIME_ZONE, isTimeZone } from './engine/index.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 
 const ConfigSchema = z.object({
@@ -16,6 +17,10 @@ const ConfigSchema = z.object({
     .optional(),
   VOUCHSAFE_LOG: z.enum(Object.keys(LOG_LEVELS) as [LogLevel, ...LogLevel[]]).default('info'),
   VOUCHSAFE_RULES_APPROVAL: z.enum(['single', 'two-person']).default('single'),
+  VOUCHSAFE_TIMEZONE: z
+    .string()
+    .refine(isTimeZone, 'VOUCHSAFE_TIMEZONE must be an IANA time zone such as Europe/London')
+    .default(DEFAULT_TIME_ZONE),
   VOUCHSAFE_CORS_ORIGINS: z
     .string()
     .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
@@ -48,6 +53,8 @@ export interface Config {
   readonly ruleApproval: z.infer<typeof ConfigSchema>['VOUCHSAFE_RULES_APPROVAL'];
   /** Web origins of browser-based tills allowed to call the API (CORS); none by default. */
   readonly corsOrigins: readonly string[];
+  /** The shops' IANA time zone: business days (transaction ids are unique per store and day) are in it. */
+  readonly timeZone: string;
   /** Behind a TLS proxy: believe its X-Forwarded-Proto (Secure cookies) and X-Forwarded-For (the client, for rate limits). */
   readonly trustProxy: boolean;
   /** The bearer token a scraper sends for /metrics (an admin key also works); unset: admin keys only. */
@@ -98,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: c.VOUCHSAFE_LOG,
     ruleApproval: c.VOUCHSAFE_RULES_APPROVAL,
     corsOrigins: c.VOUCHSAFE_CORS_ORIGINS,
+    timeZone: c.VOUCHSAFE_TIMEZONE,
     trustProxy: c.VOUCHSAFE_TRUST_PROXY === 'true',
     metricsKey: c.VOUCHSAFE_METRICS_KEY,
     metricsPort: c.VOUCHSAFE_METRICS_PORT,

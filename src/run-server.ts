@@ -72,6 +72,7 @@ export function startServer(config: Config): void {
     logger,
     processMetrics: true,
     ruleApproval: config.ruleApproval,
+    timeZone: config.timeZone,
     background: true,
     workers: config.workers,
     databaseMaxBytes: config.databaseMaxBytes,

@@ -1,4 +1,5 @@
 import { createChecks, type Checks } from './checks/index.js';
+import { idempotencyKeys, type IdempotencyKeys } from './access/idempotency-keys.js';
 import { hashApiKey, issueApiKey, type KeyResolver, keyResolver } from './access/api-keys.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createIdentityHasher, type IdentityHasher, loadIdSecret, secretPathFor } from './customer-identifiers.js';
@@ -6,6 +7,7 @@ import type { Logger } from './log.js';
 import { type ActiveRuleSet, loadActiveRuleSet } from './rule-sets/active.js';
 import type { ApprovalMode } from './rule-sets/lifecycle.js';
 import { openStore, type Store } from './store/index.js';
+import { DEFAULT_TIME_ZONE } from './engine/index.js';
 import { sharedWorkerPool, type WorkerPool } from './workers/pool.js';
 
 /** Everything a use case needs, built once per process: the HTTP layer and the CLI both start from it. */
@@ -17,10 +19,13 @@ export interface Services {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly clock: () => number;
+  readonly timeZone: string;
   readonly ruleApproval: ApprovalMode;
   /** Requests being answered right now: background bookkeeping gives way to them. */
   readonly activity: { inFlight: number };
   readonly checks: Checks;
+  /** Responses kept under clients' Idempotency-Keys, for replay. */
+  readonly idempotencyKeys: IdempotencyKeys;
   /** Worker threads for exports and rule-set compilation, off the loop that answers tills. */
   readonly workers: WorkerPool;
   /** Closes the database. The worker pool is the process's: its idle threads end by themselves. */
@@ -34,6 +39,8 @@ export interface ServiceOptions {
   adminKey?: string | undefined;
   idSecret?: string | undefined;
   clock?: () => number;
+  /** The store's IANA time zone, for business days (default Europe/London). */
+  timeZone?: string;
   processMetrics?: boolean;
   ruleApproval?: ApprovalMode;
   /** The running service: checkpoint the WAL from a worker thread, and bring report roll-ups up to date every 100 ms, rather than during a till's write. */
@@ -54,9 +61,11 @@ export function bootstrapAdminKey(store: Store, adminKey: string, logger: Logger
 /** Opens the database, loads the rules and builds what every request needs. */
 export function buildServices(options: ServiceOptions): Services {
   const clock = options.clock ?? Date.now;
+  const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
   const metrics = createMetrics({ processMetrics: options.processMetrics ?? false });
   const activity = { inFlight: 0 };
   const store = openStore(options.databasePath, {
+    timeZone,
     evidence: [secretPathFor(options.databasePath)],
     ...(options.databaseMaxBytes !== undefined ? { maxBytes: options.databaseMaxBytes } : {}),
     groupCommit: { onCommit: (transactions) => metrics.commitSize.observe(transactions) },
@@ -83,9 +92,11 @@ export function buildServices(options: ServiceOptions): Services {
       logger: options.logger,
       metrics,
       clock,
+      timeZone,
       ruleApproval: options.ruleApproval ?? 'single',
       activity,
-      checks: createChecks({ store, rules, ids, clock, metrics, logger: options.logger }),
+      idempotencyKeys: idempotencyKeys(store, clock),
+      checks: createChecks({ store, rules, ids, clock, timeZone, metrics, logger: options.logger }),
       workers,
       close: () => store.close(),
     };

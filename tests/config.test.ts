@@ -11,6 +11,7 @@ describe('configuration', () => {
       rulesDirectory: './rules',
       ruleApproval: 'single',
       corsOrigins: [],
+      timeZone: 'Europe/London',
     });
   });
 
@@ -19,6 +20,8 @@ describe('configuration', () => {
     expect(() => loadConfig({ VOUCHSAFE_ADMIN_KEY: 'short' })).toThrow(/VOUCHSAFE_ADMIN_KEY/);
     expect(() => loadConfig({ VOUCHSAFE_RULES_APPROVAL: 'three-person' })).toThrow(/VOUCHSAFE_RULES_APPROVAL/);
     expect(() => loadConfig({ VOUCHSAFE_CORS_ORIGINS: 'not a url' })).toThrow(/VOUCHSAFE_CORS_ORIGINS/);
+    expect(() => loadConfig({ VOUCHSAFE_TIMEZONE: 'Europe/Londres' })).toThrow(/VOUCHSAFE_TIMEZONE/);
+    expect(loadConfig({ VOUCHSAFE_TIMEZONE: 'Europe/Dublin' }).timeZone).toBe('Europe/Dublin');
   });
 
   it('reads browser till origins as a list', () => {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Role } from '../contract/enums.js';
+import type { KeyMode, Role } from '../contract/enums.js';
 import type { KeyCreateRequest } from '../contract/keys.js';
 import { DomainError } from '../errors.js';
 import { newId } from '../sortable-id.js';
@@ -7,10 +7,12 @@ import type { ApiKeyRow, Store } from '../store/index.js';
 import type { KeysRepository } from '../store/keys.js';
 
 const KEY_PREFIX = 'vsk_';
+/** Test keys say so at a glance, in logs and in a till's settings. */
+const TEST_KEY_PREFIX = 'vsk_test_';
 
-/** A new API key: `vsk_` and 32 random bytes. Only its SHA-256 is stored. */
-export function generateApiKey(): string {
-  return KEY_PREFIX + randomBytes(32).toString('base64url');
+/** A new API key: `vsk_` (`vsk_test_` in test mode) and 32 random bytes. Only its SHA-256 is stored. */
+export function generateApiKey(mode: KeyMode = 'live'): string {
+  return (mode === 'test' ? TEST_KEY_PREFIX : KEY_PREFIX) + randomBytes(32).toString('base64url');
 }
 
 /** SHA-256 suffices: keys are 256 random bits, so there is nothing to brute-force that a slow hash would protect. */
@@ -19,13 +21,15 @@ export function hashApiKey(key: string): string {
 }
 
 export function displayPrefix(key: string): string {
-  return key.slice(0, KEY_PREFIX.length + 6);
+  return key.slice(0, (key.startsWith(TEST_KEY_PREFIX) ? TEST_KEY_PREFIX : KEY_PREFIX).length + 6);
 }
 
 export interface Principal {
   readonly keyId: string;
   readonly name: string;
   readonly role: Role;
+  /** false for a test-mode key: its checks are kept out of every figure. */
+  readonly livemode: boolean;
   /** null: every store. */
   readonly storeIds: readonly string[] | null;
 }
@@ -55,7 +59,7 @@ export function keyResolver(keys: KeysRepository, clock: () => number = Date.now
       if (cached && cached.until > now) return cached.principal;
       const row = keys.findBySecretHash(hash);
       const valid = row !== undefined && row.revokedAt === null && timingSafeEqual(Buffer.from(row.secretHash, 'hex'), Buffer.from(hash, 'hex'));
-      const principal = valid ? { keyId: row.id, name: row.name, role: row.role, storeIds: row.storeIds } : undefined;
+      const principal = valid ? { keyId: row.id, name: row.name, role: row.role, livemode: row.mode === 'live', storeIds: row.storeIds } : undefined;
       if (cache.size >= CACHE_MAX) cache.clear();
       cache.set(hash, { principal, until: now + CACHE_TTL_MS });
       return principal;
@@ -69,15 +73,16 @@ export function keyResolver(keys: KeysRepository, clock: () => number = Date.now
 /** Makes a key and records it in the audit log, in one transaction. The plain key is returned this once. */
 export function issueApiKey(
   store: Store,
-  request: KeyCreateRequest,
+  request: Omit<KeyCreateRequest, 'mode'> & { mode?: KeyMode },
   actor: string,
   now: number,
-  key: string = generateApiKey(),
+  key: string = generateApiKey(request.mode),
 ): { row: ApiKeyRow; key: string } {
   const row: ApiKeyRow = {
     id: newId('key', now),
     name: request.name,
     role: request.role,
+    mode: request.mode ?? 'live',
     storeIds: request.storeIds ?? null,
     secretHash: hashApiKey(key),
     prefix: displayPrefix(key),
@@ -87,7 +92,7 @@ export function issueApiKey(
   };
   store.transaction(() => {
     store.keys.insert(row);
-    store.audit.append({ at: now, actor, action: 'key.created', subject: row.id, detail: { name: row.name, role: row.role, storeIds: row.storeIds } });
+    store.audit.append({ at: now, actor, action: 'key.created', subject: row.id, detail: { name: row.name, role: row.role, mode: row.mode, storeIds: row.storeIds } });
   });
   return { row, key };
 }

@@ -4,12 +4,14 @@ import type { Metrics } from '../metrics.js';
 import type { ActiveRuleSet } from '../rule-sets/active.js';
 import type { Store } from '../store/index.js';
 
-/** What the check use cases work with: the store, the active rules, the identifier hasher, a clock, and where to report. */
+/** What the check use cases work with: the store, the active rules, the identifier hasher, a clock and time zone, and where to report. */
 export interface CheckContext {
   readonly store: Store;
   readonly rules: ActiveRuleSet;
   readonly ids: IdentityHasher;
   readonly clock: () => number;
+  /** The store's IANA time zone: a transaction id names one check per store and business day in it. */
+  readonly timeZone: string;
   readonly metrics: Metrics;
   readonly logger: Logger;
 }

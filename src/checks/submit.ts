@@ -2,7 +2,7 @@ import type { Principal } from '../access/api-keys.js';
 import { assertStore } from '../access/store-scope.js';
 import type { CheckRequest } from '../contract/check.js';
 import type { Decision } from '../contract/decision.js';
-import { basketTotals, NO_HISTORY } from '../engine/index.js';
+import { basketTotals, businessDay, NO_HISTORY } from '../engine/index.js';
 import { DomainError, invalidField } from '../errors.js';
 import { newId } from '../sortable-id.js';
 import type { StoredRequest } from '../store/index.js';
@@ -47,11 +47,14 @@ function withoutIdentifiers(check: CheckRequest): StoredRequest {
 }
 
 /**
- * Decides on a basket, idempotently per (storeId, transactionId): the first call makes the check, the
- * same body again is a retry, a changed basket is a new revision of the same check.
+ * Decides on a basket, idempotently per (storeId, transactionId, business day): the first call makes the
+ * check, the same body again is a retry, a changed basket is a new revision of the same check. The
+ * business day is the store's calendar day of occurredAt (of the receive time when the till sends
+ * none), so a till that restarts its numbering each morning starts new checks, while a retry from an
+ * outbox days later, carrying its original occurredAt, still finds its check.
  */
 export function submitCheck(context: CheckContext, principal: Principal, check: CheckRequest): Submitted {
-  const { store, ids, clock } = context;
+  const { store, ids, clock, timeZone } = context;
   assertStore(principal, check.storeId);
 
   const started = performance.now();
@@ -59,17 +62,27 @@ export function submitCheck(context: CheckContext, principal: Principal, check: 
   if (check.occurredAt && Date.parse(check.occurredAt) > now + MOST_AHEAD_MS) {
     throw invalidField('occurredAt', 'too_big', 'occurredAt is more than a day ahead of the service clock; check the till clock');
   }
+  // A test check's identifiers are hashed apart from live ones: test traffic never links, or counts
+  // in, a real customer's history, and real history never reaches a test check.
+  const space = principal.livemode ? '' : 'test:';
   const identities = [
-    check.customer.loyaltyId && ids.identity('loyalty', check.customer.loyaltyId),
-    check.customer.paymentToken && ids.identity('payment', check.customer.paymentToken),
+    check.customer.loyaltyId && ids.identity('loyalty', space + check.customer.loyaltyId),
+    check.customer.paymentToken && ids.identity('payment', space + check.customer.paymentToken),
   ].filter((value): value is string => Boolean(value));
   // What the till decided offline is a note about the same basket, not a change to it: a replay that
   // adds one must not be decided again as a changed basket.
   const { offlineDecision, ...basket } = check;
   const fingerprint = ids.fingerprint(JSON.stringify(basket));
+  const day = businessDay(check.occurredAt ? Date.parse(check.occurredAt) : now, timeZone);
 
   const result = store.transaction((): Submitted => {
-    const existing = store.checks.findByTransaction(check.storeId, check.transactionId);
+    const existing = store.checks.findByTransaction(check.storeId, check.transactionId, day);
+    if (existing && existing.livemode !== principal.livemode) {
+      throw new DomainError(
+        'conflict',
+        `Transaction ${check.transactionId} is already a ${existing.livemode ? 'live' : 'test'} check today; test and live traffic cannot share a transaction id`,
+      );
+    }
     if (existing && existing.requestFingerprint === fingerprint) {
       if (offlineDecision && !existing.latest.request.offlineDecision) {
         store.checks.noteOfflineDecision(existing.id, existing.latest.revision, offlineDecision);
@@ -101,6 +114,8 @@ export function submitCheck(context: CheckContext, principal: Principal, check: 
         storeId: check.storeId,
         tillId: check.tillId,
         transactionId: check.transactionId,
+        businessDay: day,
+        livemode: principal.livemode,
         occurredAt,
         receivedAt: existing?.receivedAt ?? now,
         historyAt,

@@ -1,3 +1,4 @@
+import { TEST_CHECK_LIFETIME_MS } from '../checks/test-mode.js';
 import { openStore } from '../store/index.js';
 import { parseDuration } from './duration.js';
 import { progressBar } from './progress.js';
@@ -24,6 +25,8 @@ export function runPurge(options: { db: string; olderThan: string; dryRun: boole
       },
     });
     bar.stop();
+    // Test-mode checks last a week whatever the retention period: they were never sales.
+    const testChecks = store.retention.purgeTestChecksBefore(Date.now() - TEST_CHECK_LIFETIME_MS);
     // Take the purged checks out of the report roll-ups now, rather than in the next report's request.
     const catchUp = progressBar('Updating reports', store.reports.rollups.pending());
     let caughtUp = 0;
@@ -33,8 +36,9 @@ export function runPurge(options: { db: string; olderThan: string; dryRun: boole
       catchUp.update(caughtUp);
     }
     catchUp.stop();
-    store.audit.append({ at: Date.now(), actor: 'cli', action: 'data.purged', subject: null, detail: { before: when, olderThan: options.olderThan, checks: deleted } });
+    store.audit.append({ at: Date.now(), actor: 'cli', action: 'data.purged', subject: null, detail: { before: when, olderThan: options.olderThan, checks: deleted, testChecks } });
     output.out(`Deleted ${deleted.toLocaleString('en-GB')} checks that occurred before ${when}, with their evaluations, matched rules and identity hashes.`);
+    if (testChecks > 0) output.out(`Deleted ${testChecks.toLocaleString('en-GB')} test-mode checks more than 7 days old.`);
     return 0;
   } finally {
     store.close();

@@ -48,3 +48,18 @@ export const CheckId = z
   .string()
   .regex(/^chk_[0-9a-z]{10,40}$/, 'Not a check id')
   .meta({ id: 'CheckId', description: 'The id Vouchsafe gave the check.', example: 'chk_01jd0q9w4v2s3k6m8n0p' });
+
+/** Stripe's `Idempotency-Key` request header, on the calls that write. */
+export const IdempotencyKeyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .meta({
+      param: { name: 'idempotency-key', in: 'header' },
+      description:
+        'Optional: a unique value per request (a UUID). Sent again with the same body within 24 hours, the response first given is replayed (`Idempotent-Replayed: true`); sent with a different body it is 409 `idempotency_key_reused`. Scoped to the API key.',
+      example: '5f0c1d6e-3a4b-4c8d-9e2f-1a2b3c4d5e6f',
+    }),
+});

@@ -72,3 +72,9 @@ export const Role = z.enum(['till', 'analyst', 'admin']).meta({
   example: 'till',
 });
 export type Role = z.infer<typeof Role>;
+
+export const KeyMode = z.enum(['live', 'test']).meta({
+  id: 'KeyMode',
+  description: 'live: real sales. test: integration traffic, decided exactly as live but never in reports, history, shadow counts or back-tests, and deleted after 7 days. Test keys start `vsk_test_`.',
+});
+export type KeyMode = z.infer<typeof KeyMode>;

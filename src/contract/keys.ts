@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { StoreId, Timestamp } from './common.js';
-import { Role } from './enums.js';
+import { KeyMode, Role } from './enums.js';
 
 export const KeyId = z
   .string()
@@ -10,6 +10,7 @@ export const KeyId = z
 export const KeyCreateRequest = z
   .strictObject({
     role: Role,
+    mode: KeyMode.default('live'),
     name: z.string().trim().min(1).max(100).meta({ description: 'Who or what holds the key.', example: 'Stevenage tills' }),
     storeIds: z
       .array(StoreId)
@@ -38,6 +39,7 @@ export const ApiKey = z
     id: KeyId,
     name: z.string(),
     role: Role,
+    mode: KeyMode,
     storeIds: z.array(z.string()).nullable().meta({ description: 'null: every store.' }),
     prefix: z.string().meta({ description: 'The first characters of the key, to tell keys apart.', example: 'vsk_q9w4v2' }),
     createdAt: Timestamp,

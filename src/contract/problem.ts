@@ -15,6 +15,7 @@ export const ErrorCode = z
     'invalid_answer',
     'check_closed',
     'outcome_conflict',
+    'idempotency_key_reused',
     'rule_set_invalid',
     'conflict',
     'rate_limited',

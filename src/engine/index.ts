@@ -2,6 +2,7 @@ export { compileRuleSet, RuleSetError, formatProblem, type CompiledRuleSet, type
 export { contentHash } from './content-hash.js';
 export { decide, evaluateFacts, type EngineDecision, type RuleError } from './decide.js';
 export { basketTotals, deriveFacts, NO_HISTORY, type BasketTotals, type FactInputs } from './derive-facts.js';
+export { businessDay, DEFAULT_TIME_ZONE, isTimeZone } from './business-day.js';
 export { formatMoney, minorUnitsPerMajor } from './money.js';
 export { runRuleTest, runRuleTests, testCheck, type RuleTestResult } from './rule-tests.js';
 export { compileOfflinePolicy, evaluateOfflinePolicy, offlinePolicyFacts, offlinePolicyVectors, type PolicyFactValues } from './offline-policy/index.js';

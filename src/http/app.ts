@@ -76,7 +76,7 @@ export function createApp(
       cors({
         origin: [...corsOrigins],
         allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
-        allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match', 'X-Request-Id'],
+        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'X-Request-Id'],
         exposeHeaders: ['ETag', 'Location', 'Idempotent-Replayed', 'Retry-After', 'X-Request-Id'],
         maxAge: 600,
       }),

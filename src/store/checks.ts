@@ -8,6 +8,8 @@ interface CheckRecordRow {
   store_id: string;
   till_id: string;
   transaction_id: string;
+  business_day: string;
+  livemode: number;
   occurred_at: number;
   received_at: number;
   history_at: number | null;
@@ -77,8 +79,8 @@ export type ChecksRepository = ReturnType<typeof checksRepository>;
 
 export function checksRepository(db: Database) {
   const byId = db.prepare<[string], CheckRecordRow>('SELECT * FROM checks WHERE id = ?');
-  const byTransaction = db.prepare<[string, string], CheckRecordRow>(
-    'SELECT * FROM checks WHERE store_id = ? AND transaction_id = ?',
+  const byTransaction = db.prepare<[string, string, string], CheckRecordRow>(
+    'SELECT * FROM checks WHERE store_id = ? AND transaction_id = ? AND business_day = ?',
   );
   const latestEvaluation = db.prepare<[string], EvaluationRecordRow>(
     'SELECT * FROM evaluations WHERE check_id = ? ORDER BY revision DESC LIMIT 1',
@@ -88,11 +90,11 @@ export function checksRepository(db: Database) {
   );
   const upsertCheck = db.prepare(`
     INSERT INTO checks (
-      id, store_id, till_id, transaction_id, lane, currency, occurred_at, received_at, history_at, updated_at, key_id,
+      id, store_id, till_id, transaction_id, business_day, livemode, lane, currency, occurred_at, received_at, history_at, updated_at, key_id,
       request_fingerprint, identified, basket_total, stored_value, stored_value_units, age_band, tender,
       answers, action, score, warned, prompt_id, revision, rule_set_version
     ) VALUES (
-      @id, @storeId, @tillId, @transactionId, @lane, @currency, @occurredAt, @receivedAt, @historyAt, @updatedAt, @keyId,
+      @id, @storeId, @tillId, @transactionId, @businessDay, @livemode, @lane, @currency, @occurredAt, @receivedAt, @historyAt, @updatedAt, @keyId,
       @requestFingerprint, @identified, @basketTotal, @storedValue, @storedValueUnits, @ageBand, @tender,
       @answers, @action, @score, @warned, @promptId, @revision, @ruleSetVersion
     )
@@ -146,6 +148,8 @@ export function checksRepository(db: Database) {
       storeId: row.store_id,
       tillId: row.till_id,
       transactionId: row.transaction_id,
+      businessDay: row.business_day,
+      livemode: row.livemode === 1,
       occurredAt: row.occurred_at,
       receivedAt: row.received_at,
       historyAt: row.history_at ?? row.received_at,
@@ -162,7 +166,9 @@ export function checksRepository(db: Database) {
 
   return {
     findById: (id: string) => toCheck(byId.get(id)),
-    findByTransaction: (storeId: string, transactionId: string) => toCheck(byTransaction.get(storeId, transactionId)),
+    /** The check a till's transaction id names on one business day of its store (tills may reuse ids on another day). */
+    findByTransaction: (storeId: string, transactionId: string, businessDay: string) =>
+      toCheck(byTransaction.get(storeId, transactionId, businessDay)),
     evaluations: (id: string) => allEvaluations.all(id).map(toEvaluation),
     /** The latest revision decided on a request with this fingerprint, if any: a resend of an older basket. */
     revisionWithFingerprint: (id: string, fingerprint: string): number | undefined => earlierRevision.get(id, fingerprint)?.revision,
@@ -175,6 +181,8 @@ export function checksRepository(db: Database) {
         storeId: write.storeId,
         tillId: write.tillId,
         transactionId: write.transactionId,
+        businessDay: write.businessDay,
+        livemode: write.livemode ? 1 : 0,
         lane: evaluation.request.lane,
         currency: evaluation.request.currency,
         occurredAt: write.occurredAt,

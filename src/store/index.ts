@@ -4,7 +4,9 @@ import { startCheckpointer, WAL_KEEP_BYTES, walBound } from './checkpointer.js';
 import { checksRepository, type ChecksRepository } from './checks.js';
 import { type CommitStats, groupCommit } from './group-commit.js';
 import { historyRepository, type HistoryRepository } from './history.js';
+import { idempotencyKeysRepository, type IdempotencyKeysRepository } from './idempotency-keys.js';
 import { keysRepository, type KeysRepository } from './keys.js';
+import { DEFAULT_TIME_ZONE } from '../engine/business-day.js';
 import { assertSchemaCurrent, migrate } from './migrations/index.js';
 import { replayRepository, type ReplayRepository } from './replay.js';
 import { retentionRepository, type RetentionRepository } from './retention.js';
@@ -17,6 +19,7 @@ import { storageHealth } from './storage-health.js';
 import { assertIntact, assertNotLostDatabase, ensureDirectory, openFailure, takeProcessLock } from './startup.js';
 
 export type * from './types.js';
+export type { RememberedResponse } from './idempotency-keys.js';
 export type { CheckReportRow, CounterRow, Counters, ReportFilter, RuleCounterRow } from './reports.js';
 export { DatabaseTooNewError } from './migrations/index.js';
 export { StartupRefusal } from './startup.js';
@@ -36,6 +39,7 @@ export interface Store {
   readonly retention: RetentionRepository;
   readonly reports: ReportsRepository;
   readonly sessions: SessionsRepository;
+  readonly idempotencyKeys: IdempotencyKeysRepository;
   readonly meta: MetaRepository;
   /** Runs `work` in one transaction: all of its writes land, or none do. `work` must not await. */
   transaction<T>(work: () => T): T;
@@ -57,6 +61,8 @@ export interface Store {
 export interface OpenOptions {
   /** A reader beside the service (a back-test worker): no migrations, no writes. */
   readonly?: boolean;
+  /** The store's IANA time zone, for the business day of checks stored before days were kept (default Europe/London). */
+  timeZone?: string;
   /**
    * Files that exist only once the database has been used (the identity secret): with one of them
    * present and the database missing or empty, opening is refused instead of starting afresh.
@@ -83,7 +89,7 @@ const STORAGE_PROBE_AFTER_MS = 30_000;
 /** Roll-ups catch up even while busy once this many checks wait: a report's own catch-up stays short. */
 const MOST_PENDING = 20_000;
 
-export function openStore(path: string, { readonly = false, groupCommit: grouped = false, background, evidence = [], maxBytes }: OpenOptions = {}): Store {
+export function openStore(path: string, { readonly = false, groupCommit: grouped = false, background, evidence = [], maxBytes, timeZone = DEFAULT_TIME_ZONE }: OpenOptions = {}): Store {
   const onDisk = path !== ':memory:';
   let unlock: (() => void) | undefined;
   let db: Database.Database;
@@ -106,7 +112,7 @@ export function openStore(path: string, { readonly = false, groupCommit: grouped
       // 64 MiB of page cache (SQLite's default is 2 MiB): the indexes a check walks (transactions,
       // identities, today's roll-ups) stay in the process as the database grows past a million checks.
       db.pragma('cache_size = -65536');
-      migrate(db);
+      migrate(db, { timeZone });
       if (maxBytes !== undefined) db.pragma(`max_page_count = ${Math.max(1, Math.floor(maxBytes / (db.pragma('page_size', { simple: true }) as number)))}`);
     }
   } catch (error) {
@@ -179,6 +185,7 @@ export function openStore(path: string, { readonly = false, groupCommit: grouped
     retention: retentionRepository(db),
     reports,
     sessions: sessionsRepository(db),
+    idempotencyKeys: idempotencyKeysRepository(db),
     meta: metaRepository(db),
     transaction,
     durable,

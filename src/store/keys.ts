@@ -1,11 +1,12 @@
 import type { Database } from 'better-sqlite3';
-import type { Role } from '../contract/enums.js';
+import type { KeyMode, Role } from '../contract/enums.js';
 import type { ApiKeyRow } from './types.js';
 
 interface KeyRecordRow {
   id: string;
   name: string;
   role: Role;
+  mode: KeyMode;
   store_ids: string | null;
   secret_hash: string;
   prefix: string;
@@ -19,6 +20,7 @@ function toKey(row: KeyRecordRow): ApiKeyRow {
     id: row.id,
     name: row.name,
     role: row.role,
+    mode: row.mode,
     storeIds: row.store_ids === null ? null : JSON.parse(row.store_ids),
     secretHash: row.secret_hash,
     prefix: row.prefix,
@@ -32,8 +34,8 @@ export type KeysRepository = ReturnType<typeof keysRepository>;
 
 export function keysRepository(db: Database) {
   const insert = db.prepare(`
-    INSERT INTO api_keys (id, name, role, store_ids, secret_hash, prefix, created_at, created_by)
-    VALUES (@id, @name, @role, @storeIds, @secretHash, @prefix, @createdAt, @createdBy)
+    INSERT INTO api_keys (id, name, role, mode, store_ids, secret_hash, prefix, created_at, created_by)
+    VALUES (@id, @name, @role, @mode, @storeIds, @secretHash, @prefix, @createdAt, @createdBy)
   `);
   const bySecretHash = db.prepare<[string], KeyRecordRow>('SELECT * FROM api_keys WHERE secret_hash = ?');
   const byId = db.prepare<[string], KeyRecordRow>('SELECT * FROM api_keys WHERE id = ?');

@@ -21,7 +21,7 @@ export function replayRepository(db: Database) {
   const filter = `
     FROM checks c
     JOIN evaluations e ON e.check_id = c.id AND e.revision = c.revision
-    WHERE c.occurred_at >= @from AND c.occurred_at < @to
+    WHERE c.occurred_at >= @from AND c.occurred_at < @to AND c.livemode = 1
       AND (@stores IS NULL OR c.store_id IN (SELECT value FROM json_each(@stores)))`;
   const rows = db.prepare<Record<string, unknown>, ReplayRecordRow>(`
     SELECT c.id, c.store_id, c.occurred_at, c.outcome, c.stored_value, c.identified, e.request, e.answers, e.history

@@ -64,8 +64,8 @@ const SOURCES = [
   },
   {
     sign: '+',
-    checks: 'temp.report_batch b CROSS JOIN checks x ON x.id = b.check_id',
-    rules: 'temp.report_batch b CROSS JOIN checks x ON x.id = b.check_id CROSS JOIN check_rules r ON r.check_id = b.check_id',
+    checks: 'temp.report_batch b CROSS JOIN checks x ON x.id = b.check_id AND x.livemode = 1',
+    rules: 'temp.report_batch b CROSS JOIN checks x ON x.id = b.check_id AND x.livemode = 1 CROSS JOIN check_rules r ON r.check_id = b.check_id',
   },
 ];
 
@@ -125,9 +125,10 @@ export function rollupCatchUp(db: Database): RollupCatchUp {
   const refresh = [
     'DELETE FROM report_applied WHERE check_id IN (SELECT check_id FROM temp.report_batch)',
     `INSERT INTO report_applied SELECT x.id, x.occurred_at, x.store_id, x.currency, x.lane, x.age_band, x.stored_value, x.action, x.warned, x.outcome
-      FROM temp.report_batch b CROSS JOIN checks x ON x.id = b.check_id`,
+      FROM temp.report_batch b CROSS JOIN checks x ON x.id = b.check_id AND x.livemode = 1`,
     'DELETE FROM report_applied_rules WHERE check_id IN (SELECT check_id FROM temp.report_batch)',
-    'INSERT INTO report_applied_rules SELECT r.check_id, r.rule_id, r.shadow FROM temp.report_batch b CROSS JOIN check_rules r ON r.check_id = b.check_id',
+    `INSERT INTO report_applied_rules SELECT r.check_id, r.rule_id, r.shadow
+      FROM temp.report_batch b CROSS JOIN checks x ON x.id = b.check_id AND x.livemode = 1 CROSS JOIN check_rules r ON r.check_id = b.check_id`,
     'DELETE FROM report_dirty WHERE check_id IN (SELECT check_id FROM temp.report_batch)',
     'DELETE FROM temp.report_batch',
   ].map((sql) => db.prepare(sql));

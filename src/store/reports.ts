@@ -172,7 +172,7 @@ const CHECK_COLUMNS = `
 // a year's export streams instead of being gathered into a temporary table first.
 const CHECKS_IN_PERIOD = `
   SELECT ${CHECK_COLUMNS} FROM checks c
-  WHERE c.occurred_at >= @fromMs AND c.occurred_at < @toMs
+  WHERE c.occurred_at >= @fromMs AND c.occurred_at < @toMs AND c.livemode = 1
     AND (@everyStore OR c.store_id IN (SELECT value FROM json_each(@storeIds)))`;
 
 const toCheckRow = (row: RawCheckRow): CheckReportRow => ({
@@ -223,7 +223,7 @@ export function reportsRepository(db: Db) {
   const rules = db.prepare<Record<string, unknown>, RawRuleRow>(RULES);
   const latestWarned = db.prepare<Record<string, unknown>, RawCheckRow>(`
     SELECT ${CHECK_COLUMNS} FROM checks c INDEXED BY checks_warned_by_time
-    WHERE c.warned = 1 AND c.occurred_at >= @fromMs AND c.occurred_at < @toMs
+    WHERE c.warned = 1 AND c.occurred_at >= @fromMs AND c.occurred_at < @toMs AND c.livemode = 1
       AND (@everyStore OR c.store_id IN (SELECT value FROM json_each(@storeIds)))
     ORDER BY c.occurred_at DESC LIMIT @limit`);
   const storesWithChecks = db.prepare<[], { storeId: string }>(

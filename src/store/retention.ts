@@ -9,7 +9,20 @@ export function retentionRepository(db: Database) {
     'DELETE FROM checks WHERE id IN (SELECT id FROM checks WHERE occurred_at < ? ORDER BY occurred_at LIMIT ?)',
   );
 
+  const testBatch = db.prepare<[number, number]>(
+    'DELETE FROM checks WHERE id IN (SELECT id FROM checks WHERE livemode = 0 AND occurred_at < ? ORDER BY occurred_at LIMIT ?)',
+  );
+
   return {
+    /** Deletes test-mode checks that occurred before `before`, in batches like purgeChecksBefore. Returns how many. */
+    purgeTestChecksBefore(before: number, batchSize = 5000): number {
+      let total = 0;
+      for (;;) {
+        const deleted = db.transaction(() => testBatch.run(before, batchSize).changes).immediate();
+        total += deleted;
+        if (deleted < batchSize) return total;
+      }
+    },
     countChecksBefore: (before: number) => count.get(before)!.n,
     /**
      * Deletes checks that occurred before `before`, a batch per transaction so the service keeps

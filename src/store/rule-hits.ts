@@ -25,7 +25,7 @@ export function ruleHitsRepository(db: Database) {
     SELECT r.rule_id, c.outcome, c.action, count(*) AS hits, sum(c.stored_value) AS stored_value
     FROM check_rules r
     JOIN checks c ON c.id = r.check_id
-    WHERE r.shadow = @shadow AND c.occurred_at >= @from AND c.occurred_at < @to
+    WHERE r.shadow = @shadow AND c.occurred_at >= @from AND c.occurred_at < @to AND c.livemode = 1
       AND (@stores IS NULL OR c.store_id IN (SELECT value FROM json_each(@stores)))
     GROUP BY r.rule_id, c.outcome, c.action`);
 

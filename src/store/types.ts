@@ -1,6 +1,6 @@
 import type { CheckRequest, Customer } from '../contract/check.js';
 import type { EvaluationTrigger } from '../contract/check-record.js';
-import type { Outcome, Role } from '../contract/enums.js';
+import type { Outcome, Role, KeyMode } from '../contract/enums.js';
 import type { HistoryFacts } from '../contract/fact-schema.js';
 import type { RuleSetSource } from '../contract/rule-file.js';
 import type { EngineDecision } from '../engine/index.js';
@@ -34,8 +34,12 @@ export interface CheckRow {
   storeId: string;
   tillId: string;
   transactionId: string;
+  /** The store's calendar day (YYYY-MM-DD, in its time zone) of occurredAt: transaction ids are unique per store and day. */
+  businessDay: string;
   occurredAt: number;
   receivedAt: number;
+  /** false for a check sent with a test key: never in reports, history, shadow counts or back-tests. */
+  livemode: boolean;
   /** Where the check sits in its customer's history: when it was received, or an offline replay's recorded time. */
   historyAt: number;
   updatedAt: number;
@@ -53,7 +57,7 @@ export interface CheckRow {
 /** What one decision writes: the check as it now stands and the evaluation that decided it. */
 export type CheckWrite = Pick<
   CheckRow,
-  'id' | 'storeId' | 'tillId' | 'transactionId' | 'occurredAt' | 'receivedAt' | 'historyAt' | 'keyId' | 'requestFingerprint' | 'identified' | 'totals'
+  'id' | 'storeId' | 'tillId' | 'transactionId' | 'businessDay' | 'livemode' | 'occurredAt' | 'receivedAt' | 'historyAt' | 'keyId' | 'requestFingerprint' | 'identified' | 'totals'
 > & {
   /** Keyed hashes of the customer's loyalty id and payment token; undefined leaves them as they were. */
   identities: readonly string[] | undefined;
@@ -64,6 +68,8 @@ export interface ApiKeyRow {
   id: string;
   name: string;
   role: Role;
+  /** test: its checks are decided as live ones but kept out of every figure, and purged after a week. */
+  mode: KeyMode;
   storeIds: string[] | null;
   secretHash: string;
   prefix: string;

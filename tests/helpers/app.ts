@@ -14,6 +14,8 @@ export const OTHER_STORE = 'herts-hitchin-004';
 
 export interface TestAppOptions {
   clock?: () => number;
+  /** The store's IANA time zone (the service's default, Europe/London, unless given). */
+  timeZone?: string;
   rulesDirectory?: string;
   ruleApproval?: 'single' | 'two-person';
   /** An existing database file (another test app's), to see what a restart would see. */
@@ -37,6 +39,7 @@ export function testApp(options: TestAppOptions = {}) {
     adminKey,
     logger: createLogger('info', (line) => logLines.push(line)),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
     ...(options.ruleApproval ? { ruleApproval: options.ruleApproval } : {}),
     ...(options.databaseMaxBytes ? { databaseMaxBytes: options.databaseMaxBytes } : {}),
   });

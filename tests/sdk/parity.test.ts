@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckRequest } from '../../src/contract/check.js';
 import type { Decision } from '../../src/contract/decision.js';
 import type { HistoryInput } from '../../src/contract/rule-file.js';
-import { compileRuleSet, NO_HISTORY } from '../../src/engine/index.js';
+import { businessDay, compileRuleSet, NO_HISTORY } from '../../src/engine/index.js';
 import type { Services } from '../../src/services.js';
 import { newId } from '../../src/sortable-id.js';
 import { type Basket, BUNDLED_RULES, decideOffline, type TillClient } from '../../sdk/src/index.js';
@@ -44,6 +44,8 @@ function seedHistory(services: Services, customer: { loyaltyId?: string; payment
           storeId,
           tillId: 'T0',
           transactionId: newId('chk', at),
+          businessDay: businessDay(at, services.timeZone),
+          livemode: true,
           occurredAt: at,
           receivedAt: at,
           historyAt: at,

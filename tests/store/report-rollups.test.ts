@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { resolvePeriod } from '../../src/reports/period.js';
 import { ALL_GROUPINGS, buildSummary } from '../../src/reports/summary.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { undoBusinessDays, undoTestMode } from '../helpers/schema.js';
 import { knownData, NOW } from '../reports/known-data.js';
 
 const summaryOf = (store: Store) =>
@@ -16,13 +17,15 @@ describe('report roll-ups', () => {
 
     // Back to the schema before reports, checks and all.
     const db = new Database(databasePath);
+    undoTestMode(db);
+    undoBusinessDays(db);
     db.exec(`
       DROP TRIGGER report_mark_inserted; DROP TRIGGER report_mark_updated; DROP TRIGGER report_mark_deleted;
       DROP TRIGGER report_mark_rule_matched; DROP TRIGGER report_mark_rule_unmatched;
       DROP TABLE report_dirty; DROP TABLE report_applied; DROP TABLE report_applied_rules;
       DROP TABLE report_days; DROP TABLE report_blocks;
       DROP TABLE report_rule_days; DROP TABLE report_rule_blocks;
-      DROP TABLE dashboard_sessions; DROP INDEX checks_warned_by_time;
+      DROP TABLE dashboard_sessions; DROP INDEX checks_warned_by_time; DROP TABLE idempotency_keys;
       ALTER TABLE checks ADD COLUMN request TEXT NOT NULL DEFAULT '{}';
       ALTER TABLE checks DROP COLUMN history_at; ALTER TABLE evaluations DROP COLUMN request_fingerprint; DROP TABLE meta;
       PRAGMA user_version = 30;

@@ -63,7 +63,7 @@ export function requireSession() {
       if (token) deleteCookie(c, COOKIE, { path: '/dashboard' });
       return c.redirect('/dashboard/sign-in', 303);
     }
-    c.set('principal', { keyId: key.id, name: key.name, role: key.role, storeIds: key.storeIds });
+    c.set('principal', { keyId: key.id, name: key.name, role: key.role, livemode: key.mode === 'live', storeIds: key.storeIds });
     await next();
   });
 }

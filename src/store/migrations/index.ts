@@ -6,12 +6,24 @@ import { up as singleCopyOfRequest } from './0050-single-copy-of-request.js';
 import { up as deferredRollups } from './0060-deferred-rollups.js';
 import { up as chainRollups } from './0070-chain-rollups.js';
 import { up as receiveTimeHistory } from './0090-receive-time-history.js';
+import { up as businessDay } from './0100-business-day.js';
+import { up as idempotencyKeys } from './0110-idempotency-keys.js';
+import { up as testMode } from './0120-test-mode.js';
+import { DEFAULT_TIME_ZONE } from '../../engine/business-day.js';
 
 export interface Migration {
   /** Steps of 10, so a fix can slot in between. Stored in PRAGMA user_version. */
   readonly version: number;
   readonly name: string;
-  readonly up: (db: Database) => void;
+  readonly up: (db: Database, context: MigrationContext) => void;
+  /** Rebuilds a table others refer to: runs with foreign keys off, and checks them before it commits. */
+  readonly foreignKeysOff?: boolean;
+}
+
+/** What a migration may need to know of the configuration. */
+export interface MigrationContext {
+  /** The store's time zone, for business days of the checks already stored. */
+  readonly timeZone: string;
 }
 
 export const migrations: readonly Migration[] = [
@@ -22,6 +34,9 @@ export const migrations: readonly Migration[] = [
   { version: 60, name: 'deferred-rollups', up: deferredRollups },
   { version: 70, name: 'chain-rollups', up: chainRollups },
   { version: 90, name: 'receive-time-history', up: receiveTimeHistory },
+  { version: 100, name: 'business-day', up: businessDay, foreignKeysOff: true },
+  { version: 110, name: 'idempotency-keys', up: idempotencyKeys },
+  { version: 120, name: 'test-mode', up: testMode },
 ];
 
 export class DatabaseTooNewError extends Error {
@@ -32,16 +47,26 @@ export class DatabaseTooNewError extends Error {
 }
 
 /** Brings the schema up to date, each migration in its own transaction. */
-export function migrate(db: Database): void {
+export function migrate(db: Database, context: MigrationContext = { timeZone: DEFAULT_TIME_ZONE }): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = migrations.at(-1)?.version ?? 0;
   if (current > latest) throw new DatabaseTooNewError(current, latest);
   for (const migration of migrations) {
     if (migration.version <= current) continue;
-    db.transaction(() => {
-      migration.up(db);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
+    // PRAGMA foreign_keys is a no-op inside a transaction, so it is switched outside one.
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    if (migration.foreignKeysOff) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        migration.up(db, context);
+        if (migration.foreignKeysOff && (db.pragma('foreign_key_check') as unknown[]).length > 0) {
+          throw new Error(`migration ${migration.version} (${migration.name}) broke a foreign key`);
+        }
+        db.pragma(`user_version = ${migration.version}`);
+      })();
+    } finally {
+      if (migration.foreignKeysOff) db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import { CheckRequest } from '../../../src/contract/check.js';
 import type { Outcome } from '../../../src/contract/enums.js';
-import { basketTotals, type CompiledRuleSet, decide, NO_HISTORY } from '../../../src/engine/index.js';
+import { basketTotals, businessDay, type CompiledRuleSet, decide, DEFAULT_TIME_ZONE, NO_HISTORY } from '../../../src/engine/index.js';
 import { createIdentityHasher } from '../../../src/customer-identifiers.js';
 import type { CheckWrite, Store } from '../../../src/store/index.js';
 import { seeded } from './random.js';
@@ -69,6 +69,8 @@ export function writeHistory(store: Store, ruleSet: CompiledRuleSet, shape: Hist
           storeId: check.storeId,
           tillId: check.tillId,
           transactionId: check.transactionId,
+          businessDay: businessDay(occurredAt, DEFAULT_TIME_ZONE),
+          livemode: true,
           occurredAt,
           receivedAt: occurredAt,
           historyAt: occurredAt,

@@ -1,3 +1,4 @@
+import { businessDay } from '../../../src/engine/index.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -95,9 +96,11 @@ export async function liveService(options: { rulesDirectory?: string; cleanUp?: 
       if (found.status !== 200) throw new Error(`no check ${checkId}: ${found.status}`);
       return found.json;
     },
-    /** The check the service holds for a transaction, if any (straight from its store). */
+    /** The check the service holds for a transaction of today's business day, if any (straight from its store). */
     checkIdOf(storeId: string, transactionId: string): string | undefined {
-      return running?.services.store.checks.findByTransaction(storeId, transactionId)?.id;
+      if (!running) return undefined;
+      const { store, clock, timeZone } = running.services;
+      return store.checks.findByTransaction(storeId, transactionId, businessDay(clock(), timeZone))?.id;
     },
     /** Outcomes the service has recorded: each counted once, when first recorded (a replay is not counted). */
     async outcomesRecorded(): Promise<number> {

@@ -3,6 +3,8 @@ import { AnswersRequest } from '../../../contract/answers.js';
 import { Decision } from '../../../contract/decision.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
+import { idempotencyKey } from '../../middleware/idempotency-key.js';
+import { IdempotencyKeyHeader } from '../../../contract/common.js';
 import { bodyErrors, commonErrors, conflict, header, json, notFound } from '../responses.js';
 import { CheckParams } from './params.js';
 
@@ -19,8 +21,9 @@ const route = createRoute({
     '',
     'Sending answers the check already has changes nothing and returns the current decision (`Idempotent-Replayed: true`).',
   ].join('\n'),
-  middleware: [requireRole('till')] as const,
+  middleware: [requireRole('till'), idempotencyKey()] as const,
   request: {
+    headers: IdempotencyKeyHeader,
     params: CheckParams,
     body: { content: { 'application/json': { schema: AnswersRequest } }, required: true },
   },
@@ -29,7 +32,7 @@ const route = createRoute({
     ...bodyErrors,
     ...commonErrors,
     ...notFound,
-    ...conflict('The check already has an outcome (`check_closed`).'),
+    ...conflict('The check already has an outcome (`check_closed`), or the `Idempotency-Key` was sent with a different request (`idempotency_key_reused`).'),
   },
 });
 

@@ -2,6 +2,8 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { OutcomeRecord, OutcomeRequest } from '../../../contract/outcome.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
+import { idempotencyKey } from '../../middleware/idempotency-key.js';
+import { IdempotencyKeyHeader } from '../../../contract/common.js';
 import { bodyErrors, commonErrors, conflict, header, json, notFound } from '../responses.js';
 import { CheckParams } from './params.js';
 
@@ -16,18 +18,19 @@ const route = createRoute({
     '',
     'Sending the same outcome again (a retry, or a replay from the SDK’s outbox) returns the recorded one (200, `Idempotent-Replayed: true`); a different outcome is 409 `outcome_conflict`.',
   ].join('\n'),
-  middleware: [requireRole('till')] as const,
+  middleware: [requireRole('till'), idempotencyKey()] as const,
   request: {
+    headers: IdempotencyKeyHeader,
     params: CheckParams,
     body: { content: { 'application/json': { schema: OutcomeRequest } }, required: true },
   },
   responses: {
-    201: json(OutcomeRecord, 'The outcome, recorded.'),
+    201: json(OutcomeRecord, 'The outcome, recorded (or, replayed under its `Idempotency-Key`, the response first given).', header.replayed),
     200: json(OutcomeRecord, 'The same outcome was already recorded.', header.replayed),
     ...bodyErrors,
     ...commonErrors,
     ...notFound,
-    ...conflict('The check already has a different outcome (`outcome_conflict`).'),
+    ...conflict('The check already has a different outcome (`outcome_conflict`), or the `Idempotency-Key` was sent with a different request (`idempotency_key_reused`).'),
   },
 });
 

@@ -6,6 +6,7 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
     id: row.id,
     name: row.name,
     role: row.role,
+    mode: row.mode,
     storeIds: row.storeIds,
     prefix: row.prefix,
     createdAt: new Date(row.createdAt).toISOString(),

@@ -1,0 +1,30 @@
+import type Database from 'better-sqlite3';
+
+/** Undoes migration 0100: the checks table back to one transaction id per store, without business days. */
+export function undoBusinessDays(db: Database.Database): void {
+  // Dropping the checks table with foreign keys on would take every evaluation and rule hit with it.
+  db.pragma('foreign_keys = OFF');
+  const sql = db.prepare<[], string>("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'checks'").pluck().get()!;
+  const dependents = db
+    .prepare<[], string>("SELECT sql FROM sqlite_schema WHERE tbl_name = 'checks' AND type IN ('index', 'trigger') AND sql IS NOT NULL")
+    .pluck()
+    .all();
+  const columns = db.prepare<[], string>("SELECT name FROM pragma_table_info('checks') WHERE name != 'business_day'").pluck().all();
+  db.exec(sql.replace(/^CREATE TABLE "?checks"?/, 'CREATE TABLE checks_old')
+    .replace(/business_day TEXT NOT NULL,\s*UNIQUE \(store_id, transaction_id, business_day\)/, 'UNIQUE (store_id, transaction_id)'));
+  db.exec(`
+    INSERT INTO checks_old (${columns.join(', ')}) SELECT ${columns.join(', ')} FROM checks;
+    DROP TABLE checks;
+    ALTER TABLE checks_old RENAME TO checks;
+  `);
+  for (const dependent of dependents) db.exec(dependent);
+}
+
+/** Undoes migration 0120: no key modes, no test checks. */
+export function undoTestMode(db: Database.Database): void {
+  db.exec(`
+    DROP INDEX checks_test_by_time;
+    ALTER TABLE checks DROP COLUMN livemode;
+    ALTER TABLE api_keys DROP COLUMN mode;
+  `);
+}

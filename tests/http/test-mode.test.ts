@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { runPurge } from '../../src/cli/purge.js';
+import { NO_HISTORY } from '../../src/engine/index.js';
+import { aCheck, STORE, testApp } from '../helpers/app.js';
+
+const DAY = 24 * 60 * 60_000;
+const scamBasket = {
+  lines: [{ kind: 'gift_card' as const, brand: 'apple', unitAmount: 10000, quantity: 3 }],
+  customer: { ageBand: '70_79' as const, loyaltyId: 'LOY-4417-0001' },
+};
+
+async function setUp(start = '2026-11-20T10:00:00.000Z') {
+  let now = Date.parse(start);
+  const app = testApp({ clock: () => now });
+  const makeKey = async (role: 'till' | 'analyst', mode: 'live' | 'test') => {
+    const response = await app.call('POST', '/v1/keys', {
+      key: app.adminKey,
+      body: { role, mode, name: `${mode} ${role}`, ...(role === 'till' ? { storeIds: [STORE] } : {}) },
+    });
+    expect(response.status).toBe(201);
+    return response.json;
+  };
+  const live = (await makeKey('till', 'live')).key as string;
+  const test = (await makeKey('till', 'test')).key as string;
+  const analyst = (await makeKey('analyst', 'live')).key as string;
+  const submit = (key: string, body: Parameters<typeof aCheck>[0]) => app.call('POST', '/v1/checks', { key, body: aCheck(body) });
+  const historyOf = (checkId: string) => app.services.store.checks.findById(checkId)!.latest.history;
+  return { ...app, makeKey, live, test, analyst, submit, historyOf, advance: (ms: number) => (now += ms) };
+}
+
+describe('test mode', () => {
+  it('makes test keys that say so, and live keys that do not', async () => {
+    const { makeKey } = await setUp();
+    const test = await makeKey('till', 'test');
+    expect(test.key).toMatch(/^vsk_test_/);
+    expect(test).toMatchObject({ mode: 'test', prefix: test.key.slice(0, 15) });
+    const live = await makeKey('till', 'live');
+    expect(live.key).toMatch(/^vsk_(?!test_)/);
+    expect(live.mode).toBe('live');
+  });
+
+  it('decides a test check exactly as a live one', async () => {
+    const { submit, live, test } = await setUp();
+    const fromLive = await submit(live, { ...scamBasket, customer: { ageBand: '70_79' } });
+    const fromTest = await submit(test, { ...scamBasket, customer: { ageBand: '70_79' } });
+    expect(fromTest.status).toBe(201);
+    const decision = ({ action, score, reasons, prompt, ruleSetVersion }: Record<string, unknown>) => ({ action, score, reasons, prompt, ruleSetVersion });
+    expect(decision(fromTest.json)).toEqual(decision(fromLive.json));
+  });
+
+  it('keeps test checks out of the reports and the export', async () => {
+    const { submit, call, live, test, analyst } = await setUp();
+    await submit(live, scamBasket);
+    for (let i = 0; i < 3; i++) await submit(test, scamBasket);
+    const period = 'from=2026-11-20&to=2026-11-20';
+    const summary = await call('GET', `/v1/reports/summary?${period}`, { key: analyst });
+    expect(summary.status).toBe(200);
+    expect(summary.json.totals.checks).toBe(1);
+    const csv = await call('GET', `/v1/reports/checks.csv?${period}`, { key: analyst });
+    expect(csv.text.trim().split('\r\n')).toHaveLength(2);
+  });
+
+  it('never links a test check with a live customer’s history, either way', async () => {
+    const { submit: send, live, test, historyOf, advance } = await setUp();
+    // A minute apart: history counts what came before.
+    const submit = (key: string, body: Parameters<typeof aCheck>[0]) => (advance(60_000), send(key, body));
+    for (let i = 0; i < 2; i++) await submit(test, scamBasket);
+    const firstLive = await submit(live, scamBasket);
+    expect(historyOf(firstLive.json.checkId)).toEqual(NO_HISTORY);
+    const secondLive = await submit(live, scamBasket);
+    expect(historyOf(secondLive.json.checkId).h24.checks).toBe(1);
+    const laterTest = await submit(test, scamBasket);
+    expect(historyOf(laterTest.json.checkId).h24.checks).toBe(2);
+  });
+
+  it('keeps test and live traffic from sharing a transaction id', async () => {
+    const { submit, live, test } = await setUp();
+    await submit(live, { transactionId: 'T-1' });
+    const clash = await submit(test, { transactionId: 'T-1' });
+    expect(clash.status).toBe(409);
+    expect(clash.json.code).toBe('conflict');
+  });
+
+  it('purges test checks after 7 days with vouchsafe purge, whatever the retention period', async () => {
+    const { submit, live, test, services, databasePath } = await setUp(new Date(Date.now() - 8 * DAY).toISOString());
+    const oldLive = (await submit(live, {})).json.checkId;
+    const oldTest = (await submit(test, {})).json.checkId;
+    services.store.close();
+    const lines: string[] = [];
+    expect(runPurge({ db: databasePath, olderThan: '365d', dryRun: false }, { out: (line) => lines.push(line), err: (line) => lines.push(line) })).toBe(0);
+    expect(lines.join('\n')).toMatch(/Deleted 1 test-mode checks/);
+
+    const after = testApp({ databasePath });
+    expect(after.services.store.checks.findById(oldTest)).toBeUndefined();
+    expect(after.services.store.checks.findById(oldLive)).toBeDefined();
+  });
+});
