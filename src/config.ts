@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type OriginPattern, parseOriginPattern } from './http/cors-origins.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 
 const ConfigSchema = z.object({
@@ -18,8 +19,18 @@ const ConfigSchema = z.object({
   VOUCHSAFE_RULES_APPROVAL: z.enum(['single', 'two-person']).default('single'),
   VOUCHSAFE_CORS_ORIGINS: z
     .string()
-    .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
-    .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((origin) => new URL(origin).origin)))
+    .transform((list, context) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean)
+        .flatMap((origin) => {
+          const parsed = parseOriginPattern(origin);
+          if ('pattern' in parsed) return [parsed.pattern];
+          context.addIssue({ code: 'custom', message: parsed.problem });
+          return [];
+        }),
+    )
     .default([]),
 });
 
@@ -33,8 +44,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** `two-person`: a published rule set waits until a second admin approves it (maker-checker). */
   readonly ruleApproval: z.infer<typeof ConfigSchema>['VOUCHSAFE_RULES_APPROVAL'];
-  /** Web origins of browser-based tills allowed to call the API (CORS); none by default. */
-  readonly corsOrigins: readonly string[];
+  /** Web origins (or `https://*.domain` patterns) of browser-based tills allowed to call the API (CORS); none by default. */
+  readonly corsOrigins: readonly OriginPattern[];
 }
 
 export class ConfigError extends Error {

@@ -4,6 +4,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { DomainError, validationError } from '../errors.js';
 import type { Services } from '../services.js';
+import { type OriginPattern, originAllowed } from './cors-origins.js';
 import { registerDashboard } from './dashboard/index.js';
 import type { AppEnv } from './env.js';
 import { authenticate } from './middleware/auth.js';
@@ -26,8 +27,8 @@ const MAX_BODY_BYTES = 256 * 1024;
 export const API_VERSION = '1.0.0';
 
 export interface AppOptions {
-  /** Web origins allowed to call /v1 from a browser (a browser-based till); none by default. */
-  corsOrigins?: readonly string[];
+  /** Web origins (or `https://*.domain` patterns) allowed to call /v1 from a browser (a browser-based till); none by default. */
+  corsOrigins?: readonly OriginPattern[];
 }
 
 export function createApp(services: Services, { corsOrigins = [] }: AppOptions = {}) {
@@ -62,7 +63,7 @@ export function createApp(services: Services, { corsOrigins = [] }: AppOptions =
     app.use(
       '/v1/*',
       cors({
-        origin: [...corsOrigins],
+        origin: (origin) => (originAllowed(corsOrigins, origin) ? origin : null),
         allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
         allowHeaders: ['Authorization', 'Content-Type', 'If-None-Match', 'X-Request-Id'],
         exposeHeaders: ['ETag', 'Location', 'Idempotent-Replayed', 'Retry-After', 'X-Request-Id'],
@@ -77,7 +78,7 @@ export function createApp(services: Services, { corsOrigins = [] }: AppOptions =
   registerRules(app);
   registerAudit(app);
   registerReports(app);
-  registerHealth(app);
+  registerHealth(app, (origin) => originAllowed(corsOrigins, origin));
   registerMetrics(app);
   registerDocs(app);
   registerDashboard(app);

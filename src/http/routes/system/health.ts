@@ -1,10 +1,18 @@
 import type { Hono } from 'hono';
 import type { AppEnv } from '../../env.js';
 
-export function registerHealth(app: Hono<AppEnv>) {
+/**
+ * `/healthz` answers every web origin (it carries no key and no customer data), and says whether the
+ * asking page's origin may call the API: so a browser till whose `/v1` request failed can tell a
+ * service that refuses its origin (CORS) from one that is down.
+ */
+export function registerHealth(app: Hono<AppEnv>, isAllowedOrigin: (origin: string) => boolean) {
   app.get('/healthz', (c) => {
     const { store, rules } = c.get('services');
     store.ping();
-    return c.json({ status: 'ok', ruleSetVersion: rules.current.version });
+    const origin = c.req.header('origin');
+    c.header('Access-Control-Allow-Origin', '*');
+    c.header('Vary', 'Origin');
+    return c.json({ status: 'ok', ruleSetVersion: rules.current.version, ...(origin ? { origin, originAllowed: isAllowedOrigin(origin) } : {}) });
   });
 }
