@@ -8,4 +8,4 @@ rmSync(dist, { recursive: true, force: true });
 await buildModules(dist);
 const browser = await buildBrowserBundle(join(dist, 'browser'));
 buildTypes(dist);
-console.log(`sdk/dist written; the browser bundle is ${(browser.bytes / 1024).toFixed(1)} KB, ${(browser.gzipBytes / 1024).toFixed(1)} KB gzipped`);
+console.error(`sdk/dist written; the browser bundle is ${(browser.bytes / 1024).toFixed(1)} KB, ${(browser.gzipBytes / 1024).toFixed(1)} KB gzipped`);
