@@ -5,3 +5,4 @@ export { basketTotals, deriveFacts, NO_HISTORY, type BasketTotals, type FactInpu
 export { formatMoney, minorUnitsPerMajor } from './money.js';
 export { runRuleTest, runRuleTests, testCheck, type RuleTestResult } from './rule-tests.js';
 export { compileOfflinePolicy, evaluateOfflinePolicy, offlinePolicyFacts, offlinePolicyVectors, type PolicyFactValues } from './offline-policy/index.js';
+export { acceptedLanguages, checkLocalesAgree, chooseLocale } from './locales.js';
