@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE, isTimeZone } from './engine/index.js';
+import { type OriginPattern, parseOriginPattern } from './http/cors-origins.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 
 const ConfigSchema = z.object({
@@ -23,8 +24,18 @@ const ConfigSchema = z.object({
     .default(DEFAULT_TIME_ZONE),
   VOUCHSAFE_CORS_ORIGINS: z
     .string()
-    .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
-    .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((origin) => new URL(origin).origin)))
+    .transform((list, context) =>
+      list
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean)
+        .flatMap((origin) => {
+          const parsed = parseOriginPattern(origin);
+          if ('pattern' in parsed) return [parsed.pattern];
+          context.addIssue({ code: 'custom', message: parsed.problem });
+          return [];
+        }),
+    )
     .default([]),
   VOUCHSAFE_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   VOUCHSAFE_METRICS_KEY: z.string().min(32, 'VOUCHSAFE_METRICS_KEY must be at least 32 characters').optional(),
@@ -51,8 +62,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** `two-person`: a published rule set waits until a second admin approves it (maker-checker). */
   readonly ruleApproval: z.infer<typeof ConfigSchema>['VOUCHSAFE_RULES_APPROVAL'];
-  /** Web origins of browser-based tills allowed to call the API (CORS); none by default. */
-  readonly corsOrigins: readonly string[];
+  /** Web origins (or `https://*.domain` patterns) of browser-based tills allowed to call the API (CORS); none by default. */
+  readonly corsOrigins: readonly OriginPattern[];
   /** The shops' IANA time zone: business days (transaction ids are unique per store and day) are in it. */
   readonly timeZone: string;
   /** Behind a TLS proxy: believe its X-Forwarded-Proto (Secure cookies) and X-Forwarded-For (the client, for rate limits). */

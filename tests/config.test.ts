@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { aCheck, STORE, testApp } from './helpers/app.js';
@@ -25,10 +26,37 @@ describe('configuration', () => {
   });
 
   it('reads browser till origins as a list', () => {
-    expect(loadConfig({ VOUCHSAFE_CORS_ORIGINS: 'https://till.example.com/, http://localhost:5173' }).corsOrigins).toEqual([
+    expect(loadConfig({ VOUCHSAFE_CORS_ORIGINS: 'https://till.example.com/, http://localhost:5173, HTTPS://*.Tills.Example.com' }).corsOrigins).toEqual([
       'https://till.example.com',
       'http://localhost:5173',
+      'https://*.tills.example.com',
     ]);
+  });
+
+  // Each of these would match no browser's Origin: taken silently, they would look like an outage.
+  it.each([
+    ['https://till.example.com/pos', /has a path/],
+    ['https://till.example.com?lane=1', /has a path, query/],
+    ['till.example.com', /not an origin/],
+    ['https://till.*.example.com', /first label/],
+    ['https://*', /not an origin|first label|every site/],
+    ['https://*.com', /every site under \.com/],
+    ['https://user:pw@till.example.com', /user name or password/],
+    ['ftp://till.example.com', /not an http or https origin/],
+    ['*', /not an origin/],
+  ])('refuses %s, saying why', (origins, why) => {
+    expect(() => loadConfig({ VOUCHSAFE_CORS_ORIGINS: `https://ok.example.com, ${origins}` })).toThrow(why);
+    expect(() => loadConfig({ VOUCHSAFE_CORS_ORIGINS: origins })).toThrow(/^VOUCHSAFE_CORS_ORIGINS: /);
+  });
+
+  it('stops the service at start, exit 78, on an origin pattern that cannot work', () => {
+    const started = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, VOUCHSAFE_CORS_ORIGINS: 'https://till.example.com/pos', VOUCHSAFE_DB: ':memory:', PORT: '0' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(started.status).toBe(78);
+    expect(started.stderr).toMatch(/Vouchsafe cannot start: VOUCHSAFE_CORS_ORIGINS: "https:\/\/till.example.com\/pos" has a path/);
   });
 });
 
@@ -54,6 +82,25 @@ describe('browser-based tills (CORS)', () => {
     expect(response.status).toBe(201);
     expect(response.headers.get('access-control-allow-origin')).toBe(origin);
     expect(response.headers.get('access-control-expose-headers')).toMatch(/Idempotent-Replayed/);
+  });
+
+  it('lets a pattern stand for every subdomain, and nothing else', async () => {
+    const { app } = testApp({ corsOrigins: ['https://*.tills.example.com'] });
+    const allowed = async (from: string) => (await app.request('/v1/rules', { headers: { origin: from } })).headers.get('access-control-allow-origin');
+    expect(await allowed('https://lane-4.markyate.tills.example.com')).toBe('https://lane-4.markyate.tills.example.com');
+    expect(await allowed('https://tills.example.com')).toBeNull();
+    expect(await allowed('http://lane-4.tills.example.com')).toBeNull();
+    expect(await allowed('https://lane-4.tills.example.com.evil.example')).toBeNull();
+  });
+
+  it('answers /healthz to every origin, saying whether that origin may call the API', async () => {
+    const { app } = testApp({ corsOrigins: [origin] });
+    const health = async (from: string) => {
+      const response = await app.request('/healthz', { headers: { origin: from } });
+      return { cors: response.headers.get('access-control-allow-origin'), body: (await response.json()) as Record<string, unknown> };
+    };
+    expect(await health(origin)).toMatchObject({ cors: '*', body: { status: 'ok', origin, originAllowed: true } });
+    expect(await health('https://other.example')).toMatchObject({ cors: '*', body: { status: 'ok', origin: 'https://other.example', originAllowed: false } });
   });
 
   it('gives other origins, and every origin by default, no CORS headers', async () => {

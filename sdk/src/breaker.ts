@@ -36,7 +36,7 @@ export class Breaker {
     this.#openUntil = 0;
   }
 
-  /** Counts how a request to the service went: answered (even with a refusal), or not. */
+  /** Counts how a request to the service went: answered (even with a refusal, or a CORS one through `/healthz`), or not. */
   async watch<T>(request: Promise<T>): Promise<T> {
     try {
       const value = await request;

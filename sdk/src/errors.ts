@@ -76,6 +76,22 @@ export class InvalidResponseError extends VouchsafeError {
   override name = 'InvalidResponseError';
 }
 
+/**
+ * A browser till's request was blocked by the browser because the service does not allow the page's
+ * origin (CORS): the service is up — its `/healthz` answered — but `VOUCHSAFE_CORS_ORIGINS` does not
+ * name `origin`. Not an outage, and not fixed by waiting: until the setting is fixed the till decides
+ * offline and keeps what it queues, which is delivered once the origin is allowed.
+ */
+export class CorsError extends VouchsafeError {
+  override name = 'CorsError';
+  constructor(
+    readonly origin: string,
+    readonly serviceUrl: string,
+  ) {
+    super(`The service at ${serviceUrl} is up but does not allow requests from ${origin}: add ${origin} to its VOUCHSAFE_CORS_ORIGINS`);
+  }
+}
+
 /** The request breaks the contract and was not sent. `errors` has the same shape as the service's. */
 export class ValidationError extends VouchsafeError {
   override name = 'ValidationError';
@@ -120,8 +136,11 @@ export function errorFromResponse(status: number, body: string, headers: Headers
   return apiError(status, problem, parseRetryAfter(headers.get('retry-after'), now));
 }
 
-/** Connection trouble, 408, 429 and 5xx: the same request may succeed later. Everything else will not. */
+/**
+ * Connection trouble, 408, 429 and 5xx: the same request may succeed later. So may one the browser
+ * blocked (CORS), once the service's setting is fixed: it stays queued. Everything else will not.
+ */
 export function isRetryable(error: unknown): boolean {
-  if (error instanceof ConnectionError || error instanceof InvalidResponseError) return true;
+  if (error instanceof ConnectionError || error instanceof InvalidResponseError || error instanceof CorsError) return true;
   return error instanceof ApiError && (error.status === 408 || error.status === 429 || error.status >= 500);
 }

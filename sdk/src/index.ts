@@ -23,6 +23,7 @@ export {
   ClosedError,
   ConflictError,
   ConnectionError,
+  CorsError,
   InvalidResponseError,
   NotFoundError,
   PermissionError,
@@ -37,6 +38,7 @@ export {
 export type { Fetch } from './transport.js';
 export { decideOffline, type LocalDecision, type OfflineInputs } from './offline/decide.js';
 export type { DeadLetter, IdLink, OutboxEntry, SavedRuleSet } from './outbox/entry.js';
+export { indexedDbOutbox, type IndexedDbOutboxOptions } from './outbox/indexed-db.js';
 export { memoryOutbox } from './outbox/memory.js';
 export type { OutboxStorage, StoredOutbox } from './outbox/storage.js';
 export { BUNDLED_RULES } from './rules/bundled.js';

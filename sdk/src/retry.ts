@@ -1,5 +1,5 @@
 import { type Clock, sleep } from './clock.js';
-import { ApiError, isRetryable } from './errors.js';
+import { ApiError, CorsError, isRetryable } from './errors.js';
 
 export interface Backoff {
   /** The first wait; each later one doubles, up to `maxMs`. */
@@ -35,7 +35,8 @@ export async function retryUntil<T>(clock: Clock, deadline: number, attempt: (ti
     try {
       return await attempt(deadline - clock.now());
     } catch (error) {
-      if (!isRetryable(error)) throw error;
+      // A blocked origin stays blocked for the rest of the budget: decide offline now.
+      if (!isRetryable(error) || error instanceof CorsError) throw error;
       const wait = retryDelay(tries, REQUEST_BACKOFF, error);
       if (clock.now() + wait >= deadline) throw error;
       await sleep(clock, wait);

@@ -5,7 +5,7 @@ import { Decision } from '../../src/contract/decision.js';
 import { OutcomeRecord, type OutcomeRequest } from '../../src/contract/outcome.js';
 import { ActiveRuleSet } from '../../src/contract/rule-set.js';
 import type { Clock } from './clock.js';
-import { ClosedError, ConnectionError, errorFromResponse, InvalidResponseError, TimeoutError, VouchsafeError } from './errors.js';
+import { ClosedError, ConnectionError, CorsError, errorFromResponse, InvalidResponseError, TimeoutError, VouchsafeError } from './errors.js';
 
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -62,9 +62,32 @@ async function exchange(fetch: Fetch, clock: Clock, url: string, init: RequestIn
   }
 }
 
+/** The page's origin when the SDK runs in a browser page (or worker) and the service is on another one. */
+function crossOrigin(base: string): string | undefined {
+  const here = (globalThis as { location?: { origin?: string } }).location?.origin;
+  if (!here || here === 'null') return undefined;
+  return new URL(base).origin === here ? undefined : here;
+}
+
+/**
+ * A browser reports a request it blocked for CORS exactly as it reports a network that is down. The
+ * service's `/healthz` answers every origin: if it answers, and says this origin is not allowed, the
+ * failure was the setting, not the network.
+ */
+async function corsRefusal(fetch: Fetch, clock: Clock, base: string, origin: string, timeoutMs: number): Promise<CorsError | undefined> {
+  try {
+    const { response, body } = await exchange(fetch, clock, new URL('healthz', base).href, { method: 'GET' }, timeoutMs);
+    const health = JSON.parse(body) as { originAllowed?: unknown };
+    return response.ok && health.originAllowed === false ? new CorsError(origin, base) : undefined;
+  } catch {
+    return undefined; // The service does not answer either: it is the network, as first thought.
+  }
+}
+
 export function createApi(options: { baseUrl: string; apiKey: string; fetch: Fetch; clock: Clock }): Api {
   const base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
   const headers = { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' };
+  const pageOrigin = crossOrigin(base);
 
   async function send(
     method: 'GET' | 'POST',
@@ -79,7 +102,18 @@ export function createApi(options: { baseUrl: string; apiKey: string; fetch: Fet
       headers: { ...headers, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
       ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
     };
-    const { response, body } = await exchange(options.fetch, options.clock, url, request, timeoutMs, stop);
+    const deadline = options.clock.now() + timeoutMs;
+    let answer: Awaited<ReturnType<typeof exchange>>;
+    try {
+      answer = await exchange(options.fetch, options.clock, url, request, timeoutMs, stop);
+    } catch (error) {
+      const blocked =
+        pageOrigin && error instanceof ConnectionError && !(error instanceof TimeoutError)
+          ? await corsRefusal(options.fetch, options.clock, base, pageOrigin, deadline - options.clock.now())
+          : undefined;
+      throw blocked ?? error;
+    }
+    const { response, body } = answer;
     if (!response.ok && response.status !== 304) throw errorFromResponse(response.status, body, response.headers);
     return { what: `${method} ${url} answered ${response.status}`, status: response.status, headers: response.headers, body };
   }

@@ -1,11 +1,22 @@
 import { z } from 'zod';
 
-const knownCurrencies = new Set(Intl.supportedValuesOf('currency'));
+let knownCurrencies: ReadonlySet<string> | undefined;
+
+/**
+ * Read when a code is first checked, never at load: the contract also runs in the till SDK, and a
+ * browser without `Intl.supportedValuesOf` (before 2022) must still get a decision. There the
+ * three-letter shape is checked and the service, which always has the list, checks the rest.
+ */
+function isKnownCurrency(code: string): boolean {
+  if (typeof Intl.supportedValuesOf !== 'function') return true;
+  knownCurrencies ??= new Set(Intl.supportedValuesOf('currency'));
+  return knownCurrencies.has(code);
+}
 
 export const Currency = z
   .string()
   .regex(/^[A-Z]{3}$/, 'Use a three-letter ISO 4217 code in capitals, such as GBP')
-  .refine((code) => knownCurrencies.has(code), 'Not an ISO 4217 currency this service knows')
+  .refine(isKnownCurrency, 'Not an ISO 4217 currency this service knows')
   .meta({ id: 'Currency', description: 'ISO 4217 currency code of every amount in the request.', example: 'GBP' });
 
 /** £100,000.00 in pence: far above any single card, far below the point where sums lose precision. */

@@ -69,8 +69,13 @@ export const RuleTestCase = z.strictObject({
 });
 export type RuleTestCase = z.infer<typeof RuleTestCase>;
 
+/** A prompts file's language, as a BCP 47 tag: `en-GB`, `cy-GB`, `en-US`. */
+export const LocaleTag = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'A locale is a language, and maybe a region: en-GB, cy-GB, en-US');
+
 export const RuleFile = z.strictObject({
   version: z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/).optional(),
+  /** Which prompts file a check gets when it asks for no language the rule set has. Needed once there are several. */
+  defaultLocale: LocaleTag.optional(),
   bands: Bands.optional(),
   lists: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'List names are camelCase'), z.array(z.string()).min(1)).optional(),
   rules: z.array(RuleDefinition).default([]),
@@ -91,7 +96,7 @@ export const PromptDefinition = z.strictObject({
 });
 
 export const PromptFile = z.strictObject({
-  locale: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/),
+  locale: LocaleTag,
   defaultPrompt: PromptId,
   alwaysAdvise: z.array(z.string().min(1).max(300)).default([]),
   questions: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'Question ids are camelCase'), QuestionDefinition),

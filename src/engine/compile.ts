@@ -14,6 +14,7 @@ import {
 import { contentHash } from './content-hash.js';
 import { type CompiledCondition, compileCondition } from './compile-condition.js';
 import { buildFactTypes, type FactTypes } from './cel-fact-types.js';
+import { checkLocalesAgree } from './locales.js';
 import { buildPromptCatalog, checkPromptFile, type PromptCatalog } from './prompts.js';
 import { type CompiledTemplate, compileTemplate } from './template.js';
 
@@ -69,7 +70,11 @@ export interface CompiledRuleSet {
   readonly bands: Bands;
   readonly rules: readonly CompiledRule[];
   readonly lists: Readonly<Record<string, readonly string[]>>;
+  /** The prompts in the default locale: what a check that asks for no language the rule set has gets. */
   readonly prompts: PromptCatalog;
+  readonly defaultLocale: string;
+  /** Every locale's prompts; each has every prompt, question and answer the others have. */
+  readonly locales: ReadonlyMap<string, PromptCatalog>;
   readonly facts: FactTypes;
   readonly tests: readonly RuleSetTest[];
 }
@@ -166,18 +171,15 @@ function validate<T extends z.ZodType>(schema: T, parsed: ParsedYaml, problems: 
 export function compileRuleSet(source: RuleSetSource): CompiledRuleSet {
   const problems: RuleSetProblem[] = [];
 
-  const promptFiles: PromptFile[] = [];
+  const promptFiles: Array<{ path: string; file: PromptFile }> = [];
   for (const file of source.prompts) {
     const parsed = parseYaml(file, problems);
     const prompts = parsed && validate(PromptFileSchema, parsed, problems);
     if (!prompts) continue;
     for (const message of checkPromptFile(prompts)) problems.push({ file: file.path, message });
-    promptFiles.push(prompts);
+    promptFiles.push({ path: file.path, file: prompts });
   }
-  if (source.prompts.length > 1) {
-    problems.push({ file: source.prompts[1]!.path, message: 'a rule set has one prompts file (one locale) for now' });
-  }
-  const primaryPrompts = promptFiles[0];
+  problems.push(...checkLocalesAgree(promptFiles));
 
   const ruleFiles: Array<{ parsed: ParsedYaml; file: RuleFile }> = [];
   for (const file of [...source.files].sort((a, b) => a.path.localeCompare(b.path))) {
@@ -188,6 +190,7 @@ export function compileRuleSet(source: RuleSetSource): CompiledRuleSet {
 
   let bands: Bands | undefined;
   let declaredVersion: string | undefined;
+  let declaredLocale: string | undefined;
   const lists: Record<string, readonly string[]> = {};
   for (const { parsed, file } of ruleFiles) {
     if (file.bands) {
@@ -198,14 +201,29 @@ export function compileRuleSet(source: RuleSetSource): CompiledRuleSet {
       if (declaredVersion) problems.push({ file: parsed.path, ...positionOf(parsed, ['version']), message: 'version: is declared in more than one file' });
       declaredVersion = file.version;
     }
+    if (file.defaultLocale) {
+      if (declaredLocale) problems.push({ file: parsed.path, ...positionOf(parsed, ['defaultLocale']), message: 'defaultLocale: is declared in more than one file' });
+      declaredLocale = file.defaultLocale;
+    }
     for (const [name, values] of Object.entries(file.lists ?? {})) {
       if (name in lists) problems.push({ file: parsed.path, ...positionOf(parsed, ['lists', name]), message: `list "${name}" is declared twice` });
       lists[name] = Object.freeze([...values]);
     }
   }
 
+  let defaultLocale = declaredLocale ?? (promptFiles.length === 1 ? promptFiles[0]!.file.locale : undefined);
+  if (promptFiles.length > 1 && !declaredLocale) {
+    problems.push({ file: 'settings.yaml', message: `there are prompts in ${promptFiles.map(({ file }) => file.locale).join(', ')}: say which is the default with defaultLocale: in one rule file` });
+  }
+  if (declaredLocale && promptFiles.length > 0 && !promptFiles.some(({ file }) => file.locale === declaredLocale)) {
+    problems.push({ file: 'prompts/', message: `defaultLocale ${declaredLocale} has no prompts/${declaredLocale}.yaml` });
+    defaultLocale = undefined;
+  }
+  // Every locale has the same questions (checkLocalesAgree), so any file gives the facts' names.
+  const primaryPrompts = (promptFiles.find(({ file }) => file.locale === defaultLocale) ?? promptFiles[0])?.file;
   const facts = buildFactTypes(primaryPrompts?.questions ? Object.keys(primaryPrompts.questions) : [], Object.keys(lists));
-  const prompts = primaryPrompts ? buildPromptCatalog(primaryPrompts) : undefined;
+  const locales = new Map(promptFiles.map(({ file }) => [file.locale, buildPromptCatalog(file)]));
+  const prompts = defaultLocale ? locales.get(defaultLocale) : undefined;
 
   const rules: CompiledRule[] = [];
   const tests: RuleSetTest[] = [];
@@ -257,7 +275,7 @@ export function compileRuleSet(source: RuleSetSource): CompiledRuleSet {
     for (const test of file.tests) tests.push({ file: parsed.path, test });
   }
 
-  if (!prompts) problems.push({ file: 'prompts/', message: 'the rule set has no valid prompts file (prompts/<locale>.yaml)' });
+  if (promptFiles.length === 0) problems.push({ file: 'prompts/', message: 'the rule set has no valid prompts file (prompts/<locale>.yaml)' });
   if (rules.length === 0 && problems.length === 0) problems.push({ file: 'rules/', message: 'the rule set has no rules' });
   if (problems.length > 0 || !prompts) throw new RuleSetError(problems);
 
@@ -270,6 +288,8 @@ export function compileRuleSet(source: RuleSetSource): CompiledRuleSet {
     rules,
     lists,
     prompts,
+    defaultLocale: defaultLocale!, // Set whenever prompts is.
+    locales,
     facts,
     tests,
   };

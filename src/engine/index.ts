@@ -6,3 +6,4 @@ export { businessDay, DEFAULT_TIME_ZONE, isTimeZone } from './business-day.js';
 export { formatMoney, minorUnitsPerMajor } from './money.js';
 export { runRuleTest, runRuleTests, testCheck, type RuleTestResult } from './rule-tests.js';
 export { compileOfflinePolicy, evaluateOfflinePolicy, offlinePolicyFacts, offlinePolicyVectors, type PolicyFactValues } from './offline-policy/index.js';
+export { acceptedLanguages, checkLocalesAgree, chooseLocale } from './locales.js';

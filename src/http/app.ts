@@ -4,6 +4,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { DomainError, validationError } from '../errors.js';
 import type { Services } from '../services.js';
+import { type OriginPattern, originAllowed } from './cors-origins.js';
 import { registerDashboard } from './dashboard/index.js';
 import type { AppEnv, Edge } from './env.js';
 import { failedKeyLimiter } from './failed-keys.js';
@@ -27,8 +28,8 @@ const MAX_BODY_BYTES = 256 * 1024;
 export const API_VERSION = '1.0.0';
 
 export interface AppOptions {
-  /** Web origins allowed to call /v1 from a browser (a browser-based till); none by default. */
-  corsOrigins?: readonly string[];
+  /** Web origins (or `https://*.domain` patterns) allowed to call /v1 from a browser (a browser-based till); none by default. */
+  corsOrigins?: readonly OriginPattern[];
   /** Behind a TLS proxy: believe X-Forwarded-Proto and X-Forwarded-For. */
   trustProxy?: boolean;
   /** Wrong keys one client may send in a minute before 429. */
@@ -74,7 +75,7 @@ export function createApp(
     app.use(
       '/v1/*',
       cors({
-        origin: [...corsOrigins],
+        origin: (origin) => (originAllowed(corsOrigins, origin) ? origin : null),
         allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
         allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'X-Request-Id'],
         exposeHeaders: ['ETag', 'Location', 'Idempotent-Replayed', 'Retry-After', 'X-Request-Id'],
@@ -89,7 +90,7 @@ export function createApp(
   registerRules(app);
   registerAudit(app);
   registerReports(app);
-  registerHealth(app);
+  registerHealth(app, (origin) => originAllowed(corsOrigins, origin));
   if (metrics.on === 'keyed') registerMetrics(app, { key: metrics.key });
   registerDocs(app);
   registerDashboard(app);

@@ -12,6 +12,8 @@ export function memoryOutbox(): OutboxStorage {
   let ruleSet: SavedRuleSet | undefined;
   return {
     async load() {
+      const now = Date.now();
+      for (const [localId, link] of links) if (link.linkedAt < now - LINK_RETENTION_MS) links.delete(localId);
       return { entries: [...entries], deadLetters: [...deadLetters], links: [...links.values()], ruleSet };
     },
     async append(entry) {

@@ -20,7 +20,7 @@ export const OTHER_STORE = 'herts-hitchin-004';
  * The real service on a loopback port, on its own SQLite file in a temp directory. `stop()` kills it
  * mid-flow (open connections are cut); `start()` brings it back on the same port and database.
  */
-export async function liveService(options: { rulesDirectory?: string; cleanUp?: (work: () => Promise<void>) => void } = {}) {
+export async function liveService(options: { rulesDirectory?: string; corsOrigins?: string[]; cleanUp?: (work: () => Promise<void>) => void } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-sdk-'));
   const databasePath = join(dir, 'vouchsafe.db');
   const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
@@ -39,7 +39,7 @@ export async function liveService(options: { rulesDirectory?: string; cleanUp?: 
       adminKey,
       logger: createLogger('silent'),
     });
-    const app = createApp(services);
+    const app = createApp(services, { corsOrigins: options.corsOrigins ?? [] });
     const server = await new Promise<Server>((resolve) => {
       const listening = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' }, (info) => {
         port = info.port;

@@ -1,0 +1,166 @@
+import type { Decision, Prompt } from '../../../src/contract/decision.js';
+import { CorsError } from '../errors.js';
+import type { Answers, TillDecision } from '../types.js';
+import { labelsFor, type PromptLabels } from './labels.js';
+import { STYLES } from './styles.js';
+
+/** What the element needs of a till client: `createTillClient()` gives it. */
+export interface AnsweringTill {
+  answer(checkId: string, answers: Answers): Promise<TillDecision>;
+}
+
+export interface AnswerEventDetail {
+  checkId: string;
+  answers: Answers;
+}
+
+// Defined where there is no DOM (Node, a test runner) without failing: importing the SDK there must work.
+const Base = (globalThis.HTMLElement ?? class {}) as typeof HTMLElement;
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/**
+ * `<vouchsafe-prompt>`: the colleague's screen for a decision. Shows what to do, what to say, and one
+ * question at a time with big answer buttons; sends each answer through the till client and shows
+ * the next step. Framework-free; every text is set as text, never as HTML.
+ *
+ *   const prompt = document.querySelector('vouchsafe-prompt');
+ *   prompt.till = till;                         // createTillClient(…)
+ *   prompt.decision = await till.check(basket);
+ *   prompt.addEventListener('vouchsafe-decision', (event) => …event.detail.decision…);
+ *
+ * Without a `till`, a tap dispatches a cancelable `vouchsafe-answer` event and sends nothing.
+ */
+export class VouchsafePromptElement extends Base {
+  #till: AnsweringTill | undefined;
+  #decision: TillDecision | Decision | undefined;
+  #busy = false;
+  #failed = false;
+  readonly #root: ShadowRoot;
+
+  constructor() {
+    super();
+    this.#root = this.attachShadow({ mode: 'open' });
+  }
+
+  get till(): AnsweringTill | undefined {
+    return this.#till;
+  }
+
+  set till(till: AnsweringTill | undefined) {
+    this.#till = till;
+  }
+
+  get decision(): TillDecision | Decision | undefined {
+    return this.#decision;
+  }
+
+  set decision(decision: TillDecision | Decision | undefined) {
+    this.#decision = decision;
+    this.#failed = false;
+    this.#render();
+  }
+
+  connectedCallback(): void {
+    this.#render();
+  }
+
+  async #answer(checkId: string, questionId: string, value: string): Promise<void> {
+    if (this.#busy) return;
+    const detail: AnswerEventDetail = { checkId, answers: { [questionId]: value } };
+    const proceed = this.dispatchEvent(new CustomEvent('vouchsafe-answer', { detail, bubbles: true, composed: true, cancelable: true }));
+    if (!proceed || !this.#till) return;
+    this.#busy = true;
+    this.#render();
+    try {
+      const decision = await this.#till.answer(checkId, detail.answers);
+      this.#busy = false;
+      this.decision = decision;
+      this.dispatchEvent(new CustomEvent('vouchsafe-decision', { detail: { decision }, bubbles: true, composed: true }));
+      // The screen changed under the colleague's finger: take focus (and a screen reader) to what it says now.
+      this.#root.querySelector<HTMLElement>('h2')?.focus();
+    } catch (error) {
+      this.#busy = false;
+      this.#failed = true;
+      this.#render();
+      this.dispatchEvent(new CustomEvent('vouchsafe-error', { detail: { error }, bubbles: true, composed: true }));
+    }
+  }
+
+  #render(): void {
+    const root = this.#root;
+    root.replaceChildren(element('style', {}, STYLES));
+    const decision = this.#decision;
+    if (!decision) return;
+    const prompt = decision.prompt;
+    const labels = labelsFor(this.#locale(prompt));
+    const panel = element('section', { class: 'panel', 'data-action': decision.action, 'aria-labelledby': 'headline' });
+    panel.append(element('p', { class: 'action' }, labels.action[decision.action]));
+    if (!prompt) {
+      panel.append(element('h2', { id: 'headline', tabindex: '-1' }, labels.action.allow));
+    } else {
+      this.#renderPrompt(panel, decision.checkId, prompt, labels);
+    }
+    panel.append(element('p', { class: 'status', role: 'status' }, this.#status(decision, labels)));
+    root.append(panel);
+  }
+
+  #renderPrompt(panel: HTMLElement, checkId: string, prompt: Prompt, labels: PromptLabels): void {
+    panel.append(element('h2', { id: 'headline', tabindex: '-1' }, prompt.title));
+    panel.append(element('p', { class: 'label', id: 'say-label' }, labels.say));
+    panel.append(element('blockquote', { class: 'say', 'aria-labelledby': 'say-label' }, prompt.say));
+
+    const [question, ...later] = prompt.questions;
+    if (question) {
+      const group = element('div', { role: 'group', 'aria-labelledby': 'ask-label question' });
+      group.append(element('p', { class: 'label', id: 'ask-label' }, labels.ask));
+      group.append(element('p', { class: 'question', id: 'question' }, question.text));
+      const answers = element('div', { class: 'answers' });
+      for (const option of question.options) {
+        const button = element('button', { type: 'button', 'data-answer': option.value }, option.label);
+        button.disabled = this.#busy;
+        button.addEventListener('click', () => void this.#answer(checkId, question.id, option.value));
+        answers.append(button);
+      }
+      group.append(answers);
+      if (later.length > 0) group.append(element('p', { class: 'more' }, labels.moreToAsk(later.length)));
+      panel.append(group);
+    }
+
+    panel.append(element('p', { class: 'label' }, labels.nextStep));
+    panel.append(element('p', { class: 'next' }, prompt.nextStep));
+    if (prompt.advice.length > 0) {
+      panel.append(element('p', { class: 'label', id: 'advice-label' }, labels.advice));
+      const list = element('ul', { 'aria-labelledby': 'advice-label' });
+      for (const line of prompt.advice) list.append(element('li', {}, line));
+      panel.append(list);
+    }
+  }
+
+  #status(decision: TillDecision | Decision, labels: PromptLabels): string {
+    if (this.#busy) return labels.sending;
+    if (this.#failed) return labels.answerFailed;
+    if (!('source' in decision) || decision.source !== 'offline') return '';
+    return decision.cause instanceof CorsError ? labels.originRefused : labels.decidedOffline;
+  }
+
+  #locale(prompt: Prompt | null): string | undefined {
+    return (prompt as { locale?: string } | null)?.locale ?? (this.closest('[lang]')?.getAttribute('lang') || undefined);
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'vouchsafe-prompt': VouchsafePromptElement;
+  }
+  interface HTMLElementEventMap {
+    'vouchsafe-answer': CustomEvent<AnswerEventDetail>;
+    'vouchsafe-decision': CustomEvent<{ decision: TillDecision }>;
+    'vouchsafe-error': CustomEvent<{ error: unknown }>;
+  }
+}

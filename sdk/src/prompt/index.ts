@@ -1,0 +1,10 @@
+import { VouchsafePromptElement } from './element.js';
+
+/**
+ * `<vouchsafe-prompt>`, defined on import where the page has custom elements (and left alone where
+ * it does not, or where it is defined already).
+ */
+if (globalThis.customElements && !customElements.get('vouchsafe-prompt')) customElements.define('vouchsafe-prompt', VouchsafePromptElement);
+
+export { VouchsafePromptElement, type AnsweringTill, type AnswerEventDetail } from './element.js';
+export { labelsFor, type PromptLabels } from './labels.js';

@@ -1,0 +1,53 @@
+import type { Action } from '../../../src/contract/enums.js';
+
+/**
+ * The few words the component adds around the service's texts. The prompt's own texts (headline,
+ * what to say, questions, answers, advice, next step) come from the rule set in the check's locale;
+ * these follow the same locale, falling back to English.
+ */
+export interface PromptLabels {
+  action: Record<Action, string>;
+  say: string;
+  ask: string;
+  /** After the question: how many are still to come. */
+  moreToAsk: (count: number) => string;
+  nextStep: string;
+  advice: string;
+  sending: string;
+  /** The decision was made on the till: the service did not answer in time. */
+  decidedOffline: string;
+  /** The service refused this page's origin (CORS): a setting to fix, not an outage. */
+  originRefused: string;
+  answerFailed: string;
+}
+
+const ENGLISH: PromptLabels = {
+  action: { allow: 'You can finish the sale', prompt: 'Check before you sell', hold: 'Pause the sale', refuse: 'Do not sell the gift cards' },
+  say: 'Say',
+  ask: 'Ask',
+  moreToAsk: (count) => (count === 1 ? 'One more question after this.' : `${count} more questions after this.`),
+  nextStep: 'What to do',
+  advice: 'Good to know',
+  sending: 'Sending the answer…',
+  decidedOffline: 'Decided on this till: the Vouchsafe service did not answer in time.',
+  originRefused: 'Decided on this till: the Vouchsafe service does not allow this till’s web address yet. Tell your IT team.',
+  answerFailed: 'The answer could not be sent. Try again.',
+};
+
+const WELSH: PromptLabels = {
+  action: { allow: 'Gallwch orffen y gwerthiant', prompt: 'Gwiriwch cyn gwerthu', hold: 'Oedwch y gwerthiant', refuse: 'Peidiwch â gwerthu’r cardiau rhodd' },
+  say: 'Dywedwch',
+  ask: 'Gofynnwch',
+  moreToAsk: (count) => (count === 1 ? 'Un cwestiwn arall ar ôl hwn.' : `${count} cwestiwn arall ar ôl hwn.`),
+  nextStep: 'Beth i’w wneud',
+  advice: 'Da gwybod',
+  sending: 'Yn anfon yr ateb…',
+  decidedOffline: 'Penderfynwyd ar y til hwn: nid atebodd gwasanaeth Vouchsafe mewn pryd.',
+  originRefused: 'Penderfynwyd ar y til hwn: nid yw gwasanaeth Vouchsafe yn caniatáu cyfeiriad gwe’r til hwn eto. Dywedwch wrth eich tîm TG.',
+  answerFailed: 'Methwyd anfon yr ateb. Rhowch gynnig arall arni.',
+};
+
+/** The labels for a BCP 47 tag: its language if the component has it, else English. */
+export function labelsFor(locale: string | undefined): PromptLabels {
+  return locale?.toLowerCase().split('-')[0] === 'cy' ? WELSH : ENGLISH;
+}

@@ -1,0 +1,108 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { startDemoTill } from '../../scripts/demo-till/serve.js';
+import { createLogger } from '../../src/log.js';
+import { ARTIFACTS, chromiumAvailable, launchChromium, problemsOf } from '../sdk/helpers/chromium.js';
+
+// `npm run demo:till` as a colleague would use it: a browser till on its own origin, with the built
+// bundle and <vouchsafe-prompt>, playing the seed's three stories in Chromium, checked with axe-core.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+async function demo() {
+  const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-demo-till-'));
+  const till = await startDemoTill({ host: '127.0.0.1', servicePort: 0, tillPort: 0, databasePath: join(dir, 'demo.db'), rulesDirectory: 'rules', logger: createLogger('silent') });
+  onTestFinished(async () => {
+    await till.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return till;
+}
+
+async function axeViolations(page: Page): Promise<Array<{ id: string; impact: string; help: string; nodes: number }>> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: unknown[] }> }> } }).axe;
+    const { violations } = await axe.run(document);
+    return violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.length }));
+  });
+}
+
+const serious = (violations: Array<{ impact: string }>) => violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+
+/** What the prompt shows now, read from its shadow DOM. */
+async function screen(page: Page) {
+  return page.locator('vouchsafe-prompt').evaluate((element) => {
+    const root = element.shadowRoot!;
+    const buttons = Array.from(root.querySelectorAll('button')).map((button) => {
+      const box = button.getBoundingClientRect();
+      return { value: button.dataset.answer!, label: button.textContent!, width: box.width, height: box.height };
+    });
+    return {
+      action: root.querySelector('.panel')?.getAttribute('data-action') ?? null,
+      headline: root.querySelector('h2')?.textContent ?? null,
+      question: root.querySelector('.question')?.textContent ?? null,
+      buttons,
+      overflows: document.documentElement.scrollWidth > window.innerWidth,
+    };
+  });
+}
+
+const STORIES = [
+  { id: 'markyate', scamAnswer: 'bill_or_fine' },
+  { id: 'stevenage', scamAnswer: 'bill_or_fine' },
+  { id: 'buntingford', scamAnswer: 'computer_or_account' },
+] as const;
+
+describe.skipIf(!chromiumAvailable)('the demo till in Chromium', () => {
+  it.each([
+    ['a 320 px till', { width: 320, height: 720 }],
+    ['a desktop till', { width: 1280, height: 900 }],
+  ])('plays the seed’s three stories on %s: prompted at once, refused once the customer says why, the outcome recorded', { timeout: 180_000 }, async (_name, viewport) => {
+    const { tillUrl } = await demo();
+    const browser = await launchChromium(onTestFinished, viewport);
+    const page = await browser.newPage();
+    const problems = problemsOf(page);
+    await page.goto(tillUrl);
+    await page.locator('body[data-ready="true"]').waitFor();
+    mkdirSync(ARTIFACTS, { recursive: true });
+
+    for (const story of STORIES) {
+      await page.locator(`[data-story="${story.id}"]`).click();
+      await page.locator('#scan').click();
+      await page.locator('vouchsafe-prompt .panel').waitFor();
+      const first = await screen(page);
+      expect(first.action, story.id).not.toBe('allow');
+      expect(first.headline, story.id).toBeTruthy();
+      expect(first.overflows, `${story.id}: nothing wider than the screen`).toBe(false);
+      for (const button of first.buttons) {
+        expect(button.height, `${story.id}: ${button.label}`).toBeGreaterThanOrEqual(48);
+        expect(button.width, `${story.id}: ${button.label}`).toBeGreaterThanOrEqual(48);
+      }
+      expect(serious(await axeViolations(page)), `${story.id}, first screen`).toEqual([]);
+      await page.screenshot({ path: join(ARTIFACTS, `till-${viewport.width}-${story.id}-first.png`), fullPage: true });
+
+      // One question at a time: the customer says "no" until the question that lets them say why.
+      for (let asked = 0; asked < 6; asked++) {
+        const now = await screen(page);
+        if (now.action === 'refuse' || now.buttons.length === 0) break;
+        const answer = now.buttons.some((button) => button.value === story.scamAnswer) ? story.scamAnswer : 'no';
+        // By keyboard, as a till with a keypad would: focus the answer and press Enter.
+        await page.locator(`vouchsafe-prompt button[data-answer="${answer}"]`).focus();
+        await page.keyboard.press('Enter');
+        await page.waitForFunction((question) => document.querySelector('vouchsafe-prompt')!.shadowRoot!.querySelector('.question')?.textContent !== question || document.querySelector('vouchsafe-prompt')!.shadowRoot!.querySelector('.panel')!.getAttribute('data-action') === 'refuse', now.question);
+      }
+      const last = await screen(page);
+      expect(last.action, story.id).toBe('refuse');
+      expect(serious(await axeViolations(page)), `${story.id}, refused`).toEqual([]);
+      await page.screenshot({ path: join(ARTIFACTS, `till-${viewport.width}-${story.id}-refused.png`), fullPage: true });
+
+      await page.locator('[data-outcome="scam_confirmed"]').click();
+      await expect.poll(() => page.locator('#status').textContent()).toMatch(/scam confirmed: recorded/);
+    }
+    expect(problems).toEqual([]);
+  });
+});

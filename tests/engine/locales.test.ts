@@ -1,0 +1,86 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { acceptedLanguages, chooseLocale, compileRuleSet, RuleSetError } from '../../src/engine/index.js';
+import { loadRuleDirectory } from '../../src/rule-sets/load-directory.js';
+
+const rules = loadRuleDirectory('rules');
+const english = rules.prompts.find((file) => file.path === 'prompts/en-GB.yaml')!;
+
+/** The default rule set with a second prompts file: en-GB's, retagged and edited. */
+function withSecondLocale(locale: string, edit: (content: string) => string = (content) => content, defaultLocale: string | null = 'en-GB') {
+  return {
+    files: defaultLocale ? [...rules.files, { path: 'locale.yaml', content: `defaultLocale: ${defaultLocale}\n` }] : rules.files,
+    prompts: [english, { path: `prompts/${locale}.yaml`, content: edit(english.content.replace('locale: en-GB', `locale: ${locale}`)) }],
+  };
+}
+
+function problemsOf(source: Parameters<typeof compileRuleSet>[0]): string[] {
+  try {
+    compileRuleSet(source);
+    return [];
+  } catch (error) {
+    if (!(error instanceof RuleSetError)) throw error;
+    return error.problems.map((problem) => `${problem.file}: ${problem.message}`);
+  }
+}
+
+describe('a rule set in several languages', () => {
+  it('compiles every locale, the default one first', () => {
+    const ruleSet = compileRuleSet(withSecondLocale('en-US', (content) => content.replaceAll('gift cards', 'gift cards (US)')));
+    expect(ruleSet.defaultLocale).toBe('en-GB');
+    expect([...ruleSet.locales.keys()].sort()).toEqual(['en-GB', 'en-US']);
+    expect(ruleSet.prompts.locale).toBe('en-GB');
+    expect(ruleSet.locales.get('en-US')!.render('paying-a-bill', 'hold', {}).say).toContain('gift cards (US)');
+  });
+
+  it.each([
+    ['a prompt', (content: string) => content.replace(/\n  work-request:\n(    .*\n)+/, '\n'), 'prompt "work-request" is in prompts/en-GB.yaml but not in prompts/cy-GB.yaml'],
+    ['a question', (content: string) => content.replace(/\n  codesRequested:\n(    .*\n|      .*\n)+/, '\n').replaceAll(', codesRequested', ''), 'question "codesRequested" is in prompts/en-GB.yaml but not in prompts/cy-GB.yaml'],
+    ['an answer', (content: string) => content.replace('      - { value: other, label: "Something else" }\n', ''), 'answer "purpose.other" is in prompts/en-GB.yaml but not in prompts/cy-GB.yaml'],
+  ])('fails to load, naming the file and the id, when a locale lacks %s another has', (_what, edit, problem) => {
+    expect(problemsOf(withSecondLocale('cy-GB', edit))).toContain(`prompts/cy-GB.yaml: ${problem}`);
+  });
+
+  it('names the other file too when a locale has something the default lacks', () => {
+    const extra = (content: string) => content.replace('      - { value: other, label: "Something else" }\n', '      - { value: other, label: "Something else" }\n      - { value: raffle, label: "A raffle prize" }\n');
+    expect(problemsOf(withSecondLocale('en-US', extra))).toContain('prompts/en-GB.yaml: answer "purpose.raffle" is in prompts/en-US.yaml but not in prompts/en-GB.yaml');
+  });
+
+  it('needs a default once there are several, and one with prompts', () => {
+    expect(problemsOf(withSecondLocale('cy-GB', undefined, null))).toEqual([expect.stringMatching(/^settings.yaml: there are prompts in en-GB, cy-GB: say which is the default with defaultLocale:/)]);
+    expect(problemsOf(withSecondLocale('cy-GB', undefined, 'fr-FR'))).toContain('prompts/: defaultLocale fr-FR has no prompts/fr-FR.yaml');
+    expect(problemsOf(withSecondLocale('en-GB'))).toContain('prompts/en-GB.yaml: locale en-GB is also in prompts/en-GB.yaml');
+  });
+});
+
+describe('choosing the locale', () => {
+  const available = ['en-GB', 'cy-GB', 'en-US'];
+
+  it.each([
+    [['cy-GB'], 'cy-GB'],
+    [['cy'], 'cy-GB'],
+    [['CY-gb'], 'cy-GB'],
+    [['en-US'], 'en-US'],
+    [['en-AU'], 'en-GB'],
+    [['en'], 'en-GB'],
+    [['fr-FR', 'cy'], 'cy-GB'],
+    [['fr-FR'], 'en-GB'],
+    [[], 'en-GB'],
+  ])('%j gets %s', (wanted, chosen) => {
+    expect(chooseLocale(available, wanted, 'en-GB')).toBe(chosen);
+  });
+
+  it('reads Accept-Language by preference, leaving out * and q=0', () => {
+    expect(acceptedLanguages('fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5')).toEqual(['fr-CH', 'fr', 'en', 'de']);
+    expect(acceptedLanguages('en;q=0.2, cy-GB, fr;q=0')).toEqual(['cy-GB', 'en']);
+    expect(acceptedLanguages(undefined)).toEqual([]);
+  });
+
+  it('always answers with a locale the rule set has, whatever the header says', () => {
+    fc.assert(
+      fc.property(fc.string(), (header) => {
+        expect(available).toContain(chooseLocale(available, acceptedLanguages(header), 'en-GB'));
+      }),
+    );
+  });
+});
