@@ -1,5 +1,21 @@
 import { z } from 'zod';
+import { DurationError, parseDuration } from './duration.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
+
+/** The longest a hold may wait for a supervisor: a customer will not stand at a till for longer. */
+const MAX_HOLD_DEADLINE_MS = 60 * 60_000;
+
+const HoldDeadline = z.string().transform((text, ctx) => {
+  try {
+    const ms = parseDuration(text, ['s', 'm', 'h'], ['90s', '5m']);
+    if (ms > MAX_HOLD_DEADLINE_MS) ctx.addIssue({ code: 'custom', message: 'A hold waits at most 1h for a supervisor' });
+    return ms;
+  } catch (error) {
+    if (!(error instanceof DurationError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message });
+    return z.NEVER;
+  }
+});
 
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -21,6 +37,8 @@ const ConfigSchema = z.object({
     .transform((list) => list.split(',').map((origin) => origin.trim()).filter(Boolean))
     .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((origin) => new URL(origin).origin)))
     .default([]),
+  VOUCHSAFE_HOLD_DEADLINE: HoldDeadline.default(5 * 60_000),
+  VOUCHSAFE_WEBHOOKS_ALLOW_HTTP: z.enum(['0', '1']).default('0'),
 });
 
 export interface Config {
@@ -35,6 +53,10 @@ export interface Config {
   readonly ruleApproval: z.infer<typeof ConfigSchema>['VOUCHSAFE_RULES_APPROVAL'];
   /** Web origins of browser-based tills allowed to call the API (CORS); none by default. */
   readonly corsOrigins: readonly string[];
+  /** How long a held sale waits for a supervisor before it counts as refused. */
+  readonly holdDeadlineMs: number;
+  /** Webhooks may also go to `http://` on this machine (tests, store-local receivers); otherwise `https://` only. */
+  readonly webhooksAllowHttp: boolean;
 }
 
 export class ConfigError extends Error {
@@ -60,5 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: c.VOUCHSAFE_LOG,
     ruleApproval: c.VOUCHSAFE_RULES_APPROVAL,
     corsOrigins: c.VOUCHSAFE_CORS_ORIGINS,
+    holdDeadlineMs: c.VOUCHSAFE_HOLD_DEADLINE,
+    webhooksAllowHttp: c.VOUCHSAFE_WEBHOOKS_ALLOW_HTTP === '1',
   });
 }

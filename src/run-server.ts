@@ -15,6 +15,8 @@ export function startServer(config: Config): void {
     logger,
     processMetrics: true,
     ruleApproval: config.ruleApproval,
+    holdDeadlineMs: config.holdDeadlineMs,
+    webhooksAllowHttp: config.webhooksAllowHttp,
     background: true,
   });
   if (services.store.keys.activeAdminCount() === 0) {
@@ -41,9 +43,9 @@ export function startServer(config: Config): void {
       process.exit(0);
     }, 10_000);
     force.unref();
+    // Webhook attempts in flight are recorded before the database closes: none is sent twice for want of it.
     server.close(() => {
-      services.store.close();
-      process.exit(0);
+      void services.close().finally(() => process.exit(0));
     });
   };
   process.on('SIGINT', () => stop('SIGINT'));

@@ -5,7 +5,14 @@ import { createIdentityHasher, type IdentityHasher, loadOrCreateIdSecret } from 
 import type { Logger } from './log.js';
 import { type ActiveRuleSet, loadActiveRuleSet } from './rule-sets/active.js';
 import type { ApprovalMode } from './rule-sets/lifecycle.js';
+import { createReviews, type Reviews } from './reviews/index.js';
 import { openStore, type Store } from './store/index.js';
+import { createWebhooks, deliveryWorker, type DeliveryWorkerOptions, type Webhooks } from './webhooks/index.js';
+
+/** How long a held sale waits for a supervisor unless VOUCHSAFE_HOLD_DEADLINE says otherwise. */
+export const DEFAULT_HOLD_DEADLINE_MS = 5 * 60_000;
+/** How often the deadline sweeper writes down expired holds, so that `review.closed` goes out. */
+const SWEEP_EVERY_MS = 1_000;
 
 /** Everything a use case needs, built once per process: the HTTP layer and the CLI both start from it. */
 export interface Services {
@@ -20,6 +27,10 @@ export interface Services {
   /** Requests being answered right now: background bookkeeping gives way to them. */
   readonly activity: { inFlight: number };
   readonly checks: Checks;
+  readonly reviews: Reviews;
+  readonly webhooks: Webhooks;
+  /** Stops the background work, waits for webhook attempts in flight to be recorded, and closes the database. */
+  close(): Promise<void>;
 }
 
 export interface ServiceOptions {
@@ -31,8 +42,16 @@ export interface ServiceOptions {
   clock?: () => number;
   processMetrics?: boolean;
   ruleApproval?: ApprovalMode;
-  /** The running service: checkpoint the WAL from a worker thread, and bring report roll-ups up to date every 100 ms, rather than during a till's write. */
+  /**
+   * The running service: checkpoint the WAL from a worker thread, bring report roll-ups up to date
+   * every 25 ms rather than during a till's write, write down expired holds, and deliver webhooks.
+   */
   background?: boolean;
+  holdDeadlineMs?: number;
+  /** `http://` webhooks to this machine are allowed too. */
+  webhooksAllowHttp?: boolean;
+  /** The webhook worker's timing and network, for tests. */
+  webhookDelivery?: Pick<DeliveryWorkerOptions, 'timeoutMs' | 'pollMs' | 'concurrency' | 'fetch' | 'random'>;
 }
 
 /** Makes the first admin key from VOUCHSAFE_ADMIN_KEY, if no admin key exists yet. */
@@ -63,6 +82,22 @@ export function buildServices(options: ServiceOptions): Services {
     const secret = options.idSecret ?? loadOrCreateIdSecret(options.databasePath);
     const rules = loadActiveRuleSet(store, options.rulesDirectory, options.logger, clock());
     const ids = createIdentityHasher(secret);
+    const holdDeadlineMs = options.holdDeadlineMs ?? DEFAULT_HOLD_DEADLINE_MS;
+    const allowHttp = options.webhooksAllowHttp ?? false;
+    const reviews = createReviews({ store, rules, clock, holdDeadlineMs });
+    const worker = deliveryWorker({ store, clock, logger: options.logger, allowHttp, ...options.webhookDelivery });
+    let sweeper: NodeJS.Timeout | undefined;
+    if (options.background) {
+      worker.start();
+      sweeper = setInterval(() => {
+        try {
+          reviews.sweep();
+        } catch (error) {
+          options.logger.error('writing down expired holds failed', { error: error instanceof Error ? error.message : String(error) });
+        }
+      }, SWEEP_EVERY_MS);
+      sweeper.unref();
+    }
     return {
       store,
       rules,
@@ -73,7 +108,14 @@ export function buildServices(options: ServiceOptions): Services {
       clock,
       ruleApproval: options.ruleApproval ?? 'single',
       activity,
-      checks: createChecks({ store, rules, ids, clock, metrics, logger: options.logger }),
+      checks: createChecks({ store, rules, ids, clock, metrics, logger: options.logger, holdDeadlineMs }),
+      reviews,
+      webhooks: createWebhooks({ store, clock, allowHttp }, worker),
+      async close() {
+        clearInterval(sweeper);
+        await worker.stop();
+        store.close();
+      },
     };
   } catch (error) {
     store.close();

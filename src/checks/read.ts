@@ -18,5 +18,5 @@ export function readCheck(context: CheckContext, principal: Principal, checkId: 
   const check = context.store.checks.findById(checkId);
   // A check in a store the key cannot see is reported as missing, so ids cannot be probed across stores.
   if (!check || !canActFor(principal, check.storeId)) throw new DomainError('not_found', `No check ${checkId}`);
-  return toCheckRecord(check, context.store.checks.evaluations(checkId));
+  return toCheckRecord(check, context.store.checks.evaluations(checkId), context.store.reviews.find(checkId), context.clock());
 }

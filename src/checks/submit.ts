@@ -53,7 +53,7 @@ export function submitCheck(context: CheckContext, principal: Principal, check: 
       if (offlineDecision && !existing.latest.request.offlineDecision) {
         store.checks.noteOfflineDecision(existing.id, existing.latest.revision, offlineDecision);
       }
-      return { status: 'replayed', decision: toDecision(existing, existing.latest) };
+      return { status: 'replayed', decision: toDecision(existing, existing.latest, store.reviews.find(existing.id), now) };
     }
     if (existing?.outcome) {
       throw new DomainError(
@@ -64,8 +64,9 @@ export function submitCheck(context: CheckContext, principal: Principal, check: 
     const checkId = existing?.id ?? newId('chk', now);
     const occurredAt = check.occurredAt ? Date.parse(check.occurredAt) : (existing?.occurredAt ?? now);
     const identified = identities.length > 0;
-    const saved = evaluateAndRecord(
+    const { write: saved, review } = evaluateAndRecord(
       context,
+      { previous: existing, actor: principal.keyId },
       {
         id: checkId,
         storeId: check.storeId,
@@ -87,7 +88,7 @@ export function submitCheck(context: CheckContext, principal: Principal, check: 
         revision: (existing?.latest.revision ?? 0) + 1,
       },
     );
-    return { status: existing ? 'updated' : 'created', decision: toDecision(saved, saved.evaluation) };
+    return { status: existing ? 'updated' : 'created', decision: toDecision(saved, saved.evaluation, review, now) };
   });
 
   if (result.status !== 'replayed') {

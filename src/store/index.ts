@@ -12,11 +12,15 @@ import { replayRepository, type ReplayRepository } from './replay.js';
 import { retentionRepository, type RetentionRepository } from './retention.js';
 import { ruleHitsRepository, type RuleHitsRepository } from './rule-hits.js';
 import { reportsRepository, type ReportsRepository } from './reports.js';
+import { reviewsRepository, type ReviewsRepository } from './reviews.js';
 import { ruleSetsRepository, type RuleSetsRepository } from './rule-sets.js';
 import { sessionsRepository, type SessionsRepository } from './sessions.js';
+import { webhooksRepository, type WebhooksRepository } from './webhooks.js';
 
 export type * from './types.js';
 export type { CheckReportRow, CounterRow, Counters, ReportFilter, RuleCounterRow } from './reports.js';
+export type { HeldCheckRow, ReviewClosing, ReviewReportRow, ReviewRow } from './reviews.js';
+export type { AttemptRow, DeliveryRow, DeliveryStatus, DueDeliveryRow, WebhookEndpointRow, WebhookEventRow } from './webhooks.js';
 export { DatabaseTooNewError } from './migrations/index.js';
 
 /** The only door to the database. A PostgreSQL adapter for multi-node chains would implement this. */
@@ -33,6 +37,8 @@ export interface Store {
   readonly retention: RetentionRepository;
   readonly reports: ReportsRepository;
   readonly sessions: SessionsRepository;
+  readonly reviews: ReviewsRepository;
+  readonly webhooks: WebhooksRepository;
   /** Runs `work` in one transaction: all of its writes land, or none do. `work` must not await. */
   transaction<T>(work: () => T): T;
   /**
@@ -112,6 +118,8 @@ export function openStore(path: string, { readonly = false, groupCommit: grouped
     retention: retentionRepository(db),
     reports,
     sessions: sessionsRepository(db),
+    reviews: reviewsRepository(db),
+    webhooks: webhooksRepository(db),
     transaction,
     durable: batching ? batching.durable : () => Promise.resolve(),
     ping: () => void pingStatement.get(),

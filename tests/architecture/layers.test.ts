@@ -16,10 +16,13 @@ const LAYERS: ReadonlyArray<{ name: string; paths: readonly string[]; packages: 
     paths: [
       'src/access/',
       'src/checks/',
+      'src/reviews/',
+      'src/webhooks/',
       'src/rule-sets/',
       'src/reports/',
       'src/backtest/',
       'src/errors.ts',
+      'src/duration.ts',
       'src/log.ts',
       'src/metrics.ts',
       'src/sortable-id.ts',

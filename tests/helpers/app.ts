@@ -7,7 +7,7 @@ import { createApp } from '../../src/http/app.js';
 import type { CheckInput } from '../../src/contract/check.js';
 import type { Role } from '../../src/contract/enums.js';
 import { createLogger } from '../../src/log.js';
-import { buildServices } from '../../src/services.js';
+import { buildServices, type ServiceOptions } from '../../src/services.js';
 
 export const STORE = 'herts-stevenage-012';
 export const OTHER_STORE = 'herts-hitchin-004';
@@ -19,6 +19,11 @@ export interface TestAppOptions {
   /** An existing database file (another test app's), to see what a restart would see. */
   databasePath?: string;
   corsOrigins?: string[];
+  holdDeadlineMs?: number;
+  /** Start the background work (webhook delivery, the deadline sweeper) as the running service does. */
+  background?: boolean;
+  webhooksAllowHttp?: boolean;
+  webhookDelivery?: ServiceOptions['webhookDelivery'];
 }
 
 /** A fresh app on its own SQLite file in a temp directory, removed when the test ends. */
@@ -34,10 +39,14 @@ export function testApp(options: TestAppOptions = {}) {
     logger: createLogger('info', (line) => logLines.push(line)),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.ruleApproval ? { ruleApproval: options.ruleApproval } : {}),
+    ...(options.holdDeadlineMs ? { holdDeadlineMs: options.holdDeadlineMs } : {}),
+    ...(options.background ? { background: true } : {}),
+    ...(options.webhooksAllowHttp ? { webhooksAllowHttp: true } : {}),
+    ...(options.webhookDelivery ? { webhookDelivery: options.webhookDelivery } : {}),
   });
-  onTestFinished(() => {
+  onTestFinished(async () => {
     try {
-      services.store.close();
+      await services.close();
     } catch {
       // Some tests close the store themselves.
     }

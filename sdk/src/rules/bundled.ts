@@ -1,4 +1,4 @@
-// Generated from rules/ by `npm run sdk:bundle-rules` (rule set sha-d4e1c70eb38f8295). Do not edit: change rules/ and run it again.
+// Generated from rules/ by `npm run sdk:bundle-rules` (rule set sha-2e1e167572e67566). Do not edit: change rules/ and run it again.
 import type { RuleSetSource } from '../../../src/contract/rule-file.js';
 
 export const BUNDLED_RULES: RuleSetSource = {
@@ -21,7 +21,7 @@ export const BUNDLED_RULES: RuleSetSource = {
     },
     {
       "path": "settings.yaml",
-      "content": "# Settings shared by every rule file in this folder.\n#\n# Amounts are in minor units: 10000 is £100.00. A decision's score is the sum of the scores of the\n# enforced rules that matched; the score's band gives an action, and the final action is the\n# stronger of that and any matched rule's own `action`.\nbands:\n  prompt: 20\n  hold: 50\n  refuse: 80\n\nlists:\n  # Brands that scam victims are most often told to buy: their codes can be redeemed or resold\n  # anywhere, in minutes. Brands arrive folded to lower case, spaces as underscores.\n  scamFavouredBrands:\n    - apple\n    - itunes\n    - google_play\n    - steam\n    - amazon\n    - ebay\n    - razer_gold\n    - paysafecard\n    - neosurf\n    - vanilla\n    - xbox\n    - playstation\n"
+      "content": "# Settings shared by every rule file in this folder.\n#\n# Amounts are in minor units: 10000 is £100.00. A decision's score is the sum of the scores of the\n# enforced rules that matched; the score's band gives an action, and the final action is the\n# stronger of that and any matched rule's own `action`.\nbands:\n  prompt: 20\n  hold: 50\n  refuse: 80\n\n# A held sale waits for a supervisor (VOUCHSAFE_HOLD_DEADLINE, 5 minutes by default). Releasing one\n# whose stored value is above this line needs the supervisor's reason as well as their reference:\n# £500 is about the average loss in Action Fraud's iTunes-card reports (£579, 2015-18) and the per-card\n# cap Walmart and Best Buy settled on (US$500).\nholds:\n  releaseReasonAbove: 50000\n\nlists:\n  # Brands that scam victims are most often told to buy: their codes can be redeemed or resold\n  # anywhere, in minutes. Brands arrive folded to lower case, spaces as underscores.\n  scamFavouredBrands:\n    - apple\n    - itunes\n    - google_play\n    - steam\n    - amazon\n    - ebay\n    - razer_gold\n    - paysafecard\n    - neosurf\n    - vanilla\n    - xbox\n    - playstation\n"
     },
     {
       "path": "value-and-age.yaml",

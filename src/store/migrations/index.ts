@@ -5,6 +5,8 @@ import { up as reports } from './0040-reports.js';
 import { up as singleCopyOfRequest } from './0050-single-copy-of-request.js';
 import { up as deferredRollups } from './0060-deferred-rollups.js';
 import { up as chainRollups } from './0070-chain-rollups.js';
+import { up as reviews } from './0080-reviews.js';
+import { up as webhooks } from './0085-webhooks.js';
 
 export interface Migration {
   /** Steps of 10, so a fix can slot in between. Stored in PRAGMA user_version. */
@@ -20,6 +22,8 @@ export const migrations: readonly Migration[] = [
   { version: 50, name: 'single-copy-of-request', up: singleCopyOfRequest },
   { version: 60, name: 'deferred-rollups', up: deferredRollups },
   { version: 70, name: 'chain-rollups', up: chainRollups },
+  { version: 80, name: 'reviews', up: reviews },
+  { version: 85, name: 'webhooks', up: webhooks },
 ];
 
 export class DatabaseTooNewError extends Error {

@@ -1,0 +1,13 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from '../../env.js';
+import { registerCreateWebhook } from './create.js';
+import { registerDeleteWebhook } from './delete.js';
+import { registerDeliveries } from './deliveries.js';
+import { registerListWebhooks } from './list.js';
+
+export function registerWebhooks(api: OpenAPIHono<AppEnv>) {
+  registerCreateWebhook(api);
+  registerListWebhooks(api);
+  registerDeleteWebhook(api);
+  registerDeliveries(api);
+}
