@@ -99,14 +99,24 @@ const envelope = <T extends WebhookEventType, D extends z.ZodType>(type: T, data
     data,
   });
 
+/** Each event's body, by type: for the OpenAPI document's webhooks, and for receivers to parse with. */
+export const WEBHOOK_EVENTS = {
+  'check.held': envelope('check.held', CheckEventData),
+  'check.refused': envelope('check.refused', CheckEventData),
+  'review.closed': envelope('review.closed', ReviewClosedData),
+  'outcome.recorded': envelope('outcome.recorded', OutcomeRecordedData),
+  'rule_set.published': envelope('rule_set.published', RuleSetPublishedData),
+  'key.revoked': envelope('key.revoked', KeyRevokedData),
+} as const;
+
 export const WebhookEvent = z
   .discriminatedUnion('type', [
-    envelope('check.held', CheckEventData),
-    envelope('check.refused', CheckEventData),
-    envelope('review.closed', ReviewClosedData),
-    envelope('outcome.recorded', OutcomeRecordedData),
-    envelope('rule_set.published', RuleSetPublishedData),
-    envelope('key.revoked', KeyRevokedData),
+    WEBHOOK_EVENTS['check.held'],
+    WEBHOOK_EVENTS['check.refused'],
+    WEBHOOK_EVENTS['review.closed'],
+    WEBHOOK_EVENTS['outcome.recorded'],
+    WEBHOOK_EVENTS['rule_set.published'],
+    WEBHOOK_EVENTS['key.revoked'],
   ])
   .meta({
     id: 'WebhookEvent',

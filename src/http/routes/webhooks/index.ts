@@ -3,6 +3,7 @@ import type { AppEnv } from '../../env.js';
 import { registerCreateWebhook } from './create.js';
 import { registerDeleteWebhook } from './delete.js';
 import { registerDeliveries } from './deliveries.js';
+import { registerWebhookEvents } from './events.js';
 import { registerListWebhooks } from './list.js';
 
 export function registerWebhooks(api: OpenAPIHono<AppEnv>) {
@@ -10,4 +11,5 @@ export function registerWebhooks(api: OpenAPIHono<AppEnv>) {
   registerListWebhooks(api);
   registerDeleteWebhook(api);
   registerDeliveries(api);
+  registerWebhookEvents(api);
 }
