@@ -6,7 +6,7 @@ import { listReviews } from './list.js';
 import { sweepExpiredReviews } from './sweep.js';
 
 export type { ReviewContext, Reviewed };
-export { afterDecision, closeReviewForOutcome, settledReview, weakestAction } from './lifecycle.js';
+export { afterDecision, asOf, closeReviewForOutcome, settledReview, weakestAction } from './lifecycle.js';
 export { toReview } from './records.js';
 
 /** A hold's life after the decision: a supervisor's release or refusal, the open holds of a store, and the deadline. */

@@ -5,9 +5,9 @@ import { type CheckSubject, checkSubject, recordEvent } from '../webhooks/events
 import type { ReviewContext } from './context.js';
 
 /** The review as it reads at `now`: one still open at its deadline has expired, written down or not. */
-export function asOf(review: ReviewRow, now: number): ReviewRow {
+export function asOf<T extends Pick<ReviewRow, 'status' | 'deadline' | 'closedAt' | 'closedBy'>>(review: T, now: number): T {
   if (review.status !== 'open' || review.deadline > now) return review;
-  return { ...review, status: 'expired', closedAt: review.deadline, closedBy: 'deadline', supervisorRef: null, closedKeyId: null, reason: null };
+  return { ...review, status: 'expired', closedAt: review.deadline, closedBy: 'deadline' };
 }
 
 /**
