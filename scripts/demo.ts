@@ -1,6 +1,7 @@
 /**
  * Loads six weeks of realistic gift-card shopping in six stores into the configured database, with a
- * few scams and what came of them, so a newcomer sees a living dashboard:
+ * few scams, the supervisors who came when a sale was held, and what came of them, so a newcomer sees a
+ * living dashboard:
  *
  *   npm run demo
  *
@@ -15,6 +16,7 @@ import { loadConfig } from '../src/config.js';
 import { formatMoney } from '../src/engine/index.js';
 import { createLogger } from '../src/log.js';
 import { dayDate, resolvePeriod, utcDay } from '../src/reports/period.js';
+import { buildHoldsReport } from '../src/reports/holds.js';
 import { ALL_GROUPINGS, buildSummary } from '../src/reports/summary.js';
 import { buildServices } from '../src/services.js';
 import { planVisits, playVisits } from './demo/play.js';
@@ -50,6 +52,7 @@ progress.stop();
 now = Date.now();
 const period = resolvePeriod({ from: dayDate(firstDay), to: dayDate(lastDay) }, now);
 const { totals } = buildSummary(store, { period, storeIds: null, groupBy: new Set(ALL_GROUPINGS) }, now);
+const holds = buildHoldsReport(store, { period, storeIds: null }, now).totals;
 const { key: analystKey } = issueApiKey(store, { role: 'analyst', name: `Demo analyst (${dayDate(utcDay(now))})` }, 'demo', now);
 store.close();
 
@@ -57,6 +60,7 @@ const problems = played.flatMap(({ problem }) => (problem ? [problem] : []));
 console.log(`
 ${visits.length.toLocaleString('en-GB')} visits in ${STORES.length} stores, ${period.from} to ${period.to}, are in ${config.databasePath}.
 Vouchsafe warned on ${totals.warned} checks; ${totals.stops} ended in a stop, protecting ${formatMoney(totals.valueProtected.GBP ?? 0, 'GBP')}.
+${holds.opened} sales were held for a supervisor: ${holds.released} released, ${holds.refused} refused, ${holds.expired} left to expire.
 ${problems.length ? `\n${problems.length} visits were refused by the service:\n  ${problems.slice(0, 5).join('\n  ')}\n` : ''}
 To see it:
   1. npm start          (if the service is not running already)
