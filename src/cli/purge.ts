@@ -3,7 +3,7 @@ import { parseDuration } from './duration.js';
 import { progressBar } from './progress.js';
 import type { Output } from './rules.js';
 
-/** `purge`: deletes checks older than the retention period, with everything recorded about them. Audited. */
+/** `purge`: deletes checks older than the retention period, with everything recorded about them, and webhook events as old. Audited. */
 export function runPurge(options: { db: string; olderThan: string; dryRun: boolean }, output: Output): number {
   const age = parseDuration(options.olderThan);
   const before = Date.now() - age;
@@ -24,6 +24,7 @@ export function runPurge(options: { db: string; olderThan: string; dryRun: boole
       },
     });
     bar.stop();
+    const webhookEvents = store.retention.purgeWebhookEventsBefore(before);
     // Take the purged checks out of the report roll-ups now, rather than in the next report's request.
     const catchUp = progressBar('Updating reports', store.reports.rollups.pending());
     let caughtUp = 0;
@@ -33,8 +34,10 @@ export function runPurge(options: { db: string; olderThan: string; dryRun: boole
       catchUp.update(caughtUp);
     }
     catchUp.stop();
-    store.audit.append({ at: Date.now(), actor: 'cli', action: 'data.purged', subject: null, detail: { before: when, olderThan: options.olderThan, checks: deleted } });
-    output.out(`Deleted ${deleted.toLocaleString('en-GB')} checks that occurred before ${when}, with their evaluations, matched rules and identity hashes.`);
+    store.audit.append({ at: Date.now(), actor: 'cli', action: 'data.purged', subject: null, detail: { before: when, olderThan: options.olderThan, checks: deleted, webhookEvents } });
+    output.out(
+      `Deleted ${deleted.toLocaleString('en-GB')} checks that occurred before ${when}, with their evaluations, matched rules, identity hashes and reviews, and ${webhookEvents.toLocaleString('en-GB')} webhook events from before then.`,
+    );
     return 0;
   } finally {
     store.close();
