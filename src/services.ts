@@ -85,7 +85,14 @@ export function buildServices(options: ServiceOptions): Services {
     const holdDeadlineMs = options.holdDeadlineMs ?? DEFAULT_HOLD_DEADLINE_MS;
     const allowHttp = options.webhooksAllowHttp ?? false;
     const reviews = createReviews({ store, rules, clock, holdDeadlineMs });
-    const worker = deliveryWorker({ store, clock, logger: options.logger, allowHttp, ...options.webhookDelivery });
+    const worker = deliveryWorker({
+      store,
+      clock,
+      logger: options.logger,
+      allowHttp,
+      onAttempt: (result) => metrics.webhookAttempts.inc({ result }),
+      ...options.webhookDelivery,
+    });
     let sweeper: NodeJS.Timeout | undefined;
     if (options.background) {
       worker.start();

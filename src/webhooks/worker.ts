@@ -16,6 +16,8 @@ export interface DeliveryWorkerOptions {
   concurrency?: number;
   fetch?: typeof globalThis.fetch;
   random?: () => number;
+  /** Told of every attempt recorded, for the metrics. */
+  onAttempt?: (result: 'delivered' | 'retrying' | 'failed') => void;
 }
 
 export interface DeliveryWorker {
@@ -42,6 +44,7 @@ export function deliveryWorker({
   concurrency = 8,
   fetch = globalThis.fetch,
   random = Math.random,
+  onAttempt = () => {},
 }: DeliveryWorkerOptions): DeliveryWorker {
   const inFlight = new Map<string, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
@@ -60,15 +63,17 @@ export function deliveryWorker({
       : number >= MAX_ATTEMPTS
         ? { status: 'failed' as const, nextAttemptAt: null, deliveredAt: null }
         : { status: 'pending' as const, nextAttemptAt: now + retryDelay(number, random), deliveredAt: null };
-    store.transaction(() => {
-      const recorded = store.webhooks.recordAttempt(
+    const recorded = store.transaction(() => {
+      const written = store.webhooks.recordAttempt(
         delivery.id,
         { attempt: number, at, durationMs: result.durationMs, statusCode: result.statusCode, error: result.error },
         next,
       );
       // The receiver is back: what waited out a back-off for it need not wait any longer.
-      if (recorded && result.ok) store.webhooks.bringForward(delivery.endpointId, now);
+      if (written && result.ok) store.webhooks.bringForward(delivery.endpointId, now);
+      return written;
     });
+    if (recorded) onAttempt(next.status === 'pending' ? 'retrying' : next.status);
     if (!result.ok) logger.warn('webhook delivery failed', { deliveryId: delivery.id, eventId: delivery.event.id, attempt: number, error: result.error, ...next });
   }
 

@@ -195,6 +195,9 @@ describe('delivery', () => {
     expect(Math.max(...waits)).toBeLessThanOrEqual(6.6 * HOUR);
     expect(new Set(receiver.received.map((r) => r.id))).toEqual(new Set([delivery.eventId]));
     expect(await deliver()).toBe(0);
+    const metrics = (await call('GET', '/metrics')).text;
+    expect(metrics).toContain('vouchsafe_webhook_attempts_total{result="retrying"} 13');
+    expect(metrics).toContain('vouchsafe_webhook_attempts_total{result="failed"} 1');
 
     receiver.answer({ status: 200 });
     const retried = await call('POST', `/v1/webhooks/${webhook.id}/deliveries/${delivery.id}/retry`, { key: adminKey });
