@@ -151,6 +151,16 @@ describe('events', () => {
     });
   });
 
+  it('tell of an expiry by themselves in the running service: no request needed', async () => {
+    const { subscribe, hold, receiver, advance } = await setUp({ background: true, holdDeadlineMs: 60_000, webhookDelivery: { pollMs: 10 } });
+    await subscribe(['review.closed']);
+    const held = await hold();
+    advance(60_000);
+    // The service's own sweeper writes the expiry down and its worker sends it.
+    await receiver.waitFor(1);
+    expect(receiver.received[0]).toMatchObject({ refused: undefined, event: { type: 'review.closed', data: { checkId: held.checkId, status: 'expired' } } });
+  });
+
   it('tell of a rule set published and a key revoked', async () => {
     const { subscribe, call, adminKey, deliver, receiver, makeKey, services } = await setUp();
     await subscribe(['rule_set.published', 'key.revoked']);
