@@ -24,6 +24,8 @@ describe('report roll-ups', () => {
       DROP TABLE report_rule_days; DROP TABLE report_rule_blocks;
       DROP TABLE dashboard_sessions; DROP INDEX checks_warned_by_time;
       ALTER TABLE checks ADD COLUMN request TEXT NOT NULL DEFAULT '{}';
+      DROP TABLE reviews;
+      DROP TABLE webhook_attempts; DROP TABLE webhook_deliveries; DROP TABLE webhook_events; DROP TABLE webhook_endpoints;
       PRAGMA user_version = 30;
     `);
     db.close();
