@@ -57,8 +57,9 @@ export const CheckRecord = z
       description: 'Present when the till decided this check offline and replayed it later: what the colleague was shown.',
     }),
     evaluations: z.array(Evaluation).meta({ description: 'Every decision on this check, oldest first.' }),
-    review: Review.nullable().meta({ description: 'The supervisor’s review, if the check was ever held; null otherwise.' }),
-    outcome: OutcomeRecord.nullable(),
+    review: z.union([Review, z.null()]).meta({ description: 'The supervisor’s review, if the check was ever held; null otherwise.' }),
+    // A union, not .nullable(): the OpenAPI generator drops the null from a nullable named schema.
+    outcome: z.union([OutcomeRecord, z.null()]),
   })
   .meta({ id: 'CheckRecord', description: 'A check, every decision made on it and its outcome. Never carries raw customer identifiers.' });
 export type CheckRecord = z.infer<typeof CheckRecord>;

@@ -63,7 +63,8 @@ export const Decision = z
     action: Action,
     score: z.number().int().meta({ description: 'Sum of the scores of every enforced rule that matched.', example: 75 }),
     reasons: z.array(Reason).meta({ description: 'Every enforced rule that matched, strongest first.' }),
-    prompt: Prompt.nullable().meta({ description: 'The script to show; null when the action is allow.' }),
+    // A union, not .nullable(): the OpenAPI generator would write Prompt out in place instead of naming it.
+    prompt: z.union([Prompt, z.null()]).meta({ description: 'The script to show; null when the action is allow.' }),
     ruleSetVersion: z.string().meta({ example: '2026.11.25-1' }),
     evaluatedAt: Timestamp,
     review: Review.optional().meta({

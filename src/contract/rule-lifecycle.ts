@@ -149,7 +149,8 @@ export const BacktestReport = z
           checkId: z.string(),
           storeId: z.string(),
           occurredAt: Timestamp,
-          outcome: Outcome.nullable(),
+          // A union, not .nullable(): the OpenAPI generator drops the null from a nullable named schema.
+          outcome: z.union([Outcome, z.null()]),
           storedValue: z.number().int(),
           baseline: DecisionSummary,
           candidate: DecisionSummary,

@@ -3,7 +3,8 @@ import type { AgeBand } from '../contract/enums.js';
 import type { Facts, HistoryFacts } from '../contract/fact-schema.js';
 import { minorUnitsPerMajor } from './money.js';
 
-const AGE_AT_LEAST: Record<AgeBand, number> = {
+/** The lower bound of each age band in years: the `customer.ageAtLeast` fact. */
+export const AGE_AT_LEAST: Readonly<Record<AgeBand, number>> = {
   under_20: 0,
   '20_29': 20,
   '30_39': 30,

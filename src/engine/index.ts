@@ -4,3 +4,4 @@ export { decide, evaluateFacts, type DecideOptions, type EngineDecision, type Ru
 export { basketTotals, deriveFacts, NO_HISTORY, type BasketTotals, type FactInputs } from './derive-facts.js';
 export { formatMoney, minorUnitsPerMajor } from './money.js';
 export { runRuleTest, runRuleTests, testCheck, type RuleTestResult } from './rule-tests.js';
+export { compileOfflinePolicy, evaluateOfflinePolicy, offlinePolicyFacts, offlinePolicyVectors, type PolicyFactValues } from './offline-policy/index.js';

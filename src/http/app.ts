@@ -18,6 +18,7 @@ import { registerRules } from './routes/rules/index.js';
 import { registerDocs } from './routes/system/docs.js';
 import { registerHealth } from './routes/system/health.js';
 import { registerMetrics } from './routes/system/metrics.js';
+import { registerOpenApiDocument } from './openapi.js';
 import { registerWebhooks } from './routes/webhooks/index.js';
 import { errorHandler, problemBody, problemResponse } from './problem.js';
 
@@ -90,14 +91,17 @@ export function createApp(services: Services, { corsOrigins = [] }: AppOptions =
     scheme: 'bearer',
     description: 'An API key made with POST /v1/keys (or the VOUCHSAFE_ADMIN_KEY bootstrap), sent as `Authorization: Bearer vsk_…`.',
   });
-  app.doc31('/openapi.json', {
+  registerOpenApiDocument(app, {
     openapi: '3.1.0',
     info: {
       title: 'Vouchsafe',
       version: API_VERSION,
       description:
         'Stops gift-card scams at the till. The till sends the basket and what the colleague sees; Vouchsafe answers allow, prompt, hold or refuse, with the reasons and a short, neutral script for the colleague. Errors are RFC 9457 problem details with a stable `code`.',
+      license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
     },
+    // Relative: each deployment serves its own document, and clients resolve paths against where they fetched it.
+    servers: [{ url: '/', description: 'The Vouchsafe service that served this document' }],
     security: [{ apiKey: [] }],
     tags: [
       { name: 'Checks', description: 'Decisions at the till.' },

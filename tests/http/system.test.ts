@@ -33,10 +33,11 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(doc.webhooks)).toEqual(['check.held', 'check.refused', 'review.closed', 'outcome.recorded', 'rule_set.published', 'key.revoked']);
     expect(JSON.stringify(doc.webhooks['check.held'].post.requestBody)).toContain('#/components/schemas/CheckEventData');
     expect(doc.webhooks['review.closed'].post.parameters.map((p: { name: string }) => p.name)).toEqual(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
-    for (const name of ['CheckRequest', 'Decision', 'Problem', 'ErrorCode', 'AgeBand', 'OutcomeRequest', 'CheckRecord', 'KeyCreated', 'ReviewRequest', 'ReviewRecord', 'WebhookCreated', 'Delivery']) {
+    for (const name of ['Decision', 'Prompt', 'Problem', 'ErrorCode', 'AgeBand', 'OutcomeRequest', 'CheckRecord', 'KeyCreated', 'ReviewRequest', 'ReviewRecord', 'WebhookCreated', 'Delivery']) {
       expect(doc.components.schemas, name).toHaveProperty(name);
     }
-    const check = doc.components.schemas.CheckRequest;
+    expect(doc.paths['/v1/checks'].post.requestBody).toEqual({ $ref: '#/components/requestBodies/CheckRequest' });
+    const check = doc.components.requestBodies.CheckRequest.content['application/json'].schema;
     expect(check.properties.lines.maxItems).toBe(500);
     expect(check.example.storeId).toBe('herts-stevenage-012');
     expect(doc.paths['/v1/checks'].post.responses['400'].content).toHaveProperty(['application/problem+json']);

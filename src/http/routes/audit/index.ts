@@ -7,6 +7,7 @@ import { commonErrors, json, queryErrors } from '../responses.js';
 const route = createRoute({
   method: 'get',
   path: '/v1/audit',
+  operationId: 'listAuditEntries',
   tags: ['Keys'],
   summary: 'The audit log',
   description: 'Every change to keys and rules — who, when, what — newest first. The log is append-only: the database refuses updates and deletes.',

@@ -3,12 +3,13 @@ import { AnswersRequest } from '../../../contract/answers.js';
 import { Decision } from '../../../contract/decision.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
-import { bodyErrors, commonErrors, conflict, json, notFound } from '../responses.js';
+import { bodyErrors, commonErrors, conflict, header, json, notFound } from '../responses.js';
 import { CheckParams } from './params.js';
 
 const route = createRoute({
   method: 'post',
   path: '/v1/checks/{checkId}/answers',
+  operationId: 'answerCheck',
   tags: ['Checks'],
   summary: 'Record the colleague’s answers and decide again',
   description: [
@@ -24,7 +25,7 @@ const route = createRoute({
     body: { content: { 'application/json': { schema: AnswersRequest } }, required: true },
   },
   responses: {
-    200: json(Decision, 'The decision with these answers.'),
+    200: json(Decision, 'The decision with these answers.', header.replayed),
     ...bodyErrors,
     ...commonErrors,
     ...notFound,

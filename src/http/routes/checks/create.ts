@@ -3,11 +3,12 @@ import { CheckRequest } from '../../../contract/check.js';
 import { Decision } from '../../../contract/decision.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
-import { bodyErrors, commonErrors, conflict, json } from '../responses.js';
+import { bodyErrors, commonErrors, conflict, header, json } from '../responses.js';
 
 const route = createRoute({
   method: 'post',
   path: '/v1/checks',
+  operationId: 'createCheck',
   tags: ['Checks'],
   summary: 'Decide on a basket',
   description: [
@@ -18,8 +19,11 @@ const route = createRoute({
   middleware: [requireRole('till')] as const,
   request: { body: { content: { 'application/json': { schema: CheckRequest } }, required: true } },
   responses: {
-    201: json(Decision, 'A new check, decided.'),
-    200: json(Decision, 'The same transaction again: a retry (the decision already made) or a changed basket (decided again).'),
+    201: json(Decision, 'A new check, decided.', header.location),
+    200: json(Decision, 'The same transaction again: a retry (the decision already made) or a changed basket (decided again).', {
+      ...header.location,
+      ...header.replayed,
+    }),
     ...bodyErrors,
     ...commonErrors,
     ...conflict('The check already has an outcome, so its basket cannot change (`check_closed`).'),

@@ -7,6 +7,7 @@ import { CheckParams } from './params.js';
 const route = createRoute({
   method: 'get',
   path: '/v1/checks/{checkId}',
+  operationId: 'getCheck',
   tags: ['Checks'],
   summary: 'Read a check',
   description:

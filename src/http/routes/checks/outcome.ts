@@ -2,12 +2,13 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { OutcomeRecord, OutcomeRequest } from '../../../contract/outcome.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
-import { bodyErrors, commonErrors, conflict, json, notFound } from '../responses.js';
+import { bodyErrors, commonErrors, conflict, header, json, notFound } from '../responses.js';
 import { CheckParams } from './params.js';
 
 const route = createRoute({
   method: 'post',
   path: '/v1/checks/{checkId}/outcome',
+  operationId: 'recordOutcome',
   tags: ['Checks'],
   summary: 'Record what happened',
   description: [
@@ -22,7 +23,7 @@ const route = createRoute({
   },
   responses: {
     201: json(OutcomeRecord, 'The outcome, recorded.'),
-    200: json(OutcomeRecord, 'The same outcome was already recorded.'),
+    200: json(OutcomeRecord, 'The same outcome was already recorded.', header.replayed),
     ...bodyErrors,
     ...commonErrors,
     ...notFound,

@@ -3,12 +3,13 @@ import { issueApiKey } from '../../../access/api-keys.js';
 import { KeyCreated, KeyCreateRequest } from '../../../contract/keys.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
-import { bodyErrors, commonErrors, json } from '../responses.js';
+import { bodyErrors, commonErrors, header, json } from '../responses.js';
 import { toApiKey } from './shape.js';
 
 const route = createRoute({
   method: 'post',
   path: '/v1/keys',
+  operationId: 'createKey',
   tags: ['Keys'],
   summary: 'Make an API key',
   description:
@@ -16,7 +17,7 @@ const route = createRoute({
   middleware: [requireRole('admin')] as const,
   request: { body: { content: { 'application/json': { schema: KeyCreateRequest } }, required: true } },
   responses: {
-    201: json(KeyCreated, 'The new key. Store it now; it cannot be shown again.'),
+    201: json(KeyCreated, 'The new key. Store it now; it cannot be shown again.', { ...header.location, ...header.cacheControl }),
     ...bodyErrors,
     ...commonErrors,
   },

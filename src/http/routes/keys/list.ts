@@ -8,6 +8,7 @@ import { toApiKey } from './shape.js';
 const route = createRoute({
   method: 'get',
   path: '/v1/keys',
+  operationId: 'listKeys',
   tags: ['Keys'],
   summary: 'List API keys',
   description: 'Every key, active and revoked, without secrets.',

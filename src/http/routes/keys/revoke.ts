@@ -10,6 +10,7 @@ import { toApiKey } from './shape.js';
 const route = createRoute({
   method: 'delete',
   path: '/v1/keys/{keyId}',
+  operationId: 'revokeKey',
   tags: ['Keys'],
   summary: 'Revoke an API key',
   description:

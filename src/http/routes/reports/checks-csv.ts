@@ -5,11 +5,12 @@ import { resolvePeriod } from '../../../reports/period.js';
 import { storeScope } from '../../../access/store-scope.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
-import { commonErrors, queryErrors } from '../responses.js';
+import { commonErrors, header, queryErrors } from '../responses.js';
 
 const route = createRoute({
   method: 'get',
   path: '/v1/reports/checks.csv',
+  operationId: 'exportChecks',
   tags: ['Reports'],
   summary: 'Every check in a period, as CSV',
   description: [
@@ -26,6 +27,7 @@ const route = createRoute({
   responses: {
     200: {
       description: 'The checks, as an attachment.',
+      headers: { ...header.contentDisposition, ...header.cacheControl },
       content: { 'text/csv': { schema: z.string().meta({ example: `${CSV_COLUMNS.map((column) => column.name).join(',')}\r\n` }) } },
     },
     ...queryErrors,

@@ -5,7 +5,7 @@ import { storeScope } from '../../../access/store-scope.js';
 import { ALL_GROUPINGS, buildSummary } from '../../../reports/summary.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
-import { commonErrors, json, queryErrors } from '../responses.js';
+import { commonErrors, header, json, queryErrors } from '../responses.js';
 
 const FIGURE_DEFINITIONS = [
   '**How every figure is defined**, so that it can be reconciled with the checks export (`GET /v1/reports/checks.csv`, one row per check):',
@@ -27,6 +27,7 @@ const FIGURE_DEFINITIONS = [
 const route = createRoute({
   method: 'get',
   path: '/v1/reports/summary',
+  operationId: 'getReportSummary',
   tags: ['Reports'],
   summary: 'What Vouchsafe prevented, where, and at what cost',
   description: [
@@ -37,7 +38,7 @@ const route = createRoute({
   middleware: [requireRole('analyst', 'admin')] as const,
   request: { query: SummaryQuery },
   responses: {
-    200: json(Summary, 'The figures.'),
+    200: json(Summary, 'The figures.', header.cacheControl),
     ...queryErrors,
     ...commonErrors,
   },

@@ -8,11 +8,12 @@ import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
 import { periodBounds, resolvePeriod } from '../../../reports/period.js';
 import { storeScope } from '../../../access/store-scope.js';
-import { bodyErrors, commonErrors, json, notFound, ruleSetRefused } from '../responses.js';
+import { bodyErrors, commonErrors, json, notFound, rateLimited, ruleSetRefused, unavailable } from '../responses.js';
 
 const route = createRoute({
   method: 'post',
   path: '/v1/rules/backtest',
+  operationId: 'backtestRules',
   tags: ['Rules'],
   summary: 'Back-test a rule set on stored checks',
   description: [
@@ -30,7 +31,8 @@ const route = createRoute({
     ...commonErrors,
     ...notFound,
     ...ruleSetRefused,
-    429: { description: 'Another back-test is running (`rate_limited`); try again shortly.' },
+    ...rateLimited('Another back-test is running (`rate_limited`); try again after `Retry-After` seconds.'),
+    ...unavailable('The back-test took too long and was stopped (`service_unavailable`).'),
   },
 });
 

@@ -2,19 +2,20 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { ActiveRuleSet } from '../../../contract/rule-set.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
-import { commonErrors, json } from '../responses.js';
+import { commonErrors, header, json, notModified } from '../responses.js';
 
 const route = createRoute({
   method: 'get',
   path: '/v1/rules',
+  operationId: 'getRules',
   tags: ['Rules'],
   summary: 'The active rule set',
   description:
     'The rule set checks are decided with: its version, every rule as written, the facts a condition can read, and the YAML files themselves. Till keys may read it too: the SDK compiles it to decide offline when the service cannot be reached. Sends an ETag; send it back as If-None-Match to get 304 when nothing changed.',
   middleware: [requireRole('till', 'analyst', 'admin')] as const,
   responses: {
-    200: json(ActiveRuleSet, 'The active rule set.'),
-    304: { description: 'Unchanged since the ETag sent in If-None-Match.' },
+    200: json(ActiveRuleSet, 'The active rule set.', header.etag),
+    ...notModified,
     ...commonErrors,
   },
 });

@@ -9,6 +9,7 @@ import { bodyErrors, commonErrors, conflict, json, ruleSetRefused } from '../res
 const route = createRoute({
   method: 'put',
   path: '/v1/rules',
+  operationId: 'publishRules',
   tags: ['Rules'],
   summary: 'Publish a rule set',
   description: [

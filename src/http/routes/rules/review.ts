@@ -11,6 +11,7 @@ const VersionParams = z.object({ version: z.string().min(1).max(64).meta({ param
 const approve = createRoute({
   method: 'post',
   path: '/v1/rules/versions/{version}/approve',
+  operationId: 'approveRuleVersion',
   tags: ['Rules'],
   summary: 'Approve a pending rule set (second admin)',
   description: 'With two-person approval on, a published rule set waits here. A different admin from the one who published it approves it, and it becomes active at once. Audited.',
@@ -28,6 +29,7 @@ const approve = createRoute({
 const reject = createRoute({
   method: 'post',
   path: '/v1/rules/versions/{version}/reject',
+  operationId: 'rejectRuleVersion',
   tags: ['Rules'],
   summary: 'Reject a pending rule set',
   description: 'Turns down a rule set waiting for approval; it can never become active. Audited.',
@@ -45,6 +47,7 @@ const reject = createRoute({
 const rollback = createRoute({
   method: 'post',
   path: '/v1/rules/rollback',
+  operationId: 'rollBackRules',
   tags: ['Rules'],
   summary: 'Roll back to an earlier rule set',
   description:

@@ -10,6 +10,7 @@ import { commonErrors, json, queryErrors } from '../responses.js';
 const route = createRoute({
   method: 'get',
   path: '/v1/rules/shadow',
+  operationId: 'getShadowReport',
   tags: ['Rules'],
   summary: 'How shadow rules would have done',
   description:

@@ -26,6 +26,7 @@ function toVersion(row: RuleSetRow, active: string) {
 const list = createRoute({
   method: 'get',
   path: '/v1/rules/versions',
+  operationId: 'listRuleVersions',
   tags: ['Rules'],
   summary: 'Every rule set version',
   description: 'Every version ever published (pending, approved or rejected), newest first, and the history of which was active when.',
@@ -36,6 +37,7 @@ const list = createRoute({
 const one = createRoute({
   method: 'get',
   path: '/v1/rules/versions/{version}',
+  operationId: 'getRuleVersion',
   tags: ['Rules'],
   summary: 'One rule set version, with its files',
   middleware: [requireRole('analyst', 'admin')] as const,

@@ -1,0 +1,199 @@
+"""A till's side of Vouchsafe in Python, standard library only.
+
+The colleague always gets a decision within the till's time budget: the check goes to the service,
+and if no answer comes in time (down, slow, 5xx), the till decides with the offline policy it
+cached from GET /v1/rules/offline-policy, queues the check, and sends it when the service is back.
+
+    export VOUCHSAFE_URL=http://127.0.0.1:8787 VOUCHSAFE_TILL_KEY=vsk_... VOUCHSAFE_STORE=herts-markyate-003
+    python3 till.py refresh                       # fetch the policy (at start, then every few minutes)
+    python3 till.py check basket.json T04-000123  # decide a basket: prints the decision as JSON
+    python3 till.py flush                         # send what was queued while the service was away
+
+Also VOUCHSAFE_TILL_ID (T01), VOUCHSAFE_BUDGET_MS (300) and VOUCHSAFE_CACHE (./till-cache: the
+policy, its ETag and the outbox).
+"""
+
+import datetime
+import json
+import os
+import sys
+import threading
+import urllib.error
+import urllib.request
+
+from vouchsafe_policy import PolicyError, basket_facts, decide
+
+# Left for deciding offline and writing the outbox once the service has had its share of the budget.
+RESERVE_MS = 25
+
+# Shown when there is no policy the till can evaluate: never "allow".
+FALLBACK_PROMPT = {
+    "id": "offline-fallback",
+    "title": "A quick check before selling gift cards",
+    "say": "Before I put these through, can I ask you something we ask everyone buying gift cards? Has anyone asked you to buy them, or to pay someone with them, or to read out the codes?",
+    "questions": [],
+    "advice": [
+        "HMRC, the police, banks and BT never ask to be paid in gift cards.",
+        "If someone is on the phone telling them what to do, suggest they hang up. Wait at least five minutes, or use a different phone, before calling anyone back.",
+        "Scams can be reported to the police on 101 or to Action Fraud on 0300 123 2040. In an emergency, call 999.",
+    ],
+    "nextStep": "The till cannot check this sale right now. If anyone has asked the customer to buy these, or for the codes, do not sell them and call a supervisor.",
+}
+
+
+class Unanswered(Exception):
+    """The service did not answer usefully in time: decide offline and queue."""
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _write_atomically(path, text):
+    temporary = path + ".tmp"
+    with open(temporary, "w", encoding="utf-8") as file:
+        file.write(text)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temporary, path)
+
+
+class Till:
+    def __init__(self, base_url, api_key, store_id, till_id="T01", cache_dir="till-cache", budget_ms=300):
+        self.base_url = base_url.rstrip("/")
+        self.api_key = api_key
+        self.store_id = store_id
+        self.till_id = till_id
+        self.budget_ms = budget_ms
+        os.makedirs(cache_dir, exist_ok=True)
+        self.policy_path = os.path.join(cache_dir, "policy.json")
+        self.etag_path = os.path.join(cache_dir, "policy.etag")
+        self.outbox_path = os.path.join(cache_dir, "outbox.jsonl")
+
+    def _exchange(self, method, path, body, seconds, headers=None):
+        """(status, headers, parsed body), or Unanswered. The deadline covers the whole exchange:
+        urllib's own timeout is per socket read, so a service that answers a byte at a time would
+        outlast it. The request runs on a daemon thread that is abandoned when time is up."""
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        request = urllib.request.Request(self.base_url + path, data=data, method=method)
+        request.add_header("Authorization", "Bearer " + self.api_key)
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
+        result = {}
+
+        def run():
+            try:
+                with urllib.request.urlopen(request, timeout=seconds) as response:
+                    result["answer"] = (response.status, response.headers, response.read())
+            except urllib.error.HTTPError as error:
+                result["answer"] = (error.code, error.headers, error.read())
+            except Exception as error:  # refused, reset, timed out: all mean "no answer"
+                result["error"] = error
+
+        worker = threading.Thread(target=run, daemon=True)
+        worker.start()
+        worker.join(seconds)
+        if "answer" not in result:
+            raise Unanswered("timeout" if worker.is_alive() else "unreachable: %s" % result.get("error"))
+        status, response_headers, raw = result["answer"]
+        return status, response_headers, (json.loads(raw) if raw else None)
+
+    def refresh_policy(self, seconds=5.0):
+        """Fetches the offline policy if it changed. 'updated', 'unchanged' or 'unavailable'."""
+        headers = {}
+        if os.path.exists(self.etag_path):
+            with open(self.etag_path, encoding="utf-8") as file:
+                headers["If-None-Match"] = file.read().strip()
+        try:
+            status, response_headers, policy = self._exchange("GET", "/v1/rules/offline-policy", None, seconds, headers)
+        except Unanswered:
+            return "unavailable"
+        if status == 304:
+            return "unchanged"
+        if status != 200:
+            return "unavailable"
+        _write_atomically(self.policy_path, json.dumps(policy))
+        _write_atomically(self.etag_path, response_headers.get("ETag", ""))
+        return "updated"
+
+    def _decide_offline(self, basket, cause):
+        try:
+            with open(self.policy_path, encoding="utf-8") as file:
+                policy = json.load(file)
+            decision = decide(policy, basket_facts(policy, basket, {}), {})
+            version = policy["ruleSetVersion"]
+        except (OSError, ValueError, KeyError, PolicyError):
+            decision = {"action": "prompt", "score": 0, "rules": [], "prompt": FALLBACK_PROMPT}
+            version = "offline-fallback"
+        return dict(decision, source="offline", cause=cause, ruleSetVersion=version)
+
+    def _queue(self, body):
+        with open(self.outbox_path, "a", encoding="utf-8") as file:
+            file.write(json.dumps({"method": "POST", "path": "/v1/checks", "body": body}) + "\n")
+            file.flush()
+            os.fsync(file.fileno())
+
+    def check(self, basket, transaction_id):
+        """The decision for a basket within the time budget: the service's, or the offline policy's."""
+        body = dict(basket, storeId=self.store_id, tillId=self.till_id, transactionId=transaction_id, occurredAt=_now())
+        try:
+            status, _, decision = self._exchange("POST", "/v1/checks", body, (self.budget_ms - RESERVE_MS) / 1000)
+            if status in (200, 201):
+                return dict(decision, source="service")
+            cause = "HTTP %d" % status
+            retryable = status in (408, 429) or status >= 500
+        except Unanswered as error:
+            cause, retryable = str(error), True
+        decision = self._decide_offline(basket, cause)
+        if retryable:
+            offline = {"action": decision["action"], "ruleSetVersion": decision["ruleSetVersion"], "decidedAt": _now()}
+            self._queue(dict(body, offlineDecision=offline))
+        return decision
+
+    def flush(self, seconds=5.0):
+        """Sends the queue in order, stopping at the first request the service does not answer.
+        A request it refuses (4xx) will never pass: it is set aside in the result, not retried."""
+        if not os.path.exists(self.outbox_path):
+            return {"delivered": [], "refused": [], "pending": 0}
+        with open(self.outbox_path, encoding="utf-8") as file:
+            entries = [json.loads(line) for line in file if line.strip()]
+        delivered, refused = [], []
+        while entries:
+            entry = entries[0]
+            try:
+                status, _, answer = self._exchange(entry["method"], entry["path"], entry["body"], seconds)
+            except Unanswered:
+                break
+            if status in (408, 429) or status >= 500:
+                break
+            (delivered if status < 400 else refused).append({"transactionId": entry["body"]["transactionId"], "status": status, "answer": answer})
+            entries.pop(0)
+        _write_atomically(self.outbox_path, "".join(json.dumps(entry) + "\n" for entry in entries))
+        return {"delivered": delivered, "refused": refused, "pending": len(entries)}
+
+
+def main(argv):
+    till = Till(
+        os.environ.get("VOUCHSAFE_URL", "http://127.0.0.1:8787"),
+        os.environ["VOUCHSAFE_TILL_KEY"],
+        os.environ["VOUCHSAFE_STORE"],
+        os.environ.get("VOUCHSAFE_TILL_ID", "T01"),
+        os.environ.get("VOUCHSAFE_CACHE", "till-cache"),
+        int(os.environ.get("VOUCHSAFE_BUDGET_MS", "300")),
+    )
+    if argv[:1] == ["refresh"]:
+        result = {"policy": till.refresh_policy()}
+    elif argv[:1] == ["check"] and len(argv) == 3:
+        with open(argv[1], encoding="utf-8") as file:
+            result = till.check(json.load(file), argv[2])
+    elif argv[:1] == ["flush"]:
+        result = till.flush()
+    else:
+        sys.exit(__doc__)
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
