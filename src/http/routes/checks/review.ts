@@ -2,12 +2,13 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { ReviewRecord, ReviewRequest } from '../../../contract/review.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
-import { bodyErrors, commonErrors, conflict, json, notFound } from '../responses.js';
+import { bodyErrors, commonErrors, conflict, header, json, notFound } from '../responses.js';
 import { CheckParams } from './params.js';
 
 const route = createRoute({
   method: 'post',
   path: '/v1/checks/{checkId}/review',
+  operationId: 'decideReview',
   tags: ['Holds'],
   summary: 'Release or refuse a held sale',
   description: [
@@ -25,7 +26,7 @@ const route = createRoute({
     body: { content: { 'application/json': { schema: ReviewRequest } }, required: true },
   },
   responses: {
-    200: json(ReviewRecord, 'The review, decided.'),
+    200: json(ReviewRecord, 'The review, decided.', header.replayed),
     ...bodyErrors,
     ...commonErrors,
     ...notFound,

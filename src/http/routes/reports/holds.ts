@@ -6,11 +6,12 @@ import { buildHoldsReport } from '../../../reports/holds.js';
 import { resolvePeriod } from '../../../reports/period.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
-import { commonErrors, json, queryErrors } from '../responses.js';
+import { commonErrors, header, json, queryErrors } from '../responses.js';
 
 const route = createRoute({
   method: 'get',
   path: '/v1/reports/holds',
+  operationId: 'getHoldsReport',
   tags: ['Reports'],
   summary: 'Holds: what supervisors decided, how fast, and which releases proved costly',
   description: [
@@ -23,7 +24,7 @@ const route = createRoute({
   middleware: [requireRole('analyst', 'admin')] as const,
   request: { query: PeriodQuery },
   responses: {
-    200: json(HoldsReport, 'The figures.'),
+    200: json(HoldsReport, 'The figures.', header.cacheControl),
     ...queryErrors,
     ...commonErrors,
   },

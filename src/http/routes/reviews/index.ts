@@ -2,11 +2,12 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { ReviewList, ReviewQuery } from '../../../contract/review.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
-import { commonErrors, json, queryErrors } from '../responses.js';
+import { commonErrors, header, json, queryErrors } from '../responses.js';
 
 const route = createRoute({
   method: 'get',
   path: '/v1/reviews',
+  operationId: 'listReviews',
   tags: ['Holds'],
   summary: 'Held sales waiting for a supervisor',
   description: [
@@ -17,7 +18,7 @@ const route = createRoute({
   middleware: [requireRole('supervisor', 'analyst', 'admin')] as const,
   request: { query: ReviewQuery },
   responses: {
-    200: json(ReviewList, 'The reviews.'),
+    200: json(ReviewList, 'The reviews.', header.cacheControl),
     ...queryErrors,
     ...commonErrors,
   },

@@ -2,11 +2,12 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { WebhookCreated, WebhookCreateRequest } from '../../../contract/webhooks.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
-import { bodyErrors, commonErrors, json } from '../responses.js';
+import { bodyErrors, commonErrors, header, json } from '../responses.js';
 
 const route = createRoute({
   method: 'post',
   path: '/v1/webhooks',
+  operationId: 'createWebhook',
   tags: ['Webhooks'],
   summary: 'Send events to a URL',
   description: [
@@ -17,7 +18,10 @@ const route = createRoute({
   middleware: [requireRole('admin')] as const,
   request: { body: { content: { 'application/json': { schema: WebhookCreateRequest } }, required: true } },
   responses: {
-    201: json(WebhookCreated, 'The webhook, with its signing secret. Store the secret now; it cannot be shown again.'),
+    201: json(WebhookCreated, 'The webhook, with its signing secret. Store the secret now; it cannot be shown again.', {
+      ...header.location,
+      ...header.cacheControl,
+    }),
     ...bodyErrors,
     ...commonErrors,
   },

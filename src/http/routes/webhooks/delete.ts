@@ -8,6 +8,7 @@ import { WebhookParams } from './params.js';
 const route = createRoute({
   method: 'delete',
   path: '/v1/webhooks/{webhookId}',
+  operationId: 'deleteWebhook',
   tags: ['Webhooks'],
   summary: 'Delete a webhook',
   description: 'Nothing more is sent to it; deliveries still waiting are cancelled. Recorded in the audit log.',

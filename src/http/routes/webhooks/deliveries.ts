@@ -8,6 +8,7 @@ import { DeliveryParams, WebhookParams } from './params.js';
 const list = createRoute({
   method: 'get',
   path: '/v1/webhooks/{webhookId}/deliveries',
+  operationId: 'listWebhookDeliveries',
   tags: ['Webhooks'],
   summary: 'What was sent to a webhook, and how it went',
   description:
@@ -20,6 +21,7 @@ const list = createRoute({
 const retry = createRoute({
   method: 'post',
   path: '/v1/webhooks/{webhookId}/deliveries/{deliveryId}/retry',
+  operationId: 'retryWebhookDelivery',
   tags: ['Webhooks'],
   summary: 'Send a delivery again',
   description:

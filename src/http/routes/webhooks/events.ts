@@ -24,6 +24,7 @@ export function registerWebhookEvents(api: OpenAPIHono<AppEnv>) {
     api.openAPIRegistry.registerWebhook({
       method: 'post',
       path: type,
+      operationId: `on${type.split(/[._]/).map((word) => word[0]!.toUpperCase() + word.slice(1)).join('')}`,
       tags: ['Webhooks'],
       summary: type,
       description: `${WHEN[type]} Signed the Standard Webhooks way; answer 2xx within 5 seconds, or it is sent again later with the same \`webhook-id\`.`,

@@ -7,6 +7,7 @@ import { commonErrors, json } from '../responses.js';
 const route = createRoute({
   method: 'get',
   path: '/v1/webhooks',
+  operationId: 'listWebhooks',
   tags: ['Webhooks'],
   summary: 'List webhooks',
   description: 'Every webhook not deleted, without secrets.',
