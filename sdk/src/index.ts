@@ -6,6 +6,7 @@ export { createTillClient } from './client.js';
 export type {
   Answers,
   Basket,
+  Clock,
   DeadLetterView,
   FlushResult,
   OutcomeInput,
@@ -33,7 +34,7 @@ export {
   ValidationError,
   VouchsafeError,
 } from './errors.js';
-export type { Fetch } from './http.js';
+export type { Fetch } from './transport.js';
 export { decideOffline, type LocalDecision, type OfflineInputs } from './offline/decide.js';
 export type { DeadLetter, IdLink, OutboxEntry, SavedRuleSet } from './outbox/entry.js';
 export { memoryOutbox } from './outbox/memory.js';

@@ -1,3 +1,4 @@
+import { type Clock, sleep } from './clock.js';
 import { ApiError, isRetryable } from './errors.js';
 
 export interface Backoff {
@@ -24,25 +25,20 @@ export function retryDelay(attempt: number, backoff: Backoff, error: unknown): n
   return retryAfter === undefined ? delay : Math.max(delay, retryAfter);
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Monotonic milliseconds, for deadlines: the wall clock may jump. */
-export const monotonic = () => performance.now();
-
 /**
- * Runs `attempt` until it succeeds, fails for good, or the deadline (monotonic ms) would pass. Each
+ * Runs `attempt` until it succeeds, fails for good, or the deadline (on `clock`) would pass. Each
  * attempt is given the time left. The deadline wins: when the next wait would end past it, the last
  * error is thrown at once rather than waited out.
  */
-export async function retryUntil<T>(deadline: number, attempt: (timeoutMs: number) => Promise<T>): Promise<T> {
+export async function retryUntil<T>(clock: Clock, deadline: number, attempt: (timeoutMs: number) => Promise<T>): Promise<T> {
   for (let tries = 0; ; tries++) {
     try {
-      return await attempt(deadline - monotonic());
+      return await attempt(deadline - clock.now());
     } catch (error) {
       if (!isRetryable(error)) throw error;
       const wait = retryDelay(tries, REQUEST_BACKOFF, error);
-      if (monotonic() + wait >= deadline) throw error;
-      await sleep(wait);
+      if (clock.now() + wait >= deadline) throw error;
+      await sleep(clock, wait);
     }
   }
 }

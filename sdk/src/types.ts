@@ -4,13 +4,14 @@ import type { CheckInput } from '../../src/contract/check.js';
 import type { Decision } from '../../src/contract/decision.js';
 import type { OutcomeRecord, OutcomeRequest } from '../../src/contract/outcome.js';
 import type { RuleSetSource } from '../../src/contract/rule-file.js';
+import type { Clock } from './clock.js';
 import type { VouchsafeError } from './errors.js';
-import type { Fetch } from './http.js';
 import type { LocalDecision } from './offline/decide.js';
 import type { DeadLetter } from './outbox/entry.js';
 import type { FlushResult } from './outbox/outbox.js';
 import type { OutboxStorage } from './outbox/storage.js';
 import type { RuleSetInfo } from './rules/offline-rules.js';
+import type { Fetch } from './transport.js';
 
 /** The till client's public types. The request and decision shapes come from the service's contract. */
 
@@ -68,6 +69,12 @@ export interface TillClientOptions {
   breakAfter?: number;
   /** Default 10,000. */
   breakForMs?: number;
+  /**
+   * What every wait runs on: the budget, each attempt's timeout, back-off, the breaker's pause, the
+   * outbox's and the rule refresh's timers. Default: `performance.now()` and the global timers.
+   * Inject a virtual one to test a till's timing without waiting.
+   */
+  clock?: Clock;
 }
 
 export interface TillClient {
@@ -90,4 +97,4 @@ export interface TillClient {
   deadLetters(): DeadLetterView[];
 }
 
-export type { FlushResult, RuleSetInfo };
+export type { Clock, FlushResult, RuleSetInfo };

@@ -2,47 +2,20 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import {
-  AuthenticationError,
-  type Basket,
-  ClosedError,
-  createTillClient,
-  type TillClientOptions,
-  ValidationError,
-} from '../../sdk/src/index.js';
+import { AuthenticationError, ClosedError, createTillClient, type TillClientOptions, ValidationError } from '../../sdk/src/index.js';
 import { sqliteOutbox } from '../../sdk/src/node.js';
 import { faultyNetwork } from './helpers/faults.js';
-import { liveService, OTHER_STORE, STORE } from './helpers/service.js';
+import { OTHER_STORE } from './helpers/service.js';
+import { markyate as basket, type TillWorldOptions, tillWorld } from './helpers/till.js';
 
-let sequence = 0;
-const basket = (overrides: Partial<Basket> = {}): Basket => ({
-  transactionId: `T09-${Date.now()}-${(sequence += 1)}`,
-  currency: 'GBP',
-  lines: [{ kind: 'gift_card', description: 'iTunes £100', brand: 'iTunes', unitAmount: 10000, quantity: 5 }],
-  tender: 'cash',
-  customer: { ageBand: '80_plus', ageSource: 'staff_estimate' },
-  ...overrides,
-});
-
-async function till(service: Awaited<ReturnType<typeof liveService>>, options: Partial<TillClientOptions> = {}) {
-  const client = createTillClient({
-    baseUrl: service.baseUrl,
-    apiKey: await service.tillKey(),
-    storeId: STORE,
-    tillId: 'T09',
-    refreshRulesMs: 0,
-    closeTimeoutMs: 200,
-    deliveryTimeoutMs: 500,
-    ...options,
-  });
-  onTestFinished(() => client.close());
-  return client;
+async function setUp(options: TillWorldOptions = {}) {
+  const world = await tillWorld(options);
+  return { ...world, open: (more: Partial<TillClientOptions> = {}) => world.open({ tillId: 'T09', ...more }) };
 }
 
 describe('the till client against the service', () => {
   it('walks a sale: check, the colleague’s answers, the outcome — every decision from the service', async () => {
-    const service = await liveService();
-    const client = await till(service);
+    const client = (await setUp()).open();
     const decided = await client.check(basket());
     expect(decided).toMatchObject({ source: 'service', action: 'hold', revision: 1 });
     expect(decided.checkId).toMatch(/^chk_/);
@@ -55,9 +28,8 @@ describe('the till client against the service', () => {
   });
 
   it('refuses what breaks the contract before sending it, naming the field', async () => {
-    const service = await liveService();
-    const network = faultyNetwork();
-    const client = await till(service, { fetch: network.fetch });
+    const { service, network, open } = await setUp();
+    const client = open();
     const thrown = await client.check(basket({ lines: [{ kind: 'gift_card', unitAmount: 10000, quantity: 1000 }] })).catch((error) => error);
     expect(thrown).toBeInstanceOf(ValidationError);
     expect(thrown.errors[0].field).toBe('lines[0].quantity');
@@ -70,9 +42,7 @@ describe('the till client against the service', () => {
   });
 
   it('decides offline when the key is refused, and keeps the refusal to be looked at', async () => {
-    const service = await liveService();
-    const client = createTillClient({ baseUrl: service.baseUrl, apiKey: 'vsk_revoked', storeId: STORE, tillId: 'T09', refreshRulesMs: 0 });
-    onTestFinished(() => client.close());
+    const client = (await setUp()).open({ apiKey: 'vsk_revoked' });
     const decided = await client.check(basket({ customer: { ageBand: '80_plus', loyaltyId: '634004000123456' } }));
     expect(decided).toMatchObject({ source: 'offline', action: 'hold' });
     expect(decided.source === 'offline' && decided.cause).toBeInstanceOf(AuthenticationError);
@@ -89,8 +59,7 @@ describe('the till client against the service', () => {
   });
 
   it('refuses calls once closed', async () => {
-    const service = await liveService();
-    const client = await till(service);
+    const client = (await setUp()).open();
     await client.close();
     await expect(client.check(basket())).rejects.toBeInstanceOf(ClosedError);
   });
@@ -98,10 +67,10 @@ describe('the till client against the service', () => {
 
 describe('offline history', () => {
   it('once delivered, checks decided offline are in the customer’s history at other stores', async () => {
-    const service = await liveService();
-    const network = faultyNetwork('down');
-    const markyate = await till(service, { fetch: network.fetch, timeoutMs: 50 });
-    const hitchin = await till(service, { storeId: OTHER_STORE, tillId: 'T02' });
+    const { clock, open } = await setUp();
+    const network = faultyNetwork(clock, 'down');
+    const markyate = open({ fetch: network.fetch, timeoutMs: 50 });
+    const hitchin = open({ storeId: OTHER_STORE, tillId: 'T02' });
     const customer = { ageBand: '60_69' as const, loyaltyId: '634004000123456' };
     const lines = [{ kind: 'gift_card' as const, brand: 'itunes', unitAmount: 10000, quantity: 10 }];
 
@@ -114,8 +83,7 @@ describe('offline history', () => {
   });
 
   it('offline, a till counts its own earlier checks for the customer: back within the hour is stronger', async () => {
-    const service = await liveService();
-    const client = await till(service, { fetch: faultyNetwork('down').fetch, timeoutMs: 50 });
+    const client = (await setUp({ fault: 'down' })).open({ timeoutMs: 50 });
     const customer = { ageBand: '40_49' as const, loyaltyId: '634004000999' };
     const lines = [{ kind: 'gift_card' as const, brand: 'amazon', unitAmount: 10000, quantity: 3 }];
     const first = await client.check(basket({ customer, lines }));
@@ -137,12 +105,11 @@ describe('the rule set offline decisions use', () => {
     const valueRules = join(rules, 'value-and-age.yaml');
     const policy = '  - id: stricter-store-policy\n    when: giftCards.total >= 20000\n    action: hold\n    reason: Store policy\n';
     writeFileSync(valueRules, readFileSync(valueRules, 'utf8').replace('\ntests:', `\n${policy}\ntests:`));
-    const service = await liveService({ rulesDirectory: rules });
+    const { network, open } = await setUp({ rulesDirectory: rules });
     const outbox = join(rules, 'outbox.db');
-    const network = faultyNetwork();
     const twoHundred = { customer: { ageBand: '30_39' as const }, lines: [{ kind: 'gift_card' as const, brand: 'costa', unitAmount: 10000, quantity: 2 }] };
 
-    const first = await till(service, { fetch: network.fetch, outbox: sqliteOutbox(outbox), timeoutMs: 50 });
+    const first = open({ outbox: sqliteOutbox(outbox), timeoutMs: 50 });
     const bundled = first.ruleSet();
     expect(bundled.origin).toBe('bundled');
     const given = await first.refreshRules();
@@ -152,7 +119,7 @@ describe('the rule set offline decisions use', () => {
     expect(await first.check(basket(twoHundred))).toMatchObject({ source: 'offline', action: 'hold', ruleSetVersion: given.version });
     await first.close();
 
-    const restarted = await till(service, { fetch: network.fetch, outbox: sqliteOutbox(outbox), timeoutMs: 50 });
+    const restarted = open({ outbox: sqliteOutbox(outbox), timeoutMs: 50 });
     const decided = await restarted.check(basket(twoHundred));
     expect(decided).toMatchObject({ source: 'offline', action: 'hold', ruleSetVersion: given.version });
     expect(restarted.ruleSet()).toEqual(given);

@@ -2,42 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { type Basket, ConflictError, createTillClient, type TillClientOptions, UnknownCheckError } from '../../sdk/src/index.js';
+import { ConflictError, type TillClientOptions, UnknownCheckError } from '../../sdk/src/index.js';
 import { sqliteOutbox } from '../../sdk/src/node.js';
 import { faultyNetwork } from './helpers/faults.js';
-import { liveService, STORE } from './helpers/service.js';
-
-let sequence = 0;
-const basket = (overrides: Partial<Basket> = {}): Basket => ({
-  transactionId: `T07-${Date.now()}-${(sequence += 1)}`,
-  currency: 'GBP',
-  lines: [{ kind: 'gift_card', brand: 'itunes', unitAmount: 10000, quantity: 5 }],
-  customer: { ageBand: '80_plus' },
-  ...overrides,
-});
+import { STORE } from './helpers/service.js';
+import { markyate as basket, tillWorld } from './helpers/till.js';
 
 async function setUp(options: Partial<TillClientOptions> = {}) {
-  const service = await liveService();
-  const network = faultyNetwork('pass');
-  const apiKey = await service.tillKey();
-  const open = (more: Partial<TillClientOptions> = {}) => {
-    const till = createTillClient({
-      baseUrl: service.baseUrl,
-      apiKey,
-      storeId: STORE,
-      tillId: 'T07',
-      timeoutMs: 100,
-      fetch: network.fetch,
-      refreshRulesMs: 0,
-      deliveryTimeoutMs: 500,
-      closeTimeoutMs: 200,
-      ...options,
-      ...more,
-    });
-    onTestFinished(() => till.close());
-    return till;
-  };
-  return { service, network, till: open(), open };
+  const world = await tillWorld();
+  const open = (more: Partial<TillClientOptions> = {}) => world.open({ tillId: 'T07', timeoutMs: 100, ...options, ...more });
+  return { ...world, till: open(), open };
 }
 
 function tempOutbox(): string {
@@ -170,28 +144,33 @@ describe('the outbox', () => {
   });
 
   it('delivers by itself: on the next request that succeeds, and on a timer with backoff', async () => {
-    const { service, network, till } = await setUp();
+    const { service, network, clock, till } = await setUp();
     network.set('down');
     const first = await till.check(basket());
     await till.outcome(first.checkId, { outcome: 'abandoned' });
     network.set('pass');
     await till.check(basket());
-    // Sooner than the outbox's first backoff (at least 500 ms): the successful check set it going.
-    await vi.waitFor(() => expect(till.pending()).toBe(0), { timeout: 400, interval: 20 });
+    // At once, not after the outbox's back-off: the successful check set it going.
+    await clock.advance(0);
+    expect(till.pending()).toBe(0);
 
     network.set('down');
     const second = await till.check(basket());
     await till.outcome(second.checkId, { outcome: 'abandoned' });
     network.set('pass');
-    await vi.waitFor(() => expect(till.pending()).toBe(0), { timeout: 5_000, interval: 50 });
+    // Left alone, it tries again after its first back-off: 500 ms (1 s, less the pinned jitter), not before.
+    await clock.advance(499);
+    expect(till.pending()).toBe(2);
+    await clock.advance(1);
+    expect(till.pending()).toBe(0);
     expect(await service.outcomesRecorded()).toBe(2);
   });
 
   it('keeps queued outcomes across a till restart, and delivers each exactly once', async () => {
-    const { service, network, open } = await setUp();
+    const { service, network, clock, open } = await setUp();
     const path = tempOutbox();
     // This till's network stays down: it must never deliver what the next one will.
-    const before = open({ outbox: sqliteOutbox(path), fetch: faultyNetwork('down').fetch });
+    const before = open({ outbox: sqliteOutbox(path), fetch: faultyNetwork(clock, 'down').fetch });
     const sales = [];
     for (let i = 0; i < 3; i++) {
       const decided = await before.check(basket());
@@ -201,9 +180,10 @@ describe('the outbox', () => {
     }
     // The till is switched off: no close(), no flush. The outbox file is all that is left.
     const after = open({ outbox: sqliteOutbox(path) });
-    // It delivers on start, by itself.
+    // It delivers on start, by itself, without waiting.
     const outcomesSent = () => network.to(/\/outcome$/).filter((exchange) => exchange.fault === 'pass');
-    await vi.waitFor(() => expect(outcomesSent()).toHaveLength(3), { timeout: 2_000, interval: 20 });
+    await clock.advance(0);
+    expect(outcomesSent()).toHaveLength(3);
     expect(await after.flush()).toEqual({ delivered: 0, deadLettered: 0, pending: 0 });
     expect(outcomesSent()).toHaveLength(3);
     for (const decided of sales) {

@@ -5,9 +5,9 @@ import type { HistoryInput } from '../../src/contract/rule-file.js';
 import { compileRuleSet, NO_HISTORY } from '../../src/engine/index.js';
 import type { Services } from '../../src/services.js';
 import { newId } from '../../src/sortable-id.js';
-import { type Basket, BUNDLED_RULES, createTillClient, decideOffline, type TillClient } from '../../sdk/src/index.js';
-import { faultyNetwork } from './helpers/faults.js';
-import { liveService, OTHER_STORE, STORE } from './helpers/service.js';
+import { type Basket, BUNDLED_RULES, decideOffline, type TillClient } from '../../sdk/src/index.js';
+import { type liveService, OTHER_STORE, STORE } from './helpers/service.js';
+import { tillWorld } from './helpers/till.js';
 
 const ruleSet = compileRuleSet(BUNDLED_RULES);
 const WINDOWS = ['h1', 'h24', 'd30'] as const;
@@ -86,11 +86,10 @@ describe('parity: for every case in the rule files, the offline decision is the 
   let apiKey: string;
   let till: TillClient;
   beforeAll(async () => {
-    service = await liveService({ cleanUp: afterAll });
-    apiKey = await service.tillKey();
-    const network = faultyNetwork('down');
-    till = createTillClient({ baseUrl: service.baseUrl, apiKey, storeId: STORE, tillId: 'T01', timeoutMs: 30, fetch: network.fetch, refreshRulesMs: 0 });
-    return () => till.close();
+    // The till's network is down: every decision it gives is its own.
+    const world = await tillWorld({ fault: 'down', cleanUp: afterAll });
+    ({ service, apiKey } = world);
+    till = world.open({ tillId: 'T01', timeoutMs: 30 });
   });
 
   async function online(path: string, body: unknown): Promise<Decision> {

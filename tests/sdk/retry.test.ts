@@ -1,7 +1,9 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { backoffDelay, OUTBOX_BACKOFF, REQUEST_BACKOFF } from '../../sdk/src/retry.js';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { BadRequestError, ConnectionError, RateLimitError } from '../../sdk/src/index.js';
+import { backoffDelay, OUTBOX_BACKOFF, REQUEST_BACKOFF, retryUntil } from '../../sdk/src/retry.js';
 import { parseRetryAfter } from '../../sdk/src/retry-after.js';
+import { VirtualClock } from './helpers/clock.js';
 
 const NOW = Date.UTC(2026, 10, 25, 10, 0, 0);
 
@@ -46,5 +48,48 @@ describe('backoff', () => {
         return true;
       }),
     );
+  });
+});
+
+describe('retryUntil, on a virtual clock', () => {
+  /** Runs `retryUntil` with the jitter pinned at its shortest waits, each attempt failing with what `fail` gives. */
+  async function retried(deadline: number, fail: (attempt: number) => Error) {
+    const jitter = vi.spyOn(Math, 'random').mockReturnValue(0);
+    onTestFinished(() => jitter.mockRestore());
+    const clock = new VirtualClock();
+    const attempts: Array<{ at: number; timeoutMs: number }> = [];
+    const error = await clock
+      .run(
+        retryUntil(clock, deadline, async (timeoutMs) => {
+          attempts.push({ at: clock.now(), timeoutMs });
+          throw fail(attempts.length);
+        }),
+      )
+      .catch((thrown: unknown) => thrown);
+    return { attempts, error, endedAt: clock.now() };
+  }
+
+  it('tries until the next wait would end past the deadline, giving each attempt the time left, then throws the last error at once', async () => {
+    const { attempts, error, endedAt } = await retried(275, (attempt) => new ConnectionError(`refused ${attempt}`));
+    // Waits of 12.5, 25, 50, 50… (half of 25, 50, 100, 100…); the next would end at 287.5.
+    expect(attempts.map((attempt) => attempt.at)).toEqual([0, 12.5, 37.5, 87.5, 137.5, 187.5, 237.5]);
+    expect(attempts.map((attempt) => attempt.timeoutMs)).toEqual([275, 262.5, 237.5, 187.5, 137.5, 87.5, 37.5]);
+    expect(error).toMatchObject({ message: 'refused 7' });
+    expect(endedAt).toBe(237.5);
+  });
+
+  it('never retries a refusal that will not pass', async () => {
+    const { attempts, error } = await retried(275, () => new BadRequestError(400, undefined));
+    expect(attempts).toHaveLength(1);
+    expect(error).toBeInstanceOf(BadRequestError);
+  });
+
+  it('waits as long as Retry-After says, and not at all when that is past the deadline', async () => {
+    const within = await retried(275, (attempt) => new RateLimitError(429, undefined, attempt === 1 ? 100 : 1_000));
+    expect(within.attempts.map((attempt) => attempt.at)).toEqual([0, 100]);
+    expect(within.endedAt).toBe(100);
+    const beyond = await retried(275, () => new RateLimitError(429, undefined, 30_000));
+    expect(beyond.attempts).toHaveLength(1);
+    expect(beyond.endedAt).toBe(0);
   });
 });

@@ -1,7 +1,8 @@
 import type { Decision } from '../../../src/contract/decision.js';
 import type { OutcomeRecord } from '../../../src/contract/outcome.js';
+import { type Clock, unref, within } from '../clock.js';
 import { ApiError, apiError, isRetryable, TimeoutError, VouchsafeError } from '../errors.js';
-import { monotonic, OUTBOX_BACKOFF, retryDelay } from '../retry.js';
+import { OUTBOX_BACKOFF, retryDelay } from '../retry.js';
 import { type DeadLetter, type Failure, type IdLink, type OutboxEntry, redact } from './entry.js';
 import { MAX_DEAD_LETTERS, type OutboxStorage, type StoredOutbox } from './storage.js';
 
@@ -23,6 +24,8 @@ export interface FlushResult {
 
 export interface OutboxOptions {
   storage: OutboxStorage;
+  /** What its back-off waits on, and what `whenClear`'s deadline is read on. */
+  clock: Clock;
   /** Sends one entry, once. `checkId` is the service's id of the entry's check, when it has one yet. */
   deliver(entry: OutboxEntry, checkId: string | undefined, stop: AbortSignal): Promise<Delivered>;
   /** After a delivery; `link` when a check decided offline has just been given its service id. */
@@ -56,10 +59,10 @@ export class Outbox {
   private letters: DeadLetter[] = [];
   private readonly waiters = new Map<string, (settlement: Settlement) => void>();
   private running: Promise<FlushResult> | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: unknown;
   private failures = 0;
   private lastError: VouchsafeError | undefined;
-  /** Set from `Retry-After`: no delivery before this (monotonic ms). */
+  /** Set from `Retry-After`: no delivery before this (on the clock). */
   private holdUntil = 0;
   private readonly stopping = new AbortController();
 
@@ -102,7 +105,7 @@ export class Outbox {
       throw error;
     }
     this.entries.push(entry);
-    if (!this.running && !this.timer) this.schedule(this.failures === 0 ? 0 : retryDelay(this.failures - 1, OUTBOX_BACKOFF, this.lastError));
+    if (!this.running && this.timer === undefined) this.schedule(this.failures === 0 ? 0 : retryDelay(this.failures - 1, OUTBOX_BACKOFF, this.lastError));
     return { settled };
   }
 
@@ -130,7 +133,7 @@ export class Outbox {
 
   /** Delivery is worth trying now (a request just succeeded): skip the rest of the backoff. */
   nudge(): void {
-    if (this.entries.length > 0 && !this.running && monotonic() >= this.holdUntil) this.schedule(0);
+    if (this.entries.length > 0 && !this.running && this.options.clock.now() >= this.holdUntil) this.schedule(0);
   }
 
   /**
@@ -140,9 +143,9 @@ export class Outbox {
    */
   async whenClear(match: (entry: OutboxEntry) => boolean, deadline: number): Promise<VouchsafeError | undefined> {
     while (this.entries.some(match)) {
-      const left = deadline - monotonic();
+      const left = deadline - this.options.clock.now();
       if (left <= 0) return new TimeoutError('Earlier requests for this check are still queued');
-      const result = await within(this.flush(), left);
+      const result = await within(this.options.clock, this.flush(), left);
       if (!result) return new TimeoutError('Earlier requests for this check were not delivered in time');
       if (result.error) return result.error;
     }
@@ -151,18 +154,18 @@ export class Outbox {
 
   /** Stops timers and abandons deliveries in flight; what is queued stays queued in storage. */
   stop(): void {
-    clearTimeout(this.timer);
+    this.options.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.stopping.abort();
   }
 
   private async deliverQueued(): Promise<FlushResult> {
-    clearTimeout(this.timer);
+    this.options.clock.clearTimeout(this.timer);
     this.timer = undefined;
     let delivered = 0;
     let deadLettered = 0;
     const stopped = () => this.stopping.signal.aborted;
-    if (monotonic() < this.holdUntil) return { delivered, deadLettered, pending: this.entries.length, ...(this.lastError ? { error: this.lastError } : {}) };
+    if (this.options.clock.now() < this.holdUntil) return { delivered, deadLettered, pending: this.entries.length, ...(this.lastError ? { error: this.lastError } : {}) };
 
     for (let entry = this.entries[0]; entry && !stopped(); entry = this.entries[0]) {
       const checkId = this.serviceId(entry.checkRef);
@@ -186,7 +189,7 @@ export class Outbox {
         const wait = retryDelay(this.failures, OUTBOX_BACKOFF, reason);
         this.failures += 1;
         this.lastError = reason;
-        if (reason instanceof ApiError && reason.retryAfterMs !== undefined) this.holdUntil = monotonic() + reason.retryAfterMs;
+        if (reason instanceof ApiError && reason.retryAfterMs !== undefined) this.holdUntil = this.options.clock.now() + reason.retryAfterMs;
         this.schedule(wait);
         return { delivered, deadLettered, pending: this.entries.length, error: reason };
       }
@@ -216,27 +219,13 @@ export class Outbox {
 
   private schedule(delayMs: number): void {
     if (this.stopping.signal.aborted) return;
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    const { clock } = this.options;
+    clock.clearTimeout(this.timer);
+    this.timer = clock.setTimeout(() => {
       this.timer = undefined;
       this.flush().catch(noop);
     }, delayMs);
     // A till's process may exit with entries queued: they are in storage, and go on the next start.
-    (this.timer as { unref?: () => void }).unref?.();
-  }
-}
-
-/** The promise's value, or undefined if it takes longer than `ms`. */
-export async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
+    unref(this.timer);
   }
 }

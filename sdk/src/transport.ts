@@ -4,6 +4,7 @@ import type { CheckRequest } from '../../src/contract/check.js';
 import { Decision } from '../../src/contract/decision.js';
 import { OutcomeRecord, type OutcomeRequest } from '../../src/contract/outcome.js';
 import { ActiveRuleSet } from '../../src/contract/rule-set.js';
+import type { Clock } from './clock.js';
 import { ClosedError, ConnectionError, errorFromResponse, InvalidResponseError, TimeoutError, VouchsafeError } from './errors.js';
 
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
@@ -28,14 +29,14 @@ const noop = () => {};
  * hanging fetch (or a body that never finishes) is abandoned, never waited on. `stop` abandons it
  * early, when the client closes.
  */
-async function exchange(fetch: Fetch, url: string, init: RequestInit, timeoutMs: number, stop?: AbortSignal) {
+async function exchange(fetch: Fetch, clock: Clock, url: string, init: RequestInit, timeoutMs: number, stop?: AbortSignal) {
   if (timeoutMs <= 0) throw new TimeoutError(`No time left to send ${init.method} ${url}`);
   if (stop?.aborted) throw new ClosedError('The client is closed');
   const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timer: unknown;
   let onStop: (() => void) | undefined;
   const abandoned = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+    timer = clock.setTimeout(() => {
       controller.abort();
       reject(new TimeoutError(`No answer from ${url} within ${Math.round(timeoutMs)} ms`));
     }, timeoutMs);
@@ -56,12 +57,12 @@ async function exchange(fetch: Fetch, url: string, init: RequestInit, timeoutMs:
     if (error instanceof VouchsafeError) throw error;
     throw new ConnectionError(`Could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   } finally {
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
     if (onStop) stop?.removeEventListener('abort', onStop);
   }
 }
 
-export function createApi(options: { baseUrl: string; apiKey: string; fetch: Fetch }): Api {
+export function createApi(options: { baseUrl: string; apiKey: string; fetch: Fetch; clock: Clock }): Api {
   const base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
   const headers = { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' };
 
@@ -78,7 +79,7 @@ export function createApi(options: { baseUrl: string; apiKey: string; fetch: Fet
       headers: { ...headers, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
       ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
     };
-    const { response, body } = await exchange(options.fetch, url, request, timeoutMs, stop);
+    const { response, body } = await exchange(options.fetch, options.clock, url, request, timeoutMs, stop);
     if (!response.ok && response.status !== 304) throw errorFromResponse(response.status, body, response.headers);
     return { what: `${method} ${url} answered ${response.status}`, status: response.status, headers: response.headers, body };
   }
