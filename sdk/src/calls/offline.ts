@@ -1,4 +1,5 @@
 import { ApiError, isRetryable, type VouchsafeError } from '../errors.js';
+import { closeHold, localHold, reviewNow } from '../hold.js';
 import type { LocalDecision } from '../offline/decide.js';
 import type { OutboxEntry } from '../outbox/entry.js';
 import type { Transaction } from '../till-memory.js';
@@ -18,10 +19,21 @@ export function offlineTillDecision(till: TillParts, transaction: Transaction | 
     prompt: local.prompt,
     ruleSetVersion: local.ruleSetVersion,
     evaluatedAt: new Date().toISOString(),
+    ...(transaction?.hold ? { review: reviewNow(transaction.hold, till.clock) } : {}),
     source: 'offline',
     engine: local.engine,
     cause,
   };
+}
+
+/**
+ * What an offline decision does to the transaction's hold, as the service would do it: a hold opens
+ * one with the service's deadline, a refusal closes an open one.
+ */
+export function holdOffline(till: TillParts, transaction: Transaction, local: LocalDecision): void {
+  const { hold } = transaction;
+  if (local.action === 'hold' && !hold) till.memory.setHold(transaction, localHold(till.clock, till.memory.holdDeadlineMs));
+  if (local.action === 'refuse' && hold && reviewNow(hold, till.clock).status === 'open') till.memory.setHold(transaction, closeHold(hold, 'refused', 'decision', {}));
 }
 
 /** Queues a request the service may take later, or sets it aside now if the service refused it for good. */
