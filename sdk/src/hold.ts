@@ -25,9 +25,8 @@ export function holdFrom(decision: Pick<Decision, 'evaluatedAt' | 'review'>, clo
   return { review: decision.review, deadlineAt: clock.now() + left, source: 'service' };
 }
 
-/** A hold the till opened itself while the service was away, with the service's deadline. */
-export function localHold(clock: Clock, deadlineMs: number): Hold {
-  const openedAt = Date.now();
+/** A hold the till opened itself while the service was away (at `openedAt`, wall time), with the service's deadline. */
+export function localHold(clock: Clock, deadlineMs: number, openedAt = Date.now()): Hold {
   return {
     review: { status: 'open', openedAt: iso(openedAt), deadline: iso(openedAt + deadlineMs), closedAt: null, closedBy: null, reason: null },
     deadlineAt: clock.now() + deadlineMs,

@@ -47,12 +47,13 @@ function serviceDecided(till: TillParts, transaction: Transaction | undefined, b
 
 async function decideOnTill(till: TillParts, transaction: Transaction | undefined, checkRef: string, body: AnswersRequest, cause: VouchsafeError): Promise<TillDecision> {
   let local: LocalDecision;
+  const decidedAt = Date.now();
   if (transaction) {
     transaction.answers = { ...transaction.answers, ...body.answers };
     transaction.revision += 1;
     local = till.memory.decide(transaction, till.rules.current);
     till.memory.remember(transaction, local.action !== 'allow');
-    holdOffline(till, transaction, local);
+    holdOffline(till, transaction, local, decidedAt);
   } else {
     local = fallbackDecision(undefined); // A check from before a restart: its basket is not known here.
   }
@@ -61,5 +62,5 @@ async function decideOnTill(till: TillParts, transaction: Transaction | undefine
     { v: 1, id: localId('obx'), kind: 'answers', enqueuedAt: Date.now(), ...(transaction ? { transactionId: transaction.transactionId } : {}), checkRef, body },
     cause,
   );
-  return offlineTillDecision(till, transaction, checkRef, local, cause);
+  return offlineTillDecision(till, transaction, checkRef, local, cause, decidedAt);
 }

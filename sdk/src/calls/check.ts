@@ -50,8 +50,10 @@ async function decideOnTill(till: TillParts, transaction: Transaction, request: 
   const local = till.memory.decide(transaction, till.rules.current);
   transaction.revision += 1;
   till.memory.remember(transaction, local.action !== 'allow');
-  holdOffline(till, transaction, local);
-  const decision = offlineTillDecision(till, transaction, checkRef, local, cause);
+  // The hold opens when the till decided: the service opens it then too, from the replayed check.
+  const decidedAt = Date.now();
+  holdOffline(till, transaction, local, decidedAt);
+  const decision = offlineTillDecision(till, transaction, checkRef, local, cause, decidedAt);
   await keepForLater(
     till,
     {
