@@ -1,7 +1,8 @@
 /**
- * Loads six weeks of realistic gift-card shopping in six stores into the configured database, with a
- * few scams, the supervisors who came when a sale was held, and what came of them, so a newcomer sees a
- * living dashboard:
+ * Loads six weeks of realistic gift-card shopping in six stores into the configured database, and the
+ * last whole December (the season: Christmas presents, staff vouchers, three times the shoppers),
+ * with a few scams, the supervisors who came when a sale was held, and what came of them, so a
+ * newcomer sees a living dashboard and `vouchsafe tune` has a season to learn from:
  *
  *   npm run demo
  *
@@ -19,27 +20,43 @@ import { dayDate, resolvePeriod, utcDay } from '../src/reports/period.js';
 import { buildHoldsReport } from '../src/reports/holds.js';
 import { ALL_GROUPINGS, buildSummary } from '../src/reports/summary.js';
 import { buildServices } from '../src/services.js';
-import { planVisits, playVisits } from './demo/play.js';
+import { StartupRefusal } from '../src/store/index.js';
+import { dayRange, planVisits, playVisits } from './demo/play.js';
 import { seededRandom } from './demo/random.js';
+import { lastDecember } from './demo/season.js';
 import { STORES } from './demo/shopping.js';
 
 const WEEKS = 6;
 
 const config = loadConfig();
 let now = Date.now();
-const services = buildServices({
-  databasePath: config.databasePath,
-  rulesDirectory: config.rulesDirectory,
-  idSecret: config.idSecret,
-  logger: createLogger('warn'),
-  clock: () => now,
-});
+const services = (() => {
+  try {
+    return buildServices({
+      databasePath: config.databasePath,
+      rulesDirectory: config.rulesDirectory,
+      idSecret: config.idSecret,
+      logger: createLogger('warn'),
+      clock: () => now,
+    });
+  } catch (error) {
+    // Most often the service is running: it holds the database, and the demo waits its turn.
+    if (!(error instanceof StartupRefusal)) throw error;
+    process.stderr.write(`npm run demo: ${error.message}\n`);
+    process.exit(78);
+  }
+})();
 const { store } = services;
 
 const lastDay = utcDay(now) - 1;
-const firstDay = lastDay - WEEKS * 7 + 1;
-// Seeded by the first day: the same day gives the same visits, so a rerun only replays them.
-const visits = planVisits(seededRandom(firstDay), firstDay, lastDay);
+const december = lastDecember(utcDay(now));
+const seasonDays = dayRange(december.first, december.last);
+const recentDays = dayRange(lastDay - WEEKS * 7 + 1, lastDay).filter((day) => day < december.first || day > december.last);
+const firstDay = Math.min(seasonDays[0]!, recentDays[0] ?? Infinity);
+// Each part seeded by its first day: the same days give the same visits, so a rerun only replays them.
+const visits = [...planVisits(seededRandom(december.first), seasonDays), ...planVisits(seededRandom(recentDays[0] ?? lastDay), recentDays)].sort(
+  (a, b) => a.at - b.at,
+);
 const { key: tillKey } = issueApiKey(store, { role: 'till', name: 'Demo tills', storeIds: STORES }, 'demo', now);
 
 const progress = new SingleBar({ format: 'Shopping {bar} {percentage}% | {value}/{total} visits | {day}', hideCursor: true }, Presets.shades_classic);
@@ -50,17 +67,29 @@ const played = await playVisits(createApp(services), tillKey, visits, (ms) => (n
 progress.stop();
 
 now = Date.now();
-const period = resolvePeriod({ from: dayDate(firstDay), to: dayDate(lastDay) }, now);
-const { totals } = buildSummary(store, { period, storeIds: null, groupBy: new Set(ALL_GROUPINGS) }, now);
-const holds = buildHoldsReport(store, { period, storeIds: null }, now).totals;
+const figures = (label: string, from: number, to: number) => {
+  const period = resolvePeriod({ from: dayDate(from), to: dayDate(to) }, now);
+  const { totals } = buildSummary(store, { period, storeIds: null, groupBy: new Set(ALL_GROUPINGS) }, now);
+  const promptRate = totals.promptRate === null ? '—' : `${(totals.promptRate * 100).toFixed(1)}%`;
+  return `${label}: ${totals.checks.toLocaleString('en-GB')} checks, ${promptRate} of gift-card baskets interrupted, ${totals.stops} stops protecting ${formatMoney(totals.valueProtected.GBP ?? 0, 'GBP')}.`;
+};
+const holds = (from: number, to: number) => {
+  const { totals } = buildHoldsReport(store, { period: resolvePeriod({ from: dayDate(from), to: dayDate(to) }, now), storeIds: null }, now);
+  return `${totals.opened} sales held for a supervisor: ${totals.released} released, ${totals.refused} refused, ${totals.expired} left to expire.`;
+};
+const summaries = [
+  figures(`December ${dayDate(december.first).slice(0, 4)}`, december.first, december.last),
+  `  ${holds(december.first, december.last)}`,
+  figures(`The ${WEEKS} weeks to ${dayDate(lastDay)}`, lastDay - WEEKS * 7 + 1, lastDay),
+  `  ${holds(lastDay - WEEKS * 7 + 1, lastDay)}`,
+];
 const { key: analystKey } = issueApiKey(store, { role: 'analyst', name: `Demo analyst (${dayDate(utcDay(now))})` }, 'demo', now);
 store.close();
 
 const problems = played.flatMap(({ problem }) => (problem ? [problem] : []));
 console.log(`
-${visits.length.toLocaleString('en-GB')} visits in ${STORES.length} stores, ${period.from} to ${period.to}, are in ${config.databasePath}.
-Vouchsafe warned on ${totals.warned} checks; ${totals.stops} ended in a stop, protecting ${formatMoney(totals.valueProtected.GBP ?? 0, 'GBP')}.
-${holds.opened} sales were held for a supervisor: ${holds.released} released, ${holds.refused} refused, ${holds.expired} left to expire.
+${visits.length.toLocaleString('en-GB')} visits in ${STORES.length} stores are in ${config.databasePath}.
+  ${summaries.join('\n  ')}
 ${problems.length ? `\n${problems.length} visits were refused by the service:\n  ${problems.slice(0, 5).join('\n  ')}\n` : ''}
 To see it:
   1. npm start          (if the service is not running already)

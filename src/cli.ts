@@ -3,11 +3,13 @@ import { runBacktestCommand } from './cli/backtest.js';
 import { UsageError } from './cli/duration.js';
 import { createKey } from './cli/keys.js';
 import { runPurge } from './cli/purge.js';
+import { runTuneCommand } from './cli/tune.js';
 import { checkRules, type Output, testRules } from './cli/rules.js';
 import { ConfigError, loadConfig } from './config.js';
 import { Role } from './contract/enums.js';
 import { RuleSetError } from './engine/index.js';
 import { startServer } from './run-server.js';
+import { StartupRefusal } from './store/index.js';
 
 const output: Output = {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -82,6 +84,26 @@ program
   });
 
 program
+  .command('tune')
+  .description('learn rule scores and bands from recorded checks and outcomes within an interruption budget, check them on a later period, and write the candidate rule set')
+  .requiredOption('--out <dir>', 'a new directory for the candidate rule set and its report')
+  .option('--prompt-budget <share>', 'most gift-card baskets that may be prompted or more, e.g. 3%', '3%')
+  .option('--hold-budget <share>', 'most gift-card baskets that may be held or refused, e.g. 1%', '1%')
+  .option('--baseline <dir>', 'start from this rules directory instead of the active rule set')
+  .option('--from <date>', 'first day of the history to use (UTC), e.g. 2025-12-01')
+  .option('--to <date>', 'last day of the history to use (UTC), included; default today')
+  .option('--days <n>', 'length of the history in days when --from is not given', positive, 365)
+  .option('--validate-from <date>', 'first day of the later period the candidate is checked on; default: where the last third of the checks begins')
+  .option('--store <storeId>', 'only this store (repeat for more)', repeat)
+  .addOption(new Option('--intervene-at <action>', 'weakest action that counts as stopping a confirmed scam').choices(['prompt', 'hold', 'refuse']).default('prompt'))
+  .option('--examples <n>', 'changed decisions to show in the back-test', positive, 10)
+  .option('--db <path>', 'the database', defaultDb())
+  .option('--json', 'print the report as JSON')
+  .action((options: { out: string; promptBudget: string; holdBudget: string; baseline?: string; from?: string; to?: string; days: number; validateFrom?: string; store?: string[]; interveneAt: 'prompt' | 'hold' | 'refuse'; examples: number; db: string; json?: boolean }) => {
+    process.exitCode = runTuneCommand({ ...options, json: options.json ?? false }, output);
+  });
+
+program
   .command('purge')
   .description('delete checks older than the retention period, with everything recorded about them')
   .requiredOption('--older-than <duration>', 'e.g. 400d, 56w or 72h')
@@ -97,6 +119,10 @@ try {
   if (error instanceof ConfigError || error instanceof RuleSetError || error instanceof UsageError) {
     output.err(error.message);
     process.exitCode = 2;
+  } else if (error instanceof StartupRefusal) {
+    // The database is held by the running service, missing, or corrupt: said in one line, EX_CONFIG.
+    output.err(`vouchsafe: ${error.message}`);
+    process.exitCode = 78;
   } else {
     throw error;
   }

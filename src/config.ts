@@ -39,12 +39,25 @@ const ConfigSchema = z.object({
     .default([]),
   VOUCHSAFE_HOLD_DEADLINE: HoldDeadline.default(5 * 60_000),
   VOUCHSAFE_WEBHOOKS_ALLOW_HTTP: z.enum(['0', '1']).default('0'),
+  VOUCHSAFE_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  VOUCHSAFE_METRICS_KEY: z.string().min(32, 'VOUCHSAFE_METRICS_KEY must be at least 32 characters').optional(),
+  VOUCHSAFE_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  VOUCHSAFE_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(4000),
+  VOUCHSAFE_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(1).default(500),
+  VOUCHSAFE_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  VOUCHSAFE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  VOUCHSAFE_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  VOUCHSAFE_FAILED_KEYS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
+  VOUCHSAFE_DB_MAX_MB: z.coerce.number().int().min(1).optional(),
+  VOUCHSAFE_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
 });
 
 export interface Config {
   readonly port: number;
   readonly host: string;
   readonly databasePath: string;
+  /** The most the database may hold: past it writes answer 503 `storage_unavailable`, as on a full disk, before the host's disk fills. */
+  readonly databaseMaxBytes: number | undefined;
   readonly rulesDirectory: string;
   readonly adminKey: string | undefined;
   readonly idSecret: string | undefined;
@@ -57,6 +70,30 @@ export interface Config {
   readonly holdDeadlineMs: number;
   /** Webhooks may also go to `http://` on this machine (tests, store-local receivers); otherwise `https://` only. */
   readonly webhooksAllowHttp: boolean;
+  /** Behind a TLS proxy: believe its X-Forwarded-Proto (Secure cookies) and X-Forwarded-For (the client, for rate limits). */
+  readonly trustProxy: boolean;
+  /** The bearer token a scraper sends for /metrics (an admin key also works); unset: admin keys only. */
+  readonly metricsKey: string | undefined;
+  /** Serve /metrics only on this port (on HOST, no key), not on the API's listener. */
+  readonly metricsPort: number | undefined;
+  readonly limits: ServerLimits;
+  /** Wrong API keys or dashboard sign-ins one client may send in a minute before it is answered 429. */
+  readonly failedKeysPerMinute: number;
+  /** Worker threads for exports and rule-set compilation: heavy work never runs on the loop that answers tills. */
+  readonly workers: number;
+}
+
+export interface ServerLimits {
+  /** Open connections, all clients together; beyond it new connections are closed at once. */
+  readonly maxConnections: number;
+  /** Open connections from one client address. */
+  readonly maxConnectionsPerClient: number;
+  /** A new connection must send its whole request head within this. */
+  readonly headersTimeoutMs: number;
+  /** The whole request, body included, must arrive within this: a body sent a byte a second is cut off. */
+  readonly requestTimeoutMs: number;
+  /** A keep-alive connection with no request in flight is closed after this. */
+  readonly idleTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -76,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: c.PORT,
     host: c.HOST,
     databasePath: c.VOUCHSAFE_DB,
+    databaseMaxBytes: c.VOUCHSAFE_DB_MAX_MB === undefined ? undefined : c.VOUCHSAFE_DB_MAX_MB * 1024 * 1024,
     rulesDirectory: c.VOUCHSAFE_RULES,
     adminKey: c.VOUCHSAFE_ADMIN_KEY,
     idSecret: c.VOUCHSAFE_ID_SECRET,
@@ -84,5 +122,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: c.VOUCHSAFE_CORS_ORIGINS,
     holdDeadlineMs: c.VOUCHSAFE_HOLD_DEADLINE,
     webhooksAllowHttp: c.VOUCHSAFE_WEBHOOKS_ALLOW_HTTP === '1',
+    trustProxy: c.VOUCHSAFE_TRUST_PROXY === 'true',
+    metricsKey: c.VOUCHSAFE_METRICS_KEY,
+    metricsPort: c.VOUCHSAFE_METRICS_PORT,
+    limits: Object.freeze({
+      maxConnections: c.VOUCHSAFE_MAX_CONNECTIONS,
+      maxConnectionsPerClient: c.VOUCHSAFE_MAX_CONNECTIONS_PER_CLIENT,
+      headersTimeoutMs: c.VOUCHSAFE_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: Math.max(c.VOUCHSAFE_REQUEST_TIMEOUT_MS, c.VOUCHSAFE_HEADERS_TIMEOUT_MS),
+      idleTimeoutMs: c.VOUCHSAFE_IDLE_TIMEOUT_MS,
+    }),
+    failedKeysPerMinute: c.VOUCHSAFE_FAILED_KEYS_PER_MINUTE,
+    workers: c.VOUCHSAFE_WORKERS,
   });
 }

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { type Store, StartupRefusal } from './store/index.js';
 
 /**
  * Keyed hashes of customer identifiers. The secret lives outside the database, so a copy of the
@@ -25,16 +26,51 @@ export function secretPathFor(databasePath: string): string {
   return `${databasePath}.id-secret`;
 }
 
-/** Reads the identity secret, making one (mode 0600) on first start. */
-export function loadOrCreateIdSecret(databasePath: string): string {
+/** Reads the identity secret file, making one (mode 0600) only when `mayCreate`. */
+function readOrCreateSecretFile(databasePath: string, mayCreate: boolean): string {
   const path = secretPathFor(databasePath);
   if (existsSync(path)) {
     const secret = readFileSync(path, 'utf8').trim();
-    if (secret.length < 32) throw new Error(`${path} holds a secret shorter than 32 characters`);
+    if (secret.length < 32) throw new StartupRefusal(`${path} holds a secret shorter than 32 characters`);
     return secret;
+  }
+  if (!mayCreate) {
+    throw new StartupRefusal(
+      `the identity secret ${path} is missing but the database already holds checks linked with it: restore the file (or set VOUCHSAFE_ID_SECRET) from your backup`,
+    );
   }
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(path, `${secret}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(path, 0o600);
+  return secret;
+}
+
+/** The secret file's secret, made on first use: for tools that build a database of their own (the benchmarks' fixtures). */
+export function loadOrCreateIdSecret(databasePath: string): string {
+  return readOrCreateSecretFile(databasePath, true);
+}
+
+const FINGERPRINT_KEY = 'id_secret_fingerprint';
+
+/** A one-way mark of the secret, kept in the database: enough to know a different secret, nothing to test guesses with. */
+const fingerprintOf = (secret: string) => createHmac('sha256', secret).update('vouchsafe:id-secret-fingerprint').digest('base64url').slice(0, 22);
+
+/**
+ * The identity secret, checked against the fingerprint the database keeps of it. A missing secret
+ * file beside a database that has checks, or a secret that is not the one the database was written
+ * with, stops the start: a new secret would silently unlink every customer's history and turn every
+ * retry into a new check.
+ */
+export function loadIdSecret(store: Store, databasePath: string, configured: string | undefined): string {
+  const recorded = store.meta.get(FINGERPRINT_KEY);
+  const secret = configured ?? readOrCreateSecretFile(databasePath, recorded === undefined && !store.meta.hasChecks());
+  const fingerprint = fingerprintOf(secret);
+  if (recorded === undefined) {
+    store.transaction(() => store.meta.set(FINGERPRINT_KEY, fingerprint));
+  } else if (recorded !== fingerprint) {
+    throw new StartupRefusal(
+      `the identity secret (${configured ? 'VOUCHSAFE_ID_SECRET' : secretPathFor(databasePath)}) is not the one ${databasePath} was written with: restore the right secret from your backup`,
+    );
+  }
   return secret;
 }

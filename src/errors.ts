@@ -11,14 +11,21 @@ export class DomainError extends Error {
   readonly errors: FieldError[] | undefined;
   /** More members for the problem body, e.g. the rule-set problems of a refused publish. */
   readonly extra: Record<string, unknown> | undefined;
+  /** For a refusal that passes (busy, storage full): when to try again, in seconds. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, detail?: string, options: { errors?: FieldError[]; extra?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    detail?: string,
+    options: { errors?: FieldError[]; extra?: Record<string, unknown>; cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
     super(detail ?? code, { cause: options.cause });
     this.name = 'DomainError';
     this.code = code;
     this.detail = detail;
     this.errors = options.errors;
     this.extra = options.extra;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

@@ -1,8 +1,65 @@
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
 import { createApp } from './http/app.js';
-import type { Config } from './config.js';
-import { createLogger } from './log.js';
-import { buildServices } from './services.js';
+import type { AppEnv } from './http/env.js';
+import { registerMetrics } from './http/routes/system/metrics.js';
+import type { Config, ServerLimits } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { buildServices, type Services } from './services.js';
+
+/**
+ * Bounds what the network can hold open: the whole request head within `headersTimeoutMs` of
+ * connecting, the whole request (body included) within `requestTimeoutMs`, an idle keep-alive
+ * connection closed after `idleTimeoutMs`, and at most so many connections in all and from one
+ * address. A flood of idle sockets or a body sent a byte a second then costs a bounded number of file
+ * descriptors for a bounded time, and tills keep getting through.
+ */
+/** The limits Node reads only when it makes the server: how often it looks for requests past their deadline. */
+export function serverOptions(limits: ServerLimits) {
+  return { connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 2))) };
+}
+
+export function applyLimits(server: Server, limits: ServerLimits, logger: Logger): void {
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.idleTimeoutMs;
+  server.maxConnections = limits.maxConnections;
+  const perClient = new Map<string, number>();
+  let refusedSince = 0;
+  server.on('connection', (socket) => {
+    const client = socket.remoteAddress ?? 'unknown';
+    const open = (perClient.get(client) ?? 0) + 1;
+    if (open > limits.maxConnectionsPerClient) {
+      socket.destroy();
+      if (refusedSince++ === 0) logger.warn('connection refused: too many from one client', { client, limit: limits.maxConnectionsPerClient });
+      return;
+    }
+    perClient.set(client, open);
+    socket.once('close', () => {
+      const left = (perClient.get(client) ?? 1) - 1;
+      if (left === 0) perClient.delete(client);
+      else perClient.set(client, left);
+      if (left === 0) refusedSince = 0;
+    });
+  });
+}
+
+/** Metrics on a listener of their own, with no key: for a scraper on a private network. */
+function startMetricsListener(services: Services, config: Config, port: number): Server {
+  const app = new Hono<AppEnv>();
+  app.use(async (c, next) => {
+    c.set('services', services);
+    await next();
+  });
+  registerMetrics(app, { open: true });
+  const limits = { ...config.limits, maxConnections: 64, maxConnectionsPerClient: 16 };
+  const server = serve({ fetch: app.fetch, port, hostname: config.host, serverOptions: serverOptions(limits) }, (info) => {
+    services.logger.info('metrics listening', { url: `http://${config.host}:${info.port}/metrics` });
+  }) as Server;
+  applyLimits(server, limits, services.logger);
+  return server;
+}
 
 /** Starts the service and stops it cleanly on SIGINT or SIGTERM: open requests finish, then the database closes. */
 export function startServer(config: Config): void {
@@ -18,19 +75,37 @@ export function startServer(config: Config): void {
     holdDeadlineMs: config.holdDeadlineMs,
     webhooksAllowHttp: config.webhooksAllowHttp,
     background: true,
+    workers: config.workers,
+    databaseMaxBytes: config.databaseMaxBytes,
   });
   if (services.store.keys.activeAdminCount() === 0) {
     logger.warn('no admin key yet: set VOUCHSAFE_ADMIN_KEY (32+ characters) and restart, or run `npm run vouchsafe -- keys create --role admin --name …`');
   }
 
-  const app = createApp(services, { corsOrigins: config.corsOrigins });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const app = createApp(services, {
+    corsOrigins: config.corsOrigins,
+    trustProxy: config.trustProxy,
+    failedKeysPerMinute: config.failedKeysPerMinute,
+    metrics: config.metricsPort === undefined ? { on: 'keyed', key: config.metricsKey } : { on: 'elsewhere' },
+  });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: serverOptions(config.limits) }, (info) => {
     logger.info('vouchsafe listening', {
       url: `http://${config.host}:${info.port}`,
       database: config.databasePath,
       ruleSetVersion: services.rules.current.version,
     });
-  });
+  }) as Server;
+  applyLimits(server, config.limits, logger);
+  const metricsServer = config.metricsPort === undefined ? undefined : startMetricsListener(services, config, config.metricsPort);
+
+  const refuse = (error: NodeJS.ErrnoException) => {
+    // A port already taken or not ours to bind: one line and EX_CONFIG, like every start-up refusal.
+    process.stderr.write(`Vouchsafe cannot start: cannot listen on ${config.host} (${error.code ?? error.message})\n`);
+    services.close();
+    process.exit(78);
+  };
+  server.once('error', refuse);
+  metricsServer?.once('error', refuse);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -39,13 +114,18 @@ export function startServer(config: Config): void {
     logger.info('stopping', { signal });
     const force = setTimeout(() => {
       logger.warn('connections did not close in time; stopping anyway');
-      services.store.close();
+      services.close();
       process.exit(0);
     }, 10_000);
     force.unref();
+    metricsServer?.close();
+    server.closeIdleConnections();
     // Webhook attempts in flight are recorded before the database closes: none is sent twice for want of it.
     server.close(() => {
-      void services.close().finally(() => process.exit(0));
+      void services.stopBackground().finally(() => {
+        services.close();
+        process.exit(0);
+      });
     });
   };
   process.on('SIGINT', () => stop('SIGINT'));

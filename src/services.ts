@@ -1,7 +1,7 @@
 import { createChecks, type Checks } from './checks/index.js';
 import { hashApiKey, issueApiKey, type KeyResolver, keyResolver } from './access/api-keys.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { createIdentityHasher, type IdentityHasher, loadOrCreateIdSecret } from './customer-identifiers.js';
+import { createIdentityHasher, type IdentityHasher, loadIdSecret, secretPathFor } from './customer-identifiers.js';
 import type { Logger } from './log.js';
 import { type ActiveRuleSet, loadActiveRuleSet } from './rule-sets/active.js';
 import type { ApprovalMode } from './rule-sets/lifecycle.js';
@@ -13,6 +13,7 @@ import { createWebhooks, deliveryWorker, type DeliveryWorkerOptions, type Webhoo
 export const DEFAULT_HOLD_DEADLINE_MS = 5 * 60_000;
 /** How often the deadline sweeper writes down expired holds, so that `review.closed` goes out. */
 const SWEEP_EVERY_MS = 1_000;
+import { sharedWorkerPool, type WorkerPool } from './workers/pool.js';
 
 /** Everything a use case needs, built once per process: the HTTP layer and the CLI both start from it. */
 export interface Services {
@@ -29,8 +30,18 @@ export interface Services {
   readonly checks: Checks;
   readonly reviews: Reviews;
   readonly webhooks: Webhooks;
-  /** Stops the background work, waits for webhook attempts in flight to be recorded, and closes the database. */
-  close(): Promise<void>;
+  /** Worker threads for exports and rule-set compilation, off the loop that answers tills. */
+  readonly workers: WorkerPool;
+  /**
+   * Stops the background work (the hold sweeper, webhook delivery) and waits for the webhook attempts
+   * in flight to be recorded: a clean stop sends nothing twice. Call before `close()`.
+   */
+  stopBackground(): Promise<void>;
+  /**
+   * Closes the database. The worker pool is the process's: its idle threads end by themselves. A
+   * webhook attempt still in flight is not recorded, and is sent again, with the same id, after a restart.
+   */
+  close(): void;
 }
 
 export interface ServiceOptions {
@@ -52,6 +63,10 @@ export interface ServiceOptions {
   webhooksAllowHttp?: boolean;
   /** The webhook worker's timing and network, for tests. */
   webhookDelivery?: Pick<DeliveryWorkerOptions, 'timeoutMs' | 'pollMs' | 'concurrency' | 'fetch' | 'random'>;
+  /** The most the database may hold, in bytes (see VOUCHSAFE_DB_MAX_MB). */
+  databaseMaxBytes?: number | undefined;
+  /** Worker threads for heavy work (default 2). */
+  workers?: number;
 }
 
 /** Makes the first admin key from VOUCHSAFE_ADMIN_KEY, if no admin key exists yet. */
@@ -67,6 +82,8 @@ export function buildServices(options: ServiceOptions): Services {
   const metrics = createMetrics({ processMetrics: options.processMetrics ?? false });
   const activity = { inFlight: 0 };
   const store = openStore(options.databasePath, {
+    evidence: [secretPathFor(options.databasePath)],
+    ...(options.databaseMaxBytes !== undefined ? { maxBytes: options.databaseMaxBytes } : {}),
     groupCommit: { onCommit: (transactions) => metrics.commitSize.observe(transactions) },
     ...(options.background
       ? {
@@ -78,8 +95,8 @@ export function buildServices(options: ServiceOptions): Services {
       : {}),
   });
   try {
+    const secret = loadIdSecret(store, options.databasePath, options.idSecret);
     if (options.adminKey) bootstrapAdminKey(store, options.adminKey, options.logger, clock());
-    const secret = options.idSecret ?? loadOrCreateIdSecret(options.databasePath);
     const rules = loadActiveRuleSet(store, options.rulesDirectory, options.logger, clock());
     const ids = createIdentityHasher(secret);
     const holdDeadlineMs = options.holdDeadlineMs ?? DEFAULT_HOLD_DEADLINE_MS;
@@ -105,6 +122,7 @@ export function buildServices(options: ServiceOptions): Services {
       }, SWEEP_EVERY_MS);
       sweeper.unref();
     }
+    const workers = sharedWorkerPool(options.workers ?? 2);
     return {
       store,
       rules,
@@ -118,9 +136,14 @@ export function buildServices(options: ServiceOptions): Services {
       checks: createChecks({ store, rules, ids, clock, metrics, logger: options.logger, holdDeadlineMs }),
       reviews,
       webhooks: createWebhooks({ store, clock, allowHttp }, worker),
-      async close() {
+      workers,
+      stopBackground() {
         clearInterval(sweeper);
-        await worker.stop();
+        return worker.stop();
+      },
+      close() {
+        clearInterval(sweeper);
+        void worker.stop();
         store.close();
       },
     };

@@ -39,6 +39,11 @@ def basket_facts(policy, basket, answers):
     basket_total = sum(line["unitAmount"] * line["quantity"] for line in lines)
     stored_total = sum(line["unitAmount"] * line["quantity"] for line in stored)
     brands = _distinct(fold_brand(line["brand"]) if line.get("brand") else "unknown" for line in stored)
+    cards_of_brand = {}
+    for line in stored:
+        if line.get("brand"):
+            brand = fold_brand(line["brand"])
+            cards_of_brand[brand] = cards_of_brand.get(brand, 0) + line["quantity"]
     customer = basket.get("customer") or {}
     signals = basket.get("signals") or {}
     known = {
@@ -47,10 +52,12 @@ def basket_facts(policy, basket, answers):
         "basket.storedValueShare": stored_total / basket_total if basket_total else 0,
         "basket.currency": basket["currency"],
         "giftCards.total": stored_total,
+        "giftCards.withoutTopUps": sum(line["unitAmount"] * line["quantity"] for line in stored if line["kind"] != "top_up"),
         "giftCards.count": sum(line["quantity"] for line in stored),
         "giftCards.lines": len(stored),
         "giftCards.brands": brands,
         "giftCards.brandCount": len(brands),
+        "giftCards.sameBrandCount": max(cards_of_brand.values() or [0]),
         "giftCards.largest": max([line["unitAmount"] for line in stored] or [0]),
         "giftCards.kinds": _distinct(line["kind"] for line in stored),
         "tender": basket.get("tender", "unknown"),

@@ -1,22 +1,31 @@
 import type { App } from '../../src/http/app.js';
 import { CLOSING_HOUR, HOUR, MINUTE, OPENING_HOUR, ordinaryVisit, SCAMS, STORES, supervisorRef, type Visit } from './shopping.js';
 import { type Random, seededRandom } from './random.js';
+import { christmasVisit, seasonOf, staffVouchersVisit } from './season.js';
 
 const DAY_MS = 24 * HOUR;
 /** How much more likely each scam story is than the others: the Markyate one is the commonest pattern. */
 const SCAM_WEIGHTS = [3, 1, 1, 2, 2];
 
-/** Every visit from `firstDay` to `lastDay` (UTC day numbers), in time order: everyday shopping and, on some days, a scam. */
-export function planVisits(random: Random, firstDay: number, lastDay: number, scamChance = 0.45): Visit[] {
+/**
+ * Every visit on the given UTC days, in time order: everyday shopping (Christmas presents and office
+ * staff vouchers in the season; see season.ts) and, on some days, a scam.
+ */
+export function planVisits(random: Random, days: readonly number[], scamChance = 0.45, loyaltyPool = 5000): Visit[] {
   const visits: Visit[] = [];
-  for (let day = firstDay; day <= lastDay; day++) {
+  for (const day of days) {
+    const season = seasonOf(day);
+    if (season.closed) continue;
     const weekday = new Date(day * DAY_MS).getUTCDay();
-    const busy = weekday === 0 || weekday === 6 ? 1.4 : 1;
+    const busy = (weekday === 0 || weekday === 6 ? 1.4 : 1) * season.busy;
     const openAt = day * DAY_MS + OPENING_HOUR * HOUR;
     const during = () => openAt + random.int(0, (CLOSING_HOUR - OPENING_HOUR) * 60 - 1) * MINUTE + random.int(0, 59_999);
     for (const storeId of STORES) {
       const count = Math.round(random.int(10, 24) * busy);
-      for (let n = 0; n < count; n++) visits.push(ordinaryVisit(random, storeId, during(), 400));
+      for (let n = 0; n < count; n++) {
+        visits.push(random.chance(season.christmas) ? christmasVisit(random, storeId, during(), loyaltyPool) : ordinaryVisit(random, storeId, during(), loyaltyPool));
+      }
+      if (random.chance(season.staffVouchers)) visits.push(staffVouchersVisit(random, storeId, during()));
     }
     if (random.chance(scamChance)) {
       const scam = random.weighted(SCAMS.map((story, index) => [story, SCAM_WEIGHTS[index]!] as const));
@@ -24,6 +33,11 @@ export function planVisits(random: Random, firstDay: number, lastDay: number, sc
     }
   }
   return visits.sort((a, b) => a.at - b.at);
+}
+
+/** UTC day numbers from `first` to `last`, both included. */
+export function dayRange(first: number, last: number): number[] {
+  return Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
 }
 
 export interface Played {
@@ -35,6 +49,8 @@ export interface Played {
 }
 
 const SALES = new Set(['proceeded', 'proceeded_after_warning']);
+/** How often nobody comes to a held sale before its deadline. */
+const NOBODY_COMES = 0.08;
 
 /**
  * Plays each visit through the service's HTTP routes as a till would: the basket, the customer's
@@ -50,7 +66,8 @@ export async function playVisits(app: App, tillKey: string, visits: readonly Vis
     });
     return { status: response.status, json: (await response.json()) as Record<string, any> };
   }
-  const refs = seededRandom(visits.length);
+  // Supervisors' timing has its own seeded sequence, so the visits planned are the same with or without holds.
+  const supervisors = seededRandom(visits.length);
   const results: Played[] = [];
   for (const visit of visits) {
     const played = await playVisit(visit);
@@ -79,19 +96,22 @@ export async function playVisits(app: App, tillKey: string, visits: readonly Vis
       last = answered.json.action;
       review = answered.json.review?.status;
     }
-    if (review === 'open') {
-      // The supervisor comes to the till and decides there, or nobody comes before the deadline.
-      const supervisor = visit.supervisor ?? null;
-      if (supervisor) {
-        setClock(visit.at + 1_500 + supervisor.afterMs);
-        const body = { decision: supervisor.decision, supervisorRef: supervisorRef(refs), ...(supervisor.reason ? { reason: supervisor.reason } : {}) };
-        const decidedBySupervisor = await post(`/v1/checks/${checkId}/review`, body);
-        if (decidedBySupervisor.status >= 300) return failed('review', decidedBySupervisor);
-        review = decidedBySupervisor.json.status;
-        outcomeAt = visit.at + 31_500 + supervisor.afterMs;
-      } else {
+    if (review !== undefined) {
+      // Drawn for every held visit, decided already or not, so a rerun of the demo draws the same.
+      const nobodyComes = supervisors.chance(NOBODY_COMES);
+      const afterMs = supervisors.int(60, 280) * 1000;
+      const ref = supervisorRef(supervisors);
+      if (review === 'open' && nobodyComes) {
         review = 'expired';
         outcomeAt = visit.at + 7 * MINUTE;
+      } else if (review === 'open') {
+        // A supervisor comes to the till within the deadline and decides there.
+        setClock(visit.at + 1_500 + afterMs);
+        const { decision, reason } = visit.supervisor ?? { decision: 'release', reason: 'Customer known to the store; buying presents' };
+        const decided = await post(`/v1/checks/${checkId}/review`, { decision, supervisorRef: ref, ...(reason ? { reason } : {}) });
+        if (decided.status >= 300) return failed('review', decided);
+        review = decided.json.status;
+        outcomeAt = visit.at + 31_500 + afterMs;
       }
     }
     let outcome = visit.outcome(last, first !== 'allow');

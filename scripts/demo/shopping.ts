@@ -10,25 +10,18 @@ export interface Visit {
   answers?: Record<string, string>;
   /** What happened, by the final decision and whether the colleague was prompted at all; undefined: nothing recorded. */
   outcome: (action: string, warned: boolean) => Outcome | undefined;
-  /** If the sale is held: what the supervisor decides and how long they take to come; null: nobody comes in time. */
-  supervisor?: Supervisor | null;
+  /** If the sale is held, what the supervisor decides when they come; default a release, the customer known to the store. */
+  supervisor?: Supervisor;
   policeReference?: string;
   story?: string;
 }
 
 export interface Supervisor {
   decision: 'release' | 'refuse';
-  /** From the hold to the decision: after the answers (45 s), within the five-minute deadline. */
-  afterMs: number;
   reason?: string;
 }
 
 const SUPERVISORS = ['S0012', 'S0042', 'S0107', 'S0230'];
-/** Most supervisors come within a few minutes; now and then nobody comes before the deadline. */
-function supervisorComes(random: Random, decision: Supervisor['decision'], reason?: string): Supervisor | null {
-  if (random.chance(0.08)) return null;
-  return { decision, afterMs: random.int(60, 280) * 1000, ...(reason ? { reason } : {}) };
-}
 export const supervisorRef = (random: Random) => random.pick(SUPERVISORS);
 
 export const STORES = [
@@ -61,7 +54,7 @@ const AGES: ReadonlyArray<readonly [AgeBand, number]> = [
 const LANES: ReadonlyArray<readonly [Lane, number]> = [['staffed', 60], ['self_checkout', 35], ['customer_service', 5]];
 
 let sequence = 0;
-function base(random: Random, storeId: string, at: number, lane: Lane): Pick<CheckInput, 'storeId' | 'tillId' | 'lane' | 'transactionId' | 'occurredAt' | 'currency'> {
+export function base(random: Random, storeId: string, at: number, lane: Lane): Pick<CheckInput, 'storeId' | 'tillId' | 'lane' | 'transactionId' | 'occurredAt' | 'currency'> {
   const tillId = lane === 'self_checkout' ? `SCO${random.int(1, 8)}` : lane === 'customer_service' ? 'CS1' : `T0${random.int(1, 6)}`;
   sequence += 1;
   const day = new Date(at).toISOString().slice(0, 10).replaceAll('-', '');
@@ -89,7 +82,6 @@ export function ordinaryVisit(random: Random, storeId: string, at: number, loyal
     },
     answers: { someoneAskedYouToBuy: 'no', purpose: random.weighted([['gift', 80], ['own_use', 20]] as const), codesRequested: 'no' },
     outcome: (_action, warned) => (random.chance(0.08) ? undefined : warned ? 'proceeded_after_warning' : random.chance(0.98) ? 'proceeded' : 'abandoned'),
-    supervisor: supervisorComes(random, 'release', 'Customer known to the store; buying presents'),
   };
 }
 
@@ -111,7 +103,7 @@ export const SCAMS: ReadonlyArray<(random: Random, at: number) => Visit[]> = [
         check: { ...base(random, storeId, at, 'staffed'), lines: itunes(10000, 5), tender: 'cash', customer: { ageBand: '80_plus', ageSource: 'staff_estimate' }, signals: { phoneInUse: random.chance(0.5) } },
         answers: { someoneAskedYouToBuy: 'no', purpose: 'bill_or_fine' },
         outcome: () => 'scam_confirmed',
-        supervisor: supervisorComes(random, 'refuse'),
+        supervisor: { decision: 'refuse' },
         policeReference: policeReference(random, at),
       },
     ];
@@ -131,7 +123,7 @@ export const SCAMS: ReadonlyArray<(random: Random, at: number) => Visit[]> = [
         answers: index === 0 ? { someoneAskedYouToBuy: 'no', purpose: 'gift', codesRequested: 'no' } : ({ someoneAskedYouToBuy: 'unsure' } as Record<string, string>),
         outcome: (action) => (index === 0 ? 'proceeded_after_warning' : action === 'refuse' ? (index === 1 ? 'refused' : 'scam_confirmed') : 'abandoned'),
         // The first shop's supervisor is reassured and lets it go: the costly release the holds report counts.
-        supervisor: index === 0 ? { decision: 'release', afterMs: random.int(60, 200) * 1000, reason: 'Says they are presents for the grandchildren' } : supervisorComes(random, 'refuse'),
+        supervisor: index === 0 ? { decision: 'release', reason: 'Says they are presents for the grandchildren' } : { decision: 'refuse' },
         ...(index === 2 ? { policeReference: policeReference(random, when) } : {}),
       };
     });
@@ -144,7 +136,7 @@ export const SCAMS: ReadonlyArray<(random: Random, at: number) => Visit[]> = [
       check: { ...base(random, random.pick(STORES), at, 'customer_service'), lines: itunes(50000, 10), tender: 'debit', customer: { ageBand: '50_59', ageSource: 'staff_estimate' }, signals: { phoneInUse: true, distressed: random.chance(0.5) } },
       answers: { purpose: 'computer_or_account' },
       outcome: () => (random.chance(0.5) ? 'abandoned' : 'scam_confirmed'),
-      supervisor: supervisorComes(random, 'refuse'),
+      supervisor: { decision: 'refuse' },
     },
   ],
   // A grandchild "in trouble abroad".
@@ -155,7 +147,7 @@ export const SCAMS: ReadonlyArray<(random: Random, at: number) => Visit[]> = [
       check: { ...base(random, random.pick(STORES), at, 'staffed'), lines: [{ kind: 'gift_card', brand: 'amazon', unitAmount: 10000, quantity: 3 }], tender: 'cash', customer: { ageBand: '70_79', ageSource: 'staff_estimate' }, signals: { distressed: true } },
       answers: { purpose: 'family_emergency' },
       outcome: () => 'abandoned',
-      supervisor: supervisorComes(random, 'refuse'),
+      supervisor: { decision: 'refuse' },
     },
   ],
   // "Your boss" by text, asking for Apple cards for clients: not every one is stopped.
@@ -164,9 +156,10 @@ export const SCAMS: ReadonlyArray<(random: Random, at: number) => Visit[]> = [
       at,
       story: 'Boss-impersonation text',
       check: { ...base(random, random.pick(STORES), at, 'self_checkout'), lines: [{ kind: 'gift_card', brand: 'apple', unitAmount: 20000, quantity: 4 }], tender: 'credit', customer: { ageBand: '30_39', ageSource: 'staff_estimate' }, signals: { beingInstructed: true } },
-      answers: { someoneAskedYouToBuy: 'no', purpose: 'work_request' },
+      answers: { someoneAskedYouToBuy: 'yes', purpose: 'work_request', codesRequested: random.chance(0.5) ? 'yes' : 'no', askedHow: 'message', companyCard: 'no' },
       outcome: () => (random.chance(0.5) ? 'proceeded_after_warning' : 'abandoned'),
-      supervisor: supervisorComes(random, random.chance(0.5) ? 'release' : 'refuse', 'Manager confirmed by phone'),
+      // The supervisor is taken in too: "the manager confirmed it by text" is the scam's own story.
+      supervisor: { decision: 'release', reason: 'Manager confirmed by text' },
     },
   ],
 ];

@@ -30,6 +30,11 @@ export class BacktestTimeoutError extends Error {
 const TIME_LIMIT_MS = 10 * 60_000;
 let running = 0;
 
+/** Whether a back-test is running: checked before anything else, so a flood of requests costs the service nothing. */
+export function backtestRunning(): boolean {
+  return running > 0;
+}
+
 /**
  * Runs a back-test beside the service: in a worker thread with its own read-only connection when
  * the database is a file, so tills keep their answers in milliseconds meanwhile; in process for an

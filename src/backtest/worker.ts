@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileRuleSet } from '../engine/index.js';
 import { openStore } from '../store/index.js';
@@ -7,6 +8,12 @@ import type { BacktestJob, WorkerMessage } from './run.js';
 // Runs one back-test on its own read-only connection, so a year of checks never blocks the event
 // loop that answers tills.
 const job = workerData as BacktestJob;
+// Below the thread that answers tills (on Linux a thread's nice value is its own).
+try {
+  setPriority(10);
+} catch {
+  // Not permitted here: it runs at the same priority.
+}
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
 const store = openStore(job.databasePath, { readonly: true });
 try {

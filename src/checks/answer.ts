@@ -1,11 +1,10 @@
 import type { Principal } from '../access/api-keys.js';
-import { assertStore } from '../access/store-scope.js';
 import type { Decision } from '../contract/decision.js';
 import type { FieldError } from '../contract/problem.js';
 import { DomainError } from '../errors.js';
 import type { CheckContext } from './context.js';
 import { evaluateAndRecord } from './evaluate.js';
-import { findCheck } from './read.js';
+import { findVisibleCheck } from './read.js';
 import { toDecision } from './records.js';
 
 export interface Answered {
@@ -34,8 +33,7 @@ export function answerCheck(context: CheckContext, principal: Principal, checkId
   const errors = answerErrors(context, answers);
   const started = performance.now();
   const result = store.transaction((): Answered => {
-    const check = findCheck(context, checkId);
-    assertStore(principal, check.storeId);
+    const check = findVisibleCheck(context, principal, checkId);
     // A key that may not see the check learns nothing of its questions, so the store is checked first.
     if (errors.length > 0) {
       throw new DomainError(errors[0]!.code as 'unknown_question' | 'invalid_answer', errors.map((e) => e.message).join('; '), { errors });

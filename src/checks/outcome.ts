@@ -1,5 +1,4 @@
 import type { Principal } from '../access/api-keys.js';
-import { assertStore } from '../access/store-scope.js';
 import { type Action, Outcome as OutcomeSchema, type Outcome, type ReviewStatus } from '../contract/enums.js';
 import type { OutcomeRecord, OutcomeRequest } from '../contract/outcome.js';
 import { DomainError } from '../errors.js';
@@ -7,7 +6,7 @@ import { closeReviewForOutcome, settledReview, toReview } from '../reviews/index
 import type { OutcomeRow } from '../store/index.js';
 import { checkSubject, recordEvent } from '../webhooks/events.js';
 import type { CheckContext } from './context.js';
-import { findCheck } from './read.js';
+import { findVisibleCheck } from './read.js';
 import { toOutcomeRecord } from './records.js';
 
 export interface OutcomeRecorded {
@@ -47,8 +46,7 @@ export function recordOutcome(context: CheckContext, principal: Principal, check
   const { store, clock } = context;
   const now = clock();
   const result = store.transaction(() => {
-    const check = findCheck(context, checkId);
-    assertStore(principal, check.storeId);
+    const check = findVisibleCheck(context, principal, checkId);
     if (check.outcome) {
       if (!sameOutcome(check.outcome, body)) {
         throw new DomainError(

@@ -6,17 +6,18 @@ import type { CheckRow } from '../store/index.js';
 import type { CheckContext } from './context.js';
 import { toCheckRecord } from './records.js';
 
-/** The stored check, or `not_found`. */
-export function findCheck(context: CheckContext, checkId: string): CheckRow {
+/**
+ * The stored check if the key may see it. A check in a store the key cannot see is reported as
+ * missing, as for reading it, so ids cannot be probed across stores by answering or closing them.
+ */
+export function findVisibleCheck(context: CheckContext, principal: Principal, checkId: string): CheckRow {
   const check = context.store.checks.findById(checkId);
-  if (!check) throw new DomainError('not_found', `No check ${checkId}`);
+  if (!check || !canActFor(principal, check.storeId)) throw new DomainError('not_found', `No check ${checkId}`);
   return check;
 }
 
 /** The check as it stands, every decision made on it and its outcome. */
 export function readCheck(context: CheckContext, principal: Principal, checkId: string): CheckRecord {
-  const check = context.store.checks.findById(checkId);
-  // A check in a store the key cannot see is reported as missing, so ids cannot be probed across stores.
-  if (!check || !canActFor(principal, check.storeId)) throw new DomainError('not_found', `No check ${checkId}`);
+  const check = findVisibleCheck(context, principal, checkId);
   return toCheckRecord(check, context.store.checks.evaluations(checkId), context.store.reviews.find(checkId), context.clock());
 }

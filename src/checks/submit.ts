@@ -10,8 +10,29 @@ import type { CheckContext } from './context.js';
 import { evaluateAndRecord } from './evaluate.js';
 import { toDecision } from './records.js';
 
-/** How far ahead of the service's clock a till's clock may run. */
-const CLOCK_SKEW_MS = 5 * 60_000;
+const HOUR = 3_600_000;
+/**
+ * How far ahead of the service's clock a till's `occurredAt` may be. Skew is expected (a till a few
+ * minutes out counts the same, since history is on the service's clock); a day ahead is a till whose
+ * clock is wrong, and its reports would be too.
+ */
+const MOST_AHEAD_MS = 24 * HOUR;
+/**
+ * How far back an offline replay's recorded time is believed: a check decided offline sits in its
+ * customer's history when the till says it happened, as long as that is within this window of its
+ * arrival; an older one sits at the window's start.
+ */
+const OFFLINE_REPLAY_WINDOW_MS = 7 * 24 * HOUR;
+
+/**
+ * Where a check sits in its customer's history. A live check: when the service received it, whatever
+ * the till's clock says, so no till clock (slow, fast or stepped back) hides earlier checks. An offline
+ * replay: when the till recorded it, within OFFLINE_REPLAY_WINDOW_MS and never after its arrival.
+ */
+function historyTime(check: CheckRequest, receivedAt: number): number {
+  if (!check.offlineDecision || !check.occurredAt) return receivedAt;
+  return Math.min(receivedAt, Math.max(receivedAt - OFFLINE_REPLAY_WINDOW_MS, Date.parse(check.occurredAt)));
+}
 
 export interface Submitted {
   /** created: a new check; updated: a changed basket, decided again; replayed: a retry, answered with the decision already made. */
@@ -35,8 +56,8 @@ export function submitCheck(context: CheckContext, principal: Principal, check: 
 
   const started = performance.now();
   const now = clock();
-  if (check.occurredAt && Date.parse(check.occurredAt) > now + CLOCK_SKEW_MS) {
-    throw invalidField('occurredAt', 'too_big', 'occurredAt is more than five minutes ahead of the service clock; check the till clock');
+  if (check.occurredAt && Date.parse(check.occurredAt) > now + MOST_AHEAD_MS) {
+    throw invalidField('occurredAt', 'too_big', 'occurredAt is more than a day ahead of the service clock; check the till clock');
   }
   const identities = [
     check.customer.loyaltyId && ids.identity('loyalty', check.customer.loyaltyId),
@@ -55,6 +76,12 @@ export function submitCheck(context: CheckContext, principal: Principal, check: 
       }
       return { status: 'replayed', decision: toDecision(existing, existing.latest, store.reviews.find(existing.id), now) };
     }
+    // A late retry of an older basket (its answer lost, its resend overtaken by the newer basket) is
+    // recognised and answered with the decision as it stands: a check never goes back a revision.
+    if (existing && store.checks.revisionWithFingerprint(existing.id, fingerprint) !== undefined) {
+      context.logger.info('older basket resent; answered with the current decision', { checkId: existing.id, revision: existing.latest.revision });
+      return { status: 'replayed', decision: toDecision(existing, existing.latest, store.reviews.find(existing.id), now) };
+    }
     if (existing?.outcome) {
       throw new DomainError(
         'check_closed',
@@ -63,7 +90,10 @@ export function submitCheck(context: CheckContext, principal: Principal, check: 
     }
     const checkId = existing?.id ?? newId('chk', now);
     const occurredAt = check.occurredAt ? Date.parse(check.occurredAt) : (existing?.occurredAt ?? now);
-    const identified = identities.length > 0;
+    const historyAt = existing?.historyAt ?? historyTime(check, now);
+    // An identifier many people use links strangers: it is kept, but neither identifies nor counts.
+    const personal = identities.filter((identity) => !store.history.isShared(identity, historyAt));
+    const identified = personal.length > 0;
     const { write: saved, review } = evaluateAndRecord(
       context,
       { previous: existing, actor: principal.keyId },
@@ -74,6 +104,7 @@ export function submitCheck(context: CheckContext, principal: Principal, check: 
         transactionId: check.transactionId,
         occurredAt,
         receivedAt: existing?.receivedAt ?? now,
+        historyAt,
         keyId: existing?.keyId ?? principal.keyId,
         requestFingerprint: fingerprint,
         identified,
@@ -82,7 +113,7 @@ export function submitCheck(context: CheckContext, principal: Principal, check: 
       {
         request: withoutIdentifiers(check),
         totals: basketTotals(check.lines),
-        history: identified ? store.history.windows(identities, occurredAt, check.storeId, checkId) : NO_HISTORY,
+        history: identified ? store.history.windows(personal, historyAt, check.storeId, checkId) : NO_HISTORY,
         answers: existing?.latest.answers ?? {},
         trigger: existing ? 'basket_changed' : 'check',
         revision: (existing?.latest.revision ?? 0) + 1,

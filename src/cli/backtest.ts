@@ -26,7 +26,7 @@ export interface BacktestCommand {
 }
 
 /** The period in UTC days, both ends included, as the service's reports take it. */
-function periodOf(options: Pick<BacktestCommand, 'from' | 'to' | 'days'>) {
+export function periodOf(options: Pick<BacktestCommand, 'from' | 'to' | 'days'>) {
   const date = (flag: string, value: string | undefined) => {
     if (value === undefined) return undefined;
     if (!ReportDate.safeParse(value).success) throw new UsageError(`--${flag} ${value} is not a date: use YYYY-MM-DD`);
@@ -53,7 +53,8 @@ export function runBacktestCommand(options: BacktestCommand, output: Output): nu
     }
     throw error;
   }
-  const store = openStore(options.db);
+  // Read-only, beside the service if it is running: a back-test changes nothing.
+  const store = openStore(options.db, { readonly: true });
   try {
     let baseline;
     try {
@@ -94,7 +95,7 @@ export function runBacktestCommand(options: BacktestCommand, output: Output): nu
   }
 }
 
-function printReport(report: BacktestReport, output: Output): void {
+export function printReport(report: BacktestReport, output: Output): void {
   const day = (iso: string) => iso.slice(0, 10);
   const { labels } = report;
   output.out(

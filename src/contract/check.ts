@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Currency, Identifier, MinorUnits, StoreId, Timestamp } from './common.js';
+import { Currency, Identifier, MinorUnits, StoreId, TillTimestamp } from './common.js';
 import { Action, AgeBand, AgeSource, Lane, LineKind, Tender } from './enums.js';
 
 export const MAX_LINES = 500;
@@ -79,7 +79,7 @@ export const OfflineDecision = z
       description: 'The rule set the till decided with, or `offline-fallback` when it could not run one.',
       example: 'sha-498c7cc2fc76c540',
     }),
-    decidedAt: Timestamp.meta({ description: 'When the till decided, by the till’s clock.' }),
+    decidedAt: TillTimestamp.meta({ description: 'When the till decided, by the till’s clock.' }),
   })
   .meta({
     id: 'OfflineDecision',
@@ -98,9 +98,9 @@ export const CheckRequest = z
       'T04-20171030-00123',
       128,
     ),
-    occurredAt: Timestamp.optional().meta({
+    occurredAt: TillTimestamp.optional().meta({
       description:
-        'When the till captured the basket. Defaults to when the service received it; history windows are counted from it.',
+        'When the till captured the basket, by the till’s clock; reports and exports file the check under it. Defaults to when the service received it. At most a day ahead of the service’s clock. History windows count on the service’s receive time, so a till clock that is out never hides earlier checks; an offline replay (with `offlineDecision`) sits in history at this time, within seven days of its arrival.',
       example: '2017-10-30T10:15:00.000Z',
     }),
     currency: Currency,

@@ -32,6 +32,18 @@ export const Timestamp = z.iso
   .datetime({ offset: true })
   .meta({ description: 'An RFC 3339 date-time.', example: '2017-10-30T10:15:02.120Z' });
 
+const EARLIEST_TILL_TIME = Date.UTC(2000, 0, 1);
+const LATEST_TILL_TIME = Date.UTC(2100, 0, 1);
+
+/** A time by a till's clock: an RFC 3339 date-time in 2000–2099, so a reset clock (year 0000, 1970) is refused, not filed. */
+export const TillTimestamp = z.iso
+  .datetime({ offset: true })
+  .refine((value) => {
+    const at = Date.parse(value);
+    return at >= EARLIEST_TILL_TIME && at < LATEST_TILL_TIME;
+  }, 'Must be in the years 2000 to 2099: check the till clock')
+  .meta({ description: 'An RFC 3339 date-time by the till’s clock, in the years 2000 to 2099.', example: '2017-10-30T10:15:02.120Z' });
+
 export const CheckId = z
   .string()
   .regex(/^chk_[0-9a-z]{10,40}$/, 'Not a check id')

@@ -33,6 +33,17 @@ export const HistoryFacts = z
   );
 export type HistoryFacts = z.infer<typeof HistoryFacts>;
 
+export const CustomerTotalFacts = z
+  .object({
+    h1: amount('This basket’s stored value without top-ups, plus the customer’s earlier stored value in the hour before'),
+    h24: amount('This basket’s stored value without top-ups, plus the customer’s earlier stored value in the 24 hours before'),
+    d30: amount('This basket’s stored value without top-ups, plus the customer’s earlier stored value in the 30 days before'),
+  })
+  .describe(
+    'What the customer is buying counted per person, not per basket: this basket (`giftCards.withoutTopUps`) plus their earlier checks at any till or store (`history.*.storedValue`). The basket alone when the customer is not identified: cash cannot be linked.',
+  );
+export type CustomerTotalFacts = z.infer<typeof CustomerTotalFacts>;
+
 export const StaticFacts = z.object({
   basket: z
     .object({
@@ -45,10 +56,12 @@ export const StaticFacts = z.object({
   giftCards: z
     .object({
       total: amount('Value of the stored-value lines: gift cards, prepaid cards, vouchers and top-ups'),
+      withoutTopUps: amount('Value of the gift-card, prepaid-card and voucher lines: `total` without mobile top-ups'),
       count: count('Number of stored-value cards or codes (sum of quantities)'),
       lines: count('Number of stored-value lines'),
       brands: z.array(z.string()).describe('Distinct brands among the stored-value lines (`unknown` where the till sent none)'),
       brandCount: count('Number of distinct brands'),
+      sameBrandCount: count('Most cards of any one named brand (lines without a brand are not counted as one brand)'),
       largest: amount('Largest single card or code value'),
       roundAmounts: z
         .boolean()
@@ -68,6 +81,7 @@ export const StaticFacts = z.object({
     .describe('The customer'),
   signals: Signals,
   history: HistoryFacts,
+  customerTotal: CustomerTotalFacts,
 });
 export type StaticFacts = z.infer<typeof StaticFacts>;
 

@@ -23,6 +23,7 @@ export const ErrorCode = z
     'rate_limited',
     'internal_error',
     'service_unavailable',
+    'storage_unavailable',
   ])
   .meta({
     id: 'ErrorCode',

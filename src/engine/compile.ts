@@ -1,4 +1,4 @@
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { Lexer, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { Action } from '../contract/enums.js';
 import {
@@ -86,7 +86,36 @@ interface ParsedYaml {
   lines: LineCounter;
 }
 
+/** A rule file is a page or two of YAML: these bounds refuse a file built to exhaust the parser (an alias bomb, nesting thousands deep). */
+export const YAML_LIMITS = { bytes: 1_000_000, aliases: 100, flowDepth: 32, indent: 128, blockIndicatorsPerLine: 16 } as const;
+
+/** What makes a file too big or too deep to parse safely, read from its tokens before any document is built. */
+function beyondYamlLimits(content: string): string | undefined {
+  if (content.length > YAML_LIMITS.bytes) return `the file is larger than ${YAML_LIMITS.bytes} characters`;
+  let depth = 0;
+  let aliases = 0;
+  let indicators = 0;
+  for (const token of new Lexer().lex(content)) {
+    if (token === '[' || token === '{') {
+      if (++depth > YAML_LIMITS.flowDepth) return `brackets are nested deeper than ${YAML_LIMITS.flowDepth}`;
+    } else if (token === ']' || token === '}') depth -= 1;
+    else if (token.startsWith('*')) {
+      if (++aliases > YAML_LIMITS.aliases) return `the file uses more than ${YAML_LIMITS.aliases} aliases`;
+    } else if (depth === 0 && (token === '-' || token === '?')) {
+      // `- - - - x` nests a sequence per dash on one line.
+      if (++indicators > YAML_LIMITS.blockIndicatorsPerLine) return `a line nests more than ${YAML_LIMITS.blockIndicatorsPerLine} collections`;
+    } else if (token.includes('\n')) indicators = 0;
+    else if (/^[ \t]+$/.test(token) && token.length > YAML_LIMITS.indent) return `a line is indented more than ${YAML_LIMITS.indent} columns`;
+  }
+  return undefined;
+}
+
 function parseYaml(file: { path: string; content: string }, problems: RuleSetProblem[]): ParsedYaml | undefined {
+  const beyond = beyondYamlLimits(file.content);
+  if (beyond) {
+    problems.push({ file: file.path, message: `not parsed: ${beyond}` });
+    return undefined;
+  }
   const lines = new LineCounter();
   const doc = parseDocument(file.content, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -111,9 +140,16 @@ function positionOf(parsed: ParsedYaml, path: readonly PropertyKey[]): { line?: 
 }
 
 function validate<T extends z.ZodType>(schema: T, parsed: ParsedYaml, problems: RuleSetProblem[]): z.infer<T> | undefined {
-  const result = schema.safeParse(parsed.doc.toJS({ maxAliasCount: 100 }) ?? {});
+  let data: { rules?: Array<{ id?: unknown }> } | null;
+  try {
+    data = parsed.doc.toJS({ maxAliasCount: YAML_LIMITS.aliases });
+  } catch (error) {
+    // Aliases that would expand past the limit: a problem with the file, never a crash.
+    problems.push({ file: parsed.path, message: `not read: ${(error as Error).message}` });
+    return undefined;
+  }
+  const result = schema.safeParse(data ?? {});
   if (result.success) return result.data;
-  const data = parsed.doc.toJS() as { rules?: Array<{ id?: unknown }> } | null;
   for (const issue of result.error.issues) {
     const ruleIndex = issue.path[0] === 'rules' && typeof issue.path[1] === 'number' ? issue.path[1] : undefined;
     const ruleId = ruleIndex !== undefined ? data?.rules?.[ruleIndex]?.id : undefined;

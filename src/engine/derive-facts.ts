@@ -64,15 +64,24 @@ export function deriveFacts(
 ): Facts {
   const roundUnit = ROUND_MAJOR_UNITS * minorUnitsPerMajor(check.currency);
   const brands = new Set<string>();
+  const perBrand = new Map<string, number>();
   const kinds = new Set<Facts['giftCards']['kinds'][number]>();
   let lines = 0;
   let largest = 0;
+  let sameBrandCount = 0;
+  let topUps = 0;
   let roundAmounts = true;
   for (const line of check.lines) {
     if (line.kind === 'merchandise') continue;
     lines += 1;
     brands.add(line.brand ?? 'unknown');
     kinds.add(line.kind);
+    if (line.kind === 'top_up') topUps += line.unitAmount * line.quantity;
+    if (line.brand !== undefined) {
+      const cards = (perBrand.get(line.brand) ?? 0) + line.quantity;
+      perBrand.set(line.brand, cards);
+      if (cards > sameBrandCount) sameBrandCount = cards;
+    }
     if (line.unitAmount > largest) largest = line.unitAmount;
     if (line.unitAmount === 0 || line.unitAmount % roundUnit !== 0) roundAmounts = false;
   }
@@ -89,10 +98,12 @@ export function deriveFacts(
     },
     giftCards: {
       total: totals.storedValue,
+      withoutTopUps: totals.storedValue - topUps,
       count: totals.storedValueUnits,
       lines,
       brands: [...brands],
       brandCount: brands.size,
+      sameBrandCount,
       largest,
       roundAmounts: lines > 0 && roundAmounts,
       kinds: [...kinds],
@@ -107,6 +118,12 @@ export function deriveFacts(
     },
     signals: check.signals,
     history,
+    // Top-ups are left out of this basket's part: a phone top-up is not a code anyone is coached to read out.
+    customerTotal: {
+      h1: totals.storedValue - topUps + history.h1.storedValue,
+      h24: totals.storedValue - topUps + history.h24.storedValue,
+      d30: totals.storedValue - topUps + history.d30.storedValue,
+    },
     answers: answerFacts,
     lists,
   };

@@ -5,7 +5,8 @@ import { secureHeaders } from 'hono/secure-headers';
 import { DomainError, validationError } from '../errors.js';
 import type { Services } from '../services.js';
 import { registerDashboard } from './dashboard/index.js';
-import type { AppEnv } from './env.js';
+import type { AppEnv, Edge } from './env.js';
+import { failedKeyLimiter } from './failed-keys.js';
 import { authenticate } from './middleware/auth.js';
 import { jsonBody } from './middleware/json-body.js';
 import { observe } from './middleware/observe.js';
@@ -30,9 +31,19 @@ export const API_VERSION = '1.0.0';
 export interface AppOptions {
   /** Web origins allowed to call /v1 from a browser (a browser-based till); none by default. */
   corsOrigins?: readonly string[];
+  /** Behind a TLS proxy: believe X-Forwarded-Proto and X-Forwarded-For. */
+  trustProxy?: boolean;
+  /** Wrong keys one client may send in a minute before 429. */
+  failedKeysPerMinute?: number;
+  /** /metrics on this listener: with this bearer token or an admin key (`keyed`), or not at all (`elsewhere`: a separate listener serves it). */
+  metrics?: { on: 'keyed'; key?: string | undefined } | { on: 'elsewhere' };
 }
 
-export function createApp(services: Services, { corsOrigins = [] }: AppOptions = {}) {
+export function createApp(
+  services: Services,
+  { corsOrigins = [], trustProxy = false, failedKeysPerMinute = 20, metrics = { on: 'keyed' } }: AppOptions = {},
+) {
+  const edge: Edge = { trustProxy, failedKeys: failedKeyLimiter({ perMinute: failedKeysPerMinute, clock: services.clock, logger: services.logger }) };
   const app = new OpenAPIHono<AppEnv>({
     defaultHook(result) {
       if (result.success) return;
@@ -45,6 +56,7 @@ export function createApp(services: Services, { corsOrigins = [] }: AppOptions =
   app.use(requestId({ headerName: 'X-Request-Id' }));
   app.use(async function provideServices(c, next) {
     c.set('services', services);
+    c.set('edge', edge);
     services.activity.inFlight += 1;
     try {
       await next();
@@ -82,7 +94,7 @@ export function createApp(services: Services, { corsOrigins = [] }: AppOptions =
   registerAudit(app);
   registerReports(app);
   registerHealth(app);
-  registerMetrics(app);
+  if (metrics.on === 'keyed') registerMetrics(app, { key: metrics.key });
   registerDocs(app);
   registerDashboard(app);
 

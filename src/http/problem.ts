@@ -3,6 +3,10 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type ErrorCode, errorCodeForStatus, type FieldError, type Problem } from '../contract/problem.js';
 import { DomainError } from '../errors.js';
+import { StorageUnavailable } from '../store/index.js';
+
+/** How long a client should wait before retrying a write the storage refused. */
+const STORAGE_RETRY_SECONDS = 30;
 
 /** Every code's HTTP status: the one place a domain outcome becomes a number. */
 export const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
@@ -27,6 +31,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   rate_limited: 429,
   internal_error: 500,
   service_unavailable: 503,
+  storage_unavailable: 503,
 };
 
 const TITLES: Record<ErrorCode, string> = {
@@ -51,6 +56,7 @@ const TITLES: Record<ErrorCode, string> = {
   rate_limited: 'Too many requests',
   internal_error: 'Something went wrong on our side',
   service_unavailable: 'The service is not ready',
+  storage_unavailable: 'The database cannot be written just now',
 };
 
 /** A domain error that also needs response headers (`WWW-Authenticate`, `Retry-After`): thrown only by the HTTP layer. */
@@ -91,8 +97,13 @@ export interface ErrorLogger {
 export function errorHandler(logger: ErrorLogger) {
   return function handleError(err: Error, c: Context): Response {
     if (err instanceof DomainError) {
-      const headers = err instanceof HttpProblem ? err.headers : {};
+      const headers: Record<string, string> = err instanceof HttpProblem ? { ...err.headers } : {};
+      if (err.retryAfterSeconds !== undefined) headers['Retry-After'] = String(err.retryAfterSeconds);
       return problemResponse({ ...problemBody(c, err.code, err.detail, err.errors), ...err.extra }, headers);
+    }
+    if (err instanceof StorageUnavailable) {
+      logger.error('write refused: storage unavailable', { requestId: c.get('requestId' as never), path: c.req.path, error: err.message });
+      return problemResponse(problemBody(c, 'storage_unavailable', 'Nothing was recorded; try again shortly'), { 'Retry-After': String(STORAGE_RETRY_SECONDS) });
     }
     if (err instanceof HTTPException && err.status < 500) {
       return problemResponse(problemBody(c, errorCodeForStatus(err.status), err.message, undefined, err.status as ContentfulStatusCode));

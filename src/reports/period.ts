@@ -15,7 +15,8 @@ export interface Period {
 
 /** `2017-10-30` → days since 1970-01-01. The date is already known to be a real one. */
 export function dayNumber(date: string): number {
-  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS;
+  // Parsed whole, not through Date.UTC, which reads the years 0–99 as 1900–1999.
+  return Date.parse(`${date.slice(0, 10)}T00:00:00Z`) / DAY_MS;
 }
 
 export function dayDate(day: number): string {

@@ -1,5 +1,5 @@
 import type { Principal } from '../access/api-keys.js';
-import { assertStore } from '../access/store-scope.js';
+import { canActFor } from '../access/store-scope.js';
 import type { ReviewRecord, ReviewRequest } from '../contract/review.js';
 import { formatMoney } from '../engine/index.js';
 import { DomainError, invalidField } from '../errors.js';
@@ -52,8 +52,8 @@ export function decideReview(context: ReviewContext, principal: Principal, check
 
   const result = store.transaction((): { replayed: boolean } | { tooLate: ReviewRow } => {
     const check = store.checks.findById(checkId);
-    if (!check) throw new DomainError('not_found', `No check ${checkId}`);
-    assertStore(principal, check.storeId);
+    // A check in a store the key cannot see is reported as missing, as for every other check route.
+    if (!check || !canActFor(principal, check.storeId)) throw new DomainError('not_found', `No check ${checkId}`);
     const review = store.reviews.find(checkId);
     if (!review) {
       throw new DomainError('not_held', `Check ${checkId} is decided ${check.latest.action} and was never held; only a held check has a review`);

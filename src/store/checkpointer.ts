@@ -1,15 +1,31 @@
+import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import type { Database } from 'better-sqlite3';
+
+/** A WAL past this is copied back on the writer's own connection, so the next write starts it over. */
+export const WAL_CHECKPOINT_BYTES = 16 * 1024 * 1024;
+/** How much more a WAL pinned by a reader grows before the writer tries again. */
+const WAL_RETRY_GROWTH = 4 * 1024 * 1024;
+/** What a WAL is cut back to when it starts over after growing (SQLite's journal_size_limit). */
+export const WAL_KEEP_BYTES = 4 * 1024 * 1024;
 
 // Plain JavaScript, so the worker needs no TypeScript loader: it only opens the file and checkpoints.
+// PASSIVE each tick, never blocking a writer; once writes pause (the WAL has not grown since the last
+// tick), TRUNCATE, which empties the WAL file while nobody is writing.
 const WORKER = `
+const { statSync } = require('node:fs');
 const { workerData } = require('node:worker_threads');
 const Database = require(workerData.library);
 const db = new Database(workerData.path, { fileMustExist: true });
-db.pragma('busy_timeout = 1000');
+db.pragma('busy_timeout = 20');
+const walSize = () => { try { return statSync(workerData.path + '-wal').size; } catch { return 0; } };
+let last = -1;
 setInterval(() => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    const size = walSize();
+    db.pragma(size > 0 && size === last ? 'wal_checkpoint(TRUNCATE)' : 'wal_checkpoint(PASSIVE)');
+    last = walSize();
   } catch {
     // Busy or briefly locked: the next tick tries again.
   }
@@ -34,5 +50,37 @@ export function startCheckpointer(path: string, intervalMs = 1000): Checkpointer
     stop: async () => {
       await worker.terminate();
     },
+  };
+}
+
+/**
+ * Keeps the WAL bounded under writes that never pause. The worker's PASSIVE checkpoints copy frames
+ * while the service keeps appending, so the WAL can never start over and would grow without end;
+ * checked at most every 100 ms after a commit, a WAL past WAL_CHECKPOINT_BYTES is checkpointed here,
+ * between two commits, where no write can slip in: the frames the worker already copied make it
+ * quick, and the next write starts the WAL over from its beginning.
+ */
+export function walBound(db: Database, path: string): () => void {
+  let checkedAt = 0;
+  // A long reader (an export) can pin the WAL so no checkpoint lets it start over: then try again
+  // only once it has grown by another WAL_RETRY_GROWTH, not on every commit.
+  let triedAt = 0;
+  return () => {
+    const now = Date.now();
+    if (now - checkedAt < 100) return;
+    checkedAt = now;
+    let size = 0;
+    try {
+      size = statSync(`${path}-wal`).size;
+    } catch {
+      return;
+    }
+    if (size <= WAL_CHECKPOINT_BYTES) {
+      triedAt = 0;
+      return;
+    }
+    if (triedAt !== 0 && size < triedAt + WAL_RETRY_GROWTH) return;
+    triedAt = size;
+    db.pragma('wal_checkpoint(PASSIVE)');
   };
 }

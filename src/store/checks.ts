@@ -10,6 +10,7 @@ interface CheckRecordRow {
   transaction_id: string;
   occurred_at: number;
   received_at: number;
+  history_at: number | null;
   updated_at: number;
   key_id: string;
   request_fingerprint: string;
@@ -87,11 +88,11 @@ export function checksRepository(db: Database) {
   );
   const upsertCheck = db.prepare(`
     INSERT INTO checks (
-      id, store_id, till_id, transaction_id, lane, currency, occurred_at, received_at, updated_at, key_id,
+      id, store_id, till_id, transaction_id, lane, currency, occurred_at, received_at, history_at, updated_at, key_id,
       request_fingerprint, identified, basket_total, stored_value, stored_value_units, age_band, tender,
       answers, action, score, warned, prompt_id, revision, rule_set_version
     ) VALUES (
-      @id, @storeId, @tillId, @transactionId, @lane, @currency, @occurredAt, @receivedAt, @updatedAt, @keyId,
+      @id, @storeId, @tillId, @transactionId, @lane, @currency, @occurredAt, @receivedAt, @historyAt, @updatedAt, @keyId,
       @requestFingerprint, @identified, @basketTotal, @storedValue, @storedValueUnits, @ageBand, @tender,
       @answers, @action, @score, @warned, @promptId, @revision, @ruleSetVersion
     )
@@ -108,10 +109,10 @@ export function checksRepository(db: Database) {
   const insertEvaluation = db.prepare(`
     INSERT INTO evaluations (
       check_id, revision, trigger, evaluated_at, request, answers, history, action, score, reasons, shadow_reasons,
-      prompt_id, prompt, rule_set_version
+      prompt_id, prompt, rule_set_version, request_fingerprint
     ) VALUES (
       @checkId, @revision, @trigger, @evaluatedAt, @request, @answers, @history, @action, @score, @reasons,
-      @shadowReasons, @promptId, @prompt, @ruleSetVersion
+      @shadowReasons, @promptId, @prompt, @ruleSetVersion, @requestFingerprint
     )
   `);
   const rulesOf = db.prepare<[string], { rule_id: string; shadow: number }>('SELECT rule_id, shadow FROM check_rules WHERE check_id = ?');
@@ -121,7 +122,10 @@ export function checksRepository(db: Database) {
   );
   const clearIdentities = db.prepare<[string]>('DELETE FROM check_identities WHERE check_id = ?');
   const insertIdentity = db.prepare<[string, number, string]>(
-    'INSERT OR IGNORE INTO check_identities (identity, occurred_at, check_id) VALUES (?, ?, ?)',
+    'INSERT OR IGNORE INTO check_identities (identity, at, check_id) VALUES (?, ?, ?)',
+  );
+  const earlierRevision = db.prepare<[string, string], { revision: number }>(
+    'SELECT revision FROM evaluations WHERE check_id = ? AND request_fingerprint = ? ORDER BY revision DESC LIMIT 1',
   );
   const noteOffline = db.prepare<{ checkId: string; revision: number; decision: string }>(`
     UPDATE evaluations SET request = json_set(request, '$.offlineDecision', json(@decision))
@@ -144,6 +148,7 @@ export function checksRepository(db: Database) {
       transactionId: row.transaction_id,
       occurredAt: row.occurred_at,
       receivedAt: row.received_at,
+      historyAt: row.history_at ?? row.received_at,
       updatedAt: row.updated_at,
       keyId: row.key_id,
       requestFingerprint: row.request_fingerprint,
@@ -159,6 +164,8 @@ export function checksRepository(db: Database) {
     findById: (id: string) => toCheck(byId.get(id)),
     findByTransaction: (storeId: string, transactionId: string) => toCheck(byTransaction.get(storeId, transactionId)),
     evaluations: (id: string) => allEvaluations.all(id).map(toEvaluation),
+    /** The latest revision decided on a request with this fingerprint, if any: a resend of an older basket. */
+    revisionWithFingerprint: (id: string, fingerprint: string): number | undefined => earlierRevision.get(id, fingerprint)?.revision,
 
     /** Writes the check as it now stands and its new evaluation. Call inside a transaction. */
     save(write: CheckWrite): void {
@@ -172,6 +179,7 @@ export function checksRepository(db: Database) {
         currency: evaluation.request.currency,
         occurredAt: write.occurredAt,
         receivedAt: write.receivedAt,
+        historyAt: write.historyAt === write.receivedAt ? null : write.historyAt,
         updatedAt: evaluation.evaluatedAt,
         keyId: write.keyId,
         requestFingerprint: write.requestFingerprint,
@@ -204,6 +212,7 @@ export function checksRepository(db: Database) {
         promptId: evaluation.promptId,
         prompt: evaluation.prompt === null ? null : JSON.stringify(evaluation.prompt),
         ruleSetVersion: evaluation.ruleSetVersion,
+        requestFingerprint: write.requestFingerprint,
       });
       // Only the rules that changed are written: each row moves report roll-ups through its triggers.
       const matched = new Map<string, number>();
@@ -218,7 +227,7 @@ export function checksRepository(db: Database) {
       for (const [ruleId, shadow] of matched) insertRule.run(write.id, ruleId, shadow);
       if (write.identities && (evaluation.revision > 1 || write.identities.length > 0)) {
         if (evaluation.revision > 1) clearIdentities.run(write.id);
-        for (const identity of write.identities) insertIdentity.run(identity, write.occurredAt, write.id);
+        for (const identity of write.identities) insertIdentity.run(identity, write.historyAt, write.id);
       }
     },
 

@@ -59,7 +59,17 @@ export function groupCommit(db: Database, { onCommit }: CommitStats = {}): Group
     transaction<T>(work: () => T): T {
       const batch = pending ?? open();
       batch.transactions += 1;
-      return db.transaction(work)();
+      try {
+        return db.transaction(work)();
+      } catch (error) {
+        // Some failures (a full disk) make SQLite roll back the whole transaction, not just this
+        // savepoint: every write of the batch is gone, so everyone waiting on it hears this error.
+        if (!db.inTransaction && pending === batch) {
+          pending = undefined;
+          batch.reject(error);
+        }
+        throw error;
+      }
     },
     durable: () => pending?.done ?? Promise.resolve(),
     flush,

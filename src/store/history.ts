@@ -4,6 +4,19 @@ import type { HistoryFacts, HistoryWindowFacts } from '../contract/fact-schema.j
 const HOUR = 3_600_000;
 const WINDOWS = { h1: HOUR, h24: 24 * HOUR, d30: 30 * 24 * HOUR } as const;
 
+/**
+ * The most checks one identifier is read back for (its latest, in 30 days). One person does not buy
+ * gift cards 200 times a month: an identifier that reaches this is shared (a store's "guest" loyalty
+ * card), so a check never costs more than this however often the identifier is used.
+ */
+export const SHARED_AFTER_CHECKS = 200;
+/**
+ * Distinct other identifiers (payment cards with a loyalty id, loyalty ids with a card) seen beside
+ * one identifier in 30 days before it counts as shared: a household shares a loyalty card among a
+ * few cards, not among dozens.
+ */
+export const SHARED_AFTER_PARTNERS = 8;
+
 type WindowRow = { [K in `${keyof typeof WINDOWS}_${keyof HistoryWindowFacts}`]: number };
 
 export type HistoryRepository = ReturnType<typeof historyRepository>;
@@ -12,22 +25,33 @@ export function historyRepository(db: Database) {
   const windowColumns = Object.keys(WINDOWS)
     .map(
       (name) => `
-      coalesce(sum(CASE WHEN c.occurred_at >= @${name} THEN c.stored_value END), 0) AS ${name}_storedValue,
-      count(CASE WHEN c.occurred_at >= @${name} THEN 1 END) AS ${name}_checks,
-      count(DISTINCT CASE WHEN c.occurred_at >= @${name} AND c.store_id != @storeId THEN c.store_id END) AS ${name}_stores,
-      count(CASE WHEN c.occurred_at >= @${name} AND c.warned = 1 THEN 1 END) AS ${name}_prompted`,
+      coalesce(sum(CASE WHEN r.at >= @${name} THEN c.stored_value END), 0) AS ${name}_storedValue,
+      count(CASE WHEN r.at >= @${name} THEN 1 END) AS ${name}_checks,
+      count(DISTINCT CASE WHEN r.at >= @${name} AND c.store_id != @storeId THEN c.store_id END) AS ${name}_stores,
+      count(CASE WHEN r.at >= @${name} AND c.warned = 1 THEN 1 END) AS ${name}_prompted`,
     )
     .join(',');
-  // The identity index bounds the scan to one customer's last 30 days, whatever the table's size.
+  // Times are where each check sits in history (the service's receive time), never the till's
+  // clock. Each identifier is read back for at most its latest SHARED_AFTER_CHECKS checks: the cost
+  // of a check does not grow with how often one identifier is used.
+  const latest = (parameter: string) => `
+    SELECT check_id, at FROM (
+      SELECT check_id, at FROM check_identities
+      WHERE identity = @${parameter} AND at >= @d30 AND at < @at
+      ORDER BY at DESC LIMIT ${SHARED_AFTER_CHECKS}
+    )`;
   const windows = db.prepare<Record<string, string | number>, WindowRow>(`
+    WITH recent AS (
+      SELECT check_id, max(at) AS at FROM (${latest('first')} UNION ALL ${latest('second')}) GROUP BY check_id
+    )
     SELECT ${windowColumns}
-    FROM checks c
-    WHERE c.id IN (
-        SELECT check_id FROM check_identities
-        WHERE identity IN (@first, @second) AND occurred_at >= @d30 AND occurred_at < @at
-      )
-      AND c.id != @checkId
-      AND c.stored_value > 0
+    FROM recent r JOIN checks c ON c.id = r.check_id
+    WHERE c.id != @checkId AND c.stored_value > 0
+  `);
+  const spread = db.prepare<Record<string, string | number>, { checks: number; partners: number }>(`
+    SELECT count(DISTINCT mine.check_id) AS checks, count(DISTINCT other.identity) AS partners
+    FROM (${latest('identity')}) mine
+    LEFT JOIN check_identities other ON other.check_id = mine.check_id AND other.identity != @identity
   `);
 
   return {
@@ -55,6 +79,15 @@ export function historyRepository(db: Database) {
         prompted: row[`${name}_prompted`],
       });
       return { h1: window('h1'), h24: window('h24'), d30: window('d30') };
+    },
+
+    /**
+     * Whether an identifier is used by many people rather than one, judged on its 30 days before
+     * `at`: SHARED_AFTER_CHECKS checks, or more than SHARED_AFTER_PARTNERS other identifiers beside it.
+     */
+    isShared(identity: string, at: number): boolean {
+      const row = spread.get({ identity, at, d30: at - WINDOWS.d30 })!;
+      return row.checks >= SHARED_AFTER_CHECKS || row.partners > SHARED_AFTER_PARTNERS;
     },
   };
 }

@@ -36,6 +36,8 @@ export interface CheckRow {
   transactionId: string;
   occurredAt: number;
   receivedAt: number;
+  /** Where the check sits in its customer's history: when it was received, or an offline replay's recorded time. */
+  historyAt: number;
   updatedAt: number;
   keyId: string;
   /** Keyed fingerprint of the request as last sent: an identical resend is a retry. */
@@ -51,7 +53,7 @@ export interface CheckRow {
 /** What one decision writes: the check as it now stands and the evaluation that decided it. */
 export type CheckWrite = Pick<
   CheckRow,
-  'id' | 'storeId' | 'tillId' | 'transactionId' | 'occurredAt' | 'receivedAt' | 'keyId' | 'requestFingerprint' | 'identified' | 'totals'
+  'id' | 'storeId' | 'tillId' | 'transactionId' | 'occurredAt' | 'receivedAt' | 'historyAt' | 'keyId' | 'requestFingerprint' | 'identified' | 'totals'
 > & {
   /** Keyed hashes of the customer's loyalty id and payment token; undefined leaves them as they were. */
   identities: readonly string[] | undefined;

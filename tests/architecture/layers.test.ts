@@ -21,6 +21,8 @@ const LAYERS: ReadonlyArray<{ name: string; paths: readonly string[]; packages: 
       'src/rule-sets/',
       'src/reports/',
       'src/backtest/',
+      'src/tuning/',
+      'src/workers/',
       'src/errors.ts',
       'src/duration.ts',
       'src/log.ts',

@@ -44,9 +44,9 @@ export const historySection: Section = {
           const bodies = checkBodies({ stores: 200, customers: database.customers, seed: prior + 1 });
           const options = { url: server.url, path: '/v1/checks', headers: { authorization: `Bearer ${till}` }, body: bodies, connections: 20, seconds };
           const saturated = await load(options);
-          const before = await routeHistogram(server.url, '/v1/checks');
+          const before = await routeHistogram(server.url, '/v1/checks', server.adminKey);
           const open = await load({ ...options, rate: OPEN_RATE });
-          const [p50, p99] = quantilesBetween(before, await routeHistogram(server.url, '/v1/checks'), [0.5, 0.99]);
+          const [p50, p99] = quantilesBetween(before, await routeHistogram(server.url, '/v1/checks', server.adminKey), [0.5, 0.99]);
           for (const run of [saturated, open]) {
             if (run.errors || run.non2xx) throw new Error(`${run.errors} errors, ${run.non2xx} non-2xx with ${prior} earlier checks`);
           }

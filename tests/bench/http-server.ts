@@ -25,6 +25,6 @@ serve({ fetch: server.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
   process.stdout.write(`${JSON.stringify({ port: info.port, pid: process.pid })}\n`);
 });
 process.on('SIGTERM', () => {
-  services.store.close();
+  services.close();
   process.exit(0);
 });

@@ -46,10 +46,12 @@ const facts: fc.Arbitrary<Facts> = fc.record({
   basket: fc.record({ total: amount, lineCount: count, storedValueShare: fc.double({ min: 0, max: 1, noNaN: true }), currency: fc.constantFrom('GBP', 'EUR', 'JPY') }),
   giftCards: fc.record({
     total: amount,
+    withoutTopUps: amount,
     count,
     lines: count,
     brands: fc.uniqueArray(brand, { maxLength: 4 }),
     brandCount: count,
+    sameBrandCount: count,
     largest: amount,
     roundAmounts: fc.boolean(),
     kinds: fc.uniqueArray(fc.constantFrom('gift_card', 'prepaid_card', 'voucher', 'top_up'), { maxLength: 4 }),
@@ -71,10 +73,13 @@ const facts: fc.Arbitrary<Facts> = fc.record({
     mentionedPayment: fc.boolean(),
   }),
   history: fc.record({ h1: window, h24: window, d30: window }),
+  customerTotal: fc.record({ h1: amount, h24: amount, d30: amount }),
   answers: fc.record({
     someoneAskedYouToBuy: answer(['yes', 'no', 'unsure']),
-    purpose: answer(['gift', 'own_use', 'bill_or_fine', 'family_emergency', 'other']),
+    purpose: answer(['gift', 'own_use', 'bill_or_fine', 'family_emergency', 'work_request', 'other']),
     codesRequested: answer(['yes', 'no', 'unsure']),
+    askedHow: answer(['in_person', 'phone', 'message']),
+    companyCard: answer(['yes', 'no']),
   }),
   lists: fc.constant(ruleSet.lists),
 }) as fc.Arbitrary<Facts>;

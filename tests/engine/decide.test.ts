@@ -74,6 +74,34 @@ describe('facts', () => {
     expect(facts.answers).toEqual({ purpose: 'gift', codesRequested: '' });
   });
 
+  it('counts per customer across windows, top-ups apart, and the most cards of one named brand', () => {
+    const history = {
+      h1: { storedValue: 10000, checks: 1, stores: 0, prompted: 0 },
+      h24: { storedValue: 60000, checks: 2, stores: 1, prompted: 1 },
+      d30: { storedValue: 90000, checks: 4, stores: 2, prompted: 1 },
+    };
+    const facts = deriveFacts(
+      {
+        check: check({
+          lines: [
+            { kind: 'gift_card', brand: 'Steam', unitAmount: 2000, quantity: 2 },
+            { kind: 'voucher', brand: 'steam', unitAmount: 5000, quantity: 2 },
+            { kind: 'gift_card', brand: 'apple', unitAmount: 10000 },
+            { kind: 'gift_card', unitAmount: 1000, quantity: 6 },
+            { kind: 'top_up', brand: 'ee', unitAmount: 1500 },
+          ],
+        }),
+        history,
+        answers: {},
+        identified: true,
+      },
+      [],
+      {},
+    );
+    expect(facts.giftCards).toMatchObject({ total: 31500, withoutTopUps: 30000, sameBrandCount: 4 });
+    expect(facts.customerTotal).toEqual({ h1: 40000, h24: 90000, d30: 120000 });
+  });
+
   it('calls £50 multiples round, in the currency’s own minor units', () => {
     const round = (currency: string, unitAmount: number) =>
       deriveFacts({ check: check({ currency, lines: [{ kind: 'gift_card', unitAmount }] }), history: NO_HISTORY, answers: {}, identified: false }, [], {})

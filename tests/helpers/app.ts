@@ -24,6 +24,10 @@ export interface TestAppOptions {
   background?: boolean;
   webhooksAllowHttp?: boolean;
   webhookDelivery?: ServiceOptions['webhookDelivery'];
+  trustProxy?: boolean;
+  metricsKey?: string;
+  failedKeysPerMinute?: number;
+  databaseMaxBytes?: number;
 }
 
 /** A fresh app on its own SQLite file in a temp directory, removed when the test ends. */
@@ -43,16 +47,23 @@ export function testApp(options: TestAppOptions = {}) {
     ...(options.background ? { background: true } : {}),
     ...(options.webhooksAllowHttp ? { webhooksAllowHttp: true } : {}),
     ...(options.webhookDelivery ? { webhookDelivery: options.webhookDelivery } : {}),
+    ...(options.databaseMaxBytes ? { databaseMaxBytes: options.databaseMaxBytes } : {}),
   });
   onTestFinished(async () => {
     try {
-      await services.close();
+      await services.stopBackground();
+      services.close();
     } catch {
       // Some tests close the store themselves.
     }
     rmSync(dir, { recursive: true, force: true });
   });
-  const app = createApp(services, { corsOrigins: options.corsOrigins ?? [] });
+  const app = createApp(services, {
+    corsOrigins: options.corsOrigins ?? [],
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+    ...(options.failedKeysPerMinute !== undefined ? { failedKeysPerMinute: options.failedKeysPerMinute } : {}),
+    metrics: { on: 'keyed', key: options.metricsKey },
+  });
 
   async function call(method: string, path: string, init: { key?: string; body?: unknown; headers?: Record<string, string> } = {}) {
     const headers: Record<string, string> = { ...init.headers };

@@ -14,20 +14,47 @@ async function setUp() {
 }
 
 describe('POST /v1/checks/{checkId}/answers', () => {
-  it('refuses when the customer says someone asked them to buy the cards', async () => {
+  it('refuses when someone asked for the numbers to be read out, whatever else the customer says', async () => {
     const { check, answer } = await setUp();
     const decided = await check({ lines: appleCards(2), customer: { ageBand: '70_79' } });
     expect(decided.action).toBe('prompt');
-    const answered = await answer(decided.checkId, { someoneAskedYouToBuy: 'yes' });
+    const answered = await answer(decided.checkId, { purpose: 'gift', codesRequested: 'yes' });
     expect(answered.status).toBe(200);
     expect(answered.json).toMatchObject({ checkId: decided.checkId, revision: 2, action: 'refuse' });
     expect(answered.json.prompt.id).toBe('decline');
-    expect(answered.json.reasons[0].ruleId).toBe('someone-asked-them-to-buy');
+    expect(answered.json.reasons[0].ruleId).toBe('codes-requested');
+  });
+
+  it('does not refuse on "someone asked me" alone', async () => {
+    const { check, answer } = await setUp();
+    const decided = await check({ lines: appleCards(2), customer: { ageBand: '70_79' } });
+    const answered = await answer(decided.checkId, { someoneAskedYouToBuy: 'yes' });
+    expect(answered.json.action).toBe('prompt');
+    expect(answered.json.prompt.questions.map((q: { id: string }) => q.id)).toEqual(['purpose', 'codesRequested']);
+  });
+
+  it('tells a manager buying staff vouchers in person from a "boss" who texted', async () => {
+    const { check, answer } = await setUp();
+    const staffVouchers = { lines: [{ kind: 'gift_card' as const, brand: 'love2shop', unitAmount: 5000, quantity: 20 }], tender: 'credit' as const, customer: { ageBand: '40_49' as const } };
+    const manager = await check(staffVouchers);
+    const texted = await check(staffVouchers);
+    expect([manager.action, texted.action]).toEqual(['prompt', 'prompt']);
+
+    const work = { someoneAskedYouToBuy: 'yes', purpose: 'work_request', codesRequested: 'no' };
+    const managerAsked = await answer(manager.checkId, work);
+    expect(managerAsked.json.prompt.id).toBe('work-request');
+    expect(managerAsked.json.prompt.questions.map((q: { id: string }) => q.id)).toEqual(['askedHow', 'companyCard']);
+    expect((await answer(manager.checkId, { askedHow: 'in_person', companyCard: 'yes' })).json.action).toBe('allow');
+
+    await answer(texted.checkId, work);
+    const bossTexted = await answer(texted.checkId, { askedHow: 'message', companyCard: 'no' });
+    expect(bossTexted.json).toMatchObject({ action: 'hold', prompt: { id: 'work-request' } });
+    expect((await answer(texted.checkId, { codesRequested: 'yes' })).json.action).toBe('refuse');
   });
 
   it('lets a reassuring answer clear a prompt raised by age and value alone', async () => {
     const { check, answer } = await setUp();
-    const decided = await check({ lines: appleCards(1), customer: { ageBand: '70_79' } });
+    const decided = await check({ lines: appleCards(2), customer: { ageBand: '70_79' } });
     expect(decided.action).toBe('prompt');
     const answered = await answer(decided.checkId, { someoneAskedYouToBuy: 'no', purpose: 'gift', codesRequested: 'no' });
     expect(answered.json.action).toBe('allow');

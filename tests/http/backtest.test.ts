@@ -112,7 +112,7 @@ describe('POST /v1/rules/backtest', () => {
     expect(same.json.changes.total).toBe(0);
     expect(same.json.candidate.scamsStopped).toBe(same.json.baseline.scamsStopped);
 
-    const broken = editedRules({ file: 'value-and-age.yaml', replace: ['score: 35', 'score: 5'] });
+    const broken = editedRules({ file: 'value-and-age.yaml', replace: ['score: 30', 'score: 5'] });
     const refused = await call('POST', '/v1/rules/backtest', { key: analyst, body: { candidate: broken } });
     expect(refused.status).toBe(422);
     expect((await call('POST', '/v1/rules/backtest', { key: analyst, body: { candidate: { version: 'nope' } } })).status).toBe(404);

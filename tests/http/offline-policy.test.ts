@@ -13,7 +13,7 @@ describe('GET /v1/rules/offline-policy', () => {
     const policy = OfflinePolicy.parse(response.json);
     const rules = (await call('GET', '/v1/rules', { key: till })).json;
     expect(policy).toMatchObject({ format: 'vouchsafe.offline-policy/1', ruleSetVersion: rules.version, contentHash: rules.contentHash });
-    expect(policy.prompts['paying-someone']!.questions).toEqual(['someoneAskedYouToBuy', 'purpose', 'codesRequested']);
+    expect(policy.prompts['paying-someone']!.questions).toEqual(['purpose', 'codesRequested', 'someoneAskedYouToBuy']);
 
     const etag = response.headers.get('etag')!;
     expect(etag).toMatch(/^"[\w-]+"$/);
@@ -53,7 +53,7 @@ describe('GET /v1/rules/offline-policy', () => {
     expect(response.status).toBe(200);
     const { vectors } = OfflinePolicyVectors.parse(response.json);
     expect(vectors.find((vector) => vector.name.startsWith('Markyate — 87-year-old'))).toMatchObject({
-      expect: { action: 'hold', rules: ['older-customer-80-plus', 'gift-cards-over-500', 'scam-favoured-brand'] },
+      expect: { action: 'hold', rules: ['gift-cards-over-500', 'older-customer-80-plus', 'large-cash-purchase', 'scam-favoured-brand'] },
       service: 'hold',
     });
     const again = await call('GET', '/v1/rules/offline-policy/vectors', { key: analyst, headers: { 'if-none-match': response.headers.get('etag')! } });

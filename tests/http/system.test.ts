@@ -63,15 +63,19 @@ describe('operations', () => {
     expect(response.json).toEqual({ status: 'ok', ruleSetVersion: services.rules.current.version });
   });
 
-  it('exports decisions by action and a latency histogram for Prometheus', async () => {
-    const { call, makeKey } = testApp();
+  it('exports decisions by action and a latency histogram for Prometheus, to the metrics key or an admin key only', async () => {
+    const metricsKey = 'metrics-scraper-token-0123456789abcdef';
+    const { call, makeKey, adminKey } = testApp({ metricsKey });
     const till = await makeKey('till', [STORE]);
     await call('POST', '/v1/checks', { key: till, body: aCheck() });
     await call('POST', '/v1/checks', {
       key: till,
       body: aCheck({ lines: [{ kind: 'gift_card', unitAmount: 50000, quantity: 10 }] }),
     });
-    const metrics = await call('GET', '/metrics');
+    expect((await call('GET', '/metrics')).status).toBe(401);
+    expect((await call('GET', '/metrics', { key: till })).status).toBe(401);
+    expect((await call('GET', '/metrics', { key: adminKey })).status).toBe(200);
+    const metrics = await call('GET', '/metrics', { key: metricsKey });
     expect(metrics.headers.get('content-type')).toContain('text/plain');
     expect(metrics.text).toContain('vouchsafe_decisions_total{action="allow",trigger="check"} 1');
     expect(metrics.text).toContain('vouchsafe_decisions_total{action="hold",trigger="check"} 1');

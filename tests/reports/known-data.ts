@@ -16,7 +16,7 @@ const markyate = {
   customer: { ageBand: '80_plus' as const },
 };
 const present = { lines: [{ kind: 'gift_card' as const, brand: 'amazon', unitAmount: 2000, quantity: 1 }] };
-const appleForA70s = { lines: [{ kind: 'gift_card' as const, brand: 'apple', unitAmount: 10000, quantity: 1 }], customer: { ageBand: '70_79' as const } };
+const appleForA70s = { lines: [{ kind: 'gift_card' as const, brand: 'apple', unitAmount: 15000, quantity: 1 }], customer: { ageBand: '70_79' as const } };
 const buntingford = { lines: [{ kind: 'gift_card' as const, brand: 'itunes', unitAmount: 50000, quantity: 10 }], customer: { ageBand: '50_59' as const } };
 
 export async function knownData() {
@@ -48,7 +48,7 @@ export async function knownData() {
   const two = await send('2017-10-29T14:00:00.000Z', { storeId: STORE_A, ...present });
   actions.push(two.action);
   await outcome(two.checkId, { outcome: 'proceeded' });
-  // 3. A, 30th: £100 of Apple for someone in their 70s, prompted; reassuring answers allow it; sold.
+  // 3. A, 30th: £150 of Apple for someone in their 70s, prompted; reassuring answers allow it; sold.
   //    Warned (the colleague asked), latest decision allow, warned then sold.
   const three = await send('2017-10-30T10:00:00.000Z', { storeId: STORE_A, ...appleForA70s });
   actions.push(three.action);
@@ -63,7 +63,7 @@ export async function knownData() {
   const five = await send('2017-10-31T09:00:00.000Z', { storeId: STORE_B, lane: 'self_checkout', ...present });
   actions.push(five.action);
   await outcome(five.checkId, { outcome: 'refused' });
-  // 6. B, 31st: £100 of Apple for someone in their 70s, prompted, no outcome yet.
+  // 6. B, 31st: £150 of Apple for someone in their 70s, prompted, no outcome yet.
   const six = await send('2017-10-31T11:00:00.000Z', { storeId: STORE_B, ...appleForA70s });
   actions.push(six.action);
   // 7. A, 31st: a £20 present, allowed; the basket then changes to Markyate's and is held; walked away.

@@ -28,7 +28,7 @@ describe('GET /v1/reports/summary on a known data set', () => {
     expect(summary.totals).toEqual({
       checks: 7, // 1–7; 0 is the day before
       checksWithStoredValue: 7,
-      storedValue: { GBP: 50000 + 2000 + 10000 + 500000 + 2000 + 10000 + 50000 },
+      storedValue: { GBP: 50000 + 2000 + 15000 + 500000 + 2000 + 15000 + 50000 },
       actions: { allow: 3, prompt: 1, hold: 3, refuse: 0 }, // allow: 2, 3, 5; prompt: 6; hold: 1, 4, 7
       warned: 5, // 1, 3, 4, 6, 7
       warnedWithStoredValue: 5,

@@ -46,6 +46,7 @@ function seedHistory(services: Services, customer: { loyaltyId?: string; payment
           transactionId: newId('chk', at),
           occurredAt: at,
           receivedAt: at,
+          historyAt: at,
           keyId: 'seed',
           requestFingerprint: 'seed',
           identified: true,

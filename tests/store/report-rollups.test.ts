@@ -26,6 +26,7 @@ describe('report roll-ups', () => {
       ALTER TABLE checks ADD COLUMN request TEXT NOT NULL DEFAULT '{}';
       DROP TABLE reviews;
       DROP TABLE webhook_attempts; DROP TABLE webhook_deliveries; DROP TABLE webhook_events; DROP TABLE webhook_endpoints;
+      ALTER TABLE checks DROP COLUMN history_at; ALTER TABLE evaluations DROP COLUMN request_fingerprint; DROP TABLE meta;
       PRAGMA user_version = 30;
     `);
     db.close();

@@ -29,11 +29,14 @@ const DERIVATION: Record<string, string> = {
   'basket.storedValueShare': 'giftCards.total ÷ basket.total; 0 when basket.total is 0.',
   'basket.currency': 'The ISO 4217 currency of the basket.',
   'giftCards.total': 'Sum of unitAmount × quantity over the stored-value lines (every kind but merchandise).',
+  'giftCards.withoutTopUps': 'Sum of unitAmount × quantity over the lines of kind gift_card, prepaid_card and voucher (stored value without top-ups).',
   'giftCards.count': 'Sum of the quantities of the stored-value lines.',
   'giftCards.lines': 'Number of stored-value lines.',
   'giftCards.brands':
     'The distinct brands of the stored-value lines, each folded: trimmed, lower-cased, every run of characters other than a-z and 0-9 replaced by "_", leading and trailing "_" removed ("Google Play" → "google_play"); "unknown" for a line with no brand.',
   'giftCards.brandCount': 'Number of distinct brands in giftCards.brands.',
+  'giftCards.sameBrandCount':
+    'The most cards of any one brand: for each folded brand among the stored-value lines that name one, the sum of their quantities; the largest of these, 0 when no line names a brand.',
   'giftCards.largest': 'The largest unitAmount among the stored-value lines; 0 when there are none.',
   'giftCards.kinds': 'The distinct kinds of the stored-value lines.',
   tender: 'How the customer is paying; "unknown" when the till does not say.',
@@ -43,8 +46,11 @@ const DERIVATION: Record<string, string> = {
   'customer.identified': 'true when the till has a loyalty id or a payment token for the customer.',
 };
 
-/** Facts a rule can read that the table does not carry: history (assumed empty), lists (written out), and ones derived from others. */
-const NOT_CARRIED = /^(history|lists)\.|^customer\.ageAtLeast$|^giftCards\.roundAmounts$/;
+/**
+ * Facts a rule can read that the table does not carry: history (assumed empty), the customer's totals
+ * (with no history, giftCards.withoutTopUps), lists (written out), and ones derived from others.
+ */
+const NOT_CARRIED = /^(history|lists|customerTotal)\.|^customer\.ageAtLeast$|^giftCards\.roundAmounts$/;
 
 const ASSUMES =
   'The customer has no history: the till knows only this basket, what the colleague sees and the answers so far. With history (the same customer’s purchases at other tills and stores) the service can only decide more strongly, so when it answers, its decision stands.';

@@ -47,6 +47,8 @@ export interface Translation {
 }
 
 const AGE_AT_LEAST_FACT = 'customer.ageAtLeast';
+const CUSTOMER_TOTAL = 'customerTotal.';
+const BASKET_WITHOUT_TOP_UPS = 'giftCards.withoutTopUps';
 const FLIPPED: Partial<Record<PolicyOperator, PolicyOperator>> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
 const NEGATED: Record<PolicyOperator, PolicyOperator> = {
   '==': '!=',
@@ -300,6 +302,11 @@ export function translateCondition(ast: unknown, vocabulary: Vocabulary, towards
     const name = path(node);
     if (name === undefined) return { kind: 'unknown', why: celText(node) };
     if (vocabulary.types.has(name) || name === AGE_AT_LEAST_FACT) return { kind: 'fact', fact: name, offset: 0 };
+    // With no history, the customer's total over any window is this basket without its top-ups.
+    if (name.startsWith(CUSTOMER_TOTAL) && vocabulary.types.has(BASKET_WITHOUT_TOP_UPS)) {
+      const window = name.slice(CUSTOMER_TOTAL.length) as keyof typeof NO_HISTORY;
+      if (window in NO_HISTORY) return { kind: 'fact', fact: BASKET_WITHOUT_TOP_UPS, offset: NO_HISTORY[window].storedValue };
+    }
     if (name.startsWith('history.')) {
       let value: unknown = { history: NO_HISTORY };
       for (const key of name.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];

@@ -45,7 +45,7 @@ function thresholds(policy: OfflinePolicy, fact: string): number[] {
 const around = (values: readonly number[]) => [...new Set(values.flatMap((value) => [value - 1, value, value + 1]).filter((value) => value > 0))].sort((a, b) => a - b);
 
 function baskets(policy: OfflinePolicy): Array<{ name: string; lines: PolicyBasket['lines'] }> {
-  const totals = thresholds(policy, 'giftCards.total');
+  const totals = [...new Set([...thresholds(policy, 'giftCards.total'), ...thresholds(policy, 'giftCards.withoutTopUps')])].sort((a, b) => a - b);
   const largest = thresholds(policy, 'giftCards.largest');
   const out: Array<{ name: string; lines: PolicyBasket['lines'] }> = [];
   const brand = (index: number) => BRANDS[index % BRANDS.length];

@@ -5,13 +5,14 @@ import { csrf } from 'hono/csrf';
 import { ChecksExportQuery } from '../../contract/reports.js';
 import { minorUnitsPerMajor } from '../../engine/index.js';
 import { DomainError } from '../../errors.js';
-import { checksCsv, csvHeaders } from '../../reports/checks-csv.js';
+import { csvHeaders } from '../../reports/checks-csv.js';
 import { type Period, resolvePeriod } from '../../reports/period.js';
 import { storeScope } from '../../access/store-scope.js';
 import { buildHoldsReport } from '../../reports/holds.js';
 import { ALL_GROUPINGS, buildSummary } from '../../reports/summary.js';
 import type { HoldsReport } from '../../contract/holds-report.js';
 import type { AppEnv } from '../env.js';
+import { clientAddress } from '../failed-keys.js';
 import { registerDashboardAssets } from './assets.js';
 import { DashboardPage, SignInPage } from './pages.js';
 import { dashboardPrincipal, endSession, requireSession, startSession } from './session.js';
@@ -94,10 +95,20 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
 
   app.post('/dashboard/sign-in', async (c) => {
     pageHeaders(c);
+    const edge = c.get('edge');
+    const client = clientAddress(c, edge.trustProxy);
+    const wait = edge.failedKeys.blockedFor(client);
+    if (wait > 0) {
+      c.header('Retry-After', String(wait));
+      return c.html(<SignInPage error={`Too many wrong keys from here. Try again in ${wait} seconds.`} />, 429);
+    }
     const form = await c.req.parseBody();
     const key = typeof form.key === 'string' ? form.key.trim() : '';
     const principal = dashboardPrincipal(c.get('services'), key);
-    if (principal === undefined) return c.html(<SignInPage error="That key is not recognised, or it has been revoked." />, 401);
+    if (principal === undefined) {
+      edge.failedKeys.failed(client, 'dashboard sign-in');
+      return c.html(<SignInPage error="That key is not recognised, or it has been revoked." />, 401);
+    }
     if (principal === 'forbidden') {
       const role = c.get('services').keys.resolve(key)?.role;
       return c.html(<SignInPage error={`That is a ${role} key. The dashboard needs an analyst or admin key.`} />, 403);
@@ -139,11 +150,12 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
   });
 
   app.get('/dashboard/checks.csv', requireSession(), (c) => {
-    const { store, logger } = c.get('services');
+    const { store, logger, workers } = c.get('services');
     const { period, storeIds, error } = select(c);
     if (error) throw new DomainError('validation_failed', error);
-    const body = checksCsv(store.reports.checks({ fromDay: period.fromDay, toDay: period.toDay, storeIds }), (failure) =>
-      logger.error('checks export failed', { requestId: c.get('requestId'), error: failure.stack ?? failure.message }),
+    const filter = { fromDay: period.fromDay, toDay: period.toDay, storeIds };
+    const body = workers.stream({ kind: 'checks-csv', databasePath: store.path, filter }, (failure) =>
+      logger.error('checks export failed', { requestId: c.get('requestId'), error: failure.message }),
     );
     return c.body(body, 200, csvHeaders(period));
   });

@@ -5,6 +5,7 @@ import { createMiddleware } from 'hono/factory';
 import type { Principal } from '../../access/api-keys.js';
 import type { Services } from '../../services.js';
 import type { AppEnv } from '../env.js';
+import { isHttps } from '../failed-keys.js';
 
 const COOKIE = 'vouchsafe_session';
 /** A working day: long enough not to nag, short enough that a forgotten session on a shared PC expires. */
@@ -23,7 +24,7 @@ export function dashboardPrincipal(services: Services, key: string): Principal |
 /**
  * Starts a session for the key's holder. The cookie carries a random token, never the key; the database
  * keeps only the token's hash. HttpOnly (no script can read it), SameSite=Strict (no other site can send
- * it), Secure whenever the dashboard is served over HTTPS.
+ * it), Secure whenever the dashboard is served over HTTPS, directly or behind a trusted proxy (X-Forwarded-Proto).
  */
 export function startSession(c: Context<AppEnv>, principal: Principal): void {
   const { store, clock } = c.get('services');
@@ -37,7 +38,7 @@ export function startSession(c: Context<AppEnv>, principal: Principal): void {
     path: '/dashboard',
     httpOnly: true,
     sameSite: 'Strict',
-    secure: new URL(c.req.url).protocol === 'https:',
+    secure: isHttps(c, c.get('edge').trustProxy),
     maxAge: SESSION_MS / 1000,
   });
 }

@@ -1,10 +1,18 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Role } from '../../contract/enums.js';
 import { DomainError } from '../../errors.js';
 import { HttpProblem } from '../problem.js';
 import type { AppEnv } from '../env.js';
+import { clientAddress } from '../failed-keys.js';
 
-/** Resolves `Authorization: Bearer <key>` to a principal, or answers 401. */
+/** 429 with Retry-After if the client has sent too many wrong keys this minute. */
+export function refuseIfBlocked(c: Context<AppEnv>, client: string): void {
+  const wait = c.get('edge').failedKeys.blockedFor(client);
+  if (wait > 0) throw new HttpProblem('rate_limited', `Too many wrong keys from this client; try again in ${wait} s`, { 'Retry-After': String(wait) });
+}
+
+/** Resolves `Authorization: Bearer <key>` to a principal, or answers 401; too many wrong keys from one client, 429. */
 export function authenticate() {
   return createMiddleware<AppEnv>(async function authenticate(c, next) {
     const header = c.req.header('authorization') ?? '';
@@ -12,8 +20,12 @@ export function authenticate() {
     if (!match) {
       throw new HttpProblem('unauthorized', 'Send an API key as Authorization: Bearer <key>', { 'WWW-Authenticate': 'Bearer realm="vouchsafe"' });
     }
+    const edge = c.get('edge');
+    const client = clientAddress(c, edge.trustProxy);
+    refuseIfBlocked(c, client);
     const principal = c.get('services').keys.resolve(match[1]!);
     if (!principal) {
+      edge.failedKeys.failed(client, 'api');
       throw new HttpProblem('unauthorized', 'The API key is unknown or revoked', { 'WWW-Authenticate': 'Bearer realm="vouchsafe", error="invalid_token"' });
     }
     c.set('principal', principal);

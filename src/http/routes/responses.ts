@@ -83,7 +83,9 @@ const problem = (description: string, headers?: Headers) => ({
 export const commonErrors = {
   401: problem('No API key, or an unknown or revoked one (`unauthorized`).', { 'WWW-Authenticate': ref('WWWAuthenticate') }),
   403: problem('The key’s role or stores do not allow this (`forbidden`, `store_forbidden`).'),
+  429: problem('Too many wrong keys from this client this minute, or the workers for heavy work are busy (`rate_limited`); wait for `Retry-After` seconds.'),
   500: problem('Something failed on our side (`internal_error`). Quote the requestId.'),
+  503: problem('The database cannot be written (`storage_unavailable`: the disk is full or failing); nothing was recorded. Retry after `Retry-After` seconds.'),
 } as const;
 
 export const bodyErrors = {

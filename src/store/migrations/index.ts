@@ -7,6 +7,7 @@ import { up as deferredRollups } from './0060-deferred-rollups.js';
 import { up as chainRollups } from './0070-chain-rollups.js';
 import { up as reviews } from './0080-reviews.js';
 import { up as webhooks } from './0085-webhooks.js';
+import { up as receiveTimeHistory } from './0090-receive-time-history.js';
 
 export interface Migration {
   /** Steps of 10, so a fix can slot in between. Stored in PRAGMA user_version. */
@@ -24,6 +25,7 @@ export const migrations: readonly Migration[] = [
   { version: 70, name: 'chain-rollups', up: chainRollups },
   { version: 80, name: 'reviews', up: reviews },
   { version: 85, name: 'webhooks', up: webhooks },
+  { version: 90, name: 'receive-time-history', up: receiveTimeHistory },
 ];
 
 export class DatabaseTooNewError extends Error {

@@ -35,7 +35,7 @@ export function historyDatabase(checks: number, workDir: string, log: (line: str
     // Built by an earlier schema, perhaps: migrate once here, so readers need not.
     openStore(cached).close();
   } else {
-    for (const suffix of ['', '-wal', '-shm', '.id-secret', '.json']) rmSync(`${cached}${suffix}`, { force: true });
+    for (const suffix of ['', '-wal', '-shm', '.id-secret', '.lock', '.json']) rmSync(`${cached}${suffix}`, { force: true });
     const store = openStore(cached);
     shape = { checks, stores: 200, customers: Math.max(1000, checks / 5), days: 365, endAt, idSecret: loadOrCreateIdSecret(cached) };
     const started = performance.now();

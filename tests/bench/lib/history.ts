@@ -71,6 +71,7 @@ export function writeHistory(store: Store, ruleSet: CompiledRuleSet, shape: Hist
           transactionId: check.transactionId,
           occurredAt,
           receivedAt: occurredAt,
+          historyAt: occurredAt,
           keyId: 'key_bench',
           requestFingerprint: `history-${n}`,
           identified: customer !== undefined,

@@ -1,6 +1,6 @@
 /** The service's own request-time histogram for a route, read from /metrics: time inside the service, not on the wire or in the load generator. */
-export async function routeHistogram(url: string, route: string): Promise<Map<number, number>> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+export async function routeHistogram(url: string, route: string, key: string): Promise<Map<number, number>> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${key}` } })).text();
   const buckets = new Map<number, number>();
   for (const line of text.split('\n')) {
     const match = /^vouchsafe_http_request_seconds_bucket\{le="([^"]+)",method="POST",route="([^"]+)"\} (\d+)/.exec(line);

@@ -15,7 +15,7 @@ const route = createRoute({
   description: [
     'Send the answers the customer gave to the prompt’s questions, by question id. The check is decided again with every answer so far, and the new decision returned.',
     '',
-    'A "yes" to being asked to buy the cards, or to being asked for the codes, refuses the sale. A reassuring "no" lowers the score only where nothing the colleague saw contradicts it.',
+    'Being asked to read out, text or photograph the numbers, or saying the cards pay a bill, tax, fine, fee, a computer fix, the bank or the police, refuses the sale. "Someone asked me to buy these" alone does not: a manager asking in person for staff vouchers on the company card is not held, a "boss" who texted or emailed is. A reassuring "no" lowers the score only where nothing seen or known contradicts it, and never clears a high-value purchase by an older customer.',
     '',
     'Sending answers the check already has changes nothing and returns the current decision (`Idempotent-Replayed: true`).',
   ].join('\n'),

@@ -1,9 +1,9 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { BacktestReport, BacktestRequest } from '../../../contract/rule-lifecycle.js';
-import { BacktestBusyError, BacktestTimeoutError, runBacktest } from '../../../backtest/run.js';
+import type { RuleSetSource } from '../../../contract/rule-file.js';
+import { BacktestBusyError, backtestRunning, BacktestTimeoutError, runBacktest } from '../../../backtest/run.js';
 import { DomainError } from '../../../errors.js';
 import { HttpProblem } from '../../problem.js';
-import { validateRuleSet } from '../../../rule-sets/lifecycle.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
 import { periodBounds, resolvePeriod } from '../../../reports/period.js';
@@ -39,7 +39,9 @@ const route = createRoute({
 export function registerBacktest(api: OpenAPIHono<AppEnv>) {
   api.openapi(route, async (c) => {
     const body = c.req.valid('json');
-    const { store, rules, clock } = c.get('services');
+    const { store, rules, clock, workers } = c.get('services');
+    // Refused before the candidate is even read: a flood of back-tests must not cost the tills anything.
+    if (backtestRunning()) throw new HttpProblem('rate_limited', 'A back-test is already running', { 'Retry-After': '10' });
     const days = resolvePeriod(body, clock());
     const period = { ...periodBounds(days), storeIds: storeScope(c.get('principal'), body.storeIds) };
     const stored = (version: string) => {
@@ -47,7 +49,13 @@ export function registerBacktest(api: OpenAPIHono<AppEnv>) {
       if (!row) throw new DomainError('not_found', `No rule set version ${version}`);
       return row.source;
     };
-    const candidate = 'version' in body.candidate ? stored(body.candidate.version) : validateRuleSet(body.candidate).ruleSet.source;
+    let candidate: RuleSetSource;
+    if ('version' in body.candidate) candidate = stored(body.candidate.version);
+    else {
+      // Compiled and tested in a worker thread: a candidate built to be slow to compile stalls no till.
+      candidate = body.candidate;
+      await workers.run({ kind: 'validate-rule-set', source: candidate });
+    }
     const baseline = body.baseline ? stored(body.baseline.version) : rules.current.source;
     try {
       const report = await runBacktest(store, {

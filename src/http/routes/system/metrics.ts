@@ -1,9 +1,33 @@
 import type { Hono } from 'hono';
+import { timingSafeEqual } from 'node:crypto';
 import type { AppEnv } from '../../env.js';
+import { HttpProblem } from '../../problem.js';
+import { clientAddress } from '../../failed-keys.js';
+import { refuseIfBlocked } from '../../middleware/auth.js';
 
-export function registerMetrics(app: Hono<AppEnv>) {
+const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/**
+ * Prometheus metrics. On the API's listener they need a key: the metrics key (VOUCHSAFE_METRICS_KEY)
+ * or an admin API key; request rates and rule names are not for the open network. A separate
+ * listener (VOUCHSAFE_METRICS_PORT) serves them without one.
+ */
+export function registerMetrics(app: Hono<AppEnv>, access: { open: true } | { key: string | undefined }) {
   app.get('/metrics', async (c) => {
-    const { registry } = c.get('services').metrics;
-    return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType });
+    const { metrics, keys } = c.get('services');
+    if (!('open' in access)) {
+      const { key } = access;
+      const edge = c.get('edge');
+      const client = clientAddress(c, edge.trustProxy);
+      // Guessing keys here is throttled like anywhere else: an admin key works on /metrics too.
+      refuseIfBlocked(c, client);
+      const token = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
+      const allowed = token !== undefined && ((key !== undefined && same(token, key)) || keys.resolve(token)?.role === 'admin');
+      if (!allowed) {
+        if (token !== undefined) edge.failedKeys.failed(client, 'metrics');
+        throw new HttpProblem('unauthorized', 'Metrics need the metrics key or an admin key as Authorization: Bearer <key>', { 'WWW-Authenticate': 'Bearer realm="vouchsafe-metrics"' });
+      }
+    }
+    return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
   });
 }

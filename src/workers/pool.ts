@@ -1,0 +1,148 @@
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import type { ErrorCode } from '../contract/problem.js';
+import { DomainError } from '../errors.js';
+import type { FromJob, Job, SerializedError, ToJob, ToWorker } from './jobs.js';
+
+/** Jobs each worker may hold at once (streams between pulls cost it nothing); past that, 429. */
+const JOBS_PER_WORKER = 4;
+/** An idle worker exits after this, and starts again on the next job. */
+const IDLE_MS = 30_000;
+
+export interface WorkerPool {
+  /** Runs a job to its end; its result, or the domain error it threw. */
+  run<T>(job: Job): Promise<T>;
+  /** A job's output as a byte stream, made as the reader pulls it; cancelling the stream stops the job. */
+  stream(job: Job, onError: (error: Error) => void): ReadableStream<Uint8Array>;
+}
+
+interface Slot {
+  worker: Worker;
+  jobs: number;
+  idle: NodeJS.Timeout | undefined;
+}
+
+function rethrow(error: SerializedError | { message: string }): never {
+  if ('code' in error) {
+    throw new DomainError(error.code as ErrorCode, error.detail, error.extra ? { extra: error.extra } : {});
+  }
+  throw new Error(`A worker job failed: ${error.message}`);
+}
+
+let shared: WorkerPool | undefined;
+
+/**
+ * The process's one pool: the CPU is the process's, so every Services built in it (the service,
+ * tests' apps) shares the same bounded set of threads. The first caller's size holds.
+ */
+export function sharedWorkerPool(size: number): WorkerPool {
+  shared ??= createWorkerPool(size);
+  return shared;
+}
+
+/**
+ * Worker threads for heavy work (exports, rule-set compilation), so the event loop that answers
+ * tills never runs it. Bounded: `size` threads, at most JOBS_PER_WORKER jobs each; more is refused
+ * with 429 `rate_limited` and Retry-After rather than queued behind the tills.
+ */
+function createWorkerPool(size: number): WorkerPool {
+  const slots: Slot[] = [];
+
+  function start(): Slot {
+    const worker = new Worker(new URL('./entry.mjs', import.meta.url), { execArgv: [] });
+    worker.unref();
+    const slot: Slot = { worker, jobs: 0, idle: undefined };
+    worker.once('exit', () => {
+      const index = slots.indexOf(slot);
+      if (index >= 0) slots.splice(index, 1);
+    });
+    worker.on('error', () => {
+      // Its jobs' ports close with it; the next job starts a fresh worker.
+    });
+    slots.push(slot);
+    return slot;
+  }
+
+  function acquire(): Slot {
+    const least = slots.reduce<Slot | undefined>((best, slot) => (!best || slot.jobs < best.jobs ? slot : best), undefined);
+    const slot = least && (least.jobs === 0 || slots.length >= size) ? least : start();
+    if (slot.jobs >= JOBS_PER_WORKER) {
+      throw new DomainError('rate_limited', 'Exports and rule checks are busy; try again shortly', { retryAfterSeconds: 5 });
+    }
+    clearTimeout(slot.idle);
+    slot.jobs += 1;
+    return slot;
+  }
+
+  function release(slot: Slot): void {
+    slot.jobs -= 1;
+    if (slot.jobs > 0) return;
+    slot.idle = setTimeout(() => void slot.worker.terminate(), IDLE_MS);
+    slot.idle.unref();
+  }
+
+  function dispatch(job: Job): { port: MessagePort; done: () => void } {
+    const slot = acquire();
+    const { port1, port2 } = new MessageChannel();
+    let released = false;
+    const done = () => {
+      if (released) return;
+      released = true;
+      port1.close();
+      release(slot);
+    };
+    // A worker that dies mid-job closes its end: the job ends as failed, not forever pending.
+    port1.once('close', done);
+    slot.worker.postMessage({ job, port: port2 } satisfies ToWorker, [port2]);
+    return { port: port1, done };
+  }
+
+  return {
+    run<T>(job: Job): Promise<T> {
+      const { port, done } = dispatch(job);
+      return new Promise<T>((resolve, reject) => {
+        port.once('close', () => reject(new Error('The worker stopped before the job finished')));
+        port.once('message', (message: FromJob) => {
+          done();
+          if (message.kind === 'done') resolve(message.value as T);
+          else if (message.kind === 'failed') {
+            try {
+              rethrow(message.error);
+            } catch (error) {
+              reject(error);
+            }
+          } else reject(new Error('A job that runs to its end sent a chunk'));
+        });
+      });
+    },
+
+    stream(job: Job, onError: (error: Error) => void): ReadableStream<Uint8Array> {
+      const { port, done } = dispatch(job);
+      let waiting: { resolve: (message: FromJob) => void } | undefined;
+      port.on('message', (message: FromJob) => waiting?.resolve(message));
+      port.once('close', () => waiting?.resolve({ kind: 'failed', error: { message: 'the worker stopped' } }));
+      const ask = (request: ToJob) =>
+        new Promise<FromJob>((resolve) => {
+          waiting = { resolve };
+          port.postMessage(request);
+        });
+      return new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const message = await ask('pull');
+          if (message.kind === 'chunk') controller.enqueue(message.bytes);
+          else {
+            done();
+            if (message.kind === 'done') return controller.close();
+            // The response has begun: the client sees a cut-off download, and the log says why.
+            const error = new Error('message' in message.error ? message.error.message : (message.error.detail ?? message.error.code));
+            onError(error);
+            controller.error(error);
+          }
+        },
+        cancel() {
+          // Closing the port is the cancellation: the worker ends the job when its end closes.
+          done();
+        },
+      }, { highWaterMark: 0 });
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { setPriority } from 'node:os';
+import { type MessagePort, parentPort } from 'node:worker_threads';
+import { DomainError } from '../errors.js';
+import { csvChunks } from '../reports/checks-csv.js';
+import { validateRuleSet } from '../rule-sets/lifecycle.js';
+import { openStore, type Store } from '../store/index.js';
+import type { FromJob, Job, ToWorker } from './jobs.js';
+
+// Below the service's own thread: on Linux a thread's nice value is its own, so tills keep the CPU
+// they need while an export or a compilation runs beside them.
+try {
+  setPriority(10);
+} catch {
+  // Not permitted here: the work still runs, at the same priority.
+}
+
+/** Read-only connections kept open between jobs, the most recently used few. */
+const MOST_STORES = 4;
+const stores = new Map<string, Store>();
+const storeFor = (path: string) => {
+  let store = stores.get(path);
+  if (store) stores.delete(path);
+  else store = openStore(path, { readonly: true });
+  stores.set(path, store);
+  if (stores.size > MOST_STORES) {
+    const [oldest, evicted] = stores.entries().next().value!;
+    stores.delete(oldest);
+    evicted.close();
+  }
+  return store;
+};
+
+const failure = (error: unknown): FromJob => ({
+  kind: 'failed',
+  error:
+    error instanceof DomainError
+      ? { code: error.code, detail: error.detail, extra: error.extra }
+      : { message: error instanceof Error ? (error.stack ?? error.message) : String(error) },
+});
+
+/** Streams: one chunk per pull, so a slow reader holds nothing but an open statement. */
+function stream(port: MessagePort, chunks: Generator<string>): void {
+  const encoder = new TextEncoder();
+  // The service closes its end when the download is cancelled (or the client went away): the rows'
+  // iterator is ended, which closes its connection.
+  port.once('close', () => chunks.return(undefined));
+  port.on('message', () => {
+    try {
+      const next = chunks.next();
+      if (next.done) {
+        port.postMessage({ kind: 'done' } satisfies FromJob);
+        port.close();
+        return;
+      }
+      const bytes = encoder.encode(next.value);
+      port.postMessage({ kind: 'chunk', bytes } satisfies FromJob, [bytes.buffer]);
+    } catch (error) {
+      port.postMessage(failure(error));
+      port.close();
+    }
+  });
+}
+
+function run(job: Job, port: MessagePort): void {
+  switch (job.kind) {
+    case 'checks-csv':
+      stream(port, csvChunks(storeFor(job.databasePath).reports.checks(job.filter)));
+      return;
+    case 'validate-rule-set': {
+      const { tests, warnings } = validateRuleSet(job.source);
+      port.postMessage({ kind: 'done', value: { tests: tests.length, warnings } } satisfies FromJob);
+      port.close();
+      return;
+    }
+  }
+}
+
+parentPort!.on('message', ({ job, port }: ToWorker) => {
+  try {
+    run(job, port);
+  } catch (error) {
+    port.postMessage(failure(error));
+    port.close();
+  }
+});

@@ -1,0 +1,119 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRuleDirectory } from '../../src/rule-sets/load-directory.js';
+import { checkBodies } from './lib/check-bodies.js';
+import { historyDatabase } from './lib/fixtures.js';
+import { load, type LoadResult } from './lib/load.js';
+import { format } from './lib/measure.js';
+import { storeName } from './lib/history.js';
+import { makeKey, startServerProcess } from './lib/server-process.js';
+import { quantilesBetween, routeHistogram } from './lib/server-latency.js';
+import type { Section } from './section.js';
+
+const STORES = 40;
+const DAY_MS = 86_400_000;
+const MiB = 1024 * 1024;
+
+/**
+ * Tills first: a till's in-service p99 while three analysts download a year's checks.csv and a
+ * back-test runs, beside the same till load with nothing else running; then the WAL's size while
+ * tills write flat out, and after a clean stop.
+ */
+export const heavyWorkSection: Section = {
+  name: 'heavy-work',
+  title: '7. Tills first: a till’s check while three CSV exports and a back-test run, and the WAL under flat-out writes',
+  async run({ quick, log }) {
+    const checks = quick ? 20_000 : 100_000;
+    const seconds = quick ? 5 : 15;
+    const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-bench-heavy-'));
+    const database = historyDatabase(checks, dir, log);
+    const server = await startServerProcess(database.path);
+    const wal = () => (existsSync(`${database.path}-wal`) ? statSync(`${database.path}-wal`).size : 0);
+    try {
+      const till = await makeKey(server, { role: 'till', storeIds: Array.from({ length: STORES }, (_, i) => storeName(i)) });
+      const analyst = await makeKey(server, { role: 'analyst' });
+      const bodies = checkBodies({ stores: STORES, customers: 50_000, seed: 11 });
+      const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+      const year = `from=${day(database.shape.endAt - 365 * DAY_MS)}&to=${day(database.shape.endAt - 1)}`;
+      const source = loadRuleDirectory('rules');
+      const candidate = {
+        ...source,
+        files: [...source.files, { path: 'candidate.yaml', content: 'rules:\n  - id: steam-over-100\n    when: \'"steam" in giftCards.brands && giftCards.total >= 10000\'\n    score: 1\n    reason: Steam cards\n' }],
+      };
+
+      // A till's steady traffic: 50 checks a second over four connections, as a store's tills send them.
+      const tillLoad = async (): Promise<{ wire: LoadResult; p99: number; p50: number }> => {
+        const before = await routeHistogram(server.url, '/v1/checks', server.adminKey);
+        const wire = await load({ url: server.url, path: '/v1/checks', headers: { authorization: `Bearer ${till}` }, body: bodies, connections: 4, seconds, rate: 50 });
+        const [p50, p99] = quantilesBetween(before, await routeHistogram(server.url, '/v1/checks', server.adminKey), [0.5, 0.99]);
+        if (wire.errors || wire.non2xx) throw new Error(`${wire.errors} errors and ${wire.non2xx} non-2xx answers to the till`);
+        return { wire, p50: p50!, p99: p99! };
+      };
+
+      // Steady state first: the report roll-ups caught up (as the first report does) and the code warm.
+      const summary = await fetch(`${server.url}/v1/reports/summary?${year}`, { headers: { authorization: `Bearer ${analyst}` } });
+      if (summary.status !== 200) throw new Error(`summary: ${summary.status}`);
+      await load({ url: server.url, path: '/v1/checks', headers: { authorization: `Bearer ${till}` }, body: bodies, connections: 4, seconds: 2, rate: 50 });
+
+      const idle = await tillLoad();
+      log(`  idle: till p99 ≤ ${idle.p99} ms in the service`);
+
+      let running = true;
+      let exportsDone = 0;
+      let exportBytes = 0;
+      let backtestsDone = 0;
+      const exportLoop = async () => {
+        while (running) {
+          const response = await fetch(`${server.url}/v1/reports/checks.csv?${year}`, { headers: { authorization: `Bearer ${analyst}` } });
+          if (response.status !== 200) throw new Error(`export: ${response.status} ${await response.text()}`);
+          exportBytes += (await response.arrayBuffer()).byteLength;
+          exportsDone += 1;
+        }
+      };
+      const backtestLoop = async () => {
+        while (running) {
+          const response = await fetch(`${server.url}/v1/rules/backtest`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${analyst}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ candidate, from: day(database.shape.endAt - 365 * DAY_MS), to: day(database.shape.endAt - 1) }),
+          });
+          if (response.status !== 200) throw new Error(`back-test: ${response.status} ${await response.text()}`);
+          await response.arrayBuffer();
+          backtestsDone += 1;
+        }
+      };
+      const heavy = [exportLoop(), exportLoop(), exportLoop(), backtestLoop()];
+      const busy = await tillLoad();
+      running = false;
+      await Promise.all(heavy);
+      log(`  busy: till p99 ≤ ${busy.p99} ms in the service; ${exportsDone} exports (${format.int(exportBytes / MiB)} MiB), ${backtestsDone} back-tests`);
+
+      // Flat out: as many checks as 20 connections can send, the WAL sampled every 100 ms.
+      let largestWal = 0;
+      const sampler = setInterval(() => (largestWal = Math.max(largestWal, wal())), 100);
+      const flatOut = await load({ url: server.url, path: '/v1/checks', headers: { authorization: `Bearer ${till}` }, body: bodies, connections: 20, seconds });
+      clearInterval(sampler);
+      await server.stop();
+      const walAfterStop = wal();
+
+      const ms = (value: number) => `≤ ${value} ms`;
+      return {
+        results: { checks, seconds, idle, busy, exportsDone, exportMiB: exportBytes / MiB, backtestsDone, flatOut, largestWalMiB: largestWal / MiB, walAfterStopBytes: walAfterStop },
+        rows: [
+          ['till checks, 50/s, nothing else running', `${format.int(idle.wire.requests)} checks`, `in the service p50 ${ms(idle.p50)}, p99 ${ms(idle.p99)}`, `at the till p99 ${idle.wire.p99} ms`],
+          ['the same, with 3 CSV exports and a back-test', `${format.int(busy.wire.requests)} checks`, `in the service p50 ${ms(busy.p50)}, p99 ${ms(busy.p99)}`, `at the till p99 ${busy.wire.p99} ms; ${exportsDone} exports of ${format.int(checks)} rows, ${backtestsDone} back-tests`],
+          ['flat out, 20 connections', `${format.int(flatOut.requestsPerSecond)} checks/s`, `largest WAL ${(largestWal / MiB).toFixed(1)} MiB`, `WAL after a clean stop ${walAfterStop} bytes`],
+        ],
+        targets: [
+          { name: 'till p99 in the service ≤ 5 ms while 3 exports and a back-test run', met: busy.p99 <= 5, value: `≤ ${busy.p99} ms (idle ≤ ${idle.p99} ms)` },
+          { name: 'WAL ≤ 64 MiB under flat-out writes', met: largestWal <= 64 * MiB, value: `${(largestWal / MiB).toFixed(1)} MiB` },
+          { name: 'WAL empty after a clean stop', met: walAfterStop === 0, value: `${walAfterStop} bytes` },
+        ],
+      };
+    } finally {
+      if (server.child.exitCode === null) await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

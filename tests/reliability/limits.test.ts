@@ -1,0 +1,178 @@
+import { connect, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { createLogger } from '../../src/log.js';
+import { applyLimits, serverOptions } from '../../src/run-server.js';
+import { aCheck, OTHER_STORE, STORE, testApp } from '../helpers/app.js';
+import { loadRuleDirectory } from '../../src/rule-sets/load-directory.js';
+
+const ORIGIN = 'http://localhost';
+const MINUTE = 60_000;
+
+describe('wrong keys', () => {
+  it('answers 429 with Retry-After once a client has sent too many wrong keys this minute, right keys included, and logs it', async () => {
+    const clock = { now: Date.parse('2026-11-20T10:00:00Z') };
+    const { call, makeKey, logLines } = testApp({ clock: () => clock.now, failedKeysPerMinute: 3 });
+    const till = await makeKey('till', [STORE]);
+    for (let i = 0; i < 3; i++) expect((await call('POST', '/v1/checks', { key: `vsk_wrong${i}`, body: aCheck() })).status).toBe(401);
+    const blocked = await call('POST', '/v1/checks', { key: till, body: aCheck() });
+    expect(blocked.status).toBe(429);
+    expect(blocked.json.code).toBe('rate_limited');
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(logLines.filter((line) => line.includes('wrong key'))).toHaveLength(2);
+    clock.now += MINUTE;
+    expect((await call('POST', '/v1/checks', { key: till, body: aCheck() })).status).toBe(201);
+  });
+
+  it('throttles dashboard sign-in the same way', async () => {
+    const { call, adminKey } = testApp({ failedKeysPerMinute: 2 });
+    const signIn = (key: string) =>
+      call('POST', '/dashboard/sign-in', {
+        body: new URLSearchParams({ key }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN },
+      });
+    expect((await signIn('wrong-1')).status).toBe(401);
+    expect((await signIn('wrong-2')).status).toBe(401);
+    const throttled = await signIn(adminKey);
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('retry-after')).toBeTruthy();
+  });
+});
+
+describe('behind a TLS proxy', () => {
+  const signIn = (app: ReturnType<typeof testApp>, proto: string) =>
+    app.call('POST', '/dashboard/sign-in', {
+      body: new URLSearchParams({ key: app.adminKey }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, 'x-forwarded-proto': proto },
+    });
+
+  it('marks the session cookie Secure when the trusted proxy says the client used HTTPS', async () => {
+    const trusted = testApp({ trustProxy: true });
+    expect((await signIn(trusted, 'https')).headers.get('set-cookie')).toMatch(/; Secure/);
+    expect((await signIn(trusted, 'http')).headers.get('set-cookie')).not.toMatch(/; Secure/);
+    const untrusted = testApp();
+    expect((await signIn(untrusted, 'https')).headers.get('set-cookie')).not.toMatch(/; Secure/);
+  });
+});
+
+describe('checks a key may not see', () => {
+  it('are 404 to read, answer and close, exactly like checks that do not exist', async () => {
+    const { call, makeKey } = testApp();
+    const mine = await makeKey('till', [STORE]);
+    const theirs = await makeKey('till', [OTHER_STORE]);
+    const created = await call('POST', '/v1/checks', { key: theirs, body: aCheck({ storeId: OTHER_STORE }) });
+    const id = created.json.checkId;
+    for (const [method, path, body] of [
+      ['GET', `/v1/checks/${id}`, undefined],
+      ['POST', `/v1/checks/${id}/answers`, { answers: { someoneAskedYouToBuy: 'yes' } }],
+      ['POST', `/v1/checks/${id}/outcome`, { outcome: 'proceeded' }],
+    ] as const) {
+      const response = await call(method, path, { key: mine, ...(body ? { body } : {}) });
+      expect([path, response.status, response.json.code]).toEqual([path, 404, 'not_found']);
+    }
+  });
+});
+
+describe('rule files built to exhaust the parser', () => {
+  const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefgh'.split('').map((name, i) => `${name}: &${name} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(',')}]`)].join('\n');
+  const deep = `${'['.repeat(50_000)}${']'.repeat(50_000)}`;
+
+  it.each([
+    ['an alias bomb', bomb],
+    ['brackets nested 50,000 deep', deep],
+  ])('refuses %s with 422 on publish and back-test', async (_name, content) => {
+    const { call, adminKey } = testApp();
+    const source = loadRuleDirectory('rules');
+    const candidate = { ...source, files: [...source.files, { path: 'bomb.yaml', content }] };
+    const published = await call('PUT', '/v1/rules', { key: adminKey, body: candidate });
+    expect(published.status).toBe(422);
+    expect(published.json.code).toBe('rule_set_invalid');
+    expect(published.json.problems[0].file).toBe('bomb.yaml');
+    const backtest = await call('POST', '/v1/rules/backtest', { key: adminKey, body: { candidate } });
+    expect(backtest.status).toBe(422);
+  });
+});
+
+describe('a full disk', () => {
+  it('answers writes 503 storage_unavailable with Retry-After, loses nothing it acknowledged, and readiness says so', async () => {
+    const { call, makeKey, services } = testApp({ databaseMaxBytes: 2 * 1024 * 1024 });
+    const till = await makeKey('till', [STORE]);
+    const acknowledged: string[] = [];
+    let refused: Awaited<ReturnType<typeof call>> | undefined;
+    for (let i = 0; i < 5000 && !refused; i++) {
+      const lines = Array.from({ length: 40 }, (_, n) => ({ kind: 'merchandise' as const, description: `item ${i}-${n} ${'x'.repeat(150)}`, unitAmount: 100 }));
+      const response = await call('POST', '/v1/checks', { key: till, body: aCheck({ lines: [{ kind: 'gift_card', unitAmount: 2000 }, ...lines] }) });
+      if (response.status === 201) acknowledged.push(response.json.checkId);
+      else refused = response;
+    }
+    expect(refused?.status).toBe(503);
+    expect(refused?.json.code).toBe('storage_unavailable');
+    expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThan(0);
+    const ready = await call('GET', '/healthz');
+    expect(ready.status).toBe(503);
+    expect(ready.json.status).toBe('storage_unavailable');
+    expect(acknowledged.length).toBeGreaterThan(0);
+    for (const id of acknowledged) expect(services.store.checks.findById(id)).toBeDefined();
+  });
+});
+
+/** The app on loopback with the service's own connection limits, small enough to watch them act. */
+async function limited(limits: Parameters<typeof applyLimits>[1]) {
+  const app = testApp();
+  const server = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1', serverOptions: serverOptions(limits) }) as Server;
+  applyLimits(server, limits, createLogger('silent'));
+  await new Promise((resolve) => server.once('listening', resolve));
+  onTestFinished(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return { ...app, port: (server.address() as AddressInfo).port };
+}
+
+function open(port: number): Promise<{ socket: Socket; closed: Promise<string> }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString()));
+    const closed = new Promise<string>((done) => socket.once('close', () => done(received)));
+    socket.on('error', () => {});
+    socket.once('connect', () => resolve({ socket, closed }));
+    socket.once('error', reject);
+  });
+}
+
+describe('connection limits on a real socket', () => {
+  const limits = { maxConnections: 50, maxConnectionsPerClient: 3, headersTimeoutMs: 300, requestTimeoutMs: 600, idleTimeoutMs: 300 };
+
+  it('closes a connection that never sends its request, and one that sends its body a byte at a time', async () => {
+    const { port, makeKey } = await limited(limits);
+    const till = await makeKey('till', [STORE]);
+    const silent = await open(port);
+    expect(await silent.closed).not.toContain('HTTP/1.1 200');
+
+    const slow = await open(port);
+    const body = JSON.stringify(aCheck());
+    slow.socket.write(`POST /v1/checks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${till}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+    let sent = 0;
+    const drip = setInterval(() => {
+      if (sent < body.length && !slow.socket.destroyed) slow.socket.write(body[sent++]!);
+    }, 100);
+    const answer = await slow.closed;
+    clearInterval(drip);
+    expect(sent).toBeLessThan(body.length);
+    expect(answer).not.toMatch(/^HTTP\/1\.1 201/);
+  });
+
+  it('refuses connections past the per-client cap, and serves again once they close', async () => {
+    const { port } = await limited(limits);
+    const held = await Promise.all([open(port), open(port), open(port)]);
+    const extra = await open(port);
+    expect(await extra.closed).toBe('');
+    for (const { socket } of held) socket.destroy();
+    await Promise.all(held.map(({ closed }) => closed));
+    const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(response.status).toBe(200);
+  });
+});

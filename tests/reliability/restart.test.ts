@@ -1,0 +1,124 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { secretPathFor } from '../../src/customer-identifiers.js';
+import { createLogger } from '../../src/log.js';
+import { buildServices } from '../../src/services.js';
+import { StartupRefusal } from '../../src/store/index.js';
+import { aCheck, STORE, testApp } from '../helpers/app.js';
+
+/** A database with one check in it, closed cleanly: what an operator restarts. */
+async function usedDatabase() {
+  const app = testApp();
+  const till = await app.makeKey('till', [STORE]);
+  const check = await app.call('POST', '/v1/checks', { key: till, body: aCheck({ customer: { loyaltyId: '634004000123456' } }) });
+  expect(check.status).toBe(201);
+  app.services.close();
+  return { ...app, checkId: check.json.checkId as string };
+}
+
+const reopen = (databasePath: string, idSecret?: string) =>
+  buildServices({ databasePath, rulesDirectory: 'rules', logger: createLogger('silent'), ...(idSecret ? { idSecret } : {}) });
+
+function refusal(open: () => unknown): string {
+  try {
+    const services = open() as { close(): void };
+    services.close();
+  } catch (error) {
+    expect(error).toBeInstanceOf(StartupRefusal);
+    expect((error as Error).message).not.toContain('\n');
+    return (error as Error).message;
+  }
+  throw new Error('it started');
+}
+
+describe('start-up refuses to guess', () => {
+  it('reopens a used database as it was', async () => {
+    const { databasePath, checkId } = await usedDatabase();
+    const services = reopen(databasePath);
+    expect(services.store.checks.findById(checkId)).toBeDefined();
+    services.close();
+    // A clean stop leaves no WAL behind.
+    expect(!existsSync(`${databasePath}-wal`) || statSync(`${databasePath}-wal`).size === 0).toBe(true);
+  });
+
+  it('refuses a deleted database beside its identity secret, rather than starting afresh', async () => {
+    const { databasePath } = await usedDatabase();
+    unlinkSync(databasePath);
+    expect(refusal(() => reopen(databasePath))).toMatch(/is missing but .*id-secret.* beside it/);
+    expect(existsSync(databasePath)).toBe(false);
+  });
+
+  it('refuses a database truncated to nothing', async () => {
+    const { databasePath } = await usedDatabase();
+    truncateSync(databasePath, 0);
+    expect(refusal(() => reopen(databasePath))).toMatch(/is empty but/);
+  });
+
+  it('refuses a deleted identity secret, and one that is not the secret the database was written with', async () => {
+    const { databasePath } = await usedDatabase();
+    unlinkSync(secretPathFor(databasePath));
+    expect(refusal(() => reopen(databasePath))).toMatch(/identity secret .* is missing but the database already holds checks/);
+    expect(existsSync(secretPathFor(databasePath))).toBe(false);
+    expect(refusal(() => reopen(databasePath, 'another-secret-of-at-least-32-characters'))).toMatch(/VOUCHSAFE_ID_SECRET\) is not the one/);
+  });
+
+  it('refuses a second opening of the same database while the first is open', async () => {
+    const { databasePath } = await usedDatabase();
+    const first = reopen(databasePath);
+    onTestFinished(() => first.close());
+    expect(refusal(() => reopen(databasePath))).toMatch(/another Vouchsafe process has .* open/);
+  });
+
+  it('refuses a corrupt database', async () => {
+    const { databasePath } = await usedDatabase();
+    const size = statSync(databasePath).size;
+    // Overwrite everything after the header: the pages are garbage.
+    const garbage = Buffer.alloc(size - 100, 0x5a);
+    writeFileSync(databasePath, Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(84), garbage]));
+    expect(refusal(() => reopen(databasePath))).toMatch(/is corrupt/);
+  });
+});
+
+function startService(env: Record<string, string>): { child: ChildProcess; exited: Promise<{ code: number | null; stderr: string }>; listening: Promise<void> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', VOUCHSAFE_LOG: 'info', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  let resolveListening!: () => void;
+  const listening = new Promise<void>((resolve) => (resolveListening = resolve));
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (stderr.includes('vouchsafe listening')) resolveListening();
+  });
+  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
+  onTestFinished(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  return { child, exited, listening };
+}
+
+describe('npm start refusing', () => {
+  it('exits 78 with one line when a second service opens the same database, and when the database is corrupt', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-start-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const databasePath = join(dir, 'vouchsafe.db');
+    const first = startService({ VOUCHSAFE_DB: databasePath });
+    await first.listening;
+
+    const second = await startService({ VOUCHSAFE_DB: databasePath }).exited;
+    expect(second.code).toBe(78);
+    expect(second.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Vouchsafe cannot start: another Vouchsafe process has .* open/)]);
+
+    first.child.kill('SIGTERM');
+    expect((await first.exited).code).toBe(0);
+
+    writeFileSync(databasePath, 'this is not a database, just some text long enough to look like a file');
+    const corrupt = await startService({ VOUCHSAFE_DB: databasePath }).exited;
+    expect(corrupt.code).toBe(78);
+    expect(corrupt.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Vouchsafe cannot start: the database .* is corrupt/)]);
+  });
+});
