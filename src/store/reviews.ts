@@ -151,7 +151,7 @@ export function reviewsRepository(db: Database) {
       (r.status = 'released' AND EXISTS (
         SELECT 1 FROM check_identities mine
         JOIN check_identities theirs ON theirs.identity = mine.identity
-          AND theirs.occurred_at > mine.occurred_at AND theirs.occurred_at <= mine.occurred_at + @window
+          AND theirs.at > mine.at AND theirs.at <= mine.at + @window
         JOIN checks later ON later.id = theirs.check_id AND later.outcome = 'scam_confirmed'
         WHERE mine.check_id = r.check_id
       )) AS scam_later

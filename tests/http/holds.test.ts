@@ -3,8 +3,10 @@ import { aCheck, OTHER_STORE, STORE, testApp } from '../helpers/app.js';
 
 const MINUTE = 60_000;
 const appleCards = (quantity: number) => [{ kind: 'gift_card' as const, brand: 'apple', unitAmount: 10000, quantity }];
-/** £300 of Apple cards for a customer in their 70s: held on score alone, and under the £500 reason line. */
-const heldBasket = () => aCheck({ lines: appleCards(3), customer: { ageBand: '70_79' } });
+/** £300 of Apple cards for a customer over 80: held on score alone, and under the £500 reason line. */
+const heldBasket = () => aCheck({ lines: appleCards(3), customer: { ageBand: '80_plus' } });
+/** £300 of Apple cards for a customer in their 70s: a prompt that reassuring answers clear. */
+const promptedBasket = () => aCheck({ lines: appleCards(3), customer: { ageBand: '70_79' } });
 /** £800 for a customer over 80: held, and above the line. */
 const largeHeldBasket = () => aCheck({ lines: appleCards(8), customer: { ageBand: '80_plus' } });
 const reassuring = { someoneAskedYouToBuy: 'no', purpose: 'gift', codesRequested: 'no' };
@@ -82,7 +84,7 @@ describe('POST /v1/checks/{checkId}/review', () => {
       closedBy: { kind: 'supervisor', supervisorRef: 'S0042' },
       reason: null,
     });
-    expect(released.json.reasons.map((r: { ruleId: string }) => r.ruleId)).toContain('older-customer-70s');
+    expect(released.json.reasons.map((r: { ruleId: string }) => r.ruleId)).toContain('older-customer-80-plus');
 
     const again = await review(decided.checkId, { decision: 'release', supervisorRef: 'S0042' });
     expect(again.status).toBe(200);
@@ -106,8 +108,9 @@ describe('POST /v1/checks/{checkId}/review', () => {
     const otherSupervisor = await makeKey('supervisor', [OTHER_STORE]);
     const otherTill = await makeKey('till', [OTHER_STORE]);
     const analyst = await makeKey('analyst');
-    expect((await review(decided.checkId, { decision: 'refuse' }, otherSupervisor)).json.code).toBe('store_forbidden');
-    expect((await review(decided.checkId, { decision: 'refuse' }, otherTill)).json.code).toBe('store_forbidden');
+    // Another store's keys are told of no such check, as for every check route: ids cannot be probed.
+    expect((await review(decided.checkId, { decision: 'refuse' }, otherSupervisor)).json.code).toBe('not_found');
+    expect((await review(decided.checkId, { decision: 'refuse' }, otherTill)).json.code).toBe('not_found');
     expect((await review(decided.checkId, { decision: 'refuse' }, analyst)).json.code).toBe('forbidden');
     const refused = await review(decided.checkId, { decision: 'refuse', supervisorRef: 'S0007', reason: 'Customer on the phone to "HMRC"' }, till);
     expect(refused.status).toBe(200);
@@ -224,15 +227,15 @@ describe('answers and a hold', () => {
     expect(answered.json).toMatchObject({ action: 'hold', review: { status: 'open' } });
     expect(answered.json.reasons.map((r: { ruleId: string }) => r.ruleId)).toContain('answers-raise-no-concern');
     await review(decided.checkId, { decision: 'release', supervisorRef: 'S0042' });
-    // After the release the answers count again.
+    // After the release the answers count again: the reassuring ones lower it to the script alone.
     const later = await call('POST', `/v1/checks/${decided.checkId}/answers`, { key: till, body: { answers: { purpose: 'own_use' } } });
-    expect(later.json).toMatchObject({ action: 'allow', review: { status: 'released' } });
+    expect(later.json).toMatchObject({ action: 'prompt', review: { status: 'released' } });
   });
 
   it('can still raise a hold to a refusal, which closes the review', async () => {
     const { check, call, till, read, review } = await setUp();
     const decided = await check();
-    const answered = await call('POST', `/v1/checks/${decided.checkId}/answers`, { key: till, body: { answers: { someoneAskedYouToBuy: 'yes' } } });
+    const answered = await call('POST', `/v1/checks/${decided.checkId}/answers`, { key: till, body: { answers: { codesRequested: 'yes' } } });
     expect(answered.json).toMatchObject({ action: 'refuse', review: { status: 'refused', closedBy: { kind: 'decision', supervisorRef: null } } });
     expect((await read(decided.checkId)).review.status).toBe('refused');
     expect((await review(decided.checkId, { decision: 'release', supervisorRef: 'S0042' })).json.code).toBe('review_closed');
@@ -240,7 +243,7 @@ describe('answers and a hold', () => {
 
   it('still lowers a prompt', async () => {
     const { check, call, till } = await setUp();
-    const decided = await check(aCheck({ lines: appleCards(1), customer: { ageBand: '70_79' } }));
+    const decided = await check(promptedBasket());
     expect(decided.action).toBe('prompt');
     const answered = await call('POST', `/v1/checks/${decided.checkId}/answers`, { key: till, body: { answers: reassuring } });
     expect(answered.json.action).toBe('allow');
@@ -261,7 +264,7 @@ describe('outcomes must agree with the decision', () => {
     const { check, outcome, review, call, till } = await setUp();
 
     const refused = await check(aCheck({ lines: appleCards(1) }));
-    await call('POST', `/v1/checks/${refused.checkId}/answers`, { key: till, body: { answers: { someoneAskedYouToBuy: 'yes' } } });
+    await call('POST', `/v1/checks/${refused.checkId}/answers`, { key: till, body: { answers: { codesRequested: 'yes' } } });
     const soldAfterRefuse = await outcome(refused.checkId, { outcome: 'proceeded' });
     expect(soldAfterRefuse.status).toBe(409);
     expect(soldAfterRefuse.json).toMatchObject({
@@ -279,7 +282,8 @@ describe('outcomes must agree with the decision', () => {
     await review(released.checkId, { decision: 'release', supervisorRef: 'S0042' });
     expect((await outcome(released.checkId, { outcome: 'proceeded_after_warning' })).status).toBe(201);
 
-    const prompted = await check(aCheck({ lines: appleCards(1), customer: { ageBand: '70_79' } }));
+    const prompted = await check(promptedBasket());
+    expect(prompted.action).toBe('prompt');
     expect((await outcome(prompted.checkId, { outcome: 'proceeded' })).status).toBe(201);
   });
 

@@ -19,7 +19,7 @@ async function twoDaysOfHolds() {
   async function hold(storeId: string, loyaltyId = `6340040009${(customers += 1)}`) {
     const response = await app.call('POST', '/v1/checks', {
       key: tills[storeId],
-      body: aCheck({ storeId, lines: appleCards(3), customer: { ageBand: '70_79', loyaltyId } }),
+      body: aCheck({ storeId, lines: appleCards(3), customer: { ageBand: '80_plus', loyaltyId } }),
     });
     expect(response.json.action).toBe('hold');
     return response.json.checkId as string;
@@ -46,7 +46,7 @@ async function twoDaysOfHolds() {
   now += 2 * MINUTE;
   await decide(OTHER_STORE, b1, 'refuse');
   const b2 = await hold(OTHER_STORE);
-  await post(OTHER_STORE, `/v1/checks/${b2}/answers`, { answers: { someoneAskedYouToBuy: 'yes' } });
+  await post(OTHER_STORE, `/v1/checks/${b2}/answers`, { answers: { codesRequested: 'yes' } });
   // The first customer again, buying nothing that holds, and this time the scam comes out.
   const again = await post(OTHER_STORE, '/v1/checks', {
     ...aCheck({ storeId: OTHER_STORE, lines: [{ kind: 'merchandise', unitAmount: 155 }], customer: { loyaltyId: scamVictim } }),

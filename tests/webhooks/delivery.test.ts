@@ -5,10 +5,10 @@ import { startReceiver } from './receiver.js';
 const HOUR = 3_600_000;
 const appleCards = (quantity: number) => [{ kind: 'gift_card' as const, brand: 'apple', unitAmount: 10000, quantity }];
 let customers = 0;
-/** Held: £300 of Apple cards for a customer in their 70s, who has a loyalty card and pays by card (a new customer each time). */
+/** Held: £300 of Apple cards for a customer over 80, who has a loyalty card and pays by card (a new customer each time). */
 const heldBasket = () => {
   customers += 1;
-  return aCheck({ lines: appleCards(3), customer: { ageBand: '70_79', loyaltyId: `63400400012${customers}`, paymentToken: `tok_8f14e45fceea${customers}` } });
+  return aCheck({ lines: appleCards(3), customer: { ageBand: '80_plus', loyaltyId: `63400400012${customers}`, paymentToken: `tok_8f14e45fceea${customers}` } });
 };
 
 async function setUp(options: TestAppOptions = {}) {
@@ -131,11 +131,11 @@ describe('events', () => {
     await subscribe(['check.refused']);
     await hold();
     const refused = await call('POST', '/v1/checks', { key: till, body: aCheck({ lines: appleCards(1), signals: { askedAboutCodes: true } }) });
-    await call('POST', `/v1/checks/${refused.json.checkId}/answers`, { key: till, body: { answers: { someoneAskedYouToBuy: 'yes' } } });
+    await call('POST', `/v1/checks/${refused.json.checkId}/answers`, { key: till, body: { answers: { codesRequested: 'yes' } } });
     await deliver();
     expect(receiver.received.map((r) => r.event!.type)).toEqual(['check.refused']);
     expect(receiver.received[0]!.event!.data).toMatchObject({ checkId: refused.json.checkId, action: 'refuse' });
-    expect(receiver.received[0]!.event!.data.ruleIds).toEqual(expect.arrayContaining(['someone-asked-them-to-buy', 'asked-about-codes']));
+    expect(receiver.received[0]!.event!.data.ruleIds).toEqual(expect.arrayContaining(['codes-requested', 'asked-about-codes']));
   });
 
   it('tell of a hold left to expire', async () => {
@@ -205,7 +205,7 @@ describe('delivery', () => {
     expect(Math.max(...waits)).toBeLessThanOrEqual(6.6 * HOUR);
     expect(new Set(receiver.received.map((r) => r.id))).toEqual(new Set([delivery.eventId]));
     expect(await deliver()).toBe(0);
-    const metrics = (await call('GET', '/metrics')).text;
+    const metrics = (await call('GET', '/metrics', { key: adminKey })).text;
     expect(metrics).toContain('vouchsafe_webhook_attempts_total{result="retrying"} 13');
     expect(metrics).toContain('vouchsafe_webhook_attempts_total{result="failed"} 1');
 
