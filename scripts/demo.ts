@@ -1,8 +1,8 @@
 /**
  * Loads six weeks of realistic gift-card shopping in six stores into the configured database, and the
  * last whole December (the season: Christmas presents, staff vouchers, three times the shoppers),
- * with a few scams and what came of them, so a newcomer sees a living dashboard and `vouchsafe tune`
- * has a season to learn from:
+ * with a few scams, the supervisors who came when a sale was held, and what came of them, so a
+ * newcomer sees a living dashboard and `vouchsafe tune` has a season to learn from:
  *
  *   npm run demo
  *
@@ -17,6 +17,7 @@ import { loadConfig } from '../src/config.js';
 import { formatMoney } from '../src/engine/index.js';
 import { createLogger } from '../src/log.js';
 import { dayDate, resolvePeriod, utcDay } from '../src/reports/period.js';
+import { buildHoldsReport } from '../src/reports/holds.js';
 import { ALL_GROUPINGS, buildSummary } from '../src/reports/summary.js';
 import { buildServices } from '../src/services.js';
 import { StartupRefusal } from '../src/store/index.js';
@@ -72,9 +73,15 @@ const figures = (label: string, from: number, to: number) => {
   const promptRate = totals.promptRate === null ? '—' : `${(totals.promptRate * 100).toFixed(1)}%`;
   return `${label}: ${totals.checks.toLocaleString('en-GB')} checks, ${promptRate} of gift-card baskets interrupted, ${totals.stops} stops protecting ${formatMoney(totals.valueProtected.GBP ?? 0, 'GBP')}.`;
 };
+const holds = (from: number, to: number) => {
+  const { totals } = buildHoldsReport(store, { period: resolvePeriod({ from: dayDate(from), to: dayDate(to) }, now), storeIds: null }, now);
+  return `${totals.opened} sales held for a supervisor: ${totals.released} released, ${totals.refused} refused, ${totals.expired} left to expire.`;
+};
 const summaries = [
   figures(`December ${dayDate(december.first).slice(0, 4)}`, december.first, december.last),
+  `  ${holds(december.first, december.last)}`,
   figures(`The ${WEEKS} weeks to ${dayDate(lastDay)}`, lastDay - WEEKS * 7 + 1, lastDay),
+  `  ${holds(lastDay - WEEKS * 7 + 1, lastDay)}`,
 ];
 const { key: analystKey } = issueApiKey(store, { role: 'analyst', name: `Demo analyst (${dayDate(utcDay(now))})` }, 'demo', now);
 store.close();

@@ -6,6 +6,7 @@ import { runPurge } from './cli/purge.js';
 import { runTuneCommand } from './cli/tune.js';
 import { checkRules, type Output, testRules } from './cli/rules.js';
 import { ConfigError, loadConfig } from './config.js';
+import { Role } from './contract/enums.js';
 import { RuleSetError } from './engine/index.js';
 import { startServer } from './run-server.js';
 import { StartupRefusal } from './store/index.js';
@@ -56,9 +57,9 @@ const keys = program.command('keys').description('API keys');
 keys
   .command('create')
   .description('make an API key directly in the database (prints it once)')
-  .addOption(new Option('--role <role>', 'till, analyst or admin').choices(['till', 'analyst', 'admin']).makeOptionMandatory())
+  .addOption(new Option('--role <role>', 'till, supervisor, analyst or admin').choices(Role.options).makeOptionMandatory())
   .requiredOption('--name <name>', 'who or what holds the key')
-  .option('--store <storeId>', 'a store the key serves (repeat for more; required for a till)', repeat)
+  .option('--store <storeId>', 'a store the key serves (repeat for more; required for a till or supervisor)', repeat)
   .option('--db <path>', 'the database', defaultDb())
   .option('--json', 'print JSON')
   .action((options: { role: string; name: string; store?: string[]; db: string; json?: boolean }) => {

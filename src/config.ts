@@ -1,7 +1,23 @@
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE, isTimeZone } from './engine/index.js';
 import { type OriginPattern, parseOriginPattern } from './http/cors-origins.js';
+import { DurationError, parseDuration } from './duration.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
+
+/** The longest a hold may wait for a supervisor: a customer will not stand at a till for longer. */
+const MAX_HOLD_DEADLINE_MS = 60 * 60_000;
+
+const HoldDeadline = z.string().transform((text, ctx) => {
+  try {
+    const ms = parseDuration(text, ['s', 'm', 'h'], ['90s', '5m']);
+    if (ms > MAX_HOLD_DEADLINE_MS) ctx.addIssue({ code: 'custom', message: 'A hold waits at most 1h for a supervisor' });
+    return ms;
+  } catch (error) {
+    if (!(error instanceof DurationError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message });
+    return z.NEVER;
+  }
+});
 
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -37,6 +53,8 @@ const ConfigSchema = z.object({
         }),
     )
     .default([]),
+  VOUCHSAFE_HOLD_DEADLINE: HoldDeadline.default(5 * 60_000),
+  VOUCHSAFE_WEBHOOKS_ALLOW_HTTP: z.enum(['0', '1']).default('0'),
   VOUCHSAFE_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   VOUCHSAFE_METRICS_KEY: z.string().min(32, 'VOUCHSAFE_METRICS_KEY must be at least 32 characters').optional(),
   VOUCHSAFE_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
@@ -66,6 +84,10 @@ export interface Config {
   readonly corsOrigins: readonly OriginPattern[];
   /** The shops' IANA time zone: business days (transaction ids are unique per store and day) are in it. */
   readonly timeZone: string;
+  /** How long a held sale waits for a supervisor before it counts as refused. */
+  readonly holdDeadlineMs: number;
+  /** Webhooks may also go to `http://` on this machine (tests, store-local receivers); otherwise `https://` only. */
+  readonly webhooksAllowHttp: boolean;
   /** Behind a TLS proxy: believe its X-Forwarded-Proto (Secure cookies) and X-Forwarded-For (the client, for rate limits). */
   readonly trustProxy: boolean;
   /** The bearer token a scraper sends for /metrics (an admin key also works); unset: admin keys only. */
@@ -117,6 +139,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ruleApproval: c.VOUCHSAFE_RULES_APPROVAL,
     corsOrigins: c.VOUCHSAFE_CORS_ORIGINS,
     timeZone: c.VOUCHSAFE_TIMEZONE,
+    holdDeadlineMs: c.VOUCHSAFE_HOLD_DEADLINE,
+    webhooksAllowHttp: c.VOUCHSAFE_WEBHOOKS_ALLOW_HTTP === '1',
     trustProxy: c.VOUCHSAFE_TRUST_PROXY === 'true',
     metricsKey: c.VOUCHSAFE_METRICS_KEY,
     metricsPort: c.VOUCHSAFE_METRICS_PORT,

@@ -9,6 +9,7 @@ export interface Metrics {
   readonly requests: Counter<'method' | 'route' | 'status'>;
   readonly requestSeconds: Histogram<'method' | 'route'>;
   readonly commitSize: Histogram;
+  readonly webhookAttempts: Counter<'result'>;
 }
 
 /** One registry per app, so tests can build many apps; process metrics only where asked (the server). */
@@ -54,6 +55,12 @@ export function createMetrics({ processMetrics = false } = {}): Metrics {
       help: 'HTTP request latency, by method and route.',
       labelNames: ['method', 'route'],
       buckets: fast,
+      registers: [registry],
+    }),
+    webhookAttempts: new Counter({
+      name: 'vouchsafe_webhook_attempts_total',
+      help: 'Webhook delivery attempts, by result: delivered, retrying (failed, tried again later) or failed (given up).',
+      labelNames: ['result'],
       registers: [registry],
     }),
     commitSize: new Histogram({

@@ -73,6 +73,8 @@ export function startServer(config: Config): void {
     processMetrics: true,
     ruleApproval: config.ruleApproval,
     timeZone: config.timeZone,
+    holdDeadlineMs: config.holdDeadlineMs,
+    webhooksAllowHttp: config.webhooksAllowHttp,
     background: true,
     workers: config.workers,
     databaseMaxBytes: config.databaseMaxBytes,
@@ -119,9 +121,12 @@ export function startServer(config: Config): void {
     force.unref();
     metricsServer?.close();
     server.closeIdleConnections();
+    // Webhook attempts in flight are recorded before the database closes: none is sent twice for want of it.
     server.close(() => {
-      services.close();
-      process.exit(0);
+      void services.stopBackground().finally(() => {
+        services.close();
+        process.exit(0);
+      });
     });
   };
   process.on('SIGINT', () => stop('SIGINT'));

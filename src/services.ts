@@ -6,8 +6,15 @@ import { createIdentityHasher, type IdentityHasher, loadIdSecret, secretPathFor 
 import type { Logger } from './log.js';
 import { type ActiveRuleSet, loadActiveRuleSet } from './rule-sets/active.js';
 import type { ApprovalMode } from './rule-sets/lifecycle.js';
+import { createReviews, type Reviews } from './reviews/index.js';
 import { openStore, type Store } from './store/index.js';
 import { DEFAULT_TIME_ZONE } from './engine/index.js';
+import { createWebhooks, deliveryWorker, type DeliveryWorkerOptions, type Webhooks } from './webhooks/index.js';
+
+/** How long a held sale waits for a supervisor unless VOUCHSAFE_HOLD_DEADLINE says otherwise. */
+export const DEFAULT_HOLD_DEADLINE_MS = 5 * 60_000;
+/** How often the deadline sweeper writes down expired holds, so that `review.closed` goes out. */
+const SWEEP_EVERY_MS = 1_000;
 import { sharedWorkerPool, type WorkerPool } from './workers/pool.js';
 
 /** Everything a use case needs, built once per process: the HTTP layer and the CLI both start from it. */
@@ -26,9 +33,19 @@ export interface Services {
   readonly checks: Checks;
   /** Responses kept under clients' Idempotency-Keys, for replay. */
   readonly idempotencyKeys: IdempotencyKeys;
+  readonly reviews: Reviews;
+  readonly webhooks: Webhooks;
   /** Worker threads for exports and rule-set compilation, off the loop that answers tills. */
   readonly workers: WorkerPool;
-  /** Closes the database. The worker pool is the process's: its idle threads end by themselves. */
+  /**
+   * Stops the background work (the hold sweeper, webhook delivery) and waits for the webhook attempts
+   * in flight to be recorded: a clean stop sends nothing twice. Call before `close()`.
+   */
+  stopBackground(): Promise<void>;
+  /**
+   * Closes the database. The worker pool is the process's: its idle threads end by themselves. A
+   * webhook attempt still in flight is not recorded, and is sent again, with the same id, after a restart.
+   */
   close(): void;
 }
 
@@ -43,8 +60,16 @@ export interface ServiceOptions {
   timeZone?: string;
   processMetrics?: boolean;
   ruleApproval?: ApprovalMode;
-  /** The running service: checkpoint the WAL from a worker thread, and bring report roll-ups up to date every 100 ms, rather than during a till's write. */
+  /**
+   * The running service: checkpoint the WAL from a worker thread, bring report roll-ups up to date
+   * every 25 ms rather than during a till's write, write down expired holds, and deliver webhooks.
+   */
   background?: boolean;
+  holdDeadlineMs?: number;
+  /** `http://` webhooks to this machine are allowed too. */
+  webhooksAllowHttp?: boolean;
+  /** The webhook worker's timing and network, for tests. */
+  webhookDelivery?: Pick<DeliveryWorkerOptions, 'timeoutMs' | 'pollMs' | 'concurrency' | 'fetch' | 'random'>;
   /** The most the database may hold, in bytes (see VOUCHSAFE_DB_MAX_MB). */
   databaseMaxBytes?: number | undefined;
   /** Worker threads for heavy work (default 2). */
@@ -83,6 +108,29 @@ export function buildServices(options: ServiceOptions): Services {
     if (options.adminKey) bootstrapAdminKey(store, options.adminKey, options.logger, clock());
     const rules = loadActiveRuleSet(store, options.rulesDirectory, options.logger, clock());
     const ids = createIdentityHasher(secret);
+    const holdDeadlineMs = options.holdDeadlineMs ?? DEFAULT_HOLD_DEADLINE_MS;
+    const allowHttp = options.webhooksAllowHttp ?? false;
+    const reviews = createReviews({ store, rules, clock, holdDeadlineMs });
+    const worker = deliveryWorker({
+      store,
+      clock,
+      logger: options.logger,
+      allowHttp,
+      onAttempt: (result) => metrics.webhookAttempts.inc({ result }),
+      ...options.webhookDelivery,
+    });
+    let sweeper: NodeJS.Timeout | undefined;
+    if (options.background) {
+      worker.start();
+      sweeper = setInterval(() => {
+        try {
+          reviews.sweep();
+        } catch (error) {
+          options.logger.error('writing down expired holds failed', { error: error instanceof Error ? error.message : String(error) });
+        }
+      }, SWEEP_EVERY_MS);
+      sweeper.unref();
+    }
     const workers = sharedWorkerPool(options.workers ?? 2);
     return {
       store,
@@ -96,9 +144,19 @@ export function buildServices(options: ServiceOptions): Services {
       ruleApproval: options.ruleApproval ?? 'single',
       activity,
       idempotencyKeys: idempotencyKeys(store, clock),
-      checks: createChecks({ store, rules, ids, clock, timeZone, metrics, logger: options.logger }),
+      checks: createChecks({ store, rules, ids, clock, timeZone, metrics, logger: options.logger, holdDeadlineMs }),
+      reviews,
+      webhooks: createWebhooks({ store, clock, allowHttp }, worker),
       workers,
-      close: () => store.close(),
+      stopBackground() {
+        clearInterval(sweeper);
+        return worker.stop();
+      },
+      close() {
+        clearInterval(sweeper);
+        void worker.stop();
+        store.close();
+      },
     };
   } catch (error) {
     store.close();

@@ -2,9 +2,10 @@ const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
 /**
  * Sortable ids: 10 characters of millisecond time then 16 of randomness (ULID's layout, lower case),
- * behind a prefix that says what the id names (`chk_`, `key_`).
+ * behind a prefix that says what the id names (`chk_`, `key_`, `whk_` for a webhook, `evt_` for an
+ * event, `dlv_` for its delivery to one webhook).
  */
-export function newId(prefix: 'chk' | 'key', now = Date.now()): string {
+export function newId(prefix: 'chk' | 'key' | 'whk' | 'evt' | 'dlv', now = Date.now()): string {
   let time = '';
   let t = now;
   for (let i = 0; i < 10; i++) {

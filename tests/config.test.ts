@@ -25,6 +25,21 @@ describe('configuration', () => {
     expect(loadConfig({ VOUCHSAFE_TIMEZONE: 'Europe/Dublin' }).timeZone).toBe('Europe/Dublin');
   });
 
+  it('reads the hold deadline as a duration, five minutes by default', () => {
+    expect(loadConfig({}).holdDeadlineMs).toBe(300_000);
+    expect(loadConfig({ VOUCHSAFE_HOLD_DEADLINE: '90s' }).holdDeadlineMs).toBe(90_000);
+    expect(loadConfig({ VOUCHSAFE_HOLD_DEADLINE: '10m' }).holdDeadlineMs).toBe(600_000);
+    expect(() => loadConfig({ VOUCHSAFE_HOLD_DEADLINE: '5' })).toThrow(/VOUCHSAFE_HOLD_DEADLINE: "5" is not a duration: use a whole number of seconds, minutes or hours/);
+    expect(() => loadConfig({ VOUCHSAFE_HOLD_DEADLINE: '2d' })).toThrow(/VOUCHSAFE_HOLD_DEADLINE/);
+    expect(() => loadConfig({ VOUCHSAFE_HOLD_DEADLINE: '2h' })).toThrow(/at most 1h/);
+  });
+
+  it('sends webhooks over https only, unless told to allow http to this machine', () => {
+    expect(loadConfig({}).webhooksAllowHttp).toBe(false);
+    expect(loadConfig({ VOUCHSAFE_WEBHOOKS_ALLOW_HTTP: '1' }).webhooksAllowHttp).toBe(true);
+    expect(() => loadConfig({ VOUCHSAFE_WEBHOOKS_ALLOW_HTTP: 'yes' })).toThrow(/VOUCHSAFE_WEBHOOKS_ALLOW_HTTP/);
+  });
+
   it('reads browser till origins as a list', () => {
     expect(loadConfig({ VOUCHSAFE_CORS_ORIGINS: 'https://till.example.com/, http://localhost:5173, HTTPS://*.Tills.Example.com' }).corsOrigins).toEqual([
       'https://till.example.com',

@@ -1,6 +1,6 @@
 import type { App } from '../../src/http/app.js';
-import { CLOSING_HOUR, HOUR, MINUTE, OPENING_HOUR, ordinaryVisit, SCAMS, STORES, type Visit } from './shopping.js';
-import type { Random } from './random.js';
+import { CLOSING_HOUR, HOUR, MINUTE, OPENING_HOUR, ordinaryVisit, SCAMS, STORES, supervisorRef, type Visit } from './shopping.js';
+import { type Random, seededRandom } from './random.js';
 import { christmasVisit, seasonOf, staffVouchersVisit } from './season.js';
 
 const DAY_MS = 24 * HOUR;
@@ -48,9 +48,14 @@ export interface Played {
   problem?: string;
 }
 
+const SALES = new Set(['proceeded', 'proceeded_after_warning']);
+/** How often nobody comes to a held sale before its deadline. */
+const NOBODY_COMES = 0.08;
+
 /**
  * Plays each visit through the service's HTTP routes as a till would: the basket, the customer's
- * answers if the till prompts, then the outcome; `setClock` puts the service's clock at each moment.
+ * answers if the till prompts, the supervisor if it holds, then the outcome; `setClock` puts the
+ * service's clock at each moment. A request the service refuses is reported as the visit's problem.
  */
 export async function playVisits(app: App, tillKey: string, visits: readonly Visit[], setClock: (ms: number) => void, onPlayed: (played: Played) => void = () => {}): Promise<Played[]> {
   async function post(path: string, body: unknown) {
@@ -61,30 +66,62 @@ export async function playVisits(app: App, tillKey: string, visits: readonly Vis
     });
     return { status: response.status, json: (await response.json()) as Record<string, any> };
   }
+  // Supervisors' timing has its own seeded sequence, so the visits planned are the same with or without holds.
+  const supervisors = seededRandom(visits.length);
   const results: Played[] = [];
   for (const visit of visits) {
-    setClock(visit.at + 1_500);
-    const decided = await post('/v1/checks', visit.check);
-    let played: Played;
-    if (decided.status >= 300) {
-      played = { visit, problem: `${visit.check.transactionId}: ${decided.status} ${decided.json.detail ?? ''}` };
-    } else {
-      const first: string = decided.json.action;
-      let last = first;
-      if (first !== 'allow' && visit.answers) {
-        setClock(visit.at + 45_000);
-        const answered = await post(`/v1/checks/${decided.json.checkId}/answers`, { answers: visit.answers });
-        if (answered.status < 300) last = answered.json.action;
-      }
-      const outcome = visit.outcome(last, first !== 'allow');
-      if (outcome) {
-        setClock(visit.at + 105_000);
-        await post(`/v1/checks/${decided.json.checkId}/outcome`, { outcome, ...(visit.policeReference ? { policeReference: visit.policeReference } : {}) });
-      }
-      played = { visit, first, last };
-    }
+    const played = await playVisit(visit);
     results.push(played);
     onPlayed(played);
   }
   return results;
+
+  async function playVisit(visit: Visit): Promise<Played> {
+    const failed = (what: string, response: { status: number; json: Record<string, any> }): Played => ({
+      visit,
+      problem: `${visit.check.transactionId} ${what}: ${response.status} ${response.json.detail ?? ''}`,
+    });
+    setClock(visit.at + 1_500);
+    const decided = await post('/v1/checks', visit.check);
+    if (decided.status >= 300) return failed('check', decided);
+    const checkId: string = decided.json.checkId;
+    const first: string = decided.json.action;
+    let last = first;
+    let review: string | undefined = decided.json.review?.status;
+    let outcomeAt = visit.at + 105_000;
+    if (first !== 'allow' && visit.answers) {
+      setClock(visit.at + 45_000);
+      const answered = await post(`/v1/checks/${checkId}/answers`, { answers: visit.answers });
+      if (answered.status >= 300) return failed('answers', answered);
+      last = answered.json.action;
+      review = answered.json.review?.status;
+    }
+    if (review !== undefined) {
+      // Drawn for every held visit, decided already or not, so a rerun of the demo draws the same.
+      const nobodyComes = supervisors.chance(NOBODY_COMES);
+      const afterMs = supervisors.int(60, 280) * 1000;
+      const ref = supervisorRef(supervisors);
+      if (review === 'open' && nobodyComes) {
+        review = 'expired';
+        outcomeAt = visit.at + 7 * MINUTE;
+      } else if (review === 'open') {
+        // A supervisor comes to the till within the deadline and decides there.
+        setClock(visit.at + 1_500 + afterMs);
+        const { decision, reason } = visit.supervisor ?? { decision: 'release', reason: 'Customer known to the store; buying presents' };
+        const decided = await post(`/v1/checks/${checkId}/review`, { decision, supervisorRef: ref, ...(reason ? { reason } : {}) });
+        if (decided.status >= 300) return failed('review', decided);
+        review = decided.json.status;
+        outcomeAt = visit.at + 31_500 + afterMs;
+      }
+    }
+    let outcome = visit.outcome(last, first !== 'allow');
+    // The till will not sell what was refused, or held and not released: the colleague records the refusal.
+    if (outcome && SALES.has(outcome) && (last === 'refuse' || (review !== undefined && review !== 'released'))) outcome = 'refused';
+    if (outcome) {
+      setClock(outcomeAt);
+      const recorded = await post(`/v1/checks/${checkId}/outcome`, { outcome, ...(visit.policeReference ? { policeReference: visit.policeReference } : {}) });
+      if (recorded.status >= 300) return failed('outcome', recorded);
+    }
+    return { visit, first, last };
+  }
 }

@@ -10,9 +10,19 @@ export interface Visit {
   answers?: Record<string, string>;
   /** What happened, by the final decision and whether the colleague was prompted at all; undefined: nothing recorded. */
   outcome: (action: string, warned: boolean) => Outcome | undefined;
+  /** If the sale is held, what the supervisor decides when they come; default a release, the customer known to the store. */
+  supervisor?: Supervisor;
   policeReference?: string;
   story?: string;
 }
+
+export interface Supervisor {
+  decision: 'release' | 'refuse';
+  reason?: string;
+}
+
+const SUPERVISORS = ['S0012', 'S0042', 'S0107', 'S0230'];
+export const supervisorRef = (random: Random) => random.pick(SUPERVISORS);
 
 export const STORES = [
   'herts-stevenage-012',
@@ -93,6 +103,7 @@ export const SCAMS: ReadonlyArray<(random: Random, at: number) => Visit[]> = [
         check: { ...base(random, storeId, at, 'staffed'), lines: itunes(10000, 5), tender: 'cash', customer: { ageBand: '80_plus', ageSource: 'staff_estimate' }, signals: { phoneInUse: random.chance(0.5) } },
         answers: { someoneAskedYouToBuy: 'no', purpose: 'bill_or_fine' },
         outcome: () => 'scam_confirmed',
+        supervisor: { decision: 'refuse' },
         policeReference: policeReference(random, at),
       },
     ];
@@ -111,6 +122,8 @@ export const SCAMS: ReadonlyArray<(random: Random, at: number) => Visit[]> = [
         // At the first shop she says they are presents and the sale goes through; the next shops see the history.
         answers: index === 0 ? { someoneAskedYouToBuy: 'no', purpose: 'gift', codesRequested: 'no' } : ({ someoneAskedYouToBuy: 'unsure' } as Record<string, string>),
         outcome: (action) => (index === 0 ? 'proceeded_after_warning' : action === 'refuse' ? (index === 1 ? 'refused' : 'scam_confirmed') : 'abandoned'),
+        // The first shop's supervisor is reassured and lets it go: the costly release the holds report counts.
+        supervisor: index === 0 ? { decision: 'release', reason: 'Says they are presents for the grandchildren' } : { decision: 'refuse' },
         ...(index === 2 ? { policeReference: policeReference(random, when) } : {}),
       };
     });
@@ -123,6 +136,7 @@ export const SCAMS: ReadonlyArray<(random: Random, at: number) => Visit[]> = [
       check: { ...base(random, random.pick(STORES), at, 'customer_service'), lines: itunes(50000, 10), tender: 'debit', customer: { ageBand: '50_59', ageSource: 'staff_estimate' }, signals: { phoneInUse: true, distressed: random.chance(0.5) } },
       answers: { purpose: 'computer_or_account' },
       outcome: () => (random.chance(0.5) ? 'abandoned' : 'scam_confirmed'),
+      supervisor: { decision: 'refuse' },
     },
   ],
   // A grandchild "in trouble abroad".
@@ -133,6 +147,7 @@ export const SCAMS: ReadonlyArray<(random: Random, at: number) => Visit[]> = [
       check: { ...base(random, random.pick(STORES), at, 'staffed'), lines: [{ kind: 'gift_card', brand: 'amazon', unitAmount: 10000, quantity: 3 }], tender: 'cash', customer: { ageBand: '70_79', ageSource: 'staff_estimate' }, signals: { distressed: true } },
       answers: { purpose: 'family_emergency' },
       outcome: () => 'abandoned',
+      supervisor: { decision: 'refuse' },
     },
   ],
   // "Your boss" by text, asking for Apple cards for clients: not every one is stopped.
@@ -143,6 +158,8 @@ export const SCAMS: ReadonlyArray<(random: Random, at: number) => Visit[]> = [
       check: { ...base(random, random.pick(STORES), at, 'self_checkout'), lines: [{ kind: 'gift_card', brand: 'apple', unitAmount: 20000, quantity: 4 }], tender: 'credit', customer: { ageBand: '30_39', ageSource: 'staff_estimate' }, signals: { beingInstructed: true } },
       answers: { someoneAskedYouToBuy: 'yes', purpose: 'work_request', codesRequested: random.chance(0.5) ? 'yes' : 'no', askedHow: 'message', companyCard: 'no' },
       outcome: () => (random.chance(0.5) ? 'proceeded_after_warning' : 'abandoned'),
+      // The supervisor is taken in too: "the manager confirmed it by text" is the scam's own story.
+      supervisor: { decision: 'release', reason: 'Manager confirmed by text' },
     },
   ],
 ];

@@ -37,6 +37,9 @@ const CASE_TIME = Date.parse('2026-12-14T11:00:00.000Z');
 const MINUTE = 60_000;
 const MAX_ROUNDS = 6;
 
+/** The outcomes in which the cards were sold. */
+const SALES = new Set(['proceeded', 'proceeded_after_warning']);
+
 /**
  * Plays every case through the service's own HTTP routes, in process, on a fresh database with the
  * rules in `rulesDirectory`: the earlier visits of the story (so history is counted by the service,
@@ -112,7 +115,13 @@ export async function playCases(cases: readonly EvalCase[], rulesDirectory: stri
         };
         const decision = await answerRounds(await post('/v1/checks', body), visit.answers ?? {}, {});
         now += 30_000;
-        await post(`/v1/checks/${decision.checkId}/outcome`, { outcome: visit.outcome });
+        // An earlier sale the story says went ahead: released by a supervisor if it was held; refused, it
+        // could not go ahead (the till will not record it), which leaves the customer's history as it is.
+        if (decision.review?.status === 'open' && SALES.has(visit.outcome)) {
+          await post(`/v1/checks/${decision.checkId}/review`, { decision: 'release', supervisorRef: 'EVAL', reason: 'The story says this sale went ahead' });
+        }
+        const outcome = decision.action === 'refuse' && SALES.has(visit.outcome) ? 'refused' : visit.outcome;
+        await post(`/v1/checks/${decision.checkId}/outcome`, { outcome });
       }
 
       now = at + 1_000;

@@ -34,7 +34,15 @@ async function sell(till: TillClient, basket: Basket, customerSays: Record<strin
     decision = await till.answer(decision.checkId, answers);
     show(decision);
   }
-  const outcome: OutcomeInput['outcome'] = decision.action === 'refuse' ? 'scam_confirmed' : decision.action === 'allow' ? 'proceeded' : 'proceeded_after_warning';
+  let sold = decision.action !== 'refuse';
+  if (decision.review?.status === 'open') {
+    // Held: the sale waits for a supervisor, who comes to the till (or decides on a handheld: watchReview()).
+    say(`on hold until a supervisor decides, by ${decision.review.deadline}; past it, the sale is refused`);
+    const hold = await till.review(decision.checkId, { decision: 'refuse', supervisorRef: 'S0042' });
+    say(`the supervisor: ${hold.review.status}${hold.prompt ? ` — "${hold.prompt.say}"` : ''}`);
+    sold = hold.review.status === 'released';
+  }
+  const outcome: OutcomeInput['outcome'] = !sold ? 'scam_confirmed' : decision.action === 'allow' ? 'proceeded' : 'proceeded_after_warning';
   const receipt = await till.outcome(decision.checkId, { outcome, staffRef: 'C1234' });
   say(`outcome ${outcome}: ${receipt.status}`);
   return { checkId: decision.checkId, outcome };

@@ -3,6 +3,8 @@ import { Breaker } from './breaker.js';
 import { answer } from './calls/answer.js';
 import { check } from './calls/check.js';
 import { outcome } from './calls/outcome.js';
+import { review } from './calls/review.js';
+import { watchReview } from './calls/watch-review.js';
 import { systemClock, within } from './clock.js';
 import { delivery } from './delivery.js';
 import { ClosedError } from './errors.js';
@@ -37,10 +39,10 @@ export function createTillClient(options: TillClientOptions): TillClient {
     clock,
   });
   const breaker = new Breaker(clock, settings.breakAfter, settings.breakForMs);
-  const memory = new TillMemory();
+  const memory = new TillMemory(clock, settings.holdDeadlineMs);
   const rules = new OfflineRules(options.rules);
   const storage = options.outbox ?? memoryOutbox();
-  const outbox = new Outbox({ storage, clock, ...delivery(api, settings.deliveryTimeoutMs, breaker, memory), onDeadLetter: options.onDeadLetter });
+  const outbox = new Outbox({ storage, clock, ...delivery(api, settings.deliveryTimeoutMs, breaker, memory, clock), onDeadLetter: options.onDeadLetter });
   const inFlight = new InFlight(clock);
   const stopping = new AbortController();
   const refresh = new RuleRefresh({
@@ -81,12 +83,16 @@ export function createTillClient(options: TillClientOptions): TillClient {
     memory,
     ready,
     assertOpen,
+    closing: stopping.signal,
   };
 
   return {
     check: (basket) => inFlight.track(() => check(till, basket)),
     answer: (checkId, answers) => inFlight.track(() => answer(till, checkId, answers)),
     outcome: (checkId, input) => inFlight.track(() => outcome(till, checkId, input)),
+    review: (checkId, input) => inFlight.track(() => review(till, checkId, input)),
+    // Not tracked: a watch may run for minutes, and closing the client ends it.
+    watchReview: (checkId, options) => watchReview(till, checkId, options),
     async flush() {
       assertOpen();
       await ready;

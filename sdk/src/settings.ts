@@ -15,6 +15,10 @@ export interface Settings {
   /** 0: the breaker never opens. */
   breakAfter: number;
   breakForMs: number;
+  /** How long an offline hold waits for a supervisor, until a held decision from the service says otherwise. */
+  holdDeadlineMs: number;
+  /** How often `watchReview()` asks the service. */
+  reviewPollMs: number;
 }
 
 export function settingsOf(options: TillClientOptions): Settings {
@@ -29,5 +33,7 @@ export function settingsOf(options: TillClientOptions): Settings {
     refreshRetryMs: Math.min(refreshRulesMs, 60_000),
     breakAfter: options.breakAfter ?? 3,
     breakForMs: options.breakForMs ?? 10_000,
+    holdDeadlineMs: options.holdDeadlineMs ?? 5 * 60_000,
+    reviewPollMs: options.reviewPollMs ?? 1_000,
   };
 }

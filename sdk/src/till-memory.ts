@@ -1,6 +1,8 @@
 import type { CheckRequest } from '../../src/contract/check.js';
 import type { Action } from '../../src/contract/enums.js';
 import { basketTotals, type CompiledRuleSet } from '../../src/engine/index.js';
+import type { Clock } from './clock.js';
+import { closeHold, type Hold } from './hold.js';
 import { decideOffline, type LocalDecision } from './offline/decide.js';
 import { identitiesOf, LocalHistory } from './offline/history.js';
 import type { OutboxEntry } from './outbox/entry.js';
@@ -19,6 +21,8 @@ export interface Transaction {
   revision: number;
   /** The service's last action on the current basket and answers; undefined once the till decided offline since. */
   serviceAction: Action | undefined;
+  /** The hold's review, once the transaction was held (by the service or by the till). */
+  hold: Hold | undefined;
 }
 
 /**
@@ -30,8 +34,17 @@ export class TillMemory {
   private readonly byId = new Map<string, Transaction>();
   private readonly byRef = new Map<string, string>();
   private readonly history = new LocalHistory();
+  private readonly holdWatchers = new Map<string, Set<() => void>>();
 
-  constructor(private readonly capacity = 1000) {}
+  /**
+   * @param holdDeadlineMs how long a hold waits for a supervisor: the service's, once a held decision
+   *   has shown it; until then the till's setting.
+   */
+  constructor(
+    private readonly clock: Clock,
+    public holdDeadlineMs: number,
+    private readonly capacity = 1000,
+  ) {}
 
   /** The transaction a basket belongs to, made on its first check. */
   transaction(request: CheckRequest, checkId?: string, localId?: string): Transaction {
@@ -49,6 +62,7 @@ export class TillMemory {
       answers: {},
       revision: 0,
       serviceAction: undefined,
+      hold: undefined,
     };
     this.byId.set(transaction.transactionId, transaction);
     this.index(transaction);
@@ -94,7 +108,26 @@ export class TillMemory {
       answers: transaction.answers,
       history: this.history.windows(identitiesOf(request.customer), transaction.startedAt, transaction.transactionId),
       floor: transaction.serviceAction,
+      // A hold stands until a supervisor releases it, offline as at the service.
+      held: transaction.hold !== undefined && transaction.hold.review.status !== 'released',
     });
+  }
+
+  /** Records what the till now knows of a transaction's hold, and wakes whoever watches it. */
+  setHold(transaction: Transaction, hold: Hold): void {
+    transaction.hold = hold;
+    for (const wake of this.holdWatchers.get(transaction.transactionId) ?? []) wake();
+  }
+
+  /** Calls `wake` whenever the transaction's hold changes on this till, until the returned function is called. */
+  watchHold(transaction: Transaction, wake: () => void): () => void {
+    const watchers = this.holdWatchers.get(transaction.transactionId) ?? new Set();
+    watchers.add(wake);
+    this.holdWatchers.set(transaction.transactionId, watchers);
+    return () => {
+      watchers.delete(wake);
+      if (watchers.size === 0) this.holdWatchers.delete(transaction.transactionId);
+    };
   }
 
   /** After a restart: what the queued entries say about their transactions. */
@@ -105,6 +138,14 @@ export class TillMemory {
         const transaction = this.transaction(entry.body, serviceId(entry.checkRef), isLocal ? entry.checkRef : undefined);
         transaction.revision += 1;
         this.remember(transaction, entry.body.offlineDecision?.action !== 'allow');
+        const offline = entry.body.offlineDecision;
+        if (offline?.action === 'hold' && !transaction.hold) transaction.hold = this.heldSince(Date.parse(offline.decidedAt));
+      } else if (entry.kind === 'review') {
+        const transaction = this.find(entry.checkRef);
+        if (transaction?.hold) {
+          const at = entry.body.decidedAt ? Date.parse(entry.body.decidedAt) : Date.now();
+          transaction.hold = closeHold(transaction.hold, entry.body.decision === 'release' ? 'released' : 'refused', 'supervisor', { ...entry.body, at });
+        }
       } else if (entry.kind === 'answers') {
         const transaction = this.find(entry.checkRef);
         if (transaction) {
@@ -113,5 +154,15 @@ export class TillMemory {
         }
       }
     }
+  }
+
+  /** A hold the till opened at `openedAt` (wall time), as it stands now. */
+  private heldSince(openedAt: number): Hold {
+    const deadline = openedAt + this.holdDeadlineMs;
+    return {
+      review: { status: 'open', openedAt: new Date(openedAt).toISOString(), deadline: new Date(deadline).toISOString(), closedAt: null, closedBy: null, reason: null },
+      deadlineAt: this.clock.now() + (deadline - Date.now()),
+      source: 'till',
+    };
   }
 }

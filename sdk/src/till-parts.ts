@@ -25,4 +25,6 @@ export interface TillParts {
   readonly ready: Promise<void>;
   /** Throws ClosedError once `close()` has been called. */
   assertOpen(): void;
+  /** Aborted when the client closes: long waits (watching a hold) stop then. */
+  readonly closing: AbortSignal;
 }

@@ -2,7 +2,9 @@ import type { z } from 'zod';
 import type { AnswersRequest } from '../../src/contract/answers.js';
 import type { CheckRequest } from '../../src/contract/check.js';
 import { Decision } from '../../src/contract/decision.js';
+import { CheckRecord } from '../../src/contract/check-record.js';
 import { OutcomeRecord, type OutcomeRequest } from '../../src/contract/outcome.js';
+import { ReviewRecord, type ReviewRequest } from '../../src/contract/review.js';
 import { ActiveRuleSet } from '../../src/contract/rule-set.js';
 import type { Clock } from './clock.js';
 import { ClosedError, ConnectionError, CorsError, errorFromResponse, InvalidResponseError, TimeoutError, VouchsafeError } from './errors.js';
@@ -13,11 +15,19 @@ export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 export const RulesResponse = ActiveRuleSet.pick({ version: true, contentHash: true, source: true });
 export type RulesResponse = z.infer<typeof RulesResponse>;
 
+/** What the SDK reads of `GET /v1/checks/{checkId}`: where the check's hold stands. */
+export const CheckReview = CheckRecord.pick({ checkId: true, answers: true, review: true });
+export type CheckReview = z.infer<typeof CheckReview>;
+
 /** The service's endpoints the till uses. Each call is one attempt; `stop` abandons it when the client closes. */
 export interface Api {
   createCheck(body: CheckRequest, timeoutMs: number, stop?: AbortSignal): Promise<Decision>;
   answer(checkId: string, body: AnswersRequest, timeoutMs: number, stop?: AbortSignal): Promise<Decision>;
   recordOutcome(checkId: string, body: OutcomeRequest, timeoutMs: number, stop?: AbortSignal): Promise<OutcomeRecord>;
+  /** A supervisor's release or refusal of a held check. */
+  review(checkId: string, body: ReviewRequest, timeoutMs: number, stop?: AbortSignal): Promise<ReviewRecord>;
+  /** The check's hold as the service has it. */
+  checkReview(checkId: string, timeoutMs: number, stop?: AbortSignal): Promise<CheckReview>;
   /** The active rule set and its ETag, or `unchanged` when it still has the ETag sent. */
   rules(etag: string | undefined, timeoutMs: number, stop?: AbortSignal): Promise<{ ruleSet: RulesResponse; etag: string | undefined } | 'unchanged'>;
 }
@@ -130,13 +140,15 @@ export function createApi(options: { baseUrl: string; apiKey: string; fetch: Fet
     return parsed.data;
   }
 
-  const checkPath = (checkId: string, what: string) => `v1/checks/${encodeURIComponent(checkId)}/${what}`;
+  const checkPath = (checkId: string, what: string) => `v1/checks/${encodeURIComponent(checkId)}${what ? `/${what}` : ''}`;
   return {
     createCheck: async (body, timeoutMs, stop) => read(Decision, await send('POST', 'v1/checks', timeoutMs, stop, { body })),
     answer: async (checkId, body, timeoutMs, stop) =>
       read(Decision, await send('POST', checkPath(checkId, 'answers'), timeoutMs, stop, { body })),
     recordOutcome: async (checkId, body, timeoutMs, stop) =>
       read(OutcomeRecord, await send('POST', checkPath(checkId, 'outcome'), timeoutMs, stop, { body })),
+    review: async (checkId, body, timeoutMs, stop) => read(ReviewRecord, await send('POST', checkPath(checkId, 'review'), timeoutMs, stop, { body })),
+    checkReview: async (checkId, timeoutMs, stop) => read(CheckReview, await send('GET', checkPath(checkId, ''), timeoutMs, stop)),
     async rules(etag, timeoutMs, stop) {
       const answer = await send('GET', 'v1/rules', timeoutMs, stop, etag ? { headers: { 'if-none-match': etag } } : {});
       if (answer.status === 304) return 'unchanged';

@@ -1,8 +1,10 @@
 import type { z } from 'zod';
 import type { AnswersRequest } from '../../src/contract/answers.js';
 import type { CheckInput } from '../../src/contract/check.js';
-import type { Decision } from '../../src/contract/decision.js';
+import type { Decision, Prompt } from '../../src/contract/decision.js';
 import type { OutcomeRecord, OutcomeRequest } from '../../src/contract/outcome.js';
+import type { ReviewRequest } from '../../src/contract/review.js';
+import type { Review } from '../../src/contract/review-state.js';
 import type { RuleSetSource } from '../../src/contract/rule-file.js';
 import type { Clock } from './clock.js';
 import type { VouchsafeError } from './errors.js';
@@ -18,6 +20,31 @@ import type { Fetch } from './transport.js';
 /** A basket as the till has it: the check request without what the client fills in itself. */
 export type Basket = Omit<CheckInput, 'storeId' | 'tillId' | 'offlineDecision'>;
 export type Answers = AnswersRequest['answers'];
+/** A supervisor's decision at the till: `release` needs `supervisorRef`, and a `reason` above the rule set's value line. */
+export type ReviewInput = Omit<z.input<typeof ReviewRequest>, 'decidedAt'>;
+
+/**
+ * Where a held sale stands, and what the colleague does now. `review.deadline` is when it counts as
+ * refused if nobody decides; show it while the review is `open`.
+ */
+export interface HoldState {
+  checkId: string;
+  review: Review;
+  /**
+   * `released`: null, finish the sale. `refused` or `expired`: the refusal script — do not sell the
+   * stored-value lines.
+   */
+  prompt: Prompt | null;
+  /** `service`: as the service has it. `till`: the till's own record while the service is away (a release made here is queued for it). */
+  source: 'service' | 'till';
+  /** With `source: 'till'`: why the service's word was not used. */
+  cause?: VouchsafeError;
+}
+
+export interface WatchOptions {
+  /** Stop watching: the promise rejects with this signal's reason. */
+  signal?: AbortSignal;
+}
 export type OutcomeInput = z.input<typeof OutcomeRequest>;
 
 /** A decision, and where it came from. Offline, `checkId` may be a `local_…` id; pass it to `answer()` and `outcome()` as it is. */
@@ -70,6 +97,13 @@ export interface TillClientOptions {
   /** Default 10,000. */
   breakForMs?: number;
   /**
+   * How long a hold decided offline waits for a supervisor before it counts as refused. Default 5
+   * minutes, the service's default; once the service holds a sale, the till uses the service's deadline.
+   */
+  holdDeadlineMs?: number;
+  /** How often `watchReview()` asks the service where a hold stands. Default 1,000. */
+  reviewPollMs?: number;
+  /**
    * What every wait runs on: the budget, each attempt's timeout, back-off, the breaker's pause, the
    * outbox's and the rule refresh's timers. Default: `performance.now()` and the global timers.
    * Inject a virtual one to test a till's timing without waiting.
@@ -82,8 +116,25 @@ export interface TillClient {
   check(basket: Basket): Promise<TillDecision>;
   /** The colleague's answers to the prompt's questions, and the new decision. */
   answer(checkId: string, answers: Answers): Promise<TillDecision>;
-  /** What happened. Stored before it is sent, so it is never lost; never throws for network trouble. */
+  /**
+   * What happened. Stored before it is sent, so it is never lost; never throws for network trouble. A
+   * sale (`proceeded`, `proceeded_after_warning`) after a refusal or an unreleased hold is dead-lettered
+   * at once, as the service would refuse it.
+   */
   outcome(checkId: string, outcome: OutcomeInput): Promise<OutcomeReceipt>;
+  /**
+   * A supervisor's release or refusal of a held sale, made at the till. Stored before it is sent:
+   * with the service away it is the till's record (`source: 'till'`), delivered later with the time
+   * it was made, so a release made before the deadline stands. After the deadline, or once the hold
+   * is decided, resolves with the hold as it stands instead.
+   */
+  review(checkId: string, input: ReviewInput): Promise<HoldState>;
+  /**
+   * Resolves when a held sale is released, refused or expired, wherever that was decided (a
+   * supervisor's handheld): asks the service every `reviewPollMs`, and with the service away expires
+   * it on the till at its deadline.
+   */
+  watchReview(checkId: string, options?: WatchOptions): Promise<HoldState>;
   /** Delivers what is queued, in order, as far as the service lets it. */
   flush(): Promise<FlushResult>;
   /** Stops timers, delivers what it can within `closeTimeoutMs`, and closes the outbox storage. */

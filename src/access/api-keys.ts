@@ -5,6 +5,7 @@ import { DomainError } from '../errors.js';
 import { newId } from '../sortable-id.js';
 import type { ApiKeyRow, Store } from '../store/index.js';
 import type { KeysRepository } from '../store/keys.js';
+import { recordEvent } from '../webhooks/events.js';
 
 const KEY_PREFIX = 'vsk_';
 /** Test keys say so at a glance, in logs and in a till's settings. */
@@ -111,6 +112,7 @@ export function revokeApiKey(store: Store, resolver: KeyResolver, actor: Princip
     }
     store.keys.revoke(keyId, now);
     store.audit.append({ at: now, actor: actor.keyId, action: 'key.revoked', subject: keyId, detail: { name: key.name, role: key.role } });
+    recordEvent(store, 'key.revoked', { keyId, role: key.role, storeIds: key.storeIds, by: actor.keyId }, now);
     return { ...key, revokedAt: now };
   });
   resolver.forget(keyId);

@@ -39,11 +39,13 @@ export function answerCheck(context: CheckContext, principal: Principal, checkId
       throw new DomainError(errors[0]!.code as 'unknown_question' | 'invalid_answer', errors.map((e) => e.message).join('; '), { errors });
     }
     if (check.outcome) throw new DomainError('check_closed', `Check ${checkId} already has the outcome ${check.outcome.outcome}`);
+    const now = context.clock();
     if (Object.entries(answers).every(([question, value]) => check.latest.answers[question] === value)) {
-      return { replayed: true, decision: toDecision(check, check.latest) };
+      return { replayed: true, decision: toDecision(check, check.latest, store.reviews.find(checkId), now) };
     }
-    const saved = evaluateAndRecord(
+    const { write: saved, review } = evaluateAndRecord(
       context,
+      { previous: check, actor: principal.keyId },
       { ...check, identities: undefined },
       {
         request: check.latest.request,
@@ -54,7 +56,7 @@ export function answerCheck(context: CheckContext, principal: Principal, checkId
         revision: check.latest.revision + 1,
       },
     );
-    return { replayed: false, decision: toDecision(saved, saved.evaluation) };
+    return { replayed: false, decision: toDecision(saved, saved.evaluation, review, now) };
   });
   if (!result.replayed) context.metrics.decisionSeconds.observe({ trigger: 'answers' }, (performance.now() - started) / 1000);
   return result;

@@ -4,7 +4,7 @@ import type { Metrics } from '../metrics.js';
 import type { ActiveRuleSet } from '../rule-sets/active.js';
 import type { Store } from '../store/index.js';
 
-/** What the check use cases work with: the store, the active rules, the identifier hasher, a clock and time zone, and where to report. */
+/** What the check use cases work with: the store, the active rules, the identifier hasher, a clock and time zone, where to report, and how long a hold waits. */
 export interface CheckContext {
   readonly store: Store;
   readonly rules: ActiveRuleSet;
@@ -14,4 +14,6 @@ export interface CheckContext {
   readonly timeZone: string;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** How long a held sale waits for a supervisor before it counts as refused. */
+  readonly holdDeadlineMs: number;
 }

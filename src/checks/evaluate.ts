@@ -1,8 +1,10 @@
 import type { CheckRequest } from '../contract/check.js';
 import type { EvaluationTrigger } from '../contract/check-record.js';
+import type { Action } from '../contract/enums.js';
 import type { HistoryFacts } from '../contract/fact-schema.js';
 import { type BasketTotals, decide } from '../engine/index.js';
-import type { CheckWrite, EvaluationRow, StoredRequest } from '../store/index.js';
+import { afterDecision, settledReview, weakestAction } from '../reviews/index.js';
+import type { CheckRow, CheckWrite, EvaluationRow, ReviewRow, StoredRequest } from '../store/index.js';
 import type { CheckContext } from './context.js';
 
 export interface EvaluationInputs {
@@ -14,6 +16,8 @@ export interface EvaluationInputs {
   identified: boolean;
   trigger: EvaluationTrigger;
   revision: number;
+  /** The weakest action allowed: `hold` while the check's hold waits for a supervisor. */
+  atLeast: Action;
 }
 
 /** Decides with the active rule set, counts the decision and reports rules that failed. Writes nothing. */
@@ -25,7 +29,7 @@ export function evaluate(context: CheckContext, inputs: EvaluationInputs): Evalu
     history: inputs.history,
     answers: inputs.answers,
     identified: inputs.identified,
-  });
+  }, { atLeast: inputs.atLeast });
   for (const error of decision.ruleErrors) {
     context.metrics.ruleErrors.inc({ rule: error.ruleId });
     context.logger.warn('rule failed at run time', { checkId: inputs.checkId, ruleId: error.ruleId, error: error.message });
@@ -48,14 +52,27 @@ export function evaluate(context: CheckContext, inputs: EvaluationInputs): Evalu
   };
 }
 
-/** Decides and records in the caller's transaction: the check as it now stands and the evaluation that decided it. */
+export interface Recorded {
+  write: CheckWrite;
+  /** The check's review after this decision, if it has ever been held. */
+  review: ReviewRow | undefined;
+}
+
+/**
+ * Decides and records in the caller's transaction: the check as it now stands, the evaluation that
+ * decided it, and what that does to its review (a hold opens one, a refusal closes it). While a hold
+ * waits for its supervisor, nothing but the supervisor's release decides it below `hold`.
+ */
 export function evaluateAndRecord(
   context: CheckContext,
+  { previous, actor }: { previous: CheckRow | undefined; actor: string },
   check: Omit<CheckWrite, 'evaluation' | 'totals'>,
-  inputs: Omit<EvaluationInputs, 'checkId' | 'request' | 'identified'> & { request: StoredRequest },
-): CheckWrite {
-  const evaluation = evaluate(context, { ...inputs, checkId: check.id, identified: check.identified });
+  inputs: Omit<EvaluationInputs, 'checkId' | 'request' | 'identified' | 'atLeast'> & { request: StoredRequest },
+): Recorded {
+  const review = previous && settledReview(context, previous, context.clock());
+  const atLeast = weakestAction(review, inputs.request.offlineDecision);
+  const evaluation = evaluate(context, { ...inputs, checkId: check.id, identified: check.identified, atLeast });
   const write: CheckWrite = { ...check, totals: inputs.totals, evaluation };
   context.store.checks.save(write);
-  return write;
+  return { write, review: afterDecision(context, { previousAction: previous?.latest.action, write, review, actor }) };
 }

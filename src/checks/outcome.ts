@@ -1,7 +1,10 @@
 import type { Principal } from '../access/api-keys.js';
+import { type Action, Outcome as OutcomeSchema, type Outcome, type ReviewStatus } from '../contract/enums.js';
 import type { OutcomeRecord, OutcomeRequest } from '../contract/outcome.js';
 import { DomainError } from '../errors.js';
+import { closeReviewForOutcome, settledReview, toReview } from '../reviews/index.js';
 import type { OutcomeRow } from '../store/index.js';
+import { checkSubject, recordEvent } from '../webhooks/events.js';
 import type { CheckContext } from './context.js';
 import { findVisibleCheck } from './read.js';
 import { toOutcomeRecord } from './records.js';
@@ -10,6 +13,19 @@ export interface OutcomeRecorded {
   /** false: the same outcome was already recorded (a retry). */
   created: boolean;
   outcome: OutcomeRecord;
+}
+
+/** The outcomes in which the stored-value lines were sold. */
+const SALES: ReadonlySet<Outcome> = new Set(['proceeded', 'proceeded_after_warning']);
+
+/**
+ * The outcomes a check may record, given its decision and its review. A refusal, or a hold that no
+ * supervisor released (still open, refused or expired), allows no sale. A refusal decided after a
+ * release stands: the release covered what the supervisor saw, not what came after.
+ */
+export function allowedOutcomes(action: Action, review: ReviewStatus | undefined): Outcome[] {
+  const noSale = action === 'refuse' || (review !== undefined && review !== 'released');
+  return OutcomeSchema.options.filter((outcome) => !noSale || !SALES.has(outcome));
 }
 
 function sameOutcome(recorded: OutcomeRow, body: OutcomeRequest): boolean {
@@ -21,9 +37,14 @@ function sameOutcome(recorded: OutcomeRow, body: OutcomeRequest): boolean {
   );
 }
 
-/** Records what happened at the till. A check has one outcome; the same one again is a retry. */
+/**
+ * Records what happened at the till. A check has one outcome; the same one again is a retry. It must
+ * agree with the decision (see `allowedOutcomes`); a sale that did not go ahead closes a hold still
+ * waiting for its supervisor.
+ */
 export function recordOutcome(context: CheckContext, principal: Principal, checkId: string, body: OutcomeRequest): OutcomeRecorded {
   const { store, clock } = context;
+  const now = clock();
   const result = store.transaction(() => {
     const check = findVisibleCheck(context, principal, checkId);
     if (check.outcome) {
@@ -35,15 +56,38 @@ export function recordOutcome(context: CheckContext, principal: Principal, check
       }
       return { created: false, row: check.outcome };
     }
+    let review = settledReview(context, check, now);
+    const { action } = check.latest;
+    const allowed = allowedOutcomes(action, review?.status);
+    if (!allowed.includes(body.outcome)) {
+      const why = action === 'refuse' ? 'the check is decided refuse' : `the hold is ${review?.status}, not released`;
+      throw new DomainError('outcome_conflicts_with_decision', `${body.outcome} records a sale, but ${why}; allowed: ${allowed.join(', ')}`, {
+        extra: { action, review: review ? toReview(review, now) : null, allowedOutcomes: allowed },
+      });
+    }
+    const subject = checkSubject(check, check.latest);
+    if (review?.status === 'open') review = closeReviewForOutcome(context, review, body.outcome, subject, principal.keyId, now);
     const row: OutcomeRow = {
       outcome: body.outcome,
-      recordedAt: clock(),
+      recordedAt: now,
       staffRef: body.staffRef ?? null,
       policeReference: body.policeReference ?? null,
       note: body.note ?? null,
       keyId: principal.keyId,
     };
     store.checks.recordOutcome(checkId, row);
+    recordEvent(
+      store,
+      'outcome.recorded',
+      {
+        ...subject,
+        outcome: row.outcome,
+        recordedAt: new Date(now).toISOString(),
+        review: review?.status ?? null,
+        ...(row.policeReference !== null ? { policeReference: row.policeReference } : {}),
+      },
+      now,
+    );
     return { created: true, row };
   });
   if (result.created) context.metrics.outcomes.inc({ outcome: result.row.outcome });

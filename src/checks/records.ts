@@ -1,11 +1,18 @@
 import type { CheckRecord } from '../contract/check-record.js';
 import type { Decision } from '../contract/decision.js';
 import type { OutcomeRecord } from '../contract/outcome.js';
-import type { CheckRow, EvaluationRow, OutcomeRow } from '../store/index.js';
+import { toReview } from '../reviews/index.js';
+import type { CheckRow, EvaluationRow, OutcomeRow, ReviewRow } from '../store/index.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function toDecision(check: Pick<CheckRow, 'id' | 'storeId' | 'transactionId'>, evaluation: EvaluationRow): Decision {
+/** The decision as the till sees it, with the check's review as it reads at `now` if it was ever held. */
+export function toDecision(
+  check: Pick<CheckRow, 'id' | 'storeId' | 'transactionId'>,
+  evaluation: EvaluationRow,
+  review: ReviewRow | undefined,
+  now: number,
+): Decision {
   return {
     checkId: check.id,
     storeId: check.storeId,
@@ -17,6 +24,7 @@ export function toDecision(check: Pick<CheckRow, 'id' | 'storeId' | 'transaction
     prompt: evaluation.prompt,
     ruleSetVersion: evaluation.ruleSetVersion,
     evaluatedAt: iso(evaluation.evaluatedAt),
+    ...(review ? { review: toReview(review, now) } : {}),
   };
 }
 
@@ -31,7 +39,7 @@ export function toOutcomeRecord(checkId: string, outcome: OutcomeRow): OutcomeRe
   };
 }
 
-export function toCheckRecord(check: CheckRow, evaluations: EvaluationRow[]): CheckRecord {
+export function toCheckRecord(check: CheckRow, evaluations: EvaluationRow[], review: ReviewRow | undefined, now: number): CheckRecord {
   const { request } = check.latest;
   return {
     checkId: check.id,
@@ -49,7 +57,7 @@ export function toCheckRecord(check: CheckRow, evaluations: EvaluationRow[]): Ch
     customer: { ageBand: request.customer.ageBand, ageSource: request.customer.ageSource, identified: check.identified },
     signals: request.signals,
     answers: check.latest.answers,
-    decision: toDecision(check, check.latest),
+    decision: toDecision(check, check.latest, review, now),
     ...(request.offlineDecision ? { offlineDecision: request.offlineDecision } : {}),
     evaluations: evaluations.map((evaluation) => ({
       revision: evaluation.revision,
@@ -62,6 +70,7 @@ export function toCheckRecord(check: CheckRow, evaluations: EvaluationRow[]): Ch
       promptId: evaluation.promptId,
       ruleSetVersion: evaluation.ruleSetVersion,
     })),
+    review: review ? toReview(review, now) : null,
     outcome: check.outcome && toOutcomeRecord(check.id, check.outcome),
   };
 }

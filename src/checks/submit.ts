@@ -87,13 +87,13 @@ export function submitCheck(context: CheckContext, principal: Principal, check: 
       if (offlineDecision && !existing.latest.request.offlineDecision) {
         store.checks.noteOfflineDecision(existing.id, existing.latest.revision, offlineDecision);
       }
-      return { status: 'replayed', decision: toDecision(existing, existing.latest) };
+      return { status: 'replayed', decision: toDecision(existing, existing.latest, store.reviews.find(existing.id), now) };
     }
     // A late retry of an older basket (its answer lost, its resend overtaken by the newer basket) is
     // recognised and answered with the decision as it stands: a check never goes back a revision.
     if (existing && store.checks.revisionWithFingerprint(existing.id, fingerprint) !== undefined) {
       context.logger.info('older basket resent; answered with the current decision', { checkId: existing.id, revision: existing.latest.revision });
-      return { status: 'replayed', decision: toDecision(existing, existing.latest) };
+      return { status: 'replayed', decision: toDecision(existing, existing.latest, store.reviews.find(existing.id), now) };
     }
     if (existing?.outcome) {
       throw new DomainError(
@@ -107,8 +107,9 @@ export function submitCheck(context: CheckContext, principal: Principal, check: 
     // An identifier many people use links strangers: it is kept, but neither identifies nor counts.
     const personal = identities.filter((identity) => !store.history.isShared(identity, historyAt));
     const identified = personal.length > 0;
-    const saved = evaluateAndRecord(
+    const { write: saved, review } = evaluateAndRecord(
       context,
+      { previous: existing, actor: principal.keyId },
       {
         id: checkId,
         storeId: check.storeId,
@@ -133,7 +134,7 @@ export function submitCheck(context: CheckContext, principal: Principal, check: 
         revision: (existing?.latest.revision ?? 0) + 1,
       },
     );
-    return { status: existing ? 'updated' : 'created', decision: toDecision(saved, saved.evaluation) };
+    return { status: existing ? 'updated' : 'created', decision: toDecision(saved, saved.evaluation, review, now) };
   });
 
   if (result.status !== 'replayed') {

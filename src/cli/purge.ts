@@ -4,7 +4,7 @@ import { parseDuration } from './duration.js';
 import { progressBar } from './progress.js';
 import type { Output } from './rules.js';
 
-/** `purge`: deletes checks older than the retention period, with everything recorded about them. Audited. */
+/** `purge`: deletes checks older than the retention period, with everything recorded about them, and webhook events as old. Audited. */
 export function runPurge(options: { db: string; olderThan: string; dryRun: boolean }, output: Output): number {
   const age = parseDuration(options.olderThan);
   const before = Date.now() - age;
@@ -27,6 +27,7 @@ export function runPurge(options: { db: string; olderThan: string; dryRun: boole
     bar.stop();
     // Test-mode checks last a week whatever the retention period: they were never sales.
     const testChecks = store.retention.purgeTestChecksBefore(Date.now() - TEST_CHECK_LIFETIME_MS);
+    const webhookEvents = store.retention.purgeWebhookEventsBefore(before);
     // Take the purged checks out of the report roll-ups now, rather than in the next report's request.
     const catchUp = progressBar('Updating reports', store.reports.rollups.pending());
     let caughtUp = 0;
@@ -36,8 +37,10 @@ export function runPurge(options: { db: string; olderThan: string; dryRun: boole
       catchUp.update(caughtUp);
     }
     catchUp.stop();
-    store.audit.append({ at: Date.now(), actor: 'cli', action: 'data.purged', subject: null, detail: { before: when, olderThan: options.olderThan, checks: deleted, testChecks } });
-    output.out(`Deleted ${deleted.toLocaleString('en-GB')} checks that occurred before ${when}, with their evaluations, matched rules and identity hashes.`);
+    store.audit.append({ at: Date.now(), actor: 'cli', action: 'data.purged', subject: null, detail: { before: when, olderThan: options.olderThan, checks: deleted, testChecks, webhookEvents } });
+    output.out(
+      `Deleted ${deleted.toLocaleString('en-GB')} checks that occurred before ${when}, with their evaluations, matched rules, identity hashes and reviews, and ${webhookEvents.toLocaleString('en-GB')} webhook events from before then.`,
+    );
     if (testChecks > 0) output.out(`Deleted ${testChecks.toLocaleString('en-GB')} test-mode checks more than 7 days old.`);
     return 0;
   } finally {

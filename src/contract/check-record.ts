@@ -4,6 +4,7 @@ import { CheckLine, OfflineDecision, Signals } from './check.js';
 import { Decision, Reason } from './decision.js';
 import { Action, AgeBand, AgeSource, Lane, Tender } from './enums.js';
 import { OutcomeRecord } from './outcome.js';
+import { Review } from './review-state.js';
 
 export const EvaluationTrigger = z.enum(['check', 'basket_changed', 'answers']).meta({
   id: 'EvaluationTrigger',
@@ -56,6 +57,7 @@ export const CheckRecord = z
       description: 'Present when the till decided this check offline and replayed it later: what the colleague was shown.',
     }),
     evaluations: z.array(Evaluation).meta({ description: 'Every decision on this check, oldest first.' }),
+    review: z.union([Review, z.null()]).meta({ description: 'The supervisor’s review, if the check was ever held; null otherwise.' }),
     // A union, not .nullable(): the OpenAPI generator drops the null from a nullable named schema.
     outcome: z.union([OutcomeRecord, z.null()]),
   })

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CheckId, StoreId, Timestamp } from './common.js';
 import { Action } from './enums.js';
+import { Review } from './review-state.js';
 
 export const Reason = z
   .object({
@@ -66,6 +67,10 @@ export const Decision = z
     prompt: z.union([Prompt, z.null()]).meta({ description: 'The script to show; null when the action is allow.' }),
     ruleSetVersion: z.string().meta({ example: '2026.11.25-1' }),
     evaluatedAt: Timestamp,
+    review: Review.optional().meta({
+      description:
+        'Present once the check has been held: the supervisor’s review, with its deadline. Show the deadline to the colleague; while it is `open` the sale waits, and only `released` lets it go ahead.',
+    }),
   })
   .meta({
     id: 'Decision',

@@ -65,10 +65,10 @@ export const Outcome = z
   });
 export type Outcome = z.infer<typeof Outcome>;
 
-export const Role = z.enum(['till', 'analyst', 'admin']).meta({
+export const Role = z.enum(['till', 'supervisor', 'analyst', 'admin']).meta({
   id: 'Role',
   description:
-    '`till`: sends checks for its own stores. `analyst`: reads checks, reports and rules. `admin`: everything an analyst can, plus keys and publishing rules.',
+    '`till`: sends checks for its own stores. `supervisor`: releases or refuses held sales in its own stores, from a handheld or the till. `analyst`: reads checks, reports and rules. `admin`: everything an analyst can, plus keys, webhooks and publishing rules.',
   example: 'till',
 });
 export type Role = z.infer<typeof Role>;
@@ -78,3 +78,11 @@ export const KeyMode = z.enum(['live', 'test']).meta({
   description: 'live: real sales. test: integration traffic, decided exactly as live but never in reports, history, shadow counts or back-tests, and deleted after 7 days. Test keys start `vsk_test_`.',
 });
 export type KeyMode = z.infer<typeof KeyMode>;
+
+export const ReviewStatus = z.enum(['open', 'released', 'refused', 'expired']).meta({
+  id: 'ReviewStatus',
+  description:
+    '`open`: the sale waits for a supervisor. `released`: a supervisor let it go ahead. `refused`: a supervisor refused it, a later decision refused it, or the customer left. `expired`: nobody decided by the deadline, which counts as refused.',
+  example: 'open',
+});
+export type ReviewStatus = z.infer<typeof ReviewStatus>;

@@ -19,13 +19,13 @@ export const KeyCreateRequest = z
       .refine((ids) => new Set(ids).size === ids.length, 'Store ids must not repeat')
       .optional()
       .meta({
-        description: 'Stores the key may act for. Required for a till key; optional for an analyst (limits what they see); not allowed for an admin.',
+        description: 'Stores the key may act for. Required for a till or supervisor key; optional for an analyst (limits what they see); not allowed for an admin.',
         example: ['herts-stevenage-012'],
       }),
   })
   .superRefine((body, ctx) => {
-    if (body.role === 'till' && !body.storeIds) {
-      ctx.addIssue({ code: 'custom', path: ['storeIds'], message: 'A till key must name the stores it serves' });
+    if ((body.role === 'till' || body.role === 'supervisor') && !body.storeIds) {
+      ctx.addIssue({ code: 'custom', path: ['storeIds'], message: `A ${body.role} key must name the stores it serves` });
     }
     if (body.role === 'admin' && body.storeIds) {
       ctx.addIssue({ code: 'custom', path: ['storeIds'], message: 'An admin key covers every store; leave storeIds out' });

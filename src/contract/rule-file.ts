@@ -45,6 +45,15 @@ export const Bands = z
   .refine((b) => b.prompt < b.hold && b.hold < b.refuse, 'Bands must rise: prompt < hold < refuse');
 export type Bands = z.infer<typeof Bands>;
 
+export const HoldSettings = z.strictObject({
+  releaseReasonAbove: z
+    .number()
+    .int()
+    .min(0)
+    .describe('A supervisor releasing a held check whose stored value is above this (minor units) must give a reason.'),
+});
+export type HoldSettings = z.infer<typeof HoldSettings>;
+
 const HistoryWindowInput = HistoryWindowFacts.strict().partial();
 
 /** History for a rule test: any window or count left out is zero. */
@@ -78,6 +87,7 @@ export const RuleFile = z.strictObject({
   defaultLocale: LocaleTag.optional(),
   bands: Bands.optional(),
   lists: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'List names are camelCase'), z.array(z.string()).min(1)).optional(),
+  holds: HoldSettings.optional(),
   rules: z.array(RuleDefinition).default([]),
   tests: z.array(RuleTestCase).default([]),
 });

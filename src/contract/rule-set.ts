@@ -25,6 +25,9 @@ export const ActiveRuleSet = z
     contentHash: z.string().meta({ description: 'Fingerprint of the files, to tell contents apart.', example: '498c7cc2fc76c540' }),
     activatedAt: Timestamp,
     bands: z.object({ prompt: z.number().int(), hold: z.number().int(), refuse: z.number().int() }),
+    holds: z.object({
+      releaseReasonAbove: z.number().int().meta({ description: 'Releasing a held check with more stored value than this (minor units) needs a reason.', example: 50000 }),
+    }),
     lists: z.record(z.string(), z.array(z.string())),
     rules: z.array(RuleSummary),
     questions: z.array(PromptQuestion).meta({ description: 'Every question a prompt can ask, with its answers.' }),

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Action } from '../contract/enums.js';
 import {
   type Bands,
+  type HoldSettings,
   type PromptFile,
   PromptFile as PromptFileSchema,
   type RuleDefinition,
@@ -68,6 +69,7 @@ export interface CompiledRuleSet {
   readonly contentHash: string;
   readonly source: RuleSetSource;
   readonly bands: Bands;
+  readonly holds: HoldSettings;
   readonly rules: readonly CompiledRule[];
   readonly lists: Readonly<Record<string, readonly string[]>>;
   /** The prompts in the default locale: what a check that asks for no language the rule set has gets. */
@@ -80,6 +82,8 @@ export interface CompiledRuleSet {
 }
 
 const DEFAULT_BANDS: Bands = { prompt: 20, hold: 50, refuse: 80 };
+/** £500: about Action Fraud's average iTunes-card loss (£579), and the per-card cap US chains settled on. */
+const DEFAULT_HOLDS: HoldSettings = { releaseReasonAbove: 50_000 };
 
 interface ParsedYaml {
   path: string;
@@ -189,6 +193,7 @@ export function compileRuleSet(source: RuleSetSource): CompiledRuleSet {
   }
 
   let bands: Bands | undefined;
+  let holds: HoldSettings | undefined;
   let declaredVersion: string | undefined;
   let declaredLocale: string | undefined;
   const lists: Record<string, readonly string[]> = {};
@@ -196,6 +201,10 @@ export function compileRuleSet(source: RuleSetSource): CompiledRuleSet {
     if (file.bands) {
       if (bands) problems.push({ file: parsed.path, ...positionOf(parsed, ['bands']), message: 'bands: are declared in more than one file' });
       bands = file.bands;
+    }
+    if (file.holds) {
+      if (holds) problems.push({ file: parsed.path, ...positionOf(parsed, ['holds']), message: 'holds: are declared in more than one file' });
+      holds = file.holds;
     }
     if (file.version) {
       if (declaredVersion) problems.push({ file: parsed.path, ...positionOf(parsed, ['version']), message: 'version: is declared in more than one file' });
@@ -285,6 +294,7 @@ export function compileRuleSet(source: RuleSetSource): CompiledRuleSet {
     contentHash: hash,
     source,
     bands: bands ?? DEFAULT_BANDS,
+    holds: holds ?? DEFAULT_HOLDS,
     rules,
     lists,
     prompts,

@@ -55,8 +55,8 @@ function matches(rule: CompiledRule, ruleSet: CompiledRuleSet, facts: Facts, cac
   return rule.reference(cache.context);
 }
 
-/** Evaluates every rule against facts already derived. */
-export function evaluateFacts(ruleSet: CompiledRuleSet, facts: Facts): EngineDecision {
+/** Evaluates every rule against facts already derived; the action is never weaker than `atLeast`. */
+export function evaluateFacts(ruleSet: CompiledRuleSet, facts: Facts, atLeast: Action = 'allow'): EngineDecision {
   const cache: { context?: Record<string, unknown> } = {};
   const matched: CompiledRule[] = [];
   const shadow: CompiledRule[] = [];
@@ -78,7 +78,7 @@ export function evaluateFacts(ruleSet: CompiledRuleSet, facts: Facts): EngineDec
     score += rule.score;
     if (rule.action) ruleAction = strongerAction(ruleAction, rule.action);
   }
-  const action = strongerAction(bandAction(score, ruleSet), ruleAction);
+  const action = strongerAction(strongerAction(bandAction(score, ruleSet), ruleAction), atLeast);
 
   matched.sort(byStrength);
   const reasons = new Array<Reason>(matched.length);
@@ -100,7 +100,15 @@ function hasPrompt(rule: CompiledRule): boolean {
   return rule.definition.prompt !== undefined;
 }
 
+export interface DecideOptions {
+  /**
+   * The weakest action allowed: `hold` while a held sale waits for its supervisor, so the colleague's
+   * reassuring answers can raise it to a refusal but never talk it down.
+   */
+  atLeast?: Action;
+}
+
 /** The decision for one basket, its history and the answers so far. Pure: the same inputs give the same decision. */
-export function decide(ruleSet: CompiledRuleSet, inputs: FactInputs): EngineDecision {
-  return evaluateFacts(ruleSet, deriveFacts(inputs, ruleSet.prompts.questionIds, ruleSet.lists));
+export function decide(ruleSet: CompiledRuleSet, inputs: FactInputs, { atLeast = 'allow' }: DecideOptions = {}): EngineDecision {
+  return evaluateFacts(ruleSet, deriveFacts(inputs, ruleSet.prompts.questionIds, ruleSet.lists), atLeast);
 }

@@ -15,11 +15,13 @@ import { registerAudit } from './routes/audit/index.js';
 import { registerChecks } from './routes/checks/index.js';
 import { registerKeys } from './routes/keys/index.js';
 import { registerReports } from './routes/reports/index.js';
+import { registerReviews } from './routes/reviews/index.js';
 import { registerRules } from './routes/rules/index.js';
 import { registerDocs } from './routes/system/docs.js';
 import { registerHealth } from './routes/system/health.js';
 import { registerMetrics } from './routes/system/metrics.js';
 import { registerOpenApiDocument } from './openapi.js';
+import { registerWebhooks } from './routes/webhooks/index.js';
 import { errorHandler, problemBody, problemResponse } from './problem.js';
 
 /** A check with 500 lines is about 100 KB; anything far beyond that is not a till. */
@@ -86,7 +88,9 @@ export function createApp(
   app.use('/v1/*', authenticate(), jsonBody({ maxBytes: MAX_BODY_BYTES }));
 
   registerChecks(app);
+  registerReviews(app);
   registerKeys(app);
+  registerWebhooks(app);
   registerRules(app);
   registerAudit(app);
   registerReports(app);
@@ -114,9 +118,11 @@ export function createApp(
     security: [{ apiKey: [] }],
     tags: [
       { name: 'Checks', description: 'Decisions at the till.' },
+      { name: 'Holds', description: 'Held sales: a supervisor’s release or refusal, and the deadline.' },
       { name: 'Rules', description: 'The rule set.' },
       { name: 'Reports', description: 'Loss-prevention figures and exports (analyst, admin).' },
       { name: 'Keys', description: 'API keys (admin).' },
+      { name: 'Webhooks', description: 'Events sent as they happen, signed the Standard Webhooks way (admin).' },
     ],
   });
 

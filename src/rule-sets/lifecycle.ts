@@ -4,6 +4,7 @@ import type { RuleSetSource } from '../contract/rule-file.js';
 import { type CompiledRuleSet, compileRuleSet, RuleSetError, runRuleTests, type RuleTestResult } from '../engine/index.js';
 import { DomainError } from '../errors.js';
 import type { Store } from '../store/index.js';
+import { recordEvent } from '../webhooks/events.js';
 import type { ActiveRuleSet } from './active.js';
 import { lintRuleSet } from './lint.js';
 
@@ -51,8 +52,15 @@ function audit(life: Lifecycle, actor: Principal, action: string, subject: strin
   life.store.audit.append({ at, actor: actor.keyId, action, subject, detail: { ...detail, actorName: actor.name } });
 }
 
-function activate(life: Lifecycle, ruleSet: CompiledRuleSet, actor: Principal, at: number): void {
+/** Makes a version the active one and tells the webhooks. Call inside a transaction. */
+function activate(life: Lifecycle, ruleSet: CompiledRuleSet, actor: Principal, at: number, how: 'published' | 'approved' | 'rolled_back'): void {
   life.store.ruleSets.activate({ version: ruleSet.version, activatedAt: at, activatedBy: actor.keyId });
+  recordEvent(
+    life.store,
+    'rule_set.published',
+    { version: ruleSet.version, previousVersion: life.rules.current.version, how, by: actor.keyId, rules: ruleSet.rules.length },
+    at,
+  );
 }
 
 /**
@@ -107,7 +115,7 @@ export function publishRuleSet(
       audit(life, actor, 'rules.submitted', ruleSet.version, { active: previous.version, note: note ?? null }, now);
       return 'pending_approval' as const;
     }
-    activate(life, ruleSet, actor, now);
+    activate(life, ruleSet, actor, now, 'published');
     audit(life, actor, 'rules.published', ruleSet.version, { from: previous.version, to: ruleSet.version, note: note ?? null }, now);
     return 'active' as const;
   });
@@ -134,7 +142,7 @@ export function approveRuleSet(life: Lifecycle, version: string, { actor, note }
     if (!life.store.ruleSets.review(version, 'approved', actor.keyId, now)) {
       throw new DomainError('conflict', `Version ${version} is no longer waiting for approval`);
     }
-    activate(life, ruleSet, actor, now);
+    activate(life, ruleSet, actor, now, 'approved');
     audit(life, actor, 'rules.approved', version, { from: previous.version, to: version, publishedBy: createdBy, note: note ?? null }, now);
   });
   life.rules.replace(ruleSet, now);
@@ -169,7 +177,7 @@ export function rollBackRuleSet(
   if (status !== 'approved') throw new DomainError('conflict', `Version ${target} is ${status}; only an approved version can be made active`);
   const now = life.clock();
   life.store.transaction(() => {
-    activate(life, ruleSet, actor, now);
+    activate(life, ruleSet, actor, now, 'rolled_back');
     audit(life, actor, 'rules.rolled_back', target, { from: current, to: target, note: note ?? null }, now);
   });
   life.rules.replace(ruleSet, now);

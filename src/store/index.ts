@@ -12,8 +12,10 @@ import { replayRepository, type ReplayRepository } from './replay.js';
 import { retentionRepository, type RetentionRepository } from './retention.js';
 import { ruleHitsRepository, type RuleHitsRepository } from './rule-hits.js';
 import { reportsRepository, type ReportsRepository } from './reports.js';
+import { reviewsRepository, type ReviewsRepository } from './reviews.js';
 import { ruleSetsRepository, type RuleSetsRepository } from './rule-sets.js';
 import { sessionsRepository, type SessionsRepository } from './sessions.js';
+import { webhooksRepository, type WebhooksRepository } from './webhooks.js';
 import { metaRepository, type MetaRepository } from './meta.js';
 import { storageHealth } from './storage-health.js';
 import { assertIntact, assertNotLostDatabase, ensureDirectory, openFailure, takeProcessLock } from './startup.js';
@@ -21,6 +23,8 @@ import { assertIntact, assertNotLostDatabase, ensureDirectory, openFailure, take
 export type * from './types.js';
 export type { RememberedResponse } from './idempotency-keys.js';
 export type { CheckReportRow, CounterRow, Counters, ReportFilter, RuleCounterRow } from './reports.js';
+export type { HeldCheckRow, ReviewClosing, ReviewReportRow, ReviewRow } from './reviews.js';
+export type { AttemptRow, DeliveryRow, DeliveryStatus, DueDeliveryRow, WebhookEndpointRow, WebhookEventRow } from './webhooks.js';
 export { DatabaseTooNewError } from './migrations/index.js';
 export { StartupRefusal } from './startup.js';
 export { StorageUnavailable } from './storage-health.js';
@@ -40,6 +44,8 @@ export interface Store {
   readonly reports: ReportsRepository;
   readonly sessions: SessionsRepository;
   readonly idempotencyKeys: IdempotencyKeysRepository;
+  readonly reviews: ReviewsRepository;
+  readonly webhooks: WebhooksRepository;
   readonly meta: MetaRepository;
   /** Runs `work` in one transaction: all of its writes land, or none do. `work` must not await. */
   transaction<T>(work: () => T): T;
@@ -186,6 +192,8 @@ export function openStore(path: string, { readonly = false, groupCommit: grouped
     reports,
     sessions: sessionsRepository(db),
     idempotencyKeys: idempotencyKeysRepository(db),
+    reviews: reviewsRepository(db),
+    webhooks: webhooksRepository(db),
     meta: metaRepository(db),
     transaction,
     durable,

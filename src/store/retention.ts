@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 
 export type RetentionRepository = ReturnType<typeof retentionRepository>;
 
-/** Deletes what is older than the retention period. Evaluations, matched rules and identity hashes go with their check. */
+/** Deletes what is older than the retention period. Evaluations, matched rules, identity hashes and reviews go with their check. */
 export function retentionRepository(db: Database) {
   const count = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM checks WHERE occurred_at < ?');
   const batch = db.prepare<[number, number]>(
@@ -12,6 +12,7 @@ export function retentionRepository(db: Database) {
   const testBatch = db.prepare<[number, number]>(
     'DELETE FROM checks WHERE id IN (SELECT id FROM checks WHERE livemode = 0 AND occurred_at < ? ORDER BY occurred_at LIMIT ?)',
   );
+  const webhookEvents = db.prepare<[number]>('DELETE FROM webhook_events WHERE occurred_at < ?');
 
   return {
     /** Deletes test-mode checks that occurred before `before`, in batches like purgeChecksBefore. Returns how many. */
@@ -24,6 +25,8 @@ export function retentionRepository(db: Database) {
       }
     },
     countChecksBefore: (before: number) => count.get(before)!.n,
+    /** Deletes webhook events that happened before `before`, with their deliveries and attempts. Returns how many. */
+    purgeWebhookEventsBefore: (before: number) => db.transaction(() => webhookEvents.run(before).changes).immediate(),
     /**
      * Deletes checks that occurred before `before`, a batch per transaction so the service keeps
      * answering tills between batches. Returns how many were deleted.

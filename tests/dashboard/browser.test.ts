@@ -17,7 +17,7 @@ if (!available) console.warn(`Skipping the dashboard browser test: no Chromium a
 const ARTIFACTS = join(import.meta.dirname, '..', '.artifacts');
 
 describe.skipIf(!available)('the dashboard in Chromium', () => {
-  it('signs in, shows the summary’s figures and draws both charts', { timeout: 90_000 }, async () => {
+  it('signs in, shows the summary’s and the holds’ figures and draws the charts', { timeout: 90_000 }, async () => {
     const { app, call, analyst } = await knownData();
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
     await new Promise((resolve) => server.once('listening', resolve));
@@ -48,6 +48,7 @@ describe.skipIf(!available)('the dashboard in Chromium', () => {
     await page.waitForURL(`${base}/dashboard`);
     await page.locator('#trend-chart canvas').waitFor();
     await page.locator('#value-chart canvas').waitFor();
+    await page.locator('#holds-chart canvas').waitFor();
 
     const { totals } = (await call('GET', '/v1/reports/summary', { key: analyst })).json;
     const figure = (id: string) => page.locator(`[data-figure="${id}"]`).textContent();
@@ -55,9 +56,18 @@ describe.skipIf(!available)('the dashboard in Chromium', () => {
     expect(await figure('stops')).toBe(String(totals.stops));
     expect(await figure('valueProtected')).toBe(formatMoney(totals.valueProtected.GBP, 'GBP'));
     expect(await figure('promptRate')).toBe(`${(totals.promptRate * 100).toFixed(1)}%`);
+    const holds = (await call('GET', '/v1/reports/holds', { key: analyst })).json;
+    // Four holds, all opened on the service's clock today (the one the day before the period too), and
+    // each closed by its outcome: the customer did not buy.
+    expect(holds.totals).toMatchObject({ opened: 4, refused: 4, released: 0, expired: 0 });
+    expect(await figure('holds')).toBe('4');
+    expect(await figure('holdsOpenNow')).toBe('0');
+    expect(await figure('releasedThenScam')).toBe('0');
+    expect(await page.locator('#holds-by-store tbody tr').count()).toBe(2);
+    expect(await page.locator('#holds-waiting tbody').textContent()).toBe('Nobody is waiting.');
 
     const painted = await page.evaluate(() =>
-      ['#trend-chart canvas', '#value-chart canvas'].map((selector) => {
+      ['#trend-chart canvas', '#value-chart canvas', '#holds-chart canvas'].map((selector) => {
         const canvas = document.querySelector<HTMLCanvasElement>(selector)!;
         const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
         let inked = 0;

@@ -37,6 +37,9 @@ describe('the demo data', () => {
     const summary = (await call('GET', '/v1/reports/summary?from=2017-10-30&to=2017-10-30', { key: await makeKey('analyst') })).json;
     expect(summary.totals.stops).toBeGreaterThanOrEqual(visits.length - 2);
     expect(summary.totals.valueProtected.GBP).toBeGreaterThan(500_000);
+    const holds = (await call('GET', '/v1/reports/holds?from=2017-10-30&to=2017-10-30', { key: await makeKey('analyst') })).json;
+    expect(holds.totals.opened).toBeGreaterThan(0);
+    expect(holds.totals.timeToSupervisor.decisions).toBeGreaterThan(0);
   });
 
   it('plays a December day: three times the shoppers, and Christmas shopping and staff vouchers left to go through', async () => {

@@ -7,7 +7,7 @@ import { createApp } from '../../src/http/app.js';
 import type { CheckInput } from '../../src/contract/check.js';
 import type { Role } from '../../src/contract/enums.js';
 import { createLogger } from '../../src/log.js';
-import { buildServices } from '../../src/services.js';
+import { buildServices, type ServiceOptions } from '../../src/services.js';
 
 export const STORE = 'herts-stevenage-012';
 export const OTHER_STORE = 'herts-hitchin-004';
@@ -21,6 +21,11 @@ export interface TestAppOptions {
   /** An existing database file (another test app's), to see what a restart would see. */
   databasePath?: string;
   corsOrigins?: string[];
+  holdDeadlineMs?: number;
+  /** Start the background work (webhook delivery, the deadline sweeper) as the running service does. */
+  background?: boolean;
+  webhooksAllowHttp?: boolean;
+  webhookDelivery?: ServiceOptions['webhookDelivery'];
   trustProxy?: boolean;
   metricsKey?: string;
   failedKeysPerMinute?: number;
@@ -41,11 +46,16 @@ export function testApp(options: TestAppOptions = {}) {
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.timeZone ? { timeZone: options.timeZone } : {}),
     ...(options.ruleApproval ? { ruleApproval: options.ruleApproval } : {}),
+    ...(options.holdDeadlineMs ? { holdDeadlineMs: options.holdDeadlineMs } : {}),
+    ...(options.background ? { background: true } : {}),
+    ...(options.webhooksAllowHttp ? { webhooksAllowHttp: true } : {}),
+    ...(options.webhookDelivery ? { webhookDelivery: options.webhookDelivery } : {}),
     ...(options.databaseMaxBytes ? { databaseMaxBytes: options.databaseMaxBytes } : {}),
   });
-  onTestFinished(() => {
+  onTestFinished(async () => {
     try {
-      services.store.close();
+      await services.stopBackground();
+      services.close();
     } catch {
       // Some tests close the store themselves.
     }

@@ -55,6 +55,39 @@ describe('random bodies never produce a 5xx', () => {
     );
   });
 
+  it('for arbitrary reviews of a held check, and arbitrary webhooks', async () => {
+    const { call, makeKey, adminKey } = testApp();
+    const till = await makeKey('till', [STORE]);
+    const supervisor = await makeKey('supervisor', [STORE]);
+    const held = await call('POST', '/v1/checks', { key: till, body: aCheck({ lines: [{ kind: 'gift_card', brand: 'apple', unitAmount: 10000, quantity: 8 }], customer: { ageBand: '80_plus' } }) });
+    expect(held.json.action).toBe('hold');
+    const review = fc.record(
+      {
+        decision: fc.oneof(fc.constantFrom('release', 'refuse'), fc.jsonValue()),
+        supervisorRef: fc.oneof(fc.string({ maxLength: 80 }), fc.jsonValue()),
+        reason: fc.oneof(fc.string({ maxLength: 600 }), fc.jsonValue()),
+        decidedAt: fc.oneof(fc.date({ noInvalidDate: true }).map((date) => date.toISOString()), fc.string(), fc.jsonValue()),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(review, fc.jsonValue()), async (body) => {
+        const response = await call('POST', `/v1/checks/${held.json.checkId}/review`, { key: supervisor, body: JSON.stringify(body) });
+        expect(response.status).toBeLessThan(500);
+        if (response.status === 400) expect(response.json.field).toBeTypeOf('string');
+      }),
+      { numRuns: 200 },
+    );
+    const webhook = fc.record({ url: fc.oneof(fc.webUrl(), fc.string(), fc.jsonValue()), events: fc.oneof(fc.array(fc.string()), fc.jsonValue()) }, { requiredKeys: [] });
+    await fc.assert(
+      fc.asyncProperty(webhook, async (body) => {
+        const response = await call('POST', '/v1/webhooks', { key: adminKey, body: JSON.stringify(body) });
+        expect(response.status).toBeLessThan(500);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('for arbitrary answers and outcomes', async () => {
     const { call, makeKey } = testApp();
     const till = await makeKey('till', [STORE]);

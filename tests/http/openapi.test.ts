@@ -91,6 +91,8 @@ describe('response headers', () => {
       ['post', '/v1/checks', await send('POST', '/v1/checks', till, check)],
       ['post', '/v1/checks/{checkId}/answers', await send('POST', `/v1/checks/${checkId}/answers`, till, { answers: { purpose: 'gift' } })],
       ['post', '/v1/checks/{checkId}/answers', await send('POST', `/v1/checks/${checkId}/answers`, till, { answers: { purpose: 'gift' } })],
+      ['post', '/v1/checks/{checkId}/review', await send('POST', `/v1/checks/${checkId}/review`, till, { decision: 'release', supervisorRef: 'S0042' })],
+      ['post', '/v1/checks/{checkId}/review', await send('POST', `/v1/checks/${checkId}/review`, till, { decision: 'release', supervisorRef: 'S0042' })],
       ['post', '/v1/checks/{checkId}/outcome', await send('POST', `/v1/checks/${checkId}/outcome`, till, { outcome: 'proceeded' })],
       ['post', '/v1/checks/{checkId}/outcome', await send('POST', `/v1/checks/${checkId}/outcome`, till, { outcome: 'proceeded' })],
       ['get', '/v1/checks/{checkId}', await send('GET', `/v1/checks/${checkId}`, till)],
@@ -103,9 +105,12 @@ describe('response headers', () => {
       ['post', '/v1/keys', await send('POST', '/v1/keys', adminKey, { role: 'till', name: 'Hitchin tills', storeIds: [STORE] })],
       ['get', '/v1/reports/summary', await send('GET', '/v1/reports/summary', analyst)],
       ['get', '/v1/reports/checks.csv', await send('GET', '/v1/reports/checks.csv', analyst)],
+      ['get', '/v1/reports/holds', await send('GET', '/v1/reports/holds', analyst)],
+      ['get', '/v1/reviews', await send('GET', '/v1/reviews', analyst)],
+      ['post', '/v1/webhooks', await send('POST', '/v1/webhooks', adminKey, { url: 'https://lp.example.com/hooks', events: ['check.held'] })],
     ];
     const statuses = exchanges.map(([, , response]) => response.status);
-    expect(statuses).toEqual([201, 200, 200, 200, 201, 200, 200, 401, 401, 200, 304, 200, 304, 201, 200, 200]);
+    expect(statuses).toEqual([201, 200, 200, 200, 200, 200, 201, 200, 200, 401, 401, 200, 304, 200, 304, 201, 200, 200, 200, 200, 201]);
     for (const [method, template, response] of exchanges) {
       expect(undeclared(doc, method, template, response), `${method.toUpperCase()} ${template} ${response.status}`).toEqual([]);
     }

@@ -21,9 +21,19 @@ describe('the OpenAPI document', () => {
         'GET /v1/keys',
         'DELETE /v1/keys/{keyId}',
         'GET /v1/rules',
+        'POST /v1/checks/{checkId}/review',
+        'GET /v1/reviews',
+        'POST /v1/webhooks',
+        'GET /v1/webhooks',
+        'DELETE /v1/webhooks/{webhookId}',
+        'GET /v1/webhooks/{webhookId}/deliveries',
+        'POST /v1/webhooks/{webhookId}/deliveries/{deliveryId}/retry',
       ]),
     );
-    for (const name of ['Decision', 'Prompt', 'Problem', 'ErrorCode', 'AgeBand', 'OutcomeRequest', 'CheckRecord', 'KeyCreated']) {
+    expect(Object.keys(doc.webhooks)).toEqual(['check.held', 'check.refused', 'review.closed', 'outcome.recorded', 'rule_set.published', 'key.revoked']);
+    expect(JSON.stringify(doc.webhooks['check.held'].post.requestBody)).toContain('#/components/schemas/CheckEventData');
+    expect(doc.webhooks['review.closed'].post.parameters.map((p: { name: string }) => p.name)).toEqual(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
+    for (const name of ['Decision', 'Prompt', 'Problem', 'ErrorCode', 'AgeBand', 'OutcomeRequest', 'CheckRecord', 'KeyCreated', 'ReviewRequest', 'ReviewRecord', 'WebhookCreated', 'Delivery']) {
       expect(doc.components.schemas, name).toHaveProperty(name);
     }
     expect(doc.paths['/v1/checks'].post.requestBody).toEqual({ $ref: '#/components/requestBodies/CheckRequest' });

@@ -29,19 +29,25 @@ describe('the outbox', () => {
       const sale = basket();
       const decided = await till.check(sale);
       const answered = await till.answer(decided.checkId, { purpose: outcome === 'scam_confirmed' ? 'bill_or_fine' : 'gift' });
+      // The sale that goes ahead was held: the supervisor comes to the till and releases it.
+      if (outcome === 'proceeded_after_warning') {
+        expect(answered.review?.status).toBe('open');
+        expect((await till.review(decided.checkId, { decision: 'release', supervisorRef: 'S0042' })).review.status).toBe('released');
+      }
       const receipt = await till.outcome(decided.checkId, { outcome, staffRef: 'C1234' });
       expect(decided.source).toBe('offline');
       expect(answered.source).toBe('offline');
       expect(receipt.status).toBe('queued');
       sales.push({ sale, decided, outcome });
     }
-    expect(till.pending()).toBe(9);
+    expect(till.pending()).toBe(10);
     expect(await service.outcomesRecorded()).toBe(0);
 
     network.set('pass');
-    expect(await till.flush()).toEqual({ delivered: 9, deadLettered: 0, pending: 0 });
+    expect(await till.flush()).toEqual({ delivered: 10, deadLettered: 0, pending: 0 });
     const delivered = network.log.filter((exchange) => exchange.fault === 'pass' && exchange.method === 'POST').map((exchange) => exchange.path.replace(/chk_\w+/, 'chk'));
-    expect(delivered).toEqual(Array(3).fill(['/v1/checks', '/v1/checks/chk/answers', '/v1/checks/chk/outcome']).flat());
+    const sent = ['/v1/checks', '/v1/checks/chk/answers', '/v1/checks/chk/outcome'];
+    expect(delivered).toEqual([...sent, ...sent, '/v1/checks', '/v1/checks/chk/answers', '/v1/checks/chk/review', '/v1/checks/chk/outcome']);
 
     for (const { sale, decided, outcome } of sales) {
       const checkId = service.checkIdOf(STORE, sale.transactionId)!;
@@ -83,7 +89,10 @@ describe('the outbox', () => {
 
   it('dead-letters a refusal with its problem, and goes on delivering what follows', async () => {
     const { service, network, till } = await setUp();
-    const decided = await till.check(basket());
+    // A £20 present, allowed: only the service knows its outcome is already recorded.
+    const present = { lines: [{ kind: 'gift_card' as const, brand: 'amazon', unitAmount: 2000, quantity: 1 }], customer: { ageBand: '30_39' as const } };
+    const decided = await till.check(basket(present));
+    expect(decided.action).toBe('allow');
     expect((await till.outcome(decided.checkId, { outcome: 'abandoned' })).status).toBe('recorded');
 
     network.set('down');
@@ -175,6 +184,7 @@ describe('the outbox', () => {
     for (let i = 0; i < 3; i++) {
       const decided = await before.check(basket());
       await before.answer(decided.checkId, { purpose: 'gift' });
+      await before.review(decided.checkId, { decision: 'release', supervisorRef: 'S0042' });
       await before.outcome(decided.checkId, { outcome: 'proceeded_after_warning' });
       sales.push(decided);
     }
@@ -190,6 +200,7 @@ describe('the outbox', () => {
       const record = await service.record(service.checkIdOf(STORE, decided.transactionId)!);
       expect(record.outcome?.outcome).toBe('proceeded_after_warning');
       expect(record.answers).toEqual({ purpose: 'gift' });
+      expect(record.review).toMatchObject({ status: 'released', closedBy: { kind: 'supervisor', supervisorRef: 'S0042' } });
     }
     // An outcome for a check decided before the restart, by its local id.
     expect(await after.outcome(sales[0]!.checkId, { outcome: 'proceeded_after_warning' })).toMatchObject({ status: 'recorded' });

@@ -27,6 +27,8 @@ describe('report roll-ups', () => {
       DROP TABLE report_rule_days; DROP TABLE report_rule_blocks;
       DROP TABLE dashboard_sessions; DROP INDEX checks_warned_by_time; DROP TABLE idempotency_keys;
       ALTER TABLE checks ADD COLUMN request TEXT NOT NULL DEFAULT '{}';
+      DROP TABLE reviews;
+      DROP TABLE webhook_attempts; DROP TABLE webhook_deliveries; DROP TABLE webhook_events; DROP TABLE webhook_endpoints;
       ALTER TABLE checks DROP COLUMN history_at; ALTER TABLE evaluations DROP COLUMN request_fingerprint; DROP TABLE meta;
       PRAGMA user_version = 30;
     `);

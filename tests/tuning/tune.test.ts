@@ -82,7 +82,12 @@ beforeAll(async () => {
   const start = now - HISTORY_DAYS * DAY;
   const send = async (n: number, at: number, contents: Pick<CheckInput, 'lines' | 'customer' | 'signals'>, outcome: (action: string) => string) => {
     const decided = await post('/v1/checks', { storeId: STORE, tillId: 'T1', transactionId: `T1-${n}`, currency: 'GBP', occurredAt: new Date(at).toISOString(), ...contents });
-    await post(`/v1/checks/${decided.checkId}/outcome`, { outcome: outcome(decided.action) });
+    // A held sale that went ahead was released by a supervisor first; a refused one could not go ahead.
+    const sold = outcome(decided.action).startsWith('proceeded');
+    if (decided.action === 'hold' && sold) {
+      await post(`/v1/checks/${decided.checkId}/review`, { decision: 'release', supervisorRef: 'S0001', reason: 'Known customer' });
+    }
+    await post(`/v1/checks/${decided.checkId}/outcome`, { outcome: decided.action === 'refuse' && sold ? 'abandoned' : outcome(decided.action) });
   };
   for (let i = 0; i < ORDINARY; i++) {
     const signals = { older: i % 7 === 0, phone: i % 11 === 0, value: i % 5 === 0, steam: i % 4 === 0 };

@@ -9,7 +9,8 @@ import type { Answers, TillDecision } from '../types.js';
 import { parse, validateAnswers } from '../validate.js';
 import { askService, networkDeadline, sameCheck, waitForTurn } from './ask-service.js';
 import { locate } from './locate.js';
-import { keepForLater, offlineTillDecision } from './offline.js';
+import { holdOffline, keepForLater, offlineTillDecision } from './offline.js';
+import { adoptServiceHold } from './service-hold.js';
 
 /** The colleague's answers and the new decision: the service's within the budget, else the till's own. */
 export async function answer(till: TillParts, checkId: string, answers: Answers): Promise<TillDecision> {
@@ -38,6 +39,7 @@ function serviceDecided(till: TillParts, transaction: Transaction | undefined, b
     transaction.revision = decision.revision;
     transaction.serviceAction = decision.action;
     till.memory.remember(transaction, decision.action !== 'allow');
+    adoptServiceHold(till.memory, till.clock, transaction, decision);
   }
   till.outbox.nudge();
   return { ...decision, source: 'service' };
@@ -45,11 +47,13 @@ function serviceDecided(till: TillParts, transaction: Transaction | undefined, b
 
 async function decideOnTill(till: TillParts, transaction: Transaction | undefined, checkRef: string, body: AnswersRequest, cause: VouchsafeError): Promise<TillDecision> {
   let local: LocalDecision;
+  const decidedAt = Date.now();
   if (transaction) {
     transaction.answers = { ...transaction.answers, ...body.answers };
     transaction.revision += 1;
     local = till.memory.decide(transaction, till.rules.current);
     till.memory.remember(transaction, local.action !== 'allow');
+    holdOffline(till, transaction, local, decidedAt);
   } else {
     local = fallbackDecision(undefined); // A check from before a restart: its basket is not known here.
   }
@@ -58,5 +62,5 @@ async function decideOnTill(till: TillParts, transaction: Transaction | undefine
     { v: 1, id: localId('obx'), kind: 'answers', enqueuedAt: Date.now(), ...(transaction ? { transactionId: transaction.transactionId } : {}), checkRef, body },
     cause,
   );
-  return offlineTillDecision(till, transaction, checkRef, local, cause);
+  return offlineTillDecision(till, transaction, checkRef, local, cause, decidedAt);
 }

@@ -7,7 +7,8 @@ import type { TillParts } from '../till-parts.js';
 import type { Basket, TillDecision } from '../types.js';
 import { parse } from '../validate.js';
 import { askService, networkDeadline, sameCheck, waitForTurn } from './ask-service.js';
-import { keepForLater, offlineTillDecision } from './offline.js';
+import { adoptServiceHold } from './service-hold.js';
+import { holdOffline, keepForLater, offlineTillDecision } from './offline.js';
 
 /** The decision for a basket: the service's within the budget, else the till's own, queued for the service. */
 export async function check(till: TillParts, basket: Basket): Promise<TillDecision> {
@@ -34,6 +35,7 @@ function serviceDecided(till: TillParts, transaction: Transaction, decision: Dec
   transaction.serviceAction = decision.action;
   till.memory.index(transaction);
   till.memory.remember(transaction, decision.action !== 'allow');
+  adoptServiceHold(till.memory, till.clock, transaction, decision);
   till.outbox.nudge();
   return { ...decision, source: 'service' };
 }
@@ -48,7 +50,10 @@ async function decideOnTill(till: TillParts, transaction: Transaction, request: 
   const local = till.memory.decide(transaction, till.rules.current);
   transaction.revision += 1;
   till.memory.remember(transaction, local.action !== 'allow');
-  const decision = offlineTillDecision(till, transaction, checkRef, local, cause);
+  // The hold opens when the till decided: the service opens it then too, from the replayed check.
+  const decidedAt = Date.now();
+  holdOffline(till, transaction, local, decidedAt);
+  const decision = offlineTillDecision(till, transaction, checkRef, local, cause, decidedAt);
   await keepForLater(
     till,
     {

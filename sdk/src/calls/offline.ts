@@ -1,4 +1,5 @@
 import { ApiError, isRetryable, type VouchsafeError } from '../errors.js';
+import { closeHold, localHold, reviewNow } from '../hold.js';
 import type { LocalDecision } from '../offline/decide.js';
 import type { OutboxEntry } from '../outbox/entry.js';
 import type { Transaction } from '../till-memory.js';
@@ -6,7 +7,14 @@ import type { TillParts } from '../till-parts.js';
 import type { TillDecision } from '../types.js';
 
 /** A decision the till made itself, shaped like the service's, with why the service's was not used. */
-export function offlineTillDecision(till: TillParts, transaction: Transaction | undefined, checkId: string, local: LocalDecision, cause: VouchsafeError): TillDecision {
+export function offlineTillDecision(
+  till: TillParts,
+  transaction: Transaction | undefined,
+  checkId: string,
+  local: LocalDecision,
+  cause: VouchsafeError,
+  decidedAt = Date.now(),
+): TillDecision {
   return {
     checkId,
     storeId: till.storeId,
@@ -17,11 +25,22 @@ export function offlineTillDecision(till: TillParts, transaction: Transaction | 
     reasons: local.reasons,
     prompt: local.prompt,
     ruleSetVersion: local.ruleSetVersion,
-    evaluatedAt: new Date().toISOString(),
+    evaluatedAt: new Date(decidedAt).toISOString(),
+    ...(transaction?.hold ? { review: reviewNow(transaction.hold, till.clock) } : {}),
     source: 'offline',
     engine: local.engine,
     cause,
   };
+}
+
+/**
+ * What an offline decision does to the transaction's hold, as the service would do it: a hold opens
+ * one with the service's deadline, a refusal closes an open one.
+ */
+export function holdOffline(till: TillParts, transaction: Transaction, local: LocalDecision, decidedAt: number): void {
+  const { hold } = transaction;
+  if (local.action === 'hold' && !hold) till.memory.setHold(transaction, localHold(till.clock, till.memory.holdDeadlineMs, decidedAt));
+  if (local.action === 'refuse' && hold && reviewNow(hold, till.clock).status === 'open') till.memory.setHold(transaction, closeHold(hold, 'refused', 'decision', {}));
 }
 
 /** Queues a request the service may take later, or sets it aside now if the service refused it for good. */

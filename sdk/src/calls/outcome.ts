@@ -1,10 +1,26 @@
 import { type OutcomeRecord, OutcomeRequest } from '../../../src/contract/outcome.js';
+import { apiError } from '../errors.js';
+import { mayBeSold, reviewNow } from '../hold.js';
 import { localId } from '../ids.js';
 import type { OutboxEntry } from '../outbox/entry.js';
+import type { Transaction } from '../till-memory.js';
 import type { TillParts } from '../till-parts.js';
 import type { OutcomeInput, OutcomeReceipt } from '../types.js';
 import { parse } from '../validate.js';
 import { locate } from './locate.js';
+
+const SALES = new Set(['proceeded', 'proceeded_after_warning']);
+
+/**
+ * Why the service will refuse this outcome, if the till already knows: a sale after a refusal, or
+ * after a hold no supervisor released (open, refused or expired), contradicts the decision.
+ */
+function contradiction(till: TillParts, transaction: Transaction | undefined, outcome: string): string | undefined {
+  if (!transaction || !SALES.has(outcome)) return undefined;
+  if (transaction.serviceAction === 'refuse') return `${outcome} records a sale, but the check is decided refuse`;
+  const review = transaction.hold && reviewNow(transaction.hold, till.clock);
+  return mayBeSold(review) ? undefined : `${outcome} records a sale, but the hold is ${review!.status}, not released`;
+}
 
 /**
  * What happened at the till. Queued before it is sent, so it is never lost; then delivered in its
@@ -16,6 +32,7 @@ export async function outcome(till: TillParts, checkId: string, input: OutcomeIn
   const body = parse(OutcomeRequest, input);
   await till.ready;
   const { transaction, serviceId } = locate(till, checkId);
+  const conflict = contradiction(till, transaction, body.outcome);
   const entry: OutboxEntry = {
     v: 1,
     id: localId('obx'),
@@ -25,6 +42,19 @@ export async function outcome(till: TillParts, checkId: string, input: OutcomeIn
     checkRef: serviceId ?? checkId,
     body,
   };
+  if (conflict) {
+    // Set aside at once, as the service would refuse it: the colleague learns now, not after an outage.
+    const error = apiError(409, {
+      type: 'urn:vouchsafe:problem:outcome_conflicts_with_decision',
+      title: 'That outcome contradicts the decision',
+      status: 409,
+      code: 'outcome_conflicts_with_decision',
+      detail: conflict,
+      requestId: 'not-sent',
+    });
+    await till.outbox.bury(entry, error);
+    return { status: 'dead_lettered', error };
+  }
   const { settled } = await till.outbox.append(entry);
   const blocked = await till.outbox.whenClear((queued) => queued.id === entry.id, deadline);
   if (blocked) return { status: 'queued', cause: blocked };

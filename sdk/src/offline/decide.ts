@@ -12,6 +12,8 @@ export interface OfflineInputs {
   history: HistoryFacts;
   /** The service's last action on this basket: answers given offline never take the decision below it. */
   floor?: Action | undefined;
+  /** The sale is held and no supervisor has released it: nothing decides it below `hold`, as at the service. */
+  held?: boolean | undefined;
 }
 
 export type LocalDecision = Pick<Decision, 'action' | 'score' | 'reasons' | 'prompt' | 'ruleSetVersion'> & {
@@ -40,7 +42,7 @@ function atLeast(ruleSet: CompiledRuleSet, decision: EngineDecision, action: Act
  * The decision the till makes on its own, with the service's engine. Fail-safe by construction:
  * - never weaker than the same rule set with no history, whatever the till's own history says;
  * - a rule that fails at run time, which the engine counts as not matched, makes it at least `prompt`;
- * - never below `floor`, the service's last word on this basket;
+ * - never below `floor`, the service's last word on this basket, nor below `hold` while a hold is unreleased;
  * - no rule set, or an engine that throws: the built-in prompt, never "allow".
  */
 export function decideOffline(ruleSet: CompiledRuleSet | undefined, inputs: OfflineInputs): LocalDecision {
@@ -48,8 +50,9 @@ export function decideOffline(ruleSet: CompiledRuleSet | undefined, inputs: Offl
   try {
     const identified = identitiesPresent(inputs.check);
     const base = { check: inputs.check, answers: inputs.answers, identified };
-    const withHistory = decide(ruleSet, { ...base, history: inputs.history });
-    const withoutHistory = inputs.history === NO_HISTORY ? withHistory : decide(ruleSet, { ...base, history: NO_HISTORY });
+    const options = { atLeast: inputs.held ? ('hold' as const) : ('allow' as const) };
+    const withHistory = decide(ruleSet, { ...base, history: inputs.history }, options);
+    const withoutHistory = inputs.history === NO_HISTORY ? withHistory : decide(ruleSet, { ...base, history: NO_HISTORY }, options);
     let chosen = ACTION_STRENGTH[withoutHistory.action] > ACTION_STRENGTH[withHistory.action] ? withoutHistory : withHistory;
     if (chosen.ruleErrors.length > 0) {
       chosen = atLeast(ruleSet, chosen, 'prompt', {

@@ -23,3 +23,13 @@ export const FALLBACK_REASON = {
   ruleId: 'offline-fallback',
   message: 'The till could not reach Vouchsafe or run its rules, so it asks before every gift-card sale',
 };
+
+/** The refusal script, for a hold that ends unreleased when no rule set can run. */
+export const FALLBACK_REFUSAL: Prompt = {
+  id: 'offline-refusal',
+  title: 'Do not sell these gift cards',
+  say: "I'm sorry, I can't sell these gift cards today. Nobody genuine asks to be paid in gift cards. If you've already bought some, please don't read out or send the codes.",
+  questions: [],
+  advice: FALLBACK_PROMPT.advice,
+  nextStep: 'Do not sell the gift cards. Remove them from the sale, call a supervisor and record what happened.',
+};

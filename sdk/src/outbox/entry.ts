@@ -3,6 +3,7 @@ import { AnswersRequest } from '../../../src/contract/answers.js';
 import { CheckRequest } from '../../../src/contract/check.js';
 import { OutcomeRequest } from '../../../src/contract/outcome.js';
 import { Problem } from '../../../src/contract/problem.js';
+import { ReviewRequest } from '../../../src/contract/review.js';
 import { RuleSetSource } from '../../../src/contract/rule-file.js';
 
 /**
@@ -26,6 +27,7 @@ export const OutboxEntry = z.discriminatedUnion('kind', [
   z.strictObject({ ...common, kind: z.literal('check'), transactionId: z.string(), body: CheckRequest }),
   z.strictObject({ ...common, kind: z.literal('answers'), body: AnswersRequest }),
   z.strictObject({ ...common, kind: z.literal('outcome'), body: OutcomeRequest }),
+  z.strictObject({ ...common, kind: z.literal('review'), body: ReviewRequest }),
 ]);
 export type OutboxEntry = z.infer<typeof OutboxEntry>;
 

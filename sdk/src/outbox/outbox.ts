@@ -1,12 +1,13 @@
 import type { Decision } from '../../../src/contract/decision.js';
 import type { OutcomeRecord } from '../../../src/contract/outcome.js';
+import type { ReviewRecord } from '../../../src/contract/review.js';
 import { type Clock, unref, within } from '../clock.js';
 import { ApiError, apiError, isRetryable, TimeoutError, VouchsafeError } from '../errors.js';
 import { OUTBOX_BACKOFF, retryDelay } from '../retry.js';
 import { type DeadLetter, type Failure, type IdLink, type OutboxEntry, redact } from './entry.js';
 import { MAX_DEAD_LETTERS, type OutboxStorage, type StoredOutbox } from './storage.js';
 
-export type Delivered = Decision | OutcomeRecord;
+export type Delivered = Decision | OutcomeRecord | ReviewRecord;
 
 /** How one entry ended: it reached the service, or it never will. */
 export type Settlement =

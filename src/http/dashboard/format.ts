@@ -22,3 +22,13 @@ const day = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric',
 export const formatDay = (date: string) => day.format(Date.parse(`${date}T00:00:00Z`));
 
 export const words = (value: string) => value.replaceAll('_', ' ');
+
+/** A wait in words: `45 s`, `3 min 5 s`; a dash when there was nothing to time. */
+export function formatSeconds(seconds: number | null): string {
+  if (seconds === null) return '–';
+  const whole = Math.round(seconds);
+  if (whole < 60) return `${whole} s`;
+  const minutes = Math.floor(whole / 60);
+  const rest = whole % 60;
+  return rest === 0 ? `${minutes} min` : `${minutes} min ${rest} s`;
+}

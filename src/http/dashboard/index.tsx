@@ -8,7 +8,9 @@ import { DomainError } from '../../errors.js';
 import { csvHeaders } from '../../reports/checks-csv.js';
 import { type Period, resolvePeriod } from '../../reports/period.js';
 import { storeScope } from '../../access/store-scope.js';
+import { buildHoldsReport } from '../../reports/holds.js';
 import { ALL_GROUPINGS, buildSummary } from '../../reports/summary.js';
+import type { HoldsReport } from '../../contract/holds-report.js';
 import type { AppEnv } from '../env.js';
 import { clientAddress } from '../failed-keys.js';
 import { registerDashboardAssets } from './assets.js';
@@ -16,6 +18,7 @@ import { DashboardPage, SignInPage } from './pages.js';
 import { dashboardPrincipal, endSession, requireSession, startSession } from './session.js';
 
 const LATEST_INTERVENTIONS = 12;
+const WAITING_SHOWN = 10;
 
 /** Scripts, styles and forms from this service only; no frames, no plugins. */
 const CONTENT_SECURITY_POLICY =
@@ -58,7 +61,7 @@ function select(c: Context<AppEnv>): Selection {
 }
 
 /** The series the page's script draws, in the summary's own numbers. Value is charted for the main currency. */
-function chartData(summary: ReturnType<typeof buildSummary>): string {
+function chartData(summary: ReturnType<typeof buildSummary>, holds: HoldsReport): string {
   const days = summary.byDay ?? [];
   const currency = Object.entries(summary.totals.storedValue).sort(([, a], [, b]) => b - a)[0]?.[0] ?? 'GBP';
   const data = {
@@ -68,6 +71,13 @@ function chartData(summary: ReturnType<typeof buildSummary>): string {
     warned: days.map((day) => day.warned),
     stops: days.map((day) => day.stops),
     valueProtected: days.map((day) => (day.valueProtected[currency] ?? 0) / minorUnitsPerMajor(currency)),
+    holds: {
+      days: holds.byDay.map((day) => Date.parse(`${day.day}T00:00:00Z`) / 1000),
+      opened: holds.byDay.map((day) => day.opened),
+      released: holds.byDay.map((day) => day.released),
+      refused: holds.byDay.map((day) => day.refused),
+      expired: holds.byDay.map((day) => day.expired),
+    },
   };
   // Inside <script>, "</" would end the element early.
   return JSON.stringify(data).replaceAll('<', '\\u003c');
@@ -99,7 +109,10 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
       edge.failedKeys.failed(client, 'dashboard sign-in');
       return c.html(<SignInPage error="That key is not recognised, or it has been revoked." />, 401);
     }
-    if (principal === 'forbidden') return c.html(<SignInPage error="That is a till key. The dashboard needs an analyst or admin key." />, 403);
+    if (principal === 'forbidden') {
+      const role = c.get('services').keys.resolve(key)?.role;
+      return c.html(<SignInPage error={`That is a ${role} key. The dashboard needs an analyst or admin key.`} />, 403);
+    }
     startSession(c, principal);
     return c.redirect('/dashboard', 303);
   });
@@ -116,17 +129,21 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
     const { period, storeIds, selectedStore, error } = select(c);
     const now = clock();
     const summary = buildSummary(store, { period, storeIds, groupBy: new Set(ALL_GROUPINGS) }, now);
+    const holds = buildHoldsReport(store, { period, storeIds }, now);
+    const waiting = c.get('services').reviews.list(principal, { status: 'open', limit: WAITING_SHOWN, ...(selectedStore ? { storeId: selectedStore } : {}) }).reviews;
     const visible = store.reports.storeIds().filter((id) => principal.storeIds === null || principal.storeIds.includes(id));
     const query = new URLSearchParams({ from: period.from, to: period.to, ...(selectedStore ? { storeId: selectedStore } : {}) });
     return c.html(
       <DashboardPage
         principal={principal}
         summary={summary}
+        holds={holds}
+        waiting={waiting}
         interventions={store.reports.latestInterventions({ fromDay: period.fromDay, toDay: period.toDay, storeIds }, LATEST_INTERVENTIONS)}
         stores={visible}
         selectedStore={selectedStore}
         error={error}
-        chartData={chartData(summary)}
+        chartData={chartData(summary, holds)}
         csvHref={`/dashboard/checks.csv?${query}`}
       />,
     );

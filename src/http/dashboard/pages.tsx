@@ -1,9 +1,12 @@
 import type { Child, FC } from 'hono/jsx';
 import type { Principal } from '../../access/api-keys.js';
 import { AgeBand } from '../../contract/enums.js';
+import type { HoldsReport } from '../../contract/holds-report.js';
 import type { Figures, RuleFigures, Summary } from '../../contract/reports.js';
+import type { ReviewRecord } from '../../contract/review.js';
 import type { CheckReportRow } from '../../store/index.js';
 import { formatCount, formatDateTime, formatDay, formatMoneyByCurrency, formatRate, words } from './format.js';
+import { HoldsSection } from './holds.js';
 
 const AGE_LABELS: Record<(typeof AgeBand.options)[number], string> = {
   under_20: 'Under 20', '20_29': '20–29', '30_39': '30–39', '40_49': '40–49', '50_59': '50–59',
@@ -101,6 +104,9 @@ const RuleTable: FC<{ caption: string; rules: RuleFigures[]; id: string }> = ({ 
 export interface DashboardView {
   principal: Principal;
   summary: Summary;
+  holds: HoldsReport;
+  /** Holds waiting for a supervisor now, longest first. */
+  waiting: ReviewRecord[];
   interventions: CheckReportRow[];
   stores: string[];
   selectedStore: string | undefined;
@@ -110,7 +116,7 @@ export interface DashboardView {
   csvHref: string;
 }
 
-export const DashboardPage: FC<DashboardView> = ({ principal, summary, interventions, stores, selectedStore, error, chartData, csvHref }) => {
+export const DashboardPage: FC<DashboardView> = ({ principal, summary, holds, waiting, interventions, stores, selectedStore, error, chartData, csvHref }) => {
   const { totals } = summary;
   const top = (rules: RuleFigures[]) => rules.slice(0, 10);
   return (
@@ -225,6 +231,8 @@ export const DashboardPage: FC<DashboardView> = ({ principal, summary, intervent
             </tbody>
           </table>
         </section>
+
+        <HoldsSection report={holds} waiting={waiting} />
 
         <section aria-labelledby="rules-title" class="pair">
           <h2 id="rules-title">Top rules</h2>

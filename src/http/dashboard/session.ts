@@ -14,7 +14,7 @@ const DASHBOARD_ROLES = new Set(['analyst', 'admin']);
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** The key's principal if it may use the dashboard; a till key may not. */
+/** The key's principal if it may use the dashboard; a till or supervisor key may not. */
 export function dashboardPrincipal(services: Services, key: string): Principal | 'forbidden' | undefined {
   const principal = services.keys.resolve(key);
   if (!principal) return undefined;

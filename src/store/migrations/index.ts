@@ -5,6 +5,8 @@ import { up as reports } from './0040-reports.js';
 import { up as singleCopyOfRequest } from './0050-single-copy-of-request.js';
 import { up as deferredRollups } from './0060-deferred-rollups.js';
 import { up as chainRollups } from './0070-chain-rollups.js';
+import { up as reviews } from './0080-reviews.js';
+import { up as webhooks } from './0085-webhooks.js';
 import { up as receiveTimeHistory } from './0090-receive-time-history.js';
 import { up as businessDay } from './0100-business-day.js';
 import { up as idempotencyKeys } from './0110-idempotency-keys.js';
@@ -33,6 +35,8 @@ export const migrations: readonly Migration[] = [
   { version: 50, name: 'single-copy-of-request', up: singleCopyOfRequest },
   { version: 60, name: 'deferred-rollups', up: deferredRollups },
   { version: 70, name: 'chain-rollups', up: chainRollups },
+  { version: 80, name: 'reviews', up: reviews },
+  { version: 85, name: 'webhooks', up: webhooks },
   { version: 90, name: 'receive-time-history', up: receiveTimeHistory },
   { version: 100, name: 'business-day', up: businessDay, foreignKeysOff: true },
   { version: 110, name: 'idempotency-keys', up: idempotencyKeys },

@@ -20,7 +20,16 @@ export const OTHER_STORE = 'herts-hitchin-004';
  * The real service on a loopback port, on its own SQLite file in a temp directory. `stop()` kills it
  * mid-flow (open connections are cut); `start()` brings it back on the same port and database.
  */
-export async function liveService(options: { rulesDirectory?: string; corsOrigins?: string[]; cleanUp?: (work: () => Promise<void>) => void } = {}) {
+export async function liveService(
+  options: {
+    rulesDirectory?: string;
+    corsOrigins?: string[];
+    cleanUp?: (work: () => Promise<void>) => void;
+    /** The service's own clock (default the wall clock): a test moves it to let a hold expire at the service. */
+    clock?: () => number;
+    holdDeadlineMs?: number;
+  } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-sdk-'));
   const databasePath = join(dir, 'vouchsafe.db');
   const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
@@ -38,6 +47,8 @@ export async function liveService(options: { rulesDirectory?: string; corsOrigin
       rulesDirectory: options.rulesDirectory ?? 'rules',
       adminKey,
       logger: createLogger('silent'),
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.holdDeadlineMs ? { holdDeadlineMs: options.holdDeadlineMs } : {}),
     });
     const app = createApp(services, { corsOrigins: options.corsOrigins ?? [] });
     const server = await new Promise<Server>((resolve) => {

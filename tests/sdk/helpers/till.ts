@@ -36,6 +36,9 @@ export interface TillWorldOptions {
   jitter?: number;
   /** When to stop the service and close the tills; default when the test ends (pass `afterAll` for a shared world). */
   cleanUp?: (work: () => Promise<void>) => void;
+  /** The service's clock and hold deadline (see liveService). */
+  serviceClock?: () => number;
+  holdDeadlineMs?: number;
 }
 
 /**
@@ -47,7 +50,12 @@ export async function tillWorld(options: TillWorldOptions = {}) {
   const jitter = vi.spyOn(Math, 'random').mockReturnValue(options.jitter ?? 0);
   cleanUp(async () => jitter.mockRestore());
   const clock = new VirtualClock();
-  const service = await liveService({ ...(options.rulesDirectory ? { rulesDirectory: options.rulesDirectory } : {}), cleanUp });
+  const service = await liveService({
+    ...(options.rulesDirectory ? { rulesDirectory: options.rulesDirectory } : {}),
+    ...(options.serviceClock ? { clock: options.serviceClock } : {}),
+    ...(options.holdDeadlineMs ? { holdDeadlineMs: options.holdDeadlineMs } : {}),
+    cleanUp,
+  });
   const network = faultyNetwork(clock, options.fault ?? 'pass');
   const apiKey = await service.tillKey();
 
@@ -67,6 +75,8 @@ export function onClock(client: TillClient, clock: VirtualClock): TillClient {
     check: (basket) => clock.run(client.check(basket)),
     answer: (checkId, answers) => clock.run(client.answer(checkId, answers)),
     outcome: (checkId, input) => clock.run(client.outcome(checkId, input)),
+    review: (checkId, input) => clock.run(client.review(checkId, input)),
+    watchReview: (checkId, options) => clock.run(client.watchReview(checkId, options)),
     flush: () => clock.run(client.flush()),
     close: () => clock.run(client.close()),
     refreshRules: () => clock.run(client.refreshRules()),

@@ -1,4 +1,4 @@
-// Draws the dashboard's two charts with uPlot from the figures the server put in #chart-data.
+// Draws the dashboard's charts with uPlot from the figures the server put in #chart-data.
 // The same figures are in tables on the page, so nothing is lost without script.
 (function drawCharts() {
   const source = document.getElementById('chart-data');
@@ -63,6 +63,27 @@
       [data.days, data.valueProtected],
     ),
   );
+
+  if (data.holds) {
+    const few = (u, v) => (v == null ? '–' : count.format(v));
+    charts.push(
+      draw(
+        'holds-chart',
+        {
+          scales: { x: days, y: { range: (u, min, max) => [0, Math.max(1, max)] } },
+          series: [
+            {},
+            { label: 'Holds', stroke: colours.checks, width: 2, value: few },
+            { label: 'Released', stroke: colours.value, width: 2, dash: [8, 4], value: few },
+            { label: 'Refused', stroke: colours.warned, width: 2, value: few },
+            { label: 'Expired', stroke: colours.stops, width: 2.5, points: { show: true, size: 6 }, value: few },
+          ],
+          axes: [axis({}), axis({ label: 'Holds' })],
+        },
+        [data.holds.days, data.holds.opened, data.holds.released, data.holds.refused, data.holds.expired],
+      ),
+    );
+  }
 
   let pending = 0;
   window.addEventListener('resize', () => {

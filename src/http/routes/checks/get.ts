@@ -11,7 +11,7 @@ const route = createRoute({
   tags: ['Checks'],
   summary: 'Read a check',
   description:
-    'The check as it stands, every decision made on it (with shadow rules that matched), and its outcome. A till key reads only its own stores’ checks; an analyst key limited to some stores reads only theirs. Never carries a raw loyalty id or payment token.',
+    'The check as it stands, every decision made on it (with shadow rules that matched), its review if it was held (an open review past its deadline reads as `expired`), and its outcome. A till or supervisor key reads only its own stores’ checks; an analyst key limited to some stores reads only theirs. Never carries a raw loyalty id or payment token. A till polls this to learn of a release made on a supervisor’s handheld.',
   request: { params: CheckParams },
   responses: {
     200: json(CheckRecord, 'The check.'),

@@ -4,10 +4,12 @@ import { registerAnswers } from './answers.js';
 import { registerCreateCheck } from './create.js';
 import { registerGetCheck } from './get.js';
 import { registerOutcome } from './outcome.js';
+import { registerReview } from './review.js';
 
 export function registerChecks(api: OpenAPIHono<AppEnv>) {
   registerCreateCheck(api);
   registerAnswers(api);
   registerOutcome(api);
+  registerReview(api);
   registerGetCheck(api);
 }

@@ -33,6 +33,7 @@ export function registerGetRules(api: OpenAPIHono<AppEnv>) {
         contentHash: ruleSet.contentHash,
         activatedAt: new Date(active.activatedAt).toISOString(),
         bands: ruleSet.bands,
+        holds: ruleSet.holds,
         lists: Object.fromEntries(Object.entries(ruleSet.lists).map(([name, values]) => [name, [...values]])),
         rules: ruleSet.rules.map(({ file, definition }) => ({
           id: definition.id,

@@ -1,0 +1,42 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { storeScope } from '../../../access/store-scope.js';
+import { HoldsReport } from '../../../contract/holds-report.js';
+import { PeriodQuery } from '../../../contract/reports.js';
+import { buildHoldsReport } from '../../../reports/holds.js';
+import { resolvePeriod } from '../../../reports/period.js';
+import type { AppEnv } from '../../env.js';
+import { requireRole } from '../../middleware/auth.js';
+import { commonErrors, header, json, queryErrors } from '../responses.js';
+
+const route = createRoute({
+  method: 'get',
+  path: '/v1/reports/holds',
+  operationId: 'getHoldsReport',
+  tags: ['Reports'],
+  summary: 'Holds: what supervisors decided, how fast, and which releases proved costly',
+  description: [
+    'Holds opened in the period (a hold belongs to the UTC day it was opened), and what became of them: released, refused or expired (nobody decided by the deadline, which counts as refused). A hold still open past its deadline counts as expired.',
+    '',
+    '- **timeToSupervisor**: seconds from the hold to a supervisor’s release or refusal, median and 90th percentile (nearest rank). Holds closed by the customer’s answers, by the outcome or by the deadline are not timed.',
+    '- **releasedThenScam**: released holds whose own outcome is `scam_confirmed`, or whose customer (by loyalty id or card token) had a confirmed scam within 30 days after: the costly mistakes.',
+    '- **openNow**: holds waiting right now in these stores, whenever they were opened. **byDay**: the trend, every day of the period.',
+  ].join('\n'),
+  middleware: [requireRole('analyst', 'admin')] as const,
+  request: { query: PeriodQuery },
+  responses: {
+    200: json(HoldsReport, 'The figures.', header.cacheControl),
+    ...queryErrors,
+    ...commonErrors,
+  },
+});
+
+export function registerHoldsReport(api: OpenAPIHono<AppEnv>) {
+  api.openapi(route, (c) => {
+    const query = c.req.valid('query');
+    const { store, clock } = c.get('services');
+    const now = clock();
+    const report = buildHoldsReport(store, { period: resolvePeriod(query, now), storeIds: storeScope(c.get('principal'), query.storeId) }, now);
+    c.header('Cache-Control', 'private, no-store');
+    return c.json(report, 200);
+  });
+}

@@ -1,0 +1,37 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { WebhookCreated, WebhookCreateRequest } from '../../../contract/webhooks.js';
+import type { AppEnv } from '../../env.js';
+import { requireRole } from '../../middleware/auth.js';
+import { bodyErrors, commonErrors, header, json } from '../responses.js';
+
+const route = createRoute({
+  method: 'post',
+  path: '/v1/webhooks',
+  operationId: 'createWebhook',
+  tags: ['Webhooks'],
+  summary: 'Send events to a URL',
+  description: [
+    'Registers a receiver for the events named. Every event is POSTed as JSON (`{ type, timestamp, data }`) and signed the Standard Webhooks way: verify it with any Standard Webhooks library and the `secret` in this response, which is shown this once.',
+    '',
+    'Only `https://` URLs; `http://` to this machine when the service runs with `VOUCHSAFE_WEBHOOKS_ALLOW_HTTP=1`. Redirects are not followed, and each attempt has 5 seconds. A receiver that does not answer 2xx is tried again with growing waits for more than a day; see `GET /v1/webhooks/{webhookId}/deliveries`. Recorded in the audit log.',
+  ].join('\n'),
+  middleware: [requireRole('admin')] as const,
+  request: { body: { content: { 'application/json': { schema: WebhookCreateRequest } }, required: true } },
+  responses: {
+    201: json(WebhookCreated, 'The webhook, with its signing secret. Store the secret now; it cannot be shown again.', {
+      ...header.location,
+      ...header.cacheControl,
+    }),
+    ...bodyErrors,
+    ...commonErrors,
+  },
+});
+
+export function registerCreateWebhook(api: OpenAPIHono<AppEnv>) {
+  api.openapi(route, (c) => {
+    const created = c.get('services').webhooks.create(c.get('principal'), c.req.valid('json'));
+    c.header('Location', `/v1/webhooks/${created.id}`);
+    c.header('Cache-Control', 'no-store');
+    return c.json(created, 201);
+  });
+}

@@ -1,0 +1,11 @@
+import type { ActiveRuleSet } from '../rule-sets/active.js';
+import type { Store } from '../store/index.js';
+
+/** What the review use cases work with. */
+export interface ReviewContext {
+  readonly store: Store;
+  readonly rules: ActiveRuleSet;
+  readonly clock: () => number;
+  /** How long a held sale waits for a supervisor before it counts as refused. */
+  readonly holdDeadlineMs: number;
+}

@@ -1,0 +1,99 @@
+import type { Principal } from '../access/api-keys.js';
+import { canActFor } from '../access/store-scope.js';
+import type { ReviewRecord, ReviewRequest } from '../contract/review.js';
+import { formatMoney } from '../engine/index.js';
+import { DomainError, invalidField } from '../errors.js';
+import type { ReviewRow } from '../store/index.js';
+import { checkSubject } from '../webhooks/events.js';
+import type { ReviewContext } from './context.js';
+import { asOf, closeReview, settleExpiry } from './lifecycle.js';
+import { toReview, toReviewRecord } from './records.js';
+
+/** How far ahead of the service's clock a till's clock may run. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+export interface Reviewed {
+  /** The same decision was already recorded: a retry, or a replay from the till's outbox. */
+  replayed: boolean;
+  review: ReviewRecord;
+}
+
+function sameDecision(review: ReviewRow, body: ReviewRequest): boolean {
+  return (
+    review.closedBy === 'supervisor' &&
+    review.status === (body.decision === 'release' ? 'released' : 'refused') &&
+    review.supervisorRef === (body.supervisorRef ?? null) &&
+    review.reason === (body.reason ?? null)
+  );
+}
+
+function closedProblem(checkId: string, review: ReviewRow, now: number): DomainError {
+  const when = new Date(review.closedAt ?? review.deadline).toISOString();
+  const detail =
+    review.status === 'expired'
+      ? `The hold on ${checkId} expired at ${when} with no decision, and counts as refused; start a new transaction to try again`
+      : `The hold on ${checkId} was already ${review.status} at ${when}${review.closedBy === 'supervisor' ? ' by a supervisor' : ''}`;
+  return new DomainError('review_closed', detail, { extra: { review: toReview(review, now) } });
+}
+
+/**
+ * A supervisor releases or refuses a held sale. A release needs the supervisor's reference, and a
+ * reason above the rule set's value line. A decision made before the deadline stands even when it
+ * arrives later (the till's outbox, replaying a release made while the service was away), and corrects
+ * an expiry the clock wrote down meanwhile; one made at or after it finds the hold expired.
+ */
+export function decideReview(context: ReviewContext, principal: Principal, checkId: string, body: ReviewRequest): Reviewed {
+  const { store } = context;
+  const now = context.clock();
+  const decidedAt = body.decidedAt === undefined ? now : Date.parse(body.decidedAt);
+  if (decidedAt > now + CLOCK_SKEW_MS) {
+    throw invalidField('decidedAt', 'too_big', 'decidedAt is more than five minutes ahead of the service clock; check the till clock');
+  }
+
+  const result = store.transaction((): { replayed: boolean } | { tooLate: ReviewRow } => {
+    const check = store.checks.findById(checkId);
+    // A check in a store the key cannot see is reported as missing, as for every other check route.
+    if (!check || !canActFor(principal, check.storeId)) throw new DomainError('not_found', `No check ${checkId}`);
+    const review = store.reviews.find(checkId);
+    if (!review) {
+      throw new DomainError('not_held', `Check ${checkId} is decided ${check.latest.action} and was never held; only a held check has a review`);
+    }
+    if (sameDecision(review, body)) return { replayed: true };
+    const decidable = review.status === 'open' || (review.status === 'expired' && review.closedBy === 'deadline');
+    if (!decidable) throw closedProblem(checkId, review, now);
+
+    const subject = checkSubject(check, check.latest);
+    // A till's clock a little behind the service's must not put the decision before the hold.
+    const closedAt = Math.max(review.openedAt, Math.min(decidedAt, now));
+    if (closedAt >= review.deadline) return { tooLate: settleExpiry(context, review, subject, now) };
+
+    const line = context.rules.current.holds.releaseReasonAbove;
+    if (body.decision === 'release' && body.reason === undefined && check.totals.storedValue > line) {
+      const currency = check.latest.request.currency;
+      throw invalidField(
+        'reason',
+        'required',
+        `Releasing ${formatMoney(check.totals.storedValue, currency)} of stored value needs a reason: the line is ${formatMoney(line, currency)}`,
+      );
+    }
+    closeReview(
+      context,
+      review,
+      {
+        status: body.decision === 'release' ? 'released' : 'refused',
+        closedAt,
+        closedBy: 'supervisor',
+        supervisorRef: body.supervisorRef ?? null,
+        closedKeyId: principal.keyId,
+        reason: body.reason ?? null,
+      },
+      subject,
+      principal.keyId,
+    );
+    return { replayed: false };
+  });
+
+  // Thrown only now, so that the expiry written down above is committed with the answer.
+  if ('tooLate' in result) throw closedProblem(checkId, asOf(result.tooLate, now), now);
+  return { replayed: result.replayed, review: toReviewRecord(store.reviews.findHeld(checkId)!, now) };
+}

@@ -1,0 +1,26 @@
+import type { Principal } from '../access/api-keys.js';
+import type { ReviewList, ReviewQuery, ReviewRequest } from '../contract/review.js';
+import type { ReviewContext } from './context.js';
+import { decideReview, type Reviewed } from './decide.js';
+import { listReviews } from './list.js';
+import { sweepExpiredReviews } from './sweep.js';
+
+export type { ReviewContext, Reviewed };
+export { afterDecision, asOf, closeReviewForOutcome, settledReview, weakestAction } from './lifecycle.js';
+export { toReview } from './records.js';
+
+/** A hold's life after the decision: a supervisor's release or refusal, the open holds of a store, and the deadline. */
+export interface Reviews {
+  decide(principal: Principal, checkId: string, body: ReviewRequest): Reviewed;
+  list(principal: Principal, query: ReviewQuery): ReviewList;
+  /** Writes down reviews past their deadline; returns how many. */
+  sweep(): number;
+}
+
+export function createReviews(context: ReviewContext): Reviews {
+  return {
+    decide: (principal, checkId, body) => decideReview(context, principal, checkId, body),
+    list: (principal, query) => listReviews(context, principal, query),
+    sweep: () => sweepExpiredReviews(context),
+  };
+}

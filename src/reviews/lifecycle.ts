@@ -1,0 +1,153 @@
+import type { OfflineDecision } from '../contract/check.js';
+import type { Action, Outcome } from '../contract/enums.js';
+import type { CheckRow, CheckWrite, ReviewClosing, ReviewRow } from '../store/index.js';
+import { type CheckSubject, checkSubject, recordEvent } from '../webhooks/events.js';
+import type { ReviewContext } from './context.js';
+
+/** The review as it reads at `now`: one still open at its deadline has expired, written down or not. */
+export function asOf<T extends Pick<ReviewRow, 'status' | 'deadline' | 'closedAt' | 'closedBy'>>(review: T, now: number): T {
+  if (review.status !== 'open' || review.deadline > now) return review;
+  return { ...review, status: 'expired', closedAt: review.deadline, closedBy: 'deadline' };
+}
+
+/**
+ * The weakest action a check may be decided while it has this review: a hold stands until a
+ * supervisor releases it. An open, refused or expired review keeps the decision at `hold` or above,
+ * so the colleague's reassuring answers (or a basket trimmed under a line) cannot talk it down. A
+ * check the till held while the service was away is held here too: the customer was kept waiting
+ * for a supervisor, and the supervisor's decision follows it from the till's outbox.
+ */
+export function weakestAction(review: ReviewRow | undefined, offlineDecision: OfflineDecision | undefined): Action {
+  if (review) return review.status === 'released' ? 'allow' : 'hold';
+  return offlineDecision?.action === 'hold' ? 'hold' : 'allow';
+}
+
+/** Closes a review, audits it and tells the webhooks. Call inside a transaction. */
+export function closeReview(context: ReviewContext, review: ReviewRow, closing: ReviewClosing, subject: CheckSubject, actor: string): ReviewRow {
+  const { store } = context;
+  if (!store.reviews.close(review.checkId, review.status, closing)) {
+    throw new Error(`review of ${review.checkId} is no longer ${review.status}`);
+  }
+  store.audit.append({
+    at: closing.closedAt,
+    actor,
+    action: `review.${closing.status}`,
+    subject: review.checkId,
+    detail: {
+      storeId: review.storeId,
+      closedBy: closing.closedBy,
+      supervisorRef: closing.supervisorRef,
+      reason: closing.reason,
+      storedValue: subject.storedValue,
+      currency: subject.currency,
+      ...(review.status === 'expired' ? { correctedFrom: 'expired' } : {}),
+    },
+  });
+  const closed: ReviewRow = { ...review, ...closing };
+  recordEvent(
+    store,
+    'review.closed',
+    {
+      ...subject,
+      status: closing.status,
+      openedAt: new Date(review.openedAt).toISOString(),
+      deadline: new Date(review.deadline).toISOString(),
+      closedAt: new Date(closing.closedAt).toISOString(),
+      closedBy: closing.closedBy,
+      supervisorRef: closing.supervisorRef,
+    },
+    context.clock(),
+  );
+  return closed;
+}
+
+/** Writes down an expiry the clock has already decided. Call inside a transaction. */
+export function settleExpiry(context: ReviewContext, review: ReviewRow, subject: CheckSubject, now: number): ReviewRow {
+  const current = asOf(review, now);
+  if (current === review) return review;
+  return closeReview(
+    context,
+    review,
+    { status: 'expired', closedAt: review.deadline, closedBy: 'deadline', supervisorRef: null, closedKeyId: null, reason: null },
+    subject,
+    'system',
+  );
+}
+
+/** The stored review of a check with any expiry written down, or undefined if it was never held. Call inside a transaction. */
+export function settledReview(context: ReviewContext, check: CheckRow, now: number): ReviewRow | undefined {
+  const review = context.store.reviews.find(check.id);
+  return review && settleExpiry(context, review, checkSubject(check, check.latest), now);
+}
+
+/** When an offline hold began: when the till decided, but never later than the service's now. */
+function openedAt(write: CheckWrite, now: number): number {
+  const offline = write.evaluation.request.offlineDecision;
+  if (offline?.action !== 'hold') return write.evaluation.evaluatedAt;
+  return Math.min(Date.parse(offline.decidedAt), now);
+}
+
+/**
+ * What a new decision does to the check's review, in the transaction that recorded it: a hold opens
+ * one (with its deadline), a refusal closes an open one, and the webhooks hear of both.
+ */
+export function afterDecision(
+  context: ReviewContext,
+  { previousAction, write, review, actor }: { previousAction: Action | undefined; write: CheckWrite; review: ReviewRow | undefined; actor: string },
+): ReviewRow | undefined {
+  const now = context.clock();
+  const { action } = write.evaluation;
+  const subject = checkSubject(write, write.evaluation);
+  let current = review;
+  if (!current && action === 'hold') {
+    const opened = openedAt(write, now);
+    current = {
+      checkId: write.id,
+      storeId: write.storeId,
+      openedAt: opened,
+      deadline: opened + context.holdDeadlineMs,
+      status: 'open',
+      closedAt: null,
+      closedBy: null,
+      supervisorRef: null,
+      closedKeyId: null,
+      reason: null,
+    };
+    context.store.reviews.open(current);
+    recordEvent(
+      context.store,
+      'check.held',
+      { ...subject, ruleSetVersion: write.evaluation.ruleSetVersion, revision: write.evaluation.revision, occurredAt: new Date(write.occurredAt).toISOString(), deadline: new Date(current.deadline).toISOString() },
+      now,
+    );
+  }
+  if (action === 'refuse' && previousAction !== 'refuse') {
+    recordEvent(
+      context.store,
+      'check.refused',
+      { ...subject, ruleSetVersion: write.evaluation.ruleSetVersion, revision: write.evaluation.revision, occurredAt: new Date(write.occurredAt).toISOString() },
+      now,
+    );
+    if (current?.status === 'open') {
+      current = closeReview(
+        context,
+        current,
+        { status: 'refused', closedAt: now, closedBy: 'decision', supervisorRef: null, closedKeyId: actor, reason: `Decided refuse (${write.evaluation.trigger === 'answers' ? 'the customer’s answers' : 'a changed basket'})` },
+        subject,
+        actor,
+      );
+    }
+  }
+  return current;
+}
+
+/** A held sale that did not go ahead (the customer left, or the colleague refused) needs no supervisor any more. */
+export function closeReviewForOutcome(context: ReviewContext, review: ReviewRow, outcome: Outcome, subject: CheckSubject, actor: string, now: number): ReviewRow {
+  return closeReview(
+    context,
+    review,
+    { status: 'refused', closedAt: now, closedBy: 'outcome', supervisorRef: null, closedKeyId: actor, reason: `Outcome recorded: ${outcome}` },
+    subject,
+    actor,
+  );
+}

@@ -1,0 +1,21 @@
+import { checkSubject } from '../webhooks/events.js';
+import type { ReviewContext } from './context.js';
+import { settleExpiry } from './lifecycle.js';
+
+/**
+ * Writes down reviews whose deadline has passed, so that `review.closed` goes out for them. Not needed
+ * for correctness (an open review past its deadline already reads as expired everywhere), only so
+ * that somebody hears of it. Returns how many it wrote down.
+ */
+export function sweepExpiredReviews(context: ReviewContext, batch = 100): number {
+  const { store } = context;
+  const now = context.clock();
+  return store.transaction(() => {
+    const due = store.reviews.pastDeadline(now, batch);
+    for (const review of due) {
+      const check = store.checks.findById(review.checkId);
+      if (check) settleExpiry(context, review, checkSubject(check, check.latest), now);
+    }
+    return due.length;
+  });
+}

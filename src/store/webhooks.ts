@@ -1,0 +1,225 @@
+import type { Database } from 'better-sqlite3';
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'cancelled';
+
+export interface WebhookEndpointRow {
+  id: string;
+  url: string;
+  events: string[];
+  description: string | null;
+  secret: string;
+  createdAt: number;
+  createdBy: string;
+  deletedAt: number | null;
+}
+
+export interface WebhookEventRow {
+  id: string;
+  type: string;
+  occurredAt: number;
+  /** The body exactly as it is sent and signed. */
+  payload: string;
+}
+
+export interface AttemptRow {
+  attempt: number;
+  at: number;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+}
+
+export interface DeliveryRow {
+  id: string;
+  endpointId: string;
+  event: WebhookEventRow;
+  createdAt: number;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number | null;
+  deliveredAt: number | null;
+}
+
+/** A delivery that is due, with what it takes to send it. */
+export interface DueDeliveryRow extends DeliveryRow {
+  url: string;
+  secret: string;
+}
+
+interface EndpointRecordRow {
+  id: string;
+  url: string;
+  events: string;
+  description: string | null;
+  secret: string;
+  created_at: number;
+  created_by: string;
+  deleted_at: number | null;
+}
+
+interface DeliveryRecordRow {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  created_at: number;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: number | null;
+  delivered_at: number | null;
+  type: string;
+  occurred_at: number;
+  payload: string;
+}
+
+function toEndpoint(row: EndpointRecordRow): WebhookEndpointRow {
+  return {
+    id: row.id,
+    url: row.url,
+    events: JSON.parse(row.events),
+    description: row.description,
+    secret: row.secret,
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    deletedAt: row.deleted_at,
+  };
+}
+
+function toDelivery(row: DeliveryRecordRow): DeliveryRow {
+  return {
+    id: row.id,
+    endpointId: row.endpoint_id,
+    event: { id: row.event_id, type: row.type, occurredAt: row.occurred_at, payload: row.payload },
+    createdAt: row.created_at,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    deliveredAt: row.delivered_at,
+  };
+}
+
+export type WebhooksRepository = ReturnType<typeof webhooksRepository>;
+
+export function webhooksRepository(db: Database) {
+  const insertEndpoint = db.prepare(`
+    INSERT INTO webhook_endpoints (id, url, events, description, secret, created_at, created_by)
+    VALUES (@id, @url, @events, @description, @secret, @createdAt, @createdBy)
+  `);
+  const endpointById = db.prepare<[string], EndpointRecordRow>('SELECT * FROM webhook_endpoints WHERE id = ?');
+  const activeEndpoints = db.prepare<[], EndpointRecordRow>('SELECT * FROM webhook_endpoints WHERE deleted_at IS NULL ORDER BY created_at, id');
+  const deleteEndpoint = db.prepare<[number, string]>('UPDATE webhook_endpoints SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL');
+  const cancelPending = db.prepare<[string]>(
+    "UPDATE webhook_deliveries SET status = 'cancelled', next_attempt_at = NULL WHERE endpoint_id = ? AND status = 'pending'",
+  );
+  const subscribers = db.prepare<[string], { id: string }>(`
+    SELECT id FROM webhook_endpoints
+    WHERE deleted_at IS NULL AND EXISTS (SELECT 1 FROM json_each(events) WHERE value = ?)
+    ORDER BY id
+  `);
+  const insertEvent = db.prepare('INSERT INTO webhook_events (id, type, occurred_at, payload) VALUES (@id, @type, @occurredAt, @payload)');
+  const insertDelivery = db.prepare(`
+    INSERT INTO webhook_deliveries (id, endpoint_id, event_id, created_at, status, next_attempt_at)
+    VALUES (@id, @endpointId, @eventId, @createdAt, 'pending', @createdAt)
+  `);
+
+  const deliveryColumns = `
+    SELECT d.*, e.type, e.occurred_at, e.payload FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+  `;
+  const due = db.prepare<[number, number], DeliveryRecordRow & { url: string; secret: string }>(`
+    SELECT d.*, e.type, e.occurred_at, e.payload, w.url, w.secret
+    FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id
+    WHERE d.status = 'pending' AND d.next_attempt_at <= ?
+    ORDER BY d.next_attempt_at, d.id LIMIT ?
+  `);
+  const nextDue = db.prepare<[], { at: number | null }>("SELECT min(next_attempt_at) AS at FROM webhook_deliveries WHERE status = 'pending'");
+  const deliveryById = db.prepare<[string, string], DeliveryRecordRow>(`${deliveryColumns} WHERE d.id = ? AND d.endpoint_id = ?`);
+  const deliveriesOf = db.prepare<{ endpointId: string; status: DeliveryStatus | null; limit: number }, DeliveryRecordRow>(`
+    ${deliveryColumns} WHERE d.endpoint_id = @endpointId AND (@status IS NULL OR d.status = @status)
+    ORDER BY d.created_at DESC, d.id DESC LIMIT @limit
+  `);
+  const attemptsOf = db.prepare<[string], { attempt: number; at: number; duration_ms: number; status_code: number | null; error: string | null }>(
+    'SELECT attempt, at, duration_ms, status_code, error FROM webhook_attempts WHERE delivery_id = ? ORDER BY attempt',
+  );
+  const insertAttempt = db.prepare(`
+    INSERT INTO webhook_attempts (delivery_id, attempt, at, duration_ms, status_code, error)
+    VALUES (@deliveryId, @attempt, @at, @durationMs, @statusCode, @error)
+  `);
+  const settle = db.prepare(`
+    UPDATE webhook_deliveries SET attempts = @attempt, status = @status, next_attempt_at = @nextAttemptAt, delivered_at = @deliveredAt
+    WHERE id = @deliveryId AND status = 'pending' AND attempts = @attempt - 1
+  `);
+  const retry = db.prepare<[number, string]>(`
+    UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ? WHERE id = ? AND status IN ('pending', 'failed')
+  `);
+  const bringForward = db.prepare<[number, string, number]>(`
+    UPDATE webhook_deliveries SET next_attempt_at = ? WHERE endpoint_id = ? AND status = 'pending' AND next_attempt_at > ?
+  `);
+
+  return {
+    insertEndpoint(endpoint: Omit<WebhookEndpointRow, 'deletedAt'>): void {
+      insertEndpoint.run({ ...endpoint, events: JSON.stringify(endpoint.events) });
+    },
+    findEndpoint(id: string): WebhookEndpointRow | undefined {
+      const row = endpointById.get(id);
+      return row && toEndpoint(row);
+    },
+    activeEndpoints: () => activeEndpoints.all().map(toEndpoint),
+    /** Deletes an endpoint and cancels what was still waiting to reach it; false if it was already gone. */
+    deleteEndpoint(id: string, at: number): boolean {
+      if (deleteEndpoint.run(at, id).changes === 0) return false;
+      cancelPending.run(id);
+      return true;
+    },
+
+    /**
+     * The outbox: writes the event and one delivery for each endpoint that wants it, due at once.
+     * Call inside the transaction of the change that caused it. An event nobody wants is not kept.
+     */
+    enqueue(event: WebhookEventRow, deliveryId: () => string): number {
+      const endpoints = subscribers.all(event.type);
+      if (endpoints.length === 0) return 0;
+      insertEvent.run(event);
+      for (const { id } of endpoints) insertDelivery.run({ id: deliveryId(), endpointId: id, eventId: event.id, createdAt: event.occurredAt });
+      return endpoints.length;
+    },
+
+    /** Deliveries due by `now`, longest waiting first. */
+    due(now: number, limit: number): DueDeliveryRow[] {
+      return due.all(now, limit).map((row) => ({ ...toDelivery(row), url: row.url, secret: row.secret }));
+    },
+    /** When the next pending delivery falls due, if any is pending. */
+    nextDueAt: (): number | null => nextDue.get()!.at,
+    findDelivery(endpointId: string, deliveryId: string): DeliveryRow | undefined {
+      const row = deliveryById.get(deliveryId, endpointId);
+      return row && toDelivery(row);
+    },
+    deliveries(endpointId: string, filter: { status: DeliveryStatus | null; limit: number }): DeliveryRow[] {
+      return deliveriesOf.all({ endpointId, ...filter }).map(toDelivery);
+    },
+    attempts(deliveryId: string): AttemptRow[] {
+      return attemptsOf.all(deliveryId).map((row) => ({
+        attempt: row.attempt,
+        at: row.at,
+        durationMs: row.duration_ms,
+        statusCode: row.status_code,
+        error: row.error,
+      }));
+    },
+    /**
+     * Records an attempt and where the delivery now stands. False, and nothing written, if the
+     * delivery moved on meanwhile (its endpoint was deleted, or another attempt was recorded first).
+     */
+    recordAttempt(
+      deliveryId: string,
+      attempt: AttemptRow,
+      next: { status: Exclude<DeliveryStatus, 'cancelled'>; nextAttemptAt: number | null; deliveredAt: number | null },
+    ): boolean {
+      if (settle.run({ deliveryId, attempt: attempt.attempt, ...next }).changes === 0) return false;
+      insertAttempt.run({ deliveryId, ...attempt });
+      return true;
+    },
+    /** Makes a pending or failed delivery due at `at`; false for one delivered or cancelled. */
+    retry: (deliveryId: string, at: number) => retry.run(at, deliveryId).changes === 1,
+    /** Makes every delivery waiting out a back-off to this endpoint due at `at`: it has just answered. */
+    bringForward: (endpointId: string, at: number) => bringForward.run(at, endpointId, at).changes,
+  };
+}

@@ -1,0 +1,33 @@
+import type { CheckEventData, WebhookEventData, WebhookEventType } from '../contract/webhooks.js';
+import { newId } from '../sortable-id.js';
+import type { CheckRow, EvaluationRow, Store } from '../store/index.js';
+
+/** What every event about a check says of it. */
+export type CheckSubject = Pick<CheckEventData, 'checkId' | 'storeId' | 'tillId' | 'transactionId' | 'action' | 'currency' | 'storedValue' | 'ruleIds'>;
+
+export function checkSubject(
+  check: Pick<CheckRow, 'id' | 'storeId' | 'tillId' | 'transactionId' | 'totals'>,
+  evaluation: Pick<EvaluationRow, 'action' | 'reasons' | 'request'>,
+): CheckSubject {
+  return {
+    checkId: check.id,
+    storeId: check.storeId,
+    tillId: check.tillId,
+    transactionId: check.transactionId,
+    action: evaluation.action,
+    currency: evaluation.request.currency,
+    storedValue: check.totals.storedValue,
+    ruleIds: evaluation.reasons.map((reason) => reason.ruleId),
+  };
+}
+
+/**
+ * Puts an event in the outbox for every webhook that wants it. Call inside the transaction of the
+ * change that caused it: the event lands with the change or not at all, and the till's request never
+ * waits for a receiver.
+ */
+export function recordEvent<T extends WebhookEventType>(store: Store, type: T, data: WebhookEventData<T>, at: number): void {
+  const id = newId('evt', at);
+  const payload = JSON.stringify({ type, timestamp: new Date(at).toISOString(), data });
+  store.webhooks.enqueue({ id, type, occurredAt: at, payload }, () => newId('dlv', at));
+}

@@ -1,0 +1,29 @@
+import type { Principal } from '../access/api-keys.js';
+import type { Delivery, DeliveryQuery, Webhook, WebhookCreated, WebhookCreateRequest } from '../contract/webhooks.js';
+import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, retryDelivery, type WebhookContext } from './endpoints.js';
+import type { DeliveryWorker } from './worker.js';
+
+export type { WebhookContext };
+export { deliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from './worker.js';
+export { checkSubject, recordEvent, type CheckSubject } from './events.js';
+
+/** Webhook endpoints and their deliveries (admin), and the worker that empties the outbox. */
+export interface Webhooks {
+  create(principal: Principal, request: WebhookCreateRequest): WebhookCreated;
+  list(): Webhook[];
+  delete(principal: Principal, id: string): Webhook;
+  deliveries(webhookId: string, query: DeliveryQuery): Delivery[];
+  retry(principal: Principal, webhookId: string, deliveryId: string): Delivery;
+  readonly worker: DeliveryWorker;
+}
+
+export function createWebhooks(context: WebhookContext, worker: DeliveryWorker): Webhooks {
+  return {
+    create: (principal, request) => createWebhook(context, principal, request),
+    list: () => listWebhooks(context),
+    delete: (principal, id) => deleteWebhook(context, principal, id),
+    deliveries: (webhookId, query) => listDeliveries(context, webhookId, query),
+    retry: (principal, webhookId, deliveryId) => retryDelivery(context, principal, webhookId, deliveryId),
+    worker,
+  };
+}
