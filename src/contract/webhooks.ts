@@ -34,6 +34,7 @@ const checkFields = {
   currency: z.string().meta({ example: 'GBP' }),
   storedValue: z.number().int().meta({ description: 'Value of the stored-value lines, minor units.', example: 50000 }),
   ruleIds: z.array(z.string()).meta({ description: 'The rules the decision matched, strongest first.', example: ['older-customer-high-value'] }),
+  livemode: z.boolean().meta({ description: 'false for a check sent with a test-mode key (`vsk_test_…`): integration traffic, never a sale. Act only on `true`.', example: true }),
 };
 
 export const CheckEventData = z

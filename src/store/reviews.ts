@@ -152,11 +152,11 @@ export function reviewsRepository(db: Database) {
         SELECT 1 FROM check_identities mine
         JOIN check_identities theirs ON theirs.identity = mine.identity
           AND theirs.at > mine.at AND theirs.at <= mine.at + @window
-        JOIN checks later ON later.id = theirs.check_id AND later.outcome = 'scam_confirmed'
+        JOIN checks later ON later.id = theirs.check_id AND later.outcome = 'scam_confirmed' AND later.livemode = 1
         WHERE mine.check_id = r.check_id
       )) AS scam_later
     FROM reviews r JOIN checks c ON c.id = r.check_id
-    WHERE r.opened_at >= @from AND r.opened_at < @to AND ${inStores}
+    WHERE r.opened_at >= @from AND r.opened_at < @to AND c.livemode = 1 AND ${inStores}
   `);
 
   const stores = (storeIds: readonly string[] | null) => (storeIds === null ? null : JSON.stringify(storeIds));

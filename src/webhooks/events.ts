@@ -3,10 +3,10 @@ import { newId } from '../sortable-id.js';
 import type { CheckRow, EvaluationRow, Store } from '../store/index.js';
 
 /** What every event about a check says of it. */
-export type CheckSubject = Pick<CheckEventData, 'checkId' | 'storeId' | 'tillId' | 'transactionId' | 'action' | 'currency' | 'storedValue' | 'ruleIds'>;
+export type CheckSubject = Pick<CheckEventData, 'checkId' | 'storeId' | 'tillId' | 'transactionId' | 'action' | 'currency' | 'storedValue' | 'ruleIds' | 'livemode'>;
 
 export function checkSubject(
-  check: Pick<CheckRow, 'id' | 'storeId' | 'tillId' | 'transactionId' | 'totals'>,
+  check: Pick<CheckRow, 'id' | 'storeId' | 'tillId' | 'transactionId' | 'totals' | 'livemode'>,
   evaluation: Pick<EvaluationRow, 'action' | 'reasons' | 'request'>,
 ): CheckSubject {
   return {
@@ -18,6 +18,7 @@ export function checkSubject(
     currency: evaluation.request.currency,
     storedValue: check.totals.storedValue,
     ruleIds: evaluation.reasons.map((reason) => reason.ruleId),
+    livemode: check.livemode,
   };
 }
 
