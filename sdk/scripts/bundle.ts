@@ -70,7 +70,8 @@ export async function buildModules(outdir: string): Promise<void> {
  * ~26 KB). Going lower takes a contract on zod/mini or a rule-set format the browser need not parse
  * as YAML: see sdk/README.md. The budget holds today's size so nothing grows it unnoticed.
  */
-export const BROWSER_BUNDLE_BUDGET = { gzipBytes: 150 * 1024 };
+// Not the 60 KB the browser SDK aims at: what is left is the offline engine itself (see sdk/README.md, "Size").
+export const BROWSER_BUNDLE_BUDGET = { gzipBytes: 160 * 1024 };
 
 export interface BrowserBundle {
   path: string;

@@ -17,7 +17,7 @@ import { ruleSetsRepository, type RuleSetsRepository } from './rule-sets.js';
 import { sessionsRepository, type SessionsRepository } from './sessions.js';
 import { webhooksRepository, type WebhooksRepository } from './webhooks.js';
 import { metaRepository, type MetaRepository } from './meta.js';
-import { storageHealth } from './storage-health.js';
+import { StorageUnavailable, storageHealth } from './storage-health.js';
 import { assertIntact, assertNotLostDatabase, ensureDirectory, openFailure, takeProcessLock } from './startup.js';
 
 export type * from './types.js';
@@ -127,12 +127,16 @@ export function openStore(path: string, { readonly = false, groupCommit: grouped
   }
   const pingStatement = db.prepare('SELECT 1');
   const health = storageHealth();
+  let storageFailedInBatch = false;
   const stats = grouped === true || grouped === false ? {} : grouped;
   const batching =
     grouped && !readonly
       ? groupCommit(db, {
           onCommit: (transactions) => {
-            health.succeeded();
+            // A batch in which a write failed for want of space proves nothing about the next one:
+            // the writes before it were smaller. Only a batch with no storage failure clears it.
+            if (!storageFailedInBatch) health.succeeded();
+            storageFailedInBatch = false;
             stats.onCommit?.(transactions);
             boundWal?.();
           },
@@ -151,7 +155,9 @@ export function openStore(path: string, { readonly = false, groupCommit: grouped
     try {
       result = run(work);
     } catch (error) {
-      throw health.failed(error);
+      const failure = health.failed(error);
+      if (failure instanceof StorageUnavailable) storageFailedInBatch = true;
+      throw failure;
     }
     if (!batching) {
       health.succeeded();
