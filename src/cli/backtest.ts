@@ -1,13 +1,14 @@
 import type { Action } from '../contract/enums.js';
 import type { BacktestMetrics, BacktestReport } from '../contract/rule-lifecycle.js';
 import { backtest } from '../backtest/backtest.js';
-import { compileRuleSet, formatMoney, formatProblem, RuleSetError } from '../engine/index.js';
+import { formatMoney } from '../engine/index.js';
 import { DomainError } from '../errors.js';
 import { validateRuleSet } from '../rule-sets/lifecycle.js';
 import { loadRuleDirectory } from '../rule-sets/load-directory.js';
 import { ReportDate } from '../contract/reports.js';
 import { periodBounds, resolvePeriod } from '../reports/period.js';
 import { openStore } from '../store/index.js';
+import { baselineRuleSet } from './baseline.js';
 import { UsageError } from './duration.js';
 import { progressBar } from './progress.js';
 import type { Output } from './rules.js';
@@ -56,21 +57,8 @@ export function runBacktestCommand(options: BacktestCommand, output: Output): nu
   // Read-only, beside the service if it is running: a back-test changes nothing.
   const store = openStore(options.db, { readonly: true });
   try {
-    let baseline;
-    try {
-      const active = store.ruleSets.active();
-      baseline = options.baseline
-        ? compileRuleSet(loadRuleDirectory(options.baseline))
-        : active && compileRuleSet(store.ruleSets.find(active.version)!.source);
-    } catch (error) {
-      if (!(error instanceof RuleSetError)) throw error;
-      output.err(`The baseline rule set is refused:\n${error.problems.map(formatProblem).join('\n')}`);
-      return 1;
-    }
-    if (!baseline) {
-      output.err('The database has no active rule set yet; give one with --baseline <dir>');
-      return 1;
-    }
+    const baseline = baselineRuleSet(store, options.baseline, output);
+    if (!baseline) return 1;
     const days = periodOf(options);
     const period = { ...periodBounds(days), storeIds: options.store?.length ? options.store : null };
     const bar = progressBar('Back-testing', store.replay.count(period));

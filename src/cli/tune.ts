@@ -2,14 +2,14 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Action } from '../contract/enums.js';
 import { ReportDate } from '../contract/reports.js';
-import { type CompiledRuleSet, compileRuleSet, formatMoney, formatProblem, RuleSetError } from '../engine/index.js';
-import { loadRuleDirectory } from '../rule-sets/load-directory.js';
+import { formatMoney } from '../engine/index.js';
 import { dayDate, dayNumber } from '../reports/period.js';
 import { openStore, type Store } from '../store/index.js';
 import type { Figures } from '../tuning/search.js';
 import { type TuningReport, tune } from '../tuning/tune.js';
 import type { ValueBand } from '../tuning/value-bands.js';
 import { periodOf, printReport } from './backtest.js';
+import { baselineRuleSet } from './baseline.js';
 import { UsageError } from './duration.js';
 import type { Output } from './rules.js';
 
@@ -65,21 +65,8 @@ export function runTuneCommand(options: TuneCommand, output: Output): number {
   const period = periodOf(options);
   const store = openStore(options.db, { readonly: true });
   try {
-    let baseline: CompiledRuleSet | undefined;
-    try {
-      const active = store.ruleSets.active();
-      baseline = options.baseline
-        ? compileRuleSet(loadRuleDirectory(options.baseline))
-        : active && compileRuleSet(store.ruleSets.find(active.version)!.source);
-    } catch (error) {
-      if (!(error instanceof RuleSetError)) throw error;
-      output.err(`The baseline rule set is refused:\n${error.problems.map(formatProblem).join('\n')}`);
-      return 1;
-    }
-    if (!baseline) {
-      output.err('The database has no active rule set yet; give one with --baseline <dir>');
-      return 1;
-    }
+    const baseline = baselineRuleSet(store, options.baseline, output);
+    if (!baseline) return 1;
 
     const storeIds = options.store?.length ? options.store : null;
     if (options.validateFrom !== undefined && !ReportDate.safeParse(options.validateFrom).success) {

@@ -1,17 +1,6 @@
 import type { Facts } from '../contract/fact-schema.js';
 import type { CompiledRuleSet } from '../engine/index.js';
-
-/** A small seeded generator (mulberry32): the same rule set gives the same samples, so lint results are stable. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../engine/seeded-random.js';
 
 /**
  * Random facts shaped by the rule set itself: integers near the numbers its conditions name (the
@@ -19,7 +8,7 @@ function random(seed: number): () => number {
  * rules that no plausible check would ever match.
  */
 export function sampleFacts(ruleSet: CompiledRuleSet, count: number, seed = 1): Facts[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)]!;
   const conditions = ruleSet.rules.map((rule) => rule.definition.when).join('\n');
   const numbers = [...new Set([...conditions.matchAll(/\b\d+\b/g)].map((m) => Number(m[0])))];

@@ -11,6 +11,7 @@ import type { CompiledRuleSet } from '../compile.js';
 import { decide } from '../decide.js';
 import { NO_HISTORY } from '../derive-facts.js';
 import { evaluateOfflinePolicy, offlinePolicyFacts } from './evaluate.js';
+import { seededRandom } from '../seeded-random.js';
 
 /**
  * Conformance vectors: baskets decided by the engine (for a customer with no history) and by the
@@ -22,18 +23,6 @@ import { evaluateOfflinePolicy, offlinePolicyFacts } from './evaluate.js';
 const BRANDS = ['iTunes', 'Google Play', 'John Lewis', ' Amazon ', 'Marks & Spencer', 'STEAM', undefined] as const;
 const SIGNALS = Object.keys(Signals.shape) as Array<keyof typeof Signals.shape>;
 const VECTOR_CHECK = { storeId: 'vector-store', tillId: 'T1', transactionId: 'vector' };
-
-/** A small, fixed pseudo-random sequence (mulberry32), so vectors never change between calls. */
-function sequence(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every number the table compares `fact` with. */
 function thresholds(policy: OfflinePolicy, fact: string): number[] {
@@ -110,7 +99,7 @@ function storyVectors(ruleSet: CompiledRuleSet, policy: OfflinePolicy): PolicyVe
 
 /** The vectors for a rule set and its compiled policy. */
 export function offlinePolicyVectors(ruleSet: CompiledRuleSet, policy: OfflinePolicy, { perBasket = 2, seed = 20171030 } = {}): OfflinePolicyVectors {
-  const random = sequence(seed);
+  const random = seededRandom(seed);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
   const vectors = storyVectors(ruleSet, policy);
   for (const { name, lines } of baskets(policy)) {
