@@ -62,8 +62,8 @@ keys
   .option('--store <storeId>', 'a store the key serves (repeat for more; required for a till or supervisor)', repeat)
   .option('--db <path>', 'the database', defaultDb())
   .option('--json', 'print JSON')
-  .action((options: { role: string; name: string; store?: string[]; db: string; json?: boolean }) => {
-    process.exitCode = createKey({ ...options, json: options.json ?? false }, output);
+  .action(async (options: { role: string; name: string; store?: string[]; db: string; json?: boolean }) => {
+    process.exitCode = await createKey({ ...options, json: options.json ?? false }, output);
   });
 
 program
@@ -79,8 +79,8 @@ program
   .option('--examples <n>', 'changed decisions to show', positive, 10)
   .option('--db <path>', 'the database', defaultDb())
   .option('--json', 'print the report as JSON')
-  .action((options: { rules: string; baseline?: string; from?: string; to?: string; days: number; store?: string[]; interveneAt: 'prompt' | 'hold' | 'refuse'; examples: number; db: string; json?: boolean }) => {
-    process.exitCode = runBacktestCommand({ ...options, json: options.json ?? false }, output);
+  .action(async (options: { rules: string; baseline?: string; from?: string; to?: string; days: number; store?: string[]; interveneAt: 'prompt' | 'hold' | 'refuse'; examples: number; db: string; json?: boolean }) => {
+    process.exitCode = await runBacktestCommand({ ...options, json: options.json ?? false }, output);
   });
 
 program
@@ -99,8 +99,8 @@ program
   .option('--examples <n>', 'changed decisions to show in the back-test', positive, 10)
   .option('--db <path>', 'the database', defaultDb())
   .option('--json', 'print the report as JSON')
-  .action((options: { out: string; promptBudget: string; holdBudget: string; baseline?: string; from?: string; to?: string; days: number; validateFrom?: string; store?: string[]; interveneAt: 'prompt' | 'hold' | 'refuse'; examples: number; db: string; json?: boolean }) => {
-    process.exitCode = runTuneCommand({ ...options, json: options.json ?? false }, output);
+  .action(async (options: { out: string; promptBudget: string; holdBudget: string; baseline?: string; from?: string; to?: string; days: number; validateFrom?: string; store?: string[]; interveneAt: 'prompt' | 'hold' | 'refuse'; examples: number; db: string; json?: boolean }) => {
+    process.exitCode = await runTuneCommand({ ...options, json: options.json ?? false }, output);
   });
 
 program
@@ -109,8 +109,8 @@ program
   .requiredOption('--older-than <duration>', 'e.g. 400d, 56w or 72h')
   .option('--dry-run', 'only count what would be deleted')
   .option('--db <path>', 'the database', defaultDb())
-  .action((options: { olderThan: string; dryRun?: boolean; db: string }) => {
-    process.exitCode = runPurge({ ...options, dryRun: options.dryRun ?? false }, output);
+  .action(async (options: { olderThan: string; dryRun?: boolean; db: string }) => {
+    process.exitCode = await runPurge({ ...options, dryRun: options.dryRun ?? false }, output);
   });
 
 try {

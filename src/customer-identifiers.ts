@@ -61,13 +61,17 @@ const fingerprintOf = (secret: string) => createHmac('sha256', secret).update('v
  * with, stops the start: a new secret would silently unlink every customer's history and turn every
  * retry into a new check.
  */
-export function loadIdSecret(store: Store, databasePath: string, configured: string | undefined): string {
-  const recorded = store.meta.get(FINGERPRINT_KEY);
-  const secret = configured ?? readOrCreateSecretFile(databasePath, recorded === undefined && !store.meta.hasChecks());
+export async function loadIdSecret(store: Store, databasePath: string, configured: string | undefined): Promise<string> {
+  if (store.kind === 'postgres' && configured === undefined) {
+    // A file beside each node would give each node its own secret, and customers a history per node.
+    throw new StartupRefusal('VOUCHSAFE_ID_SECRET must be set on every node that shares a PostgreSQL database, the same value on each');
+  }
+  let recorded = await store.meta.get(FINGERPRINT_KEY);
+  const secret = configured ?? readOrCreateSecretFile(databasePath, recorded === undefined && !(await store.meta.hasChecks()));
   const fingerprint = fingerprintOf(secret);
-  if (recorded === undefined) {
-    store.transaction(() => store.meta.set(FINGERPRINT_KEY, fingerprint));
-  } else if (recorded !== fingerprint) {
+  // Two nodes starting at once on a new database: the first fingerprint written is the one kept.
+  if (recorded === undefined) recorded = await store.transaction((tx) => tx.meta.setIfAbsent(FINGERPRINT_KEY, fingerprint));
+  if (recorded !== fingerprint) {
     throw new StartupRefusal(
       `the identity secret (${configured ? 'VOUCHSAFE_ID_SECRET' : secretPathFor(databasePath)}) is not the one ${databasePath} was written with: restore the right secret from your backup`,
     );

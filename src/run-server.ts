@@ -61,10 +61,17 @@ function startMetricsListener(services: Services, config: Config, port: number):
   return server;
 }
 
-/** Starts the service and stops it cleanly on SIGINT or SIGTERM: open requests finish, then the database closes. */
-export function startServer(config: Config): void {
+/** How long a stopping node waits for requests in flight before it stops anyway. */
+const DRAIN_MS = 10_000;
+
+/**
+ * Starts the service and stops it cleanly on SIGINT or SIGTERM: readiness fails at once (so a load
+ * balancer sends new tills elsewhere), no new connection is taken, the requests in flight are
+ * answered, background work is recorded, the database closes, and the process exits 0.
+ */
+export async function startServer(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
-  const services = buildServices({
+  const services = await buildServices({
     databasePath: config.databasePath,
     rulesDirectory: config.rulesDirectory,
     adminKey: config.adminKey,
@@ -79,7 +86,7 @@ export function startServer(config: Config): void {
     workers: config.workers,
     databaseMaxBytes: config.databaseMaxBytes,
   });
-  if (services.store.keys.activeAdminCount() === 0) {
+  if ((await services.store.keys.activeAdminCount()) === 0) {
     logger.warn('no admin key yet: set VOUCHSAFE_ADMIN_KEY (32+ characters) and restart, or run `npm run vouchsafe -- keys create --role admin --name …`');
   }
 
@@ -92,7 +99,7 @@ export function startServer(config: Config): void {
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: serverOptions(config.limits) }, (info) => {
     logger.info('vouchsafe listening', {
       url: `http://${config.host}:${info.port}`,
-      database: config.databasePath,
+      database: services.store.kind === 'postgres' ? 'postgresql' : config.databasePath,
       ruleSetVersion: services.rules.current.version,
     });
   }) as Server;
@@ -102,8 +109,7 @@ export function startServer(config: Config): void {
   const refuse = (error: NodeJS.ErrnoException) => {
     // A port already taken or not ours to bind: one line and EX_CONFIG, like every start-up refusal.
     process.stderr.write(`Vouchsafe cannot start: cannot listen on ${config.host} (${error.code ?? error.message})\n`);
-    services.close();
-    process.exit(78);
+    void services.close().finally(() => process.exit(78));
   };
   server.once('error', refuse);
   metricsServer?.once('error', refuse);
@@ -112,22 +118,32 @@ export function startServer(config: Config): void {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info('stopping', { signal });
+    services.lifecycle.draining = true;
+    logger.info('stopping: answering the requests in flight', { signal, inFlight: services.activity.inFlight });
+    const finish = (code: number) => {
+      // Webhook attempts in flight are recorded before the database closes: none is sent twice for want of it.
+      void services
+        .stopBackground()
+        .then(() => services.close())
+        .catch((error: unknown) => logger.error('stopping failed', { error: error instanceof Error ? error.message : String(error) }))
+        .finally(() => process.exit(code));
+    };
     const force = setTimeout(() => {
-      logger.warn('connections did not close in time; stopping anyway');
-      services.close();
-      process.exit(0);
-    }, 10_000);
+      logger.warn('requests still open after the drain period; stopping anyway', { inFlight: services.activity.inFlight });
+      server.closeAllConnections();
+      finish(0);
+    }, DRAIN_MS);
     force.unref();
     metricsServer?.close();
-    server.closeIdleConnections();
-    // Webhook attempts in flight are recorded before the database closes: none is sent twice for want of it.
+    // Idle keep-alive connections go now; a busy one closes once its response is sent.
     server.close(() => {
-      void services.stopBackground().finally(() => {
-        services.close();
-        process.exit(0);
-      });
+      clearTimeout(force);
+      logger.info('stopped cleanly');
+      finish(0);
     });
+    server.closeIdleConnections();
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    idle.unref();
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -8,7 +8,7 @@ import { StartupRefusal } from './store/index.js';
 // another process, written with another identity secret) stops it with one line naming the fault
 // (exit 78, EX_CONFIG), never a stack trace and never a silent fresh start.
 try {
-  startServer(loadConfig());
+  await startServer(loadConfig());
 } catch (error) {
   if (error instanceof ConfigError || error instanceof RuleSetError || error instanceof StartupRefusal) {
     process.stderr.write(`Vouchsafe cannot start: ${error.message}\n`);

@@ -4,7 +4,7 @@ import { hashApiKey, issueApiKey, type KeyResolver, keyResolver } from './access
 import { createMetrics, type Metrics } from './metrics.js';
 import { createIdentityHasher, type IdentityHasher, loadIdSecret, secretPathFor } from './customer-identifiers.js';
 import type { Logger } from './log.js';
-import { type ActiveRuleSet, loadActiveRuleSet } from './rule-sets/active.js';
+import { type ActiveRuleSet, loadActiveRuleSet, refreshActiveRuleSet } from './rule-sets/active.js';
 import type { ApprovalMode } from './rule-sets/lifecycle.js';
 import { createReviews, type Reviews } from './reviews/index.js';
 import { openStore, type Store } from './store/index.js';
@@ -15,6 +15,8 @@ import { createWebhooks, deliveryWorker, type DeliveryWorkerOptions, type Webhoo
 export const DEFAULT_HOLD_DEADLINE_MS = 5 * 60_000;
 /** How often the deadline sweeper writes down expired holds, so that `review.closed` goes out. */
 const SWEEP_EVERY_MS = 1_000;
+/** How often a node on PostgreSQL looks at the active rule set even with no notification heard. */
+const RESYNC_EVERY_MS = 5_000;
 import { sharedWorkerPool, type WorkerPool } from './workers/pool.js';
 
 /** Everything a use case needs, built once per process: the HTTP layer and the CLI both start from it. */
@@ -30,6 +32,8 @@ export interface Services {
   readonly ruleApproval: ApprovalMode;
   /** Requests being answered right now: background bookkeeping gives way to them. */
   readonly activity: { inFlight: number };
+  /** Set once the node is stopping: readiness fails so that no new till is sent here. */
+  readonly lifecycle: { draining: boolean };
   readonly checks: Checks;
   /** Responses kept under clients' Idempotency-Keys, for replay. */
   readonly idempotencyKeys: IdempotencyKeys;
@@ -46,7 +50,7 @@ export interface Services {
    * Closes the database. The worker pool is the process's: its idle threads end by themselves. A
    * webhook attempt still in flight is not recorded, and is sent again, with the same id, after a restart.
    */
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface ServiceOptions {
@@ -77,19 +81,19 @@ export interface ServiceOptions {
 }
 
 /** Makes the first admin key from VOUCHSAFE_ADMIN_KEY, if no admin key exists yet. */
-export function bootstrapAdminKey(store: Store, adminKey: string, logger: Logger, now: number): void {
-  if (store.keys.activeAdminCount() > 0 || store.keys.findBySecretHash(hashApiKey(adminKey))) return;
-  const { row } = issueApiKey(store, { role: 'admin', name: 'Bootstrap admin (VOUCHSAFE_ADMIN_KEY)' }, 'bootstrap', now, adminKey);
+export async function bootstrapAdminKey(store: Store, adminKey: string, logger: Logger, now: number): Promise<void> {
+  if ((await store.keys.activeAdminCount()) > 0 || (await store.keys.findBySecretHash(hashApiKey(adminKey)))) return;
+  const { row } = await issueApiKey(store, { role: 'admin', name: 'Bootstrap admin (VOUCHSAFE_ADMIN_KEY)' }, 'bootstrap', now, adminKey);
   logger.info('first admin key made from VOUCHSAFE_ADMIN_KEY', { keyId: row.id });
 }
 
 /** Opens the database, loads the rules and builds what every request needs. */
-export function buildServices(options: ServiceOptions): Services {
+export async function buildServices(options: ServiceOptions): Promise<Services> {
   const clock = options.clock ?? Date.now;
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
   const metrics = createMetrics({ processMetrics: options.processMetrics ?? false });
   const activity = { inFlight: 0 };
-  const store = openStore(options.databasePath, {
+  const store = await openStore(options.databasePath, {
     timeZone,
     evidence: [secretPathFor(options.databasePath)],
     ...(options.databaseMaxBytes !== undefined ? { maxBytes: options.databaseMaxBytes } : {}),
@@ -104,9 +108,9 @@ export function buildServices(options: ServiceOptions): Services {
       : {}),
   });
   try {
-    const secret = loadIdSecret(store, options.databasePath, options.idSecret);
-    if (options.adminKey) bootstrapAdminKey(store, options.adminKey, options.logger, clock());
-    const rules = loadActiveRuleSet(store, options.rulesDirectory, options.logger, clock());
+    const secret = await loadIdSecret(store, options.databasePath, options.idSecret);
+    if (options.adminKey) await bootstrapAdminKey(store, options.adminKey, options.logger, clock());
+    const rules = await loadActiveRuleSet(store, options.rulesDirectory, options.logger, clock());
     const ids = createIdentityHasher(secret);
     const holdDeadlineMs = options.holdDeadlineMs ?? DEFAULT_HOLD_DEADLINE_MS;
     const allowHttp = options.webhooksAllowHttp ?? false;
@@ -123,26 +127,40 @@ export function buildServices(options: ServiceOptions): Services {
     if (options.background) {
       worker.start();
       sweeper = setInterval(() => {
-        try {
-          reviews.sweep();
-        } catch (error) {
+        // One node at a time writes expiries down; the others find nothing left to do.
+        store.exclusively('hold-sweeper', () => reviews.sweep()).catch((error: unknown) => {
           options.logger.error('writing down expired holds failed', { error: error instanceof Error ? error.message : String(error) });
-        }
+        });
       }, SWEEP_EVERY_MS);
       sweeper.unref();
     }
     const workers = sharedWorkerPool(options.workers ?? 2);
+    const keys = keyResolver(store.keys, clock);
+    // Another node published, approved or rolled back a rule set, or revoked a key: this one follows.
+    const reportFailure = (what: string) => (error: unknown) =>
+      options.logger.error(what, { error: error instanceof Error ? error.message : String(error) });
+    const refreshRules = () => {
+      refreshActiveRuleSet(rules, store)
+        .then((changed) => changed && options.logger.info('rule set changed on another node', { version: rules.current.version }))
+        .catch(reportFailure('loading the active rule set failed'));
+    };
+    store.listen('rule_sets', refreshRules);
+    store.listen('keys', () => keys.forgetAll());
+    // A notification missed while the connection was down is caught up here.
+    const resync = store.kind === 'postgres' && options.background ? setInterval(refreshRules, RESYNC_EVERY_MS) : undefined;
+    resync?.unref();
     return {
       store,
       rules,
       ids,
-      keys: keyResolver(store.keys, clock),
+      keys,
       logger: options.logger,
       metrics,
       clock,
       timeZone,
       ruleApproval: options.ruleApproval ?? 'single',
       activity,
+      lifecycle: { draining: false },
       idempotencyKeys: idempotencyKeys(store, clock),
       checks: createChecks({ store, rules, ids, clock, timeZone, metrics, logger: options.logger, holdDeadlineMs }),
       reviews,
@@ -150,16 +168,18 @@ export function buildServices(options: ServiceOptions): Services {
       workers,
       stopBackground() {
         clearInterval(sweeper);
+        clearInterval(resync);
         return worker.stop();
       },
-      close() {
+      async close() {
         clearInterval(sweeper);
+        clearInterval(resync);
         void worker.stop();
-        store.close();
+        await store.close();
       },
     };
   } catch (error) {
-    store.close();
+    await store.close();
     throw error;
   }
 }

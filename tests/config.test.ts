@@ -79,7 +79,7 @@ describe('browser-based tills (CORS)', () => {
   const origin = 'https://till.example.com';
 
   it('answers a preflight and a check from an allowed origin', async () => {
-    const { app, makeKey } = testApp({ corsOrigins: [origin] });
+    const { app, makeKey } = await testApp({ corsOrigins: [origin] });
     const preflight = await app.request('/v1/checks', {
       method: 'OPTIONS',
       headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
@@ -100,7 +100,7 @@ describe('browser-based tills (CORS)', () => {
   });
 
   it('lets a pattern stand for every subdomain, and nothing else', async () => {
-    const { app } = testApp({ corsOrigins: ['https://*.tills.example.com'] });
+    const { app } = await testApp({ corsOrigins: ['https://*.tills.example.com'] });
     const allowed = async (from: string) => (await app.request('/v1/rules', { headers: { origin: from } })).headers.get('access-control-allow-origin');
     expect(await allowed('https://lane-4.markyate.tills.example.com')).toBe('https://lane-4.markyate.tills.example.com');
     expect(await allowed('https://tills.example.com')).toBeNull();
@@ -109,7 +109,7 @@ describe('browser-based tills (CORS)', () => {
   });
 
   it('answers /healthz to every origin, saying whether that origin may call the API', async () => {
-    const { app } = testApp({ corsOrigins: [origin] });
+    const { app } = await testApp({ corsOrigins: [origin] });
     const health = async (from: string) => {
       const response = await app.request('/healthz', { headers: { origin: from } });
       return { cors: response.headers.get('access-control-allow-origin'), body: (await response.json()) as Record<string, unknown> };
@@ -119,10 +119,10 @@ describe('browser-based tills (CORS)', () => {
   });
 
   it('gives other origins, and every origin by default, no CORS headers', async () => {
-    const allowed = testApp({ corsOrigins: [origin] });
+    const allowed = await testApp({ corsOrigins: [origin] });
     const other = await allowed.app.request('/v1/rules', { headers: { origin: 'https://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
-    const closed = testApp();
+    const closed = await testApp();
     const response = await closed.app.request('/v1/rules', { headers: { origin } });
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });

@@ -4,6 +4,7 @@ import type { KeyCreateRequest } from '../contract/keys.js';
 import { DomainError } from '../errors.js';
 import { newId } from '../sortable-id.js';
 import type { ApiKeyRow, Store } from '../store/index.js';
+import type { Port } from '../store/index.js';
 import type { KeysRepository } from '../store/keys.js';
 import { recordEvent } from '../webhooks/events.js';
 
@@ -37,9 +38,11 @@ export interface Principal {
 
 export interface KeyResolver {
   /** The principal behind a presented key, or undefined for an unknown or revoked key. */
-  resolve(presented: string): Principal | undefined;
+  resolve(presented: string): Promise<Principal | undefined>;
   /** Drops a key from the cache at once (on revoke). */
   forget(keyId: string): void;
+  /** Drops every cached key: a key changed on another node. */
+  forgetAll(): void;
 }
 
 const CACHE_TTL_MS = 30_000;
@@ -49,16 +52,16 @@ const CACHE_MAX = 10_000;
  * Looks keys up by their hash, confirms the stored hash in constant time, and caches the answer
  * briefly: a till sends a check per gift-card sale, and a database read per request adds up.
  */
-export function keyResolver(keys: KeysRepository, clock: () => number = Date.now): KeyResolver {
+export function keyResolver(keys: Port<KeysRepository>, clock: () => number = Date.now): KeyResolver {
   const cache = new Map<string, { principal: Principal | undefined; until: number }>();
   return {
-    resolve(presented) {
+    async resolve(presented) {
       if (presented.length < 32 || presented.length > 200) return undefined;
       const hash = hashApiKey(presented);
       const now = clock();
       const cached = cache.get(hash);
       if (cached && cached.until > now) return cached.principal;
-      const row = keys.findBySecretHash(hash);
+      const row = await keys.findBySecretHash(hash);
       const valid = row !== undefined && row.revokedAt === null && timingSafeEqual(Buffer.from(row.secretHash, 'hex'), Buffer.from(hash, 'hex'));
       const principal = valid ? { keyId: row.id, name: row.name, role: row.role, livemode: row.mode === 'live', storeIds: row.storeIds } : undefined;
       if (cache.size >= CACHE_MAX) cache.clear();
@@ -68,17 +71,20 @@ export function keyResolver(keys: KeysRepository, clock: () => number = Date.now
     forget(keyId) {
       for (const [hash, entry] of cache) if (entry.principal?.keyId === keyId) cache.delete(hash);
     },
+    forgetAll() {
+      cache.clear();
+    },
   };
 }
 
 /** Makes a key and records it in the audit log, in one transaction. The plain key is returned this once. */
-export function issueApiKey(
+export async function issueApiKey(
   store: Store,
   request: Omit<KeyCreateRequest, 'mode'> & { mode?: KeyMode },
   actor: string,
   now: number,
   key: string = generateApiKey(request.mode),
-): { row: ApiKeyRow; key: string } {
+): Promise<{ row: ApiKeyRow; key: string }> {
   const row: ApiKeyRow = {
     id: newId('key', now),
     name: request.name,
@@ -91,9 +97,9 @@ export function issueApiKey(
     createdBy: actor,
     revokedAt: null,
   };
-  store.transaction(() => {
-    store.keys.insert(row);
-    store.audit.append({ at: now, actor, action: 'key.created', subject: row.id, detail: { name: row.name, role: row.role, mode: row.mode, storeIds: row.storeIds } });
+  await store.transaction(async (tx) => {
+    await tx.keys.insert(row);
+    await tx.audit.append({ at: now, actor, action: 'key.created', subject: row.id, detail: { name: row.name, role: row.role, mode: row.mode, storeIds: row.storeIds } });
   });
   return { row, key };
 }
@@ -102,19 +108,21 @@ export function issueApiKey(
  * Revokes a key and audits it; revoking a revoked key changes nothing. The last active admin key
  * cannot be revoked, so the service is never locked out.
  */
-export function revokeApiKey(store: Store, resolver: KeyResolver, actor: Principal, keyId: string, now: number): ApiKeyRow {
-  const row = store.transaction(() => {
-    const key = store.keys.findById(keyId);
+export async function revokeApiKey(store: Store, resolver: KeyResolver, actor: Principal, keyId: string, now: number): Promise<ApiKeyRow> {
+  const row = await store.transaction(async (tx) => {
+    const key = await tx.keys.findById(keyId);
     if (!key) throw new DomainError('not_found', `No key ${keyId}`);
     if (key.revokedAt !== null) return key;
-    if (key.role === 'admin' && store.keys.activeAdminCount() <= 1) {
+    if (key.role === 'admin' && (await tx.keys.activeAdminCount()) <= 1) {
       throw new DomainError('conflict', 'This is the last active admin key; make another admin key first');
     }
-    store.keys.revoke(keyId, now);
-    store.audit.append({ at: now, actor: actor.keyId, action: 'key.revoked', subject: keyId, detail: { name: key.name, role: key.role } });
-    recordEvent(store, 'key.revoked', { keyId, role: key.role, storeIds: key.storeIds, by: actor.keyId }, now);
+    await tx.keys.revoke(keyId, now);
+    await tx.audit.append({ at: now, actor: actor.keyId, action: 'key.revoked', subject: keyId, detail: { name: key.name, role: key.role } });
+    await recordEvent(tx, 'key.revoked', { keyId, role: key.role, storeIds: key.storeIds, by: actor.keyId }, now);
     return { ...key, revokedAt: now };
   });
   resolver.forget(keyId);
+  // Every other node drops its cached copy of the key too.
+  await store.notify('keys');
   return row;
 }

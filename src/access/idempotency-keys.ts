@@ -17,9 +17,9 @@ export interface IdempotencyKeys {
    * The response already given for this API key's `idempotencyKey`, if any. The same key sent with a
    * different request is the client's mistake, not a retry: `idempotency_key_reused`.
    */
-  recall(keyId: string, idempotencyKey: string, request: string): Replayable | undefined;
+  recall(keyId: string, idempotencyKey: string, request: string): Promise<Replayable | undefined>;
   /** Keeps the response for replay. Call once the request has been answered. */
-  remember(keyId: string, idempotencyKey: string, request: string, response: Replayable): void;
+  remember(keyId: string, idempotencyKey: string, request: string, response: Replayable): Promise<void>;
 }
 
 const fingerprint = (request: string) => createHash('sha256').update(request).digest('base64url');
@@ -27,11 +27,11 @@ const fingerprint = (request: string) => createHash('sha256').update(request).di
 /** Idempotency keys as Stripe has them: per API key, kept for a day, a different request under the same key refused. */
 export function idempotencyKeys(store: Store, clock: () => number): IdempotencyKeys {
   return {
-    recall(keyId, idempotencyKey, request) {
+    async recall(keyId, idempotencyKey, request) {
       if (idempotencyKey.length === 0 || idempotencyKey.length > LONGEST_KEY) {
         throw invalidField('Idempotency-Key', 'too_big', `An Idempotency-Key is 1 to ${LONGEST_KEY} characters`);
       }
-      const remembered = store.idempotencyKeys.find(keyId, idempotencyKey);
+      const remembered = await store.idempotencyKeys.find(keyId, idempotencyKey);
       if (!remembered) return undefined;
       if (remembered.requestFingerprint !== fingerprint(request)) {
         throw new DomainError(
@@ -41,12 +41,12 @@ export function idempotencyKeys(store: Store, clock: () => number): IdempotencyK
       }
       return { status: remembered.status, headers: remembered.headers, body: remembered.body };
     },
-    remember(keyId, idempotencyKey, request, response) {
+    async remember(keyId, idempotencyKey, request, response) {
       const now = clock();
       const row: RememberedResponse = { requestFingerprint: fingerprint(request), ...response, createdAt: now };
-      store.transaction(() => {
-        store.idempotencyKeys.forgetBefore(now - IDEMPOTENCY_KEY_LIFETIME_MS);
-        store.idempotencyKeys.remember(keyId, idempotencyKey, row);
+      await store.transaction(async (tx) => {
+        await tx.idempotencyKeys.forgetBefore(now - IDEMPOTENCY_KEY_LIFETIME_MS);
+        await tx.idempotencyKeys.remember(keyId, idempotencyKey, row);
       });
     },
   };

@@ -78,12 +78,12 @@ const summary = (decision: EngineDecision) => ({
  * Decides every check again under both rule sets, from what was recorded when it was decided, and
  * grades both against the recorded outcomes.
  */
-export function backtest(
-  checks: Iterable<ReplayRow>,
+export async function backtest(
+  checks: AsyncIterable<ReplayRow> | Iterable<ReplayRow>,
   baseline: CompiledRuleSet,
   candidate: CompiledRuleSet,
   options: BacktestOptions,
-): BacktestReport {
+): Promise<BacktestReport> {
   const started = performance.now();
   const threshold = ACTION_STRENGTH[options.interveneAt];
   const before = new Tally(baseline.version, threshold);
@@ -95,7 +95,7 @@ export function backtest(
   let changed = 0;
   const progressEvery = options.progressEvery ?? 10_000;
 
-  for (const check of checks) {
+  for await (const check of checks) {
     const inputs = { check: check.request as CheckRequest, history: check.history, answers: check.answers, identified: check.identified };
     const old = decide(baseline, inputs);
     const next = decide(candidate, inputs);

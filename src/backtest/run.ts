@@ -41,13 +41,13 @@ export function backtestRunning(): boolean {
  * in-memory database. One at a time: a second request waits its turn (429), not the tills.
  */
 export async function runBacktest(store: Store, job: Omit<BacktestJob, 'databasePath'>): Promise<BacktestReport> {
-  if (store.path === ':memory:') {
+  if (store.location === ':memory:') {
     return backtest(store.replay.checks(job.period), compileRuleSet(job.baseline), compileRuleSet(job.candidate), job.options);
   }
   if (running > 0) throw new BacktestBusyError('A back-test is already running');
   running += 1;
   try {
-    return await inWorker({ ...job, databasePath: store.path });
+    return await inWorker({ ...job, databasePath: store.location });
   } finally {
     running -= 1;
   }

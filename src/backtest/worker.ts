@@ -15,9 +15,9 @@ try {
   // Not permitted here: it runs at the same priority.
 }
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
-const store = openStore(job.databasePath, { readonly: true });
+const store = await openStore(job.databasePath, { readonly: true });
 try {
-  const report = backtest(store.replay.checks(job.period), compileRuleSet(job.baseline), compileRuleSet(job.candidate), {
+  const report = await backtest(store.replay.checks(job.period), compileRuleSet(job.baseline), compileRuleSet(job.candidate), {
     ...job.options,
     onProgress: (done) => post({ kind: 'progress', done }),
   });
@@ -25,5 +25,5 @@ try {
 } catch (error) {
   post({ kind: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
 } finally {
-  store.close();
+  await store.close();
 }

@@ -2,6 +2,7 @@ import type { Principal } from '../access/api-keys.js';
 import type { Decision } from '../contract/decision.js';
 import type { FieldError } from '../contract/problem.js';
 import { DomainError } from '../errors.js';
+import { within } from '../store/index.js';
 import type { CheckContext } from './context.js';
 import { evaluateAndRecord } from './evaluate.js';
 import { findVisibleCheck } from './read.js';
@@ -28,12 +29,13 @@ function answerErrors(context: CheckContext, answers: Record<string, string>): F
 }
 
 /** Records the colleague's answers and decides again with every answer so far. */
-export function answerCheck(context: CheckContext, principal: Principal, checkId: string, answers: Record<string, string>): Answered {
+export async function answerCheck(context: CheckContext, principal: Principal, checkId: string, answers: Record<string, string>): Promise<Answered> {
   const { store } = context;
   const errors = answerErrors(context, answers);
   const started = performance.now();
-  const result = store.transaction((): Answered => {
-    const check = findVisibleCheck(context, principal, checkId);
+  const result = await store.transaction(async (tx): Promise<Answered> => {
+    const inTx = within(context, tx);
+    const check = await findVisibleCheck(inTx, principal, checkId);
     // A key that may not see the check learns nothing of its questions, so the store is checked first.
     if (errors.length > 0) {
       throw new DomainError(errors[0]!.code as 'unknown_question' | 'invalid_answer', errors.map((e) => e.message).join('; '), { errors });
@@ -41,10 +43,10 @@ export function answerCheck(context: CheckContext, principal: Principal, checkId
     if (check.outcome) throw new DomainError('check_closed', `Check ${checkId} already has the outcome ${check.outcome.outcome}`);
     const now = context.clock();
     if (Object.entries(answers).every(([question, value]) => check.latest.answers[question] === value)) {
-      return { replayed: true, decision: toDecision(check, check.latest, store.reviews.find(checkId), now) };
+      return { replayed: true, decision: toDecision(check, check.latest, await tx.reviews.find(checkId), now) };
     }
-    const { write: saved, review } = evaluateAndRecord(
-      context,
+    const { write: saved, review } = await evaluateAndRecord(
+      inTx,
       { previous: check, actor: principal.keyId },
       { ...check, identities: undefined },
       {

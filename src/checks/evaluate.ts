@@ -4,7 +4,7 @@ import type { Action } from '../contract/enums.js';
 import type { HistoryFacts } from '../contract/fact-schema.js';
 import { type BasketTotals, decide } from '../engine/index.js';
 import { afterDecision, settledReview, weakestAction } from '../reviews/index.js';
-import type { CheckRow, CheckWrite, EvaluationRow, ReviewRow, StoredRequest } from '../store/index.js';
+import type { CheckRow, CheckWrite, EvaluationRow, ReviewRow, StoredRequest, Within } from '../store/index.js';
 import type { CheckContext } from './context.js';
 
 export interface EvaluationInputs {
@@ -21,7 +21,7 @@ export interface EvaluationInputs {
 }
 
 /** Decides with the active rule set, counts the decision and reports rules that failed. Writes nothing. */
-export function evaluate(context: CheckContext, inputs: EvaluationInputs): EvaluationRow {
+export function evaluate(context: Pick<CheckContext, 'rules' | 'metrics' | 'logger' | 'clock'>, inputs: EvaluationInputs): EvaluationRow {
   const decision = decide(context.rules.current, {
     // The stored request lacks only the raw identifiers, which no rule reads.
     check: inputs.request as CheckRequest,
@@ -63,16 +63,16 @@ export interface Recorded {
  * decided it, and what that does to its review (a hold opens one, a refusal closes it). While a hold
  * waits for its supervisor, nothing but the supervisor's release decides it below `hold`.
  */
-export function evaluateAndRecord(
-  context: CheckContext,
+export async function evaluateAndRecord(
+  context: Within<CheckContext>,
   { previous, actor }: { previous: CheckRow | undefined; actor: string },
   check: Omit<CheckWrite, 'evaluation' | 'totals'>,
   inputs: Omit<EvaluationInputs, 'checkId' | 'request' | 'identified' | 'atLeast'> & { request: StoredRequest },
-): Recorded {
-  const review = previous && settledReview(context, previous, context.clock());
+): Promise<Recorded> {
+  const review = previous && (await settledReview(context, previous, context.clock()));
   const atLeast = weakestAction(review, inputs.request.offlineDecision);
   const evaluation = evaluate(context, { ...inputs, checkId: check.id, identified: check.identified, atLeast });
   const write: CheckWrite = { ...check, totals: inputs.totals, evaluation };
-  context.store.checks.save(write);
-  return { write, review: afterDecision(context, { previousAction: previous?.latest.action, write, review, actor }) };
+  await context.store.checks.save(write);
+  return { write, review: await afterDecision(context, { previousAction: previous?.latest.action, write, review, actor }) };
 }

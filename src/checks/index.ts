@@ -13,10 +13,10 @@ export type { Answered, CheckContext, OutcomeRecorded, Submitted };
 
 /** The check use cases: what a till does with a basket, from first scan to outcome. */
 export interface Checks {
-  submit(principal: Principal, check: CheckRequest): Submitted;
-  answer(principal: Principal, checkId: string, answers: AnswersRequest['answers']): Answered;
-  recordOutcome(principal: Principal, checkId: string, outcome: OutcomeRequest): OutcomeRecorded;
-  read(principal: Principal, checkId: string): CheckRecord;
+  submit(principal: Principal, check: CheckRequest): Promise<Submitted>;
+  answer(principal: Principal, checkId: string, answers: AnswersRequest['answers']): Promise<Answered>;
+  recordOutcome(principal: Principal, checkId: string, outcome: OutcomeRequest): Promise<OutcomeRecorded>;
+  read(principal: Principal, checkId: string): Promise<CheckRecord>;
 }
 
 export function createChecks(context: CheckContext): Checks {

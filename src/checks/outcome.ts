@@ -3,7 +3,7 @@ import { type Action, Outcome as OutcomeSchema, type Outcome, type ReviewStatus 
 import type { OutcomeRecord, OutcomeRequest } from '../contract/outcome.js';
 import { DomainError } from '../errors.js';
 import { closeReviewForOutcome, settledReview, toReview } from '../reviews/index.js';
-import type { OutcomeRow } from '../store/index.js';
+import { type OutcomeRow, within } from '../store/index.js';
 import { checkSubject, recordEvent } from '../webhooks/events.js';
 import type { CheckContext } from './context.js';
 import { findVisibleCheck } from './read.js';
@@ -42,11 +42,12 @@ function sameOutcome(recorded: OutcomeRow, body: OutcomeRequest): boolean {
  * agree with the decision (see `allowedOutcomes`); a sale that did not go ahead closes a hold still
  * waiting for its supervisor.
  */
-export function recordOutcome(context: CheckContext, principal: Principal, checkId: string, body: OutcomeRequest): OutcomeRecorded {
+export async function recordOutcome(context: CheckContext, principal: Principal, checkId: string, body: OutcomeRequest): Promise<OutcomeRecorded> {
   const { store, clock } = context;
   const now = clock();
-  const result = store.transaction(() => {
-    const check = findVisibleCheck(context, principal, checkId);
+  const result = await store.transaction(async (tx) => {
+    const inTx = within(context, tx);
+    const check = await findVisibleCheck(inTx, principal, checkId);
     if (check.outcome) {
       if (!sameOutcome(check.outcome, body)) {
         throw new DomainError(
@@ -56,7 +57,7 @@ export function recordOutcome(context: CheckContext, principal: Principal, check
       }
       return { created: false, row: check.outcome };
     }
-    let review = settledReview(context, check, now);
+    let review = await settledReview(inTx, check, now);
     const { action } = check.latest;
     const allowed = allowedOutcomes(action, review?.status);
     if (!allowed.includes(body.outcome)) {
@@ -66,7 +67,7 @@ export function recordOutcome(context: CheckContext, principal: Principal, check
       });
     }
     const subject = checkSubject(check, check.latest);
-    if (review?.status === 'open') review = closeReviewForOutcome(context, review, body.outcome, subject, principal.keyId, now);
+    if (review?.status === 'open') review = await closeReviewForOutcome(inTx, review, body.outcome, subject, principal.keyId, now);
     const row: OutcomeRow = {
       outcome: body.outcome,
       recordedAt: now,
@@ -75,9 +76,9 @@ export function recordOutcome(context: CheckContext, principal: Principal, check
       note: body.note ?? null,
       keyId: principal.keyId,
     };
-    store.checks.recordOutcome(checkId, row);
-    recordEvent(
-      store,
+    await tx.checks.recordOutcome(checkId, row);
+    await recordEvent(
+      tx,
       'outcome.recorded',
       {
         ...subject,

@@ -5,7 +5,7 @@ import type { Decision } from '../contract/decision.js';
 import { basketTotals, businessDay, NO_HISTORY } from '../engine/index.js';
 import { DomainError, invalidField } from '../errors.js';
 import { newId } from '../sortable-id.js';
-import type { StoredRequest } from '../store/index.js';
+import { type StoredRequest, within } from '../store/index.js';
 import type { CheckContext } from './context.js';
 import { evaluateAndRecord } from './evaluate.js';
 import { toDecision } from './records.js';
@@ -53,7 +53,7 @@ function withoutIdentifiers(check: CheckRequest): StoredRequest {
  * none), so a till that restarts its numbering each morning starts new checks, while a retry from an
  * outbox days later, carrying its original occurredAt, still finds its check.
  */
-export function submitCheck(context: CheckContext, principal: Principal, check: CheckRequest): Submitted {
+export async function submitCheck(context: CheckContext, principal: Principal, check: CheckRequest): Promise<Submitted> {
   const { store, ids, clock, timeZone } = context;
   assertStore(principal, check.storeId);
 
@@ -75,8 +75,8 @@ export function submitCheck(context: CheckContext, principal: Principal, check: 
   const fingerprint = ids.fingerprint(JSON.stringify(basket));
   const day = businessDay(check.occurredAt ? Date.parse(check.occurredAt) : now, timeZone);
 
-  const result = store.transaction((): Submitted => {
-    const existing = store.checks.findByTransaction(check.storeId, check.transactionId, day);
+  const result = await store.transaction(async (tx): Promise<Submitted> => {
+    const existing = await tx.checks.findByTransaction(check.storeId, check.transactionId, day);
     if (existing && existing.livemode !== principal.livemode) {
       throw new DomainError(
         'conflict',
@@ -85,15 +85,15 @@ export function submitCheck(context: CheckContext, principal: Principal, check: 
     }
     if (existing && existing.requestFingerprint === fingerprint) {
       if (offlineDecision && !existing.latest.request.offlineDecision) {
-        store.checks.noteOfflineDecision(existing.id, existing.latest.revision, offlineDecision);
+        await tx.checks.noteOfflineDecision(existing.id, existing.latest.revision, offlineDecision);
       }
-      return { status: 'replayed', decision: toDecision(existing, existing.latest, store.reviews.find(existing.id), now) };
+      return { status: 'replayed', decision: toDecision(existing, existing.latest, await tx.reviews.find(existing.id), now) };
     }
     // A late retry of an older basket (its answer lost, its resend overtaken by the newer basket) is
     // recognised and answered with the decision as it stands: a check never goes back a revision.
-    if (existing && store.checks.revisionWithFingerprint(existing.id, fingerprint) !== undefined) {
+    if (existing && (await tx.checks.revisionWithFingerprint(existing.id, fingerprint)) !== undefined) {
       context.logger.info('older basket resent; answered with the current decision', { checkId: existing.id, revision: existing.latest.revision });
-      return { status: 'replayed', decision: toDecision(existing, existing.latest, store.reviews.find(existing.id), now) };
+      return { status: 'replayed', decision: toDecision(existing, existing.latest, await tx.reviews.find(existing.id), now) };
     }
     if (existing?.outcome) {
       throw new DomainError(
@@ -105,10 +105,11 @@ export function submitCheck(context: CheckContext, principal: Principal, check: 
     const occurredAt = check.occurredAt ? Date.parse(check.occurredAt) : (existing?.occurredAt ?? now);
     const historyAt = existing?.historyAt ?? historyTime(check, now);
     // An identifier many people use links strangers: it is kept, but neither identifies nor counts.
-    const personal = identities.filter((identity) => !store.history.isShared(identity, historyAt));
+    const personal: string[] = [];
+    for (const identity of identities) if (!(await tx.history.isShared(identity, historyAt))) personal.push(identity);
     const identified = personal.length > 0;
-    const { write: saved, review } = evaluateAndRecord(
-      context,
+    const { write: saved, review } = await evaluateAndRecord(
+      within(context, tx),
       { previous: existing, actor: principal.keyId },
       {
         id: checkId,
@@ -128,7 +129,7 @@ export function submitCheck(context: CheckContext, principal: Principal, check: 
       {
         request: withoutIdentifiers(check),
         totals: basketTotals(check.lines),
-        history: identified ? store.history.windows(personal, historyAt, check.storeId, checkId) : NO_HISTORY,
+        history: identified ? await tx.history.windows(personal, historyAt, check.storeId, checkId) : NO_HISTORY,
         answers: existing?.latest.answers ?? {},
         trigger: existing ? 'basket_changed' : 'check',
         revision: (existing?.latest.revision ?? 0) + 1,

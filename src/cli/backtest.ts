@@ -43,7 +43,7 @@ export function periodOf(options: Pick<BacktestCommand, 'from' | 'to' | 'days'>)
 const percent = (value: number | null) => (value === null ? '—' : `${(value * 100).toFixed(1)}%`);
 
 /** `backtest`: decides stored checks again with the rules in a directory, beside the active rule set (or another directory). */
-export function runBacktestCommand(options: BacktestCommand, output: Output): number {
+export async function runBacktestCommand(options: BacktestCommand, output: Output): Promise<number> {
   let candidate;
   try {
     candidate = validateRuleSet(loadRuleDirectory(options.rules)).ruleSet;
@@ -55,16 +55,16 @@ export function runBacktestCommand(options: BacktestCommand, output: Output): nu
     throw error;
   }
   // Read-only, beside the service if it is running: a back-test changes nothing.
-  const store = openStore(options.db, { readonly: true });
+  const store = await openStore(options.db, { readonly: true });
   try {
-    const baseline = baselineRuleSet(store, options.baseline, output);
+    const baseline = await baselineRuleSet(store, options.baseline, output);
     if (!baseline) return 1;
     const days = periodOf(options);
     const period = { ...periodBounds(days), storeIds: options.store?.length ? options.store : null };
-    const bar = progressBar('Back-testing', store.replay.count(period));
+    const bar = progressBar('Back-testing', await store.replay.count(period));
     let report: BacktestReport;
     try {
-      report = backtest(store.replay.checks(period), baseline, candidate, {
+      report = await backtest(store.replay.checks(period), baseline, candidate, {
         from: days.from,
         to: days.to,
         interveneAt: options.interveneAt,
@@ -79,7 +79,7 @@ export function runBacktestCommand(options: BacktestCommand, output: Output): nu
     else printReport(report, output);
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -4,15 +4,15 @@ import { openStore } from '../store/index.js';
 import type { Output } from './rules.js';
 
 /** `keys create`: a key straight into the database (the way to make the first admin key without VOUCHSAFE_ADMIN_KEY). */
-export function createKey(options: { db: string; role: string; name: string; store?: string[] | undefined; json: boolean }, output: Output): number {
+export async function createKey(options: { db: string; role: string; name: string; store?: string[] | undefined; json: boolean }, output: Output): Promise<number> {
   const parsed = KeyCreateRequest.safeParse({ role: options.role, name: options.name, ...(options.store?.length ? { storeIds: options.store } : {}) });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) output.err(`${issue.path.join('.') || 'key'}: ${issue.message}`);
     return 1;
   }
-  const store = openStore(options.db);
+  const store = await openStore(options.db);
   try {
-    const { row, key } = issueApiKey(store, parsed.data, 'cli', Date.now());
+    const { row, key } = await issueApiKey(store, parsed.data, 'cli', Date.now());
     if (options.json) {
       output.out(JSON.stringify({ id: row.id, role: row.role, name: row.name, storeIds: row.storeIds, key }, null, 2));
     } else {
@@ -21,6 +21,6 @@ export function createKey(options: { db: string; role: string; name: string; sto
     }
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }

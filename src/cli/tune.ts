@@ -42,37 +42,37 @@ const DAY_MS = 86_400_000;
 const between = (fromDay: number, toDay: number) => ({ from: fromDay * DAY_MS, to: (toDay + 1) * DAY_MS });
 
 /** The first day from which a third of the period's checks remain: what is learnt from comes before what it is checked on. */
-function splitDay(store: Store, fromDay: number, toDay: number, storeIds: readonly string[] | null): number {
+async function splitDay(store: Store, fromDay: number, toDay: number, storeIds: readonly string[] | null): Promise<number> {
   const count = (first: number, last: number) => store.replay.count({ ...between(first, last), storeIds });
-  const total = count(fromDay, toDay);
+  const total = await count(fromDay, toDay);
   let low = fromDay + 1;
   let high = toDay;
   while (low < high) {
     const middle = Math.floor((low + high) / 2);
-    if (count(fromDay, middle - 1) >= (total * 2) / 3) high = middle;
+    if ((await count(fromDay, middle - 1)) >= (total * 2) / 3) high = middle;
     else low = middle + 1;
   }
   return low;
 }
 
 /** `tune`: learns scores and bands from one period's outcomes, checks them on a later one, and writes the candidate rule set. */
-export function runTuneCommand(options: TuneCommand, output: Output): number {
+export async function runTuneCommand(options: TuneCommand, output: Output): Promise<number> {
   const budgets = { prompt: parseShare('prompt-budget', options.promptBudget), hold: parseShare('hold-budget', options.holdBudget) };
   if (budgets.hold > budgets.prompt) throw new UsageError('--hold-budget cannot be more than --prompt-budget: every hold is also an interruption');
   if (existsSync(options.out) && readdirSync(options.out).length > 0) {
     throw new UsageError(`${options.out} is not empty: give a new directory for the candidate rule set`);
   }
   const period = periodOf(options);
-  const store = openStore(options.db, { readonly: true });
+  const store = await openStore(options.db, { readonly: true });
   try {
-    const baseline = baselineRuleSet(store, options.baseline, output);
+    const baseline = await baselineRuleSet(store, options.baseline, output);
     if (!baseline) return 1;
 
     const storeIds = options.store?.length ? options.store : null;
     if (options.validateFrom !== undefined && !ReportDate.safeParse(options.validateFrom).success) {
       throw new UsageError(`--validate-from ${options.validateFrom} is not a date: use YYYY-MM-DD`);
     }
-    const validateDay = options.validateFrom !== undefined ? dayNumber(options.validateFrom) : splitDay(store, period.fromDay, period.toDay, storeIds);
+    const validateDay = options.validateFrom !== undefined ? dayNumber(options.validateFrom) : await splitDay(store, period.fromDay, period.toDay, storeIds);
     if (validateDay <= period.fromDay || validateDay > period.toDay) {
       throw new UsageError(`--validate-from must fall after ${period.from} and no later than ${period.to}, so there is a period to learn from and one to check on`);
     }
@@ -82,13 +82,13 @@ export function runTuneCommand(options: TuneCommand, output: Output): number {
     const learnRows = rows(learn);
     const validateRows = rows(validate);
     for (const [what, days] of [['learn from', learn], ['check on', validate]] as const) {
-      if (store.replay.count({ ...between(dayNumber(days.from), dayNumber(days.to)), storeIds }) === 0) {
+      if ((await store.replay.count({ ...between(dayNumber(days.from), dayNumber(days.to)), storeIds })) === 0) {
         output.err(`No checks were recorded from ${days.from} to ${days.to}: nothing to ${what}`);
         return 1;
       }
     }
 
-    const { candidate, report } = tune(baseline, learnRows(), validateRows, { budgets, interveneAt: options.interveneAt, learn, validate, examples: options.examples });
+    const { candidate, report } = await tune(baseline, learnRows(), validateRows, { budgets, interveneAt: options.interveneAt, learn, validate, examples: options.examples });
 
     const text: string[] = [];
     describe(report, { out: (line) => text.push(line), err: (line) => text.push(line) }, options.out);
@@ -103,7 +103,7 @@ export function runTuneCommand(options: TuneCommand, output: Output): number {
     else for (const line of text) output.out(line);
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

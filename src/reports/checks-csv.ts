@@ -58,7 +58,7 @@ const ROWS_PER_CHUNK = 100;
  * formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'`. Ending the generator early ends the row
  * iterator, which closes its database connection.
  */
-export function* csvChunks(rows: Iterable<CheckReportRow>): Generator<string, void, undefined> {
+export async function* csvChunks(rows: AsyncIterable<CheckReportRow> | Iterable<CheckReportRow>): AsyncGenerator<string, void, undefined> {
   let header = true;
   let batch: Array<Array<string | number | boolean>> = [];
   const flush = () => {
@@ -67,7 +67,7 @@ export function* csvChunks(rows: Iterable<CheckReportRow>): Generator<string, vo
     batch = [];
     return text;
   };
-  for (const row of rows) {
+  for await (const row of rows) {
     batch.push(CSV_COLUMNS.map((column) => column.value(row)));
     if (batch.length === ROWS_PER_CHUNK) yield flush();
   }

@@ -52,9 +52,9 @@ function figures(rows: readonly ReviewReportRow[]): HoldFigures {
  * What became of the holds opened in a period, in some stores or all: by store and by day, with how
  * long supervisors took. An open hold past its deadline counts as expired, written down or not.
  */
-export function buildHoldsReport(store: Store, { period, storeIds }: { period: Period; storeIds: string[] | null }, now: number): HoldsReport {
+export async function buildHoldsReport(store: Store, { period, storeIds }: { period: Period; storeIds: string[] | null }, now: number): Promise<HoldsReport> {
   const { from, to } = periodBounds(period);
-  const rows = store.reviews.forReport({ storeIds, from, to, scamWindowMs: SCAM_LATER_WINDOW_MS }).map((row) => asOf(row, now));
+  const rows = (await store.reviews.forReport({ storeIds, from, to, scamWindowMs: SCAM_LATER_WINDOW_MS })).map((row) => asOf(row, now));
 
   const byStore = new Map<string, ReviewReportRow[]>();
   const byDay = new Map<number, ReviewReportRow[]>();
@@ -67,7 +67,7 @@ export function buildHoldsReport(store: Store, { period, storeIds }: { period: P
     add(byStore, row.storeId, row);
     add(byDay, utcDay(row.openedAt), row);
   }
-  const open = store.reviews.openNow(storeIds, now);
+  const open = await store.reviews.openNow(storeIds, now);
   return {
     from: period.from,
     to: period.to,

@@ -104,7 +104,7 @@ function ruleFigures(rows: readonly RuleCounterRow[]): RuleFigures[] {
 const byId = (a: RuleFigures, b: RuleFigures) => (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0);
 
 /** The summary report: every figure is read from the daily roll-ups, so its cost grows with days × stores, not with checks. */
-export function buildSummary(store: Store, request: SummaryRequest, now: number): Summary {
+export async function buildSummary(store: Store, request: SummaryRequest, now: number): Promise<Summary> {
   const { period, storeIds, groupBy } = request;
   const filter: ReportFilter = { fromDay: period.fromDay, toDay: period.toDay, storeIds };
   const { reports } = store;
@@ -115,23 +115,23 @@ export function buildSummary(store: Store, request: SummaryRequest, now: number)
     timeZone: 'UTC',
     storeIds,
     generatedAt: new Date(now).toISOString(),
-    totals: toFigures(reports.totals(filter)),
+    totals: toFigures(await reports.totals(filter)),
   };
   if (groupBy.has('day')) {
     const days = Array.from({ length: period.days }, (_, i) => period.fromDay + i);
-    summary.byDay = complete(days, reports.byDay(filter), (day) => ({ day: dayDate(day) }));
+    summary.byDay = complete(days, await reports.byDay(filter), (day) => ({ day: dayDate(day) }));
   }
   if (groupBy.has('store')) {
-    const groups = groupRows(reports.byStore(filter));
+    const groups = groupRows(await reports.byStore(filter));
     summary.byStore = [...groups]
       .map(([storeId, rows]) => ({ storeId, ...toFigures(rows) }))
       .sort((a, b) => b.stops - a.stops || b.checks - a.checks || (a.storeId < b.storeId ? -1 : 1))
       .map((row, index) => ({ ...row, rank: index + 1 }));
   }
-  if (groupBy.has('ageBand')) summary.byAgeBand = complete(AgeBand.options, reports.byAgeBand(filter), (ageBand) => ({ ageBand }));
-  if (groupBy.has('lane')) summary.byLane = complete(Lane.options, reports.byLane(filter), (lane) => ({ lane }));
+  if (groupBy.has('ageBand')) summary.byAgeBand = complete(AgeBand.options, await reports.byAgeBand(filter), (ageBand) => ({ ageBand }));
+  if (groupBy.has('lane')) summary.byLane = complete(Lane.options, await reports.byLane(filter), (lane) => ({ lane }));
   if (groupBy.has('rule')) {
-    const rules = ruleFigures(reports.byRule(filter));
+    const rules = ruleFigures(await reports.byRule(filter));
     const enforced = rules.filter((rule) => !rule.shadow);
     summary.rules = {
       byHits: [...enforced].sort((a, b) => b.hits - a.hits || byId(a, b)),

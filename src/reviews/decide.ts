@@ -3,7 +3,7 @@ import { canActFor } from '../access/store-scope.js';
 import type { ReviewRecord, ReviewRequest } from '../contract/review.js';
 import { formatMoney } from '../engine/index.js';
 import { DomainError, invalidField } from '../errors.js';
-import type { ReviewRow } from '../store/index.js';
+import { type ReviewRow, within } from '../store/index.js';
 import { checkSubject } from '../webhooks/events.js';
 import type { ReviewContext } from './context.js';
 import { asOf, closeReview, settleExpiry } from './lifecycle.js';
@@ -42,7 +42,7 @@ function closedProblem(checkId: string, review: ReviewRow, now: number): DomainE
  * arrives later (the till's outbox, replaying a release made while the service was away), and corrects
  * an expiry the clock wrote down meanwhile; one made at or after it finds the hold expired.
  */
-export function decideReview(context: ReviewContext, principal: Principal, checkId: string, body: ReviewRequest): Reviewed {
+export async function decideReview(context: ReviewContext, principal: Principal, checkId: string, body: ReviewRequest): Promise<Reviewed> {
   const { store } = context;
   const now = context.clock();
   const decidedAt = body.decidedAt === undefined ? now : Date.parse(body.decidedAt);
@@ -50,11 +50,11 @@ export function decideReview(context: ReviewContext, principal: Principal, check
     throw invalidField('decidedAt', 'too_big', 'decidedAt is more than five minutes ahead of the service clock; check the till clock');
   }
 
-  const result = store.transaction((): { replayed: boolean } | { tooLate: ReviewRow } => {
-    const check = store.checks.findById(checkId);
+  const result = await store.transaction(async (tx): Promise<{ replayed: boolean } | { tooLate: ReviewRow }> => {
+    const check = await tx.checks.findById(checkId);
     // A check in a store the key cannot see is reported as missing, as for every other check route.
     if (!check || !canActFor(principal, check.storeId)) throw new DomainError('not_found', `No check ${checkId}`);
-    const review = store.reviews.find(checkId);
+    const review = await tx.reviews.find(checkId);
     if (!review) {
       throw new DomainError('not_held', `Check ${checkId} is decided ${check.latest.action} and was never held; only a held check has a review`);
     }
@@ -65,7 +65,7 @@ export function decideReview(context: ReviewContext, principal: Principal, check
     const subject = checkSubject(check, check.latest);
     // A till's clock a little behind the service's must not put the decision before the hold.
     const closedAt = Math.max(review.openedAt, Math.min(decidedAt, now));
-    if (closedAt >= review.deadline) return { tooLate: settleExpiry(context, review, subject, now) };
+    if (closedAt >= review.deadline) return { tooLate: await settleExpiry(within(context, tx), review, subject, now) };
 
     const line = context.rules.current.holds.releaseReasonAbove;
     if (body.decision === 'release' && body.reason === undefined && check.totals.storedValue > line) {
@@ -76,8 +76,8 @@ export function decideReview(context: ReviewContext, principal: Principal, check
         `Releasing ${formatMoney(check.totals.storedValue, currency)} of stored value needs a reason: the line is ${formatMoney(line, currency)}`,
       );
     }
-    closeReview(
-      context,
+    await closeReview(
+      within(context, tx),
       review,
       {
         status: body.decision === 'release' ? 'released' : 'refused',
@@ -95,5 +95,5 @@ export function decideReview(context: ReviewContext, principal: Principal, check
 
   // Thrown only now, so that the expiry written down above is committed with the answer.
   if ('tooLate' in result) throw closedProblem(checkId, asOf(result.tooLate, now), now);
-  return { replayed: result.replayed, review: toReviewRecord(store.reviews.findHeld(checkId)!, now) };
+  return { replayed: result.replayed, review: toReviewRecord((await store.reviews.findHeld(checkId))!, now) };
 }

@@ -11,10 +11,10 @@ export { toReview } from './records.js';
 
 /** A hold's life after the decision: a supervisor's release or refusal, the open holds of a store, and the deadline. */
 export interface Reviews {
-  decide(principal: Principal, checkId: string, body: ReviewRequest): Reviewed;
-  list(principal: Principal, query: ReviewQuery): ReviewList;
+  decide(principal: Principal, checkId: string, body: ReviewRequest): Promise<Reviewed>;
+  list(principal: Principal, query: ReviewQuery): Promise<ReviewList>;
   /** Writes down reviews past their deadline; returns how many. */
-  sweep(): number;
+  sweep(): Promise<number>;
 }
 
 export function createReviews(context: ReviewContext): Reviews {

@@ -1,6 +1,6 @@
 import type { OfflineDecision } from '../contract/check.js';
 import type { Action, Outcome } from '../contract/enums.js';
-import type { CheckRow, CheckWrite, ReviewClosing, ReviewRow } from '../store/index.js';
+import type { CheckRow, CheckWrite, ReviewClosing, ReviewRow, Within } from '../store/index.js';
 import { type CheckSubject, checkSubject, recordEvent } from '../webhooks/events.js';
 import type { ReviewContext } from './context.js';
 
@@ -23,12 +23,12 @@ export function weakestAction(review: ReviewRow | undefined, offlineDecision: Of
 }
 
 /** Closes a review, audits it and tells the webhooks. Call inside a transaction. */
-export function closeReview(context: ReviewContext, review: ReviewRow, closing: ReviewClosing, subject: CheckSubject, actor: string): ReviewRow {
+export async function closeReview(context: Within<ReviewContext>, review: ReviewRow, closing: ReviewClosing, subject: CheckSubject, actor: string): Promise<ReviewRow> {
   const { store } = context;
-  if (!store.reviews.close(review.checkId, review.status, closing)) {
+  if (!(await store.reviews.close(review.checkId, review.status, closing))) {
     throw new Error(`review of ${review.checkId} is no longer ${review.status}`);
   }
-  store.audit.append({
+  await store.audit.append({
     at: closing.closedAt,
     actor,
     action: `review.${closing.status}`,
@@ -44,7 +44,7 @@ export function closeReview(context: ReviewContext, review: ReviewRow, closing: 
     },
   });
   const closed: ReviewRow = { ...review, ...closing };
-  recordEvent(
+  await recordEvent(
     store,
     'review.closed',
     {
@@ -62,7 +62,7 @@ export function closeReview(context: ReviewContext, review: ReviewRow, closing: 
 }
 
 /** Writes down an expiry the clock has already decided. Call inside a transaction. */
-export function settleExpiry(context: ReviewContext, review: ReviewRow, subject: CheckSubject, now: number): ReviewRow {
+export async function settleExpiry(context: Within<ReviewContext>, review: ReviewRow, subject: CheckSubject, now: number): Promise<ReviewRow> {
   const current = asOf(review, now);
   if (current === review) return review;
   return closeReview(
@@ -75,8 +75,8 @@ export function settleExpiry(context: ReviewContext, review: ReviewRow, subject:
 }
 
 /** The stored review of a check with any expiry written down, or undefined if it was never held. Call inside a transaction. */
-export function settledReview(context: ReviewContext, check: CheckRow, now: number): ReviewRow | undefined {
-  const review = context.store.reviews.find(check.id);
+export async function settledReview(context: Within<ReviewContext>, check: CheckRow, now: number): Promise<ReviewRow | undefined> {
+  const review = await context.store.reviews.find(check.id);
   return review && settleExpiry(context, review, checkSubject(check, check.latest), now);
 }
 
@@ -91,10 +91,10 @@ function openedAt(write: CheckWrite, now: number): number {
  * What a new decision does to the check's review, in the transaction that recorded it: a hold opens
  * one (with its deadline), a refusal closes an open one, and the webhooks hear of both.
  */
-export function afterDecision(
-  context: ReviewContext,
+export async function afterDecision(
+  context: Within<ReviewContext>,
   { previousAction, write, review, actor }: { previousAction: Action | undefined; write: CheckWrite; review: ReviewRow | undefined; actor: string },
-): ReviewRow | undefined {
+): Promise<ReviewRow | undefined> {
   const now = context.clock();
   const { action } = write.evaluation;
   const subject = checkSubject(write, write.evaluation);
@@ -113,8 +113,8 @@ export function afterDecision(
       closedKeyId: null,
       reason: null,
     };
-    context.store.reviews.open(current);
-    recordEvent(
+    await context.store.reviews.open(current);
+    await recordEvent(
       context.store,
       'check.held',
       { ...subject, ruleSetVersion: write.evaluation.ruleSetVersion, revision: write.evaluation.revision, occurredAt: new Date(write.occurredAt).toISOString(), deadline: new Date(current.deadline).toISOString() },
@@ -122,14 +122,14 @@ export function afterDecision(
     );
   }
   if (action === 'refuse' && previousAction !== 'refuse') {
-    recordEvent(
+    await recordEvent(
       context.store,
       'check.refused',
       { ...subject, ruleSetVersion: write.evaluation.ruleSetVersion, revision: write.evaluation.revision, occurredAt: new Date(write.occurredAt).toISOString() },
       now,
     );
     if (current?.status === 'open') {
-      current = closeReview(
+      current = await closeReview(
         context,
         current,
         { status: 'refused', closedAt: now, closedBy: 'decision', supervisorRef: null, closedKeyId: actor, reason: `Decided refuse (${write.evaluation.trigger === 'answers' ? 'the customer’s answers' : 'a changed basket'})` },
@@ -142,7 +142,7 @@ export function afterDecision(
 }
 
 /** A held sale that did not go ahead (the customer left, or the colleague refused) needs no supervisor any more. */
-export function closeReviewForOutcome(context: ReviewContext, review: ReviewRow, outcome: Outcome, subject: CheckSubject, actor: string, now: number): ReviewRow {
+export function closeReviewForOutcome(context: Within<ReviewContext>, review: ReviewRow, outcome: Outcome, subject: CheckSubject, actor: string, now: number): Promise<ReviewRow> {
   return closeReview(
     context,
     review,

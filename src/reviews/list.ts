@@ -5,9 +5,9 @@ import type { ReviewContext } from './context.js';
 import { toReviewRecord } from './records.js';
 
 /** The reviews of the stores a key may see: open ones oldest first, what a supervisor's handheld polls. */
-export function listReviews(context: ReviewContext, principal: Principal, query: ReviewQuery): ReviewList {
+export async function listReviews(context: ReviewContext, principal: Principal, query: ReviewQuery): Promise<ReviewList> {
   const storeIds = storeScope(principal, query.storeId === undefined ? undefined : [query.storeId]);
   const now = context.clock();
-  const rows = context.store.reviews.list({ storeIds, status: query.status, now, limit: query.limit });
+  const rows = await context.store.reviews.list({ storeIds, status: query.status, now, limit: query.limit });
   return { asOf: new Date(now).toISOString(), reviews: rows.map((row) => toReviewRecord(row, now)) };
 }

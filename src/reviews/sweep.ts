@@ -1,3 +1,4 @@
+import { within } from '../store/index.js';
 import { checkSubject } from '../webhooks/events.js';
 import type { ReviewContext } from './context.js';
 import { settleExpiry } from './lifecycle.js';
@@ -7,14 +8,14 @@ import { settleExpiry } from './lifecycle.js';
  * for correctness (an open review past its deadline already reads as expired everywhere), only so
  * that somebody hears of it. Returns how many it wrote down.
  */
-export function sweepExpiredReviews(context: ReviewContext, batch = 100): number {
+export function sweepExpiredReviews(context: ReviewContext, batch = 100): Promise<number> {
   const { store } = context;
   const now = context.clock();
-  return store.transaction(() => {
-    const due = store.reviews.pastDeadline(now, batch);
+  return store.transaction(async (tx) => {
+    const due = await tx.reviews.pastDeadline(now, batch);
     for (const review of due) {
-      const check = store.checks.findById(review.checkId);
-      if (check) settleExpiry(context, review, checkSubject(check, check.latest), now);
+      const check = await tx.checks.findById(review.checkId);
+      if (check) await settleExpiry(within(context, tx), review, checkSubject(check, check.latest), now);
     }
     return due.length;
   });

@@ -10,6 +10,23 @@ export interface ActiveRuleSet {
   replace(ruleSet: CompiledRuleSet, activatedAt: number): void;
 }
 
+/**
+ * Brings the rule set up to what the database says is active: another node may have published,
+ * approved or rolled back. Compiles only when the version changed.
+ */
+export async function refreshActiveRuleSet(rules: ActiveRuleSet, store: Pick<Store, 'ruleSets'>): Promise<boolean> {
+  const activation = await store.ruleSets.active();
+  if (!activation || (activation.version === rules.current.version && activation.activatedAt === rules.activatedAt)) return false;
+  if (activation.version === rules.current.version) {
+    rules.replace(rules.current, activation.activatedAt);
+    return false;
+  }
+  const stored = await store.ruleSets.find(activation.version);
+  if (!stored) throw new Error(`The active rule set ${activation.version} is missing from the database`);
+  rules.replace(compileRuleSet(stored.source), activation.activatedAt);
+  return true;
+}
+
 export function activeRuleSet(initial: CompiledRuleSet, activatedAt: number): ActiveRuleSet {
   let current = initial;
   let at = activatedAt;
@@ -31,10 +48,10 @@ export function activeRuleSet(initial: CompiledRuleSet, activatedAt: number): Ac
  * The rule set to start with: the one the database says is active, or, on first start, the one in
  * the rules directory (stored and activated, so later starts and every node agree on it).
  */
-export function loadActiveRuleSet(store: Store, directory: string, logger: Logger, now = Date.now()): ActiveRuleSet {
-  const activation = store.ruleSets.active();
+export async function loadActiveRuleSet(store: Store, directory: string, logger: Logger, now = Date.now()): Promise<ActiveRuleSet> {
+  const activation = await store.ruleSets.active();
   if (activation) {
-    const stored = store.ruleSets.find(activation.version);
+    const stored = await store.ruleSets.find(activation.version);
     if (!stored) throw new Error(`The active rule set ${activation.version} is missing from the database`);
     const compiled = compileRuleSet(stored.source);
     try {
@@ -52,9 +69,12 @@ export function loadActiveRuleSet(store: Store, directory: string, logger: Logge
   }
 
   const compiled = compileRuleSet(loadRuleDirectory(directory));
-  store.transaction(() => {
-    if (!store.ruleSets.find(compiled.version)) {
-      store.ruleSets.insert({
+  const activated = await store.transaction(async (tx) => {
+    // Two nodes starting on an empty database at once: the second finds the first's rule set active.
+    const already = await tx.ruleSets.active();
+    if (already) return already;
+    if (!(await tx.ruleSets.find(compiled.version))) {
+      await tx.ruleSets.insert({
         version: compiled.version,
         contentHash: compiled.contentHash,
         source: compiled.source,
@@ -66,15 +86,17 @@ export function loadActiveRuleSet(store: Store, directory: string, logger: Logge
         reviewedAt: now,
       });
     }
-    store.ruleSets.activate({ version: compiled.version, activatedAt: now, activatedBy: 'system' });
-    store.audit.append({
+    await tx.ruleSets.activate({ version: compiled.version, activatedAt: now, activatedBy: 'system' });
+    await tx.audit.append({
       at: now,
       actor: 'system',
       action: 'rules.activated',
       subject: compiled.version,
       detail: { from: null, to: compiled.version, source: directory },
     });
+    return undefined;
   });
+  if (activated) return loadActiveRuleSet(store, directory, logger, now);
   logger.info('rule set loaded from the rules directory', { directory, version: compiled.version, rules: compiled.rules.length });
   return activeRuleSet(compiled, now);
 }

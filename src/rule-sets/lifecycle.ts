@@ -3,7 +3,7 @@ import type { PublishResult } from '../contract/rule-lifecycle.js';
 import type { RuleSetSource } from '../contract/rule-file.js';
 import { type CompiledRuleSet, compileRuleSet, RuleSetError, runRuleTests, type RuleTestResult } from '../engine/index.js';
 import { DomainError } from '../errors.js';
-import type { Store } from '../store/index.js';
+import type { Repositories, Store } from '../store/index.js';
 import { recordEvent } from '../webhooks/events.js';
 import type { ActiveRuleSet } from './active.js';
 import { lintRuleSet } from './lint.js';
@@ -48,19 +48,25 @@ export function validateRuleSet(source: RuleSetSource): ValidatedRuleSet {
   return { ruleSet, tests, warnings };
 }
 
-function audit(life: Lifecycle, actor: Principal, action: string, subject: string, detail: Record<string, unknown>, at: number) {
-  life.store.audit.append({ at, actor: actor.keyId, action, subject, detail: { ...detail, actorName: actor.name } });
+function audit(tx: Repositories, actor: Principal, action: string, subject: string, detail: Record<string, unknown>, at: number) {
+  return tx.audit.append({ at, actor: actor.keyId, action, subject, detail: { ...detail, actorName: actor.name } });
 }
 
 /** Makes a version the active one and tells the webhooks. Call inside a transaction. */
-function activate(life: Lifecycle, ruleSet: CompiledRuleSet, actor: Principal, at: number, how: 'published' | 'approved' | 'rolled_back'): void {
-  life.store.ruleSets.activate({ version: ruleSet.version, activatedAt: at, activatedBy: actor.keyId });
-  recordEvent(
-    life.store,
-    'rule_set.published',
-    { version: ruleSet.version, previousVersion: life.rules.current.version, how, by: actor.keyId, rules: ruleSet.rules.length },
-    at,
-  );
+async function activate(tx: Repositories, ruleSet: CompiledRuleSet, previousVersion: string, actor: Principal, at: number, how: 'published' | 'approved' | 'rolled_back'): Promise<void> {
+  await tx.ruleSets.activate({ version: ruleSet.version, activatedAt: at, activatedBy: actor.keyId });
+  await recordEvent(tx, 'rule_set.published', { version: ruleSet.version, previousVersion, how, by: actor.keyId, rules: ruleSet.rules.length }, at);
+}
+
+/** The version active in the database, which another node may have changed a moment ago. */
+async function activeVersion(tx: Repositories, life: Lifecycle): Promise<string> {
+  return (await tx.ruleSets.active())?.version ?? life.rules.current.version;
+}
+
+/** Makes this node decide with `ruleSet` now, and every other node within a second. */
+async function announce(life: Lifecycle, ruleSet: CompiledRuleSet, at: number): Promise<void> {
+  life.rules.replace(ruleSet, at);
+  await life.store.notify('rule_sets');
 }
 
 /**
@@ -68,17 +74,17 @@ function activate(life: Lifecycle, ruleSet: CompiledRuleSet, actor: Principal, a
  * approval on, stored to wait for a second admin. The swap is atomic: a check is decided wholly by
  * the old set or wholly by the new one.
  */
-export function publishRuleSet(
+export async function publishRuleSet(
   life: Lifecycle,
   source: RuleSetSource,
   { actor, note, dryRun = false }: { actor: Principal; note?: string | undefined; dryRun?: boolean },
-): PublishResult {
+): Promise<PublishResult> {
   const { ruleSet, tests, warnings } = validateRuleSet(source);
-  const previous = life.rules.current;
+  let previousVersion = life.rules.current.version;
   const result = (status: PublishResult['status']): PublishResult => ({
     version: ruleSet.version,
     status,
-    previousVersion: previous.version,
+    previousVersion,
     rules: ruleSet.rules.length,
     tests: { passed: tests.length, total: tests.length },
     warnings,
@@ -86,20 +92,21 @@ export function publishRuleSet(
   if (dryRun) return result('valid');
 
   const now = life.clock();
-  const outcome = life.store.transaction(() => {
-    const existing = life.store.ruleSets.find(ruleSet.version);
+  const outcome = await life.store.transaction(async (tx) => {
+    previousVersion = await activeVersion(tx, life);
+    const existing = await tx.ruleSets.find(ruleSet.version);
     if (existing && existing.contentHash !== ruleSet.contentHash) {
       throw new DomainError('conflict', `Version ${ruleSet.version} already exists with different content; give the new rule set its own version`);
     }
     if (existing?.status === 'rejected') {
       throw new DomainError('conflict', `Version ${ruleSet.version} was rejected; change it and publish it under a new version`);
     }
-    if (ruleSet.version === previous.version) return 'unchanged' as const;
+    if (ruleSet.version === previousVersion) return 'unchanged' as const;
     if (existing?.status === 'pending') return 'pending_approval' as const;
 
     const needsApproval = life.ruleApproval === 'two-person' && !existing;
     if (!existing) {
-      life.store.ruleSets.insert({
+      await tx.ruleSets.insert({
         version: ruleSet.version,
         contentHash: ruleSet.contentHash,
         source: ruleSet.source,
@@ -112,51 +119,52 @@ export function publishRuleSet(
       });
     }
     if (needsApproval) {
-      audit(life, actor, 'rules.submitted', ruleSet.version, { active: previous.version, note: note ?? null }, now);
+      await audit(tx, actor, 'rules.submitted', ruleSet.version, { active: previousVersion, note: note ?? null }, now);
       return 'pending_approval' as const;
     }
-    activate(life, ruleSet, actor, now, 'published');
-    audit(life, actor, 'rules.published', ruleSet.version, { from: previous.version, to: ruleSet.version, note: note ?? null }, now);
+    await activate(tx, ruleSet, previousVersion, actor, now, 'published');
+    await audit(tx, actor, 'rules.published', ruleSet.version, { from: previousVersion, to: ruleSet.version, note: note ?? null }, now);
     return 'active' as const;
   });
-  if (outcome === 'active') life.rules.replace(ruleSet, now);
+  if (outcome === 'active') await announce(life, ruleSet, now);
   return result(outcome);
 }
 
-function storedRuleSet(life: Lifecycle, version: string): { ruleSet: CompiledRuleSet; status: string; createdBy: string } {
-  const stored = life.store.ruleSets.find(version);
+async function storedRuleSet(life: Lifecycle, version: string): Promise<{ ruleSet: CompiledRuleSet; status: string; createdBy: string }> {
+  const stored = await life.store.ruleSets.find(version);
   if (!stored) throw new DomainError('not_found', `No rule set version ${version}`);
   return { ruleSet: compileRuleSet(stored.source), status: stored.status, createdBy: stored.createdBy };
 }
 
 /** A second admin approves a pending version, which becomes active. */
-export function approveRuleSet(life: Lifecycle, version: string, { actor, note }: { actor: Principal; note?: string | undefined }): PublishResult {
-  const { ruleSet, status, createdBy } = storedRuleSet(life, version);
+export async function approveRuleSet(life: Lifecycle, version: string, { actor, note }: { actor: Principal; note?: string | undefined }): Promise<PublishResult> {
+  const { ruleSet, status, createdBy } = await storedRuleSet(life, version);
   if (status !== 'pending') throw new DomainError('conflict', `Version ${version} is ${status}, not waiting for approval`);
   if (createdBy === actor.keyId) {
     throw new DomainError('forbidden', 'A second admin must approve a rule set; the one who published it cannot');
   }
-  const previous = life.rules.current;
   const now = life.clock();
-  life.store.transaction(() => {
-    if (!life.store.ruleSets.review(version, 'approved', actor.keyId, now)) {
+  const previousVersion = await life.store.transaction(async (tx) => {
+    const previous = await activeVersion(tx, life);
+    if (!(await tx.ruleSets.review(version, 'approved', actor.keyId, now))) {
       throw new DomainError('conflict', `Version ${version} is no longer waiting for approval`);
     }
-    activate(life, ruleSet, actor, now, 'approved');
-    audit(life, actor, 'rules.approved', version, { from: previous.version, to: version, publishedBy: createdBy, note: note ?? null }, now);
+    await activate(tx, ruleSet, previous, actor, now, 'approved');
+    await audit(tx, actor, 'rules.approved', version, { from: previous, to: version, publishedBy: createdBy, note: note ?? null }, now);
+    return previous;
   });
-  life.rules.replace(ruleSet, now);
-  return { version, status: 'active', previousVersion: previous.version, rules: ruleSet.rules.length, tests: countTests(ruleSet), warnings: [] };
+  await announce(life, ruleSet, now);
+  return { version, status: 'active', previousVersion, rules: ruleSet.rules.length, tests: countTests(ruleSet), warnings: [] };
 }
 
 /** A second admin turns a pending version down; it can never become active. */
-export function rejectRuleSet(life: Lifecycle, version: string, { actor, note }: { actor: Principal; note?: string | undefined }): void {
-  const { status } = storedRuleSet(life, version);
+export async function rejectRuleSet(life: Lifecycle, version: string, { actor, note }: { actor: Principal; note?: string | undefined }): Promise<void> {
+  const { status } = await storedRuleSet(life, version);
   if (status !== 'pending') throw new DomainError('conflict', `Version ${version} is ${status}, not waiting for approval`);
   const now = life.clock();
-  life.store.transaction(() => {
-    life.store.ruleSets.review(version, 'rejected', actor.keyId, now);
-    audit(life, actor, 'rules.rejected', version, { note: note ?? null }, now);
+  await life.store.transaction(async (tx) => {
+    await tx.ruleSets.review(version, 'rejected', actor.keyId, now);
+    await audit(tx, actor, 'rules.rejected', version, { note: note ?? null }, now);
   });
 }
 
@@ -165,22 +173,22 @@ export function rejectRuleSet(life: Lifecycle, version: string, { actor, note }:
  * one. Needs no second approval: it restores something already approved, and speed matters when a
  * bad rule is stopping every grandparent buying a birthday card.
  */
-export function rollBackRuleSet(
+export async function rollBackRuleSet(
   life: Lifecycle,
   { actor, version, note }: { actor: Principal; version?: string | undefined; note?: string | undefined },
-): PublishResult {
-  const current = life.rules.current.version;
-  const target = version ?? life.store.ruleSets.activations().find((activation) => activation.version !== current)?.version;
+): Promise<PublishResult> {
+  const current = (await life.store.ruleSets.active())?.version ?? life.rules.current.version;
+  const target = version ?? (await life.store.ruleSets.activations()).find((activation) => activation.version !== current)?.version;
   if (!target) throw new DomainError('conflict', 'There is no earlier rule set to roll back to');
   if (target === current) throw new DomainError('conflict', `Version ${target} is already active`);
-  const { ruleSet, status } = storedRuleSet(life, target);
+  const { ruleSet, status } = await storedRuleSet(life, target);
   if (status !== 'approved') throw new DomainError('conflict', `Version ${target} is ${status}; only an approved version can be made active`);
   const now = life.clock();
-  life.store.transaction(() => {
-    activate(life, ruleSet, actor, now, 'rolled_back');
-    audit(life, actor, 'rules.rolled_back', target, { from: current, to: target, note: note ?? null }, now);
+  await life.store.transaction(async (tx) => {
+    await activate(tx, ruleSet, current, actor, now, 'rolled_back');
+    await audit(tx, actor, 'rules.rolled_back', target, { from: current, to: target, note: note ?? null }, now);
   });
-  life.rules.replace(ruleSet, now);
+  await announce(life, ruleSet, now);
   return { version: target, status: 'active', previousVersion: current, rules: ruleSet.rules.length, tests: countTests(ruleSet), warnings: [] };
 }
 

@@ -1,22 +1,23 @@
 import Database from 'better-sqlite3';
-import { auditRepository, type AuditRepository } from './audit.js';
+import { auditRepository } from './audit.js';
 import { startCheckpointer, WAL_KEEP_BYTES, walBound } from './checkpointer.js';
-import { checksRepository, type ChecksRepository } from './checks.js';
-import { type CommitStats, groupCommit } from './group-commit.js';
-import { historyRepository, type HistoryRepository } from './history.js';
-import { idempotencyKeysRepository, type IdempotencyKeysRepository } from './idempotency-keys.js';
-import { keysRepository, type KeysRepository } from './keys.js';
+import { checksRepository } from './checks.js';
+import { type CommitStats, eachCommits, groupCommit } from './group-commit.js';
+import { type Access, asPort, type Repositories, type Store, type StoreEvent } from './port.js';
+import { historyRepository } from './history.js';
+import { idempotencyKeysRepository } from './idempotency-keys.js';
+import { keysRepository } from './keys.js';
 import { DEFAULT_TIME_ZONE } from '../engine/business-day.js';
 import { assertSchemaCurrent, migrate } from './migrations/index.js';
-import { replayRepository, type ReplayRepository } from './replay.js';
-import { retentionRepository, type RetentionRepository } from './retention.js';
-import { ruleHitsRepository, type RuleHitsRepository } from './rule-hits.js';
-import { reportsRepository, type ReportsRepository } from './reports.js';
-import { reviewsRepository, type ReviewsRepository } from './reviews.js';
-import { ruleSetsRepository, type RuleSetsRepository } from './rule-sets.js';
-import { sessionsRepository, type SessionsRepository } from './sessions.js';
-import { webhooksRepository, type WebhooksRepository } from './webhooks.js';
-import { metaRepository, type MetaRepository } from './meta.js';
+import { replayRepository } from './replay.js';
+import { retentionRepository } from './retention.js';
+import { ruleHitsRepository } from './rule-hits.js';
+import { reportsRepository } from './reports.js';
+import { reviewsRepository } from './reviews.js';
+import { ruleSetsRepository } from './rule-sets.js';
+import { sessionsRepository } from './sessions.js';
+import { webhooksRepository } from './webhooks.js';
+import { metaRepository } from './meta.js';
 import { StorageUnavailable, storageHealth } from './storage-health.js';
 import { assertIntact, assertNotLostDatabase, ensureDirectory, openFailure, takeProcessLock } from './startup.js';
 
@@ -28,41 +29,8 @@ export type { AttemptRow, DeliveryRow, DeliveryStatus, DueDeliveryRow, WebhookEn
 export { DatabaseTooNewError } from './migrations/index.js';
 export { StartupRefusal } from './startup.js';
 export { StorageUnavailable } from './storage-health.js';
-
-/** The only door to the database. A PostgreSQL adapter for multi-node chains would implement this. */
-export interface Store {
-  /** The database file (or `:memory:`), for readers beside the service such as a back-test worker. */
-  readonly path: string;
-  readonly checks: ChecksRepository;
-  readonly history: HistoryRepository;
-  readonly keys: KeysRepository;
-  readonly audit: AuditRepository;
-  readonly ruleSets: RuleSetsRepository;
-  readonly replay: ReplayRepository;
-  readonly ruleHits: RuleHitsRepository;
-  readonly retention: RetentionRepository;
-  readonly reports: ReportsRepository;
-  readonly sessions: SessionsRepository;
-  readonly idempotencyKeys: IdempotencyKeysRepository;
-  readonly reviews: ReviewsRepository;
-  readonly webhooks: WebhooksRepository;
-  readonly meta: MetaRepository;
-  /** Runs `work` in one transaction: all of its writes land, or none do. `work` must not await. */
-  transaction<T>(work: () => T): T;
-  /**
-   * Resolves once every transaction run so far is committed (at once, unless group commit is on);
-   * rejects if that commit failed. Await it before telling anyone a write happened.
-   */
-  durable(): Promise<void>;
-  /** Throws if the database cannot answer. */
-  ping(): void;
-  /**
-   * Whether writes get through. After a storage failure (disk full, I/O error) it tries a small write
-   * itself, so readiness recovers once there is room again, without waiting for a till.
-   */
-  writable(): { ok: true } | { ok: false; reason: string };
-  close(): void;
-}
+export type { Port, Repositories, Store, StoreEvent, Within } from './port.js';
+export { within } from './port.js';
 
 export interface OpenOptions {
   /** A reader beside the service (a back-test worker): no migrations, no writes. */
@@ -95,7 +63,7 @@ const STORAGE_PROBE_AFTER_MS = 30_000;
 /** Roll-ups catch up even while busy once this many checks wait: a report's own catch-up stays short. */
 const MOST_PENDING = 20_000;
 
-export function openStore(path: string, { readonly = false, groupCommit: grouped = false, background, evidence = [], maxBytes, timeZone = DEFAULT_TIME_ZONE }: OpenOptions = {}): Store {
+export function openSqliteStore(path: string, { readonly = false, groupCommit: grouped = false, background, evidence = [], maxBytes, timeZone = DEFAULT_TIME_ZONE }: OpenOptions = {}): Store {
   const onDisk = path !== ':memory:';
   let unlock: (() => void) | undefined;
   let db: Database.Database;
@@ -129,31 +97,61 @@ export function openStore(path: string, { readonly = false, groupCommit: grouped
   const health = storageHealth();
   let storageFailedInBatch = false;
   const stats = grouped === true || grouped === false ? {} : grouped;
-  const batching =
-    grouped && !readonly
-      ? groupCommit(db, {
-          onCommit: (transactions) => {
-            // A batch in which a write failed for want of space proves nothing about the next one:
-            // the writes before it were smaller. Only a batch with no storage failure clears it.
-            if (!storageFailedInBatch) health.succeeded();
-            storageFailedInBatch = false;
-            stats.onCommit?.(transactions);
-            boundWal?.();
-          },
-        })
-      : undefined;
   const inBackground = background && !readonly && path !== ':memory:';
   if (inBackground) db.pragma('wal_autocheckpoint = 0');
   if (!readonly && onDisk) db.pragma(`journal_size_limit = ${WAL_KEEP_BYTES}`);
   const boundWal = inBackground ? walBound(db, path) : undefined;
   const checkpointer = inBackground ? startCheckpointer(path) : undefined;
-  const reports = reportsRepository(db);
-  const run = batching ? batching.transaction : <T>(work: () => T): T => db.transaction(work).immediate();
+  const batching = grouped && !readonly;
+  const turns = batching
+    ? groupCommit(db, {
+        onCommit: (transactions) => {
+          // A batch in which a write failed for want of space proves nothing about the next one:
+          // the writes before it were smaller. Only a batch with no storage failure clears it.
+          if (!storageFailedInBatch) health.succeeded();
+          storageFailedInBatch = false;
+          stats.onCommit?.(transactions);
+          boundWal?.();
+        },
+      })
+    : eachCommits(db);
+
+  const repositories = {
+    checks: checksRepository(db),
+    history: historyRepository(db),
+    keys: keysRepository(db),
+    audit: auditRepository(db),
+    ruleSets: ruleSetsRepository(db),
+    replay: replayRepository(db),
+    ruleHits: ruleHitsRepository(db),
+    retention: retentionRepository(db),
+    reports: reportsRepository(db),
+    sessions: sessionsRepository(db),
+    idempotencyKeys: idempotencyKeysRepository(db),
+    reviews: reviewsRepository(db),
+    webhooks: webhooksRepository(db),
+    meta: metaRepository(db),
+  };
+  const ports = (access: Access): Repositories =>
+    Object.fromEntries(Object.entries(repositories).map(([name, repository]) => [name, asPort(repository, access)])) as unknown as Repositories;
+  // Outside a transaction a call waits for the one under way; inside, it runs at once (the
+  // transaction holds the connection).
+  const outside = ports({ call: turns.read, cursor: turns.cursor });
+  const inside = ports({
+    call: async (call) => call(),
+    cursor: (open) => ({
+      async *[Symbol.asyncIterator]() {
+        const rows = open();
+        for (let next = rows.next(); !next.done; next = rows.next()) yield next.value;
+      },
+    }),
+  });
+
   // A storage failure becomes StorageUnavailable (503 with Retry-After), and readiness says so until a write gets through again.
-  const transaction = <T>(work: () => T): T => {
+  const transaction = async <T>(work: (tx: Repositories) => Promise<T>): Promise<T> => {
     let result: T;
     try {
-      result = run(work);
+      result = await turns.run(() => work(inside));
     } catch (error) {
       const failure = health.failed(error);
       if (failure instanceof StorageUnavailable) storageFailedInBatch = true;
@@ -167,7 +165,7 @@ export function openStore(path: string, { readonly = false, groupCommit: grouped
   };
   const durable = batching
     ? () =>
-        batching.durable().catch((error: unknown) => {
+        turns.durable().catch((error: unknown) => {
           throw health.failed(error);
         })
     : () => Promise.resolve();
@@ -175,68 +173,84 @@ export function openStore(path: string, { readonly = false, groupCommit: grouped
   // one, and 4,000 checks a second still keep up.
   const catchingUp = inBackground
     ? setInterval(() => {
-        try {
-          if (background.busy?.() && reports.rollups.pending() < MOST_PENDING) return;
-          transaction(() => reports.rollups.step(100));
-        } catch (error) {
-          background.onError(error);
-        }
+        if (background.busy?.() && repositories.reports.rollups.pending() < MOST_PENDING) return;
+        transaction(async (tx) => tx.reports.rollups.step(100)).catch(background.onError);
       }, 25)
     : undefined;
   catchingUp?.unref();
 
+  // One process owns the file (the kernel lock says so): every node that could hear is this one.
+  const listeners = new Map<StoreEvent, Set<() => void>>();
+  const jobs = new Set<string>();
+
   return {
-    path,
-    checks: checksRepository(db),
-    history: historyRepository(db),
-    keys: keysRepository(db),
-    audit: auditRepository(db),
-    ruleSets: ruleSetsRepository(db),
-    replay: replayRepository(db),
-    ruleHits: ruleHitsRepository(db),
-    retention: retentionRepository(db),
-    reports,
-    sessions: sessionsRepository(db),
-    idempotencyKeys: idempotencyKeysRepository(db),
-    reviews: reviewsRepository(db),
-    webhooks: webhooksRepository(db),
-    meta: metaRepository(db),
+    kind: 'sqlite',
+    location: path,
+    ...outside,
     transaction,
     durable,
-    ping: () => void pingStatement.get(),
-    writable: () => {
-      if (health.writable) return { ok: true };
-      // Not before the Retry-After the failed write gave, and with a write the size of a large
-      // check: a few bytes can fit where a till's check cannot.
-      if (Date.now() - health.failedAt < STORAGE_PROBE_AFTER_MS) return { ok: false, reason: health.reason! };
+    async notify(event) {
+      await durable();
+      for (const heard of listeners.get(event) ?? []) heard();
+    },
+    listen(event, heard) {
+      const set = listeners.get(event) ?? new Set();
+      set.add(heard);
+      listeners.set(event, set);
+    },
+    async exclusively(name, work) {
+      if (jobs.has(name)) return undefined;
+      jobs.add(name);
       try {
-        batching?.flush();
-        db.transaction(() =>
-          db
-            .prepare("INSERT INTO meta (key, value) VALUES ('write_probe', hex(zeroblob(32768))) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-            .run(),
-        ).immediate();
-        health.succeeded();
-        return { ok: true };
-      } catch (error) {
-        health.failed(error);
-        return { ok: false, reason: health.reason ?? String(error) };
+        return await work();
+      } finally {
+        jobs.delete(name);
       }
     },
-    close: () => {
-      clearInterval(catchingUp);
-      batching?.flush();
-      void checkpointer?.stop();
-      // A clean stop leaves an empty WAL, whatever other connections (a worker's) are still open.
-      if (!readonly && onDisk) {
+    ping: () => turns.read(() => void pingStatement.get()),
+    writable: () =>
+      turns.read(() => {
+        if (health.writable) return { ok: true as const };
+        // Not before the Retry-After the failed write gave, and with a write the size of a large
+        // check: a few bytes can fit where a till's check cannot.
+        if (Date.now() - health.failedAt < STORAGE_PROBE_AFTER_MS) return { ok: false as const, reason: health.reason! };
         try {
-          db.pragma('wal_checkpoint(TRUNCATE)');
-        } catch {
-          // A reader still busy: SQLite checkpoints again when the last connection closes.
+          turns.flush();
+          db.transaction(() =>
+            db
+              .prepare("INSERT INTO meta (key, value) VALUES ('write_probe', hex(zeroblob(32768))) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+              .run(),
+          ).immediate();
+          health.succeeded();
+          return { ok: true as const };
+        } catch (error) {
+          health.failed(error);
+          return { ok: false as const, reason: health.reason ?? String(error) };
         }
-      }
-      db.close();
-      unlock?.();
-    },
+      }),
+    close: () =>
+      turns.read(() => {
+        clearInterval(catchingUp);
+        turns.flush();
+        void checkpointer?.stop();
+        // A clean stop leaves an empty WAL, whatever other connections (a worker's) are still open.
+        if (!readonly && onDisk) {
+          try {
+            db.pragma('wal_checkpoint(TRUNCATE)');
+          } catch {
+            // A reader still busy: SQLite checkpoints again when the last connection closes.
+          }
+        }
+        db.close();
+        unlock?.();
+      }),
   };
+}
+
+/**
+ * Opens the store at `location`: a postgres:// (or postgresql://) URL for a database several nodes
+ * share, otherwise a SQLite file (or `:memory:`) that this process owns.
+ */
+export async function openStore(location: string, options: OpenOptions = {}): Promise<Store> {
+  return openSqliteStore(location, options);
 }

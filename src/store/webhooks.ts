@@ -130,6 +130,7 @@ export function webhooksRepository(db: Database) {
     WHERE d.status = 'pending' AND d.next_attempt_at <= ?
     ORDER BY d.next_attempt_at, d.id LIMIT ?
   `);
+  const lease = db.prepare<[number, string]>('UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ?');
   const nextDue = db.prepare<[], { at: number | null }>("SELECT min(next_attempt_at) AS at FROM webhook_deliveries WHERE status = 'pending'");
   const deliveryById = db.prepare<[string, string], DeliveryRecordRow>(`${deliveryColumns} WHERE d.id = ? AND d.endpoint_id = ?`);
   const deliveriesOf = db.prepare<{ endpointId: string; status: DeliveryStatus | null; limit: number }, DeliveryRecordRow>(`
@@ -182,9 +183,15 @@ export function webhooksRepository(db: Database) {
       return endpoints.length;
     },
 
-    /** Deliveries due by `now`, longest waiting first. */
-    due(now: number, limit: number): DueDeliveryRow[] {
-      return due.all(now, limit).map((row) => ({ ...toDelivery(row), url: row.url, secret: row.secret }));
+    /**
+     * Takes up to `limit` deliveries due by `now`, longest waiting first, for whoever sends them: each
+     * is next due at `leaseUntil`, so no other sender takes it meanwhile, and one whose sender died
+     * falls due again then. Recording the attempt sets the real next time. Call inside a transaction.
+     */
+    claimDue(now: number, limit: number, leaseUntil: number): DueDeliveryRow[] {
+      const rows = due.all(now, limit);
+      for (const row of rows) lease.run(leaseUntil, row.id);
+      return rows.map((row) => ({ ...toDelivery(row), url: row.url, secret: row.secret }));
     },
     /** When the next pending delivery falls due, if any is pending. */
     nextDueAt: (): number | null => nextDue.get()!.at,

@@ -69,10 +69,10 @@ function matcher(ruleSet: CompiledRuleSet) {
 }
 
 /** Each stored check decided twice with the rule set, without answers and with the ones recorded, and grouped. */
-export function observe(ruleSet: CompiledRuleSet, rows: Iterable<ReplayRow>): Observation[] {
+export async function observe(ruleSet: CompiledRuleSet, rows: AsyncIterable<ReplayRow> | Iterable<ReplayRow>): Promise<Observation[]> {
   const toMatched = matcher(ruleSet);
   const groups = new Map<string, Observation>();
-  for (const row of rows) {
+  for await (const row of rows) {
     const inputs = { check: row.request as CheckRequest, history: row.history as HistoryFacts, identified: row.identified };
     const asked = toMatched(decide(ruleSet, { ...inputs, answers: {} }));
     const answered = toMatched(decide(ruleSet, { ...inputs, answers: row.answers }));

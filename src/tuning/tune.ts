@@ -57,9 +57,14 @@ export interface Tuned {
  * learnt from one period's recorded checks and outcomes and checked on a later one: the rules'
  * conditions and actions stay as written; only `score:` and `bands:` change.
  */
-export function tune(baseline: CompiledRuleSet, learnRows: Iterable<ReplayRow>, validationRows: () => Iterable<ReplayRow>, options: TuneOptions): Tuned {
+export async function tune(
+  baseline: CompiledRuleSet,
+  learnRows: AsyncIterable<ReplayRow> | Iterable<ReplayRow>,
+  validationRows: () => AsyncIterable<ReplayRow> | Iterable<ReplayRow>,
+  options: TuneOptions,
+): Promise<Tuned> {
   const rules = tunableRules(baseline);
-  const learning = observe(baseline, learnRows);
+  const learning = await observe(baseline, learnRows);
   const stopAt = ACTION_STRENGTH[options.interveneAt];
   const refuseGap = baseline.bands.refuse - baseline.bands.hold;
   const found = searchScores(rules, learning, observeTests(baseline), { budgets: options.budgets, bands: baseline.bands, stopAt, refuseGap });
@@ -74,7 +79,7 @@ export function tune(baseline: CompiledRuleSet, learnRows: Iterable<ReplayRow>, 
 
   const baselineScores = rules.map((rule) => rule.score);
   const settings = { budgets: options.budgets, refuseGap, stopAt };
-  const validation = observe(baseline, validationRows());
+  const validation = await observe(baseline, validationRows());
   return {
     candidate: candidateSource,
     report: {
@@ -101,7 +106,7 @@ export function tune(baseline: CompiledRuleSet, learnRows: Iterable<ReplayRow>, 
         total: tests.length,
         failed: tests.filter((test) => !test.passed).map(({ file, name, failures }) => ({ file, name, failures })),
       },
-      backtest: backtest(validationRows(), baseline, candidate, {
+      backtest: await backtest(validationRows(), baseline, candidate, {
         from: options.validate.from,
         to: options.validate.to,
         interveneAt: options.interveneAt,

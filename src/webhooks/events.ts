@@ -1,6 +1,6 @@
 import type { CheckEventData, WebhookEventData, WebhookEventType } from '../contract/webhooks.js';
 import { newId } from '../sortable-id.js';
-import type { CheckRow, EvaluationRow, Store } from '../store/index.js';
+import type { CheckRow, EvaluationRow, Repositories } from '../store/index.js';
 
 /** What every event about a check says of it. */
 export type CheckSubject = Pick<CheckEventData, 'checkId' | 'storeId' | 'tillId' | 'transactionId' | 'action' | 'currency' | 'storedValue' | 'ruleIds' | 'livemode'>;
@@ -27,8 +27,8 @@ export function checkSubject(
  * change that caused it: the event lands with the change or not at all, and the till's request never
  * waits for a receiver.
  */
-export function recordEvent<T extends WebhookEventType>(store: Store, type: T, data: WebhookEventData<T>, at: number): void {
+export async function recordEvent<T extends WebhookEventType>(store: Repositories, type: T, data: WebhookEventData<T>, at: number): Promise<void> {
   const id = newId('evt', at);
   const payload = JSON.stringify({ type, timestamp: new Date(at).toISOString(), data });
-  store.webhooks.enqueue({ id, type, occurredAt: at, payload }, () => newId('dlv', at));
+  await store.webhooks.enqueue({ id, type, occurredAt: at, payload }, () => newId('dlv', at));
 }

@@ -9,11 +9,11 @@ export { checkSubject, recordEvent, type CheckSubject } from './events.js';
 
 /** Webhook endpoints and their deliveries (admin), and the worker that empties the outbox. */
 export interface Webhooks {
-  create(principal: Principal, request: WebhookCreateRequest): WebhookCreated;
-  list(): Webhook[];
-  delete(principal: Principal, id: string): Webhook;
-  deliveries(webhookId: string, query: DeliveryQuery): Delivery[];
-  retry(principal: Principal, webhookId: string, deliveryId: string): Delivery;
+  create(principal: Principal, request: WebhookCreateRequest): Promise<WebhookCreated>;
+  list(): Promise<Webhook[]>;
+  delete(principal: Principal, id: string): Promise<Webhook>;
+  deliveries(webhookId: string, query: DeliveryQuery): Promise<Delivery[]>;
+  retry(principal: Principal, webhookId: string, deliveryId: string): Promise<Delivery>;
   readonly worker: DeliveryWorker;
 }
 

@@ -3,6 +3,9 @@ import type { DueDeliveryRow, Store } from '../store/index.js';
 import { MAX_ATTEMPTS, retryDelay } from './schedule.js';
 import { sendEvent } from './send.js';
 
+/** How long past an attempt's timeout its lease lasts: time to record it. */
+const LEASE_MARGIN_MS = 30_000;
+
 export interface DeliveryWorkerOptions {
   store: Store;
   clock: () => number;
@@ -63,24 +66,26 @@ export function deliveryWorker({
       : number >= MAX_ATTEMPTS
         ? { status: 'failed' as const, nextAttemptAt: null, deliveredAt: null }
         : { status: 'pending' as const, nextAttemptAt: now + retryDelay(number, random), deliveredAt: null };
-    const recorded = store.transaction(() => {
-      const written = store.webhooks.recordAttempt(
+    const recorded = await store.transaction(async (tx) => {
+      const written = await tx.webhooks.recordAttempt(
         delivery.id,
         { attempt: number, at, durationMs: result.durationMs, statusCode: result.statusCode, error: result.error },
         next,
       );
       // The receiver is back: what waited out a back-off for it need not wait any longer.
-      if (written && result.ok) store.webhooks.bringForward(delivery.endpointId, now);
+      if (written && result.ok) await tx.webhooks.bringForward(delivery.endpointId, now);
       return written;
     });
     if (recorded) onAttempt(next.status === 'pending' ? 'retrying' : next.status);
     if (!result.ok) logger.warn('webhook delivery failed', { deliveryId: delivery.id, eventId: delivery.event.id, attempt: number, error: result.error, ...next });
   }
 
-  function dispatch(): Promise<void>[] {
+  async function dispatch(): Promise<Promise<void>[]> {
     const room = concurrency - inFlight.size;
     if (room <= 0) return [];
-    const due = store.webhooks.due(clock(), room + inFlight.size).filter((delivery) => !inFlight.has(delivery.id)).slice(0, room);
+    const now = clock();
+    // Claimed under a lease longer than an attempt: another node leaves these alone meanwhile.
+    const due = await store.transaction((tx) => tx.webhooks.claimDue(now, room, now + timeoutMs + LEASE_MARGIN_MS));
     return due.map((delivery) => {
       const work = attempt(delivery)
         .catch((error: unknown) => logger.error('webhook delivery could not be recorded', { deliveryId: delivery.id, error: error instanceof Error ? error.message : String(error) }))
@@ -94,7 +99,7 @@ export function deliveryWorker({
     try {
       // A transaction still open in this turn (group commit) is not yet an event anyone may hear of.
       await store.durable();
-      if (running) dispatch();
+      if (running) await dispatch();
     } catch (error) {
       logger.error('webhook delivery loop failed', { error: error instanceof Error ? error.message : String(error) });
     }
@@ -107,7 +112,7 @@ export function deliveryWorker({
   return {
     async deliverDue() {
       await store.durable();
-      const started = dispatch();
+      const started = await dispatch();
       await Promise.all(started);
       return started.length;
     },

@@ -16,8 +16,8 @@ try {
 
 /** Read-only connections kept open between jobs, the most recently used few. */
 const MOST_STORES = 4;
-const stores = new Map<string, Store>();
-const storeFor = (path: string) => {
+const stores = new Map<string, Promise<Store>>();
+const storeFor = (path: string): Promise<Store> => {
   let store = stores.get(path);
   if (store) stores.delete(path);
   else store = openStore(path, { readonly: true });
@@ -25,7 +25,7 @@ const storeFor = (path: string) => {
   if (stores.size > MOST_STORES) {
     const [oldest, evicted] = stores.entries().next().value!;
     stores.delete(oldest);
-    evicted.close();
+    void evicted.then((closing) => closing.close());
   }
   return store;
 };
@@ -39,14 +39,14 @@ const failure = (error: unknown): FromJob => ({
 });
 
 /** Streams: one chunk per pull, so a slow reader holds nothing but an open statement. */
-function stream(port: MessagePort, chunks: Generator<string>): void {
+function stream(port: MessagePort, chunks: AsyncGenerator<string>): void {
   const encoder = new TextEncoder();
   // The service closes its end when the download is cancelled (or the client went away): the rows'
   // iterator is ended, which closes its connection.
-  port.once('close', () => chunks.return(undefined));
-  port.on('message', () => {
+  port.once('close', () => void chunks.return(undefined));
+  port.on('message', async () => {
     try {
-      const next = chunks.next();
+      const next = await chunks.next();
       if (next.done) {
         port.postMessage({ kind: 'done' } satisfies FromJob);
         port.close();
@@ -61,10 +61,10 @@ function stream(port: MessagePort, chunks: Generator<string>): void {
   });
 }
 
-function run(job: Job, port: MessagePort): void {
+async function run(job: Job, port: MessagePort): Promise<void> {
   switch (job.kind) {
     case 'checks-csv':
-      stream(port, csvChunks(storeFor(job.databasePath).reports.checks(job.filter)));
+      stream(port, csvChunks((await storeFor(job.databasePath)).reports.checks(job.filter)));
       return;
     case 'validate-rule-set': {
       const { tests, warnings } = validateRuleSet(job.source);
@@ -76,10 +76,8 @@ function run(job: Job, port: MessagePort): void {
 }
 
 parentPort!.on('message', ({ job, port }: ToWorker) => {
-  try {
-    run(job, port);
-  } catch (error) {
+  run(job, port).catch((error: unknown) => {
     port.postMessage(failure(error));
     port.close();
-  }
+  });
 });

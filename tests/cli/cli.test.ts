@@ -75,13 +75,13 @@ describe('vouchsafe rules', () => {
 
 describe('vouchsafe keys, purge and backtest', () => {
   it('makes a working key straight into the database', async () => {
-    const { databasePath, services } = testApp();
+    const { databasePath, services } = await testApp();
     services.store.close();
     const made = await vouchsafe('keys', 'create', '--role', 'till', '--name', 'Hitchin tills', '--store', STORE, '--db', databasePath, '--json');
     expect(made.code).toBe(0);
     const { key, role, storeIds } = JSON.parse(made.stdout);
     expect({ role, storeIds }).toEqual({ role: 'till', storeIds: [STORE] });
-    const restarted = testApp({ databasePath });
+    const restarted = await testApp({ databasePath });
     expect((await restarted.call('POST', '/v1/checks', { key, body: aCheck() })).status).toBe(201);
     restarted.services.store.close();
     const db = new Database(databasePath, { readonly: true });
@@ -98,7 +98,7 @@ describe('vouchsafe keys, purge and backtest', () => {
   });
 
   it('purges checks older than the retention period, with everything about them, and audits it', async () => {
-    const { call, makeKey, databasePath, services } = testApp();
+    const { call, makeKey, databasePath, services } = await testApp();
     const till = await makeKey('till', [STORE]);
     const old = new Date(Date.now() - 500 * 86_400_000).toISOString();
     for (const occurredAt of [old, old, new Date().toISOString()]) {
@@ -124,7 +124,7 @@ describe('vouchsafe keys, purge and backtest', () => {
   });
 
   it('back-tests a rules directory against the active rule set', async () => {
-    const { call, makeKey, databasePath, services } = testApp();
+    const { call, makeKey, databasePath, services } = await testApp();
     const till = await makeKey('till', [STORE]);
     const decided = await call('POST', '/v1/checks', {
       key: till,

@@ -9,7 +9,7 @@ const DAY = Date.UTC(2017, 9, 30) / 86_400_000;
 
 async function setUp() {
   let now = DAY * 86_400_000;
-  const app = testApp({ clock: () => now });
+  const app = await testApp({ clock: () => now });
   const till = await app.makeKey('till', STORES);
   return { ...app, till, setClock: (ms: number) => (now = ms) };
 }

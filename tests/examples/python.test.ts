@@ -28,7 +28,7 @@ function python(script: string, args: string[], env: Record<string, string> = {}
 
 describe('the Python reference evaluator', () => {
   it('passes the service’s conformance vectors, and fails a vector it does not meet', async () => {
-    const { call, makeKey } = testApp();
+    const { call, makeKey } = await testApp();
     const till = await makeKey('till', [STORE]);
     const dir = scratch();
     const policy = (await call('GET', '/v1/rules/offline-policy', { key: till })).text;

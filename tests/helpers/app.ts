@@ -33,12 +33,12 @@ export interface TestAppOptions {
 }
 
 /** A fresh app on its own SQLite file in a temp directory, removed when the test ends. */
-export function testApp(options: TestAppOptions = {}) {
+export async function testApp(options: TestAppOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-test-'));
   const databasePath = options.databasePath ?? join(dir, 'vouchsafe.db');
   const adminKey = `test-admin-${randomBytes(16).toString('hex')}`;
   const logLines: string[] = [];
-  const services = buildServices({
+  const services = await buildServices({
     databasePath,
     rulesDirectory: options.rulesDirectory ?? 'rules',
     adminKey,
@@ -55,7 +55,7 @@ export function testApp(options: TestAppOptions = {}) {
   onTestFinished(async () => {
     try {
       await services.stopBackground();
-      services.close();
+      await services.close();
     } catch {
       // Some tests close the store themselves.
     }

@@ -4,7 +4,7 @@ import { aCheck, STORE, testApp } from '../helpers/app.js';
 const appleCards = (quantity: number) => [{ kind: 'gift_card' as const, brand: 'apple', unitAmount: 10000, quantity }];
 
 async function setUp() {
-  const app = testApp();
+  const app = await testApp();
   const till = await app.makeKey('till', [STORE]);
   const check = async (body: Parameters<typeof aCheck>[0]) => (await app.call('POST', '/v1/checks', { key: till, body: aCheck(body) })).json;
   const answer = (checkId: string, answers: Record<string, string>) =>

@@ -31,7 +31,7 @@ const candidate = () =>
 //   c5  £50 Google Play on phone  prompt          prompt           abandoned                 (unlabelled)
 //   c6  £20 Amazon                allow           allow            no outcome                (unlabelled)
 async function knownHistory() {
-  const app = testApp();
+  const app = await testApp();
   const till = await app.makeKey('till', [STORE]);
   const analyst = await app.makeKey('analyst');
   const checks = [
@@ -131,7 +131,7 @@ describe('POST /v1/rules/backtest', () => {
 
 describe('GET /v1/rules/shadow', () => {
   it('shows how often each shadow rule would have fired, and on which outcomes', async () => {
-    const { call, makeKey } = testApp();
+    const { call, makeKey } = await testApp();
     const till = await makeKey('till', [STORE]);
     const analyst = await makeKey('analyst');
     const topUps = [{ kind: 'top_up' as const, brand: 'ee', unitAmount: 2000, quantity: 5 }];

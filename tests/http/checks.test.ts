@@ -9,7 +9,7 @@ const markyate = {
 
 describe('POST /v1/checks', () => {
   it('decides a basket and answers with the reasons and the script', async () => {
-    const { call, makeKey } = testApp();
+    const { call, makeKey } = await testApp();
     const till = await makeKey('till', [STORE]);
     const response = await call('POST', '/v1/checks', { key: till, body: aCheck(markyate) });
     expect(response.status).toBe(201);
@@ -24,14 +24,14 @@ describe('POST /v1/checks', () => {
   });
 
   it('allows a £20 birthday card with no prompt', async () => {
-    const { call, makeKey } = testApp();
+    const { call, makeKey } = await testApp();
     const till = await makeKey('till', [STORE]);
     const response = await call('POST', '/v1/checks', { key: till, body: aCheck({ customer: { ageBand: '80_plus' } }) });
     expect(response.json).toMatchObject({ action: 'allow', reasons: [], prompt: null });
   });
 
   it('answers a retry with the decision already made, without recording it twice', async () => {
-    const { call, makeKey, services } = testApp();
+    const { call, makeKey, services } = await testApp();
     const till = await makeKey('till', [STORE]);
     const body = aCheck(markyate);
     const first = await call('POST', '/v1/checks', { key: till, body });
@@ -43,7 +43,7 @@ describe('POST /v1/checks', () => {
   });
 
   it('decides a changed basket again under the same check id', async () => {
-    const { call, makeKey, services } = testApp();
+    const { call, makeKey, services } = await testApp();
     const till = await makeKey('till', [STORE]);
     const body = aCheck();
     const first = await call('POST', '/v1/checks', { key: till, body });
@@ -59,7 +59,7 @@ describe('POST /v1/checks', () => {
   });
 
   it('links one customer across stores by loyalty id, and counts a resent check once', async () => {
-    const { call, makeKey } = testApp();
+    const { call, makeKey } = await testApp();
     const till = await makeKey('till', [STORE, OTHER_STORE]);
     const customer = { ageBand: '60_69' as const, loyaltyId: '634004000123456' };
     const lines = [{ kind: 'gift_card' as const, brand: 'itunes', unitAmount: 10000, quantity: 10 }];
@@ -82,7 +82,7 @@ describe('POST /v1/checks', () => {
 
   it('does not link customers without an identifier, nor count checks outside the windows', async () => {
     let now = Date.parse('2026-10-01T10:00:00Z');
-    const { call, makeKey } = testApp({ clock: () => now });
+    const { call, makeKey } = await testApp({ clock: () => now });
     const till = await makeKey('till', [STORE, OTHER_STORE]);
     const lines = [{ kind: 'gift_card' as const, brand: 'itunes', unitAmount: 10000, quantity: 5 }];
     await call('POST', '/v1/checks', { key: till, body: aCheck({ lines, customer: { loyaltyId: 'A1' } }) });
@@ -95,7 +95,7 @@ describe('POST /v1/checks', () => {
   });
 
   it('refuses a check for a store the till key does not serve, and checks from other roles', async () => {
-    const { call, makeKey } = testApp();
+    const { call, makeKey } = await testApp();
     const till = await makeKey('till', [STORE]);
     const analyst = await makeKey('analyst');
     const wrongStore = await call('POST', '/v1/checks', { key: till, body: aCheck({ storeId: OTHER_STORE }) });
@@ -107,7 +107,7 @@ describe('POST /v1/checks', () => {
   });
 
   it('refuses a basket change once the check has an outcome', async () => {
-    const { call, makeKey } = testApp();
+    const { call, makeKey } = await testApp();
     const till = await makeKey('till', [STORE]);
     const body = aCheck();
     const first = await call('POST', '/v1/checks', { key: till, body });
@@ -120,7 +120,7 @@ describe('POST /v1/checks', () => {
   });
 
   it('records what a till decided offline, and refuses an offline decision it cannot read', async () => {
-    const { call, makeKey } = testApp();
+    const { call, makeKey } = await testApp();
     const till = await makeKey('till', [STORE]);
     const offlineDecision = { action: 'hold' as const, ruleSetVersion: 'sha-498c7cc2fc76c540', decidedAt: '2026-11-20T10:00:01.000Z' };
     const created = await call('POST', '/v1/checks', {
@@ -141,7 +141,7 @@ describe('POST /v1/checks', () => {
   });
 
   it('notes an offline decision replayed for a basket it had already decided, without deciding it again', async () => {
-    const { call, makeKey, services } = testApp();
+    const { call, makeKey, services } = await testApp();
     const till = await makeKey('till', [STORE]);
     // The till's first attempt reached the service, but the answer came too late: the till decided
     // offline and later replays the same basket with what it showed.
@@ -158,7 +158,7 @@ describe('POST /v1/checks', () => {
   });
 
   it('refuses a basket timed more than a day in the future', async () => {
-    const { call, makeKey } = testApp();
+    const { call, makeKey } = await testApp();
     const till = await makeKey('till', [STORE]);
     const response = await call('POST', '/v1/checks', {
       key: till,
@@ -171,7 +171,7 @@ describe('POST /v1/checks', () => {
 
 describe('GET /v1/checks/{checkId}', () => {
   it('shows a till its own store’s check, an analyst any, and hides it from other stores', async () => {
-    const { call, makeKey } = testApp();
+    const { call, makeKey } = await testApp();
     const till = await makeKey('till', [STORE]);
     const otherTill = await makeKey('till', [OTHER_STORE]);
     const analyst = await makeKey('analyst');
@@ -195,7 +195,7 @@ describe('GET /v1/checks/{checkId}', () => {
   });
 
   it('records shadow rules on the check without enforcing them', async () => {
-    const { call, makeKey } = testApp();
+    const { call, makeKey } = await testApp();
     const till = await makeKey('till', [STORE]);
     const created = await call('POST', '/v1/checks', {
       key: till,

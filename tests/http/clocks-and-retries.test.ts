@@ -11,7 +11,7 @@ const rulesOf = (json: { reasons: Array<{ ruleId: string }> }) => json.reasons.m
 /** A service on a virtual clock, with a till key for two stores. */
 async function clocked(start = Date.parse('2026-11-20T10:00:00Z')) {
   const clock = { now: start };
-  const app = testApp({ clock: () => clock.now });
+  const app = await testApp({ clock: () => clock.now });
   const till = await app.makeKey('till', [STORE, OTHER_STORE]);
   return { ...app, clock, till };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
 
 async function withTill() {
-  const app = testApp();
+  const app = await testApp();
   return { ...app, till: await app.makeKey('till', [STORE]) };
 }
 

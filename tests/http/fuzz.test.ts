@@ -5,7 +5,7 @@ import { aCheck, STORE, testApp } from '../helpers/app.js';
 // Whatever a till, a bug or an attacker sends, the answer is a decision or a 4xx problem: never a 5xx.
 describe('random bodies never produce a 5xx', () => {
   it('for arbitrary JSON values', async () => {
-    const { call, makeKey } = testApp();
+    const { call, makeKey } = await testApp();
     const till = await makeKey('till', [STORE]);
     await fc.assert(
       fc.asyncProperty(fc.jsonValue(), async (value) => {
@@ -19,7 +19,7 @@ describe('random bodies never produce a 5xx', () => {
   });
 
   it('for arbitrary strings as bodies', async () => {
-    const { call, makeKey } = testApp();
+    const { call, makeKey } = await testApp();
     const till = await makeKey('till', [STORE]);
     await fc.assert(
       fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 200 }), async (body) => {
@@ -31,7 +31,7 @@ describe('random bodies never produce a 5xx', () => {
   });
 
   it('for valid checks with any field replaced by a random value', async () => {
-    const { call, makeKey } = testApp();
+    const { call, makeKey } = await testApp();
     const till = await makeKey('till', [STORE]);
     const base = aCheck({
       lines: [{ kind: 'gift_card', brand: 'apple', unitAmount: 10000, quantity: 5 }],
@@ -56,7 +56,7 @@ describe('random bodies never produce a 5xx', () => {
   });
 
   it('for arbitrary reviews of a held check, and arbitrary webhooks', async () => {
-    const { call, makeKey, adminKey } = testApp();
+    const { call, makeKey, adminKey } = await testApp();
     const till = await makeKey('till', [STORE]);
     const supervisor = await makeKey('supervisor', [STORE]);
     const held = await call('POST', '/v1/checks', { key: till, body: aCheck({ lines: [{ kind: 'gift_card', brand: 'apple', unitAmount: 10000, quantity: 8 }], customer: { ageBand: '80_plus' } }) });
@@ -89,7 +89,7 @@ describe('random bodies never produce a 5xx', () => {
   });
 
   it('for arbitrary answers and outcomes', async () => {
-    const { call, makeKey } = testApp();
+    const { call, makeKey } = await testApp();
     const till = await makeKey('till', [STORE]);
     const created = await call('POST', '/v1/checks', { key: till, body: aCheck() });
     const id = created.json.checkId;

@@ -13,7 +13,7 @@ const reassuring = { someoneAskedYouToBuy: 'no', purpose: 'gift', codesRequested
 
 async function setUp(options: { holdDeadlineMs?: number } = {}) {
   let now = Date.parse('2026-11-20T10:00:00.000Z');
-  const app = testApp({ clock: () => now, ...options });
+  const app = await testApp({ clock: () => now, ...options });
   const till = await app.makeKey('till', [STORE]);
   const supervisor = await app.makeKey('supervisor', [STORE]);
   const check = async (body = heldBasket()) => {

@@ -6,7 +6,7 @@ const appleCards = (quantity: number) => [{ kind: 'gift_card' as const, brand: '
 
 async function setUp() {
   let now = Date.parse('2026-11-20T10:00:00.000Z');
-  const app = testApp({ clock: () => now });
+  const app = await testApp({ clock: () => now });
   const till = await app.makeKey('till', [STORE]);
   const post = (path: string, body: unknown, idempotencyKey?: string, key = till) =>
     app.call('POST', path, { key, body, ...(idempotencyKey ? { headers: { 'Idempotency-Key': idempotencyKey } } : {}) });

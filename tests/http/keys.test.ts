@@ -4,7 +4,7 @@ import { aCheck, OTHER_STORE, STORE, testApp } from '../helpers/app.js';
 
 describe('API keys', () => {
   it('makes a key that works at once, shown once and stored only as a hash', async () => {
-    const { call, adminKey, databasePath, services } = testApp();
+    const { call, adminKey, databasePath, services } = await testApp();
     const created = await call('POST', '/v1/keys', { key: adminKey, body: { role: 'till', name: 'Stevenage tills', storeIds: [STORE] } });
     expect(created.status).toBe(201);
     expect(created.headers.get('cache-control')).toBe('no-store');
@@ -21,7 +21,7 @@ describe('API keys', () => {
   });
 
   it('requires storeIds for a till and refuses them for an admin', async () => {
-    const { call, adminKey } = testApp();
+    const { call, adminKey } = await testApp();
     const till = await call('POST', '/v1/keys', { key: adminKey, body: { role: 'till', name: 'no stores' } });
     expect(till.status).toBe(400);
     expect(till.json.field).toBe('storeIds');
@@ -30,7 +30,7 @@ describe('API keys', () => {
   });
 
   it('lets only admins manage keys', async () => {
-    const { call, makeKey } = testApp();
+    const { call, makeKey } = await testApp();
     const analyst = await makeKey('analyst');
     const till = await makeKey('till', [STORE]);
     for (const key of [analyst, till]) {
@@ -41,7 +41,7 @@ describe('API keys', () => {
   });
 
   it('revokes a key at once, and never the last admin key', async () => {
-    const { call, adminKey } = testApp();
+    const { call, adminKey } = await testApp();
     const created = await call('POST', '/v1/keys', { key: adminKey, body: { role: 'till', name: 't', storeIds: [STORE] } });
     expect((await call('POST', '/v1/checks', { key: created.json.key, body: aCheck() })).status).toBe(201);
     const revoked = await call('DELETE', `/v1/keys/${created.json.id}`, { key: adminKey });
@@ -59,14 +59,14 @@ describe('API keys', () => {
   });
 
   it('binds a till key to its stores and scopes an analyst key to its stores', async () => {
-    const { call, makeKey } = testApp();
+    const { call, makeKey } = await testApp();
     const both = await makeKey('till', [STORE, OTHER_STORE]);
     expect((await call('POST', '/v1/checks', { key: both, body: aCheck({ storeId: OTHER_STORE }) })).status).toBe(201);
     expect((await call('POST', '/v1/checks', { key: both, body: aCheck({ storeId: 'herts-watford-001' }) })).status).toBe(403);
   });
 
   it('refuses requests with no key or an unknown key, saying how to authenticate', async () => {
-    const { call } = testApp();
+    const { call } = await testApp();
     const none = await call('GET', '/v1/rules');
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toContain('Bearer');
@@ -77,7 +77,7 @@ describe('API keys', () => {
   });
 
   it('audits every key made and revoked', async () => {
-    const { call, adminKey, services } = testApp();
+    const { call, adminKey, services } = await testApp();
     const created = await call('POST', '/v1/keys', { key: adminKey, body: { role: 'analyst', name: 'LP team' } });
     await call('DELETE', `/v1/keys/${created.json.id}`, { key: adminKey });
     const entries = services.store.audit.recent(10).map((e) => `${e.action} ${e.subject}`);

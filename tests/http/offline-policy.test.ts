@@ -6,7 +6,7 @@ import { editedRules, RAZER_RULE } from '../helpers/rules.js';
 
 describe('GET /v1/rules/offline-policy', () => {
   it('gives a till the active rule set as a decision table, with an ETag', async () => {
-    const { call, makeKey } = testApp();
+    const { call, makeKey } = await testApp();
     const till = await makeKey('till', [STORE]);
     const response = await call('GET', '/v1/rules/offline-policy', { key: till });
     expect(response.status).toBe(200);
@@ -24,7 +24,7 @@ describe('GET /v1/rules/offline-policy', () => {
   });
 
   it('follows a publish: the new rule is in the table and the ETag changes', async () => {
-    const { call, makeKey, adminKey } = testApp();
+    const { call, makeKey, adminKey } = await testApp();
     const till = await makeKey('till', [STORE]);
     const before = await call('GET', '/v1/rules/offline-policy', { key: till });
     const published = await call('PUT', '/v1/rules', { key: adminKey, body: editedRules({ file: 'razer.yaml', append: RAZER_RULE }) });
@@ -47,7 +47,7 @@ describe('GET /v1/rules/offline-policy', () => {
   });
 
   it('serves conformance vectors to tills and analysts, with an ETag', async () => {
-    const { call, makeKey } = testApp();
+    const { call, makeKey } = await testApp();
     const analyst = await makeKey('analyst');
     const response = await call('GET', '/v1/rules/offline-policy/vectors', { key: analyst });
     expect(response.status).toBe(200);

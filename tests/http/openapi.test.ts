@@ -18,7 +18,7 @@ type Json = Record<string, any>;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
 async function openapiDocument(): Promise<Json> {
-  const { call } = testApp();
+  const { call } = await testApp();
   const response = await call('GET', '/openapi.json');
   expect(response.status).toBe(200);
   return response.json;
@@ -71,7 +71,7 @@ describe('response headers', () => {
 
   it('are declared wherever the service sends them', async () => {
     const doc = await openapiDocument();
-    const { app, adminKey, makeKey } = testApp();
+    const { app, adminKey, makeKey } = await testApp();
     const send = (method: string, path: string, key: string | undefined, body?: unknown, headers: Record<string, string> = {}) =>
       app.request(path, {
         method,

@@ -5,7 +5,7 @@ import { editedRules, RAZER_RULE } from '../helpers/rules.js';
 const razerCard = { lines: [{ kind: 'gift_card' as const, brand: 'razer_gold', unitAmount: 5000 }] };
 
 async function setUp(options: Parameters<typeof testApp>[0] = {}) {
-  const app = testApp(options);
+  const app = await testApp(options);
   const till = await app.makeKey('till', [STORE]);
   const analyst = await app.makeKey('analyst');
   const decide = async (body = aCheck(razerCard)) => (await app.call('POST', '/v1/checks', { key: till, body })).json;

@@ -5,7 +5,7 @@ import { aCheck, STORE, testApp } from '../helpers/app.js';
 
 /** The app on a real loopback socket, where bodies arrive with a Content-Length and are read from the socket. */
 async function onLoopback() {
-  const app = testApp();
+  const app = await testApp();
   const server = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((resolve) => server.once('listening', resolve));
   onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));

@@ -3,7 +3,7 @@ import { aCheck, STORE, testApp } from '../helpers/app.js';
 
 describe('the OpenAPI document', () => {
   it('is generated from the contract and covers every route', async () => {
-    const { call } = testApp();
+    const { call } = await testApp();
     const response = await call('GET', '/openapi.json');
     expect(response.status).toBe(200);
     const doc = response.json;
@@ -45,7 +45,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('has a reference page that loads without a network', async () => {
-    const { call } = testApp();
+    const { call } = await testApp();
     const page = await call('GET', '/docs');
     expect(page.status).toBe(200);
     expect(page.text).toContain('/openapi.json');
@@ -58,14 +58,14 @@ describe('the OpenAPI document', () => {
 
 describe('operations', () => {
   it('reports health with the active rule set', async () => {
-    const { call, services } = testApp();
+    const { call, services } = await testApp();
     const response = await call('GET', '/healthz');
     expect(response.json).toEqual({ status: 'ok', ruleSetVersion: services.rules.current.version });
   });
 
   it('exports decisions by action and a latency histogram for Prometheus, to the metrics key or an admin key only', async () => {
     const metricsKey = 'metrics-scraper-token-0123456789abcdef';
-    const { call, makeKey, adminKey } = testApp({ metricsKey });
+    const { call, makeKey, adminKey } = await testApp({ metricsKey });
     const till = await makeKey('till', [STORE]);
     await call('POST', '/v1/checks', { key: till, body: aCheck() });
     await call('POST', '/v1/checks', {
@@ -84,7 +84,7 @@ describe('operations', () => {
   });
 
   it('serves the active rule set, with an ETag, to tills and analysts', async () => {
-    const { call, makeKey } = testApp();
+    const { call, makeKey } = await testApp();
     const till = await makeKey('till', [STORE]);
     const response = await call('GET', '/v1/rules', { key: till });
     expect(response.status).toBe(200);

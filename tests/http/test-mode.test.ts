@@ -11,7 +11,7 @@ const scamBasket = {
 
 async function setUp(start = '2026-11-20T10:00:00.000Z') {
   let now = Date.parse(start);
-  const app = testApp({ clock: () => now });
+  const app = await testApp({ clock: () => now });
   const makeKey = async (role: 'till' | 'analyst', mode: 'live' | 'test') => {
     const response = await app.call('POST', '/v1/keys', {
       key: app.adminKey,
@@ -90,7 +90,7 @@ describe('test mode', () => {
     expect(runPurge({ db: databasePath, olderThan: '365d', dryRun: false }, { out: (line) => lines.push(line), err: (line) => lines.push(line) })).toBe(0);
     expect(lines.join('\n')).toMatch(/Deleted 1 test-mode checks/);
 
-    const after = testApp({ databasePath });
+    const after = await testApp({ databasePath });
     expect(after.services.store.checks.findById(oldTest)).toBeUndefined();
     expect(after.services.store.checks.findById(oldLive)).toBeDefined();
   });

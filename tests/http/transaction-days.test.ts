@@ -8,7 +8,7 @@ const DAY = 24 * 60 * 60_000;
 /** A service whose clock the test moves. */
 function clockedApp(startIso: string, timeZone?: string) {
   let now = Date.parse(startIso);
-  const app = testApp({ clock: () => now, ...(timeZone ? { timeZone } : {}) });
+  const app = await testApp({ clock: () => now, ...(timeZone ? { timeZone } : {}) });
   return { ...app, advance: (ms: number) => (now += ms) };
 }
 
@@ -87,7 +87,7 @@ describe('transaction ids are unique per store and business day', () => {
     db.pragma('user_version = 90');
     db.close();
 
-    const after = testApp({ databasePath: before.databasePath, clock: () => Date.parse('2026-11-23T10:00:00.000Z') });
+    const after = await testApp({ databasePath: before.databasePath, clock: () => Date.parse('2026-11-23T10:00:00.000Z') });
     const retry = await after.call('POST', '/v1/checks', { key: till, body });
     expect(retry.status).toBe(200);
     expect(retry.json.checkId).toBe(first.json.checkId);

@@ -14,7 +14,7 @@ const MINUTE = 60_000;
 describe('wrong keys', () => {
   it('answers 429 with Retry-After once a client has sent too many wrong keys this minute, right keys included, and logs it', async () => {
     const clock = { now: Date.parse('2026-11-20T10:00:00Z') };
-    const { call, makeKey, logLines } = testApp({ clock: () => clock.now, failedKeysPerMinute: 3 });
+    const { call, makeKey, logLines } = await testApp({ clock: () => clock.now, failedKeysPerMinute: 3 });
     const till = await makeKey('till', [STORE]);
     for (let i = 0; i < 3; i++) expect((await call('POST', '/v1/checks', { key: `vsk_wrong${i}`, body: aCheck() })).status).toBe(401);
     const blocked = await call('POST', '/v1/checks', { key: till, body: aCheck() });
@@ -27,7 +27,7 @@ describe('wrong keys', () => {
   });
 
   it('throttles dashboard sign-in the same way', async () => {
-    const { call, adminKey } = testApp({ failedKeysPerMinute: 2 });
+    const { call, adminKey } = await testApp({ failedKeysPerMinute: 2 });
     const signIn = (key: string) =>
       call('POST', '/dashboard/sign-in', {
         body: new URLSearchParams({ key }).toString(),
@@ -49,17 +49,17 @@ describe('behind a TLS proxy', () => {
     });
 
   it('marks the session cookie Secure when the trusted proxy says the client used HTTPS', async () => {
-    const trusted = testApp({ trustProxy: true });
+    const trusted = await testApp({ trustProxy: true });
     expect((await signIn(trusted, 'https')).headers.get('set-cookie')).toMatch(/; Secure/);
     expect((await signIn(trusted, 'http')).headers.get('set-cookie')).not.toMatch(/; Secure/);
-    const untrusted = testApp();
+    const untrusted = await testApp();
     expect((await signIn(untrusted, 'https')).headers.get('set-cookie')).not.toMatch(/; Secure/);
   });
 });
 
 describe('checks a key may not see', () => {
   it('are 404 to read, answer and close, exactly like checks that do not exist', async () => {
-    const { call, makeKey } = testApp();
+    const { call, makeKey } = await testApp();
     const mine = await makeKey('till', [STORE]);
     const theirs = await makeKey('till', [OTHER_STORE]);
     const created = await call('POST', '/v1/checks', { key: theirs, body: aCheck({ storeId: OTHER_STORE }) });
@@ -83,7 +83,7 @@ describe('rule files built to exhaust the parser', () => {
     ['an alias bomb', bomb],
     ['brackets nested 50,000 deep', deep],
   ])('refuses %s with 422 on publish and back-test', async (_name, content) => {
-    const { call, adminKey } = testApp();
+    const { call, adminKey } = await testApp();
     const source = loadRuleDirectory('rules');
     const candidate = { ...source, files: [...source.files, { path: 'bomb.yaml', content }] };
     const published = await call('PUT', '/v1/rules', { key: adminKey, body: candidate });
@@ -97,7 +97,7 @@ describe('rule files built to exhaust the parser', () => {
 
 describe('a full disk', () => {
   it('answers writes 503 storage_unavailable with Retry-After, loses nothing it acknowledged, and readiness says so', async () => {
-    const { call, makeKey, services } = testApp({ databaseMaxBytes: 2 * 1024 * 1024 });
+    const { call, makeKey, services } = await testApp({ databaseMaxBytes: 2 * 1024 * 1024 });
     const till = await makeKey('till', [STORE]);
     const acknowledged: string[] = [];
     let refused: Awaited<ReturnType<typeof call>> | undefined;
@@ -120,7 +120,7 @@ describe('a full disk', () => {
 
 /** The app on loopback with the service's own connection limits, small enough to watch them act. */
 async function limited(limits: Parameters<typeof applyLimits>[1]) {
-  const app = testApp();
+  const app = await testApp();
   const server = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1', serverOptions: serverOptions(limits) }) as Server;
   applyLimits(server, limits, createLogger('silent'));
   await new Promise((resolve) => server.once('listening', resolve));

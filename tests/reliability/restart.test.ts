@@ -11,7 +11,7 @@ import { aCheck, STORE, testApp } from '../helpers/app.js';
 
 /** A database with one check in it, closed cleanly: what an operator restarts. */
 async function usedDatabase() {
-  const app = testApp();
+  const app = await testApp();
   const till = await app.makeKey('till', [STORE]);
   const check = await app.call('POST', '/v1/checks', { key: till, body: aCheck({ customer: { loyaltyId: '634004000123456' } }) });
   expect(check.status).toBe(201);

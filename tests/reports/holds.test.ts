@@ -13,7 +13,7 @@ const appleCards = (quantity: number) => [{ kind: 'gift_card' as const, brand: '
  */
 async function twoDaysOfHolds() {
   let now = Date.parse('2026-11-18T10:00:00.000Z');
-  const app = testApp({ clock: () => now });
+  const app = await testApp({ clock: () => now });
   const tills: Record<string, string> = { [STORE]: await app.makeKey('till', [STORE]), [OTHER_STORE]: await app.makeKey('till', [OTHER_STORE]) };
   let customers = 0;
   async function hold(storeId: string, loyaltyId = `6340040009${(customers += 1)}`) {

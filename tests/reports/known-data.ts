@@ -20,7 +20,7 @@ const appleForA70s = { lines: [{ kind: 'gift_card' as const, brand: 'apple', uni
 const buntingford = { lines: [{ kind: 'gift_card' as const, brand: 'itunes', unitAmount: 50000, quantity: 10 }], customer: { ageBand: '50_59' as const } };
 
 export async function knownData() {
-  const app = testApp({ clock: () => NOW });
+  const app = await testApp({ clock: () => NOW });
   const till = await app.makeKey('till', [STORE_A, STORE_B, STORE_C]);
   const analyst = await app.makeKey('analyst');
   const send = async (at: string, body: Partial<CheckInput>) => {

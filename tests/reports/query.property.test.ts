@@ -8,7 +8,7 @@ const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const PATHS = ['/v1/reports/summary', '/v1/reports/checks.csv'];
 
 async function setUp() {
-  const app = testApp({ clock: () => NOW });
+  const app = await testApp({ clock: () => NOW });
   return { ...app, analyst: await app.makeKey('analyst') };
 }
 

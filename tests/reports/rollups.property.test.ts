@@ -64,7 +64,7 @@ describe('the roll-ups', () => {
   it('always agree with the checks they summarise', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 14 }), periodIndices, async (operations, [first, last]) => {
-        const { call, makeKey, services } = testApp({ clock: () => NOW });
+        const { call, makeKey, services } = await testApp({ clock: () => NOW });
         try {
           const till = await makeKey('till', STORES);
           const analyst = await makeKey('analyst');

@@ -7,7 +7,7 @@ import { aCheck, STORE, testApp } from '../helpers/app.js';
 
 describe('customer identifiers', () => {
   it('never reach the database: only keyed hashes do', async () => {
-    const { call, makeKey, services, dir, databasePath } = testApp();
+    const { call, makeKey, services, dir, databasePath } = await testApp();
     const till = await makeKey('till', [STORE]);
     const loyaltyId = '634004000987654321';
     const paymentToken = 'tok_5f1d7c0e9b2a4c6e8f';
@@ -39,7 +39,7 @@ describe('customer identifiers', () => {
 
 describe('the schema', () => {
   it('refuses a database newer than the code', () => {
-    const { databasePath, services } = testApp();
+    const { databasePath, services } = await testApp();
     services.store.close();
     const db = new Database(databasePath);
     db.pragma('user_version = 9990');
@@ -48,7 +48,7 @@ describe('the schema', () => {
   });
 
   it('keeps the audit log append-only', () => {
-    const { databasePath, services } = testApp();
+    const { databasePath, services } = await testApp();
     services.store.close();
     const db = new Database(databasePath);
     expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
@@ -57,7 +57,7 @@ describe('the schema', () => {
   });
 
   it('keeps the same rule set and keys across restarts', () => {
-    const first = testApp();
+    const first = await testApp();
     const version = first.services.rules.current.version;
     first.services.store.close();
     const reopened = openStore(first.databasePath);

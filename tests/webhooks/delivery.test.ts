@@ -13,7 +13,7 @@ const heldBasket = () => {
 
 async function setUp(options: TestAppOptions = {}) {
   let now = Date.parse('2026-11-20T10:00:00.000Z');
-  const app = testApp({ clock: () => now, webhooksAllowHttp: true, ...options });
+  const app = await testApp({ clock: () => now, webhooksAllowHttp: true, ...options });
   const receiver = await startReceiver();
   const till = await app.makeKey('till', [STORE]);
   const supervisor = await app.makeKey('supervisor', [STORE]);
@@ -235,7 +235,7 @@ describe('delivery', () => {
 
     // The service starts again on the same database, with its own clock, while the receiver is still down.
     let now = first.now() + 60_000;
-    const second = testApp({ databasePath: first.databasePath, clock: () => now, webhooksAllowHttp: true });
+    const second = await testApp({ databasePath: first.databasePath, clock: () => now, webhooksAllowHttp: true });
     const deliverAgain = () => second.services.webhooks.worker.deliverDue();
     expect(await deliverAgain()).toBe(3);
     await first.receiver.up();
@@ -309,7 +309,7 @@ describe('delivery', () => {
     const first = await setUp();
     const webhook = await first.subscribe(['check.held']);
     await first.services.close();
-    const second = testApp({ databasePath: first.databasePath, clock: first.now });
+    const second = await testApp({ databasePath: first.databasePath, clock: first.now });
     await second.call('POST', '/v1/checks', { key: first.till, body: heldBasket() });
     await second.services.webhooks.worker.deliverDue();
     const [delivery] = (await second.call('GET', `/v1/webhooks/${webhook.id}/deliveries`, { key: first.adminKey })).json.deliveries;

@@ -61,7 +61,7 @@ function select(c: Context<AppEnv>): Selection {
 }
 
 /** The series the page's script draws, in the summary's own numbers. Value is charted for the main currency. */
-function chartData(summary: ReturnType<typeof buildSummary>, holds: HoldsReport): string {
+function chartData(summary: Awaited<ReturnType<typeof buildSummary>>, holds: HoldsReport): string {
   const days = summary.byDay ?? [];
   const currency = Object.entries(summary.totals.storedValue).sort(([, a], [, b]) => b - a)[0]?.[0] ?? 'GBP';
   const data = {
@@ -104,34 +104,35 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
     }
     const form = await c.req.parseBody();
     const key = typeof form.key === 'string' ? form.key.trim() : '';
-    const principal = dashboardPrincipal(c.get('services'), key);
+    const principal = await dashboardPrincipal(c.get('services'), key);
     if (principal === undefined) {
       edge.failedKeys.failed(client, 'dashboard sign-in');
       return c.html(<SignInPage error="That key is not recognised, or it has been revoked." />, 401);
     }
     if (principal === 'forbidden') {
-      const role = c.get('services').keys.resolve(key)?.role;
+      const role = (await c.get('services').keys.resolve(key))?.role;
       return c.html(<SignInPage error={`That is a ${role} key. The dashboard needs an analyst or admin key.`} />, 403);
     }
-    startSession(c, principal);
+    await startSession(c, principal);
     return c.redirect('/dashboard', 303);
   });
 
-  app.post('/dashboard/sign-out', (c) => {
-    endSession(c);
+  app.post('/dashboard/sign-out', async (c) => {
+    await endSession(c);
     return c.redirect('/dashboard/sign-in', 303);
   });
 
-  app.get('/dashboard', requireSession(), (c) => {
+  app.get('/dashboard', requireSession(), async (c) => {
     pageHeaders(c);
     const { store, clock } = c.get('services');
     const principal = c.get('principal');
     const { period, storeIds, selectedStore, error } = select(c);
     const now = clock();
-    const summary = buildSummary(store, { period, storeIds, groupBy: new Set(ALL_GROUPINGS) }, now);
-    const holds = buildHoldsReport(store, { period, storeIds }, now);
-    const waiting = c.get('services').reviews.list(principal, { status: 'open', limit: WAITING_SHOWN, ...(selectedStore ? { storeId: selectedStore } : {}) }).reviews;
-    const visible = store.reports.storeIds().filter((id) => principal.storeIds === null || principal.storeIds.includes(id));
+    const summary = await buildSummary(store, { period, storeIds, groupBy: new Set(ALL_GROUPINGS) }, now);
+    const holds = await buildHoldsReport(store, { period, storeIds }, now);
+    const waiting = (await c.get('services').reviews.list(principal, { status: 'open', limit: WAITING_SHOWN, ...(selectedStore ? { storeId: selectedStore } : {}) })).reviews;
+    const interventions = await store.reports.latestInterventions({ fromDay: period.fromDay, toDay: period.toDay, storeIds }, LATEST_INTERVENTIONS);
+    const visible = (await store.reports.storeIds()).filter((id) => principal.storeIds === null || principal.storeIds.includes(id));
     const query = new URLSearchParams({ from: period.from, to: period.to, ...(selectedStore ? { storeId: selectedStore } : {}) });
     return c.html(
       <DashboardPage
@@ -139,7 +140,7 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
         summary={summary}
         holds={holds}
         waiting={waiting}
-        interventions={store.reports.latestInterventions({ fromDay: period.fromDay, toDay: period.toDay, storeIds }, LATEST_INTERVENTIONS)}
+        interventions={interventions}
         stores={visible}
         selectedStore={selectedStore}
         error={error}
@@ -154,7 +155,7 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
     const { period, storeIds, error } = select(c);
     if (error) throw new DomainError('validation_failed', error);
     const filter = { fromDay: period.fromDay, toDay: period.toDay, storeIds };
-    const body = workers.stream({ kind: 'checks-csv', databasePath: store.path, filter }, (failure) =>
+    const body = workers.stream({ kind: 'checks-csv', databasePath: store.location, filter }, (failure) =>
       logger.error('checks export failed', { requestId: c.get('requestId'), error: failure.message }),
     );
     return c.body(body, 200, csvHeaders(period));

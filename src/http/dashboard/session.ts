@@ -15,8 +15,8 @@ const DASHBOARD_ROLES = new Set(['analyst', 'admin']);
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** The key's principal if it may use the dashboard; a till or supervisor key may not. */
-export function dashboardPrincipal(services: Services, key: string): Principal | 'forbidden' | undefined {
-  const principal = services.keys.resolve(key);
+export async function dashboardPrincipal(services: Services, key: string): Promise<Principal | 'forbidden' | undefined> {
+  const principal = await services.keys.resolve(key);
   if (!principal) return undefined;
   return DASHBOARD_ROLES.has(principal.role) ? principal : 'forbidden';
 }
@@ -26,13 +26,13 @@ export function dashboardPrincipal(services: Services, key: string): Principal |
  * keeps only the token's hash. HttpOnly (no script can read it), SameSite=Strict (no other site can send
  * it), Secure whenever the dashboard is served over HTTPS, directly or behind a trusted proxy (X-Forwarded-Proto).
  */
-export function startSession(c: Context<AppEnv>, principal: Principal): void {
+export async function startSession(c: Context<AppEnv>, principal: Principal): Promise<void> {
   const { store, clock } = c.get('services');
   const now = clock();
   const token = randomBytes(32).toString('base64url');
-  store.transaction(() => {
-    store.sessions.deleteExpired(now);
-    store.sessions.insert(hashToken(token), { keyId: principal.keyId, createdAt: now, expiresAt: now + SESSION_MS });
+  await store.transaction(async (tx) => {
+    await tx.sessions.deleteExpired(now);
+    await tx.sessions.insert(hashToken(token), { keyId: principal.keyId, createdAt: now, expiresAt: now + SESSION_MS });
   });
   setCookie(c, COOKIE, token, {
     path: '/dashboard',
@@ -43,9 +43,9 @@ export function startSession(c: Context<AppEnv>, principal: Principal): void {
   });
 }
 
-export function endSession(c: Context<AppEnv>): void {
+export async function endSession(c: Context<AppEnv>): Promise<void> {
   const token = getCookie(c, COOKIE);
-  if (token) c.get('services').store.sessions.delete(hashToken(token));
+  if (token) await c.get('services').store.sessions.delete(hashToken(token));
   deleteCookie(c, COOKIE, { path: '/dashboard' });
 }
 
@@ -57,8 +57,8 @@ export function requireSession() {
   return createMiddleware<AppEnv>(async function requireSession(c, next) {
     const { store, clock } = c.get('services');
     const token = getCookie(c, COOKIE);
-    const session = token ? store.sessions.find(hashToken(token), clock()) : undefined;
-    const key = session && store.keys.findById(session.keyId);
+    const session = token ? await store.sessions.find(hashToken(token), clock()) : undefined;
+    const key = session && (await store.keys.findById(session.keyId));
     if (!key || key.revokedAt !== null || !DASHBOARD_ROLES.has(key.role)) {
       if (token) deleteCookie(c, COOKIE, { path: '/dashboard' });
       return c.redirect('/dashboard/sign-in', 303);

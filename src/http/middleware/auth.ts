@@ -23,7 +23,7 @@ export function authenticate() {
     const edge = c.get('edge');
     const client = clientAddress(c, edge.trustProxy);
     refuseIfBlocked(c, client);
-    const principal = c.get('services').keys.resolve(match[1]!);
+    const principal = await c.get('services').keys.resolve(match[1]!);
     if (!principal) {
       edge.failedKeys.failed(client, 'api');
       throw new HttpProblem('unauthorized', 'The API key is unknown or revoked', { 'WWW-Authenticate': 'Bearer realm="vouchsafe", error="invalid_token"' });

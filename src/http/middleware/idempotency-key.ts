@@ -17,7 +17,7 @@ export function idempotencyKey() {
     const { keyId } = c.get('principal');
     const keys = c.get('services').idempotencyKeys;
     const request = `${c.req.method} ${c.req.path}\n${await c.req.text()}`;
-    const remembered = keys.recall(keyId, key, request);
+    const remembered = await keys.recall(keyId, key, request);
     if (remembered) {
       c.res = new Response(remembered.body, { status: remembered.status, headers: { ...remembered.headers, 'Idempotent-Replayed': 'true' } });
       return;
@@ -30,6 +30,6 @@ export function idempotencyKey() {
       const value = c.res.headers.get(name);
       if (value !== null) headers[name] = value;
     }
-    keys.remember(keyId, key, request, { status, headers, body: await c.res.clone().text() });
+    await keys.remember(keyId, key, request, { status, headers, body: await c.res.clone().text() });
   });
 }

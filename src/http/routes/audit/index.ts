@@ -17,9 +17,9 @@ const route = createRoute({
 });
 
 export function registerAudit(api: OpenAPIHono<AppEnv>) {
-  api.openapi(route, (c) => {
+  api.openapi(route, async (c) => {
     const { limit } = c.req.valid('query');
-    const entries = c.get('services').store.audit.recent(limit).map((entry) => ({ ...entry, at: new Date(entry.at).toISOString() }));
+    const entries = (await c.get('services').store.audit.recent(limit)).map((entry) => ({ ...entry, at: new Date(entry.at).toISOString() }));
     return c.json({ entries }, 200);
   });
 }

@@ -37,9 +37,9 @@ const route = createRoute({
 });
 
 export function registerAnswers(api: OpenAPIHono<AppEnv>) {
-  api.openapi(route, (c) => {
+  api.openapi(route, async (c) => {
     const { checkId } = c.req.valid('param');
-    const { replayed, decision } = c.get('services').checks.answer(c.get('principal'), checkId, c.req.valid('json').answers);
+    const { replayed, decision } = await c.get('services').checks.answer(c.get('principal'), checkId, c.req.valid('json').answers);
     if (replayed) c.header('Idempotent-Replayed', 'true');
     return c.json(decision, 200);
   });

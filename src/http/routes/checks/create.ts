@@ -39,8 +39,8 @@ const route = createRoute({
 });
 
 export function registerCreateCheck(api: OpenAPIHono<AppEnv>) {
-  api.openapi(route, (c) => {
-    const { status, decision } = c.get('services').checks.submit(c.get('principal'), c.req.valid('json'));
+  api.openapi(route, async (c) => {
+    const { status, decision } = await c.get('services').checks.submit(c.get('principal'), c.req.valid('json'));
     if (status === 'replayed') c.header('Idempotent-Replayed', 'true');
     c.header('Location', `/v1/checks/${decision.checkId}`);
     return c.json(decision, status === 'created' ? 201 : 200);

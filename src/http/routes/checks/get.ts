@@ -21,8 +21,8 @@ const route = createRoute({
 });
 
 export function registerGetCheck(api: OpenAPIHono<AppEnv>) {
-  api.openapi(route, (c) => {
+  api.openapi(route, async (c) => {
     const { checkId } = c.req.valid('param');
-    return c.json(c.get('services').checks.read(c.get('principal'), checkId), 200);
+    return c.json(await c.get('services').checks.read(c.get('principal'), checkId), 200);
   });
 }

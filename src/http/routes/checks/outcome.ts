@@ -35,9 +35,9 @@ const route = createRoute({
 });
 
 export function registerOutcome(api: OpenAPIHono<AppEnv>) {
-  api.openapi(route, (c) => {
+  api.openapi(route, async (c) => {
     const { checkId } = c.req.valid('param');
-    const { created, outcome } = c.get('services').checks.recordOutcome(c.get('principal'), checkId, c.req.valid('json'));
+    const { created, outcome } = await c.get('services').checks.recordOutcome(c.get('principal'), checkId, c.req.valid('json'));
     if (!created) c.header('Idempotent-Replayed', 'true');
     return c.json(outcome, created ? 201 : 200);
   });

@@ -35,9 +35,9 @@ const route = createRoute({
 });
 
 export function registerReview(api: OpenAPIHono<AppEnv>) {
-  api.openapi(route, (c) => {
+  api.openapi(route, async (c) => {
     const { checkId } = c.req.valid('param');
-    const { replayed, review } = c.get('services').reviews.decide(c.get('principal'), checkId, c.req.valid('json'));
+    const { replayed, review } = await c.get('services').reviews.decide(c.get('principal'), checkId, c.req.valid('json'));
     if (replayed) c.header('Idempotent-Replayed', 'true');
     return c.json(review, 200);
   });

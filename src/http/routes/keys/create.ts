@@ -24,9 +24,9 @@ const route = createRoute({
 });
 
 export function registerCreateKey(api: OpenAPIHono<AppEnv>) {
-  api.openapi(route, (c) => {
+  api.openapi(route, async (c) => {
     const { store, clock } = c.get('services');
-    const { row, key } = issueApiKey(store, c.req.valid('json'), c.get('principal').keyId, clock());
+    const { row, key } = await issueApiKey(store, c.req.valid('json'), c.get('principal').keyId, clock());
     c.header('Location', `/v1/keys/${row.id}`);
     c.header('Cache-Control', 'no-store');
     return c.json({ ...toApiKey(row), key }, 201);

@@ -17,5 +17,5 @@ const route = createRoute({
 });
 
 export function registerListKeys(api: OpenAPIHono<AppEnv>) {
-  api.openapi(route, (c) => c.json({ keys: c.get('services').store.keys.list().map(toApiKey) }, 200));
+  api.openapi(route, async (c) => c.json({ keys: (await c.get('services').store.keys.list()).map(toApiKey) }, 200));
 }

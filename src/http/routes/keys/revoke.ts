@@ -26,9 +26,9 @@ const route = createRoute({
 });
 
 export function registerRevokeKey(api: OpenAPIHono<AppEnv>) {
-  api.openapi(route, (c) => {
+  api.openapi(route, async (c) => {
     const { keyId } = c.req.valid('param');
     const { store, keys, clock } = c.get('services');
-    return c.json(toApiKey(revokeApiKey(store, keys, c.get('principal'), keyId, clock())), 200);
+    return c.json(toApiKey(await revokeApiKey(store, keys, c.get('principal'), keyId, clock())), 200);
   });
 }

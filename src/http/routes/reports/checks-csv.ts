@@ -36,14 +36,14 @@ const route = createRoute({
 });
 
 export function registerChecksExport(api: OpenAPIHono<AppEnv>) {
-  api.openapi(route, (c) => {
+  api.openapi(route, async (c) => {
     const query = c.req.valid('query');
     const { store, clock, logger, workers } = c.get('services');
     const period = resolvePeriod(query, clock());
     const storeIds = storeScope(c.get('principal'), query.storeId);
     const requestId = c.get('requestId');
     const filter = { fromDay: period.fromDay, toDay: period.toDay, storeIds };
-    const body = workers.stream({ kind: 'checks-csv', databasePath: store.path, filter }, (error) =>
+    const body = workers.stream({ kind: 'checks-csv', databasePath: store.location, filter }, (error) =>
       logger.error('checks export failed', { requestId, error: error.message }),
     );
     return c.body(body, 200, csvHeaders(period));

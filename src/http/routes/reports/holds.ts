@@ -31,11 +31,11 @@ const route = createRoute({
 });
 
 export function registerHoldsReport(api: OpenAPIHono<AppEnv>) {
-  api.openapi(route, (c) => {
+  api.openapi(route, async (c) => {
     const query = c.req.valid('query');
     const { store, clock } = c.get('services');
     const now = clock();
-    const report = buildHoldsReport(store, { period: resolvePeriod(query, now), storeIds: storeScope(c.get('principal'), query.storeId) }, now);
+    const report = await buildHoldsReport(store, { period: resolvePeriod(query, now), storeIds: storeScope(c.get('principal'), query.storeId) }, now);
     c.header('Cache-Control', 'private, no-store');
     return c.json(report, 200);
   });

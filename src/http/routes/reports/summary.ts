@@ -45,11 +45,11 @@ const route = createRoute({
 });
 
 export function registerSummary(api: OpenAPIHono<AppEnv>) {
-  api.openapi(route, (c) => {
+  api.openapi(route, async (c) => {
     const query = c.req.valid('query');
     const { store, clock } = c.get('services');
     const now = clock();
-    const summary = buildSummary(
+    const summary = await buildSummary(
       store,
       {
         period: resolvePeriod(query, now),

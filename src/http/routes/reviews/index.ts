@@ -25,8 +25,8 @@ const route = createRoute({
 });
 
 export function registerReviews(api: OpenAPIHono<AppEnv>) {
-  api.openapi(route, (c) => {
+  api.openapi(route, async (c) => {
     c.header('Cache-Control', 'private, no-store');
-    return c.json(c.get('services').reviews.list(c.get('principal'), c.req.valid('query')), 200);
+    return c.json(await c.get('services').reviews.list(c.get('principal'), c.req.valid('query')), 200);
   });
 }

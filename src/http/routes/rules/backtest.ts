@@ -44,19 +44,19 @@ export function registerBacktest(api: OpenAPIHono<AppEnv>) {
     if (backtestRunning()) throw new HttpProblem('rate_limited', 'A back-test is already running', { 'Retry-After': '10' });
     const days = resolvePeriod(body, clock());
     const period = { ...periodBounds(days), storeIds: storeScope(c.get('principal'), body.storeIds) };
-    const stored = (version: string) => {
-      const row = store.ruleSets.find(version);
+    const stored = async (version: string) => {
+      const row = await store.ruleSets.find(version);
       if (!row) throw new DomainError('not_found', `No rule set version ${version}`);
       return row.source;
     };
     let candidate: RuleSetSource;
-    if ('version' in body.candidate) candidate = stored(body.candidate.version);
+    if ('version' in body.candidate) candidate = await stored(body.candidate.version);
     else {
       // Compiled and tested in a worker thread: a candidate built to be slow to compile stalls no till.
       candidate = body.candidate;
       await workers.run({ kind: 'validate-rule-set', source: candidate });
     }
-    const baseline = body.baseline ? stored(body.baseline.version) : rules.current.source;
+    const baseline = body.baseline ? await stored(body.baseline.version) : rules.current.source;
     try {
       const report = await runBacktest(store, {
         baseline,

@@ -45,7 +45,7 @@ export function registerPublishRules(api: OpenAPIHono<AppEnv>) {
     // Refused in a worker thread if it does not compile or pass its tests, so a broken or hostile
     // rule set never costs the tills' event loop; a valid one is compiled again here to go live.
     await c.get('services').workers.run({ kind: 'validate-rule-set', source });
-    const result = publishRuleSet(c.get('services'), source, {
+    const result = await publishRuleSet(c.get('services'), source, {
       actor: c.get('principal'),
       note,
       dryRun: c.req.valid('query').dryRun === 'true',

@@ -64,16 +64,16 @@ const rollback = createRoute({
 });
 
 export function registerRuleReview(api: OpenAPIHono<AppEnv>) {
-  api.openapi(approve, (c) => {
-    const result = approveRuleSet(c.get('services'), c.req.valid('param').version, { actor: c.get('principal'), note: c.req.valid('json').note });
+  api.openapi(approve, async (c) => {
+    const result = await approveRuleSet(c.get('services'), c.req.valid('param').version, { actor: c.get('principal'), note: c.req.valid('json').note });
     return c.json(result, 200);
   });
-  api.openapi(reject, (c) => {
-    rejectRuleSet(c.get('services'), c.req.valid('param').version, { actor: c.get('principal'), note: c.req.valid('json').note });
+  api.openapi(reject, async (c) => {
+    await rejectRuleSet(c.get('services'), c.req.valid('param').version, { actor: c.get('principal'), note: c.req.valid('json').note });
     return c.body(null, 204);
   });
-  api.openapi(rollback, (c) => {
+  api.openapi(rollback, async (c) => {
     const { version, note } = c.req.valid('json');
-    return c.json(rollBackRuleSet(c.get('services'), { actor: c.get('principal'), version, note }), 200);
+    return c.json(await rollBackRuleSet(c.get('services'), { actor: c.get('principal'), version, note }), 200);
   });
 }

@@ -21,12 +21,12 @@ const route = createRoute({
 });
 
 export function registerShadowReport(api: OpenAPIHono<AppEnv>) {
-  api.openapi(route, (c) => {
+  api.openapi(route, async (c) => {
     const query = c.req.valid('query');
     const { store, rules, clock } = c.get('services');
     const days = resolvePeriod(query, clock());
     const period = { ...periodBounds(days), storeIds: storeScope(c.get('principal'), query.storeId) };
-    const counted = store.ruleHits.counts(period, { shadow: true });
+    const counted = await store.ruleHits.counts(period, { shadow: true });
     const activeShadow = rules.current.rules.filter((rule) => rule.shadow).map((rule) => rule.id);
     const seen = new Set(counted.map((entry) => entry.ruleId));
     const silent = activeShadow.filter((id) => !seen.has(id)).map((ruleId) => ({ ruleId, hits: 0, storedValue: 0, byOutcome: {}, byAction: {} }));

@@ -46,22 +46,22 @@ const one = createRoute({
 });
 
 export function registerRuleVersions(api: OpenAPIHono<AppEnv>) {
-  api.openapi(list, (c) => {
+  api.openapi(list, async (c) => {
     const { store, rules } = c.get('services');
     const active = rules.current.version;
     return c.json(
       {
         active,
-        versions: store.ruleSets.list().map((row) => toVersion(row, active)),
-        activations: store.ruleSets.activations().map((a) => ({ version: a.version, activatedAt: iso(a.activatedAt)!, activatedBy: a.activatedBy })),
+        versions: (await store.ruleSets.list()).map((row) => toVersion(row, active)),
+        activations: (await store.ruleSets.activations()).map((a) => ({ version: a.version, activatedAt: iso(a.activatedAt)!, activatedBy: a.activatedBy })),
       },
       200,
     );
   });
-  api.openapi(one, (c) => {
+  api.openapi(one, async (c) => {
     const { version } = c.req.valid('param');
     const { store, rules } = c.get('services');
-    const row = store.ruleSets.find(version);
+    const row = await store.ruleSets.find(version);
     if (!row) throw new DomainError('not_found', `No rule set version ${version}`);
     return c.json({ ...toVersion(row, rules.current.version), source: row.source }, 200);
   });

@@ -22,7 +22,7 @@ export function registerMetrics(app: Hono<AppEnv>, access: { open: true } | { ke
       // Guessing keys here is throttled like anywhere else: an admin key works on /metrics too.
       refuseIfBlocked(c, client);
       const token = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
-      const allowed = token !== undefined && ((key !== undefined && same(token, key)) || keys.resolve(token)?.role === 'admin');
+      const allowed = token !== undefined && ((key !== undefined && same(token, key)) || (await keys.resolve(token))?.role === 'admin');
       if (!allowed) {
         if (token !== undefined) edge.failedKeys.failed(client, 'metrics');
         throw new HttpProblem('unauthorized', 'Metrics need the metrics key or an admin key as Authorization: Bearer <key>', { 'WWW-Authenticate': 'Bearer realm="vouchsafe-metrics"' });

@@ -28,8 +28,8 @@ const route = createRoute({
 });
 
 export function registerCreateWebhook(api: OpenAPIHono<AppEnv>) {
-  api.openapi(route, (c) => {
-    const created = c.get('services').webhooks.create(c.get('principal'), c.req.valid('json'));
+  api.openapi(route, async (c) => {
+    const created = await c.get('services').webhooks.create(c.get('principal'), c.req.valid('json'));
     c.header('Location', `/v1/webhooks/${created.id}`);
     c.header('Cache-Control', 'no-store');
     return c.json(created, 201);

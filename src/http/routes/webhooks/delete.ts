@@ -18,5 +18,5 @@ const route = createRoute({
 });
 
 export function registerDeleteWebhook(api: OpenAPIHono<AppEnv>) {
-  api.openapi(route, (c) => c.json(c.get('services').webhooks.delete(c.get('principal'), c.req.valid('param').webhookId), 200));
+  api.openapi(route, async (c) => c.json(await c.get('services').webhooks.delete(c.get('principal'), c.req.valid('param').webhookId), 200));
 }

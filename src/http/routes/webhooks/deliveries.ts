@@ -37,9 +37,9 @@ const retry = createRoute({
 });
 
 export function registerDeliveries(api: OpenAPIHono<AppEnv>) {
-  api.openapi(list, (c) => c.json({ deliveries: c.get('services').webhooks.deliveries(c.req.valid('param').webhookId, c.req.valid('query')) }, 200));
-  api.openapi(retry, (c) => {
+  api.openapi(list, async (c) => c.json({ deliveries: await c.get('services').webhooks.deliveries(c.req.valid('param').webhookId, c.req.valid('query')) }, 200));
+  api.openapi(retry, async (c) => {
     const { webhookId, deliveryId } = c.req.valid('param');
-    return c.json(c.get('services').webhooks.retry(c.get('principal'), webhookId, deliveryId), 202);
+    return c.json(await c.get('services').webhooks.retry(c.get('principal'), webhookId, deliveryId), 202);
   });
 }

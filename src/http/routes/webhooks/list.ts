@@ -16,5 +16,5 @@ const route = createRoute({
 });
 
 export function registerListWebhooks(api: OpenAPIHono<AppEnv>) {
-  api.openapi(route, (c) => c.json({ webhooks: c.get('services').webhooks.list() }, 200));
+  api.openapi(route, async (c) => c.json({ webhooks: await c.get('services').webhooks.list() }, 200));
 }
