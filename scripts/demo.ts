@@ -30,9 +30,9 @@ const WEEKS = 6;
 
 const config = loadConfig();
 let now = Date.now();
-const services = (() => {
+const services = await (async () => {
   try {
-    return buildServices({
+    return await buildServices({
       databasePath: config.databasePath,
       rulesDirectory: config.rulesDirectory,
       idSecret: config.idSecret,
@@ -57,7 +57,7 @@ const firstDay = Math.min(seasonDays[0]!, recentDays[0] ?? Infinity);
 const visits = [...planVisits(seededRandom(december.first), seasonDays), ...planVisits(seededRandom(recentDays[0] ?? lastDay), recentDays)].sort(
   (a, b) => a.at - b.at,
 );
-const { key: tillKey } = issueApiKey(store, { role: 'till', name: 'Demo tills', storeIds: STORES }, 'demo', now);
+const { key: tillKey } = await issueApiKey(store, { role: 'till', name: 'Demo tills', storeIds: STORES }, 'demo', now);
 
 const progress = new SingleBar({ format: 'Shopping {bar} {percentage}% | {value}/{total} visits | {day}', hideCursor: true }, Presets.shades_classic);
 progress.start(visits.length, 0, { day: dayDate(firstDay) });
@@ -67,24 +67,24 @@ const played = await playVisits(createApp(services), tillKey, visits, (ms) => (n
 progress.stop();
 
 now = Date.now();
-const figures = (label: string, from: number, to: number) => {
+const figures = async (label: string, from: number, to: number) => {
   const period = resolvePeriod({ from: dayDate(from), to: dayDate(to) }, now);
-  const { totals } = buildSummary(store, { period, storeIds: null, groupBy: new Set(ALL_GROUPINGS) }, now);
+  const { totals } = await buildSummary(store, { period, storeIds: null, groupBy: new Set(ALL_GROUPINGS) }, now);
   const promptRate = totals.promptRate === null ? '—' : `${(totals.promptRate * 100).toFixed(1)}%`;
   return `${label}: ${totals.checks.toLocaleString('en-GB')} checks, ${promptRate} of gift-card baskets interrupted, ${totals.stops} stops protecting ${formatMoney(totals.valueProtected.GBP ?? 0, 'GBP')}.`;
 };
-const holds = (from: number, to: number) => {
-  const { totals } = buildHoldsReport(store, { period: resolvePeriod({ from: dayDate(from), to: dayDate(to) }, now), storeIds: null }, now);
+const holds = async (from: number, to: number) => {
+  const { totals } = await buildHoldsReport(store, { period: resolvePeriod({ from: dayDate(from), to: dayDate(to) }, now), storeIds: null }, now);
   return `${totals.opened} sales held for a supervisor: ${totals.released} released, ${totals.refused} refused, ${totals.expired} left to expire.`;
 };
 const summaries = [
-  figures(`December ${dayDate(december.first).slice(0, 4)}`, december.first, december.last),
-  `  ${holds(december.first, december.last)}`,
-  figures(`The ${WEEKS} weeks to ${dayDate(lastDay)}`, lastDay - WEEKS * 7 + 1, lastDay),
-  `  ${holds(lastDay - WEEKS * 7 + 1, lastDay)}`,
+  await figures(`December ${dayDate(december.first).slice(0, 4)}`, december.first, december.last),
+  `  ${await holds(december.first, december.last)}`,
+  await figures(`The ${WEEKS} weeks to ${dayDate(lastDay)}`, lastDay - WEEKS * 7 + 1, lastDay),
+  `  ${await holds(lastDay - WEEKS * 7 + 1, lastDay)}`,
 ];
-const { key: analystKey } = issueApiKey(store, { role: 'analyst', name: `Demo analyst (${dayDate(utcDay(now))})` }, 'demo', now);
-store.close();
+const { key: analystKey } = await issueApiKey(store, { role: 'analyst', name: `Demo analyst (${dayDate(utcDay(now))})` }, 'demo', now);
+await store.close();
 
 const problems = played.flatMap(({ problem }) => (problem ? [problem] : []));
 console.log(`

@@ -51,8 +51,8 @@ export async function startDemoTill(options: DemoTillOptions) {
   const tillPort = await listen(page, options.tillPort, options.host);
   const tillUrl = `http://${options.host}:${tillPort}`;
 
-  const services = buildServices({ databasePath: options.databasePath, rulesDirectory: options.rulesDirectory, logger: options.logger });
-  const { key } = issueApiKey(services.store, { role: 'till', name: `Demo till (${new Date().toISOString().slice(0, 10)})`, storeIds: DEMO_STORES }, 'demo-till', Date.now());
+  const services = await buildServices({ databasePath: options.databasePath, rulesDirectory: options.rulesDirectory, logger: options.logger });
+  const { key } = await issueApiKey(services.store, { role: 'till', name: `Demo till (${new Date().toISOString().slice(0, 10)})`, storeIds: DEMO_STORES }, 'demo-till', Date.now());
   const service = serve({ fetch: createApp(services, { corsOrigins: [tillUrl] }).fetch, port: options.servicePort, hostname: options.host }) as Server;
   const servicePort = await new Promise<number>((resolve, reject) => {
     service.once('error', reject);
@@ -68,7 +68,7 @@ export async function startDemoTill(options: DemoTillOptions) {
     async close() {
       service.closeAllConnections();
       await Promise.all([new Promise((resolve) => page.close(resolve)), new Promise((resolve) => service.close(resolve))]);
-      services.store.close();
+      await services.store.close();
       rmSync(build, { recursive: true, force: true });
     },
   };

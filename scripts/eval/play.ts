@@ -49,7 +49,7 @@ const SALES = new Set(['proceeded', 'proceeded_after_warning']);
 export async function playCases(cases: readonly EvalCase[], rulesDirectory: string): Promise<PlayedCase[]> {
   const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-eval-'));
   let now = CASE_TIME;
-  const services = buildServices({
+  const services = await buildServices({
     databasePath: join(dir, 'eval.db'),
     rulesDirectory,
     idSecret: 'evaluation-only-identity-secret-0123456789',
@@ -58,7 +58,7 @@ export async function playCases(cases: readonly EvalCase[], rulesDirectory: stri
   });
   try {
     const app = createApp(services);
-    const { key } = issueApiKey(services.store, { role: 'till', name: 'Evaluation tills', storeIds: STORES }, 'eval', now);
+    const { key } = await issueApiKey(services.store, { role: 'till', name: 'Evaluation tills', storeIds: STORES }, 'eval', now);
     const post = async (path: string, body: unknown) => {
       const response = await app.request(path, {
         method: 'POST',
@@ -150,7 +150,7 @@ export async function playCases(cases: readonly EvalCase[], rulesDirectory: stri
     }
     return played;
   } finally {
-    services.store.close();
+    await services.store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -80,14 +80,14 @@ async function localService() {
   let port = 0;
   let running: { server: Server; close: () => void } | undefined;
   const start = async () => {
-    const services = buildServices({ databasePath: join(dir, 'vouchsafe.db'), rulesDirectory: 'rules', adminKey, logger: createLogger('warn') });
+    const services = await buildServices({ databasePath: join(dir, 'vouchsafe.db'), rulesDirectory: 'rules', adminKey, logger: createLogger('warn') });
     const server = await new Promise<Server>((resolve) => {
       const listening = serve({ fetch: createApp(services).fetch, port, hostname: '127.0.0.1' }, (info) => {
         port = info.port;
         resolve(listening as Server);
       });
     });
-    running = { server, close: () => services.store.close() };
+    running = { server, close: () => void services.store.close() };
   };
   const stop = async () => {
     if (!running) return;

@@ -20,7 +20,7 @@ const budgetMs = Number(process.argv[3] ?? 300);
 const STORE = 'herts-markyate-003';
 const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-measure-'));
 const adminKey = `measure-${randomBytes(16).toString('hex')}`;
-const services = buildServices({ databasePath: join(dir, 'vouchsafe.db'), rulesDirectory: 'rules', adminKey, logger: createLogger('silent') });
+const services = await buildServices({ databasePath: join(dir, 'vouchsafe.db'), rulesDirectory: 'rules', adminKey, logger: createLogger('silent') });
 const server = await new Promise<Server>((resolve) => {
   const listening = serve({ fetch: createApp(services).fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(listening as Server));
 });
@@ -73,5 +73,5 @@ for (const [name, faultyFetch] of Object.entries(faults)) {
 }
 server.closeAllConnections();
 server.close();
-services.store.close();
+await services.store.close();
 rmSync(dir, { recursive: true, force: true });

@@ -17,7 +17,7 @@ export const backtestSection: Section = {
     const checks = quick ? 100_000 : 1_000_000;
     const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-bench-backtest-'));
     try {
-      const database = historyDatabase(checks, dir, log);
+      const database = await historyDatabase(checks, dir, log);
       const source = loadRuleDirectory('rules');
       const baseline = compileRuleSet(source);
       const candidate = compileRuleSet({
@@ -27,11 +27,11 @@ export const backtestSection: Section = {
           { path: 'candidate.yaml', content: 'rules:\n  - id: steam-over-100\n    when: \'"steam" in giftCards.brands && giftCards.total >= 10000\'\n    score: 20\n    reason: Steam cards\n' },
         ],
       });
-      const store = openStore(database.path, { readonly: true });
+      const store = await openStore(database.path, { readonly: true });
       const rssBefore = process.memoryUsage().rss;
       let peak = rssBefore;
       const started = performance.now();
-      const report = backtest(store.replay.checks({ from: 0, to: Number.MAX_SAFE_INTEGER, storeIds: null }), baseline, candidate, {
+      const report = await backtest(store.replay.checks({ from: 0, to: Number.MAX_SAFE_INTEGER, storeIds: null }), baseline, candidate, {
         from: 'all',
         to: 'all',
         interveneAt: 'prompt',
@@ -39,7 +39,7 @@ export const backtestSection: Section = {
         onProgress: () => (peak = Math.max(peak, process.memoryUsage().rss)),
       });
       const seconds = (performance.now() - started) / 1000;
-      store.close();
+      await store.close();
       if (report.checks !== checks) throw new Error(`the back-test saw ${report.checks} checks, not ${checks}`);
       const perSecond = checks / seconds;
       return {

@@ -27,7 +27,7 @@ export const heavyWorkSection: Section = {
     const checks = quick ? 20_000 : 100_000;
     const seconds = quick ? 5 : 15;
     const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-bench-heavy-'));
-    const database = historyDatabase(checks, dir, log);
+    const database = await historyDatabase(checks, dir, log);
     const server = await startServerProcess(database.path);
     const wal = () => (existsSync(`${database.path}-wal`) ? statSync(`${database.path}-wal`).size : 0);
     try {

@@ -33,11 +33,11 @@ export const historySection: Section = {
     }> = [];
     try {
       for (const prior of quick ? [0, 100_000] : [0, 100_000, 1_000_000]) {
-        const database = prior === 0 ? { path: join(dir, 'empty.db'), customers: 10_000 } : (() => {
-          const built = historyDatabase(prior, dir, log);
+        const database = prior === 0 ? { path: join(dir, 'empty.db'), customers: 10_000 } : await (async () => {
+          const built = await historyDatabase(prior, dir, log);
           return { path: built.path, customers: built.shape.customers };
         })();
-        const windowsMicros = timeWindows(database.path, database.customers);
+        const windowsMicros = await timeWindows(database.path, database.customers);
         const server = await startServerProcess(database.path);
         try {
           const till = await makeKey(server, { role: 'till', storeIds: Array.from({ length: 200 }, (_, i) => storeName(i)) });
@@ -87,16 +87,16 @@ export const historySection: Section = {
 };
 
 /** Time of the history-window lookup for known customers, straight on the store: what a check pays for history. */
-function timeWindows(path: string, customers: number): number {
-  const store = openStore(path);
+async function timeWindows(path: string, customers: number): Promise<number> {
+  const store = await openStore(path);
   const ids = createIdentityHasher(loadOrCreateIdSecret(path));
   const r = seeded(99);
   const identities = Array.from({ length: 2000 }, () => ids.identity('loyalty', loyaltyId(r.int(0, customers - 1))));
   const now = Date.now();
-  for (const identity of identities.slice(0, 200)) store.history.windows([identity], now, 'store-000', 'chk_none');
+  for (const identity of identities.slice(0, 200)) await store.history.windows([identity], now, 'store-000', 'chk_none');
   const started = performance.now();
-  for (const identity of identities) store.history.windows([identity], now, 'store-000', 'chk_none');
+  for (const identity of identities) await store.history.windows([identity], now, 'store-000', 'chk_none');
   const micros = ((performance.now() - started) * 1000) / identities.length;
-  store.close();
+  await store.close();
   return micros;
 }

@@ -6,7 +6,7 @@ import { buildServices } from '../../src/services.js';
 
 // The service as `npm start` runs it, plus a bare Hono route on the same server: the baseline for
 // what HTTP and JSON cost before Vouchsafe does anything. Prints its port, then serves until killed.
-const services = buildServices({
+const services = await buildServices({
   databasePath: process.env.VOUCHSAFE_DB!,
   rulesDirectory: 'rules',
   adminKey: process.env.VOUCHSAFE_ADMIN_KEY,
@@ -25,6 +25,5 @@ serve({ fetch: server.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
   process.stdout.write(`${JSON.stringify({ port: info.port, pid: process.pid })}\n`);
 });
 process.on('SIGTERM', () => {
-  services.close();
-  process.exit(0);
+  void services.close().finally(() => process.exit(0));
 });

@@ -18,9 +18,9 @@ export const reportsSection: Section = {
     const checks = quick ? 100_000 : 1_000_000;
     const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-bench-reports-'));
     try {
-      const database = historyDatabase(checks, dir, log);
+      const database = await historyDatabase(checks, dir, log);
       const adminKey = `bench-admin-${'x'.repeat(32)}`;
-      const services = buildServices({ databasePath: database.path, rulesDirectory: 'rules', adminKey, logger: createLogger('silent') });
+      const services = await buildServices({ databasePath: database.path, rulesDirectory: 'rules', adminKey, logger: createLogger('silent') });
       const app = createApp(services);
       const get = async (path: string) => {
         const response = await app.request(path, { headers: { authorization: `Bearer ${adminKey}` } });
@@ -67,7 +67,7 @@ export const reportsSection: Section = {
       clearInterval(sampler);
       if (lines !== checks + 1) throw new Error(`the export has ${lines} lines, not ${checks + 1}`);
       const size = statSync(database.path).size;
-      services.store.close();
+      await services.store.close();
 
       const headline = timings[summaries[0]![0]]!;
       return {

@@ -107,7 +107,7 @@ describe('shared identifiers', () => {
     clock.now += MINUTE;
     const next = await call('POST', '/v1/checks', { key: till, body: aCheck({ storeId: OTHER_STORE, customer: { loyaltyId: guest }, lines }) });
     expect(rulesOf(next.json)).not.toContain('another-store-today');
-    const record = services.store.checks.findById(next.json.checkId)!;
+    const record = (await services.store.checks.findById(next.json.checkId))!;
     expect(record.identified).toBe(false);
     expect(record.latest.history.d30.checks).toBe(0);
   });
@@ -122,9 +122,9 @@ describe('shared identifiers', () => {
     clock.now += MINUTE;
     const last = await call('POST', '/v1/checks', { key: till, body: aCheck({ customer: card }) });
     // Its history stops at the cap, whatever came before.
-    expect(services.store.checks.findById(last.json.checkId)!.latest.history.d30.checks).toBe(SHARED_AFTER_CHECKS - 1);
+    expect((await services.store.checks.findById(last.json.checkId))!.latest.history.d30.checks).toBe(SHARED_AFTER_CHECKS - 1);
     clock.now += MINUTE;
     const next = await call('POST', '/v1/checks', { key: till, body: aCheck({ customer: card, lines }) });
-    expect(services.store.checks.findById(next.json.checkId)!.identified).toBe(false);
+    expect((await services.store.checks.findById(next.json.checkId))!.identified).toBe(false);
   });
 });

@@ -80,7 +80,7 @@ describe('API keys', () => {
     const { call, adminKey, services } = await testApp();
     const created = await call('POST', '/v1/keys', { key: adminKey, body: { role: 'analyst', name: 'LP team' } });
     await call('DELETE', `/v1/keys/${created.json.id}`, { key: adminKey });
-    const entries = services.store.audit.recent(10).map((e) => `${e.action} ${e.subject}`);
+    const entries = (await services.store.audit.recent(10)).map((e) => `${e.action} ${e.subject}`);
     expect(entries).toEqual(expect.arrayContaining([`key.created ${created.json.id}`, `key.revoked ${created.json.id}`]));
   });
 });

@@ -57,7 +57,7 @@ describe('publishing a rule set', () => {
     const versions = (await call('GET', '/v1/rules/versions', { key: analyst })).json;
     expect(versions.active).toBe(response.json.version);
     expect(versions.versions.map((v: { version: string }) => v.version)).toEqual([response.json.version, before]);
-    const audit = services.store.audit.recent(5).find((entry) => entry.action === 'rules.published');
+    const audit = (await services.store.audit.recent(5)).find((entry) => entry.action === 'rules.published');
     expect(audit).toMatchObject({ subject: response.json.version, detail: { from: before, to: response.json.version, note: 'Hold Razer Gold cards over £50' } });
   });
 
@@ -71,7 +71,7 @@ describe('publishing a rule set', () => {
     expect(rolledBack.json.version).toBe(original);
     const decision = await decide();
     expect(decision).toMatchObject({ action: 'allow', ruleSetVersion: original });
-    expect(services.store.audit.recent(1)[0]).toMatchObject({ action: 'rules.rolled_back', subject: original });
+    expect((await services.store.audit.recent(1))[0]).toMatchObject({ action: 'rules.rolled_back', subject: original });
     // Publishing the same files again activates the stored version rather than making a copy.
     const again = await publish(editedRules({ file: 'razer.yaml', append: RAZER_RULE }));
     expect(again.json.status).toBe('active');
@@ -122,7 +122,7 @@ describe('two-person approval', () => {
     expect(approved.status).toBe(200);
     expect(approved.json).toMatchObject({ status: 'active', previousVersion: before });
     expect((await decide()).action).toBe('hold');
-    const actions = services.store.audit.recent(10).map((entry) => entry.action);
+    const actions = (await services.store.audit.recent(10)).map((entry) => entry.action);
     expect(actions).toEqual(expect.arrayContaining(['rules.submitted', 'rules.approved']));
   });
 

@@ -24,7 +24,7 @@ describe('over a real socket', () => {
     expect(response.status).toBe(201);
     const decision = (await response.json()) as { checkId: string; action: string };
     expect(decision.action).toBe('hold');
-    expect(services.store.checks.findById(decision.checkId)?.latest.action).toBe('hold');
+    expect((await services.store.checks.findById(decision.checkId))?.latest.action).toBe('hold');
   });
 
   it('refuses a declared oversized body before reading it, and malformed JSON, as problems', async () => {

@@ -24,7 +24,7 @@ async function setUp(start = '2026-11-20T10:00:00.000Z') {
   const test = (await makeKey('till', 'test')).key as string;
   const analyst = (await makeKey('analyst', 'live')).key as string;
   const submit = (key: string, body: Parameters<typeof aCheck>[0]) => app.call('POST', '/v1/checks', { key, body: aCheck(body) });
-  const historyOf = (checkId: string) => app.services.store.checks.findById(checkId)!.latest.history;
+  const historyOf = async (checkId: string) => (await app.services.store.checks.findById(checkId))!.latest.history;
   return { ...app, makeKey, live, test, analyst, submit, historyOf, advance: (ms: number) => (now += ms) };
 }
 
@@ -66,11 +66,11 @@ describe('test mode', () => {
     const submit = (key: string, body: Parameters<typeof aCheck>[0]) => (advance(60_000), send(key, body));
     for (let i = 0; i < 2; i++) await submit(test, scamBasket);
     const firstLive = await submit(live, scamBasket);
-    expect(historyOf(firstLive.json.checkId)).toEqual(NO_HISTORY);
+    expect(await historyOf(firstLive.json.checkId)).toEqual(NO_HISTORY);
     const secondLive = await submit(live, scamBasket);
-    expect(historyOf(secondLive.json.checkId).h24.checks).toBe(1);
+    expect((await historyOf(secondLive.json.checkId)).h24.checks).toBe(1);
     const laterTest = await submit(test, scamBasket);
-    expect(historyOf(laterTest.json.checkId).h24.checks).toBe(2);
+    expect((await historyOf(laterTest.json.checkId)).h24.checks).toBe(2);
   });
 
   it('keeps test and live traffic from sharing a transaction id', async () => {

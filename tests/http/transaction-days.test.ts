@@ -6,7 +6,7 @@ import { undoBusinessDays, undoTestMode } from '../helpers/schema.js';
 const DAY = 24 * 60 * 60_000;
 
 /** A service whose clock the test moves. */
-function clockedApp(startIso: string, timeZone?: string) {
+async function clockedApp(startIso: string, timeZone?: string) {
   let now = Date.parse(startIso);
   const app = await testApp({ clock: () => now, ...(timeZone ? { timeZone } : {}) });
   return { ...app, advance: (ms: number) => (now += ms) };
@@ -14,7 +14,7 @@ function clockedApp(startIso: string, timeZone?: string) {
 
 describe('transaction ids are unique per store and business day', () => {
   it('answers a retry from an outbox days later, with its original occurredAt, as the same check', async () => {
-    const { call, makeKey, advance } = clockedApp('2026-11-20T10:00:00.000Z');
+    const { call, makeKey, advance } = await clockedApp('2026-11-20T10:00:00.000Z');
     const till = await makeKey('till', [STORE]);
     const body = aCheck({ transactionId: '0001', occurredAt: '2026-11-20T09:59:58.000Z' });
     const first = await call('POST', '/v1/checks', { key: till, body });
@@ -29,7 +29,7 @@ describe('transaction ids are unique per store and business day', () => {
   });
 
   it('makes a new check of the next day’s basket with yesterday’s number, whether or not the till sends occurredAt', async () => {
-    const { call, makeKey, advance } = clockedApp('2026-11-20T10:00:00.000Z');
+    const { call, makeKey, advance } = await clockedApp('2026-11-20T10:00:00.000Z');
     const till = await makeKey('till', [STORE]);
     const yesterday = await call('POST', '/v1/checks', { key: till, body: aCheck({ transactionId: '0001', occurredAt: '2026-11-20T10:00:00.000Z' }) });
     expect(yesterday.status).toBe(201);
@@ -58,14 +58,14 @@ describe('transaction ids are unique per store and business day', () => {
     const morning = '2026-07-02T10:00:00.000Z';
     const basket = { transactionId: '0042', lines: [{ kind: 'gift_card' as const, brand: 'steam', unitAmount: 5000, quantity: 1 }] };
 
-    const london = clockedApp('2026-07-02T10:00:00.000Z');
+    const london = await clockedApp('2026-07-02T10:00:00.000Z');
     const londonTill = await london.makeKey('till', [STORE]);
     const a = await london.call('POST', '/v1/checks', { key: londonTill, body: aCheck({ ...basket, occurredAt: late }) });
     const b = await london.call('POST', '/v1/checks', { key: londonTill, body: aCheck({ ...basket, occurredAt: morning }) });
     expect(b.json.checkId).toBe(a.json.checkId);
     expect(b.json.revision).toBe(2);
 
-    const utc = clockedApp('2026-07-02T10:00:00.000Z', 'UTC');
+    const utc = await clockedApp('2026-07-02T10:00:00.000Z', 'UTC');
     const utcTill = await utc.makeKey('till', [STORE]);
     const c = await utc.call('POST', '/v1/checks', { key: utcTill, body: aCheck({ ...basket, occurredAt: late }) });
     const d = await utc.call('POST', '/v1/checks', { key: utcTill, body: aCheck({ ...basket, occurredAt: morning }) });
@@ -74,7 +74,7 @@ describe('transaction ids are unique per store and business day', () => {
   });
 
   it('gives the checks stored before business days were kept their day, so their retries still find them', async () => {
-    const before = clockedApp('2026-11-20T10:00:00.000Z');
+    const before = await clockedApp('2026-11-20T10:00:00.000Z');
     const till = await before.makeKey('till', [STORE]);
     const body = aCheck({ transactionId: '0007', occurredAt: '2026-11-20T09:59:58.000Z' });
     const first = await before.call('POST', '/v1/checks', { key: till, body });

@@ -42,7 +42,7 @@ describe('wrong keys', () => {
 });
 
 describe('behind a TLS proxy', () => {
-  const signIn = (app: ReturnType<typeof testApp>, proto: string) =>
+  const signIn = (app: Awaited<ReturnType<typeof testApp>>, proto: string) =>
     app.call('POST', '/dashboard/sign-in', {
       body: new URLSearchParams({ key: app.adminKey }).toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, 'x-forwarded-proto': proto },

@@ -15,17 +15,17 @@ async function usedDatabase() {
   const till = await app.makeKey('till', [STORE]);
   const check = await app.call('POST', '/v1/checks', { key: till, body: aCheck({ customer: { loyaltyId: '634004000123456' } }) });
   expect(check.status).toBe(201);
-  app.services.close();
+  await app.services.close();
   return { ...app, checkId: check.json.checkId as string };
 }
 
 const reopen = (databasePath: string, idSecret?: string) =>
   buildServices({ databasePath, rulesDirectory: 'rules', logger: createLogger('silent'), ...(idSecret ? { idSecret } : {}) });
 
-function refusal(open: () => unknown): string {
+async function refusal(open: () => Promise<{ close(): Promise<void> }>): Promise<string> {
   try {
-    const services = open() as { close(): void };
-    services.close();
+    const services = await open();
+    await services.close();
   } catch (error) {
     expect(error).toBeInstanceOf(StartupRefusal);
     expect((error as Error).message).not.toContain('\n');
@@ -37,9 +37,9 @@ function refusal(open: () => unknown): string {
 describe('start-up refuses to guess', () => {
   it('reopens a used database as it was', async () => {
     const { databasePath, checkId } = await usedDatabase();
-    const services = reopen(databasePath);
-    expect(services.store.checks.findById(checkId)).toBeDefined();
-    services.close();
+    const services = await reopen(databasePath);
+    expect(await services.store.checks.findById(checkId)).toBeDefined();
+    await services.close();
     // A clean stop leaves no WAL behind.
     expect(!existsSync(`${databasePath}-wal`) || statSync(`${databasePath}-wal`).size === 0).toBe(true);
   });
@@ -47,29 +47,29 @@ describe('start-up refuses to guess', () => {
   it('refuses a deleted database beside its identity secret, rather than starting afresh', async () => {
     const { databasePath } = await usedDatabase();
     unlinkSync(databasePath);
-    expect(refusal(() => reopen(databasePath))).toMatch(/is missing but .*id-secret.* beside it/);
+    expect(await refusal(() => reopen(databasePath))).toMatch(/is missing but .*id-secret.* beside it/);
     expect(existsSync(databasePath)).toBe(false);
   });
 
   it('refuses a database truncated to nothing', async () => {
     const { databasePath } = await usedDatabase();
     truncateSync(databasePath, 0);
-    expect(refusal(() => reopen(databasePath))).toMatch(/is empty but/);
+    expect(await refusal(() => reopen(databasePath))).toMatch(/is empty but/);
   });
 
   it('refuses a deleted identity secret, and one that is not the secret the database was written with', async () => {
     const { databasePath } = await usedDatabase();
     unlinkSync(secretPathFor(databasePath));
-    expect(refusal(() => reopen(databasePath))).toMatch(/identity secret .* is missing but the database already holds checks/);
+    expect(await refusal(() => reopen(databasePath))).toMatch(/identity secret .* is missing but the database already holds checks/);
     expect(existsSync(secretPathFor(databasePath))).toBe(false);
-    expect(refusal(() => reopen(databasePath, 'another-secret-of-at-least-32-characters'))).toMatch(/VOUCHSAFE_ID_SECRET\) is not the one/);
+    expect(await refusal(() => reopen(databasePath, 'another-secret-of-at-least-32-characters'))).toMatch(/VOUCHSAFE_ID_SECRET\) is not the one/);
   });
 
   it('refuses a second opening of the same database while the first is open', async () => {
     const { databasePath } = await usedDatabase();
-    const first = reopen(databasePath);
+    const first = await reopen(databasePath);
     onTestFinished(() => first.close());
-    expect(refusal(() => reopen(databasePath))).toMatch(/another Vouchsafe process has .* open/);
+    expect(await refusal(() => reopen(databasePath))).toMatch(/another Vouchsafe process has .* open/);
   });
 
   it('refuses a corrupt database', async () => {
@@ -78,7 +78,7 @@ describe('start-up refuses to guess', () => {
     // Overwrite everything after the header: the pages are garbage.
     const garbage = Buffer.alloc(size - 100, 0x5a);
     writeFileSync(databasePath, Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(84), garbage]));
-    expect(refusal(() => reopen(databasePath))).toMatch(/is corrupt/);
+    expect(await refusal(() => reopen(databasePath))).toMatch(/is corrupt/);
   });
 });
 

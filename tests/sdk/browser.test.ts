@@ -140,7 +140,7 @@ describe.skipIf(!chromiumAvailable)('the SDK in Chromium', () => {
       return { pending: flushed.pending, delivered: flushed.delivered, error: flushed.error?.name };
     }, { baseUrl: service.baseUrl, apiKey });
     expect(afterReload).toEqual({ pending: 2, delivered: 0, error: 'ConnectionError' });
-    expect(service.checkIdOf(STORE, 'T04-reload-1')).toBeUndefined();
+    expect(await service.checkIdOf(STORE, 'T04-reload-1')).toBeUndefined();
 
     await service.start();
     const delivered = await page.evaluate(async ({ baseUrl, apiKey }) => {
@@ -150,7 +150,7 @@ describe.skipIf(!chromiumAvailable)('the SDK in Chromium', () => {
       return { pending: flushed.pending, delivered: flushed.delivered };
     }, { baseUrl: service.baseUrl, apiKey });
     expect(delivered).toEqual({ pending: 0, delivered: 2 });
-    const record = await service.record(service.checkIdOf(STORE, 'T04-reload-1')!);
+    const record = await service.record((await service.checkIdOf(STORE, 'T04-reload-1'))!);
     expect(record.offlineDecision?.action).toBe('hold');
     expect(record.outcome?.outcome).toBe('scam_confirmed');
   });

@@ -50,7 +50,7 @@ describe('the outbox', () => {
     expect(delivered).toEqual([...sent, ...sent, '/v1/checks', '/v1/checks/chk/answers', '/v1/checks/chk/review', '/v1/checks/chk/outcome']);
 
     for (const { sale, decided, outcome } of sales) {
-      const checkId = service.checkIdOf(STORE, sale.transactionId)!;
+      const checkId = (await service.checkIdOf(STORE, sale.transactionId))!;
       const record = await service.record(checkId);
       expect(record.outcome?.outcome).toBe(outcome);
       expect(record.offlineDecision).toEqual({ action: decided.action, ruleSetVersion: decided.ruleSetVersion, decidedAt: decided.evaluatedAt });
@@ -80,7 +80,7 @@ describe('the outbox', () => {
     expect(reached('/v1/checks').map((exchange) => exchange.fault)).toEqual(['lost', 'pass']);
     expect(reached(/\/outcome$/).map((exchange) => exchange.fault)).toEqual(['lost', 'pass']);
     expect(new Set(reached('/v1/checks').map((exchange) => JSON.stringify(exchange.body))).size).toBe(1);
-    const checkId = service.checkIdOf(STORE, sale.transactionId)!;
+    const checkId = (await service.checkIdOf(STORE, sale.transactionId))!;
     const record = await service.record(checkId);
     expect(record.evaluations).toHaveLength(1);
     expect(record.outcome?.outcome).toBe('refused');
@@ -107,7 +107,7 @@ describe('the outbox', () => {
     expect(letter?.error).toBeInstanceOf(ConflictError);
     expect(letter?.failure.problem?.code).toBe('outcome_conflict');
     expect(letter?.entry).toMatchObject({ kind: 'outcome', checkRef: decided.checkId, body: { outcome: 'proceeded' } });
-    expect((await service.record(service.checkIdOf(STORE, other.transactionId)!)).outcome?.outcome).toBe('abandoned');
+    expect((await service.record((await service.checkIdOf(STORE, other.transactionId))!)).outcome?.outcome).toBe('abandoned');
     expect((await service.record(decided.checkId)).outcome?.outcome).toBe('abandoned');
   });
 
@@ -129,7 +129,7 @@ describe('the outbox', () => {
     expect(decided.checkId).toMatch(/^local_/);
     network.set('pass');
     await till.flush();
-    const checkId = service.checkIdOf(STORE, decided.transactionId)!;
+    const checkId = (await service.checkIdOf(STORE, decided.transactionId))!;
 
     const answered = await till.answer(decided.checkId, { purpose: 'bill_or_fine' });
     expect(answered).toMatchObject({ source: 'service', checkId, action: 'refuse' });
@@ -197,7 +197,7 @@ describe('the outbox', () => {
     expect(await after.flush()).toEqual({ delivered: 0, deadLettered: 0, pending: 0 });
     expect(outcomesSent()).toHaveLength(3);
     for (const decided of sales) {
-      const record = await service.record(service.checkIdOf(STORE, decided.transactionId)!);
+      const record = await service.record((await service.checkIdOf(STORE, decided.transactionId))!);
       expect(record.outcome?.outcome).toBe('proceeded_after_warning');
       expect(record.answers).toEqual({ purpose: 'gift' });
       expect(record.review).toMatchObject({ status: 'released', closedBy: { kind: 'supervisor', supervisorRef: 'S0042' } });

@@ -113,7 +113,7 @@ describe('a sale held while the service is away', () => {
 
     network.set('pass');
     expect(await till.flush()).toEqual({ delivered: 4, deadLettered: 0, pending: 0 });
-    const record = await service.record(service.checkIdOf(STORE, decided.transactionId)!);
+    const record = await service.record((await service.checkIdOf(STORE, decided.transactionId))!);
     expect(record.review).toMatchObject({
       status: 'released',
       openedAt: decided.evaluatedAt,

@@ -58,7 +58,7 @@ describe('the service killed mid-flow, then restarted', () => {
     expect(till.deadLetters()).toEqual([]);
     expect(await service.outcomesRecorded()).toBe(sales.length);
     for (const { basket } of sales) {
-      const checkId = service.checkIdOf(STORE, basket.transactionId);
+      const checkId = await service.checkIdOf(STORE, basket.transactionId);
       expect(checkId, basket.transactionId).toBeDefined();
       const record = await service.record(checkId!);
       expect(record.outcome).not.toBeNull();

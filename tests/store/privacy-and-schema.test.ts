@@ -20,7 +20,7 @@ describe('customer identifiers', () => {
     expect(record.json.customer.identified).toBe(true);
     expect(record.text).not.toContain(loyaltyId);
 
-    services.store.close();
+    await services.store.close();
     const files = readdirSync(dir).filter((name) => statSync(join(dir, name)).isFile());
     expect(files).toContain('vouchsafe.db.id-secret');
     expect((statSync(join(dir, 'vouchsafe.db.id-secret')).mode & 0o777).toString(8)).toBe('600');
@@ -38,31 +38,31 @@ describe('customer identifiers', () => {
 });
 
 describe('the schema', () => {
-  it('refuses a database newer than the code', () => {
+  it('refuses a database newer than the code', async () => {
     const { databasePath, services } = await testApp();
-    services.store.close();
+    await services.store.close();
     const db = new Database(databasePath);
     db.pragma('user_version = 9990');
     db.close();
-    expect(() => openStore(databasePath)).toThrow(/newer than this code/);
+    await expect(openStore(databasePath)).rejects.toThrow(/newer than this code/);
   });
 
-  it('keeps the audit log append-only', () => {
+  it('keeps the audit log append-only', async () => {
     const { databasePath, services } = await testApp();
-    services.store.close();
+    await services.store.close();
     const db = new Database(databasePath);
     expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
     expect(() => db.prepare("UPDATE audit_log SET actor = 'someone else'").run()).toThrow(/append-only/);
     db.close();
   });
 
-  it('keeps the same rule set and keys across restarts', () => {
+  it('keeps the same rule set and keys across restarts', async () => {
     const first = await testApp();
     const version = first.services.rules.current.version;
-    first.services.store.close();
-    const reopened = openStore(first.databasePath);
-    expect(reopened.ruleSets.active()?.version).toBe(version);
-    expect(reopened.keys.activeAdminCount()).toBe(1);
-    reopened.close();
+    await first.services.store.close();
+    const reopened = await openStore(first.databasePath);
+    expect((await reopened.ruleSets.active())?.version).toBe(version);
+    expect(await reopened.keys.activeAdminCount()).toBe(1);
+    await reopened.close();
   });
 });

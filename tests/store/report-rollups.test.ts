@@ -12,8 +12,8 @@ const summaryOf = (store: Store) =>
 describe('report roll-ups', () => {
   it('are built from the checks already recorded when the migration runs', async () => {
     const { services, databasePath } = await knownData();
-    const before = summaryOf(services.store);
-    services.store.close();
+    const before = await summaryOf(services.store);
+    await services.store.close();
 
     // Back to the schema before reports, checks and all.
     const db = new Database(databasePath);
@@ -34,24 +34,24 @@ describe('report roll-ups', () => {
     `);
     db.close();
 
-    const migrated = openStore(databasePath);
-    expect(summaryOf(migrated)).toEqual(before);
-    migrated.close();
+    const migrated = await openStore(databasePath);
+    expect(await summaryOf(migrated)).toEqual(before);
+    await migrated.close();
   });
 
   it('let go of a check that is deleted, with its rules', async () => {
     const { services, databasePath, ids } = await knownData();
-    const before = summaryOf(services.store);
-    services.store.close();
+    const before = await summaryOf(services.store);
+    await services.store.close();
 
     const db = new Database(databasePath);
     db.pragma('foreign_keys = ON');
     db.prepare('DELETE FROM checks WHERE id = ?').run(ids.one.checkId);
     db.close();
 
-    const store = openStore(databasePath);
-    const after = summaryOf(store);
-    store.close();
+    const store = await openStore(databasePath);
+    const after = await summaryOf(store);
+    await store.close();
     expect(after.totals.checks).toBe(before.totals.checks - 1);
     expect(after.totals.stops).toBe(before.totals.stops - 1);
     expect(after.totals.valueProtected.GBP).toBe(before.totals.valueProtected.GBP! - 50000);
@@ -65,13 +65,13 @@ describe('deferred roll-ups', () => {
   it('leave the till’s write path: writes only mark checks, and a report catches up before reading', async () => {
     const { services } = await knownData();
     const { store } = services;
-    expect(store.reports.rollups.pending()).toBeGreaterThan(0);
-    const first = summaryOf(store);
-    expect(store.reports.rollups.pending()).toBe(0);
+    expect(await store.reports.rollups.pending()).toBeGreaterThan(0);
+    const first = await summaryOf(store);
+    expect(await store.reports.rollups.pending()).toBe(0);
     expect(first.totals.checks).toBeGreaterThan(0);
     // Caught up in small steps (as the running service does), the figures are the same.
     const stepped = await knownData();
-    while (stepped.services.store.transaction(() => stepped.services.store.reports.rollups.step(2)) > 0);
-    expect(summaryOf(stepped.services.store)).toEqual(first);
+    while ((await stepped.services.store.transaction((tx) => tx.reports.rollups.step(2))) > 0);
+    expect(await summaryOf(stepped.services.store)).toEqual(first);
   });
 });

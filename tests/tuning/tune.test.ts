@@ -71,9 +71,9 @@ beforeAll(async () => {
 
   const now = Date.now();
   databasePath = join(dir, 'vouchsafe.db');
-  const services = buildServices({ databasePath, rulesDirectory: rulesDir, idSecret: 'tuning-test-identity-secret-0123456789', logger: createLogger('silent') });
+  const services = await buildServices({ databasePath, rulesDirectory: rulesDir, idSecret: 'tuning-test-identity-secret-0123456789', logger: createLogger('silent') });
   const app = createApp(services);
-  const { key: till } = issueApiKey(services.store, { role: 'till', name: 'Tuning test tills', storeIds: [STORE] }, 'test', now);
+  const { key: till } = await issueApiKey(services.store, { role: 'till', name: 'Tuning test tills', storeIds: [STORE] }, 'test', now);
   const post = async (path: string, body: unknown) => {
     const response = await app.request(path, { method: 'POST', headers: { authorization: `Bearer ${till}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
     if (response.status >= 300) throw new Error(`${path}: ${response.status} ${await response.text()}`);
@@ -97,19 +97,19 @@ beforeAll(async () => {
     const signals = { older: true, phone: true, value: j % 2 === 0, steam: false };
     await send(ORDINARY + j, start + Math.floor(((j + 0.5) * HISTORY_DAYS * DAY) / SCAMS), basket(signals), () => 'scam_confirmed');
   }
-  services.store.close();
+  await services.store.close();
 }, 120_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function tuneKnownWorld(prompt: number, rules = RULES) {
-  const store = openStore(databasePath, { readonly: true });
+async function tuneKnownWorld(prompt: number, rules = RULES) {
+  const store = await openStore(databasePath, { readonly: true });
   try {
     const now = Date.now();
     const split = now - 20 * DAY;
     const rows = (from: number, to: number) => () => store.replay.checks({ from, to, storeIds: null });
     const baseline = compileRuleSet({ ...loadRuleDirectory(rulesDir), files: [{ path: 'signals.yaml', content: rules }] });
-    return tune(baseline, rows(now - 61 * DAY, split)(), rows(split, now + DAY), {
+    return await tune(baseline, rows(now - 61 * DAY, split)(), rows(split, now + DAY), {
       budgets: { prompt, hold: prompt / 3 },
       interveneAt: 'prompt',
       learn: { from: 'learn-from', to: 'learn-to' },
@@ -117,13 +117,13 @@ function tuneKnownWorld(prompt: number, rules = RULES) {
       examples: 3,
     });
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
 describe('tuning on history where the best rule is known', () => {
-  it('finds it within a 3% budget, and it holds on the later period it did not learn from', () => {
-    const { candidate, report } = tuneKnownWorld(0.03);
+  it('finds it within a 3% budget, and it holds on the later period it did not learn from', async () => {
+    const { candidate, report } = await tuneKnownWorld(0.03);
     const rules = compileRuleSet(candidate);
     const action = (signals: Parameters<typeof basket>[0]) =>
       decide(rules, {
@@ -164,15 +164,15 @@ describe('tuning on history where the best rule is known', () => {
     expect(report.backtest.candidate.ordinaryInterrupted).toBeLessThan(report.backtest.baseline.ordinaryInterrupted);
   });
 
-  it('does not spend a loose budget on customers no scam needed interrupting', () => {
-    const { report } = tuneKnownWorld(0.6);
+  it('does not spend a loose budget on customers no scam needed interrupting', async () => {
+    const { report } = await tuneKnownWorld(0.6);
     expect(report.bands.candidate.prompt).toBeLessThanOrEqual(report.bands.baseline.prompt);
     expect(report.learning.candidate.scamsStopped).toBe(report.learning.candidate.scams);
     expect(report.learning.candidate.interrupted / report.learning.candidate.storedValueBaskets).toBeLessThanOrEqual(0.03);
   });
 
-  it('changes only scores and bands: the conditions, reasons and tests are the analyst’s own', () => {
-    const { candidate } = tuneKnownWorld(0.03);
+  it('changes only scores and bands: the conditions, reasons and tests are the analyst’s own', async () => {
+    const { candidate } = await tuneKnownWorld(0.03);
     const content = candidate.files[0]!.content;
     const withoutNumbers = (text: string) => {
       const { bands, rules, ...rest } = parse(text) as { bands: unknown; rules: Array<Record<string, unknown>> };
@@ -183,9 +183,9 @@ describe('tuning on history where the best rule is known', () => {
     expect(candidate.prompts).toEqual(loadRuleDirectory(rulesDir).prompts);
   });
 
-  it('says when the rules’ own actions already interrupt more than the budget, and prompts nothing else', () => {
+  it('says when the rules’ own actions already interrupt more than the budget, and prompts nothing else', async () => {
     const steamAlwaysAsked = RULES.replace('score: 20\n    reason: Steam', 'action: prompt\n    score: 20\n    reason: Steam');
-    const { report } = tuneKnownWorld(0.03, steamAlwaysAsked);
+    const { report } = await tuneKnownWorld(0.03, steamAlwaysAsked);
     expect(report.overBudget.prompt).toBe(true);
     // Every fourth ordinary basket is Steam: those are interrupted whatever the scores; nothing else is.
     const learnt = Array.from({ length: ORDINARY }, (_, i) => i).filter((i) => (i * HISTORY_DAYS) / ORDINARY < HISTORY_DAYS - 20);

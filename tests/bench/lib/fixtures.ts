@@ -19,7 +19,7 @@ export interface HistoryDatabase {
  * A database holding `checks` earlier checks (a chain's year at a million), built once and copied
  * into `workDir` for each use, so a section that adds checks never changes what the next one reads.
  */
-export function historyDatabase(checks: number, workDir: string, log: (line: string) => void): HistoryDatabase {
+export async function historyDatabase(checks: number, workDir: string, log: (line: string) => void): Promise<HistoryDatabase> {
   mkdirSync(CACHE, { recursive: true });
   const source = loadRuleDirectory('rules');
   const ruleSet = compileRuleSet(source);
@@ -33,22 +33,22 @@ export function historyDatabase(checks: number, workDir: string, log: (line: str
     shape = { checks, stores: 200, customers: Math.max(1000, checks / 5), days: 365, endAt: current.endAt, idSecret: loadOrCreateIdSecret(cached) };
     log(`  reusing ${checks.toLocaleString('en-GB')} checks from ${cached}`);
     // Built by an earlier schema, perhaps: migrate once here, so readers need not.
-    openStore(cached).close();
+    await (await openStore(cached)).close();
   } else {
     for (const suffix of ['', '-wal', '-shm', '.id-secret', '.lock', '.json']) rmSync(`${cached}${suffix}`, { force: true });
-    const store = openStore(cached);
+    const store = await openStore(cached);
     shape = { checks, stores: 200, customers: Math.max(1000, checks / 5), days: 365, endAt, idSecret: loadOrCreateIdSecret(cached) };
     const started = performance.now();
     let last = 0;
-    writeHistory(store, ruleSet, shape, (done) => {
+    await writeHistory(store, ruleSet, shape, (done) => {
       if (done - last >= 100_000 || done === checks) {
         log(`  ${done.toLocaleString('en-GB')} of ${checks.toLocaleString('en-GB')} checks written`);
         last = done;
       }
     });
-    store.ruleSets.insert({ version: ruleSet.version, contentHash: ruleSet.contentHash, source, createdAt: endAt, createdBy: 'bench', note: null, status: 'approved', reviewedBy: 'bench', reviewedAt: endAt });
-    store.ruleSets.activate({ version: ruleSet.version, activatedAt: endAt, activatedBy: 'bench' });
-    store.close();
+    await store.ruleSets.insert({ version: ruleSet.version, contentHash: ruleSet.contentHash, source, createdAt: endAt, createdBy: 'bench', note: null, status: 'approved', reviewedBy: 'bench', reviewedAt: endAt });
+    await store.ruleSets.activate({ version: ruleSet.version, activatedAt: endAt, activatedBy: 'bench' });
+    await store.close();
     log(`  built ${checks.toLocaleString('en-GB')} checks in ${((performance.now() - started) / 1000).toFixed(0)} s`);
     writeFileSync(stamp, JSON.stringify({ ...wanted, endAt }));
   }

@@ -31,12 +31,12 @@ export const loyaltyId = (n: number) => `6340${String(n).padStart(9, '0')}`;
  * mostly ordinary presents, some larger baskets, a few scams, with outcomes, half of them from
  * loyalty customers (keyed hashes, as the service stores them). Deterministic for a given shape.
  */
-export function writeHistory(store: Store, ruleSet: CompiledRuleSet, shape: HistoryShape, onProgress?: (done: number) => void): void {
+export async function writeHistory(store: Store, ruleSet: CompiledRuleSet, shape: HistoryShape, onProgress?: (done: number) => void): Promise<void> {
   const r = seeded(shape.checks);
   const ids = createIdentityHasher(shape.idSecret);
   const span = shape.days * DAY_MS;
   for (let from = 0; from < shape.checks; from += BATCH) {
-    store.transaction(() => {
+    await store.transaction(async (tx) => {
       for (let n = from; n < Math.min(from + BATCH, shape.checks); n++) {
         // Spread over the span, never past its end: reports over the span must count every check.
         const occurredAt = Math.min(shape.endAt - 1, shape.endAt - span + Math.floor((n / shape.checks) * span) + r.int(0, 59_999));
@@ -95,7 +95,7 @@ export function writeHistory(store: Store, ruleSet: CompiledRuleSet, shape: Hist
             ruleSetVersion: ruleSet.version,
           },
         };
-        store.checks.save(write);
+        await tx.checks.save(write);
         const outcome: Outcome | null = r.chance(0.2)
           ? null
           : scam
@@ -104,7 +104,7 @@ export function writeHistory(store: Store, ruleSet: CompiledRuleSet, shape: Hist
               ? 'proceeded'
               : r.pick(['proceeded_after_warning', 'proceeded_after_warning', 'abandoned'] as const);
         if (outcome) {
-          store.checks.recordOutcome(write.id, { outcome, recordedAt: occurredAt + 60_000, staffRef: null, policeReference: null, note: null, keyId: 'key_bench' });
+          await tx.checks.recordOutcome(write.id, { outcome, recordedAt: occurredAt + 60_000, staffRef: null, policeReference: null, note: null, keyId: 'key_bench' });
         }
       }
     });
@@ -112,7 +112,7 @@ export function writeHistory(store: Store, ruleSet: CompiledRuleSet, shape: Hist
   }
   // Bring the report roll-ups up to date, as the running service would within moments.
   for (;;) {
-    const done = store.transaction(() => store.reports.rollups.step(20_000));
+    const done = await store.transaction((tx) => tx.reports.rollups.step(20_000));
     if (done === 0) break;
   }
 }

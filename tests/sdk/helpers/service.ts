@@ -42,7 +42,7 @@ export async function liveService(
 
   async function start(): Promise<void> {
     if (running) return;
-    const services = buildServices({
+    const services = await buildServices({
       databasePath,
       rulesDirectory: options.rulesDirectory ?? 'rules',
       adminKey,
@@ -67,7 +67,7 @@ export async function liveService(
     outcomesBefore += await outcomesNow(services);
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    services.store.close();
+    await services.store.close();
   }
 
   await start();
@@ -108,10 +108,10 @@ export async function liveService(
       return found.json;
     },
     /** The check the service holds for a transaction of today's business day, if any (straight from its store). */
-    checkIdOf(storeId: string, transactionId: string): string | undefined {
+    async checkIdOf(storeId: string, transactionId: string): Promise<string | undefined> {
       if (!running) return undefined;
       const { store, clock, timeZone } = running.services;
-      return store.checks.findByTransaction(storeId, transactionId, businessDay(clock(), timeZone))?.id;
+      return (await store.checks.findByTransaction(storeId, transactionId, businessDay(clock(), timeZone)))?.id;
     },
     /** Outcomes the service has recorded: each counted once, when first recorded (a replay is not counted). */
     async outcomesRecorded(): Promise<number> {
