@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -13,9 +13,20 @@ export interface Metrics {
 }
 
 /** One registry per app, so tests can build many apps; process metrics only where asked (the server). */
-export function createMetrics({ processMetrics = false } = {}): Metrics {
+export function createMetrics({ processMetrics = false, inFlight }: { processMetrics?: boolean; inFlight?: () => number } = {}): Metrics {
   const registry = new Registry();
   if (processMetrics) collectDefaultMetrics({ register: registry, prefix: 'vouchsafe_' });
+  if (inFlight) {
+    // What a stopping node still has to answer, and what a load balancer's spread looks like per node.
+    new Gauge({
+      name: 'vouchsafe_http_requests_in_flight',
+      help: 'HTTP requests being answered right now.',
+      registers: [registry],
+      collect() {
+        this.set(inFlight());
+      },
+    });
+  }
   const fast = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
   return {
     registry,

@@ -91,8 +91,8 @@ export async function bootstrapAdminKey(store: Store, adminKey: string, logger: 
 export async function buildServices(options: ServiceOptions): Promise<Services> {
   const clock = options.clock ?? Date.now;
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
-  const metrics = createMetrics({ processMetrics: options.processMetrics ?? false });
   const activity = { inFlight: 0 };
+  const metrics = createMetrics({ processMetrics: options.processMetrics ?? false, inFlight: () => activity.inFlight });
   const store = await openStore(options.databasePath, {
     timeZone,
     evidence: [secretPathFor(options.databasePath)],

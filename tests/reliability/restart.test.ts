@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { Agent, type ClientRequest, request } from 'node:http';
 import { existsSync, mkdtempSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,23 +83,29 @@ describe('start-up refuses to guess', () => {
   });
 });
 
-function startService(env: Record<string, string>): { child: ChildProcess; exited: Promise<{ code: number | null; stderr: string }>; listening: Promise<void> } {
+function startService(env: Record<string, string>): {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; stderr: string }>;
+  listening: Promise<string>;
+  output: () => string;
+} {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', VOUCHSAFE_LOG: 'info', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  let resolveListening!: () => void;
-  const listening = new Promise<void>((resolve) => (resolveListening = resolve));
+  let resolveListening!: (url: string) => void;
+  const listening = new Promise<string>((resolve) => (resolveListening = resolve));
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
-    if (stderr.includes('vouchsafe listening')) resolveListening();
+    const url = /"message":"vouchsafe listening","url":"([^"]+)"/.exec(stderr)?.[1];
+    if (url) resolveListening(url);
   });
   const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
   onTestFinished(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
-  return { child, exited, listening };
+  return { child, exited, listening, output: () => stderr };
 }
 
 describe('npm start refusing', () => {
@@ -120,5 +127,67 @@ describe('npm start refusing', () => {
     const corrupt = await startService({ VOUCHSAFE_DB: databasePath }).exited;
     expect(corrupt.code).toBe(78);
     expect(corrupt.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Vouchsafe cannot start: the database .* is corrupt/)]);
+  });
+});
+
+describe('npm start stopping', () => {
+  it('on SIGTERM takes no new connection, answers the request in flight, and exits 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-drain-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const adminKey = `drain-admin-${'k'.repeat(32)}`;
+    const service = startService({ VOUCHSAFE_DB: join(dir, 'vouchsafe.db'), VOUCHSAFE_ADMIN_KEY: adminKey });
+    const url = new URL(await service.listening);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    onTestFinished(() => agent.destroy());
+    const send = (path: string, body?: string) =>
+      request({ host: url.hostname, port: url.port, path, agent, method: body === undefined ? 'GET' : 'POST', headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' } });
+    const answer = (req: ClientRequest) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        req.once('error', reject);
+        req.once('response', (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.once('end', () => resolve({ status: res.statusCode!, body }));
+        });
+      });
+    const inFlight = async () => {
+      const metrics = new Agent();
+      const req = request({ host: url.hostname, port: url.port, path: '/metrics', agent: metrics, headers: { authorization: `Bearer ${adminKey}` } });
+      const response = answer(req);
+      req.end();
+      const { body } = await response;
+      metrics.destroy();
+      return Number(/^vouchsafe_http_requests_in_flight (\d+)/m.exec(body)?.[1] ?? 0);
+    };
+
+    // A key made, on the keep-alive connection the slow request will use.
+    const made = send('/v1/keys', '');
+    const madeAnswer = answer(made);
+    made.end(JSON.stringify({ role: 'till', name: 'Drain test till', storeIds: [STORE] }));
+    const till = JSON.parse((await madeAnswer).body).key as string;
+
+    // A check whose body is still arriving when the signal comes: the service has it in hand.
+    const body = JSON.stringify(aCheck());
+    const slow = request({ host: url.hostname, port: url.port, path: '/v1/checks', agent, method: 'POST', headers: { authorization: `Bearer ${till}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+    const slowAnswer = answer(slow);
+    slow.write(body.slice(0, 20));
+    // The metrics request counts itself too.
+    await expect.poll(inFlight, { timeout: 30_000, interval: 100 }).toBeGreaterThanOrEqual(2);
+
+    service.child.kill('SIGTERM');
+    // Only once the service has begun stopping does the rest of the body arrive.
+    await expect.poll(service.output, { timeout: 30_000, interval: 50 }).toMatch(/stopping: answering the requests in flight/);
+    const late = request({ host: url.hostname, port: url.port, path: '/healthz', agent: new Agent() });
+    const refused = answer(late);
+    late.end();
+    await expect(refused).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    slow.end(body.slice(20));
+    const answered = await slowAnswer;
+    expect(answered.status).toBe(201);
+    expect(JSON.parse(answered.body).action).toBeDefined();
+    const exited = await service.exited;
+    expect(exited.code).toBe(0);
+    expect(exited.stderr).toMatch(/"message":"stopping: answering the requests in flight","signal":"SIGTERM","inFlight":1/);
+    expect(exited.stderr).toMatch(/stopped cleanly/);
   });
 });
