@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, type ClientRequest, request } from 'node:http';
 import { existsSync, mkdtempSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +8,7 @@ import { createLogger } from '../../src/log.js';
 import { buildServices } from '../../src/services.js';
 import { StartupRefusal } from '../../src/store/index.js';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
+import { startService } from '../helpers/service-process.js';
 
 /** A database with one check in it, closed cleanly: what an operator restarts. */
 async function usedDatabase() {
@@ -82,31 +82,6 @@ describe('start-up refuses to guess', () => {
     expect(await refusal(() => reopen(databasePath))).toMatch(/is corrupt/);
   });
 });
-
-function startService(env: Record<string, string>): {
-  child: ChildProcess;
-  exited: Promise<{ code: number | null; stderr: string }>;
-  listening: Promise<string>;
-  output: () => string;
-} {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', VOUCHSAFE_LOG: 'info', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  let resolveListening!: (url: string) => void;
-  const listening = new Promise<string>((resolve) => (resolveListening = resolve));
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-    const url = /"message":"vouchsafe listening","url":"([^"]+)"/.exec(stderr)?.[1];
-    if (url) resolveListening(url);
-  });
-  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
-  onTestFinished(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  return { child, exited, listening, output: () => stderr };
-}
 
 describe('npm start refusing', () => {
   it('exits 78 with one line when a second service opens the same database, and when the database is corrupt', async () => {
