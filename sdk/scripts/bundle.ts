@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build, type Metafile, type Plugin } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
+import { englishOnlyZod, zodNamespaceImport, zodWithoutJsonSchema } from './zod-for-browsers.js';
 
 /**
  * How the SDK package is built. The contract and the engine live in the service's `src/`; they are
@@ -23,25 +24,6 @@ const DEPENDENCIES = Object.keys((JSON.parse(readFileSync(join(SDK, 'package.jso
  */
 export const BROWSER_TARGET = ['es2020', 'chrome80', 'edge80', 'firefox78', 'safari15'];
 
-/**
- * zod's classic API exposes every locale's messages through `z.locales`, so a bundler keeps all of
- * them (about 260 KB) although only English is ever configured. The SDK never switches locale: the
- * browser bundle gets English alone, and validation messages read exactly as they do in Node.
- */
-export const englishOnlyZod: Plugin = {
-  name: 'zod-english-only',
-  setup(esbuild) {
-    const english = require.resolve('zod/v4/locales/en.js');
-    esbuild.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      args.importer.includes(`${join('node_modules', 'zod')}`) ? { path: 'zod-locales', namespace: 'zod-english-only' } : undefined,
-    );
-    esbuild.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, () => ({
-      contents: `export { default as en } from ${JSON.stringify(english)};`,
-      resolveDir: dirname(english),
-    }));
-  },
-};
-
 /** ESM for Node and bundlers: the SDK, the contract and the engine in, its npm dependencies out. */
 export async function buildModules(outdir: string): Promise<void> {
   await build({
@@ -60,6 +42,7 @@ export async function buildModules(outdir: string): Promise<void> {
     target: 'es2022',
     external: [...DEPENDENCIES, 'better-sqlite3'],
     chunkNames: 'chunks/[name]-[hash]',
+    plugins: [zodNamespaceImport],
     logLevel: 'warning',
   });
 }
@@ -95,7 +78,7 @@ export async function buildBrowserBundle(outdir: string, entry = 'sdk/src/browse
     minify: true,
     metafile: true,
     legalComments: 'eof',
-    plugins: [englishOnlyZod],
+    plugins: [englishOnlyZod, zodNamespaceImport, zodWithoutJsonSchema],
     logLevel: 'warning',
   });
   const code = readFileSync(path);
