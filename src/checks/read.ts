@@ -19,5 +19,5 @@ export function findVisibleCheck(context: CheckContext, principal: Principal, ch
 /** The check as it stands, every decision made on it and its outcome. */
 export function readCheck(context: CheckContext, principal: Principal, checkId: string): CheckRecord {
   const check = findVisibleCheck(context, principal, checkId);
-  return toCheckRecord(check, context.store.checks.evaluations(checkId), context.store.reviews.find(checkId), context.clock());
+  return toCheckRecord(check, context.store.checks.evaluations(checkId), context.store.reviews.find(checkId), context.clock(), context.rules.current);
 }

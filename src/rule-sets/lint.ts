@@ -61,7 +61,7 @@ export function lintRuleSet(
     if (!usedPrompts.has(id)) findings.push({ file: promptFile, message: `prompt "${id}" is never shown: no rule or action names it` });
   }
   const askedQuestions = new Set(
-    [...ruleSet.prompts.promptIds].flatMap((id) => ruleSet.prompts.render(id, 'prompt', {}).questions.map((q) => q.id)),
+    [...ruleSet.prompts.promptIds].flatMap((id) => ruleSet.prompts.render(id, {}).questions.map((q) => q.id)),
   );
   for (const question of ruleSet.prompts.questionIds) {
     if (!askedQuestions.has(question)) findings.push({ file: promptFile, message: `question "${question}" is in no prompt` });

@@ -73,7 +73,8 @@ describe('offline decisions', () => {
     expect(decideOffline(ruleSet, { check, history: NO_HISTORY, answers: reassuring }).action).toBe('allow');
     const floored = decideOffline(ruleSet, { check, history: NO_HISTORY, answers: reassuring, floor: 'hold' });
     expect(floored.action).toBe('hold');
-    expect(floored.prompt?.nextStep).toContain('supervisor');
+    expect(floored.next).toMatchObject({ step: 'wait_for_supervisor', messageId: 'next.wait_for_supervisor' });
+    expect(floored.next.say).toContain('supervisor');
     expect(floored.reasons.at(-1)?.ruleId).toBe('offline-floor');
   });
 

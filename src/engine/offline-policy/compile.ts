@@ -105,20 +105,22 @@ function policyRule(rule: CompiledRule, ruleSet: CompiledRuleSet, vocabulary: Vo
   };
 }
 
-function scripts(ruleSet: CompiledRuleSet): Pick<OfflinePolicy, 'defaultPrompt' | 'actions' | 'prompts' | 'questions'> {
+function scripts(ruleSet: CompiledRuleSet): Pick<OfflinePolicy, 'locale' | 'defaultPrompt' | 'actions' | 'next' | 'prompts' | 'questions'> {
   const { prompts } = ruleSet;
   const script = (action: Exclude<Action, 'allow'>) => {
     const prompt = prompts.actionPrompt(action);
-    return { nextStep: prompts.render(prompts.defaultPrompt, action, {}).nextStep, ...(prompt ? { prompt } : {}) };
+    return prompt ? { prompt } : {};
   };
   const rendered: Record<string, PolicyPrompt> = {};
   for (const id of prompts.promptIds) {
-    const { title, say, questions, advice } = prompts.render(id, 'prompt', {});
-    rendered[id] = { title, say, questions: questions.map((question) => question.id), advice };
+    const { headline, say, messageIds, questions, advice } = prompts.render(id, {});
+    rendered[id] = { headline, say, messageIds, questions: questions.map((question) => question.id), advice };
   }
   return {
+    locale: prompts.locale,
     defaultPrompt: prompts.defaultPrompt,
     actions: { prompt: script('prompt'), hold: script('hold'), refuse: script('refuse') },
+    next: { ...prompts.nextTexts },
     prompts: rendered,
     questions: [...prompts.questions],
   };
