@@ -131,8 +131,8 @@ export const PromptFile = z.strictObject({
   next: NextTexts,
   /**
    * The colleague's reason for each rule, in this language, as a template like the rule's own
-   * `reason:`. A rule left out shows its `reason:`; a language other than the rule files' must give
-   * every rule one.
+   * `reason:`. A rule left out shows its `reason:` (the lint flags it in a language other than the
+   * rule files').
    */
   reasons: z.record(RuleId, z.string().min(1).max(300)).default({}),
 });

@@ -272,9 +272,7 @@ export function compileRuleSet(source: RuleSetSource): CompiledRuleSet {
       for (const { path, file: promptFile } of promptFiles) {
         const own = promptFile.reasons[definition.id];
         if (own === undefined) {
-          if (defaultLocale && language(promptFile.locale) !== language(defaultLocale)) {
-            problems.push({ file: path, ruleId: definition.id, message: `reasons: has no "${definition.id}"; a file in another language than the rules must word every rule's reason` });
-          }
+          // Not an error: an urgent rule may ship before its translation (lint says so).
           reasons.set(promptFile.locale, reason.template);
           continue;
         }
@@ -327,8 +325,6 @@ export function compileRuleSet(source: RuleSetSource): CompiledRuleSet {
     tests,
   };
 }
-
-const language = (locale: string) => locale.toLowerCase().split('-')[0]!;
 
 function celMessage(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);

@@ -50,6 +50,16 @@ export function lintRuleSet(
     }
   }
 
+  // The rules are written in the default locale's language; another language should word every reason.
+  const language = (locale: string) => locale.toLowerCase().split('-')[0];
+  for (const catalog of ruleSet.locales.values()) {
+    if (language(catalog.locale) === language(ruleSet.defaultLocale)) continue;
+    for (const rule of ruleSet.rules) {
+      if (rule.shadow || catalog.reasons[rule.id] !== undefined) continue;
+      findings.push({ file: `prompts/${catalog.locale}.yaml`, ruleId: rule.id, message: `reasons: does not word this rule, so ${catalog.locale} colleagues read its reason in the rules' language` });
+    }
+  }
+
   const conditions = ruleSet.rules.map((rule) => rule.definition.when).join('\n');
   const usedPrompts = new Set([
     ruleSet.prompts.defaultPrompt,

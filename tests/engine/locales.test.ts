@@ -125,3 +125,13 @@ describe('the shipped languages', () => {
     expect(decideIn('en-GB').prompt!.advice.map((line) => line.text).join(' ')).toContain('Report Fraud on 0300 123 2040');
   });
 });
+
+describe('a rule without a Welsh reason', () => {
+  it('still loads, shows its English reason, and the lint says so', async () => {
+    const { lintRuleSet } = await import('../../src/rule-sets/lint.js');
+    const source = { ...shipped, files: [...shipped.files, { path: 'razer.yaml', content: 'rules:\n  - id: razer-gold\n    when: \'"razer_gold" in giftCards.brands\'\n    score: 50\n    reason: Razer Gold cards\n' }] };
+    const ruleSet = compileRuleSet(source);
+    expect(lintRuleSet(ruleSet, [], { samples: 0 })).toContainEqual({ file: 'prompts/cy-GB.yaml', ruleId: 'razer-gold', message: "reasons: does not word this rule, so cy-GB colleagues read its reason in the rules' language" });
+    expect(lintRuleSet(compileRuleSet(shipped), [], { samples: 0 }).filter((finding) => finding.file.startsWith('prompts/cy-GB'))).toEqual([]);
+  });
+});

@@ -13,7 +13,7 @@ describe('GET /v1/rules/offline-policy', () => {
     const policy = OfflinePolicy.parse(response.json);
     const rules = (await call('GET', '/v1/rules', { key: till })).json;
     expect(policy).toMatchObject({ format: 'vouchsafe.offline-policy/1', ruleSetVersion: rules.version, contentHash: rules.contentHash });
-    expect(policy.prompts['paying-someone']!.questions).toEqual(['purpose', 'codesRequested', 'someoneAskedYouToBuy']);
+    expect(policy.prompts['paying-someone']!.questions).toEqual(['codesRequested', 'purpose', 'someoneAskedYouToBuy']);
 
     const etag = response.headers.get('etag')!;
     expect(etag).toMatch(/^"[\w-]+"$/);

@@ -99,7 +99,7 @@ describe('offline decisions', () => {
       fc.property(checkBody, (check) => {
         const offline = decideOffline(undefined, { check, history: NO_HISTORY, answers: {} });
         expect(offline).toMatchObject({ action: 'prompt', engine: 'fallback', ruleSetVersion: 'offline-fallback' });
-        expect(offline.prompt?.advice.join(' ')).toMatch(/HMRC.*never ask.*gift cards/);
+        expect(offline.prompt?.advice.map((line) => line.text).join(' ')).toMatch(/HMRC.*never ask.*gift cards/);
         expect(offline.prompt?.advice.join(' ')).toMatch(/five minutes/);
         expect(offline.prompt?.advice.join(' ')).toMatch(/101.*Action Fraud/);
       }),
