@@ -29,7 +29,8 @@ RESERVE_MS = 25
 # Shown when there is no policy the till can evaluate: never "allow".
 FALLBACK_ADVICE = [
     {"text": "HMRC, the police, banks and BT never ask to be paid in gift cards.", "messageId": "fallback.advice.1"},
-    {"text": "Report scams to Report Fraud on 0300 123 2040 or at reportfraud.police.uk. In an emergency, call 999.", "messageId": "fallback.advice.2"},
+    {"text": "If someone on the phone is telling them what to buy, suggest they hang up and wait five minutes.", "messageId": "fallback.advice.2"},
+    {"text": "Report scams to Report Fraud on 0300 123 2040 or at reportfraud.police.uk. In an emergency, call 999.", "messageId": "fallback.advice.3"},
 ]
 FALLBACK_PROMPT = {
     "id": "offline-fallback",

@@ -8,6 +8,7 @@ export const STORIES = [
     title: 'Markyate: an 87-year-old man, £500 of iTunes cards',
     story: 'He has been told he owes HMRC £500, and to pay in iTunes cards and read the codes over the phone.',
     basket: {
+      locale: 'en-GB',
       currency: 'GBP',
       lines: [{ kind: 'gift_card', description: 'iTunes £100', brand: 'iTunes', unitAmount: 10000, quantity: 5 }],
       tender: 'cash',
@@ -20,6 +21,7 @@ export const STORIES = [
     story: 'A caller "from HMRC" says he owes tax and sends him from shop to shop for iTunes cards. He bought £1,000 in Hitchin an hour ago.',
     earlier: [{ storeId: 'herts-hitchin-004', minutesAgo: 60, basket: { currency: 'GBP', lines: [{ kind: 'gift_card', brand: 'iTunes', unitAmount: 10000, quantity: 10 }], customer: { ageBand: '60_69', loyaltyId: '634004000123456' } } }],
     basket: {
+      locale: 'en-GB',
       currency: 'GBP',
       lines: [{ kind: 'gift_card', description: 'iTunes £100', brand: 'iTunes', unitAmount: 10000, quantity: 10 }],
       tender: 'debit',
@@ -31,6 +33,7 @@ export const STORIES = [
     title: 'Buntingford: a 53-year-old woman, £5,000 of iTunes cards',
     story: 'A woman "from BT" said her computer had viruses; a "security expert" took control of it and told her to buy the cards.',
     basket: {
+      locale: 'en-GB',
       currency: 'GBP',
       lines: [{ kind: 'gift_card', description: 'iTunes £100', brand: 'iTunes', unitAmount: 10000, quantity: 50 }],
       tender: 'debit',

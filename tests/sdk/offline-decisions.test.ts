@@ -40,6 +40,8 @@ describe('offline decisions', () => {
         score: engine.score,
         reasons: engine.reasons,
         prompt: engine.prompt,
+        locale: engine.locale,
+        next: engine.next,
         ruleSetVersion: engine.ruleSetVersion,
         engine: 'rules',
       });
@@ -100,7 +102,8 @@ describe('offline decisions', () => {
         const offline = decideOffline(undefined, { check, history: NO_HISTORY, answers: {} });
         expect(offline).toMatchObject({ action: 'prompt', engine: 'fallback', ruleSetVersion: 'offline-fallback' });
         expect(offline.prompt?.advice.map((line) => line.text).join(' ')).toMatch(/HMRC.*never ask.*gift cards/);
-        expect(offline.prompt?.advice.join(' ')).toMatch(/five minutes/);
+        expect(offline.prompt?.advice.map((line) => line.text).join(' ')).toMatch(/five minutes/);
+        expect(offline.next.say).toMatch(/do not sell/);
         expect(offline.prompt?.advice.join(' ')).toMatch(/101.*Action Fraud/);
       }),
       { numRuns: 20 },

@@ -6,7 +6,8 @@ export const FALLBACK_LOCALE = 'en-GB';
 /** The police's own advice, as the rule set's standing advice says it (Report Fraud, formerly Action Fraud). */
 const FALLBACK_ADVICE = [
   { text: 'HMRC, the police, banks and BT never ask to be paid in gift cards.', messageId: 'fallback.advice.1' },
-  { text: 'Report scams to Report Fraud on 0300 123 2040 or at reportfraud.police.uk. In an emergency, call 999.', messageId: 'fallback.advice.2' },
+  { text: 'If someone on the phone is telling them what to buy, suggest they hang up and wait five minutes.', messageId: 'fallback.advice.2' },
+  { text: 'Report scams to Report Fraud on 0300 123 2040 or at reportfraud.police.uk. In an emergency, call 999.', messageId: 'fallback.advice.3' },
 ];
 
 /**

@@ -105,8 +105,8 @@ function policyRule(rule: CompiledRule, ruleSet: CompiledRuleSet, vocabulary: Vo
   };
 }
 
-function scripts(ruleSet: CompiledRuleSet): Pick<OfflinePolicy, 'locale' | 'defaultPrompt' | 'actions' | 'next' | 'prompts' | 'questions'> {
-  const { prompts } = ruleSet;
+function scripts(ruleSet: CompiledRuleSet, locale: string): Pick<OfflinePolicy, 'locale' | 'defaultPrompt' | 'actions' | 'next' | 'prompts' | 'questions'> {
+  const prompts = ruleSet.locales.get(locale) ?? ruleSet.prompts;
   const script = (action: Exclude<Action, 'allow'>) => {
     const prompt = prompts.actionPrompt(action);
     return prompt ? { prompt } : {};
@@ -130,7 +130,8 @@ function scripts(ruleSet: CompiledRuleSet): Pick<OfflinePolicy, 'locale' | 'defa
  * The rule set as a decision table over basket facts, for tills that cannot run the engine. Shadow
  * rules are left out (they never change a decision). Pure: the same rule set gives the same table.
  */
-export function compileOfflinePolicy(ruleSet: CompiledRuleSet): OfflinePolicy {
+/** `locale`: the language of the scripts, one the rule set has (its default otherwise). */
+export function compileOfflinePolicy(ruleSet: CompiledRuleSet, locale: string = ruleSet.defaultLocale): OfflinePolicy {
   const facts = policyFacts(ruleSet);
   const vocabulary: Vocabulary = {
     types: new Map(facts.map((fact) => [fact.name, fact.type])),
@@ -145,6 +146,6 @@ export function compileOfflinePolicy(ruleSet: CompiledRuleSet): OfflinePolicy {
     facts,
     bands: { ...ruleSet.bands },
     rules: ruleSet.rules.filter((rule) => !rule.shadow).map((rule) => policyRule(rule, ruleSet, vocabulary)),
-    ...scripts(ruleSet),
+    ...scripts(ruleSet, locale),
   };
 }
