@@ -2,7 +2,7 @@ import type { CheckRequest } from '../../../src/contract/check.js';
 import type { Decision, Reason } from '../../../src/contract/decision.js';
 import { ACTION_STRENGTH, type Action, strongerAction } from '../../../src/contract/enums.js';
 import type { HistoryFacts } from '../../../src/contract/fact-schema.js';
-import { type CompiledRuleSet, decide, type EngineDecision, NO_HISTORY } from '../../../src/engine/index.js';
+import { type CompiledRuleSet, decide, type EngineDecision, localeOf, NO_HISTORY } from '../../../src/engine/index.js';
 import { FALLBACK_LOCALE, FALLBACK_NEXT, FALLBACK_PROMPT, FALLBACK_REASON, FALLBACK_VERSION } from './fallback.js';
 
 export interface OfflineInputs {
@@ -53,7 +53,8 @@ export function decideOffline(ruleSet: CompiledRuleSet | undefined, inputs: Offl
   if (!ruleSet) return fallbackDecision(inputs.floor);
   try {
     const identified = identitiesPresent(inputs.check);
-    const base = { check: inputs.check, answers: inputs.answers, identified };
+    const check = inputs.check.locale ? inputs.check : { ...inputs.check, locale: localeOf(ruleSet, browserLanguages()) };
+    const base = { check, answers: inputs.answers, identified };
     const options = { atLeast: inputs.held ? ('hold' as const) : ('allow' as const) };
     const withHistory = decide(ruleSet, { ...base, history: inputs.history }, options);
     const withoutHistory = inputs.history === NO_HISTORY ? withHistory : decide(ruleSet, { ...base, history: NO_HISTORY }, options);
@@ -85,6 +86,16 @@ export function decideOffline(ruleSet: CompiledRuleSet | undefined, inputs: Offl
   } catch {
     return fallbackDecision(inputs.floor);
   }
+}
+
+/**
+ * The languages a browser sends as `Accept-Language` with every request, so a check without a
+ * `locale` is worded offline as the service would word it. Outside a browser, none: Node's fetch
+ * asks for no language, and the service answers in its default.
+ */
+function browserLanguages(): readonly string[] {
+  if (typeof document === 'undefined') return [];
+  return (globalThis as { navigator?: { languages?: readonly string[] } }).navigator?.languages ?? [];
 }
 
 function identitiesPresent(check: CheckRequest): boolean {
