@@ -104,7 +104,7 @@ describe('offline decisions', () => {
         expect(offline.prompt?.advice.map((line) => line.text).join(' ')).toMatch(/HMRC.*never ask.*gift cards/);
         expect(offline.prompt?.advice.map((line) => line.text).join(' ')).toMatch(/five minutes/);
         expect(offline.next.say).toMatch(/do not sell/);
-        expect(offline.prompt?.advice.join(' ')).toMatch(/101.*Action Fraud/);
+        expect(offline.prompt?.advice.map((line) => line.text).join(' ')).toMatch(/Report Fraud on 0300 123 2040/);
       }),
       { numRuns: 20 },
     );
