@@ -132,7 +132,7 @@ export const PromptFile = z.strictObject({
   /**
    * The colleague's reason for each rule, in this language, as a template like the rule's own
    * `reason:`. A rule left out shows its `reason:` (the lint flags it in a language other than the
-   * rule files').
+   * rule files', and flags a reason for a rule the set does not have).
    */
   reasons: z.record(RuleId, z.string().min(1).max(300)).default({}),
 });

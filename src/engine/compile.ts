@@ -300,11 +300,6 @@ export function compileRuleSet(source: RuleSetSource): CompiledRuleSet {
     for (const test of file.tests) tests.push({ file: parsed.path, test });
   }
 
-  for (const { path, file: promptFile } of promptFiles) {
-    for (const ruleId of Object.keys(promptFile.reasons)) {
-      if (!seen.has(ruleId)) problems.push({ file: path, message: `reasons: names "${ruleId}", which is not a rule` });
-    }
-  }
   if (promptFiles.length === 0) problems.push({ file: 'prompts/', message: 'the rule set has no valid prompts file (prompts/<locale>.yaml)' });
   if (rules.length === 0 && problems.length === 0) problems.push({ file: 'rules/', message: 'the rule set has no rules' });
   if (problems.length > 0 || !prompts) throw new RuleSetError(problems);

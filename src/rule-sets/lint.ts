@@ -52,7 +52,11 @@ export function lintRuleSet(
 
   // The rules are written in the default locale's language; another language should word every reason.
   const language = (locale: string) => locale.toLowerCase().split('-')[0];
+  const ruleIds = new Set(ruleSet.rules.map((rule) => rule.id));
   for (const catalog of ruleSet.locales.values()) {
+    for (const ruleId of Object.keys(catalog.reasons)) {
+      if (!ruleIds.has(ruleId)) findings.push({ file: `prompts/${catalog.locale}.yaml`, message: `reasons: words "${ruleId}", which is not a rule` });
+    }
     if (language(catalog.locale) === language(ruleSet.defaultLocale)) continue;
     for (const rule of ruleSet.rules) {
       if (rule.shadow || catalog.reasons[rule.id] !== undefined) continue;

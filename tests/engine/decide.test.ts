@@ -3,7 +3,7 @@ import { CheckRequest, type CheckInput } from '../../src/contract/check.js';
 import { compileRuleSet, decide, deriveFacts, NO_HISTORY } from '../../src/engine/index.js';
 import { loadRuleDirectory } from '../../src/rule-sets/load-directory.js';
 
-const { prompts } = loadRuleDirectory('rules');
+const prompts = loadRuleDirectory('rules').prompts.filter((file) => file.path === 'prompts/en-GB.yaml');
 
 const ruleSet = compileRuleSet({
   files: [
