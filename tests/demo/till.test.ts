@@ -46,6 +46,7 @@ async function screen(page: Page) {
       lang: root.querySelector('.panel')?.getAttribute('lang') ?? null,
       step: root.querySelector('.panel')?.getAttribute('data-step') ?? null,
       next: root.querySelector('.next')?.textContent ?? null,
+      deadline: root.querySelector('.deadline')?.textContent ?? null,
       headline: root.querySelector('h2')?.textContent ?? null,
       question: root.querySelector('.question')?.textContent ?? null,
       buttons,
@@ -84,6 +85,9 @@ describe.skipIf(!chromiumAvailable)('the demo till in Chromium', () => {
       expect(first.headline, story.id).toBeTruthy();
       expect(first.lang, story.id).toBe(story.lang);
       expect(first.next, `${story.id}: says what to do now`).toBeTruthy();
+      // A hold shows when its supervisor must decide, in the till's language.
+      if (first.step === 'wait_for_supervisor') expect(first.deadline, story.id).toMatch(story.lang === 'cy-GB' ? /^Rhaid i oruchwyliwr benderfynu erbyn / : /^A supervisor must decide by /);
+      if (story.id === 'markyate') expect(first.step).toBe('wait_for_supervisor');
       expect(first.overflows, `${story.id}: nothing wider than the screen`).toBe(false);
       for (const button of first.buttons) {
         expect(button.height, `${story.id}: ${button.label}`).toBeGreaterThanOrEqual(48);

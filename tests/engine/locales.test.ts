@@ -133,5 +133,7 @@ describe('a rule without a Welsh reason', () => {
     const ruleSet = compileRuleSet(source);
     expect(lintRuleSet(ruleSet, [], { samples: 0 })).toContainEqual({ file: 'prompts/cy-GB.yaml', ruleId: 'razer-gold', message: "reasons: does not word this rule, so cy-GB colleagues read its reason in the rules' language" });
     expect(lintRuleSet(compileRuleSet(shipped), [], { samples: 0 }).filter((finding) => finding.file.startsWith('prompts/cy-GB'))).toEqual([]);
+    const withoutHistory = compileRuleSet({ ...shipped, files: shipped.files.filter((file) => file.path !== 'history.yaml') });
+    expect(lintRuleSet(withoutHistory, [], { samples: 0 })).toContainEqual({ file: 'prompts/cy-GB.yaml', message: 'reasons: words "warned-recently", which is not a rule' });
   });
 });
