@@ -27,17 +27,24 @@ from vouchsafe_policy import PolicyError, basket_facts, decide
 RESERVE_MS = 25
 
 # Shown when there is no policy the till can evaluate: never "allow".
+FALLBACK_ADVICE = [
+    {"text": "HMRC, the police, banks and BT never ask to be paid in gift cards.", "messageId": "fallback.advice.1"},
+    {"text": "If someone on the phone is telling them what to buy, suggest they hang up and wait five minutes.", "messageId": "fallback.advice.2"},
+    {"text": "Report scams to Report Fraud on 0300 123 2040 or at reportfraud.police.uk. In an emergency, call 999.", "messageId": "fallback.advice.3"},
+]
 FALLBACK_PROMPT = {
     "id": "offline-fallback",
-    "title": "A quick check before selling gift cards",
-    "say": "Before I put these through, can I ask you something we ask everyone buying gift cards? Has anyone asked you to buy them, or to pay someone with them, or to read out the codes?",
+    "locale": "en-GB",
+    "headline": "A quick check on gift cards",
+    "say": "Sorry to hold you up. Has anyone asked you to buy these, or to read out the numbers on the back?",
+    "messageIds": {"headline": "fallback.headline", "say": "fallback.say"},
     "questions": [],
-    "advice": [
-        "HMRC, the police, banks and BT never ask to be paid in gift cards.",
-        "If someone is on the phone telling them what to do, suggest they hang up. Wait at least five minutes, or use a different phone, before calling anyone back.",
-        "Scams can be reported to the police on 101 or to Action Fraud on 0300 123 2040. In an emergency, call 999.",
-    ],
-    "nextStep": "The till cannot check this sale right now. If anyone has asked the customer to buy these, or for the codes, do not sell them and call a supervisor.",
+    "advice": FALLBACK_ADVICE,
+}
+FALLBACK_NEXT = {
+    "step": "ask",
+    "say": "The till can’t check this sale. If anyone asked them to buy these, do not sell. Call a supervisor.",
+    "messageId": "fallback.next",
 }
 
 
@@ -125,7 +132,7 @@ class Till:
             decision = decide(policy, basket_facts(policy, basket, {}), {})
             version = policy["ruleSetVersion"]
         except (OSError, ValueError, KeyError, PolicyError):
-            decision = {"action": "prompt", "score": 0, "rules": [], "prompt": FALLBACK_PROMPT}
+            decision = {"action": "prompt", "score": 0, "rules": [], "prompt": FALLBACK_PROMPT, "next": FALLBACK_NEXT}
             version = "offline-fallback"
         return dict(decision, source="offline", cause=cause, ruleSetVersion=version)
 

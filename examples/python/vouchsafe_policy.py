@@ -119,9 +119,22 @@ def _strength(rule):
     return STRENGTH[rule.get("action", "allow")] * 1000 + rule["score"]
 
 
+def _next_step(policy, action, prompt):
+    """What the colleague does now: {"step", "say", "messageId"}."""
+    if action == "refuse":
+        step = "refuse"
+    elif action == "hold":
+        step = "wait_for_supervisor"
+    elif prompt and prompt["questions"]:
+        step = "ask"
+    else:
+        step = "finish_sale"
+    return {"step": step, "say": policy["next"][step], "messageId": "next." + step}
+
+
 def decide(policy, facts, answers):
-    """The policy's decision: {"action", "score", "rules", "prompt"}, the prompt rendered as the
-    service renders a Decision's prompt (None when the action is allow)."""
+    """The policy's decision: {"action", "score", "rules", "prompt", "next"}, the prompt rendered as
+    the service renders a Decision's prompt (None when the action is allow), and the next step."""
     matched = [
         (order, rule)
         for order, rule in enumerate(policy["rules"])
@@ -142,10 +155,17 @@ def decide(policy, facts, answers):
         questions = {question["id"]: question for question in policy["questions"]}
         prompt = {
             "id": prompt_id,
-            "title": chosen["title"],
+            "locale": policy["locale"],
+            "headline": chosen["headline"],
             "say": chosen["say"],
+            "messageIds": dict(chosen["messageIds"]),
             "questions": [questions[q] for q in chosen["questions"] if not answers.get(q)],
-            "advice": list(chosen["advice"]),
-            "nextStep": script["nextStep"],
+            "advice": [dict(line) for line in chosen["advice"]],
         }
-    return {"action": action, "score": score, "rules": [rule["id"] for rule in rules], "prompt": prompt}
+    return {
+        "action": action,
+        "score": score,
+        "rules": [rule["id"] for rule in rules],
+        "prompt": prompt,
+        "next": _next_step(policy, action, prompt),
+    }

@@ -59,14 +59,12 @@ function show(decision: TillDecision): void {
   console.log(`\n  ┌ ${decision.action.toUpperCase()} in ${ms} ms, ${from}; check ${decision.checkId}`);
   for (const reason of decision.reasons) console.log(`  │ • ${reason.message}`);
   if (decision.prompt) {
-    console.log(`  │ ${decision.prompt.title}`);
+    console.log(`  │ ${decision.prompt.headline}`);
     console.log(`  │ Say: "${decision.prompt.say}"`);
     for (const question of decision.prompt.questions) console.log(`  │ ? ${question.text} [${question.options.map((o) => o.label).join(' | ')}]`);
-    for (const advice of decision.prompt.advice) console.log(`  │ ℹ ${advice}`);
-    console.log(`  └ Next: ${decision.prompt.nextStep}`);
-  } else {
-    console.log('  └ Sell as normal.');
+    for (const advice of decision.prompt.advice) console.log(`  │ ℹ ${advice.text}`);
   }
+  console.log(`  └ Next: ${decision.next.say}${decision.next.deadline ? ` (by ${decision.next.deadline})` : ''}`);
   last = performance.now();
 }
 

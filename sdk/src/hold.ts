@@ -59,7 +59,8 @@ export function closeHold(hold: Hold, status: 'released' | 'refused', kind: Revi
 export const mayBeSold = (review: Review | undefined) => review === undefined || review.status === 'released';
 
 /** What the colleague is shown once a hold ends without a release: the rule set's refusal script. */
-export function refusalPrompt(ruleSet: CompiledRuleSet | undefined, answers: Readonly<Record<string, string>>): Prompt {
+export function refusalPrompt(ruleSet: CompiledRuleSet | undefined, answers: Readonly<Record<string, string>>, locale?: string): Prompt {
   if (!ruleSet) return FALLBACK_REFUSAL;
-  return ruleSet.prompts.render(ruleSet.prompts.actionPrompt('refuse') ?? ruleSet.prompts.defaultPrompt, 'refuse', answers);
+  const catalog = (locale && ruleSet.locales.get(locale)) || ruleSet.prompts;
+  return catalog.render(catalog.actionPrompt('refuse') ?? catalog.defaultPrompt, answers);
 }

@@ -43,7 +43,7 @@ export async function answerCheck(context: CheckContext, principal: Principal, c
     if (check.outcome) throw new DomainError('check_closed', `Check ${checkId} already has the outcome ${check.outcome.outcome}`);
     const now = context.clock();
     if (Object.entries(answers).every(([question, value]) => check.latest.answers[question] === value)) {
-      return { replayed: true, decision: toDecision(check, check.latest, await tx.reviews.find(checkId), now) };
+      return { replayed: true, decision: toDecision(check, check.latest, await tx.reviews.find(checkId), now, context.rules.current) };
     }
     const { write: saved, review } = await evaluateAndRecord(
       inTx,
@@ -58,7 +58,7 @@ export async function answerCheck(context: CheckContext, principal: Principal, c
         revision: check.latest.revision + 1,
       },
     );
-    return { replayed: false, decision: toDecision(saved, saved.evaluation, review, now) };
+    return { replayed: false, decision: toDecision(saved, saved.evaluation, review, now, context.rules.current) };
   });
   if (!result.replayed) context.metrics.decisionSeconds.observe({ trigger: 'answers' }, (performance.now() - started) / 1000);
   return result;

@@ -13,7 +13,8 @@ export type { Answered, CheckContext, OutcomeRecorded, Submitted };
 
 /** The check use cases: what a till does with a basket, from first scan to outcome. */
 export interface Checks {
-  submit(principal: Principal, check: CheckRequest): Promise<Submitted>;
+  /** `acceptLanguage`: the request's header, for a check that names no `locale`. */
+  submit(principal: Principal, check: CheckRequest, acceptLanguage?: string): Promise<Submitted>;
   answer(principal: Principal, checkId: string, answers: AnswersRequest['answers']): Promise<Answered>;
   recordOutcome(principal: Principal, checkId: string, outcome: OutcomeRequest): Promise<OutcomeRecorded>;
   read(principal: Principal, checkId: string): Promise<CheckRecord>;
@@ -21,7 +22,7 @@ export interface Checks {
 
 export function createChecks(context: CheckContext): Checks {
   return {
-    submit: (principal, check) => submitCheck(context, principal, check),
+    submit: (principal, check, acceptLanguage) => submitCheck(context, principal, check, acceptLanguage),
     answer: (principal, checkId, answers) => answerCheck(context, principal, checkId, answers),
     recordOutcome: (principal, checkId, outcome) => recordOutcome(context, principal, checkId, outcome),
     read: (principal, checkId) => readCheck(context, principal, checkId),

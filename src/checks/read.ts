@@ -20,5 +20,5 @@ export async function findVisibleCheck(context: Pick<Within<CheckContext>, 'stor
 export async function readCheck(context: CheckContext, principal: Principal, checkId: string): Promise<CheckRecord> {
   const check = await findVisibleCheck(context, principal, checkId);
   const [evaluations, review] = await Promise.all([context.store.checks.evaluations(checkId), context.store.reviews.find(checkId)]);
-  return toCheckRecord(check, evaluations, review, context.clock());
+  return toCheckRecord(check, evaluations, review, context.clock(), context.rules.current);
 }

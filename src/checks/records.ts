@@ -1,10 +1,23 @@
 import type { CheckRecord } from '../contract/check-record.js';
-import type { Decision } from '../contract/decision.js';
+import type { Decision, NextStep } from '../contract/decision.js';
+import { type CompiledRuleSet, localeOf } from '../engine/index.js';
 import type { OutcomeRecord } from '../contract/outcome.js';
 import { toReview } from '../reviews/index.js';
 import type { CheckRow, EvaluationRow, OutcomeRow, ReviewRow } from '../store/index.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * What the colleague does now. A hold waits for its review: until the deadline while it is open; a
+ * released one may finish, a refused or expired one is refused.
+ */
+function nextStep(rules: CompiledRuleSet, evaluation: EvaluationRow, review: Decision['review']): { locale: string; next: NextStep } {
+  const locale = evaluation.prompt?.locale ?? localeOf(rules, evaluation.request.locale);
+  const catalog = rules.locales.get(locale) ?? rules.prompts;
+  if (evaluation.action !== 'hold' || !review) return { locale: catalog.locale, next: catalog.next(evaluation.action, evaluation.prompt) };
+  if (review.status === 'open') return { locale: catalog.locale, next: { ...catalog.next('hold', evaluation.prompt), deadline: review.deadline } };
+  return { locale: catalog.locale, next: catalog.next(review.status === 'released' ? 'allow' : 'refuse', null) };
+}
 
 /** The decision as the till sees it, with the check's review as it reads at `now` if it was ever held. */
 export function toDecision(
@@ -12,7 +25,9 @@ export function toDecision(
   evaluation: EvaluationRow,
   review: ReviewRow | undefined,
   now: number,
+  rules: CompiledRuleSet,
 ): Decision {
+  const shown = review ? toReview(review, now) : undefined;
   return {
     checkId: check.id,
     storeId: check.storeId,
@@ -21,10 +36,11 @@ export function toDecision(
     action: evaluation.action,
     score: evaluation.score,
     reasons: evaluation.reasons,
+    ...nextStep(rules, evaluation, shown),
     prompt: evaluation.prompt,
     ruleSetVersion: evaluation.ruleSetVersion,
     evaluatedAt: iso(evaluation.evaluatedAt),
-    ...(review ? { review: toReview(review, now) } : {}),
+    ...(shown ? { review: shown } : {}),
   };
 }
 
@@ -39,7 +55,7 @@ export function toOutcomeRecord(checkId: string, outcome: OutcomeRow): OutcomeRe
   };
 }
 
-export function toCheckRecord(check: CheckRow, evaluations: EvaluationRow[], review: ReviewRow | undefined, now: number): CheckRecord {
+export function toCheckRecord(check: CheckRow, evaluations: EvaluationRow[], review: ReviewRow | undefined, now: number, rules: CompiledRuleSet): CheckRecord {
   const { request } = check.latest;
   return {
     checkId: check.id,
@@ -57,7 +73,7 @@ export function toCheckRecord(check: CheckRow, evaluations: EvaluationRow[], rev
     customer: { ageBand: request.customer.ageBand, ageSource: request.customer.ageSource, identified: check.identified },
     signals: request.signals,
     answers: check.latest.answers,
-    decision: toDecision(check, check.latest, review, now),
+    decision: toDecision(check, check.latest, review, now, rules),
     ...(request.offlineDecision ? { offlineDecision: request.offlineDecision } : {}),
     evaluations: evaluations.map((evaluation) => ({
       revision: evaluation.revision,

@@ -2,7 +2,7 @@ import type { Principal } from '../access/api-keys.js';
 import { assertStore } from '../access/store-scope.js';
 import type { CheckRequest } from '../contract/check.js';
 import type { Decision } from '../contract/decision.js';
-import { basketTotals, businessDay, NO_HISTORY } from '../engine/index.js';
+import { acceptedLanguages, basketTotals, businessDay, localeOf, NO_HISTORY } from '../engine/index.js';
 import { DomainError, invalidField } from '../errors.js';
 import { newId } from '../sortable-id.js';
 import { type StoredRequest, within } from '../store/index.js';
@@ -53,7 +53,7 @@ function withoutIdentifiers(check: CheckRequest): StoredRequest {
  * none), so a till that restarts its numbering each morning starts new checks, while a retry from an
  * outbox days later, carrying its original occurredAt, still finds its check.
  */
-export async function submitCheck(context: CheckContext, principal: Principal, check: CheckRequest): Promise<Submitted> {
+export async function submitCheck(context: CheckContext, principal: Principal, check: CheckRequest, acceptLanguage?: string): Promise<Submitted> {
   const { store, ids, clock, timeZone } = context;
   assertStore(principal, check.storeId);
 
@@ -87,13 +87,13 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
       if (offlineDecision && !existing.latest.request.offlineDecision) {
         await tx.checks.noteOfflineDecision(existing.id, existing.latest.revision, offlineDecision);
       }
-      return { status: 'replayed', decision: toDecision(existing, existing.latest, await tx.reviews.find(existing.id), now) };
+      return { status: 'replayed', decision: toDecision(existing, existing.latest, await tx.reviews.find(existing.id), now, context.rules.current) };
     }
     // A late retry of an older basket (its answer lost, its resend overtaken by the newer basket) is
     // recognised and answered with the decision as it stands: a check never goes back a revision.
     if (existing && (await tx.checks.revisionWithFingerprint(existing.id, fingerprint)) !== undefined) {
       context.logger.info('older basket resent; answered with the current decision', { checkId: existing.id, revision: existing.latest.revision });
-      return { status: 'replayed', decision: toDecision(existing, existing.latest, await tx.reviews.find(existing.id), now) };
+      return { status: 'replayed', decision: toDecision(existing, existing.latest, await tx.reviews.find(existing.id), now, context.rules.current) };
     }
     if (existing?.outcome) {
       throw new DomainError(
@@ -127,7 +127,8 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
         identities,
       },
       {
-        request: withoutIdentifiers(check),
+        // The language chosen once, from the check or else its Accept-Language, so answers keep it.
+        request: { ...withoutIdentifiers(check), locale: localeOf(context.rules.current, check.locale ?? acceptedLanguages(acceptLanguage)) },
         totals: basketTotals(check.lines),
         history: identified ? await tx.history.windows(personal, historyAt, check.storeId, checkId) : NO_HISTORY,
         answers: existing?.latest.answers ?? {},
@@ -135,7 +136,7 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
         revision: (existing?.latest.revision ?? 0) + 1,
       },
     );
-    return { status: existing ? 'updated' : 'created', decision: toDecision(saved, saved.evaluation, review, now) };
+    return { status: existing ? 'updated' : 'created', decision: toDecision(saved, saved.evaluation, review, now, context.rules.current) };
   });
 
   if (result.status !== 'replayed') {

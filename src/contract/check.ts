@@ -120,6 +120,16 @@ export const CheckRequest = z
       mentionedPayment: false,
     }),
     offlineDecision: OfflineDecision.optional(),
+    locale: z
+      .string()
+      .max(35)
+      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'A BCP 47 language tag, like cy-GB or en-US')
+      .optional()
+      .meta({
+        description:
+          'The language the colleague reads (BCP 47). Without it, the request’s `Accept-Language`; without that, the rule set’s default. The closest language the rule set has is used (`cy` gets `cy-GB`); the decision’s `locale` says which.',
+        example: 'cy-GB',
+      }),
   })
   .meta({
     id: 'CheckRequest',

@@ -61,6 +61,19 @@ export const CheckId = z
   .meta({ id: 'CheckId', description: 'The id Vouchsafe gave the check.', example: 'chk_01jd0q9w4v2s3k6m8n0p' });
 
 /** Stripe's `Idempotency-Key` request header, on the calls that write. */
+/** The language a till reads, for a check that names no `locale`. */
+export const AcceptLanguageHeader = z.object({
+  'accept-language': z
+    .string()
+    .max(500)
+    .optional()
+    .meta({
+      param: { name: 'accept-language', in: 'header' },
+      description: 'The languages the colleague reads, for a check without `locale`. The decision’s texts are in the closest the rule set has, else its default; `Content-Language` says which.',
+      example: 'cy-GB, en-GB;q=0.8',
+    }),
+});
+
 export const IdempotencyKeyHeader = z.object({
   'idempotency-key': z
     .string()

@@ -3,53 +3,81 @@ import { CheckId, StoreId, Timestamp } from './common.js';
 import { Action } from './enums.js';
 import { Review } from './review-state.js';
 
+/**
+ * Every text the colleague sees has a message id, stable across rule-set versions and languages, so a
+ * till may show its own translation instead: `reason.<ruleId>`, `prompt.<id>.headline`,
+ * `prompt.<id>.say`, `prompt.<id>.advice.<n>`, `advice.<n>` (the rule set's standing advice),
+ * `question.<id>`, `question.<id>.answer.<value>`, `next.<step>`.
+ */
+export const MessageId = z.string().meta({ description: 'The id of this text, for a till that renders its own translation.', example: 'next.finish_sale' });
+
 export const Reason = z
   .object({
-    ruleId: z.string().meta({ example: 'older-customer-high-value' }),
-    message: z.string().meta({ example: 'Gift cards worth £500.00 for a customer who may be over 80' }),
+    ruleId: z.string().meta({ example: 'older-customer-high-value', description: 'The rule that matched, for analysts.' }),
+    message: z.string().meta({ example: 'Gift cards worth £500.00 today for a customer who may be 80 or over' }),
+    messageId: MessageId,
   })
-  .meta({ id: 'Reason', description: 'A rule that matched, and why, in words a colleague can read.' });
+  .meta({ id: 'Reason', description: 'A rule that matched, and why, in a plain sentence a colleague can read, in the decision’s language.' });
 export type Reason = z.infer<typeof Reason>;
 
 export const AnswerOption = z
   .object({
     value: z.string().meta({ description: 'What to send back in the answers body.', example: 'yes' }),
     label: z.string().meta({ description: 'What the button says.', example: 'Yes' }),
+    messageId: MessageId,
   })
   .meta({ id: 'AnswerOption' });
 
 export const PromptQuestion = z
   .object({
     id: z.string().meta({ example: 'someoneAskedYouToBuy' }),
-    text: z.string().meta({ example: 'Has someone asked you to buy these?' }),
+    text: z.string().meta({ example: 'Did someone else ask you to buy these?' }),
+    messageId: MessageId,
     answers: z.array(z.string()).meta({ description: 'The answer values, in display order.', example: ['yes', 'no', 'unsure'] }),
     options: z.array(AnswerOption).meta({ description: 'The same answers with their button labels.' }),
   })
   .meta({ id: 'PromptQuestion', description: 'A question for the colleague to ask, with tap-able answers.' });
 export type PromptQuestion = z.infer<typeof PromptQuestion>;
 
+export const Advice = z
+  .object({ text: z.string().meta({ example: 'Gift cards can’t pay a bill, a fine or the tax office.' }), messageId: MessageId })
+  .meta({ id: 'Advice', description: 'One short line for the colleague.' });
+export type Advice = z.infer<typeof Advice>;
+
 export const Prompt = z
   .object({
     id: z.string().meta({ example: 'paying-someone' }),
-    title: z.string().meta({ example: 'Check before selling gift cards' }),
+    locale: z.string().meta({ description: 'The language of every text in the decision (BCP 47); also the `Content-Language` of the response.', example: 'en-GB' }),
+    headline: z.string().meta({ description: 'At most eight words: what this is about, at a glance.', example: 'A quick check on gift cards' }),
     say: z.string().meta({
-      description: 'What the colleague says, word for word if they like.',
-      example: 'Before I put these through — has anyone asked you to buy them to pay a bill, a fine or to fix your computer?',
+      description: 'What the colleague says, word for word if they like: at most 25 words.',
+      example: 'Sorry to hold you up, we ask everyone buying gift cards. Has anyone asked you to read out the numbers?',
     }),
-    questions: z.array(PromptQuestion).meta({ description: 'Questions not yet answered on this check.' }),
-    advice: z.array(z.string()).meta({
-      example: [
-        'HMRC, the police, banks and BT never ask to be paid in gift cards.',
-        'If they are on a call, ask them to hang up. Wait five minutes before calling anyone back.',
-      ],
+    messageIds: z.object({ headline: MessageId, say: MessageId }),
+    questions: z.array(PromptQuestion).meta({
+      description: 'Questions not yet answered on this check, in the order to ask them: ask the first, tap its answer, then ask the next one the new decision lists.',
     }),
-    nextStep: z.string().meta({
-      description: 'What the colleague does next for this action.',
-      example: 'Ask a supervisor to come to the till before you finish the sale.',
-    }),
+    advice: z.array(Advice).meta({ description: 'At most three short lines for the colleague.' }),
   })
   .meta({ id: 'Prompt', description: 'The script the till shows the colleague.' });
 export type Prompt = z.infer<typeof Prompt>;
+
+export const NextStepKind = z.enum(['ask', 'finish_sale', 'refuse', 'wait_for_supervisor']).meta({
+  id: 'NextStepKind',
+  description:
+    '`ask`: ask the first of the prompt’s questions. `finish_sale`: nothing is left to ask; the sale may go ahead. `refuse`: do not sell the stored-value lines; `say` says what to say and do. `wait_for_supervisor`: the sale is held until a supervisor reviews it, by `deadline`.',
+});
+export type NextStepKind = z.infer<typeof NextStepKind>;
+
+export const NextStep = z
+  .object({
+    step: NextStepKind,
+    say: z.string().meta({ description: 'What the colleague does now, in the decision’s language.', example: 'You can finish the sale.' }),
+    messageId: MessageId,
+    deadline: Timestamp.optional().meta({ description: 'For `wait_for_supervisor`: when the held sale counts as refused if nobody has reviewed it.' }),
+  })
+  .meta({ id: 'NextStep', description: 'What the colleague does now.' });
+export type NextStep = z.infer<typeof NextStep>;
 
 export const Decision = z
   .object({
@@ -63,6 +91,8 @@ export const Decision = z
     action: Action,
     score: z.number().int().meta({ description: 'Sum of the scores of every enforced rule that matched.', example: 75 }),
     reasons: z.array(Reason).meta({ description: 'Every enforced rule that matched, strongest first.' }),
+    locale: z.string().meta({ description: 'The language of the decision’s texts (BCP 47): the check’s `locale`, else the best of `Accept-Language`, else the rule set’s default.', example: 'en-GB' }),
+    next: NextStep,
     // A union, not .nullable(): the OpenAPI generator would write Prompt out in place instead of naming it.
     prompt: z.union([Prompt, z.null()]).meta({ description: 'The script to show; null when the action is allow.' }),
     ruleSetVersion: z.string().meta({ example: '2026.11.25-1' }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PromptQuestion } from './decision.js';
+import { Advice, NextStepKind, PromptQuestion } from './decision.js';
 import { Action, AgeBand, AgeSource, Lane, LineKind, Tender } from './enums.js';
 
 /**
@@ -63,16 +63,16 @@ export type PolicyRule = z.infer<typeof PolicyRule>;
 
 export const PolicyPrompt = z
   .object({
-    title: z.string(),
+    headline: z.string(),
     say: z.string(),
+    messageIds: z.object({ headline: z.string(), say: z.string() }),
     questions: z.array(z.string()).meta({ description: 'Question ids, in the order to ask them.' }),
-    advice: z.array(z.string()).meta({ description: 'Every line of advice to show, the rule set’s standing advice included.' }),
+    advice: z.array(Advice).meta({ description: 'Every line of advice to show, the rule set’s standing advice included.' }),
   })
   .meta({ id: 'PolicyPrompt', description: 'A script, as the till renders it.' });
 export type PolicyPrompt = z.infer<typeof PolicyPrompt>;
 
 const ActionScript = z.object({
-  nextStep: z.string().meta({ description: 'What the colleague does next.' }),
   prompt: z.string().optional().meta({ description: 'The script this action always shows, whatever the rules ask for.' }),
 });
 
@@ -87,8 +87,10 @@ export const OfflinePolicy = z
       description: 'A score of at least `refuse` refuses, at least `hold` holds, at least `prompt` prompts; below that, allow.',
     }),
     rules: z.array(PolicyRule).meta({ description: 'In rule-set order: the order breaks ties when choosing a script.' }),
+    locale: z.string().meta({ description: 'The language of the scripts: the rule set’s default.', example: 'en-GB' }),
     defaultPrompt: z.string().meta({ example: 'paying-someone' }),
     actions: z.object({ prompt: ActionScript, hold: ActionScript, refuse: ActionScript }),
+    next: z.record(NextStepKind, z.string()).meta({ description: 'What the colleague does now, by step (message id `next.<step>`).' }),
     prompts: z.record(z.string(), PolicyPrompt),
     questions: z.array(PromptQuestion),
   })
@@ -99,7 +101,8 @@ export const OfflinePolicy = z
       '1. Work out each fact from the basket (`facts[].description`), the signals the colleague ticked and the answers so far.',
       '2. A rule matches when every condition of at least one of its `when` rows holds.',
       '3. `score` is the sum of the matched rules’ scores. The action is the band the score reaches (`bands`), raised to the strongest `action` of any matched rule (allow < prompt < hold < refuse).',
-      '4. Unless the action is `allow`, the script is `actions[action].prompt` if set; else the `prompt` of the first matched rule that has one, matched rules taken strongest first (action, then score, then list order); else `defaultPrompt`. Show `prompts[id]` with only the questions not yet answered, and `actions[action].nextStep`.',
+      '4. Unless the action is `allow`, the script is `actions[action].prompt` if set; else the `prompt` of the first matched rule that has one, matched rules taken strongest first (action, then score, then list order); else `defaultPrompt`. Show `prompts[id]` with only the questions not yet answered.',
+      '5. The next step is `refuse` for a refusal, `wait_for_supervisor` for a hold, otherwise `ask` while a question is left and `finish_sale` when none is; show `next[step]`.',
       'For a customer with no history the result is never weaker than the service’s decision; the conformance vectors (`GET /v1/rules/offline-policy/vectors`) pin it down.',
     ].join('\n'),
   });
@@ -139,7 +142,8 @@ export const PolicyExpectation = z
         }),
         z.null(),
       ])
-      .meta({ description: 'The script chosen (its text is the policy’s `prompts[id]` and `actions[action].nextStep`); null when the action is allow.' }),
+      .meta({ description: 'The script chosen (its text is the policy’s `prompts[id]`); null when the action is allow.' }),
+    next: NextStepKind.meta({ description: 'What the colleague does now (its text is the policy’s `next[step]`).' }),
   })
   .meta({ id: 'PolicyExpectation', description: 'What an evaluator of the offline policy must decide for one basket.' });
 export type PolicyExpectation = z.infer<typeof PolicyExpectation>;

@@ -12,7 +12,7 @@ export const OutcomeRequest = z
       .min(1)
       .max(64)
       .optional()
-      .meta({ description: 'A police or Action Fraud reference, if one was given.', example: 'NFRC171030123456' }),
+      .meta({ description: 'A police or Report Fraud (formerly Action Fraud) reference, if one was given.', example: 'NFRC171030123456' }),
     note: z.string().trim().max(500).optional().meta({
       description: 'A short note. Do not write names, card or loyalty numbers here: notes are kept and purged like everything else.',
       example: 'Customer on the phone to "HMRC"; hung up after we spoke.',

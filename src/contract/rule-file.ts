@@ -99,23 +99,42 @@ export const QuestionDefinition = z.strictObject({
 });
 
 export const PromptDefinition = z.strictObject({
-  title: z.string().min(1).max(100),
-  say: z.string().min(1).max(400),
+  headline: z.string().min(1).max(80),
+  say: z.string().min(1).max(300),
   questions: z.array(z.string()).default([]),
-  advice: z.array(z.string().min(1).max(300)).default([]),
+  advice: z.array(z.string().min(1).max(200)).max(3).default([]),
 });
+
+/** What the colleague does now, one text per step (see NextStepKind). */
+export const NextTexts = z.strictObject({
+  ask: z.string().min(1).max(200),
+  finish_sale: z.string().min(1).max(200),
+  refuse: z.string().min(1).max(300),
+  wait_for_supervisor: z.string().min(1).max(200),
+});
+export type NextTexts = z.infer<typeof NextTexts>;
 
 export const PromptFile = z.strictObject({
   locale: LocaleTag,
   defaultPrompt: PromptId,
-  alwaysAdvise: z.array(z.string().min(1).max(300)).default([]),
+  /** Shown after every prompt's own advice; a prompt shows at most three lines in all. */
+  alwaysAdvise: z.array(z.string().min(1).max(200)).max(3).default([]),
   questions: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/, 'Question ids are camelCase'), QuestionDefinition),
   prompts: z.record(PromptId, PromptDefinition),
-  actions: z.strictObject({
-    prompt: z.strictObject({ nextStep: z.string().min(1).max(300), prompt: PromptId.optional() }),
-    hold: z.strictObject({ nextStep: z.string().min(1).max(300), prompt: PromptId.optional() }),
-    refuse: z.strictObject({ nextStep: z.string().min(1).max(300), prompt: PromptId.optional() }),
-  }),
+  actions: z
+    .strictObject({
+      prompt: z.strictObject({ prompt: PromptId.optional() }).optional(),
+      hold: z.strictObject({ prompt: PromptId.optional() }).optional(),
+      refuse: z.strictObject({ prompt: PromptId.optional() }).optional(),
+    })
+    .default({}),
+  next: NextTexts,
+  /**
+   * The colleague's reason for each rule, in this language, as a template like the rule's own
+   * `reason:`. A rule left out shows its `reason:` (the lint flags it in a language other than the
+   * rule files', and flags a reason for a rule the set does not have).
+   */
+  reasons: z.record(RuleId, z.string().min(1).max(300)).default({}),
 });
 export type PromptFile = z.infer<typeof PromptFile>;
 

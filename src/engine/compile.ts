@@ -52,7 +52,10 @@ export interface CompiledRule {
   readonly score: number;
   readonly action: Exclude<Action, 'allow'> | undefined;
   readonly shadow: boolean;
+  /** The reason in the rule files' words: for analysts and the default locale. */
   readonly reason: CompiledTemplate;
+  /** The colleague's reason in each locale: the prompts file's own words, else the rule's. */
+  readonly reasons: ReadonlyMap<string, CompiledTemplate>;
   /** cel-js evaluating the condition on the typed CEL context: the reference semantics. */
   readonly reference: (context: Record<string, unknown>) => unknown;
   /** The same condition as a closure over plain facts, when it falls in the compiled subset. */
@@ -263,8 +266,20 @@ export function compileRuleSet(source: RuleSetSource): CompiledRuleSet {
         problem(`when: must be true or false, but this expression gives ${checked.type}`, 'when');
         return;
       }
-      const reason = compileTemplate(definition.reason, facts.paths);
+      const reason = compileTemplate(definition.reason, facts.paths, defaultLocale);
       for (const message of reason.problems) problem(message, 'reason');
+      const reasons = new Map<string, CompiledTemplate>();
+      for (const { path, file: promptFile } of promptFiles) {
+        const own = promptFile.reasons[definition.id];
+        if (own === undefined) {
+          // Not an error: an urgent rule may ship before its translation (lint says so).
+          reasons.set(promptFile.locale, reason.template);
+          continue;
+        }
+        const local = compileTemplate(own, facts.paths, promptFile.locale);
+        for (const message of local.problems) problems.push({ file: path, ruleId: definition.id, message });
+        reasons.set(promptFile.locale, local.template);
+      }
       if (definition.prompt && prompts && !prompts.promptIds.has(definition.prompt)) {
         problem(`prompt "${definition.prompt}" is not in the prompts file`, 'prompt');
       }
@@ -277,6 +292,7 @@ export function compileRuleSet(source: RuleSetSource): CompiledRuleSet {
         action: definition.action,
         shadow: definition.mode === 'shadow',
         reason: reason.template,
+        reasons,
         reference: expression as unknown as CompiledRule['reference'],
         fast: compileCondition(expression.ast),
       });

@@ -1,9 +1,10 @@
-import type { Prompt, Reason } from '../contract/decision.js';
+import type { NextStep, Prompt, Reason } from '../contract/decision.js';
 import { ACTION_STRENGTH, type Action, strongerAction } from '../contract/enums.js';
 import type { Facts } from '../contract/fact-schema.js';
 import type { CompiledRule, CompiledRuleSet } from './compile.js';
 import { NEEDS_REFERENCE } from './compile-condition.js';
 import { deriveFacts, type FactInputs } from './derive-facts.js';
+import { chooseLocale } from './locales.js';
 
 export interface RuleError {
   ruleId: string;
@@ -19,6 +20,10 @@ export interface EngineDecision {
   shadowReasons: Reason[];
   promptId: string | null;
   prompt: Prompt | null;
+  /** The language of the reasons, the prompt and the next step. */
+  locale: string;
+  /** What the colleague does now; a hold's deadline is the review's, added by whoever keeps reviews. */
+  next: NextStep;
   ruleSetVersion: string;
   /** Rules that failed at run time; they count as not matched. */
   ruleErrors: RuleError[];
@@ -56,7 +61,8 @@ function matches(rule: CompiledRule, ruleSet: CompiledRuleSet, facts: Facts, cac
 }
 
 /** Evaluates every rule against facts already derived; the action is never weaker than `atLeast`. */
-export function evaluateFacts(ruleSet: CompiledRuleSet, facts: Facts, atLeast: Action = 'allow'): EngineDecision {
+export function evaluateFacts(ruleSet: CompiledRuleSet, facts: Facts, atLeast: Action = 'allow', locale = ruleSet.defaultLocale): EngineDecision {
+  const catalog = ruleSet.locales.get(locale) ?? ruleSet.prompts;
   const cache: { context?: Record<string, unknown> } = {};
   const matched: CompiledRule[] = [];
   const shadow: CompiledRule[] = [];
@@ -82,18 +88,33 @@ export function evaluateFacts(ruleSet: CompiledRuleSet, facts: Facts, atLeast: A
 
   matched.sort(byStrength);
   const reasons = new Array<Reason>(matched.length);
-  for (let i = 0; i < matched.length; i++) reasons[i] = { ruleId: matched[i]!.id, message: matched[i]!.reason(facts) };
+  for (let i = 0; i < matched.length; i++) {
+    const rule = matched[i]!;
+    reasons[i] = { ruleId: rule.id, message: (rule.reasons.get(catalog.locale) ?? rule.reason)(facts), messageId: `reason.${rule.id}` };
+  }
+  // Shadow reasons are for analysts only: in the rule files' words.
   const shadowReasons = new Array<Reason>(shadow.length);
-  for (let i = 0; i < shadow.length; i++) shadowReasons[i] = { ruleId: shadow[i]!.id, message: shadow[i]!.reason(facts) };
+  for (let i = 0; i < shadow.length; i++) shadowReasons[i] = { ruleId: shadow[i]!.id, message: shadow[i]!.reason(facts), messageId: `reason.${shadow[i]!.id}` };
 
   let promptId: string | null = null;
   let prompt: Prompt | null = null;
   if (action !== 'allow') {
-    promptId = ruleSet.prompts.actionPrompt(action) ?? matched.find(hasPrompt)?.definition.prompt ?? ruleSet.prompts.defaultPrompt;
-    prompt = ruleSet.prompts.render(promptId, action, facts.answers);
+    promptId = catalog.actionPrompt(action) ?? matched.find(hasPrompt)?.definition.prompt ?? catalog.defaultPrompt;
+    prompt = catalog.render(promptId, facts.answers);
   }
 
-  return { action, score, reasons, shadowReasons, promptId, prompt, ruleSetVersion: ruleSet.version, ruleErrors: ruleErrors ?? [] };
+  return {
+    action,
+    score,
+    reasons,
+    shadowReasons,
+    promptId,
+    prompt,
+    locale: catalog.locale,
+    next: catalog.next(action, prompt),
+    ruleSetVersion: ruleSet.version,
+    ruleErrors: ruleErrors ?? [],
+  };
 }
 
 function hasPrompt(rule: CompiledRule): boolean {
@@ -110,5 +131,11 @@ export interface DecideOptions {
 
 /** The decision for one basket, its history and the answers so far. Pure: the same inputs give the same decision. */
 export function decide(ruleSet: CompiledRuleSet, inputs: FactInputs, { atLeast = 'allow' }: DecideOptions = {}): EngineDecision {
-  return evaluateFacts(ruleSet, deriveFacts(inputs, ruleSet.prompts.questionIds, ruleSet.lists), atLeast);
+  return evaluateFacts(ruleSet, deriveFacts(inputs, ruleSet.prompts.questionIds, ruleSet.lists), atLeast, localeOf(ruleSet, inputs.check.locale));
+}
+
+/** The locale a check's texts are in: the closest the rule set has to the one it asks for, else the default. */
+export function localeOf(ruleSet: CompiledRuleSet, wanted: string | readonly string[] | undefined): string {
+  const tags = wanted === undefined ? [] : typeof wanted === 'string' ? [wanted] : wanted;
+  return chooseLocale([...ruleSet.locales.keys()], tags, ruleSet.defaultLocale);
 }

@@ -1,6 +1,9 @@
-import type { Prompt, PromptQuestion } from '../contract/decision.js';
+import type { Advice, NextStep, NextStepKind, Prompt, PromptQuestion } from '../contract/decision.js';
 import type { Action } from '../contract/enums.js';
-import type { PromptFile } from '../contract/rule-file.js';
+import type { NextTexts, PromptFile } from '../contract/rule-file.js';
+
+/** A prompt shows at most this many lines of advice, the rule set's standing advice included. */
+export const MAX_ADVICE = 3;
 
 export interface PromptCatalog {
   readonly locale: string;
@@ -10,9 +13,15 @@ export interface PromptCatalog {
   readonly questions: readonly PromptQuestion[];
   /** The answer values each question accepts. */
   readonly answerValues: ReadonlyMap<string, ReadonlySet<string>>;
+  /** What the colleague does now, by step. */
+  readonly nextTexts: NextTexts;
+  /** The colleague's reason templates this language gives, by rule id. */
+  readonly reasons: Readonly<Record<string, string>>;
   /** The prompt an action always shows, whatever the rules name (a refusal has its own script). */
   actionPrompt(action: Exclude<Action, 'allow'>): string | undefined;
-  render(promptId: string, action: Exclude<Action, 'allow'>, answers: Readonly<Record<string, string>>): Prompt;
+  render(promptId: string, answers: Readonly<Record<string, string>>): Prompt;
+  /** What the colleague does now, for a decision with this action and script. */
+  next(action: Action, prompt: Prompt | null): NextStep;
 }
 
 /** Problems found in the prompt file, in words an analyst can act on. */
@@ -23,6 +32,10 @@ export function checkPromptFile(file: PromptFile): string[] {
     for (const question of prompt.questions) {
       if (!questionIds.has(question)) problems.push(`prompt "${id}" asks "${question}", which is not in questions:`);
     }
+    const advice = adviceLines(file, id);
+    if (advice.length > MAX_ADVICE) {
+      problems.push(`prompt "${id}" shows ${advice.length} lines of advice with alwaysAdvise:; at most ${MAX_ADVICE} fit on a till`);
+    }
   }
   for (const [id, question] of Object.entries(file.questions)) {
     const values = question.answers.map((answer) => answer.value);
@@ -31,9 +44,24 @@ export function checkPromptFile(file: PromptFile): string[] {
   const promptIds = new Set(Object.keys(file.prompts));
   if (!promptIds.has(file.defaultPrompt)) problems.push(`defaultPrompt "${file.defaultPrompt}" is not in prompts:`);
   for (const [action, entry] of Object.entries(file.actions)) {
-    if (entry.prompt && !promptIds.has(entry.prompt)) problems.push(`actions.${action}.prompt "${entry.prompt}" is not in prompts:`);
+    if (entry?.prompt && !promptIds.has(entry.prompt)) problems.push(`actions.${action}.prompt "${entry.prompt}" is not in prompts:`);
   }
   return problems;
+}
+
+/** A prompt's advice, then the standing advice it does not already give, each with its message id. */
+function adviceLines(file: PromptFile, promptId: string): Advice[] {
+  const own = file.prompts[promptId]?.advice ?? [];
+  return [
+    ...own.map((text, n) => ({ text, messageId: `prompt.${promptId}.advice.${n + 1}` })),
+    ...file.alwaysAdvise.flatMap((text, n) => (own.includes(text) ? [] : [{ text, messageId: `advice.${n + 1}` }])),
+  ];
+}
+
+function nextStepKind(action: Action, prompt: Prompt | null): NextStepKind {
+  if (action === 'refuse') return 'refuse';
+  if (action === 'hold') return 'wait_for_supervisor';
+  return prompt && prompt.questions.length > 0 ? 'ask' : 'finish_sale';
 }
 
 export function buildPromptCatalog(file: PromptFile): PromptCatalog {
@@ -43,8 +71,9 @@ export function buildPromptCatalog(file: PromptFile): PromptCatalog {
       {
         id,
         text: question.text,
+        messageId: `question.${id}`,
         answers: question.answers.map((answer) => answer.value),
-        options: question.answers.map((answer) => ({ value: answer.value, label: answer.label })),
+        options: question.answers.map((answer) => ({ value: answer.value, label: answer.label, messageId: `question.${id}.answer.${answer.value}` })),
       },
     ]),
   );
@@ -55,17 +84,25 @@ export function buildPromptCatalog(file: PromptFile): PromptCatalog {
     questionIds: [...questions.keys()],
     questions: [...questions.values()],
     answerValues: new Map([...questions].map(([id, question]) => [id, new Set(question.answers)])),
-    actionPrompt: (action) => file.actions[action].prompt,
-    render(promptId, action, answers) {
-      const prompt = file.prompts[promptId] ?? file.prompts[file.defaultPrompt]!;
+    nextTexts: file.next,
+    reasons: file.reasons,
+    actionPrompt: (action) => file.actions[action]?.prompt,
+    render(promptId, answers) {
+      const id = file.prompts[promptId] ? promptId : file.defaultPrompt;
+      const prompt = file.prompts[id]!;
       return {
-        id: file.prompts[promptId] ? promptId : file.defaultPrompt,
-        title: prompt.title,
+        id,
+        locale: file.locale,
+        headline: prompt.headline,
         say: prompt.say,
-        questions: prompt.questions.filter((id) => !answers[id]).map((id) => questions.get(id)!),
-        advice: [...prompt.advice, ...file.alwaysAdvise.filter((line) => !prompt.advice.includes(line))],
-        nextStep: file.actions[action].nextStep,
+        messageIds: { headline: `prompt.${id}.headline`, say: `prompt.${id}.say` },
+        questions: prompt.questions.filter((question) => !answers[question]).map((question) => questions.get(question)!),
+        advice: adviceLines(file, id),
       };
+    },
+    next(action, prompt) {
+      const step = nextStepKind(action, prompt);
+      return { step, say: file.next[step], messageId: `next.${step}` };
     },
   };
 }

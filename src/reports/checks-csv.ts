@@ -39,7 +39,7 @@ export const CSV_COLUMNS: ReadonlyArray<{ name: string; means: string; value: (r
   { name: 'outcome_at', means: 'When the outcome was recorded (RFC 3339, UTC); empty if none.', value: (r) => iso(r.outcomeAt) },
   { name: 'stop', means: 'true if the check counts as a stop in the summary.', value: (r) => isStop(r) },
   { name: 'value_protected', means: 'The check’s share of the summary’s valueProtected, minor units.', value: (r) => valueProtected(r) },
-  { name: 'police_reference', means: 'The police or Action Fraud reference, if one was given.', value: (r) => r.policeReference ?? '' },
+  { name: 'police_reference', means: 'The police or Report Fraud (formerly Action Fraud) reference, if one was given.', value: (r) => r.policeReference ?? '' },
 ];
 
 const CSV_OPTIONS = {

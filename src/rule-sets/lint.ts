@@ -50,6 +50,20 @@ export function lintRuleSet(
     }
   }
 
+  // The rules are written in the default locale's language; another language should word every reason.
+  const language = (locale: string) => locale.toLowerCase().split('-')[0];
+  const ruleIds = new Set(ruleSet.rules.map((rule) => rule.id));
+  for (const catalog of ruleSet.locales.values()) {
+    for (const ruleId of Object.keys(catalog.reasons)) {
+      if (!ruleIds.has(ruleId)) findings.push({ file: `prompts/${catalog.locale}.yaml`, message: `reasons: words "${ruleId}", which is not a rule` });
+    }
+    if (language(catalog.locale) === language(ruleSet.defaultLocale)) continue;
+    for (const rule of ruleSet.rules) {
+      if (rule.shadow || catalog.reasons[rule.id] !== undefined) continue;
+      findings.push({ file: `prompts/${catalog.locale}.yaml`, ruleId: rule.id, message: `reasons: does not word this rule, so ${catalog.locale} colleagues read its reason in the rules' language` });
+    }
+  }
+
   const conditions = ruleSet.rules.map((rule) => rule.definition.when).join('\n');
   const usedPrompts = new Set([
     ruleSet.prompts.defaultPrompt,
@@ -61,7 +75,7 @@ export function lintRuleSet(
     if (!usedPrompts.has(id)) findings.push({ file: promptFile, message: `prompt "${id}" is never shown: no rule or action names it` });
   }
   const askedQuestions = new Set(
-    [...ruleSet.prompts.promptIds].flatMap((id) => ruleSet.prompts.render(id, 'prompt', {}).questions.map((q) => q.id)),
+    [...ruleSet.prompts.promptIds].flatMap((id) => ruleSet.prompts.render(id, {}).questions.map((q) => q.id)),
   );
   for (const question of ruleSet.prompts.questionIds) {
     if (!askedQuestions.has(question)) findings.push({ file: promptFile, message: `question "${question}" is in no prompt` });

@@ -9,7 +9,8 @@ export interface Published<T> {
 }
 
 interface Compiled {
-  policy: Published<OfflinePolicy>;
+  /** By locale: the table is the same, the scripts are in that language. */
+  policies: Map<string, Published<OfflinePolicy>>;
   vectors?: Published<OfflinePolicyVectors>;
 }
 
@@ -24,20 +25,26 @@ const published = <T>(body: T): Published<T> => ({
 function entry(ruleSet: CompiledRuleSet): Compiled {
   let found = compiled.get(ruleSet);
   if (!found) {
-    found = { policy: published(compileOfflinePolicy(ruleSet)) };
+    found = { policies: new Map() };
     compiled.set(ruleSet, found);
   }
   return found;
 }
 
-/** The rule set's offline policy: a decision table any till can evaluate. */
-export function offlinePolicy(ruleSet: CompiledRuleSet): Published<OfflinePolicy> {
-  return entry(ruleSet).policy;
+/** The rule set's offline policy, its scripts in `locale` (one the rule set has): a decision table any till can evaluate. */
+export function offlinePolicy(ruleSet: CompiledRuleSet, locale: string = ruleSet.defaultLocale): Published<OfflinePolicy> {
+  const { policies } = entry(ruleSet);
+  let policy = policies.get(locale);
+  if (!policy) {
+    policy = published(compileOfflinePolicy(ruleSet, locale));
+    policies.set(locale, policy);
+  }
+  return policy;
 }
 
 /** Conformance vectors for the rule set's offline policy. */
 export function offlinePolicyConformance(ruleSet: CompiledRuleSet): Published<OfflinePolicyVectors> {
   const found = entry(ruleSet);
-  found.vectors ??= published(offlinePolicyVectors(ruleSet, found.policy.body));
+  found.vectors ??= published(offlinePolicyVectors(ruleSet, offlinePolicy(ruleSet).body));
   return found.vectors;
 }

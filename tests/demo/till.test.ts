@@ -43,6 +43,10 @@ async function screen(page: Page) {
     });
     return {
       action: root.querySelector('.panel')?.getAttribute('data-action') ?? null,
+      lang: root.querySelector('.panel')?.getAttribute('lang') ?? null,
+      step: root.querySelector('.panel')?.getAttribute('data-step') ?? null,
+      next: root.querySelector('.next')?.textContent ?? null,
+      deadline: root.querySelector('.deadline')?.textContent ?? null,
       headline: root.querySelector('h2')?.textContent ?? null,
       question: root.querySelector('.question')?.textContent ?? null,
       buttons,
@@ -52,16 +56,18 @@ async function screen(page: Page) {
 }
 
 const STORIES = [
-  { id: 'markyate', scamAnswer: 'bill_or_fine' },
-  { id: 'stevenage', scamAnswer: 'bill_or_fine' },
-  { id: 'buntingford', scamAnswer: 'computer_or_account' },
+  { id: 'markyate', scamAnswer: 'bill_or_fine', lang: 'en-GB', refused: 'Take the gift cards off the sale' },
+  { id: 'stevenage', scamAnswer: 'bill_or_fine', lang: 'en-GB', refused: 'Take the gift cards off the sale' },
+  { id: 'buntingford', scamAnswer: 'computer_or_account', lang: 'en-GB', refused: 'Take the gift cards off the sale' },
+  { id: 'aberystwyth', scamAnswer: 'police_or_bank', lang: 'cy-GB', refused: 'Tynnwch y cardiau rhodd oddi ar y gwerthiant' },
+  { id: 'ohio', scamAnswer: 'bill_or_fine', lang: 'en-US', refused: 'Call a manager' },
 ] as const;
 
 describe.skipIf(!chromiumAvailable)('the demo till in Chromium', () => {
   it.each([
     ['a 320 px till', { width: 320, height: 720 }],
     ['a desktop till', { width: 1280, height: 900 }],
-  ])('plays the seed’s three stories on %s: prompted at once, refused once the customer says why, the outcome recorded', { timeout: 180_000 }, async (_name, viewport) => {
+  ])('plays the seed’s three stories, a Welsh and an American one on %s: prompted at once, refused once the customer says why, the outcome recorded', { timeout: 180_000 }, async (_name, viewport) => {
     const { tillUrl } = await demo();
     const browser = await launchChromium(onTestFinished, viewport);
     const page = await browser.newPage();
@@ -77,6 +83,11 @@ describe.skipIf(!chromiumAvailable)('the demo till in Chromium', () => {
       const first = await screen(page);
       expect(first.action, story.id).not.toBe('allow');
       expect(first.headline, story.id).toBeTruthy();
+      expect(first.lang, story.id).toBe(story.lang);
+      expect(first.next, `${story.id}: says what to do now`).toBeTruthy();
+      // A hold shows when its supervisor must decide, in the till's language.
+      if (first.step === 'wait_for_supervisor') expect(first.deadline, story.id).toMatch(story.lang === 'cy-GB' ? /^Rhaid i oruchwyliwr benderfynu erbyn / : /^A supervisor must decide by /);
+      if (story.id === 'markyate') expect(first.step).toBe('wait_for_supervisor');
       expect(first.overflows, `${story.id}: nothing wider than the screen`).toBe(false);
       for (const button of first.buttons) {
         expect(button.height, `${story.id}: ${button.label}`).toBeGreaterThanOrEqual(48);
@@ -97,6 +108,8 @@ describe.skipIf(!chromiumAvailable)('the demo till in Chromium', () => {
       }
       const last = await screen(page);
       expect(last.action, story.id).toBe('refuse');
+      expect(last.step, story.id).toBe('refuse');
+      expect(last.next, story.id).toContain(story.refused);
       expect(serious(await axeViolations(page)), `${story.id}, refused`).toEqual([]);
       await page.screenshot({ path: join(ARTIFACTS, `till-${viewport.width}-${story.id}-refused.png`), fullPage: true });
 

@@ -4,7 +4,8 @@ import type { RuleSetSource } from '../../src/contract/rule-file.js';
 import { loadRuleDirectory } from '../../src/rule-sets/load-directory.js';
 
 const defaults = loadRuleDirectory('rules');
-const prompts = defaults.prompts;
+// The rules' own tests need one language; a rule set with several must name its default (tests/engine/locales).
+const prompts = defaults.prompts.filter((file) => file.path === 'prompts/en-GB.yaml');
 
 function withRules(content: string, extra: RuleSetSource['files'] = []): RuleSetSource {
   return { files: [{ path: 'custom.yaml', content }, ...extra], prompts };

@@ -3,7 +3,7 @@ import { CheckRequest, type CheckInput } from '../../src/contract/check.js';
 import { compileRuleSet, decide, deriveFacts, NO_HISTORY } from '../../src/engine/index.js';
 import { loadRuleDirectory } from '../../src/rule-sets/load-directory.js';
 
-const { prompts } = loadRuleDirectory('rules');
+const prompts = loadRuleDirectory('rules').prompts.filter((file) => file.path === 'prompts/en-GB.yaml');
 
 const ruleSet = compileRuleSet({
   files: [
@@ -147,8 +147,10 @@ describe('deciding', () => {
       { check: check({}), history: NO_HISTORY, answers: {}, identified: false },
     );
     expect(refused.promptId).toBe('decline');
+    expect(refused.next).toMatchObject({ step: 'refuse', messageId: 'next.refuse' });
     const asked = decideFor({ lines: [{ kind: 'gift_card', unitAmount: 10000 }] }, { someoneAskedYouToBuy: 'no' });
-    expect(asked.prompt!.questions.map((q) => q.id)).toEqual(['purpose', 'codesRequested']);
+    expect(asked.prompt!.questions.map((q) => q.id)).toEqual(['codesRequested', 'purpose']);
+    expect(asked.next).toMatchObject({ step: 'ask', say: 'Ask the question, then tap the answer.' });
   });
 
   it('lowers the score with a reassuring answer', () => {

@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { acceptedLanguages, chooseLocale, compileRuleSet, RuleSetError } from '../../src/engine/index.js';
+import { acceptedLanguages, chooseLocale, compileRuleSet, decide, NO_HISTORY, RuleSetError } from '../../src/engine/index.js';
 import { loadRuleDirectory } from '../../src/rule-sets/load-directory.js';
 
-const rules = loadRuleDirectory('rules');
+const shipped = loadRuleDirectory('rules');
+/** The shipped rules without their own defaultLocale: each test says its own. */
+const rules = { ...shipped, files: shipped.files.map((file) => ({ ...file, content: file.content.replace(/^defaultLocale: .*$/m, '') })) };
 const english = rules.prompts.find((file) => file.path === 'prompts/en-GB.yaml')!;
 
-/** The default rule set with a second prompts file: en-GB's, retagged and edited. */
+/** The rule set with only en-GB's prompts and a second prompts file: en-GB's, retagged and edited. */
 function withSecondLocale(locale: string, edit: (content: string) => string = (content) => content, defaultLocale: string | null = 'en-GB') {
   return {
     files: defaultLocale ? [...rules.files, { path: 'locale.yaml', content: `defaultLocale: ${defaultLocale}\n` }] : rules.files,
@@ -30,7 +32,7 @@ describe('a rule set in several languages', () => {
     expect(ruleSet.defaultLocale).toBe('en-GB');
     expect([...ruleSet.locales.keys()].sort()).toEqual(['en-GB', 'en-US']);
     expect(ruleSet.prompts.locale).toBe('en-GB');
-    expect(ruleSet.locales.get('en-US')!.render('paying-a-bill', 'hold', {}).say).toContain('gift cards (US)');
+    expect(ruleSet.locales.get('en-US')!.render('paying-a-bill', {}).say).toContain('gift cards (US)');
   });
 
   it.each([
@@ -82,5 +84,56 @@ describe('choosing the locale', () => {
         expect(available).toContain(chooseLocale(available, acceptedLanguages(header), 'en-GB'));
       }),
     );
+  });
+});
+
+describe('the shipped languages', () => {
+  const ruleSet = compileRuleSet(shipped);
+  const check = (locale: string | undefined, currency = 'GBP') => ({
+    storeId: 's',
+    tillId: 't',
+    lane: 'staffed' as const,
+    transactionId: 'x',
+    currency,
+    lines: [{ kind: 'gift_card' as const, brand: 'itunes', unitAmount: 10000, quantity: 5 }],
+    tender: 'cash' as const,
+    customer: { ageBand: '80_plus' as const, ageSource: 'staff_estimate' as const },
+    signals: { phoneInUse: false, beingInstructed: false, distressed: false, askedAboutCodes: false, unfamiliarWithCards: false, mentionedPayment: false },
+    ...(locale ? { locale } : {}),
+  });
+  const decideIn = (locale: string | undefined, answers: Record<string, string> = {}, currency?: string) =>
+    decide(ruleSet, { check: check(locale, currency), history: NO_HISTORY, answers, identified: false });
+
+  it('words the prompt, the reasons and the next step in the check’s language, with message ids that do not change', () => {
+    const welsh = decideIn('cy');
+    const english = decideIn(undefined);
+    expect(welsh.locale).toBe('cy-GB');
+    expect(welsh.prompt!.locale).toBe('cy-GB');
+    expect(english.locale).toBe('en-GB');
+    expect(welsh.prompt!.questions[0]!.messageId).toBe(english.prompt!.questions[0]!.messageId);
+    expect(welsh.reasons.map((r) => r.messageId)).toEqual(english.reasons.map((r) => r.messageId));
+    expect(welsh.reasons.find((r) => r.ruleId === 'older-customer-80-plus')!.message).toBe('Cardiau rhodd gwerth £500.00 heddiw i gwsmer a allai fod 80 oed neu hŷn');
+    expect(english.reasons.find((r) => r.ruleId === 'scam-favoured-brand')!.message).toBe('The basket has Apple/iTunes gift cards, brands scammers often ask for');
+    expect(welsh.next.messageId).toBe(english.next.messageId);
+    expect(welsh.next.say).not.toBe(english.next.say);
+  });
+
+  it('gives an American store the FTC’s advice and reporting route', () => {
+    const us = decideIn('en-US', {}, 'USD');
+    expect(us.locale).toBe('en-US');
+    expect(us.prompt!.advice.map((line) => line.text).join(' ')).toContain('ReportFraud.ftc.gov');
+    expect(decideIn('en-GB').prompt!.advice.map((line) => line.text).join(' ')).toContain('Report Fraud on 0300 123 2040');
+  });
+});
+
+describe('a rule without a Welsh reason', () => {
+  it('still loads, shows its English reason, and the lint says so', async () => {
+    const { lintRuleSet } = await import('../../src/rule-sets/lint.js');
+    const source = { ...shipped, files: [...shipped.files, { path: 'razer.yaml', content: 'rules:\n  - id: razer-gold\n    when: \'"razer_gold" in giftCards.brands\'\n    score: 50\n    reason: Razer Gold cards\n' }] };
+    const ruleSet = compileRuleSet(source);
+    expect(lintRuleSet(ruleSet, [], { samples: 0 })).toContainEqual({ file: 'prompts/cy-GB.yaml', ruleId: 'razer-gold', message: "reasons: does not word this rule, so cy-GB colleagues read its reason in the rules' language" });
+    expect(lintRuleSet(compileRuleSet(shipped), [], { samples: 0 }).filter((finding) => finding.file.startsWith('prompts/cy-GB'))).toEqual([]);
+    const withoutHistory = compileRuleSet({ ...shipped, files: shipped.files.filter((file) => file.path !== 'history.yaml') });
+    expect(lintRuleSet(withoutHistory, [], { samples: 0 })).toContainEqual({ file: 'prompts/cy-GB.yaml', message: 'reasons: words "warned-recently", which is not a rule' });
   });
 });

@@ -30,7 +30,7 @@ describe('POST /v1/checks/{checkId}/answers', () => {
     const decided = await check({ lines: appleCards(2), customer: { ageBand: '70_79' } });
     const answered = await answer(decided.checkId, { someoneAskedYouToBuy: 'yes' });
     expect(answered.json.action).toBe('prompt');
-    expect(answered.json.prompt.questions.map((q: { id: string }) => q.id)).toEqual(['purpose', 'codesRequested']);
+    expect(answered.json.prompt.questions.map((q: { id: string }) => q.id)).toEqual(['codesRequested', 'purpose']);
   });
 
   it('tells a manager buying staff vouchers in person from a "boss" who texted', async () => {

@@ -19,7 +19,7 @@ describe('POST /v1/checks', () => {
     expect(response.json.reasons.map((r: { ruleId: string }) => r.ruleId)).toContain('older-customer-80-plus');
     expect(response.json.reasons[0].message).toContain('£500.00');
     expect(response.json.prompt.questions.map((q: { id: string }) => q.id)).toContain('someoneAskedYouToBuy');
-    expect(response.json.prompt.advice.join(' ')).toContain('HMRC');
+    expect(response.json.prompt.advice.map((line: { text: string }) => line.text).join(' ')).toContain('HMRC');
     expect(response.json.ruleSetVersion).toMatch(/^sha-/);
   });
 
@@ -77,7 +77,7 @@ describe('POST /v1/checks', () => {
       expect.arrayContaining(['another-store-today', 'repeat-purchases-today']),
     );
     const message = second.json.reasons.find((r: { ruleId: string }) => r.ruleId === 'repeat-purchases-today').message;
-    expect(message).toContain('1 earlier gift-card purchase(s) today, £1,000.00');
+    expect(message).toContain('1 earlier gift-card purchase today, £1,000.00');
   });
 
   it('does not link customers without an identifier, nor count checks outside the windows', async () => {

@@ -13,7 +13,7 @@ describe('GET /v1/rules/offline-policy', () => {
     const policy = OfflinePolicy.parse(response.json);
     const rules = (await call('GET', '/v1/rules', { key: till })).json;
     expect(policy).toMatchObject({ format: 'vouchsafe.offline-policy/1', ruleSetVersion: rules.version, contentHash: rules.contentHash });
-    expect(policy.prompts['paying-someone']!.questions).toEqual(['purpose', 'codesRequested', 'someoneAskedYouToBuy']);
+    expect(policy.prompts['paying-someone']!.questions).toEqual(['codesRequested', 'purpose', 'someoneAskedYouToBuy']);
 
     const etag = response.headers.get('etag')!;
     expect(etag).toMatch(/^"[\w-]+"$/);
@@ -21,6 +21,24 @@ describe('GET /v1/rules/offline-policy', () => {
     expect(unchanged.status).toBe(304);
     expect(unchanged.text).toBe('');
     expect((await call('GET', '/v1/rules/offline-policy')).status).toBe(401);
+  });
+
+  it('words its scripts in the language the till asks for, the table the same', async () => {
+    const { call, makeKey } = await testApp();
+    const till = await makeKey('till', [STORE]);
+    const english = await call('GET', '/v1/rules/offline-policy', { key: till });
+    const welsh = await call('GET', '/v1/rules/offline-policy', { key: till, headers: { 'accept-language': 'cy' } });
+    expect(english.headers.get('content-language')).toBe('en-GB');
+    expect(welsh.headers.get('content-language')).toBe('cy-GB');
+    expect(welsh.headers.get('vary')).toContain('Accept-Language');
+    const policy = OfflinePolicy.parse(welsh.json);
+    expect(policy.locale).toBe('cy-GB');
+    expect(policy.prompts['paying-someone']!.headline).toBe('Gwiriad cyflym ar gardiau rhodd');
+    expect(policy.next.finish_sale).toBe('Gallwch orffen y gwerthiant.');
+    expect(policy.rules).toEqual(english.json.rules);
+    expect(welsh.headers.get('etag')).not.toBe(english.headers.get('etag'));
+    const unchanged = await call('GET', '/v1/rules/offline-policy', { key: till, headers: { 'accept-language': 'cy', 'if-none-match': welsh.headers.get('etag')! } });
+    expect(unchanged.status).toBe(304);
   });
 
   it('follows a publish: the new rule is in the table and the ETag changes', async () => {

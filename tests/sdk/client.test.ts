@@ -19,7 +19,7 @@ describe('the till client against the service', () => {
     const decided = await client.check(basket());
     expect(decided).toMatchObject({ source: 'service', action: 'hold', revision: 1 });
     expect(decided.checkId).toMatch(/^chk_/);
-    expect(decided.prompt?.advice.join(' ')).toContain('HMRC');
+    expect(decided.prompt?.advice.map((line) => line.text).join(' ')).toContain('HMRC');
     const answered = await client.answer(decided.checkId, { purpose: 'bill_or_fine' });
     expect(answered).toMatchObject({ source: 'service', action: 'refuse', revision: 2 });
     const receipt = await client.outcome(decided.checkId, { outcome: 'scam_confirmed', policeReference: 'NFRC171030123456' });

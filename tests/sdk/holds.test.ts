@@ -58,7 +58,7 @@ describe('a held sale at the till', () => {
     expect(state).toMatchObject({
       source: 'till',
       review: { status: 'expired', closedAt: decided.review!.deadline, closedBy: { kind: 'deadline' } },
-      prompt: { id: 'decline', title: 'Do not sell these gift cards' },
+      prompt: { id: 'decline', headline: 'Do not sell these gift cards' },
     });
     expect(state.cause).toBeInstanceOf(ConnectionError);
     // A sale now contradicts the decision: set aside at once, as the service would refuse it.
@@ -130,7 +130,7 @@ describe('a sale held while the service is away', () => {
     const decided = await till.check(markyate());
     await clock.advance(5 * MINUTE);
     const late = await till.review(decided.checkId, { decision: 'release', supervisorRef: 'S0042' });
-    expect(late).toMatchObject({ source: 'till', review: { status: 'expired' }, prompt: { title: 'Do not sell these gift cards' } });
+    expect(late).toMatchObject({ source: 'till', review: { status: 'expired' }, prompt: { headline: 'Do not sell these gift cards' } });
     expect(till.pending()).toBe(1);
   });
 

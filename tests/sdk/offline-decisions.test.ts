@@ -40,6 +40,8 @@ describe('offline decisions', () => {
         score: engine.score,
         reasons: engine.reasons,
         prompt: engine.prompt,
+        locale: engine.locale,
+        next: engine.next,
         ruleSetVersion: engine.ruleSetVersion,
         engine: 'rules',
       });
@@ -73,7 +75,8 @@ describe('offline decisions', () => {
     expect(decideOffline(ruleSet, { check, history: NO_HISTORY, answers: reassuring }).action).toBe('allow');
     const floored = decideOffline(ruleSet, { check, history: NO_HISTORY, answers: reassuring, floor: 'hold' });
     expect(floored.action).toBe('hold');
-    expect(floored.prompt?.nextStep).toContain('supervisor');
+    expect(floored.next).toMatchObject({ step: 'wait_for_supervisor', messageId: 'next.wait_for_supervisor' });
+    expect(floored.next.say).toContain('supervisor');
     expect(floored.reasons.at(-1)?.ruleId).toBe('offline-floor');
   });
 
@@ -98,9 +101,10 @@ describe('offline decisions', () => {
       fc.property(checkBody, (check) => {
         const offline = decideOffline(undefined, { check, history: NO_HISTORY, answers: {} });
         expect(offline).toMatchObject({ action: 'prompt', engine: 'fallback', ruleSetVersion: 'offline-fallback' });
-        expect(offline.prompt?.advice.join(' ')).toMatch(/HMRC.*never ask.*gift cards/);
-        expect(offline.prompt?.advice.join(' ')).toMatch(/five minutes/);
-        expect(offline.prompt?.advice.join(' ')).toMatch(/101.*Action Fraud/);
+        expect(offline.prompt?.advice.map((line) => line.text).join(' ')).toMatch(/HMRC.*never ask.*gift cards/);
+        expect(offline.prompt?.advice.map((line) => line.text).join(' ')).toMatch(/five minutes/);
+        expect(offline.next.say).toMatch(/do not sell/);
+        expect(offline.prompt?.advice.map((line) => line.text).join(' ')).toMatch(/Report Fraud on 0300 123 2040/);
       }),
       { numRuns: 20 },
     );

@@ -67,7 +67,8 @@ beforeAll(async () => {
   rulesDir = join(dir, 'rules');
   mkdirSync(join(rulesDir, 'prompts'), { recursive: true });
   writeFileSync(join(rulesDir, 'signals.yaml'), RULES);
-  cpSync('rules/prompts', join(rulesDir, 'prompts'), { recursive: true });
+  // One language is enough for tuning: a rule set with several must say which is the default.
+  cpSync('rules/prompts/en-GB.yaml', join(rulesDir, 'prompts', 'en-GB.yaml'));
 
   const now = Date.now();
   databasePath = join(dir, 'vouchsafe.db');

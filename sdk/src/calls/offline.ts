@@ -6,6 +6,12 @@ import type { Transaction } from '../till-memory.js';
 import type { TillParts } from '../till-parts.js';
 import type { TillDecision } from '../types.js';
 
+/** A hold's next step carries its deadline, as the service's does. */
+function nextWithDeadline(local: LocalDecision, transaction: Transaction | undefined): LocalDecision['next'] {
+  const review = transaction?.hold?.review;
+  return local.next.step === 'wait_for_supervisor' && review ? { ...local.next, deadline: review.deadline } : local.next;
+}
+
 /** A decision the till made itself, shaped like the service's, with why the service's was not used. */
 export function offlineTillDecision(
   till: TillParts,
@@ -23,6 +29,8 @@ export function offlineTillDecision(
     action: local.action,
     score: local.score,
     reasons: local.reasons,
+    locale: local.locale,
+    next: nextWithDeadline(local, transaction),
     prompt: local.prompt,
     ruleSetVersion: local.ruleSetVersion,
     evaluatedAt: new Date(decidedAt).toISOString(),

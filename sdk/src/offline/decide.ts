@@ -2,8 +2,8 @@ import type { CheckRequest } from '../../../src/contract/check.js';
 import type { Decision, Reason } from '../../../src/contract/decision.js';
 import { ACTION_STRENGTH, type Action, strongerAction } from '../../../src/contract/enums.js';
 import type { HistoryFacts } from '../../../src/contract/fact-schema.js';
-import { type CompiledRuleSet, decide, type EngineDecision, NO_HISTORY } from '../../../src/engine/index.js';
-import { FALLBACK_PROMPT, FALLBACK_REASON, FALLBACK_VERSION } from './fallback.js';
+import { type CompiledRuleSet, decide, type EngineDecision, localeOf, NO_HISTORY } from '../../../src/engine/index.js';
+import { FALLBACK_LOCALE, FALLBACK_NEXT, FALLBACK_PROMPT, FALLBACK_REASON, FALLBACK_VERSION } from './fallback.js';
 
 export interface OfflineInputs {
   check: CheckRequest;
@@ -16,7 +16,7 @@ export interface OfflineInputs {
   held?: boolean | undefined;
 }
 
-export type LocalDecision = Pick<Decision, 'action' | 'score' | 'reasons' | 'prompt' | 'ruleSetVersion'> & {
+export type LocalDecision = Pick<Decision, 'action' | 'score' | 'reasons' | 'prompt' | 'locale' | 'next' | 'ruleSetVersion'> & {
   /** `rules`: the engine ran. `fallback`: it could not, and the built-in prompt was shown. */
   engine: 'rules' | 'fallback';
 };
@@ -27,6 +27,8 @@ export const fallbackDecision = (floor: Action | undefined): LocalDecision => ({
   score: 0,
   reasons: [FALLBACK_REASON],
   prompt: FALLBACK_PROMPT,
+  locale: FALLBACK_LOCALE,
+  next: FALLBACK_NEXT,
   ruleSetVersion: FALLBACK_VERSION,
   engine: 'fallback',
 });
@@ -34,8 +36,10 @@ export const fallbackDecision = (floor: Action | undefined): LocalDecision => ({
 /** Raises a decision to at least `action`, with the script the rule set gives that action. */
 function atLeast(ruleSet: CompiledRuleSet, decision: EngineDecision, action: Action, reason: Reason, answers: Readonly<Record<string, string>>): EngineDecision {
   if (action === 'allow' || ACTION_STRENGTH[decision.action] >= ACTION_STRENGTH[action]) return decision;
-  const promptId = ruleSet.prompts.actionPrompt(action) ?? decision.promptId ?? ruleSet.prompts.defaultPrompt;
-  return { ...decision, action, reasons: [...decision.reasons, reason], promptId, prompt: ruleSet.prompts.render(promptId, action, answers) };
+  const catalog = ruleSet.locales.get(decision.locale) ?? ruleSet.prompts;
+  const promptId = catalog.actionPrompt(action) ?? decision.promptId ?? catalog.defaultPrompt;
+  const prompt = catalog.render(promptId, answers);
+  return { ...decision, action, reasons: [...decision.reasons, reason], promptId, prompt, next: catalog.next(action, prompt) };
 }
 
 /**
@@ -49,7 +53,8 @@ export function decideOffline(ruleSet: CompiledRuleSet | undefined, inputs: Offl
   if (!ruleSet) return fallbackDecision(inputs.floor);
   try {
     const identified = identitiesPresent(inputs.check);
-    const base = { check: inputs.check, answers: inputs.answers, identified };
+    const check = inputs.check.locale ? inputs.check : { ...inputs.check, locale: localeOf(ruleSet, browserLanguages()) };
+    const base = { check, answers: inputs.answers, identified };
     const options = { atLeast: inputs.held ? ('hold' as const) : ('allow' as const) };
     const withHistory = decide(ruleSet, { ...base, history: inputs.history }, options);
     const withoutHistory = inputs.history === NO_HISTORY ? withHistory : decide(ruleSet, { ...base, history: NO_HISTORY }, options);
@@ -58,12 +63,14 @@ export function decideOffline(ruleSet: CompiledRuleSet | undefined, inputs: Offl
       chosen = atLeast(ruleSet, chosen, 'prompt', {
         ruleId: 'offline-rule-error',
         message: `Rules that could not run offline: ${chosen.ruleErrors.map((error) => error.ruleId).join(', ')}`,
+        messageId: 'reason.offline-rule-error',
       }, inputs.answers);
     }
     if (inputs.floor) {
       chosen = atLeast(ruleSet, chosen, inputs.floor, {
         ruleId: 'offline-floor',
         message: `Vouchsafe's last decision on this basket was ${inputs.floor}; answers given offline cannot lower it`,
+        messageId: 'reason.offline-floor',
       }, inputs.answers);
     }
     return {
@@ -71,12 +78,24 @@ export function decideOffline(ruleSet: CompiledRuleSet | undefined, inputs: Offl
       score: chosen.score,
       reasons: chosen.reasons,
       prompt: chosen.prompt,
+      locale: chosen.locale,
+      next: chosen.next,
       ruleSetVersion: chosen.ruleSetVersion,
       engine: 'rules',
     };
   } catch {
     return fallbackDecision(inputs.floor);
   }
+}
+
+/**
+ * The languages a browser sends as `Accept-Language` with every request, so a check without a
+ * `locale` is worded offline as the service would word it. Outside a browser, none: Node's fetch
+ * asks for no language, and the service answers in its default.
+ */
+function browserLanguages(): readonly string[] {
+  if (typeof document === 'undefined') return [];
+  return (globalThis as { navigator?: { languages?: readonly string[] } }).navigator?.languages ?? [];
 }
 
 function identitiesPresent(check: CheckRequest): boolean {

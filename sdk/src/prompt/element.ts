@@ -98,20 +98,34 @@ export class VouchsafePromptElement extends Base {
     const decision = this.#decision;
     if (!decision) return;
     const prompt = decision.prompt;
-    const labels = labelsFor(this.#locale(prompt));
-    const panel = element('section', { class: 'panel', 'data-action': decision.action, 'aria-labelledby': 'headline' });
+    const locale = this.#locale(decision);
+    const labels = labelsFor(locale);
+    const panel = element('section', { class: 'panel', 'data-action': decision.action, 'data-step': decision.next?.step ?? '', 'aria-labelledby': 'headline' });
+    if (locale) panel.setAttribute('lang', locale);
     panel.append(element('p', { class: 'action' }, labels.action[decision.action]));
     if (!prompt) {
       panel.append(element('h2', { id: 'headline', tabindex: '-1' }, labels.action.allow));
     } else {
       this.#renderPrompt(panel, decision.checkId, prompt, labels);
     }
+    // What to do now: after the question, so the colleague's eye lands on the question first.
+    if (decision.next) {
+      panel.append(element('p', { class: 'label' }, labels.nextStep));
+      panel.append(element('p', { class: 'next', 'data-message-id': decision.next.messageId }, decision.next.say));
+      if (decision.next.deadline) panel.append(element('p', { class: 'deadline' }, labels.deadline(decision.next.deadline, locale)));
+    }
+    if (prompt && prompt.advice.length > 0) {
+      panel.append(element('p', { class: 'label', id: 'advice-label' }, labels.advice));
+      const list = element('ul', { 'aria-labelledby': 'advice-label' });
+      for (const line of prompt.advice) list.append(element('li', { 'data-message-id': line.messageId }, line.text));
+      panel.append(list);
+    }
     panel.append(element('p', { class: 'status', role: 'status' }, this.#status(decision, labels)));
     root.append(panel);
   }
 
   #renderPrompt(panel: HTMLElement, checkId: string, prompt: Prompt, labels: PromptLabels): void {
-    panel.append(element('h2', { id: 'headline', tabindex: '-1' }, prompt.title));
+    panel.append(element('h2', { id: 'headline', tabindex: '-1' }, prompt.headline));
     panel.append(element('p', { class: 'label', id: 'say-label' }, labels.say));
     panel.append(element('blockquote', { class: 'say', 'aria-labelledby': 'say-label' }, prompt.say));
 
@@ -131,15 +145,6 @@ export class VouchsafePromptElement extends Base {
       if (later.length > 0) group.append(element('p', { class: 'more' }, labels.moreToAsk(later.length)));
       panel.append(group);
     }
-
-    panel.append(element('p', { class: 'label' }, labels.nextStep));
-    panel.append(element('p', { class: 'next' }, prompt.nextStep));
-    if (prompt.advice.length > 0) {
-      panel.append(element('p', { class: 'label', id: 'advice-label' }, labels.advice));
-      const list = element('ul', { 'aria-labelledby': 'advice-label' });
-      for (const line of prompt.advice) list.append(element('li', {}, line));
-      panel.append(list);
-    }
   }
 
   #status(decision: TillDecision | Decision, labels: PromptLabels): string {
@@ -149,8 +154,8 @@ export class VouchsafePromptElement extends Base {
     return decision.cause instanceof CorsError ? labels.originRefused : labels.decidedOffline;
   }
 
-  #locale(prompt: Prompt | null): string | undefined {
-    return (prompt as { locale?: string } | null)?.locale ?? (this.closest('[lang]')?.getAttribute('lang') || undefined);
+  #locale(decision: TillDecision | Decision): string | undefined {
+    return decision.locale ?? (this.closest('[lang]')?.getAttribute('lang') || undefined);
   }
 }
 

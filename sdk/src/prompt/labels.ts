@@ -12,6 +12,8 @@ export interface PromptLabels {
   /** After the question: how many are still to come. */
   moreToAsk: (count: number) => string;
   nextStep: string;
+  /** When a held sale counts as refused if no supervisor has come. */
+  deadline: (iso: string, locale: string | undefined) => string;
   advice: string;
   sending: string;
   /** The decision was made on the till: the service did not answer in time. */
@@ -21,12 +23,22 @@ export interface PromptLabels {
   answerFailed: string;
 }
 
+/** The deadline as the till's clock reads it: hours and minutes in the till's time zone. */
+function clock(iso: string, locale: string): string {
+  try {
+    return new Date(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+  } catch {
+    return new Date(iso).toISOString().slice(11, 16);
+  }
+}
+
 const ENGLISH: PromptLabels = {
   action: { allow: 'You can finish the sale', prompt: 'Check before you sell', hold: 'Pause the sale', refuse: 'Do not sell the gift cards' },
   say: 'Say',
   ask: 'Ask',
   moreToAsk: (count) => (count === 1 ? 'One more question after this.' : `${count} more questions after this.`),
-  nextStep: 'What to do',
+  nextStep: 'What to do now',
+  deadline: (iso, locale) => `A supervisor must decide by ${clock(iso, locale ?? 'en-GB')}.`,
   advice: 'Good to know',
   sending: 'Sending the answer…',
   decidedOffline: 'Decided on this till: the Vouchsafe service did not answer in time.',
@@ -39,7 +51,8 @@ const WELSH: PromptLabels = {
   say: 'Dywedwch',
   ask: 'Gofynnwch',
   moreToAsk: (count) => (count === 1 ? 'Un cwestiwn arall ar ôl hwn.' : `${count} cwestiwn arall ar ôl hwn.`),
-  nextStep: 'Beth i’w wneud',
+  nextStep: 'Beth i’w wneud nawr',
+  deadline: (iso) => `Rhaid i oruchwyliwr benderfynu erbyn ${clock(iso, 'cy-GB')}.`,
   advice: 'Da gwybod',
   sending: 'Yn anfon yr ateb…',
   decidedOffline: 'Penderfynwyd ar y til hwn: nid atebodd gwasanaeth Vouchsafe mewn pryd.',

@@ -105,20 +105,22 @@ function policyRule(rule: CompiledRule, ruleSet: CompiledRuleSet, vocabulary: Vo
   };
 }
 
-function scripts(ruleSet: CompiledRuleSet): Pick<OfflinePolicy, 'defaultPrompt' | 'actions' | 'prompts' | 'questions'> {
-  const { prompts } = ruleSet;
+function scripts(ruleSet: CompiledRuleSet, locale: string): Pick<OfflinePolicy, 'locale' | 'defaultPrompt' | 'actions' | 'next' | 'prompts' | 'questions'> {
+  const prompts = ruleSet.locales.get(locale) ?? ruleSet.prompts;
   const script = (action: Exclude<Action, 'allow'>) => {
     const prompt = prompts.actionPrompt(action);
-    return { nextStep: prompts.render(prompts.defaultPrompt, action, {}).nextStep, ...(prompt ? { prompt } : {}) };
+    return prompt ? { prompt } : {};
   };
   const rendered: Record<string, PolicyPrompt> = {};
   for (const id of prompts.promptIds) {
-    const { title, say, questions, advice } = prompts.render(id, 'prompt', {});
-    rendered[id] = { title, say, questions: questions.map((question) => question.id), advice };
+    const { headline, say, messageIds, questions, advice } = prompts.render(id, {});
+    rendered[id] = { headline, say, messageIds, questions: questions.map((question) => question.id), advice };
   }
   return {
+    locale: prompts.locale,
     defaultPrompt: prompts.defaultPrompt,
     actions: { prompt: script('prompt'), hold: script('hold'), refuse: script('refuse') },
+    next: { ...prompts.nextTexts },
     prompts: rendered,
     questions: [...prompts.questions],
   };
@@ -128,7 +130,8 @@ function scripts(ruleSet: CompiledRuleSet): Pick<OfflinePolicy, 'defaultPrompt' 
  * The rule set as a decision table over basket facts, for tills that cannot run the engine. Shadow
  * rules are left out (they never change a decision). Pure: the same rule set gives the same table.
  */
-export function compileOfflinePolicy(ruleSet: CompiledRuleSet): OfflinePolicy {
+/** `locale`: the language of the scripts, one the rule set has (its default otherwise). */
+export function compileOfflinePolicy(ruleSet: CompiledRuleSet, locale: string = ruleSet.defaultLocale): OfflinePolicy {
   const facts = policyFacts(ruleSet);
   const vocabulary: Vocabulary = {
     types: new Map(facts.map((fact) => [fact.name, fact.type])),
@@ -143,6 +146,6 @@ export function compileOfflinePolicy(ruleSet: CompiledRuleSet): OfflinePolicy {
     facts,
     bands: { ...ruleSet.bands },
     rules: ruleSet.rules.filter((rule) => !rule.shadow).map((rule) => policyRule(rule, ruleSet, vocabulary)),
-    ...scripts(ruleSet),
+    ...scripts(ruleSet, locale),
   };
 }

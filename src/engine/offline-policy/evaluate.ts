@@ -1,5 +1,5 @@
 import type { CheckRequest } from '../../contract/check.js';
-import type { Prompt } from '../../contract/decision.js';
+import type { NextStep, NextStepKind, Prompt } from '../../contract/decision.js';
 import { ACTION_STRENGTH, type Action, strongerAction } from '../../contract/enums.js';
 import type { OfflinePolicy, PolicyCondition, PolicyRule } from '../../contract/offline-policy.js';
 import { deriveFacts, NO_HISTORY } from '../derive-facts.js';
@@ -19,6 +19,7 @@ export interface PolicyDecision {
   /** The matched rules, strongest first. */
   rules: string[];
   prompt: Prompt | null;
+  next: NextStep;
 }
 /** The table's facts for a validated basket and the answers so far, as a till would work them out. */
 export function offlinePolicyFacts(policy: OfflinePolicy, check: CheckRequest, answers: Readonly<Record<string, string>>): Record<string, PolicyFactValue> {
@@ -72,16 +73,23 @@ function bandAction(score: number, bands: OfflinePolicy['bands']): Action {
 
 const strength = (rule: PolicyRule) => (rule.action ? ACTION_STRENGTH[rule.action] : 0) * 1000 + rule.score;
 
-function render(policy: OfflinePolicy, id: string, action: Exclude<Action, 'allow'>, answers: Readonly<Record<string, string>>): Prompt {
+function render(policy: OfflinePolicy, id: string, answers: Readonly<Record<string, string>>): Prompt {
   const prompt = policy.prompts[id]!;
   return {
     id,
-    title: prompt.title,
+    locale: policy.locale,
+    headline: prompt.headline,
     say: prompt.say,
+    messageIds: { ...prompt.messageIds },
     questions: prompt.questions.filter((question) => !answers[question]).map((question) => policy.questions.find((q) => q.id === question)!),
-    advice: [...prompt.advice],
-    nextStep: policy.actions[action].nextStep,
+    advice: prompt.advice.map((line) => ({ ...line })),
   };
+}
+
+function nextStep(policy: OfflinePolicy, action: Action, prompt: Prompt | null): NextStep {
+  const step: NextStepKind =
+    action === 'refuse' ? 'refuse' : action === 'hold' ? 'wait_for_supervisor' : prompt && prompt.questions.length > 0 ? 'ask' : 'finish_sale';
+  return { step, say: policy.next[step], messageId: `next.${step}` };
 }
 
 /** The decision the table gives for these facts and answers. */
@@ -96,7 +104,7 @@ export function evaluateOfflinePolicy(policy: OfflinePolicy, facts: PolicyFactVa
   let prompt: Prompt | null = null;
   if (action !== 'allow') {
     const id = policy.actions[action].prompt ?? matched.find((rule) => rule.prompt)?.prompt ?? policy.defaultPrompt;
-    prompt = render(policy, id, action, answers);
+    prompt = render(policy, id, answers);
   }
-  return { action, score, rules: matched.map((rule) => rule.id), prompt };
+  return { action, score, rules: matched.map((rule) => rule.id), prompt, next: nextStep(policy, action, prompt) };
 }

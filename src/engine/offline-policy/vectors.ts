@@ -68,7 +68,11 @@ function vector(ruleSet: CompiledRuleSet, policy: OfflinePolicy, name: string, b
   const check = CheckRequest.parse({ ...VECTOR_CHECK, ...basket });
   const facts = offlinePolicyFacts(policy, check, answers);
   const decision = evaluateOfflinePolicy(policy, facts, answers);
-  const expect = { ...decision, prompt: decision.prompt && { id: decision.prompt.id, questions: decision.prompt.questions.map((question) => question.id) } };
+  const expect = {
+    ...decision,
+    prompt: decision.prompt && { id: decision.prompt.id, questions: decision.prompt.questions.map((question) => question.id) },
+    next: decision.next.step,
+  };
   const identified = Boolean(check.customer.loyaltyId || check.customer.paymentToken);
   const service = decide(ruleSet, { check, history: NO_HISTORY, answers, identified }).action;
   if (ACTION_STRENGTH[expect.action] < ACTION_STRENGTH[service]) {

@@ -30,6 +30,10 @@ export const RESPONSE_HEADERS = {
     description: 'Present (`true`) when this request repeated one already acted on: the response is the earlier result, and nothing was recorded twice.',
     schema: { type: 'string', enum: ['true'] },
   },
+  ContentLanguage: {
+    description: 'The language of the decision’s texts (its `locale`): the check’s `locale`, else the best of `Accept-Language`, else the rule set’s default.',
+    schema: { type: 'string', example: 'cy-GB' },
+  },
   Location: {
     description: 'The URL of the resource made or found.',
     schema: { type: 'string', example: '/v1/checks/chk_01m888psdy7yqz3cp2mv2b0bjm' },
@@ -62,6 +66,7 @@ const ref = (name: keyof typeof RESPONSE_HEADERS) => ({ $ref: `#/components/head
 export const header = {
   replayed: { 'Idempotent-Replayed': ref('IdempotentReplayed') },
   location: { Location: ref('Location') },
+  contentLanguage: { 'Content-Language': ref('ContentLanguage') },
   etag: { ETag: ref('ETag') },
   retryAfter: { 'Retry-After': ref('RetryAfter') },
   cacheControl: { 'Cache-Control': ref('CacheControl') },

@@ -28,7 +28,7 @@ const route = createRoute({
     body: { content: { 'application/json': { schema: AnswersRequest } }, required: true },
   },
   responses: {
-    200: json(Decision, 'The decision with these answers.', header.replayed),
+    200: json(Decision, 'The decision with these answers, in the check’s language.', { ...header.replayed, ...header.contentLanguage }),
     ...bodyErrors,
     ...commonErrors,
     ...notFound,
@@ -41,6 +41,7 @@ export function registerAnswers(api: OpenAPIHono<AppEnv>) {
     const { checkId } = c.req.valid('param');
     const { replayed, decision } = await c.get('services').checks.answer(c.get('principal'), checkId, c.req.valid('json').answers);
     if (replayed) c.header('Idempotent-Replayed', 'true');
+    c.header('Content-Language', decision.locale);
     return c.json(decision, 200);
   });
 }

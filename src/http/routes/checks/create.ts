@@ -4,7 +4,7 @@ import { Decision } from '../../../contract/decision.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
 import { idempotencyKey } from '../../middleware/idempotency-key.js';
-import { IdempotencyKeyHeader } from '../../../contract/common.js';
+import { AcceptLanguageHeader, IdempotencyKeyHeader } from '../../../contract/common.js';
 import { bodyErrors, commonErrors, conflict, header, json } from '../responses.js';
 
 const route = createRoute({
@@ -20,17 +20,19 @@ const route = createRoute({
   ].join('\n'),
   middleware: [requireRole('till'), idempotencyKey()] as const,
   request: {
-    headers: IdempotencyKeyHeader,
+    headers: IdempotencyKeyHeader.extend(AcceptLanguageHeader.shape),
     body: { content: { 'application/json': { schema: CheckRequest } }, required: true },
   },
   responses: {
     201: json(Decision, 'A new check, decided (or, replayed under its `Idempotency-Key`, the response first given).', {
       ...header.location,
       ...header.replayed,
+      ...header.contentLanguage,
     }),
     200: json(Decision, 'The same transaction again: a retry (the decision already made) or a changed basket (decided again).', {
       ...header.location,
       ...header.replayed,
+      ...header.contentLanguage,
     }),
     ...bodyErrors,
     ...commonErrors,
@@ -40,7 +42,8 @@ const route = createRoute({
 
 export function registerCreateCheck(api: OpenAPIHono<AppEnv>) {
   api.openapi(route, async (c) => {
-    const { status, decision } = await c.get('services').checks.submit(c.get('principal'), c.req.valid('json'));
+    const { status, decision } = await c.get('services').checks.submit(c.get('principal'), c.req.valid('json'), c.req.valid('header')['accept-language']);
+    c.header('Content-Language', decision.locale);
     if (status === 'replayed') c.header('Idempotent-Replayed', 'true');
     c.header('Location', `/v1/checks/${decision.checkId}`);
     return c.json(decision, status === 'created' ? 201 : 200);

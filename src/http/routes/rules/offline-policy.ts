@@ -3,6 +3,8 @@ import { OfflinePolicy, OfflinePolicyVectors } from '../../../contract/offline-p
 import { offlinePolicy, offlinePolicyConformance } from '../../../rule-sets/offline-policy.js';
 import type { AppEnv } from '../../env.js';
 import { requireRole } from '../../middleware/auth.js';
+import { AcceptLanguageHeader } from '../../../contract/common.js';
+import { acceptedLanguages, localeOf } from '../../../engine/index.js';
 import { commonErrors, header, json, notModified } from '../responses.js';
 
 const policyRoute = createRoute({
@@ -17,10 +19,13 @@ const policyRoute = createRoute({
     'Fetch it at start and every few minutes (send the ETag back as If-None-Match: 304 when unchanged), keep the last copy on disk, and evaluate it whenever Vouchsafe does not answer a check within the till’s time budget. Then queue the check and send it when the service is back, with `offlineDecision` saying what the colleague was shown.',
     '',
     'It assumes a customer with no history, and is never weaker than the service for one: where the table cannot express a rule exactly, the rule is marked `exact: false` and the table errs towards caution. `GET /v1/rules/offline-policy/vectors` gives baskets with the decisions an evaluator must reach.',
+    '',
+    'The scripts are in the language `Accept-Language` asks for, the closest the rule set has (else its default): a till in Wales fetches `cy-GB`. `Content-Language` and the policy’s `locale` say which.',
   ].join('\n'),
   middleware: [requireRole('till', 'analyst', 'admin')] as const,
+  request: { headers: AcceptLanguageHeader },
   responses: {
-    200: json(OfflinePolicy, 'The offline policy of the active rule set.', header.etag),
+    200: json(OfflinePolicy, 'The offline policy of the active rule set.', { ...header.etag, ...header.contentLanguage }),
     ...notModified,
     ...commonErrors,
   },
@@ -44,8 +49,11 @@ const vectorsRoute = createRoute({
 
 export function registerOfflinePolicy(api: OpenAPIHono<AppEnv>) {
   api.openapi(policyRoute, (c) => {
-    const { body, etag } = offlinePolicy(c.get('services').rules.current);
+    const ruleSet = c.get('services').rules.current;
+    const { body, etag } = offlinePolicy(ruleSet, localeOf(ruleSet, acceptedLanguages(c.req.valid('header')['accept-language'])));
     c.header('ETag', etag);
+    c.header('Content-Language', body.locale);
+    c.header('Vary', 'Accept-Language', { append: true });
     if (c.req.header('if-none-match') === etag) return c.body(null, 304);
     return c.json(body, 200);
   });

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { aCheck, STORE } from '../helpers/app.js';
+import { freshPostgresUrl, postgresAvailable } from '../helpers/postgres.js';
+import { editedRules, RAZER_RULE } from '../helpers/rules.js';
+import { startService } from '../helpers/service-process.js';
+
+/** What a node answers, as a till or an admin sees it. */
+async function call(base: string, method: string, path: string, key: string, body?: unknown) {
+  const response = await fetch(new URL(path, base), {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : undefined };
+}
+
+/** Two service processes on one PostgreSQL database, started as the README says: same URL, same identity secret. */
+async function twoNodes() {
+  const databaseUrl = await freshPostgresUrl();
+  const adminKey = `nodes-admin-${randomBytes(16).toString('hex')}`;
+  const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-nodes-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const env = {
+    VOUCHSAFE_DB: databaseUrl,
+    VOUCHSAFE_ID_SECRET: `nodes-secret-${randomBytes(16).toString('hex')}`,
+    VOUCHSAFE_ADMIN_KEY: adminKey,
+    VOUCHSAFE_DB_POOL: '4',
+  };
+  const a = startService(env);
+  const urlA = await a.listening;
+  const b = startService(env);
+  const urlB = await b.listening;
+  const till = (await call(urlA, 'POST', '/v1/keys', adminKey, { role: 'till', name: 'Both nodes’ tills', storeIds: [STORE] })).json.key as string;
+  return { a: urlA, b: urlB, adminKey, till };
+}
+
+describe.skipIf(!postgresAvailable)('two nodes on one PostgreSQL database', () => {
+  it('agree on checks, transactions, rule sets and keys', async () => {
+    const { a, b, adminKey, till } = await twoNodes();
+
+    // A check made on node A is answered on node B.
+    const made = await call(a, 'POST', '/v1/checks', till, aCheck({ lines: [{ kind: 'gift_card', brand: 'google_play', unitAmount: 10000, quantity: 3 }], customer: { ageBand: '70_79' } }));
+    expect(made.status).toBe(201);
+    expect(made.json.action).not.toBe('allow');
+    const answered = await call(b, 'POST', `/v1/checks/${made.json.checkId}/answers`, till, { answers: { codesRequested: 'yes' } });
+    expect(answered.status).toBe(200);
+    expect(answered.json.revision).toBe(2);
+    expect((await call(a, 'GET', `/v1/checks/${made.json.checkId}`, till)).json.evaluations).toHaveLength(2);
+
+    // The same transaction sent to both at once is one check.
+    for (let round = 0; round < 5; round++) {
+      const body = aCheck();
+      const [first, second] = await Promise.all([call(a, 'POST', '/v1/checks', till, body), call(b, 'POST', '/v1/checks', till, body)]);
+      expect([first.status, second.status].sort()).toEqual([200, 201]);
+      expect(first.json.checkId).toBe(second.json.checkId);
+    }
+
+    // A rule set published on A decides the next check on B.
+    const published = await call(a, 'PUT', '/v1/rules', adminKey, editedRules({ file: 'razer.yaml', append: RAZER_RULE }));
+    expect(published.json.status).toBe('active');
+    const razer = () => call(b, 'POST', '/v1/checks', till, aCheck({ lines: [{ kind: 'gift_card', brand: 'razer_gold', unitAmount: 5000 }] })).then((r) => r.json);
+    await expect.poll(razer, { timeout: 10_000, interval: 100 }).toMatchObject({ action: 'hold', ruleSetVersion: published.json.version });
+
+    // A rollback on B reaches A.
+    const rolledBack = await call(b, 'POST', '/v1/rules/rollback', adminKey, {});
+    expect(rolledBack.status).toBe(200);
+    await expect.poll(() => call(a, 'GET', '/healthz', adminKey).then((r) => r.json.ruleSetVersion), { timeout: 10_000, interval: 100 }).toBe(rolledBack.json.version);
+
+    // A key revoked on A stops working on B, which had it cached.
+    const other = (await call(a, 'POST', '/v1/keys', adminKey, { role: 'till', name: 'A till to revoke', storeIds: [STORE] })).json;
+    expect((await call(b, 'POST', '/v1/checks', other.key, aCheck())).status).toBe(201);
+    expect((await call(a, 'DELETE', `/v1/keys/${other.id}`, adminKey)).status).toBe(200);
+    await expect.poll(() => call(b, 'POST', '/v1/checks', other.key, aCheck()).then((r) => r.status), { timeout: 10_000, interval: 100 }).toBe(401);
+  });
+});
