@@ -8,6 +8,7 @@ import { idempotencyKeysRepository } from './idempotency-keys.js';
 import { keysRepository } from './keys.js';
 import { metaRepository } from './meta.js';
 import { assertPostgresSchemaCurrent, migratePostgres } from './migrate.js';
+import { isNotYetOnPostgres } from './not-yet.js';
 import { replayRepository } from './replay.js';
 import { reportsRepository } from './reports.js';
 import { retentionRepository } from './retention.js';
@@ -80,7 +81,9 @@ function guarded<T>(repository: T, failed: (error: unknown) => unknown): T {
   if (typeof repository !== 'object' || repository === null) return repository;
   const wrapped: Record<string, unknown> = {};
   for (const [name, member] of Object.entries(repository)) {
-    if (typeof member === 'function') {
+    if (isNotYetOnPostgres(member)) {
+      wrapped[name] = member;
+    } else if (typeof member === 'function') {
       wrapped[name] = (...args: unknown[]) => {
         const result: unknown = member.apply(repository, args);
         return result instanceof Promise
