@@ -72,7 +72,7 @@ const RULES = `
     SELECT ${RULE_COLUMNS} FROM report_rule_days WHERE ${STORES} AND day BETWEEN $2::integer AND $3::integer
     UNION ALL SELECT ${RULE_COLUMNS} FROM report_rule_blocks WHERE ${STORES} AND block BETWEEN $4::integer AND $5::integer
     UNION ALL SELECT ${RULE_COLUMNS} FROM report_rule_days WHERE ${STORES} AND day BETWEEN $6::integer AND $7::integer
-  ) rollups GROUP BY 1, 2, 3 HAVING sum(hits) > 0 ORDER BY 1 ${BYTEWISE}, 2, 3 ${BYTEWISE}`;
+  ) rollups GROUP BY 1, 2, 3 HAVING sum(hits) > 0 ORDER BY rule_id ${BYTEWISE}, shadow, currency ${BYTEWISE}`;
 
 /** bigint and numeric arrive as text: none of these figures comes near 2^53. */
 type Numeric = string | number | bigint;
