@@ -1,6 +1,7 @@
 import type postgres from 'postgres';
 import { BLOCK_DAYS, CHAIN, type RollupCatchUp } from '../report-rollups.js';
 import type { Port } from '../port.js';
+import type { Queryable } from './sql.js';
 
 const DAY_MS = 86_400_000;
 
@@ -127,13 +128,11 @@ const REFRESH = [
 /** One catch-up at a time across every node: two would contend for the same chain rows (today's, every batch). */
 const CATCH_UP_LOCK = "hashtext('vouchsafe.report_rollups')";
 
-type Sql = postgres.ISql;
-type Tx = postgres.TransactionSql;
 
 /** Runs `work` in a transaction: the one `sql` is already in, or a new one. */
-function inTransaction<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise<T> {
+function inTransaction<T>(sql: Queryable, work: (tx: Queryable) => Promise<T>): Promise<T> {
   if ('savepoint' in sql) return work(sql);
-  return (sql as postgres.Sql).begin((tx: Tx) => work(tx)) as Promise<T>;
+  return (sql as postgres.Sql).begin((tx) => work(tx as unknown as Queryable)) as Promise<T>;
 }
 
 /**
@@ -143,7 +142,7 @@ function inTransaction<T>(sql: Sql, work: (tx: Sql) => Promise<T>): Promise<T> {
  * Without `wait`, a check whose write is under way stays dirty for the next batch, and another node's
  * catch-up is left to finish; with it, both are waited for, as a report must before it reads.
  */
-async function step(tx: Sql, limit: number, wait: boolean): Promise<number> {
+async function step(tx: Queryable, limit: number, wait: boolean): Promise<number> {
   if (wait) await tx.unsafe(`SELECT pg_advisory_xact_lock(${CATCH_UP_LOCK})`);
   else {
     const [lock] = await tx.unsafe<{ held: boolean }[]>(`SELECT pg_try_advisory_xact_lock(${CATCH_UP_LOCK}) AS held`);
@@ -167,7 +166,7 @@ async function step(tx: Sql, limit: number, wait: boolean): Promise<number> {
 }
 
 /** The catch-up of SQLite's store/report-rollups.ts on PostgreSQL: the same calls, the same counts. */
-export function rollupCatchUp(sql: Sql): Port<RollupCatchUp> {
+export function rollupCatchUp(sql: Queryable): Port<RollupCatchUp> {
   return {
     async pending() {
       const [row] = await sql.unsafe<{ n: string }[]>('SELECT count(*) AS n FROM report_dirty');

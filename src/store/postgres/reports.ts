@@ -1,11 +1,10 @@
-import type postgres from 'postgres';
 import type { AgeBand, Lane } from '../../contract/enums.js';
 import type { Port } from '../port.js';
 import { BLOCK_DAYS, CHAIN } from '../report-rollups.js';
 import type { CheckReportRow, CounterRow, Counters, ReportFilter, ReportsRepository, RuleCounterRow } from '../reports.js';
 import { dayStartsAt, rollupCatchUp } from './report-rollups.js';
+import type { Queryable } from './sql.js';
 
-type Sql = postgres.ISql;
 
 /** Rows of the export read from the database at a time. */
 const CURSOR_ROWS = 500;
@@ -131,7 +130,7 @@ function split(fromDay: number, toDay: number): number[] {
 const period = (filter: ReportFilter) => [dayStartsAt(filter.fromDay), dayStartsAt(filter.toDay + 1)];
 
 /** The PostgreSQL reports: the calls of SQLite's store/reports.ts, answering alike. */
-export function reportsRepository(sql: Sql): Port<ReportsRepository> {
+export function reportsRepository(sql: Queryable): Port<ReportsRepository> {
   const rollups = rollupCatchUp(sql);
 
   async function everyStore(): Promise<string[]> {

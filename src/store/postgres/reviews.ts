@@ -1,11 +1,10 @@
-import type postgres from 'postgres';
 import type { Reason } from '../../contract/decision.js';
 import type { Outcome, ReviewStatus } from '../../contract/enums.js';
 import type { ReviewCloser } from '../../contract/review-state.js';
 import type { Port } from '../port.js';
 import type { HeldCheckRow, ReviewReportRow, ReviewRow, ReviewsRepository } from '../reviews.js';
+import type { Queryable } from './sql.js';
 
-type Sql = postgres.ISql;
 /** bigint arrives as text: epoch-ms times and money in minor units stay well inside 2^53. */
 type Numeric = string | number | bigint;
 
@@ -95,7 +94,7 @@ const REPORT = `
 const stores = (storeIds: readonly string[] | null) => (storeIds === null ? null : [...storeIds]);
 
 /** The PostgreSQL reviews: the calls of SQLite's store/reviews.ts, answering alike. */
-export function reviewsRepository(sql: Sql): Port<ReviewsRepository> {
+export function reviewsRepository(sql: Queryable): Port<ReviewsRepository> {
   return {
     async open(review) {
       await sql`

@@ -1,8 +1,7 @@
-import type postgres from 'postgres';
 import type { Port } from '../port.js';
 import type { DeliveryRow, DeliveryStatus, DueDeliveryRow, WebhookEndpointRow, WebhooksRepository } from '../webhooks.js';
+import type { Queryable } from './sql.js';
 
-type Sql = postgres.ISql;
 /** bigint arrives as text: epoch-ms times stay well inside 2^53. */
 type Numeric = string | number | bigint;
 
@@ -64,7 +63,7 @@ const DELIVERY_COLUMNS = `
 const DELIVERIES = `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id`;
 
 /** The PostgreSQL outbox: the calls of SQLite's store/webhooks.ts, answering alike, with any number of nodes sending. */
-export function webhooksRepository(sql: Sql): Port<WebhooksRepository> {
+export function webhooksRepository(sql: Queryable): Port<WebhooksRepository> {
   return {
     async insertEndpoint(endpoint) {
       await sql`

@@ -2,13 +2,10 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import postgres from 'postgres';
 import { onTestFinished } from 'vitest';
 import { openSqliteStore, type Repositories } from '../../../src/store/index.js';
-import { migratePostgres } from '../../../src/store/postgres/migrate.js';
-import { reportsRepository } from '../../../src/store/postgres/reports.js';
-import { reviewsRepository } from '../../../src/store/postgres/reviews.js';
-import { webhooksRepository } from '../../../src/store/postgres/webhooks.js';
+import { openPostgresStore } from '../../../src/store/postgres/index.js';
+import { connect, type Queryable } from '../../../src/store/postgres/sql.js';
 import { freshPostgresUrl } from '../../helpers/postgres.js';
 
 /** A check as the fixtures write it: what reports, reviews and exports read of one. */
@@ -55,7 +52,7 @@ export interface Adapter {
   /** Runs `work` in one transaction of this adapter's. */
   transaction<T>(work: (tx: ReportRepositories) => Promise<T>): Promise<T>;
   /** Another node on the same database (PostgreSQL only: SQLite has one process). */
-  anotherNode?: () => Adapter;
+  anotherNode?: () => Promise<Adapter>;
   write: {
     check(check: SeedCheck): Promise<void>;
     outcome(checkId: string, outcome: string, at: number): Promise<void>;
@@ -125,21 +122,21 @@ export function sqliteAdapter(): Adapter {
   };
 }
 
-function postgresRepositories(sql: postgres.ISql): ReportRepositories {
-  return { reports: reportsRepository(sql), reviews: reviewsRepository(sql), webhooks: webhooksRepository(sql) };
-}
-
-function postgresNode(url: string): Adapter {
-  const sql = connect(url, { max: 4 });
-  onTestFinished(() => sql.end());
-  const setRules = async (tx: postgres.ISql, checkId: string, rules: [string, boolean][]) => {
+async function postgresNode(url: string): Promise<Adapter> {
+  const store = await openPostgresStore(url, { poolSize: 4 });
+  const sql = connect(url, { max: 2 });
+  onTestFinished(async () => {
+    await sql.end();
+    await store.close();
+  });
+  const setRules = async (tx: Queryable, checkId: string, rules: [string, boolean][]) => {
     await tx`DELETE FROM check_rules WHERE check_id = ${checkId}`;
     for (const [ruleId, shadow] of rules) await tx`INSERT INTO check_rules (check_id, rule_id, shadow) VALUES (${checkId}, ${ruleId}, ${shadow})`;
   };
   return {
     name: 'postgres',
-    repositories: postgresRepositories(sql),
-    transaction: (work) => sql.begin((tx) => work(postgresRepositories(tx))) as never,
+    repositories: store,
+    transaction: (work) => store.transaction(work),
     anotherNode: () => postgresNode(url),
     write: {
       async check(c) {
@@ -177,17 +174,9 @@ function postgresNode(url: string): Adapter {
   };
 }
 
-const connect = (url: string, { max }: { max: number }) => postgres(url, { max, onnotice: () => {} });
-
+/** A fresh PostgreSQL database, migrated by the first node opened on it. */
 export async function postgresAdapter(): Promise<Adapter> {
-  const url = await freshPostgresUrl();
-  const admin = connect(url, { max: 1 });
-  try {
-    await migratePostgres(admin);
-  } finally {
-    await admin.end();
-  }
-  return postgresNode(url);
+  return postgresNode(await freshPostgresUrl());
 }
 
 /** A small deterministic generator, so both adapters are given the same rows. */
