@@ -68,7 +68,7 @@ export function webhooksRepository(sql: Queryable): Port<WebhooksRepository> {
     async insertEndpoint(endpoint) {
       await sql`
         INSERT INTO webhook_endpoints (id, url, events, description, secret, created_at, created_by)
-        VALUES (${endpoint.id}, ${endpoint.url}, ${JSON.stringify(endpoint.events)}::jsonb, ${endpoint.description}, ${endpoint.secret},
+        VALUES (${endpoint.id}, ${endpoint.url}, ${sql.json(endpoint.events)}, ${endpoint.description}, ${endpoint.secret},
           ${endpoint.createdAt}, ${endpoint.createdBy})`;
     },
     async findEndpoint(id) {

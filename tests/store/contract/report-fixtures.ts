@@ -153,7 +153,7 @@ async function postgresNode(url: string): Promise<Adapter> {
             INSERT INTO evaluations (check_id, revision, trigger, evaluated_at, request, answers, history, action, score, reasons,
               shadow_reasons, prompt_id, prompt, rule_set_version)
             VALUES (${c.id}, ${c.revision}, 'check', ${c.receivedAt}, '{}', '{}', '{}', ${c.action}, ${c.score},
-              ${JSON.stringify(c.reasons)}::jsonb, '[]', ${c.promptId}, NULL, ${c.ruleSetVersion})`;
+              ${tx.json(c.reasons as never)}, '[]', ${c.promptId}, NULL, ${c.ruleSetVersion})`;
           await setRules(tx, c.id, c.rules);
           for (const identity of c.identities) await tx`INSERT INTO check_identities (identity, at, check_id) VALUES (${identity}, ${c.receivedAt}, ${c.id})`;
         });
