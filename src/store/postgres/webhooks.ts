@@ -1,6 +1,6 @@
 import type { Port } from '../port.js';
 import type { DeliveryRow, DeliveryStatus, DueDeliveryRow, WebhookEndpointRow, WebhooksRepository } from '../webhooks.js';
-import type { Queryable } from './sql.js';
+import { json, type Queryable } from './sql.js';
 
 /** bigint arrives as text: epoch-ms times stay well inside 2^53. */
 type Numeric = string | number | bigint;
@@ -68,7 +68,7 @@ export function webhooksRepository(sql: Queryable): Port<WebhooksRepository> {
     async insertEndpoint(endpoint) {
       await sql`
         INSERT INTO webhook_endpoints (id, url, events, description, secret, created_at, created_by)
-        VALUES (${endpoint.id}, ${endpoint.url}, ${sql.json(endpoint.events)}, ${endpoint.description}, ${endpoint.secret},
+        VALUES (${endpoint.id}, ${endpoint.url}, ${json(endpoint.events)}::jsonb, ${endpoint.description}, ${endpoint.secret},
           ${endpoint.createdAt}, ${endpoint.createdBy})`;
     },
     async findEndpoint(id) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { openSqliteStore, type Repositories } from '../../../src/store/index.js';
 import { openPostgresStore } from '../../../src/store/postgres/index.js';
-import { connect, type Queryable } from '../../../src/store/postgres/sql.js';
+import { connect, json, type Queryable } from '../../../src/store/postgres/sql.js';
 import { freshPostgresUrl } from '../../helpers/postgres.js';
 
 /** A check as the fixtures write it: what reports, reviews and exports read of one. */
@@ -153,7 +153,7 @@ async function postgresNode(url: string): Promise<Adapter> {
             INSERT INTO evaluations (check_id, revision, trigger, evaluated_at, request, answers, history, action, score, reasons,
               shadow_reasons, prompt_id, prompt, rule_set_version)
             VALUES (${c.id}, ${c.revision}, 'check', ${c.receivedAt}, '{}', '{}', '{}', ${c.action}, ${c.score},
-              ${tx.json(c.reasons as never)}, '[]', ${c.promptId}, NULL, ${c.ruleSetVersion})`;
+              ${json(c.reasons)}::jsonb, '[]', ${c.promptId}, NULL, ${c.ruleSetVersion})`;
           await setRules(tx, c.id, c.rules);
           for (const identity of c.identities) await tx`INSERT INTO check_identities (identity, at, check_id) VALUES (${identity}, ${c.receivedAt}, ${c.id})`;
         });
