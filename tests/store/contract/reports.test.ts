@@ -149,4 +149,25 @@ describe('reports on every adapter', () => {
     }
     expect((await reports.totals(FILTERS.everything!)).length).toBeGreaterThan(0);
   });
+
+  it.skipIf(!postgresAvailable)('count every check once when two nodes catch up while tills write', async () => {
+    const seed = checks(160, 5);
+    const sqlite = sqliteAdapter();
+    for (const check of seed) await sqlite.write.check(check);
+    for (const check of seed.filter((_, i) => i % 5 === 0)) await sqlite.write.outcome(check.id, 'scam_confirmed', check.occurredAt + 1);
+
+    const first = await postgresAdapter();
+    const second = await first.anotherNode!();
+    const catchUp = async (node: Adapter, writing: () => boolean) => {
+      while (writing() || (await node.repositories.reports.rollups.pending()) > 0) await node.transaction((tx) => tx.reports.rollups.step(7));
+    };
+    let writing = true;
+    const writes = (async () => {
+      for (const check of seed) await first.write.check(check);
+      for (const check of seed.filter((_, i) => i % 5 === 0)) await second.write.outcome(check.id, 'scam_confirmed', check.occurredAt + 1);
+      writing = false;
+    })();
+    await Promise.all([writes, catchUp(first, () => writing), catchUp(second, () => writing)]);
+    expect((await summaries(first)).figures).toEqual((await summaries(sqlite)).figures);
+  });
 });
