@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type postgres from 'postgres';
 import { BLOCK_DAYS, CHAIN, type RollupCatchUp } from '../report-rollups.js';
 import type { Port } from '../port.js';
@@ -139,8 +140,9 @@ function inTransaction<T>(sql: Queryable, work: (tx: Queryable) => Promise<T>): 
  * Moves a batch of dirty checks into the roll-ups (see SQLite's store/report-rollups.ts), safe with
  * several nodes. Each check of the batch is locked first (FOR SHARE: a till's write to it waits for
  * the catch-up), so every later statement sees it as it stands, though each reads its own snapshot.
- * Without `wait`, a check whose write is under way stays dirty for the next batch, and another node's
- * catch-up is left to finish; with it, both are waited for, as a report must before it reads.
+ * A check some transaction is writing at that moment is skipped, never waited for (the two could wait
+ * on each other), and stays dirty for the next batch. Without `wait`, another node's catch-up under way
+ * is left to finish; with it, it is waited for, as a report must before it reads.
  */
 async function step(tx: Queryable, limit: number, wait: boolean): Promise<number> {
   if (wait) await tx.unsafe(`SELECT pg_advisory_xact_lock(${CATCH_UP_LOCK})`);
@@ -150,20 +152,19 @@ async function step(tx: Queryable, limit: number, wait: boolean): Promise<number
   }
   const dirty = await tx.unsafe<{ check_id: string }[]>('SELECT check_id FROM report_dirty LIMIT $1 FOR UPDATE', [limit]);
   if (dirty.length === 0) return 0;
-  let batch = dirty.map((row) => row.check_id);
-  if (wait) await tx.unsafe('SELECT 1 FROM checks WHERE id = ANY($1::text[]) FOR SHARE', [batch]);
-  else {
-    const busy = await tx.unsafe<{ id: string }[]>(
-      'SELECT id FROM checks WHERE id = ANY($1::text[]) EXCEPT SELECT id FROM (SELECT id FROM checks WHERE id = ANY($1::text[]) FOR SHARE SKIP LOCKED) free',
-      [batch],
-    );
-    const skipped = new Set(busy.map((row) => row.id));
-    batch = batch.filter((id) => !skipped.has(id));
-    if (batch.length === 0) return 0;
-  }
+  const busy = await tx.unsafe<{ id: string }[]>(
+    'SELECT id FROM checks WHERE id = ANY($1::text[]) EXCEPT SELECT id FROM (SELECT id FROM checks WHERE id = ANY($1::text[]) FOR SHARE SKIP LOCKED) free',
+    [dirty.map((row) => row.check_id)],
+  );
+  const skipped = new Set(busy.map((row) => row.id));
+  const batch = dirty.map((row) => row.check_id).filter((id) => !skipped.has(id));
+  if (batch.length === 0) return 0;
   for (const statement of [...APPLY, ...REFRESH]) await tx.unsafe(statement, [batch], { prepare: true });
   return batch.length;
 }
+
+/** How long a report waits before looking again at checks that were being written. */
+const BUSY_RETRY_MS = 5;
 
 /** The catch-up of SQLite's store/report-rollups.ts on PostgreSQL: the same calls, the same counts. */
 export function rollupCatchUp(sql: Queryable): Port<RollupCatchUp> {
@@ -177,7 +178,8 @@ export function rollupCatchUp(sql: Queryable): Port<RollupCatchUp> {
       for (;;) {
         const [any] = await sql.unsafe('SELECT 1 FROM report_dirty LIMIT 1');
         if (!any) return;
-        await inTransaction(sql, (tx) => step(tx, 10_000, true));
+        // Nothing taken: every pending check is being written this moment, and is counted once that commits.
+        if ((await inTransaction(sql, (tx) => step(tx, 10_000, true))) === 0) await sleep(BUSY_RETRY_MS);
       }
     },
   };
