@@ -18,8 +18,8 @@ import { freshPostgresUrl, postgresAvailable } from '../../helpers/postgres.js';
  *     });
  *
  * and the tests run once on SQLite (a temporary file) and once on PostgreSQL (a database of their
- * own), or say they are skipped when the run has no PostgreSQL server. `adapter.kind` tells the two
- * apart where a test is about one alone (several nodes on one database: PostgreSQL only).
+ * own), or say they are skipped when the run has no PostgreSQL server. What only one adapter can do
+ * (several nodes on one database) goes in `describeStores(title, tests, { only: 'postgres' })`.
  */
 export interface Adapter {
   readonly kind: Store['kind'];
@@ -42,9 +42,9 @@ const KINDS: readonly AdapterKind[] = [
   { kind: 'postgres', available: postgresAvailable, freshLocation: () => freshPostgresUrl() },
 ];
 
-/** Runs `tests` once per adapter, each in a describe block named for it. */
-export function describeStores(title: string, tests: (adapter: Adapter) => void): void {
-  for (const kind of KINDS) {
+/** Runs `tests` once per adapter (or on those in `only`), each in a describe block named for it. */
+export function describeStores(title: string, tests: (adapter: Adapter) => void, { only }: { only?: Store['kind'] } = {}): void {
+  for (const kind of KINDS.filter((candidate) => only === undefined || candidate.kind === only)) {
     describe.skipIf(!kind.available)(`${title} (${kind.kind})`, () => {
       let temporary: string | undefined;
       const directory = () => (temporary ??= mkdtempSync(join(tmpdir(), 'vouchsafe-contract-')));
