@@ -129,7 +129,6 @@ const REFRESH = [
 /** One catch-up at a time across every node: two would contend for the same chain rows (today's, every batch). */
 const CATCH_UP_LOCK = "hashtext('vouchsafe.report_rollups')";
 
-
 /** Runs `work` in a transaction: the one `sql` is already in, or a new one. */
 function inTransaction<T>(sql: Queryable, work: (tx: Queryable) => Promise<T>): Promise<T> {
   if ('savepoint' in sql) return work(sql);
