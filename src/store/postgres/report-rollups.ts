@@ -158,7 +158,9 @@ async function step(tx: Queryable, limit: number, wait: boolean): Promise<number
   const skipped = new Set(busy.map((row) => row.id));
   const batch = dirty.map((row) => row.check_id).filter((id) => !skipped.has(id));
   if (batch.length === 0) return 0;
-  for (const statement of [...APPLY, ...REFRESH]) await tx.unsafe(statement, [batch], { prepare: true });
+  // Sent together (postgres.js pipelines a transaction's queries, and the server runs them in order):
+  // one round trip instead of eleven.
+  await Promise.all([...APPLY, ...REFRESH].map((statement) => tx.unsafe(statement, [batch], { prepare: true })));
   return batch.length;
 }
 
