@@ -10,6 +10,8 @@ const services = await buildServices({
   databasePath: process.env.VOUCHSAFE_DB!,
   rulesDirectory: 'rules',
   adminKey: process.env.VOUCHSAFE_ADMIN_KEY,
+  idSecret: process.env.VOUCHSAFE_ID_SECRET,
+  ...(process.env.VOUCHSAFE_DB_POOL ? { databasePoolSize: Number(process.env.VOUCHSAFE_DB_POOL) } : {}),
   logger: createLogger('warn'),
   processMetrics: true,
   background: true,

@@ -4,6 +4,7 @@ import { engineSection } from './engine.js';
 import { heavyWorkSection } from './heavy-work.js';
 import { historySection } from './history-growth.js';
 import { httpSection } from './http.js';
+import { nodesSection } from './nodes.js';
 import { reportsSection } from './reports.js';
 import { sdkSection } from './sdk.js';
 import { machine } from './lib/measure.js';
@@ -11,7 +12,7 @@ import type { Section, SectionResult } from './section.js';
 
 // `npm run bench [-- --only engine,http] [-- --quick]`: every figure beside a baseline measured in
 // the same run on the same machine. Results go to tests/bench/results.json.
-const sections: Section[] = [engineSection, httpSection, historySection, reportsSection, backtestSection, sdkSection, heavyWorkSection];
+const sections: Section[] = [engineSection, httpSection, historySection, reportsSection, backtestSection, sdkSection, heavyWorkSection, nodesSection];
 
 const args = process.argv.slice(2);
 const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');

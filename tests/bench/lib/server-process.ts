@@ -11,12 +11,15 @@ export interface ServerProcess {
 }
 
 /** Starts tests/bench/http-server.ts in its own process on a loopback port. */
-export async function startServerProcess(databasePath: string): Promise<ServerProcess> {
-  const adminKey = `bench-admin-${randomBytes(16).toString('hex')}`;
+export async function startServerProcess(
+  databasePath: string,
+  shared: { adminKey?: string; env?: Record<string, string> } = {},
+): Promise<ServerProcess> {
+  const adminKey = shared.adminKey ?? `bench-admin-${randomBytes(16).toString('hex')}`;
   // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of the server there when it stops.
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'tests/bench/http-server.ts'], {
-    env: { ...process.env, VOUCHSAFE_DB: databasePath, VOUCHSAFE_ADMIN_KEY: adminKey, NODE_ENV: 'production' },
+    env: { ...process.env, ...shared.env, VOUCHSAFE_DB: databasePath, VOUCHSAFE_ADMIN_KEY: adminKey, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! });

@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { findPostgresBinaries, startTestServer } from '../helpers/postgres-server.js';
+import { editedRules, RAZER_RULE } from '../helpers/rules.js';
+import { checkBodies } from './lib/check-bodies.js';
+import { storeName } from './lib/history.js';
+import { load, type LoadResult } from './lib/load.js';
+import { format } from './lib/measure.js';
+import { makeKey, type ServerProcess, startServerProcess } from './lib/server-process.js';
+import { quantilesBetween, routeHistogram } from './lib/server-latency.js';
+import type { Section } from './section.js';
+
+const STORES = 40;
+const CUSTOMERS = 50_000;
+const CONNECTIONS = 20;
+
+interface Run {
+  rate: number;
+  p99: number;
+  inServiceP99: number;
+  requests: number;
+}
+
+/** The same open-ended load on POST /v1/checks, its connections split evenly across the nodes. */
+async function drive(nodes: ServerProcess[], till: string, seconds: number): Promise<Run> {
+  const bodies = checkBodies({ stores: STORES, customers: CUSTOMERS });
+  const before = await Promise.all(nodes.map((node) => routeHistogram(node.url, '/v1/checks', node.adminKey)));
+  const results: LoadResult[] = await Promise.all(
+    nodes.map((node) =>
+      load({ url: node.url, path: '/v1/checks', headers: { authorization: `Bearer ${till}` }, body: bodies, connections: CONNECTIONS / nodes.length, seconds }),
+    ),
+  );
+  for (const result of results) if (result.errors || result.non2xx) throw new Error(`${result.errors} errors and ${result.non2xx} non-2xx answers`);
+  const inService = await Promise.all(
+    nodes.map(async (node, i) => quantilesBetween(before[i]!, await routeHistogram(node.url, '/v1/checks', node.adminKey), [0.99])[0]!),
+  );
+  return {
+    rate: results.reduce((sum, r) => sum + r.requestsPerSecond, 0),
+    p99: Math.max(...results.map((r) => r.p99)),
+    inServiceP99: Math.max(...inService),
+    requests: results.reduce((sum, r) => sum + r.requests, 0),
+  };
+}
+
+/** Milliseconds from `act` on one node until `seen` holds on the other, polled every 5 ms. */
+async function propagation(act: () => Promise<void>, seen: () => Promise<boolean>): Promise<number> {
+  const started = performance.now();
+  await act();
+  for (;;) {
+    if (await seen()) return performance.now() - started;
+    if (performance.now() - started > 30_000) throw new Error('the other node never heard of it');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+const call = (node: ServerProcess, method: string, path: string, key: string, body?: unknown) =>
+  fetch(`${node.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+
+/**
+ * Two service nodes sharing a PostgreSQL database (durable commits, on this machine), beside one node
+ * on SQLite, under the same load in the same run; then how long a rule-set publish and a key
+ * revocation on one node take to reach the other.
+ */
+export const nodesSection: Section = {
+  name: 'nodes',
+  title: `8. Several nodes: POST /v1/checks at ${CONNECTIONS} connections, two nodes on PostgreSQL beside one node on SQLite; agreement between nodes`,
+  async run({ quick, log }) {
+    const bin = findPostgresBinaries();
+    if (!bin) {
+      log('  no PostgreSQL server binaries (apt-get install postgresql): section skipped');
+      return { results: { skipped: 'no PostgreSQL binaries' }, rows: [['skipped: no PostgreSQL server binaries', '', '', '']], targets: [] };
+    }
+    const seconds = quick ? 3 : 10;
+    const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-bench-nodes-'));
+    const server = await startTestServer(bin, { durable: true });
+    const started: ServerProcess[] = [];
+    try {
+      const single = await startServerProcess(join(dir, 'bench.db'));
+      started.push(single);
+      const storeIds = Array.from({ length: STORES }, (_, i) => storeName(i));
+      const sqlite = await drive([single], await makeKey(single, { role: 'till', storeIds }), seconds);
+      await single.stop();
+      log(`  one node on SQLite: ${format.int(sqlite.rate)} req/s`);
+
+      const admin = postgres(server.url, { max: 1, onnotice: () => {} });
+      await admin`CREATE DATABASE vouchsafe_bench`;
+      await admin.end();
+      const url = server.url.replace(/\/postgres$/, '/vouchsafe_bench');
+      const shared = { adminKey: `bench-admin-${randomBytes(16).toString('hex')}`, env: { VOUCHSAFE_ID_SECRET: `bench-secret-${randomBytes(16).toString('hex')}`, VOUCHSAFE_DB_POOL: '10' } };
+      const a = await startServerProcess(url, shared);
+      started.push(a);
+      const b = await startServerProcess(url, shared);
+      started.push(b);
+      const till = await makeKey(a, { role: 'till', storeIds });
+      const pg = await drive([a, b], till, seconds);
+      log(`  two nodes on PostgreSQL: ${format.int(pg.rate)} req/s`);
+
+      const version = async (node: ServerProcess) => ((await (await fetch(`${node.url}/healthz`)).json()) as { ruleSetVersion: string }).ruleSetVersion;
+      let published = '';
+      const publishMs = await propagation(
+        async () => {
+          const response = await call(a, 'PUT', '/v1/rules', a.adminKey, editedRules({ file: 'razer.yaml', append: RAZER_RULE }));
+          published = ((await response.json()) as { version: string }).version;
+        },
+        async () => (await version(b)) === published,
+      );
+      const doomed = (await (await call(a, 'POST', '/v1/keys', a.adminKey, { name: 'bench', role: 'till', storeIds })).json()) as { id: string; key: string };
+      const [body] = [checkBodies({ stores: STORES, customers: CUSTOMERS })];
+      if ((await call(b, 'POST', '/v1/checks', doomed.key, JSON.parse(body()))).status !== 201) throw new Error('the new key does not work on node B');
+      const revokeMs = await propagation(
+        async () => void (await call(a, 'DELETE', `/v1/keys/${doomed.id}`, a.adminKey)),
+        async () => (await call(b, 'POST', '/v1/checks', doomed.key, JSON.parse(body()))).status === 401,
+      );
+
+      return {
+        results: { seconds, connections: CONNECTIONS, sqlite, postgresTwoNodes: pg, publishReachesOtherNodeMs: publishMs, revocationReachesOtherNodeMs: revokeMs },
+        rows: [
+          ['one node, SQLite (embedded)', `${format.int(sqlite.rate)} req/s`, `p99 ${sqlite.p99} ms`, `in the service p99 ≤ ${sqlite.inServiceP99} ms`],
+          ['two nodes, one PostgreSQL (durable commits)', `${format.int(pg.rate)} req/s`, `p99 ${pg.p99} ms`, `in the service p99 ≤ ${pg.inServiceP99} ms (the slower node)`],
+          ['rule set published on A, deciding on B', `${Math.round(publishMs)} ms`, '', ''],
+          ['key revoked on A, refused on B', `${Math.round(revokeMs)} ms`, '', ''],
+        ],
+        targets: [
+          { name: 'two nodes on PostgreSQL: in-service p99 ≤ 5 ms at 20 connections', met: pg.inServiceP99 <= 5, value: `≤ ${pg.inServiceP99} ms` },
+          { name: 'a publish reaches the other node within 1 s', met: publishMs <= 1000, value: `${Math.round(publishMs)} ms` },
+          { name: 'a revocation reaches the other node within 1 s', met: revokeMs <= 1000, value: `${Math.round(revokeMs)} ms` },
+        ],
+      };
+    } finally {
+      await Promise.all(started.map((node) => (node.child.exitCode === null ? node.stop() : undefined)));
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
