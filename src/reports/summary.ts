@@ -112,7 +112,7 @@ export function buildSummary(store: Store, request: SummaryRequest, now: number)
     from: period.from,
     to: period.to,
     days: period.days,
-    timeZone: 'UTC',
+    timeZone: period.timeZone,
     storeIds,
     generatedAt: new Date(now).toISOString(),
     totals: toFigures(reports.totals(filter)),
