@@ -1,4 +1,5 @@
 import { createChecks, type Checks } from './checks/index.js';
+import { purgeExpiredTestChecks } from './checks/test-mode.js';
 import { idempotencyKeys, type IdempotencyKeys } from './access/idempotency-keys.js';
 import { hashApiKey, issueApiKey, type KeyResolver, keyResolver } from './access/api-keys.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -13,7 +14,7 @@ import { createWebhooks, deliveryWorker, type DeliveryWorkerOptions, type Webhoo
 
 /** How long a held sale waits for a supervisor unless VOUCHSAFE_HOLD_DEADLINE says otherwise. */
 export const DEFAULT_HOLD_DEADLINE_MS = 5 * 60_000;
-/** How often the deadline sweeper writes down expired holds, so that `review.closed` goes out. */
+/** How often the sweeper writes down expired holds, so that `review.closed` goes out, and purges a batch of week-old test checks. */
 const SWEEP_EVERY_MS = 1_000;
 import { sharedWorkerPool, type WorkerPool } from './workers/pool.js';
 
@@ -38,7 +39,7 @@ export interface Services {
   /** Worker threads for exports and rule-set compilation, off the loop that answers tills. */
   readonly workers: WorkerPool;
   /**
-   * Stops the background work (the hold sweeper, webhook delivery) and waits for the webhook attempts
+   * Stops the background work (the sweeper of expired holds and week-old test checks, webhook delivery) and waits for the webhook attempts
    * in flight to be recorded: a clean stop sends nothing twice. Call before `close()`.
    */
   stopBackground(): Promise<void>;
@@ -62,7 +63,8 @@ export interface ServiceOptions {
   ruleApproval?: ApprovalMode;
   /**
    * The running service: checkpoint the WAL from a worker thread, bring report roll-ups up to date
-   * every 25 ms rather than during a till's write, write down expired holds, and deliver webhooks.
+   * every 25 ms rather than during a till's write, write down expired holds, purge week-old test-mode
+   * checks, and deliver webhooks.
    */
   background?: boolean;
   holdDeadlineMs?: number;
@@ -127,6 +129,14 @@ export function buildServices(options: ServiceOptions): Services {
           reviews.sweep();
         } catch (error) {
           options.logger.error('writing down expired holds failed', { error: error instanceof Error ? error.message : String(error) });
+        }
+        // Test-mode checks go after a week without anyone running `vouchsafe purge`: a small batch a
+        // second, through the partial index of test checks, so an idle step costs one index probe.
+        try {
+          const purged = purgeExpiredTestChecks(store, clock());
+          if (purged > 0) options.logger.info('test-mode checks older than 7 days purged', { checks: purged });
+        } catch (error) {
+          options.logger.error('purging week-old test-mode checks failed', { error: error instanceof Error ? error.message : String(error) });
         }
       }, SWEEP_EVERY_MS);
       sweeper.unref();
