@@ -151,7 +151,11 @@ describe('migration 0130', () => {
     expect(summary.totals.stops).toBe(1);
     expect(summary.rules.byHits.length).toBeGreaterThan(0);
     // A long period reads the rebuilt blocks: the same checks, not the 1,000 planted in the old rows.
-    expect((await get('/v1/reports/summary?from=2026-01-01&to=2026-12-31')).totals.checks).toBe(6);
+    const year = await get('/v1/reports/summary?from=2026-01-01&to=2026-12-31');
+    expect(year.totals.checks).toBe(6);
+    expect(year.rules).toEqual(expected.rules);
+    // The store's own rows as well as the chain's.
+    expect((await get(`/v1/reports/summary?from=2026-01-01&to=2026-12-31&storeId=${STORE}`)).totals).toEqual(year.totals);
     // And they keep up afterwards: a check that goes is taken out of the day it was put in.
     const db2 = new Database(first.databasePath);
     db2.pragma('foreign_keys = ON');

@@ -35,18 +35,17 @@ const RULE_COUNTERS: readonly Counter[] = [
   ['value_protected', valueProtected],
 ];
 
-/** The store's calendar day of the check (its business day, migration 0100) as days since 1970-01-01, and 32 of those as a block. */
-const PERIODS = [
-  { days: 'report_days', rules: 'report_rule_days', column: 'day', of: 'unixepoch(c.business_day) / 86400' },
-  { days: 'report_blocks', rules: 'report_rule_blocks', column: 'block', of: `unixepoch(c.business_day) / ${86400 * 32}` },
-];
-/** Each check counts in its store's rows and in the chain's (store '*', migration 0070). */
-const STORE_LEVELS = ['c.store_id', "'*'"];
+/** The store's calendar day of the check (its business day, migration 0100) as days since 1970-01-01. */
+const DAY = 'unixepoch(c.business_day) / 86400';
+/** Blocks are 32 of those days, as migration 0040 made them. */
+const BLOCK_DAYS = 32;
 const SEGMENTS = [
   { dimension: "'all'", segment: "''" },
   { dimension: "'age_band'", segment: 'c.age_band' },
   { dimension: "'lane'", segment: 'c.lane' },
 ];
+const CHECK_KEYS = ['dimension', 'store_id', 'currency', 'segment'];
+const RULE_KEYS = ['store_id', 'currency', 'rule_id', 'shadow'];
 
 const sums = (counters: readonly Counter[]) => counters.map(([, expression]) => `sum(${expression})`).join(', ');
 const columns = (counters: readonly Counter[]) => counters.map(([column]) => column).join(', ');
@@ -82,20 +81,32 @@ export function up(db: Database): void {
       outcome TEXT
     ) STRICT, WITHOUT ROWID;
   `);
-  for (const period of PERIODS) {
-    for (const store of STORE_LEVELS) {
-      for (const { dimension, segment } of SEGMENTS) {
-        db.exec(`
-          INSERT INTO ${period.days} (dimension, store_id, ${period.column}, currency, segment, ${columns(COUNTERS)})
-          SELECT ${dimension}, ${store}, ${period.of}, c.currency, ${segment}, ${sums(COUNTERS)}
-          FROM checks c WHERE c.livemode = 1 GROUP BY 1, 2, 3, 4, 5`);
-      }
-      db.exec(`
-        INSERT INTO ${period.rules} (store_id, ${period.column}, currency, rule_id, shadow, ${columns(RULE_COUNTERS)})
-        SELECT ${store}, ${period.of}, c.currency, r.rule_id, r.shadow, ${sums(RULE_COUNTERS)}
-        FROM check_rules r JOIN checks c ON c.id = r.check_id WHERE c.livemode = 1 GROUP BY 1, 2, 3, 4, 5`);
-    }
+  // Each store's days straight from the checks: the only passes over them (NOT INDEXED: a scan in
+  // table order, several times quicker than walking an index and looking every row up).
+  for (const { dimension, segment } of SEGMENTS) {
+    db.exec(`
+      INSERT INTO report_days (dimension, store_id, day, currency, segment, ${columns(COUNTERS)})
+      SELECT ${dimension}, c.store_id, ${DAY}, c.currency, ${segment}, ${sums(COUNTERS)}
+      FROM checks c NOT INDEXED WHERE c.livemode = 1 GROUP BY 1, 2, 3, 4, 5`);
   }
+  db.exec(`
+    INSERT INTO report_rule_days (store_id, day, currency, rule_id, shadow, ${columns(RULE_COUNTERS)})
+    SELECT c.store_id, ${DAY}, c.currency, r.rule_id, r.shadow, ${sums(RULE_COUNTERS)}
+    FROM check_rules r CROSS JOIN checks c ON c.id = r.check_id WHERE c.livemode = 1 GROUP BY 1, 2, 3, 4, 5`);
+  // The rest from those rows, which are far fewer than checks: the chain's days (store '*', migration
+  // 0070) as the sum over the stores, then 32-day blocks of every day row.
+  const derive = (from: string, to: string, keys: string[], counters: readonly Counter[]) => {
+    const chain = (key: string) => (key === 'store_id' ? "'*'" : key);
+    db.exec(`
+      INSERT INTO ${from} (${keys.join(', ')}, day, ${columns(counters)})
+      SELECT ${keys.map(chain).join(', ')}, day, ${counters.map(([column]) => `sum(${column})`).join(', ')}
+      FROM ${from} WHERE store_id != '*' GROUP BY ${keys.filter((key) => key !== 'store_id').join(', ')}, day;
+      INSERT INTO ${to} (${keys.join(', ')}, block, ${columns(counters)})
+      SELECT ${keys.join(', ')}, day / ${BLOCK_DAYS}, ${counters.map(([column]) => `sum(${column})`).join(', ')}
+      FROM ${from} GROUP BY ${keys.join(', ')}, day / ${BLOCK_DAYS};`);
+  };
+  derive('report_days', 'report_blocks', CHECK_KEYS, COUNTERS);
+  derive('report_rule_days', 'report_rule_blocks', RULE_KEYS, RULE_COUNTERS);
   db.exec(`
     INSERT INTO report_applied (check_id, occurred_at, business_day, store_id, currency, lane, age_band, stored_value, action, warned, outcome)
     SELECT id, occurred_at, business_day, store_id, currency, lane, age_band, stored_value, action, warned, outcome FROM checks WHERE livemode = 1;
