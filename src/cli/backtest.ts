@@ -89,7 +89,7 @@ export function printReport(report: BacktestReport, output: Output): void {
   const day = (iso: string) => iso.slice(0, 10);
   const { labels } = report;
   output.out(
-    `Back-test ${report.from} to ${report.to} (UTC days): ${report.checks.toLocaleString('en-GB')} checks ` +
+    `Back-test ${report.from} to ${report.to} (store days, VOUCHSAFE_TIMEZONE): ${report.checks.toLocaleString('en-GB')} checks ` +
       `(${labels.scams} confirmed scams, ${labels.ordinary} ordinary, ${labels.unlabelled} unlabelled), in ${report.durationMs} ms.`,
   );
   output.out(`A sale counts as stopped or interrupted at ${report.interveneAt} or stronger.\n`);
