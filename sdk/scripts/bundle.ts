@@ -95,6 +95,8 @@ export async function buildBrowserBundle(outdir: string, entry = 'sdk/src/browse
     minify: true,
     metafile: true,
     legalComments: 'eof',
+    // The one file a vendor copies into a web till carries its licence with it; dependencies' notices follow at the end.
+    banner: { js: '/*! @vouchsafe/till | Copyright 2026 The Vouchsafe authors | SPDX-License-Identifier: Apache-2.0 */' },
     plugins: [englishOnlyZod],
     logLevel: 'warning',
   });
