@@ -16,7 +16,7 @@ import { createApp } from '../src/http/app.js';
 import { loadConfig } from '../src/config.js';
 import { formatMoney } from '../src/engine/index.js';
 import { createLogger } from '../src/log.js';
-import { dayDate, resolvePeriod, utcDay } from '../src/reports/period.js';
+import { dayDate, resolvePeriod, storeDay } from '../src/reports/period.js';
 import { buildHoldsReport } from '../src/reports/holds.js';
 import { ALL_GROUPINGS, buildSummary } from '../src/reports/summary.js';
 import { buildServices } from '../src/services.js';
@@ -38,6 +38,7 @@ const services = await (async () => {
       idSecret: config.idSecret,
       logger: createLogger('warn'),
       clock: () => now,
+      timeZone: config.timeZone,
     });
   } catch (error) {
     // Most often the service is running: it holds the database, and the demo waits its turn.
@@ -48,8 +49,8 @@ const services = await (async () => {
 })();
 const { store } = services;
 
-const lastDay = utcDay(now) - 1;
-const december = lastDecember(utcDay(now));
+const lastDay = storeDay(now, config.timeZone) - 1;
+const december = lastDecember(storeDay(now, config.timeZone));
 const seasonDays = dayRange(december.first, december.last);
 const recentDays = dayRange(lastDay - WEEKS * 7 + 1, lastDay).filter((day) => day < december.first || day > december.last);
 const firstDay = Math.min(seasonDays[0]!, recentDays[0] ?? Infinity);
@@ -68,13 +69,13 @@ progress.stop();
 
 now = Date.now();
 const figures = async (label: string, from: number, to: number) => {
-  const period = resolvePeriod({ from: dayDate(from), to: dayDate(to) }, now);
+  const period = resolvePeriod({ from: dayDate(from), to: dayDate(to) }, now, config.timeZone);
   const { totals } = await buildSummary(store, { period, storeIds: null, groupBy: new Set(ALL_GROUPINGS) }, now);
   const promptRate = totals.promptRate === null ? '—' : `${(totals.promptRate * 100).toFixed(1)}%`;
   return `${label}: ${totals.checks.toLocaleString('en-GB')} checks, ${promptRate} of gift-card baskets interrupted, ${totals.stops} stops protecting ${formatMoney(totals.valueProtected.GBP ?? 0, 'GBP')}.`;
 };
 const holds = async (from: number, to: number) => {
-  const { totals } = await buildHoldsReport(store, { period: resolvePeriod({ from: dayDate(from), to: dayDate(to) }, now), storeIds: null }, now);
+  const { totals } = await buildHoldsReport(store, { period: resolvePeriod({ from: dayDate(from), to: dayDate(to) }, now, config.timeZone), storeIds: null }, now);
   return `${totals.opened} sales held for a supervisor: ${totals.released} released, ${totals.refused} refused, ${totals.expired} left to expire.`;
 };
 const summaries = [
@@ -83,7 +84,7 @@ const summaries = [
   await figures(`The ${WEEKS} weeks to ${dayDate(lastDay)}`, lastDay - WEEKS * 7 + 1, lastDay),
   `  ${await holds(lastDay - WEEKS * 7 + 1, lastDay)}`,
 ];
-const { key: analystKey } = await issueApiKey(store, { role: 'analyst', name: `Demo analyst (${dayDate(utcDay(now))})` }, 'demo', now);
+const { key: analystKey } = await issueApiKey(store, { role: 'analyst', name: `Demo analyst (${dayDate(storeDay(now, config.timeZone))})` }, 'demo', now);
 await store.close();
 
 const problems = played.flatMap(({ problem }) => (problem ? [problem] : []));

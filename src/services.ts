@@ -1,4 +1,5 @@
 import { createChecks, type Checks } from './checks/index.js';
+import { purgeExpiredTestChecks } from './checks/test-mode.js';
 import { idempotencyKeys, type IdempotencyKeys } from './access/idempotency-keys.js';
 import { hashApiKey, issueApiKey, type KeyResolver, keyResolver } from './access/api-keys.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -13,7 +14,7 @@ import { createWebhooks, deliveryWorker, type DeliveryWorkerOptions, type Webhoo
 
 /** How long a held sale waits for a supervisor unless VOUCHSAFE_HOLD_DEADLINE says otherwise. */
 export const DEFAULT_HOLD_DEADLINE_MS = 5 * 60_000;
-/** How often the deadline sweeper writes down expired holds, so that `review.closed` goes out. */
+/** How often the sweeper writes down expired holds, so that `review.closed` goes out, and purges a batch of week-old test checks. */
 const SWEEP_EVERY_MS = 1_000;
 /** How often a node on PostgreSQL looks at the active rule set even with no notification heard. */
 const RESYNC_EVERY_MS = 5_000;
@@ -42,7 +43,7 @@ export interface Services {
   /** Worker threads for exports and rule-set compilation, off the loop that answers tills. */
   readonly workers: WorkerPool;
   /**
-   * Stops the background work (the hold sweeper, webhook delivery) and waits for the webhook attempts
+   * Stops the background work (the sweeper of expired holds and week-old test checks, webhook delivery) and waits for the webhook attempts
    * in flight to be recorded: a clean stop sends nothing twice. Call before `close()`.
    */
   stopBackground(): Promise<void>;
@@ -66,7 +67,8 @@ export interface ServiceOptions {
   ruleApproval?: ApprovalMode;
   /**
    * The running service: checkpoint the WAL from a worker thread, bring report roll-ups up to date
-   * every 25 ms rather than during a till's write, write down expired holds, and deliver webhooks.
+   * every 25 ms rather than during a till's write, write down expired holds, purge week-old test-mode
+   * checks, and deliver webhooks.
    */
   background?: boolean;
   holdDeadlineMs?: number;
@@ -134,6 +136,14 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
         store.exclusively('hold-sweeper', () => reviews.sweep()).catch((error: unknown) => {
           options.logger.error('writing down expired holds failed', { error: error instanceof Error ? error.message : String(error) });
         });
+        // Test-mode checks go after a week without anyone running `vouchsafe purge`: a small batch a
+        // second, through the partial index of test checks, so an idle step costs one index probe.
+        store
+          .exclusively('test-check-purge', () => purgeExpiredTestChecks(store, clock()))
+          .then((purged) => purged && options.logger.info('test-mode checks older than 7 days purged', { checks: purged }))
+          .catch((error: unknown) => {
+            options.logger.error('purging week-old test-mode checks failed', { error: error instanceof Error ? error.message : String(error) });
+          });
       }, SWEEP_EVERY_MS);
       sweeper.unref();
     }

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Vouchsafe authors
 """Checks the evaluator against the service's conformance vectors.
 
     python3 conformance.py policy.json vectors.json

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Vouchsafe authors
 """A till's side of Vouchsafe in Python, standard library only.
 
 The colleague always gets a decision within the till's time budget: the check goes to the service,

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The Vouchsafe authors
 """Reference evaluator of Vouchsafe's offline policy (GET /v1/rules/offline-policy).
 
 Python 3.8+, standard library only. A till calls ``basket_facts`` then ``decide`` when the service has

@@ -118,6 +118,8 @@ export async function buildBrowserBundle(outdir: string, entry = 'sdk/src/browse
     metafile: true,
     legalComments: 'eof',
     external: without.filter((part) => !part.includes('/') || part.startsWith('@')),
+    // The one file a vendor copies into a web till carries its licence with it; dependencies' notices follow at the end.
+    banner: { js: '/*! @vouchsafe/till | Copyright 2026 The Vouchsafe authors | SPDX-License-Identifier: Apache-2.0 */' },
     plugins: [leaveOut(without), englishOnlyZod, zodNamespaceImport, zodWithoutJsonSchema, declarationOnlyModules],
     logLevel: 'warning',
   });

@@ -5,7 +5,7 @@ import { type CompiledRuleSet, decide, type EngineDecision } from '../engine/ind
 import type { ReplayRow } from '../store/index.js';
 
 export interface BacktestOptions {
-  /** The period's first and last days (UTC), for the report. */
+  /** The period's first and last days (the store's calendar days), for the report. */
   from: string;
   to: string;
   interveneAt: Exclude<Action, 'allow'>;

@@ -1,6 +1,7 @@
 import type { Action } from '../contract/enums.js';
 import type { BacktestMetrics, BacktestReport } from '../contract/rule-lifecycle.js';
 import { backtest } from '../backtest/backtest.js';
+import { DEFAULT_TIME_ZONE, isTimeZone } from '../engine/business-day.js';
 import { formatMoney } from '../engine/index.js';
 import { DomainError } from '../errors.js';
 import { validateRuleSet } from '../rule-sets/lifecycle.js';
@@ -26,15 +27,16 @@ export interface BacktestCommand {
   json: boolean;
 }
 
-/** The period in UTC days, both ends included, as the service's reports take it. */
-export function periodOf(options: Pick<BacktestCommand, 'from' | 'to' | 'days'>) {
+/** The period in the store's calendar days (VOUCHSAFE_TIMEZONE), both ends included, as the service's reports take it. */
+export function periodOf(options: Pick<BacktestCommand, 'from' | 'to' | 'days'>, timeZone = process.env.VOUCHSAFE_TIMEZONE || DEFAULT_TIME_ZONE) {
+  if (!isTimeZone(timeZone)) throw new UsageError(`VOUCHSAFE_TIMEZONE ${timeZone} is not an IANA time zone such as Europe/London`);
   const date = (flag: string, value: string | undefined) => {
     if (value === undefined) return undefined;
     if (!ReportDate.safeParse(value).success) throw new UsageError(`--${flag} ${value} is not a date: use YYYY-MM-DD`);
     return value;
   };
   try {
-    return resolvePeriod({ from: date('from', options.from), to: date('to', options.to) }, Date.now(), options.days);
+    return resolvePeriod({ from: date('from', options.from), to: date('to', options.to) }, Date.now(), timeZone, options.days);
   } catch (error) {
     if (error instanceof DomainError) throw new UsageError(error.detail ?? error.message);
     throw error;
@@ -87,7 +89,7 @@ export function printReport(report: BacktestReport, output: Output): void {
   const day = (iso: string) => iso.slice(0, 10);
   const { labels } = report;
   output.out(
-    `Back-test ${report.from} to ${report.to} (UTC days): ${report.checks.toLocaleString('en-GB')} checks ` +
+    `Back-test ${report.from} to ${report.to} (store days, VOUCHSAFE_TIMEZONE): ${report.checks.toLocaleString('en-GB')} checks ` +
       `(${labels.scams} confirmed scams, ${labels.ordinary} ordinary, ${labels.unlabelled} unlabelled), in ${report.durationMs} ms.`,
   );
   output.out(`A sale counts as stopped or interrupted at ${report.interveneAt} or stronger.\n`);

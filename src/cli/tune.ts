@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Action } from '../contract/enums.js';
 import { ReportDate } from '../contract/reports.js';
+import { startOfDay } from '../engine/business-day.js';
 import { formatMoney } from '../engine/index.js';
 import { dayDate, dayNumber } from '../reports/period.js';
 import { openStore, type Store } from '../store/index.js';
@@ -37,13 +38,15 @@ function parseShare(flag: string, text: string): number {
   return share;
 }
 
-const DAY_MS = 86_400_000;
-/** Whole UTC days from `fromDay` to `toDay`, both included, as times. */
-const between = (fromDay: number, toDay: number) => ({ from: fromDay * DAY_MS, to: (toDay + 1) * DAY_MS });
+/** Whole store days (VOUCHSAFE_TIMEZONE, as the reports count them) from `fromDay` to `toDay`, both included, as times. */
+const between = (fromDay: number, toDay: number, timeZone: string) => ({
+  from: startOfDay(dayDate(fromDay), timeZone),
+  to: startOfDay(dayDate(toDay + 1), timeZone),
+});
 
 /** The first day from which a third of the period's checks remain: what is learnt from comes before what it is checked on. */
-async function splitDay(store: Store, fromDay: number, toDay: number, storeIds: readonly string[] | null): Promise<number> {
-  const count = (first: number, last: number) => store.replay.count({ ...between(first, last), storeIds });
+async function splitDay(store: Store, fromDay: number, toDay: number, storeIds: readonly string[] | null, timeZone: string): Promise<number> {
+  const count = (first: number, last: number) => store.replay.count({ ...between(first, last, timeZone), storeIds });
   const total = await count(fromDay, toDay);
   let low = fromDay + 1;
   let high = toDay;
@@ -72,17 +75,17 @@ export async function runTuneCommand(options: TuneCommand, output: Output): Prom
     if (options.validateFrom !== undefined && !ReportDate.safeParse(options.validateFrom).success) {
       throw new UsageError(`--validate-from ${options.validateFrom} is not a date: use YYYY-MM-DD`);
     }
-    const validateDay = options.validateFrom !== undefined ? dayNumber(options.validateFrom) : await splitDay(store, period.fromDay, period.toDay, storeIds);
+    const validateDay = options.validateFrom !== undefined ? dayNumber(options.validateFrom) : await splitDay(store, period.fromDay, period.toDay, storeIds, period.timeZone);
     if (validateDay <= period.fromDay || validateDay > period.toDay) {
       throw new UsageError(`--validate-from must fall after ${period.from} and no later than ${period.to}, so there is a period to learn from and one to check on`);
     }
     const learn = { from: period.from, to: dayDate(validateDay - 1) };
     const validate = { from: dayDate(validateDay), to: period.to };
-    const rows = (days: { from: string; to: string }) => () => store.replay.checks({ ...between(dayNumber(days.from), dayNumber(days.to)), storeIds });
+    const rows = (days: { from: string; to: string }) => () => store.replay.checks({ ...between(dayNumber(days.from), dayNumber(days.to), period.timeZone), storeIds });
     const learnRows = rows(learn);
     const validateRows = rows(validate);
     for (const [what, days] of [['learn from', learn], ['check on', validate]] as const) {
-      if ((await store.replay.count({ ...between(dayNumber(days.from), dayNumber(days.to)), storeIds })) === 0) {
+      if ((await store.replay.count({ ...between(dayNumber(days.from), dayNumber(days.to), period.timeZone), storeIds })) === 0) {
         output.err(`No checks were recorded from ${days.from} to ${days.to}: nothing to ${what}`);
         return 1;
       }
@@ -114,7 +117,7 @@ const AGE_WORDS: Record<string, string> = { '40_49': '40s', '60_69': '60s', '70_
 function describe(report: TuningReport, output: Output, out: string): void {
   const { learning, validation } = report;
   output.out(
-    `Tuned on ${report.learn.from} to ${report.learn.to}, checked on ${report.validate.from} to ${report.validate.to} (UTC days): ` +
+    `Tuned on ${report.learn.from} to ${report.learn.to}, checked on ${report.validate.from} to ${report.validate.to} (store days, VOUCHSAFE_TIMEZONE): ` +
       `at most ${(report.budgets.prompt * 100).toFixed(2).replace(/\.?0+$/, '')}% of gift-card baskets prompted and ` +
       `${(report.budgets.hold * 100).toFixed(2).replace(/\.?0+$/, '')}% held; a confirmed scam counts as stopped at ${report.interveneAt} or stronger.`,
   );

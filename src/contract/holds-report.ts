@@ -35,7 +35,10 @@ export const HoldsReport = z
     from: ReportDate,
     to: ReportDate,
     days: z.number().int().min(1).max(MAX_REPORT_DAYS),
-    timeZone: z.literal('UTC').meta({ description: 'A hold belongs to the UTC day it was opened.' }),
+    timeZone: z.string().meta({
+      description: 'The store’s IANA time zone (VOUCHSAFE_TIMEZONE): a hold belongs to the calendar day there on which it was opened.',
+      example: 'Europe/London',
+    }),
     storeIds: z.array(StoreId).nullable().meta({ description: 'The stores the figures cover; null: every store.' }),
     generatedAt: Timestamp,
     openNow: z

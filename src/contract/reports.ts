@@ -9,7 +9,7 @@ export const DEFAULT_REPORT_DAYS = 30;
 export const MAX_STORES_PER_REPORT = 1000;
 
 export const ReportDate = z.iso.date().meta({
-  description: 'A calendar day, `YYYY-MM-DD`. Days run from 00:00 to 24:00 UTC.',
+  description: 'A calendar day, `YYYY-MM-DD`, in the store’s time zone (VOUCHSAFE_TIMEZONE, default Europe/London): from its midnight to the next, 23 or 25 hours on the days the clocks change.',
   example: '2017-10-30',
 });
 
@@ -23,12 +23,12 @@ export type GroupBy = z.infer<typeof GroupBy>;
 const periodFields = {
   from: ReportDate.optional().meta({
     param: { name: 'from', in: 'query' },
-    description: `First day of the period (UTC), included. Default: ${DEFAULT_REPORT_DAYS - 1} days before \`to\`. At most ${MAX_REPORT_DAYS} days from \`from\` to \`to\`.`,
+    description: `First day of the period (the store’s calendar day), included. Default: ${DEFAULT_REPORT_DAYS - 1} days before \`to\`. At most ${MAX_REPORT_DAYS} days from \`from\` to \`to\`.`,
     example: '2017-10-01',
   }),
   to: ReportDate.optional().meta({
     param: { name: 'to', in: 'query' },
-    description: 'Last day of the period (UTC), included. Default: today (UTC). Not before `from`.',
+    description: 'Last day of the period (the store’s calendar day), included. Default: today in the store. Not before `from`.',
     example: '2017-10-31',
   }),
   storeId: repeated(StoreId)
@@ -120,7 +120,11 @@ export const Summary = z
     from: ReportDate,
     to: ReportDate,
     days: z.number().int().min(1).max(MAX_REPORT_DAYS).meta({ description: 'Days in the period, both ends included.', example: 31 }),
-    timeZone: z.literal('UTC').meta({ description: 'Days are UTC days: a check belongs to the day its occurredAt falls on in UTC.', example: 'UTC' }),
+    timeZone: z.string().meta({
+      description:
+        'The store’s IANA time zone (VOUCHSAFE_TIMEZONE). Days are its calendar days: a check belongs to the date its occurredAt falls on there (its business day), so a day across a clock change is 23 or 25 hours long. Timestamps stay instants in UTC.',
+      example: 'Europe/London',
+    }),
     storeIds: z.array(StoreId).nullable().meta({ description: 'The stores the figures cover; null: every store.', example: ['herts-stevenage-012'] }),
     generatedAt: Timestamp,
     totals: Figures,

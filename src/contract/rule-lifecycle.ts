@@ -95,8 +95,8 @@ export const BacktestRequest = z
       .strictObject({ version: z.string().min(1).max(64) })
       .optional()
       .meta({ description: 'What to compare with. Default: the active rule set.' }),
-    from: ReportDate.optional().meta({ description: `First day of the period (UTC), included. Default: ${DEFAULT_REPORT_DAYS - 1} days before \`to\`. At most ${MAX_REPORT_DAYS} days.`, example: '2026-10-01' }),
-    to: ReportDate.optional().meta({ description: 'Last day of the period (UTC), included. Default: today (UTC).', example: '2026-10-31' }),
+    from: ReportDate.optional().meta({ description: `First day of the period (the store’s calendar day), included. Default: ${DEFAULT_REPORT_DAYS - 1} days before \`to\`. At most ${MAX_REPORT_DAYS} days.`, example: '2026-10-01' }),
+    to: ReportDate.optional().meta({ description: 'Last day of the period (the store’s calendar day), included. Default: today in the store.', example: '2026-10-31' }),
     storeIds: z.array(StoreId).min(1).max(MAX_STORES_PER_REPORT).optional().meta({ description: 'Only these stores. Default: every store the key may see.' }),
     interveneAt: Action.exclude(['allow']).default('prompt').meta({
       description: 'The weakest action that counts as stopping or interrupting a sale. `prompt` counts every intervention; `hold` only the ones that pause the sale.',

@@ -27,3 +27,23 @@ export function isTimeZone(timeZone: string): boolean {
 export function businessDay(ms: number, timeZone: string): string {
   return formatterFor(timeZone).format(new Date(ms));
 }
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The first instant of the calendar day `date` (YYYY-MM-DD) on the shop's wall clock: its midnight,
+ * or the first moment after it where a clock change skips midnight. Found by halving, not by
+ * offset arithmetic, so a day of 23 or 25 hours needs no special case. No zone is more than 14 hours
+ * ahead of UTC or 12 behind, so the answer lies between 15 hours before the UTC midnight and 13 after.
+ */
+export function startOfDay(date: string, timeZone: string): number {
+  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+  let before = utcMidnight - 15 * HOUR_MS;
+  let onOrAfter = utcMidnight + 13 * HOUR_MS;
+  while (onOrAfter - before > 1) {
+    const middle = Math.floor((before + onOrAfter) / 2);
+    if (businessDay(middle, timeZone) < date) before = middle;
+    else onOrAfter = middle;
+  }
+  return onOrAfter;
+}

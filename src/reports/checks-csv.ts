@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { minorUnitDigits } from '../engine/money.js';
 import type { CheckReportRow } from '../store/index.js';
 import { isStop, valueProtected } from './definitions.js';
-import { dayDate, type Period, utcDay } from './period.js';
+import type { Period } from './period.js';
 
 const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
 
@@ -14,8 +14,8 @@ function major(minor: number, currency: string): string {
 /** The export's columns, in order, with what each holds: the OpenAPI description is written from this list. */
 export const CSV_COLUMNS: ReadonlyArray<{ name: string; means: string; value: (row: CheckReportRow) => string | number | boolean }> = [
   { name: 'check_id', means: 'The check’s id.', value: (r) => r.checkId },
-  { name: 'occurred_at', means: 'When the till captured the basket (RFC 3339, UTC).', value: (r) => iso(r.occurredAt) },
-  { name: 'day', means: 'The UTC day the check is counted on in the summary.', value: (r) => dayDate(utcDay(r.occurredAt)) },
+  { name: 'occurred_at', means: 'When the till captured the basket (RFC 3339, UTC): an instant, whatever the store’s time zone.', value: (r) => iso(r.occurredAt) },
+  { name: 'day', means: 'The store’s calendar day (VOUCHSAFE_TIMEZONE) the check is counted on in the summary: its business day.', value: (r) => r.businessDay },
   { name: 'store_id', means: 'The store.', value: (r) => r.storeId },
   { name: 'till_id', means: 'The till.', value: (r) => r.tillId },
   { name: 'transaction_id', means: 'The till’s transaction id, to find the receipt.', value: (r) => r.transactionId },

@@ -2,7 +2,7 @@ import type { HoldFigures, HoldsReport } from '../contract/holds-report.js';
 import type { Money } from '../contract/reports.js';
 import { asOf } from '../reviews/index.js';
 import type { ReviewReportRow, Store } from '../store/index.js';
-import { dayDate, type Period, periodBounds, utcDay } from './period.js';
+import { dayDate, type Period, periodBounds, storeDay } from './period.js';
 
 /** A released hold counts as a costly mistake if the same customer has a confirmed scam within this long after it. */
 export const SCAM_LATER_WINDOW_MS = 30 * 86_400_000;
@@ -65,14 +65,14 @@ export async function buildHoldsReport(store: Store, { period, storeIds }: { per
   };
   for (const row of rows) {
     add(byStore, row.storeId, row);
-    add(byDay, utcDay(row.openedAt), row);
+    add(byDay, storeDay(row.openedAt, period.timeZone), row);
   }
   const open = await store.reviews.openNow(storeIds, now);
   return {
     from: period.from,
     to: period.to,
     days: period.days,
-    timeZone: 'UTC',
+    timeZone: period.timeZone,
     storeIds,
     generatedAt: new Date(now).toISOString(),
     openNow: { count: open.count, oldestOpenedAt: open.oldestOpenedAt === null ? null : new Date(open.oldestOpenedAt).toISOString() },

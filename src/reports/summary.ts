@@ -112,7 +112,7 @@ export async function buildSummary(store: Store, request: SummaryRequest, now: n
     from: period.from,
     to: period.to,
     days: period.days,
-    timeZone: 'UTC',
+    timeZone: period.timeZone,
     storeIds,
     generatedAt: new Date(now).toISOString(),
     totals: toFigures(await reports.totals(filter)),

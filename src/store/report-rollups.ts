@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 
-const DAY_MS = 86_400_000;
+const DAY_S = 86_400;
 
 /** The width of a roll-up block. Migration 0040 built the stored blocks at 32 days, so this never changes without a migration. */
 export const BLOCK_DAYS = 32;
@@ -39,9 +39,14 @@ const RULE_COUNTERS: readonly Counter[] = [
   ['value_protected', valueProtected],
 ];
 
+/**
+ * A check counts on its business day: the store's calendar day (VOUCHSAFE_TIMEZONE) of its occurredAt,
+ * kept with the check (migration 0100), as days since 1970-01-01; blocks are 32 of those days
+ * (migration 0130). unixepoch() of a date is its midnight as if in UTC, a whole number of days.
+ */
 const PERIODS = [
-  { days: 'report_days', rules: 'report_rule_days', column: 'day', of: (x: string) => `${x}.occurred_at / ${DAY_MS}` },
-  { days: 'report_blocks', rules: 'report_rule_blocks', column: 'block', of: (x: string) => `${x}.occurred_at / ${DAY_MS * BLOCK_DAYS}` },
+  { days: 'report_days', rules: 'report_rule_days', column: 'day', of: (x: string) => `unixepoch(${x}.business_day) / ${DAY_S}` },
+  { days: 'report_blocks', rules: 'report_rule_blocks', column: 'block', of: (x: string) => `unixepoch(${x}.business_day) / ${DAY_S * BLOCK_DAYS}` },
 ];
 /** Each check counts in its store's rows and in the chain's (store '*', migration 0070). */
 export const CHAIN = '*';
@@ -124,7 +129,8 @@ export function rollupCatchUp(db: Database): RollupCatchUp {
   const apply = [...PERIODS.map(checkRollup), ...PERIODS.map(ruleRollup)].map((sql) => db.prepare(sql));
   const refresh = [
     'DELETE FROM report_applied WHERE check_id IN (SELECT check_id FROM temp.report_batch)',
-    `INSERT INTO report_applied SELECT x.id, x.occurred_at, x.store_id, x.currency, x.lane, x.age_band, x.stored_value, x.action, x.warned, x.outcome
+    `INSERT INTO report_applied (check_id, occurred_at, business_day, store_id, currency, lane, age_band, stored_value, action, warned, outcome)
+      SELECT x.id, x.occurred_at, x.business_day, x.store_id, x.currency, x.lane, x.age_band, x.stored_value, x.action, x.warned, x.outcome
       FROM temp.report_batch b CROSS JOIN checks x ON x.id = b.check_id AND x.livemode = 1`,
     'DELETE FROM report_applied_rules WHERE check_id IN (SELECT check_id FROM temp.report_batch)',
     `INSERT INTO report_applied_rules SELECT r.check_id, r.rule_id, r.shadow

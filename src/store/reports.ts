@@ -3,8 +3,14 @@ import type { Action, AgeBand, Lane, Outcome } from '../contract/enums.js';
 import { BLOCK_DAYS, CHAIN, rollupCatchUp } from './report-rollups.js';
 
 const DAY_MS = 86_400_000;
+/** No zone's day begins more than 14 hours before UTC's, or ends more than 12 hours after it. */
+const EARLIEST_START_MS = 14 * 3_600_000;
+const LATEST_END_MS = 12 * 3_600_000;
 
-/** Which checks a report reads: UTC days (days since 1970-01-01), both ends included, and stores (null: all). */
+/**
+ * Which checks a report reads: the store's calendar days (a check's business day) as days since
+ * 1970-01-01, both ends included, and stores (null: all).
+ */
 export interface ReportFilter {
   fromDay: number;
   toDay: number;
@@ -52,6 +58,8 @@ export interface RuleCounterRow {
 export interface CheckReportRow {
   checkId: string;
   occurredAt: number;
+  /** The store's calendar day of occurredAt (YYYY-MM-DD), the day the check counts on. */
+  businessDay: string;
   storeId: string;
   tillId: string;
   transactionId: string;
@@ -159,7 +167,7 @@ interface RawCheckRow extends Omit<CheckReportRow, 'warned' | 'rules' | 'shadowR
 }
 
 const CHECK_COLUMNS = `
-  c.id AS checkId, c.occurred_at AS occurredAt, c.store_id AS storeId, c.till_id AS tillId,
+  c.id AS checkId, c.occurred_at AS occurredAt, c.business_day AS businessDay, c.store_id AS storeId, c.till_id AS tillId,
   c.transaction_id AS transactionId, c.lane AS lane, c.age_band AS ageBand, c.tender AS tender,
   c.currency AS currency, c.basket_total AS basketTotal, c.stored_value AS storedValue,
   c.stored_value_units AS storedValueUnits, c.action AS action, c.score AS score, c.warned AS warned,
@@ -169,10 +177,11 @@ const CHECK_COLUMNS = `
   (SELECT group_concat(rule_id, ' ' ORDER BY rule_id) FROM check_rules WHERE check_id = c.id AND shadow = 1) AS shadowRules`;
 
 // `@everyStore OR …` keeps the planner on checks_by_time, so rows come out in time order without a sort:
-// a year's export streams instead of being gathered into a temporary table first.
+// a year's export streams instead of being gathered into a temporary table first. The time range only
+// narrows the index walk; the business day decides, as it does in the roll-ups.
 const CHECKS_IN_PERIOD = `
   SELECT ${CHECK_COLUMNS} FROM checks c
-  WHERE c.occurred_at >= @fromMs AND c.occurred_at < @toMs AND c.livemode = 1
+  WHERE c.occurred_at >= @fromMs AND c.occurred_at < @toMs AND c.business_day BETWEEN @fromDate AND @toDate AND c.livemode = 1
     AND (@everyStore OR c.store_id IN (SELECT value FROM json_each(@storeIds)))`;
 
 const toCheckRow = (row: RawCheckRow): CheckReportRow => ({
@@ -202,8 +211,10 @@ function params(filter: ReportFilter, storeIds: readonly string[] | null = filte
     fromDay: filter.fromDay,
     toDay: filter.toDay,
     ...split(filter.fromDay, filter.toDay),
-    fromMs: filter.fromDay * DAY_MS,
-    toMs: (filter.toDay + 1) * DAY_MS,
+    fromDate: new Date(filter.fromDay * DAY_MS).toISOString().slice(0, 10),
+    toDate: new Date(filter.toDay * DAY_MS).toISOString().slice(0, 10),
+    fromMs: filter.fromDay * DAY_MS - EARLIEST_START_MS,
+    toMs: (filter.toDay + 1) * DAY_MS + LATEST_END_MS,
     everyStore: storeIds === null ? 1 : 0,
     storeIds: JSON.stringify(storeIds ?? []),
   };
@@ -223,7 +234,7 @@ export function reportsRepository(db: Db) {
   const rules = db.prepare<Record<string, unknown>, RawRuleRow>(RULES);
   const latestWarned = db.prepare<Record<string, unknown>, RawCheckRow>(`
     SELECT ${CHECK_COLUMNS} FROM checks c INDEXED BY checks_warned_by_time
-    WHERE c.warned = 1 AND c.occurred_at >= @fromMs AND c.occurred_at < @toMs AND c.livemode = 1
+    WHERE c.warned = 1 AND c.occurred_at >= @fromMs AND c.occurred_at < @toMs AND c.business_day BETWEEN @fromDate AND @toDate AND c.livemode = 1
       AND (@everyStore OR c.store_id IN (SELECT value FROM json_each(@storeIds)))
     ORDER BY c.occurred_at DESC LIMIT @limit`);
   const storesWithChecks = db.prepare<[], { storeId: string }>(

@@ -15,6 +15,8 @@ export function retentionRepository(db: Database) {
   const webhookEvents = db.prepare<[number]>('DELETE FROM webhook_events WHERE occurred_at < ?');
 
   return {
+    /** Deletes up to `limit` test-mode checks that occurred before `before`, oldest first, in the caller's transaction. Returns how many. */
+    deleteTestChecksBefore: (before: number, limit: number) => testBatch.run(before, limit).changes,
     /** Deletes test-mode checks that occurred before `before`, in batches like purgeChecksBefore. Returns how many. */
     purgeTestChecksBefore(before: number, batchSize = 5000): number {
       let total = 0;

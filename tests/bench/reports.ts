@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { businessDay, DEFAULT_TIME_ZONE } from '../../src/engine/index.js';
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
 import { buildServices } from '../../src/services.js';
@@ -27,7 +28,8 @@ export const reportsSection: Section = {
         if (response.status !== 200) throw new Error(`${path}: ${response.status} ${await response.text()}`);
         return response;
       };
-      const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+      // Report days are the store's (London, as the history's business days): the first and last check's.
+      const day = (ms: number) => businessDay(ms, DEFAULT_TIME_ZONE);
       const end = database.shape.endAt - 1;
       // The history spans 365 days back from endAt, which touches 366 calendar days.
       const year = `from=${day(database.shape.endAt - database.shape.days * DAY_MS)}&to=${day(end)}`;

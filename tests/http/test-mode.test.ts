@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { runPurge } from '../../src/cli/purge.js';
 import { NO_HISTORY } from '../../src/engine/index.js';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
@@ -9,9 +9,9 @@ const scamBasket = {
   customer: { ageBand: '70_79' as const, loyaltyId: 'LOY-4417-0001' },
 };
 
-async function setUp(start = '2026-11-20T10:00:00.000Z') {
+async function setUp(start = '2026-11-20T10:00:00.000Z', { background = false } = {}) {
   let now = Date.parse(start);
-  const app = await testApp({ clock: () => now });
+  const app = await testApp({ clock: () => now, background });
   const makeKey = async (role: 'till' | 'analyst', mode: 'live' | 'test') => {
     const response = await app.call('POST', '/v1/keys', {
       key: app.adminKey,
@@ -93,5 +93,30 @@ describe('test mode', () => {
     const after = await testApp({ databasePath });
     expect(after.services.store.checks.findById(oldTest)).toBeUndefined();
     expect(after.services.store.checks.findById(oldLive)).toBeDefined();
+  });
+
+  it('purges test checks after 7 days by itself in the running service, keeping live ones', async () => {
+    // Virtual time: the service's clock is in hand, and so are its timers.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    onTestFinished(() => void vi.useRealTimers());
+    const { submit, live, test, services, advance } = await setUp('2026-11-20T10:00:00.000Z', { background: true });
+    const held = { lines: scamBasket.lines, customer: { ageBand: '80_plus' as const } };
+    const [liveHold, testHold] = [await submit(live, held), await submit(test, held)];
+    expect([liveHold.json.action, testHold.json.action]).toEqual(['hold', 'hold']);
+    const [oldLive, oldTest] = [liveHold.json.checkId, testHold.json.checkId];
+    advance(6 * DAY);
+    const newerTest = (await submit(test, {})).json.checkId;
+    const exists = (checkId: string) => services.store.checks.findById(checkId) !== undefined;
+
+    advance(DAY - 60_000);
+    vi.advanceTimersByTime(5_000);
+    expect([exists(oldTest), exists(newerTest), exists(oldLive)]).toEqual([true, true, true]);
+
+    advance(2 * 60_000);
+    vi.advanceTimersByTime(1_000);
+    expect([exists(oldTest), exists(newerTest), exists(oldLive)]).toEqual([false, true, true]);
+    // Its hold went with it; the live check's stays.
+    expect(services.store.reviews.find(oldTest)).toBeUndefined();
+    expect(services.store.reviews.find(oldLive)).toBeDefined();
   });
 });

@@ -3,7 +3,9 @@ import { aCheck, testApp } from '../helpers/app.js';
 
 /**
  * A small, known set of checks over three days in two stores, plus one the day before, sent through the
- * API, so report figures can be checked against sums worked out by hand (see the comments).
+ * API, so report figures can be checked against sums worked out by hand (see the comments). The store
+ * keeps UTC days here, so the edges below are plain midnights; tests/reports/store-days.test.ts has
+ * the days of a store in London and elsewhere.
  */
 export const NOW = Date.parse('2017-10-31T18:00:00Z');
 export const STORE_A = 'herts-stevenage-012';
@@ -20,7 +22,7 @@ const appleForA70s = { lines: [{ kind: 'gift_card' as const, brand: 'apple', uni
 const buntingford = { lines: [{ kind: 'gift_card' as const, brand: 'itunes', unitAmount: 50000, quantity: 10 }], customer: { ageBand: '50_59' as const } };
 
 export async function knownData() {
-  const app = await testApp({ clock: () => NOW });
+  const app = await testApp({ clock: () => NOW, timeZone: 'UTC' });
   const till = await app.makeKey('till', [STORE_A, STORE_B, STORE_C]);
   const analyst = await app.makeKey('analyst');
   const send = async (at: string, body: Partial<CheckInput>) => {

@@ -169,7 +169,7 @@ describe('the OpenAPI document', () => {
     const { call } = await knownData();
     const doc = (await call('GET', '/openapi.json')).json;
     const summary = doc.paths['/v1/reports/summary'].get;
-    for (const term of ['valueProtected', 'promptRate', 'stopRate', 'stops', 'warned', 'UTC']) expect(summary.description).toContain(term);
+    for (const term of ['valueProtected', 'promptRate', 'stopRate', 'stops', 'warned', 'VOUCHSAFE_TIMEZONE']) expect(summary.description).toContain(term);
     const figures = doc.components.schemas.ReportFigures;
     for (const [name, property] of Object.entries(figures.properties as Record<string, { description?: string }>)) {
       expect(property.description, name).toBeTruthy();

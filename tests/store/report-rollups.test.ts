@@ -7,7 +7,7 @@ import { undoBusinessDays, undoTestMode } from '../helpers/schema.js';
 import { knownData, NOW } from '../reports/known-data.js';
 
 const summaryOf = (store: Store) =>
-  buildSummary(store, { period: resolvePeriod({ from: '2017-10-28', to: '2017-10-31' }, NOW), storeIds: null, groupBy: new Set(ALL_GROUPINGS) }, NOW);
+  buildSummary(store, { period: resolvePeriod({ from: '2017-10-28', to: '2017-10-31' }, NOW, 'UTC'), storeIds: null, groupBy: new Set(ALL_GROUPINGS) }, NOW);
 
 describe('report roll-ups', () => {
   it('are built from the checks already recorded when the migration runs', async () => {
@@ -34,7 +34,7 @@ describe('report roll-ups', () => {
     `);
     db.close();
 
-    const migrated = await openStore(databasePath);
+    const migrated = await openStore(databasePath, { timeZone: 'UTC' });
     expect(await summaryOf(migrated)).toEqual(before);
     await migrated.close();
   });

@@ -15,9 +15,18 @@ export function formatMoneyByCurrency(money: Money): string {
   return entries.map(([currency, amount]) => formatMoney(amount, currency)).join(' + ');
 }
 
-const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
-export const formatDateTime = (ms: number) => `${dateTime.format(ms)} UTC`;
+const dateTimes = new Map<string, Intl.DateTimeFormat>();
+/** An instant on the store's wall clock, with the zone's short name (`GMT`, `BST`), as the report's days are. */
+export function formatDateTime(ms: number, timeZone: string): string {
+  let format = dateTimes.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' });
+    dateTimes.set(timeZone, format);
+  }
+  return format.format(ms);
+}
 
+// A report day is a date, not an instant: shown as written, whatever the zone.
 const day = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 export const formatDay = (date: string) => day.format(Date.parse(`${date}T00:00:00Z`));
 

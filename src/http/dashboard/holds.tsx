@@ -27,7 +27,7 @@ export const HoldsSection: FC<{ report: HoldsReport; waiting: ReviewRecord[] }> 
         <div class="headline">
           <dt>Waiting for a supervisor now</dt>
           <dd data-figure="holdsOpenNow">{formatCount(openNow.count)}</dd>
-          <dd class="note">{openNow.oldestOpenedAt ? `the longest since ${formatDateTime(Date.parse(openNow.oldestOpenedAt))}` : 'none waiting'}</dd>
+          <dd class="note">{openNow.oldestOpenedAt ? `the longest since ${formatDateTime(Date.parse(openNow.oldestOpenedAt), report.timeZone)}` : 'none waiting'}</dd>
         </div>
         <div class="headline">
           <dt>Holds</dt>
@@ -78,8 +78,8 @@ export const HoldsSection: FC<{ report: HoldsReport; waiting: ReviewRecord[] }> 
                 <th scope="row">
                   {review.storeId} · {review.tillId}
                 </th>
-                <td>{formatDateTime(Date.parse(review.openedAt))}</td>
-                <td>{formatDateTime(Date.parse(review.deadline))}</td>
+                <td>{formatDateTime(Date.parse(review.openedAt), report.timeZone)}</td>
+                <td>{formatDateTime(Date.parse(review.deadline), report.timeZone)}</td>
                 <td>{formatMoneyByCurrency({ [review.currency]: review.storedValue })}</td>
                 <td>{review.reasons.map((reason) => reason.ruleId).join(', ')}</td>
               </tr>

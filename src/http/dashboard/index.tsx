@@ -48,15 +48,16 @@ function formQuery(c: Context<AppEnv>): Record<string, string | string[]> {
 
 /** The period and stores the page asks for; a bad choice falls back to the defaults, with the reason shown. */
 function select(c: Context<AppEnv>): Selection {
-  const now = c.get('services').clock();
+  const { clock, timeZone } = c.get('services');
+  const now = clock();
   const principal = c.get('principal');
   const parsed = ChecksExportQuery.safeParse(formQuery(c));
   try {
     if (!parsed.success) throw new DomainError('validation_failed', parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
-    return { period: resolvePeriod(parsed.data, now), storeIds: storeScope(principal, parsed.data.storeId), selectedStore: parsed.data.storeId?.[0], error: undefined };
+    return { period: resolvePeriod(parsed.data, now, timeZone), storeIds: storeScope(principal, parsed.data.storeId), selectedStore: parsed.data.storeId?.[0], error: undefined };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    return { period: resolvePeriod({}, now), storeIds: storeScope(principal, undefined), selectedStore: undefined, error: `Showing the last 30 days instead: ${error.detail ?? error.message}` };
+    return { period: resolvePeriod({}, now, timeZone), storeIds: storeScope(principal, undefined), selectedStore: undefined, error: `Showing the last 30 days instead: ${error.detail ?? error.message}` };
   }
 }
 

@@ -163,7 +163,7 @@ export const DashboardPage: FC<DashboardView> = ({ principal, summary, holds, wa
             {error}
           </p>
         )}
-        <p class="small">Days are UTC days. Figures are defined in the API reference (GET /v1/reports/summary) and match it exactly.</p>
+        <p class="small">Days are calendar days in {summary.timeZone}, the store’s time zone. Figures are defined in the API reference (GET /v1/reports/summary) and match it exactly.</p>
 
         <section aria-labelledby="headline-title">
           <h2 id="headline-title">Headline figures</h2>
@@ -285,7 +285,7 @@ export const DashboardPage: FC<DashboardView> = ({ principal, summary, holds, wa
               ) : (
                 interventions.map((check) => (
                   <tr>
-                    <th scope="row">{formatDateTime(check.occurredAt)}</th>
+                    <th scope="row">{formatDateTime(check.occurredAt, summary.timeZone)}</th>
                     <td>
                       {check.storeId} · {check.tillId}
                     </td>

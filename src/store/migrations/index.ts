@@ -11,6 +11,7 @@ import { up as receiveTimeHistory } from './0090-receive-time-history.js';
 import { up as businessDay } from './0100-business-day.js';
 import { up as idempotencyKeys } from './0110-idempotency-keys.js';
 import { up as testMode } from './0120-test-mode.js';
+import { up as storeDays } from './0130-store-days.js';
 import { DEFAULT_TIME_ZONE } from '../../engine/business-day.js';
 
 export interface Migration {
@@ -41,6 +42,7 @@ export const migrations: readonly Migration[] = [
   { version: 100, name: 'business-day', up: businessDay, foreignKeysOff: true },
   { version: 110, name: 'idempotency-keys', up: idempotencyKeys },
   { version: 120, name: 'test-mode', up: testMode },
+  { version: 130, name: 'store-days', up: storeDays },
 ];
 
 export class DatabaseTooNewError extends Error {

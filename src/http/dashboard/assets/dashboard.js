@@ -16,11 +16,13 @@
     const element = document.getElementById(id);
     if (!element) return null;
     element.textContent = '';
-    return new uPlot({ width: width(element), height: 260, ...options }, series, element);
+    return new uPlot({ width: width(element), height: 260, tzDate: asDates, ...options }, series, element);
   }
 
   // Half a day either side, so the first and last bars are drawn whole.
   const days = { time: true, range: (u, min, max) => [min - 43200, max + 43200] };
+  // Each day is its date's midnight in UTC: labelled in UTC, it shows that date whatever the browser's zone.
+  const asDates = (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC');
   const axis = (overrides) => ({ stroke: '#333', grid: { stroke: '#e2e2e2' }, ticks: { stroke: '#bbb' }, ...overrides });
   const charts = [];
 

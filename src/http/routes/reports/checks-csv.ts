@@ -14,7 +14,7 @@ const route = createRoute({
   tags: ['Reports'],
   summary: 'Every check in a period, as CSV',
   description: [
-    'One row per check whose basket was captured in the period (UTC days, both ends included), oldest first: the same checks, counted the same way, as `GET /v1/reports/summary`. Streamed as it is read, so a year of a chain’s checks never sits in memory, and made in a worker thread, so tills are answered first; when every worker is busy, 429 `rate_limited` with `Retry-After`. RFC 4180: a header row, CRLF line ends, fields quoted where needed. Text that a spreadsheet would run as a formula starts with `\'`.',
+    'One row per check whose basket was captured in the period (the store’s calendar days in VOUCHSAFE_TIMEZONE, both ends included: each check’s business day), oldest first: the same checks, counted the same way, as `GET /v1/reports/summary`. Streamed as it is read, so a year of a chain’s checks never sits in memory, and made in a worker thread, so tills are answered first; when every worker is busy, 429 `rate_limited` with `Retry-After`. RFC 4180: a header row, CRLF line ends, fields quoted where needed. Text that a spreadsheet would run as a formula starts with `\'`.',
     '',
     'Never carries a loyalty id or payment token (they are never stored) nor the free-text outcome note. Amounts are integers in minor units of the row’s `currency`.',
     '',
@@ -38,8 +38,8 @@ const route = createRoute({
 export function registerChecksExport(api: OpenAPIHono<AppEnv>) {
   api.openapi(route, async (c) => {
     const query = c.req.valid('query');
-    const { store, clock, logger, workers } = c.get('services');
-    const period = resolvePeriod(query, clock());
+    const { store, clock, timeZone, logger, workers } = c.get('services');
+    const period = resolvePeriod(query, clock(), timeZone);
     const storeIds = storeScope(c.get('principal'), query.storeId);
     const requestId = c.get('requestId');
     const filter = { fromDay: period.fromDay, toDay: period.toDay, storeIds };

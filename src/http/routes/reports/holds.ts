@@ -15,7 +15,7 @@ const route = createRoute({
   tags: ['Reports'],
   summary: 'Holds: what supervisors decided, how fast, and which releases proved costly',
   description: [
-    'Holds opened in the period (a hold belongs to the UTC day it was opened), and what became of them: released, refused or expired (nobody decided by the deadline, which counts as refused). A hold still open past its deadline counts as expired.',
+    'Holds opened in the period (a hold belongs to the store’s calendar day, in VOUCHSAFE_TIMEZONE, on which it was opened), and what became of them: released, refused or expired (nobody decided by the deadline, which counts as refused). A hold still open past its deadline counts as expired.',
     '',
     '- **timeToSupervisor**: seconds from the hold to a supervisor’s release or refusal, median and 90th percentile (nearest rank). Holds closed by the customer’s answers, by the outcome or by the deadline are not timed.',
     '- **releasedThenScam**: released holds whose own outcome is `scam_confirmed`, or whose customer (by loyalty id or card token) had a confirmed scam within 30 days after: the costly mistakes.',
@@ -33,9 +33,9 @@ const route = createRoute({
 export function registerHoldsReport(api: OpenAPIHono<AppEnv>) {
   api.openapi(route, async (c) => {
     const query = c.req.valid('query');
-    const { store, clock } = c.get('services');
+    const { store, clock, timeZone } = c.get('services');
     const now = clock();
-    const report = await buildHoldsReport(store, { period: resolvePeriod(query, now), storeIds: storeScope(c.get('principal'), query.storeId) }, now);
+    const report = await buildHoldsReport(store, { period: resolvePeriod(query, now, timeZone), storeIds: storeScope(c.get('principal'), query.storeId) }, now);
     c.header('Cache-Control', 'private, no-store');
     return c.json(report, 200);
   });

@@ -10,7 +10,7 @@ import { commonErrors, header, json, queryErrors } from '../responses.js';
 const FIGURE_DEFINITIONS = [
   '**How every figure is defined**, so that it can be reconciled with the checks export (`GET /v1/reports/checks.csv`, one row per check):',
   '',
-  '- **Period.** UTC calendar days, `from` and `to` both included. A check belongs to the day its `occurredAt` (when the till captured the basket) falls on in UTC. A check is counted once however often it was decided again, with its basket, decision and outcome as they stand now.',
+  '- **Period.** The store’s calendar days in its time zone (VOUCHSAFE_TIMEZONE, default Europe/London; `timeZone` in the answer), `from` and `to` both included. A check belongs to the date its `occurredAt` (when the till captured the basket) falls on in the store, its business day: a check at 00:30 BST on 30 March counts on 30 March, and the days the clocks change have 23 and 25 hours. A check is counted once however often it was decided again, with its basket, decision and outcome as they stand now.',
   '- **checks**: checks in the period and stores. **checksWithStoredValue**: those whose basket holds stored value (any line but merchandise) worth more than 0.',
   '- **actions**: checks by their latest decision (`allow`, `prompt`, `hold`, `refuse`).',
   '- **warned**: checks that any decision prompted, held or refused, even if answers later allowed them. In the export: `warned = true`.',
@@ -47,12 +47,12 @@ const route = createRoute({
 export function registerSummary(api: OpenAPIHono<AppEnv>) {
   api.openapi(route, async (c) => {
     const query = c.req.valid('query');
-    const { store, clock } = c.get('services');
+    const { store, clock, timeZone } = c.get('services');
     const now = clock();
     const summary = await buildSummary(
       store,
       {
-        period: resolvePeriod(query, now),
+        period: resolvePeriod(query, now, timeZone),
         storeIds: storeScope(c.get('principal'), query.storeId),
         groupBy: new Set(query.groupBy ?? ALL_GROUPINGS),
       },

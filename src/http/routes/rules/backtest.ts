@@ -17,7 +17,7 @@ const route = createRoute({
   tags: ['Rules'],
   summary: 'Back-test a rule set on stored checks',
   description: [
-    'Decides every stored check in the period (UTC days, both included; default: the last 30 days; at most 366) again with a candidate rule set and with the active one (or `baseline`), from what was recorded when each was decided: the final basket, the colleague’s answers and the customer’s history as it stood then.',
+    'Decides every stored check in the period (the store’s calendar days in VOUCHSAFE_TIMEZONE, both included; default: the last 30 days; at most 366) again with a candidate rule set and with the active one (or `baseline`), from what was recorded when each was decided: the final basket, the colleague’s answers and the customer’s history as it stood then.',
     '',
     'Reports the decisions that would change, with examples, and grades both rule sets against what actually happened at the till: `scam_confirmed` outcomes are scams, `proceeded` and `proceeded_after_warning` are ordinary shopping, anything else is unlabelled. A check counts as stopped or interrupted when its action is `interveneAt` (default `prompt`) or stronger.',
     '',
@@ -39,10 +39,10 @@ const route = createRoute({
 export function registerBacktest(api: OpenAPIHono<AppEnv>) {
   api.openapi(route, async (c) => {
     const body = c.req.valid('json');
-    const { store, rules, clock, workers } = c.get('services');
+    const { store, rules, clock, timeZone, workers } = c.get('services');
     // Refused before the candidate is even read: a flood of back-tests must not cost the tills anything.
     if (backtestRunning()) throw new HttpProblem('rate_limited', 'A back-test is already running', { 'Retry-After': '10' });
-    const days = resolvePeriod(body, clock());
+    const days = resolvePeriod(body, clock(), timeZone);
     const period = { ...periodBounds(days), storeIds: storeScope(c.get('principal'), body.storeIds) };
     const stored = async (version: string) => {
       const row = await store.ruleSets.find(version);

@@ -14,7 +14,7 @@ const route = createRoute({
   tags: ['Rules'],
   summary: 'How shadow rules would have done',
   description:
-    'For each shadow rule (`mode: shadow`): how many checks in the period (UTC days, both included; default: the last 30 days) it matched — counting each check’s latest decision — the stored value of those checks, their recorded outcomes (`none` if not yet recorded) and the action actually enforced. Shadow rules in the active set are listed even with no hits, so a rule that never fires shows up.',
+    'For each shadow rule (`mode: shadow`): how many checks in the period (the store’s calendar days in VOUCHSAFE_TIMEZONE, both included; default: the last 30 days) it matched — counting each check’s latest decision — the stored value of those checks, their recorded outcomes (`none` if not yet recorded) and the action actually enforced. Shadow rules in the active set are listed even with no hits, so a rule that never fires shows up.',
   middleware: [requireRole('analyst', 'admin')] as const,
   request: { query: PeriodQuery },
   responses: { 200: json(ShadowReport, 'Shadow rule hits.'), ...queryErrors, ...commonErrors },
@@ -23,8 +23,8 @@ const route = createRoute({
 export function registerShadowReport(api: OpenAPIHono<AppEnv>) {
   api.openapi(route, async (c) => {
     const query = c.req.valid('query');
-    const { store, rules, clock } = c.get('services');
-    const days = resolvePeriod(query, clock());
+    const { store, rules, clock, timeZone } = c.get('services');
+    const days = resolvePeriod(query, clock(), timeZone);
     const period = { ...periodBounds(days), storeIds: storeScope(c.get('principal'), query.storeId) };
     const counted = await store.ruleHits.counts(period, { shadow: true });
     const activeShadow = rules.current.rules.filter((rule) => rule.shadow).map((rule) => rule.id);
