@@ -4,15 +4,13 @@ import { BLOCK_DAYS, CHAIN, type RollupCatchUp } from '../report-rollups.js';
 import type { Port } from '../port.js';
 import type { Queryable } from './sql.js';
 
-const DAY_MS = 86_400_000;
 
 /**
- * The report day of a check, from its epoch-ms `occurred_at` (`x` is the table's alias), and the first
- * instant of a report day. Every day the PostgreSQL reports count is computed here, as on SQLite: whole
- * UTC days since 1970-01-01.
+ * The report day of a check (`x` is the table's alias): its business day, the store's calendar day in
+ * VOUCHSAFE_TIMEZONE, as days since 1970-01-01, as on SQLite. Every day the PostgreSQL reports count is
+ * computed here.
  */
-export const dayOf = (x: string) => `(${x}.occurred_at / ${DAY_MS})::integer`;
-export const dayStartsAt = (day: number) => day * DAY_MS;
+export const dayOf = (x: string) => `(${x}.business_day::date - DATE '1970-01-01')`;
 /** The 32-day block a check counts in: whole blocks of report days. */
 const blockOf = (x: string) => `(${dayOf(x)} / ${BLOCK_DAYS})`;
 
@@ -117,8 +115,8 @@ function ruleRollup(period: (typeof PERIODS)[number]): string {
 const APPLY = [...PERIODS.map(checkRollup), ...PERIODS.map(ruleRollup)];
 const REFRESH = [
   'DELETE FROM report_applied WHERE check_id = ANY($1::text[])',
-  `INSERT INTO report_applied (check_id, occurred_at, store_id, currency, lane, age_band, stored_value, action, warned, outcome)
-    SELECT x.id, x.occurred_at, x.store_id, x.currency, x.lane, x.age_band, x.stored_value, x.action, x.warned, x.outcome
+  `INSERT INTO report_applied (check_id, occurred_at, business_day, store_id, currency, lane, age_band, stored_value, action, warned, outcome)
+    SELECT x.id, x.occurred_at, x.business_day, x.store_id, x.currency, x.lane, x.age_band, x.stored_value, x.action, x.warned, x.outcome
     FROM checks x WHERE x.id = ANY($1::text[]) AND x.livemode`,
   'DELETE FROM report_applied_rules WHERE check_id = ANY($1::text[])',
   `INSERT INTO report_applied_rules (check_id, rule_id, shadow)

@@ -2,7 +2,7 @@ import type { AgeBand, Lane } from '../../contract/enums.js';
 import type { Port } from '../port.js';
 import { BLOCK_DAYS, CHAIN } from '../report-rollups.js';
 import type { CheckReportRow, CounterRow, Counters, ReportFilter, ReportsRepository, RuleCounterRow } from '../reports.js';
-import { dayStartsAt, rollupCatchUp } from './report-rollups.js';
+import { rollupCatchUp } from './report-rollups.js';
 import type { Queryable } from './sql.js';
 
 
@@ -93,7 +93,7 @@ type RawCheckRow = Omit<CheckReportRow, 'occurredAt' | 'basketTotal' | 'storedVa
 };
 
 const CHECK_COLUMNS = `
-  c.id AS "checkId", c.occurred_at AS "occurredAt", c.store_id AS "storeId", c.till_id AS "tillId",
+  c.id AS "checkId", c.occurred_at AS "occurredAt", c.business_day AS "businessDay", c.store_id AS "storeId", c.till_id AS "tillId",
   c.transaction_id AS "transactionId", c.lane AS lane, c.age_band AS "ageBand", c.tender AS tender,
   c.currency AS currency, c.basket_total AS "basketTotal", c.stored_value AS "storedValue",
   c.stored_value_units AS "storedValueUnits", c.action AS action, c.score AS score, c.warned AS warned,
@@ -102,14 +102,16 @@ const CHECK_COLUMNS = `
   array(SELECT rule_id FROM check_rules WHERE check_id = c.id AND NOT shadow ORDER BY rule_id ${BYTEWISE}) AS rules,
   array(SELECT rule_id FROM check_rules WHERE check_id = c.id AND shadow ORDER BY rule_id ${BYTEWISE}) AS "shadowRules"`;
 
-// $1 from (ms), $2 to (ms, excluded), $3 every store, $4 the stores otherwise.
+// $1 from (ms), $2 to (ms, excluded), $3 every store, $4 the stores otherwise, $5 and $6 the first
+// and last business day. The time range only narrows the index walk; the business day decides, as it
+// does in the roll-ups.
 const CHECKS_IN_PERIOD = `
   SELECT ${CHECK_COLUMNS} FROM checks c
-  WHERE c.occurred_at >= $1::bigint AND c.occurred_at < $2::bigint AND c.livemode
+  WHERE c.occurred_at >= $1::bigint AND c.occurred_at < $2::bigint AND c.business_day BETWEEN $5::text AND $6::text AND c.livemode
     AND ($3::boolean OR c.store_id = ANY($4::text[]))`;
 const EXPORT = `${CHECKS_IN_PERIOD} ORDER BY c.occurred_at, c.received_at, c.id`;
 // checks_warned_by_time serves it: the newest warned checks, without reading every ordinary sale.
-const LATEST_WARNED = `${CHECKS_IN_PERIOD} AND c.warned ORDER BY c.occurred_at DESC LIMIT $5::integer`;
+const LATEST_WARNED = `${CHECKS_IN_PERIOD} AND c.warned ORDER BY c.occurred_at DESC LIMIT $7::integer`;
 
 const toCheckRow = (row: RawCheckRow): CheckReportRow => ({
   ...row,
@@ -127,7 +129,13 @@ function split(fromDay: number, toDay: number): number[] {
   return [fromDay, firstBlock * BLOCK_DAYS - 1, firstBlock, lastBlock, (lastBlock + 1) * BLOCK_DAYS, toDay];
 }
 
-const period = (filter: ReportFilter) => [dayStartsAt(filter.fromDay), dayStartsAt(filter.toDay + 1)];
+const DAY_MS = 86_400_000;
+/** No zone's day begins more than 14 hours before UTC's, or ends more than 12 hours after it. */
+const EARLIEST_START_MS = 14 * 3_600_000;
+const LATEST_END_MS = 12 * 3_600_000;
+const dateOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+const period = (filter: ReportFilter) => [filter.fromDay * DAY_MS - EARLIEST_START_MS, (filter.toDay + 1) * DAY_MS + LATEST_END_MS];
+const days = (filter: ReportFilter) => [dateOf(filter.fromDay), dateOf(filter.toDay)];
 
 /** The PostgreSQL reports: the calls of SQLite's store/reports.ts, answering alike. */
 export function reportsRepository(sql: Queryable): Port<ReportsRepository> {
@@ -170,7 +178,7 @@ export function reportsRepository(sql: Queryable): Port<ReportsRepository> {
     rollups,
 
     async latestInterventions(filter, limit) {
-      const rows = await sql.unsafe<RawCheckRow[]>(LATEST_WARNED, [...period(filter), filter.storeIds === null, [...(filter.storeIds ?? [])], limit], { prepare: true });
+      const rows = await sql.unsafe<RawCheckRow[]>(LATEST_WARNED, [...period(filter), filter.storeIds === null, [...(filter.storeIds ?? [])], ...days(filter), limit], { prepare: true });
       return rows.map(toCheckRow);
     },
 
@@ -182,7 +190,7 @@ export function reportsRepository(sql: Queryable): Port<ReportsRepository> {
      * Abandoning the iteration (`return()`) closes the cursor.
      */
     async *checks(filter) {
-      const query = sql.unsafe<RawCheckRow[]>(EXPORT, [...period(filter), filter.storeIds === null, [...(filter.storeIds ?? [])]], { prepare: true });
+      const query = sql.unsafe<RawCheckRow[]>(EXPORT, [...period(filter), filter.storeIds === null, [...(filter.storeIds ?? [])], ...days(filter)], { prepare: true });
       for await (const rows of query.cursor(CURSOR_ROWS)) for (const row of rows) yield toCheckRow(row);
     },
   };

@@ -231,6 +231,7 @@ export const sql = `
     CREATE TABLE report_applied (
       check_id text PRIMARY KEY,
       occurred_at bigint NOT NULL,
+      business_day text NOT NULL,
       store_id text NOT NULL,
       currency text NOT NULL,
       lane text NOT NULL,
