@@ -86,7 +86,7 @@ describe('POST /v1/checks/{checkId}/answers', () => {
     const again = await answer(decided.checkId, { purpose: 'gift' });
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.json).toEqual(first.json);
-    expect(services.store.checks.evaluations(decided.checkId)).toHaveLength(2);
+    expect(await services.store.checks.evaluations(decided.checkId)).toHaveLength(2);
   });
 
   it('names the unknown question or the answer that is not allowed', async () => {

@@ -39,7 +39,7 @@ describe('POST /v1/checks', () => {
     expect(retry.status).toBe(200);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(retry.json).toEqual(first.json);
-    expect(services.store.checks.evaluations(first.json.checkId)).toHaveLength(1);
+    expect(await services.store.checks.evaluations(first.json.checkId)).toHaveLength(1);
   });
 
   it('decides a changed basket again under the same check id', async () => {
@@ -55,7 +55,7 @@ describe('POST /v1/checks', () => {
     expect(changed.json.action).toBe('hold');
     const record = await call('GET', `/v1/checks/${first.json.checkId}`, { key: till });
     expect(record.json.evaluations.map((e: { trigger: string }) => e.trigger)).toEqual(['check', 'basket_changed']);
-    expect(services.store.checks.evaluations(first.json.checkId)).toHaveLength(2);
+    expect(await services.store.checks.evaluations(first.json.checkId)).toHaveLength(2);
   });
 
   it('links one customer across stores by loyalty id, and counts a resent check once', async () => {
@@ -152,7 +152,7 @@ describe('POST /v1/checks', () => {
     expect(replay.status).toBe(200);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.json).toEqual(first.json);
-    expect(services.store.checks.evaluations(first.json.checkId)).toHaveLength(1);
+    expect(await services.store.checks.evaluations(first.json.checkId)).toHaveLength(1);
     const record = await call('GET', `/v1/checks/${first.json.checkId}`, { key: till });
     expect(record.json.offlineDecision).toEqual(offlineDecision);
   });

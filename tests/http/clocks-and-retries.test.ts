@@ -92,7 +92,7 @@ describe('revisions never go backwards', () => {
     expect(late.status).toBe(200);
     expect(late.headers.get('idempotent-replayed')).toBe('true');
     expect(late.json).toEqual(second.json);
-    expect(services.store.checks.evaluations(first.json.checkId)).toHaveLength(2);
+    expect(await services.store.checks.evaluations(first.json.checkId)).toHaveLength(2);
   });
 });
 

@@ -189,10 +189,10 @@ describe('the deadline', () => {
     const { check, services, advance, call, adminKey } = await setUp();
     const decided = await check();
     advance(5 * MINUTE - 1);
-    expect(services.reviews.sweep()).toBe(0);
+    expect(await services.reviews.sweep()).toBe(0);
     advance(1);
-    expect(services.reviews.sweep()).toBe(1);
-    expect(services.reviews.sweep()).toBe(0);
+    expect(await services.reviews.sweep()).toBe(1);
+    expect(await services.reviews.sweep()).toBe(0);
     const audit = await call('GET', '/v1/audit?limit=1', { key: adminKey });
     expect(audit.json.entries[0]).toMatchObject({ actor: 'system', action: 'review.expired', subject: decided.checkId });
   });
@@ -203,7 +203,7 @@ describe('the deadline', () => {
     const second = await check();
     const decidedAt = new Date(now() + 4 * MINUTE).toISOString();
     advance(20 * MINUTE);
-    services.reviews.sweep();
+    await services.reviews.sweep();
     const replayed = await review(first.checkId, { decision: 'release', supervisorRef: 'S0042', decidedAt });
     expect(replayed.status).toBe(200);
     expect(replayed.json).toMatchObject({ status: 'released', closedAt: decidedAt });

@@ -60,7 +60,7 @@ describe('operations', () => {
   it('reports health with the active rule set', async () => {
     const { call, services } = await testApp();
     const response = await call('GET', '/healthz');
-    expect(response.json).toEqual({ status: 'ok', ruleSetVersion: services.rules.current.version });
+    expect(response.json).toEqual({ status: 'ok', database: { kind: 'sqlite', ok: true }, ruleSetVersion: services.rules.current.version });
   });
 
   it('exports decisions by action and a latency histogram for Prometheus, to the metrics key or an admin key only', async () => {

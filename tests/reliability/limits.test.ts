@@ -114,7 +114,7 @@ describe('a full disk', () => {
     expect(ready.status).toBe(503);
     expect(ready.json.status).toBe('storage_unavailable');
     expect(acknowledged.length).toBeGreaterThan(0);
-    for (const id of acknowledged) expect(services.store.checks.findById(id)).toBeDefined();
+    for (const id of acknowledged) expect(await services.store.checks.findById(id)).toBeDefined();
   });
 });
 

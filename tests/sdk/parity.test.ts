@@ -18,7 +18,7 @@ const BAND_AGE_MS = { h1: 10 * 60_000, h24: 2 * 3_600_000, d30: 2 * 24 * 3_600_0
  * window's figures, less the narrower window's, as checks of that age, in as many other stores as
  * the window counts and warned as often.
  */
-function seedHistory(services: Services, customer: { loyaltyId?: string; paymentToken?: string }, history: HistoryInput): void {
+async function seedHistory(services: Services, customer: { loyaltyId?: string; paymentToken?: string }, history: HistoryInput): Promise<void> {
   const identities = [
     ...(customer.loyaltyId ? [services.ids.identity('loyalty', customer.loyaltyId)] : []),
     ...(customer.paymentToken ? [services.ids.identity('payment', customer.paymentToken)] : []),
@@ -38,8 +38,8 @@ function seedHistory(services: Services, customer: { loyaltyId?: string; payment
       const storedValue = i === 0 ? value - Math.floor(value / checks) * (checks - 1) : Math.floor(value / checks);
       const storeId = i < newStores ? `${OTHER_STORE}-${(stores += 1)}` : STORE;
       const action = i < prompted ? 'prompt' : 'allow';
-      services.store.transaction(() =>
-        services.store.checks.save({
+      await services.store.transaction((tx) =>
+        tx.checks.save({
           id: newId('chk', at),
           storeId,
           tillId: 'T0',
@@ -119,7 +119,7 @@ describe('parity: for every case in the rule files, the offline decision is the 
       };
       const basket = { ...test.check, customer, transactionId: `parity-${index}`, currency: test.check.currency ?? 'GBP' } as Basket;
 
-      if (test.history) seedHistory(service.services, customer, test.history);
+      if (test.history) await seedHistory(service.services, customer, test.history);
       let serviceDecision = await online('/v1/checks', { ...basket, storeId: STORE, tillId: 'T02' });
       if (test.answers) serviceDecision = await online(`/v1/checks/${serviceDecision.checkId}/answers`, { answers: test.answers });
 

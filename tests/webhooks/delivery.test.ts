@@ -143,7 +143,7 @@ describe('events', () => {
     await subscribe(['review.closed']);
     const held = await hold();
     advance(60_000);
-    services.reviews.sweep();
+    await services.reviews.sweep();
     await deliver();
     expect(receiver.received[0]!.event).toMatchObject({
       type: 'review.closed',
