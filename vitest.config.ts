@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['tests/**/*.test.ts', 'sdk/**/*.test.ts'],
     exclude: ['tests/bench/**', 'node_modules/**'],
     testTimeout: 20_000,
+    // One PostgreSQL server for the run (or a notice that its tests are skipped).
+    globalSetup: ['tests/setup/postgres.global.ts'],
   },
 });

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 const LAYERS: ReadonlyArray<{ name: string; paths: readonly string[]; packages: RegExp }> = [
   { name: 'contract', paths: ['src/contract/'], packages: /^zod$/ },
   { name: 'engine', paths: ['src/engine/'], packages: /^(zod|yaml|@marcbachmann\/cel-js)$/ },
-  { name: 'store', paths: ['src/store/'], packages: /^(node:|better-sqlite3$)/ },
+  { name: 'store', paths: ['src/store/'], packages: /^(node:|better-sqlite3$|postgres$)/ },
   {
     name: 'domain',
     paths: [

@@ -1,0 +1,95 @@
+import { execFile } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** A PostgreSQL server for one test run, in a directory of its own, gone when stopped. */
+export interface TestServer {
+  /** The admin URL (database `postgres`), from which each test makes a database of its own. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** The newest installed PostgreSQL's bin directory (Debian keeps them in /usr/lib/postgresql/<n>/bin), or PATH's. */
+export function findPostgresBinaries(): string | undefined {
+  const root = '/usr/lib/postgresql';
+  if (existsSync(root)) {
+    const versions = readdirSync(root)
+      .filter((name) => existsSync(join(root, name, 'bin', 'initdb')))
+      .sort((a, b) => Number(b) - Number(a));
+    if (versions[0]) return join(root, versions[0], 'bin');
+  }
+  for (const directory of (process.env.PATH ?? '').split(':')) {
+    if (directory && existsSync(join(directory, 'initdb')) && existsSync(join(directory, 'pg_ctl'))) return directory;
+  }
+  return undefined;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * initdb in a temporary directory and pg_ctl start on a free loopback port, durability off (a test
+ * database is thrown away). The server refuses to run as root, so as root it runs as `postgres`.
+ */
+export async function startTestServer(bin: string): Promise<TestServer> {
+  const directory = mkdtempSync(join(tmpdir(), 'vouchsafe-pg-'));
+  const asRoot = process.getuid?.() === 0;
+  const as = (command: string, args: string[]) =>
+    asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, command), ...args]) : run(join(bin, command), args);
+  try {
+    if (asRoot) {
+      const { uid, gid } = idsOf('postgres');
+      chownSync(directory, uid, gid);
+    }
+    const data = join(directory, 'data');
+    await as('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '--encoding=UTF8', '--locale=C']);
+    const port = await freePort();
+    const settings = [
+      `-p ${port}`,
+      "-c listen_addresses='127.0.0.1'",
+      `-c unix_socket_directories='${directory}'`,
+      '-c fsync=off',
+      '-c synchronous_commit=off',
+      '-c full_page_writes=off',
+      '-c max_connections=400',
+      '-c shared_buffers=32MB',
+    ].join(' ');
+    await as('pg_ctl', ['-D', data, '-o', settings, '-l', join(directory, 'server.log'), '-w', '-t', '60', 'start']);
+    return {
+      url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      async stop() {
+        try {
+          await as('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+        } finally {
+          rmSync(directory, { recursive: true, force: true });
+        }
+      },
+    };
+  } catch (error) {
+    rmSync(directory, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** A user's uid and gid, from /etc/passwd. */
+function idsOf(user: string): { uid: number; gid: number } {
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith(`${user}:`));
+  if (!line) throw new Error(`no user ${user} to run PostgreSQL as`);
+  const [, , uid, gid] = line.split(':');
+  return { uid: Number(uid), gid: Number(gid) };
+}
