@@ -65,6 +65,7 @@ const ConfigSchema = z.object({
   VOUCHSAFE_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   VOUCHSAFE_FAILED_KEYS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   VOUCHSAFE_DB_MAX_MB: z.coerce.number().int().min(1).optional(),
+  VOUCHSAFE_DB_POOL: z.coerce.number().int().min(1).max(1000).default(10),
   VOUCHSAFE_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
 });
 
@@ -74,6 +75,8 @@ export interface Config {
   readonly databasePath: string;
   /** The most the database may hold: past it writes answer 503 `storage_unavailable`, as on a full disk, before the host's disk fills. */
   readonly databaseMaxBytes: number | undefined;
+  /** PostgreSQL: the most connections this node keeps open to the database. */
+  readonly databasePoolSize: number;
   readonly rulesDirectory: string;
   readonly adminKey: string | undefined;
   readonly idSecret: string | undefined;
@@ -132,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: c.HOST,
     databasePath: c.VOUCHSAFE_DB,
     databaseMaxBytes: c.VOUCHSAFE_DB_MAX_MB === undefined ? undefined : c.VOUCHSAFE_DB_MAX_MB * 1024 * 1024,
+    databasePoolSize: c.VOUCHSAFE_DB_POOL,
     rulesDirectory: c.VOUCHSAFE_RULES,
     adminKey: c.VOUCHSAFE_ADMIN_KEY,
     idSecret: c.VOUCHSAFE_ID_SECRET,

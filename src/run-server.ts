@@ -85,6 +85,7 @@ export async function startServer(config: Config): Promise<void> {
     background: true,
     workers: config.workers,
     databaseMaxBytes: config.databaseMaxBytes,
+    databasePoolSize: config.databasePoolSize,
   });
   if ((await services.store.keys.activeAdminCount()) === 0) {
     logger.warn('no admin key yet: set VOUCHSAFE_ADMIN_KEY (32+ characters) and restart, or run `npm run vouchsafe -- keys create --role admin --name …`');

@@ -76,6 +76,8 @@ export interface ServiceOptions {
   webhookDelivery?: Pick<DeliveryWorkerOptions, 'timeoutMs' | 'pollMs' | 'concurrency' | 'fetch' | 'random'>;
   /** The most the database may hold, in bytes (see VOUCHSAFE_DB_MAX_MB). */
   databaseMaxBytes?: number | undefined;
+  /** PostgreSQL: the most connections this node keeps open (see VOUCHSAFE_DB_POOL). */
+  databasePoolSize?: number | undefined;
   /** Worker threads for heavy work (default 2). */
   workers?: number;
 }
@@ -97,6 +99,7 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
     timeZone,
     evidence: [secretPathFor(options.databasePath)],
     ...(options.databaseMaxBytes !== undefined ? { maxBytes: options.databaseMaxBytes } : {}),
+    ...(options.databasePoolSize !== undefined ? { poolSize: options.databasePoolSize } : {}),
     groupCommit: { onCommit: (transactions) => metrics.commitSize.observe(transactions) },
     ...(options.background
       ? {

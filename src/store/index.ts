@@ -18,6 +18,7 @@ import { ruleSetsRepository } from './rule-sets.js';
 import { sessionsRepository } from './sessions.js';
 import { webhooksRepository } from './webhooks.js';
 import { metaRepository } from './meta.js';
+import { openPostgresStore } from './postgres/index.js';
 import { StorageUnavailable, storageHealth } from './storage-health.js';
 import { assertIntact, assertNotLostDatabase, ensureDirectory, openFailure, takeProcessLock } from './startup.js';
 
@@ -55,6 +56,8 @@ export interface OpenOptions {
     /** Whether tills are waiting right now: bookkeeping then waits, unless it has fallen far behind. */
     busy?: () => boolean;
   };
+  /** PostgreSQL: the most connections this node keeps open (VOUCHSAFE_DB_POOL, default 10). */
+  poolSize?: number;
 }
 
 /** After a storage failure, readiness tries a write of its own no sooner than this. */
@@ -252,5 +255,11 @@ export function openSqliteStore(path: string, { readonly = false, groupCommit: g
  * share, otherwise a SQLite file (or `:memory:`) that this process owns.
  */
 export async function openStore(location: string, options: OpenOptions = {}): Promise<Store> {
+  if (/^postgres(ql)?:\/\//i.test(location)) {
+    return openPostgresStore(location, {
+      ...(options.readonly !== undefined ? { readonly: options.readonly } : {}),
+      ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}),
+    });
+  }
   return openSqliteStore(location, options);
 }

@@ -3,7 +3,7 @@ export class StorageUnavailable extends Error {
   override name = 'StorageUnavailable';
 }
 
-const STORAGE_CODES = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|NOMEM)/;
+const SQLITE_STORAGE_CODES = /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|NOMEM)/;
 
 export interface StorageHealth {
   /** Whether the last write got through; false from a storage failure until a write succeeds again. */
@@ -17,8 +17,11 @@ export interface StorageHealth {
   succeeded(): void;
 }
 
-/** Tells a full or failing disk from every other error, and remembers it for readiness. */
-export function storageHealth(): StorageHealth {
+/**
+ * Tells a full or failing disk (or, for a database server, one out of reach) from every other error,
+ * by the error's `code`, and remembers it for readiness.
+ */
+export function storageHealth(isStorageFailure: (code: string) => boolean = (code) => SQLITE_STORAGE_CODES.test(code)): StorageHealth {
   let reason: string | undefined;
   let failedAt = 0;
   return {
@@ -33,7 +36,7 @@ export function storageHealth(): StorageHealth {
     },
     failed(error) {
       const code = (error as { code?: unknown } | null)?.code;
-      if (typeof code !== 'string' || !STORAGE_CODES.test(code)) return error;
+      if (typeof code !== 'string' || !isStorageFailure(code)) return error;
       reason = `${code}: ${(error as Error).message}`;
       failedAt = Date.now();
       return new StorageUnavailable(reason, { cause: error });

@@ -1,12 +1,10 @@
+import type { JSONValue } from 'postgres';
 import type { EvaluationTrigger } from '../../contract/check-record.js';
 import type { Action, Outcome } from '../../contract/enums.js';
 import type { ChecksRepository } from '../checks.js';
 import type { Port } from '../port.js';
 import type { CheckRow, CheckWrite, EvaluationRow, OutcomeRow } from '../types.js';
-import type { ISql as Sql, JSONValue } from 'postgres';
-
-/** bigint columns (times, money) and aggregates arrive as text unless the connection parses them: read both. */
-type Int = number | string;
+import type { Queryable } from './sql.js';
 
 interface CheckRecordRow {
   id: string;
@@ -15,19 +13,19 @@ interface CheckRecordRow {
   transaction_id: string;
   business_day: string;
   livemode: boolean;
-  occurred_at: Int;
-  received_at: Int;
-  history_at: Int | null;
-  updated_at: Int;
+  occurred_at: number;
+  received_at: number;
+  history_at: number | null;
+  updated_at: number;
   key_id: string;
   request_fingerprint: string;
   identified: boolean;
-  basket_total: Int;
-  stored_value: Int;
+  basket_total: number;
+  stored_value: number;
   stored_value_units: number;
   warned: boolean;
   outcome: Outcome | null;
-  outcome_at: Int | null;
+  outcome_at: number | null;
   outcome_staff_ref: string | null;
   outcome_police_reference: string | null;
   outcome_note: string | null;
@@ -38,7 +36,7 @@ interface CheckRecordRow {
 interface EvaluationRecordRow {
   revision: number;
   trigger: EvaluationTrigger;
-  evaluated_at: Int;
+  evaluated_at: number;
   request: EvaluationRow['request'];
   answers: EvaluationRow['answers'];
   history: EvaluationRow['history'];
@@ -58,7 +56,7 @@ function toEvaluation(row: EvaluationRecordRow): EvaluationRow {
   return {
     revision: row.revision,
     trigger: row.trigger,
-    evaluatedAt: Number(row.evaluated_at),
+    evaluatedAt: row.evaluated_at,
     request: row.request,
     answers: row.answers,
     history: row.history,
@@ -76,7 +74,7 @@ function toOutcome(row: CheckRecordRow): OutcomeRow | null {
   if (row.outcome === null) return null;
   return {
     outcome: row.outcome,
-    recordedAt: Number(row.outcome_at),
+    recordedAt: row.outcome_at!,
     staffRef: row.outcome_staff_ref,
     policeReference: row.outcome_police_reference,
     note: row.outcome_note,
@@ -99,27 +97,30 @@ function toCheck(row: CheckWithLatestRow | undefined): CheckRow | undefined {
     transactionId: row.transaction_id,
     businessDay: row.business_day,
     livemode: row.livemode,
-    occurredAt: Number(row.occurred_at),
-    receivedAt: Number(row.received_at),
-    historyAt: Number(row.history_at ?? row.received_at),
-    updatedAt: Number(row.updated_at),
+    occurredAt: row.occurred_at,
+    receivedAt: row.received_at,
+    historyAt: row.history_at ?? row.received_at,
+    updatedAt: row.updated_at,
     keyId: row.key_id,
     requestFingerprint: row.request_fingerprint,
     identified: row.identified,
-    totals: { basket: Number(row.basket_total), storedValue: Number(row.stored_value), storedValueUnits: row.stored_value_units },
+    totals: { basket: row.basket_total, storedValue: row.stored_value, storedValueUnits: row.stored_value_units },
     warned: row.warned,
     latest: toEvaluation(latest),
     outcome: toOutcome(row),
   };
 }
 
-/** jsonb columns take the value itself: postgres.js serialises it. */
-const json = (sql: Sql, value: unknown) => sql.json(value as JSONValue);
+/**
+ * A value for a jsonb column. postgres.js serialises a jsonb parameter itself, so the value goes as
+ * it is: JSON text would be stored as one JSON string.
+ */
+const json = (sql: Queryable, value: unknown) => sql.json(value as JSONValue);
 
 /** The checks and their evaluations, as `checksRepository` (SQLite) keeps them. */
-export function postgresChecksRepository(sql: Sql): Port<ChecksRepository> {
+export function checksRepository(sql: Queryable): Port<ChecksRepository> {
   // One round trip for a check and its latest evaluation: the database may be across a network.
-  const checkWhere = async (where: ReturnType<Sql>) => {
+  const checkWhere = async (where: ReturnType<Queryable>) => {
     const [row] = await sql<CheckWithLatestRow[]>`
       SELECT c.*, e.revision AS e_revision, e.trigger AS e_trigger, e.evaluated_at AS e_evaluated_at,
         e.request AS e_request, e.answers AS e_answers, e.history AS e_history, e.action AS e_action,

@@ -1,18 +1,17 @@
-import type { ISql as Sql } from 'postgres';
 import type { HistoryWindowFacts } from '../../contract/fact-schema.js';
 import { type HistoryRepository, SHARED_AFTER_CHECKS, SHARED_AFTER_PARTNERS, WINDOWS } from '../history.js';
 import type { Port } from '../port.js';
+import type { Queryable } from './sql.js';
 
 type Window = keyof typeof WINDOWS;
 
-/** Sums and counts arrive as numeric and bigint, which postgres.js hands over as text. */
-type WindowRow = Record<`${Window}_${'stored_value' | 'checks' | 'stores' | 'prompted'}`, string | number>;
+type WindowRow = Record<`${Window}_${'stored_value' | 'checks' | 'stores' | 'prompted'}`, number>;
 
 /**
  * The customer history windows, as `historyRepository` (SQLite) counts them, query for query: they
  * decide who is prompted, so both adapters must give the same facts for the same checks.
  */
-export function postgresHistoryRepository(sql: Sql): Port<HistoryRepository> {
+export function historyRepository(sql: Queryable): Port<HistoryRepository> {
   // Times are where each check sits in history (the service's receive time), never the till's
   // clock. Each identifier is read back for at most its latest SHARED_AFTER_CHECKS checks: the cost
   // of a check does not grow with how often one identifier is used.
@@ -47,10 +46,10 @@ export function postgresHistoryRepository(sql: Sql): Port<HistoryRepository> {
         FROM recent r JOIN checks c ON c.id = r.check_id
         WHERE c.id != ${checkId} AND c.stored_value > 0`;
       const window = (name: Window): HistoryWindowFacts => ({
-        storedValue: Number(row![`${name}_stored_value`]),
-        checks: Number(row![`${name}_checks`]),
-        stores: Number(row![`${name}_stores`]),
-        prompted: Number(row![`${name}_prompted`]),
+        storedValue: row![`${name}_stored_value`],
+        checks: row![`${name}_checks`],
+        stores: row![`${name}_stores`],
+        prompted: row![`${name}_prompted`],
       });
       return { h1: window('h1'), h24: window('h24'), d30: window('d30') };
     },
@@ -60,11 +59,11 @@ export function postgresHistoryRepository(sql: Sql): Port<HistoryRepository> {
      * `at`: SHARED_AFTER_CHECKS checks, or more than SHARED_AFTER_PARTNERS other identifiers beside it.
      */
     async isShared(identity, at) {
-      const [row] = await sql<{ checks: string | number; partners: string | number }[]>`
+      const [row] = await sql<{ checks: number; partners: number }[]>`
         SELECT count(DISTINCT mine.check_id) AS checks, count(DISTINCT other.identity) AS partners
         FROM (${latest(identity, at)}) AS mine
         LEFT JOIN check_identities other ON other.check_id = mine.check_id AND other.identity != ${identity}`;
-      return Number(row!.checks) >= SHARED_AFTER_CHECKS || Number(row!.partners) > SHARED_AFTER_PARTNERS;
+      return row!.checks >= SHARED_AFTER_CHECKS || row!.partners > SHARED_AFTER_PARTNERS;
     },
   };
 }

@@ -1,8 +1,8 @@
-import type { ISql as Sql } from 'postgres';
 import type { Outcome } from '../../contract/enums.js';
 import type { Port } from '../port.js';
 import type { ReplayRepository } from '../replay.js';
 import type { PeriodFilter, ReplayRow } from '../types.js';
+import type { Queryable } from './sql.js';
 
 /** Rows fetched per round trip: enough to keep a back-test busy, few enough to hold nothing like a year. */
 const CURSOR_ROWS = 500;
@@ -10,9 +10,9 @@ const CURSOR_ROWS = 500;
 interface ReplayRecordRow {
   id: string;
   store_id: string;
-  occurred_at: number | string;
+  occurred_at: number;
   outcome: Outcome | null;
-  stored_value: number | string;
+  stored_value: number;
   identified: boolean;
   request: ReplayRow['request'];
   answers: ReplayRow['answers'];
@@ -20,7 +20,7 @@ interface ReplayRecordRow {
 }
 
 /** Stored checks as they were last decided, for deciding them again under other rules, as `replayRepository` (SQLite) reads them. */
-export function postgresReplayRepository(sql: Sql): Port<ReplayRepository> {
+export function replayRepository(sql: Queryable): Port<ReplayRepository> {
   const filter = (period: PeriodFilter) => sql`
     FROM checks c
     JOIN evaluations e ON e.check_id = c.id AND e.revision = c.revision
@@ -29,8 +29,8 @@ export function postgresReplayRepository(sql: Sql): Port<ReplayRepository> {
 
   return {
     async count(period) {
-      const [row] = await sql<{ n: string | number }[]>`SELECT count(*) AS n ${filter(period)}`;
-      return Number(row!.n);
+      const [row] = await sql<{ n: number }[]>`SELECT count(*) AS n ${filter(period)}`;
+      return row!.n;
     },
     /**
      * A cursor: rows are read as they are used, so a year of checks never sits in memory. Ids are
@@ -46,9 +46,9 @@ export function postgresReplayRepository(sql: Sql): Port<ReplayRepository> {
           yield {
             checkId: row.id,
             storeId: row.store_id,
-            occurredAt: Number(row.occurred_at),
+            occurredAt: row.occurred_at,
             outcome: row.outcome,
-            storedValue: Number(row.stored_value),
+            storedValue: row.stored_value,
             identified: row.identified,
             request: row.request,
             answers: row.answers,

@@ -1,6 +1,6 @@
-import type { ISql as Sql } from 'postgres';
 import type { Port } from '../port.js';
 import type { RetentionRepository } from '../retention.js';
+import type { Queryable } from './sql.js';
 
 /**
  * Deletes what is older than the retention period, as `retentionRepository` (SQLite) does.
@@ -8,7 +8,7 @@ import type { RetentionRepository } from '../retention.js';
  * Each batch is one statement and so its own transaction: the service keeps answering tills between
  * batches, and a purge stopped half-way leaves whole checks.
  */
-export function postgresRetentionRepository(sql: Sql): Port<RetentionRepository> {
+export function retentionRepository(sql: Queryable): Port<RetentionRepository> {
   const deleteOldest = async (before: number, batchSize: number, testOnly: boolean) =>
     (
       await sql`
@@ -29,8 +29,8 @@ export function postgresRetentionRepository(sql: Sql): Port<RetentionRepository>
       }
     },
     async countChecksBefore(before) {
-      const [row] = await sql<{ n: string | number }[]>`SELECT count(*) AS n FROM checks WHERE occurred_at < ${before}`;
-      return Number(row!.n);
+      const [row] = await sql<{ n: number }[]>`SELECT count(*) AS n FROM checks WHERE occurred_at < ${before}`;
+      return row!.n;
     },
     /** Deletes webhook events that happened before `before`, with their deliveries and attempts. Returns how many. */
     purgeWebhookEventsBefore: async (before) => (await sql`DELETE FROM webhook_events WHERE occurred_at < ${before}`).count,

@@ -1,17 +1,17 @@
-import type { ISql as Sql } from 'postgres';
 import type { Port } from '../port.js';
 import type { RuleHitCounts, RuleHitsRepository } from '../rule-hits.js';
+import type { Queryable } from './sql.js';
 
 interface HitRow {
   rule_id: string;
   outcome: string | null;
   action: string;
-  hits: string | number;
-  stored_value: string | number;
+  hits: number;
+  stored_value: number;
 }
 
 /** How often rules matched checks' latest decisions, and what became of those checks, as `ruleHitsRepository` (SQLite) counts them. */
-export function postgresRuleHitsRepository(sql: Sql): Port<RuleHitsRepository> {
+export function ruleHitsRepository(sql: Queryable): Port<RuleHitsRepository> {
   return {
     async counts(period, { shadow }) {
       const rows = await sql<HitRow[]>`
@@ -26,11 +26,10 @@ export function postgresRuleHitsRepository(sql: Sql): Port<RuleHitsRepository> {
         let entry = byRule.get(row.rule_id);
         if (!entry) byRule.set(row.rule_id, (entry = { ruleId: row.rule_id, hits: 0, storedValue: 0, byOutcome: {}, byAction: {} }));
         const outcome = row.outcome ?? 'none';
-        const hits = Number(row.hits);
-        entry.hits += hits;
-        entry.storedValue += Number(row.stored_value);
-        entry.byOutcome[outcome] = (entry.byOutcome[outcome] ?? 0) + hits;
-        entry.byAction[row.action] = (entry.byAction[row.action] ?? 0) + hits;
+        entry.hits += row.hits;
+        entry.storedValue += row.stored_value;
+        entry.byOutcome[outcome] = (entry.byOutcome[outcome] ?? 0) + row.hits;
+        entry.byAction[row.action] = (entry.byAction[row.action] ?? 0) + row.hits;
       }
       return [...byRule.values()].sort((a, b) => b.hits - a.hits || a.ruleId.localeCompare(b.ruleId));
     },

@@ -1,0 +1,197 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Repositories, Store, StoreEvent } from '../port.js';
+import { storageHealth } from '../storage-health.js';
+import { auditRepository } from './audit.js';
+import { checksRepository } from './checks.js';
+import { historyRepository } from './history.js';
+import { idempotencyKeysRepository } from './idempotency-keys.js';
+import { keysRepository } from './keys.js';
+import { metaRepository } from './meta.js';
+import { assertPostgresSchemaCurrent, migratePostgres } from './migrate.js';
+import { replayRepository } from './replay.js';
+import { reportsRepository } from './reports.js';
+import { retentionRepository } from './retention.js';
+import { reviewsRepository } from './reviews.js';
+import { ruleHitsRepository } from './rule-hits.js';
+import { ruleSetsRepository } from './rule-sets.js';
+import { sessionsRepository } from './sessions.js';
+import { connect, type Queryable, redactedUrl } from './sql.js';
+import { webhooksRepository } from './webhooks.js';
+
+export { redactedUrl } from './sql.js';
+
+export interface PostgresOpenOptions {
+  /** A reader beside the service (a back-test worker): no migrations. */
+  readonly?: boolean;
+  /** Connections this node keeps open at most (VOUCHSAFE_DB_POOL, default 10); one more listens for events. */
+  poolSize?: number;
+}
+
+export const DEFAULT_POOL_SIZE = 10;
+
+/** The one channel every node listens on; the payload is the event's name. */
+const CHANNEL = 'vouchsafe_events';
+const EVENTS: ReadonlySet<string> = new Set<StoreEvent>(['rule_sets', 'keys']);
+
+/** Advisory lock keys of background jobs: this class, and the hash of the job's name ('vsjb' in ASCII). */
+const JOB_LOCK_CLASS = 0x76736a62;
+
+/** Two writers collided (serialization failure, deadlock, the same unique key): the work runs again, as if it came second. */
+const RETRYABLE = new Set(['40001', '40P01', '23505']);
+const ATTEMPTS = 5;
+
+/**
+ * Where the database cannot be reached or written: the network or the server gone (08…, 57P01-03, a
+ * socket error), the server out of disk or memory (53…), an I/O error (58…), a standby after failover
+ * (25006). These become StorageUnavailable, a 503 with Retry-After.
+ */
+const UNAVAILABLE = /^(08|53|58)|^(57P0[123]|25006)$|^(E[A-Z]+|CONNECT_TIMEOUT|CONNECTION_(CLOSED|ENDED|DESTROYED))$/;
+
+function repositoriesOn(sql: Queryable): Repositories {
+  return {
+    checks: checksRepository(sql),
+    history: historyRepository(sql),
+    keys: keysRepository(sql),
+    audit: auditRepository(sql),
+    ruleSets: ruleSetsRepository(sql),
+    replay: replayRepository(sql),
+    ruleHits: ruleHitsRepository(sql),
+    retention: retentionRepository(sql),
+    reports: reportsRepository(sql),
+    sessions: sessionsRepository(sql),
+    idempotencyKeys: idempotencyKeysRepository(sql),
+    reviews: reviewsRepository(sql),
+    webhooks: webhooksRepository(sql),
+    meta: metaRepository(sql),
+  };
+}
+
+/**
+ * Every call of `repository`, however deep, with its failure passed through `failed` (a lost
+ * connection becomes StorageUnavailable). Cursors (async iterables) are left as they are.
+ */
+function guarded<T>(repository: T, failed: (error: unknown) => unknown): T {
+  if (typeof repository !== 'object' || repository === null) return repository;
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(repository)) {
+    if (typeof member === 'function') {
+      wrapped[name] = (...args: unknown[]) => {
+        const result: unknown = member.apply(repository, args);
+        return result instanceof Promise
+          ? result.catch((error: unknown) => {
+              throw failed(error);
+            })
+          : result;
+      };
+    } else {
+      wrapped[name] = guarded(member, failed);
+    }
+  }
+  return wrapped as T;
+}
+
+/**
+ * The store on a PostgreSQL database that any number of service nodes share. Commits are synchronous
+ * (durable() has nothing to wait for); events go between nodes by LISTEN/NOTIFY; background jobs take
+ * an advisory lock so that one node at a time runs each.
+ */
+export async function openPostgresStore(url: string, { readonly = false, poolSize = DEFAULT_POOL_SIZE }: PostgresOpenOptions = {}): Promise<Store> {
+  const sql = connect(url, { max: poolSize });
+  const health = storageHealth((code) => UNAVAILABLE.test(code));
+  const failed = (error: unknown) => health.failed(error);
+  const listeners = new Map<StoreEvent, Set<() => void>>();
+  try {
+    if (readonly) await assertPostgresSchemaCurrent(sql);
+    else await migratePostgres(sql);
+    // Listening before the store is handed out: an event sent once it is open is never missed.
+    if (!readonly) {
+      await sql.listen(CHANNEL, (payload) => {
+        if (!EVENTS.has(payload)) return;
+        for (const heard of listeners.get(payload as StoreEvent) ?? []) heard();
+      });
+    }
+  } catch (error) {
+    await sql.end({ timeout: 1 });
+    const reason = failed(error);
+    if (reason instanceof Error && reason !== error) reason.message = `${redactedUrl(url)}: ${reason.message}`;
+    throw reason;
+  }
+
+  const transaction = async <T>(work: (tx: Repositories) => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = (await sql.begin((tx) => work(repositoriesOn(tx as unknown as Queryable)))) as T;
+        health.succeeded();
+        return result;
+      } catch (error) {
+        const code = (error as { code?: unknown } | null)?.code;
+        if (attempt < ATTEMPTS && typeof code === 'string' && RETRYABLE.has(code)) {
+          // Apart a little, at random: two nodes that collided once should not collide again.
+          await sleep(Math.random() * 10 * attempt);
+          continue;
+        }
+        throw failed(error);
+      }
+    }
+  };
+
+  const ping = async (): Promise<void> => {
+    try {
+      await sql`SELECT 1`;
+    } catch (error) {
+      throw failed(error);
+    }
+  };
+
+  return {
+    kind: 'postgres',
+    location: url,
+    ...guarded(repositoriesOn(sql as unknown as Queryable), failed),
+    transaction,
+    durable: () => Promise.resolve(),
+    async notify(event) {
+      await sql.notify(CHANNEL, event);
+    },
+    listen(event, heard) {
+      const set = listeners.get(event) ?? new Set();
+      set.add(heard);
+      listeners.set(event, set);
+    },
+    async exclusively(name, work) {
+      // A session lock on a connection of its own, held for the length of the work: a node that dies
+      // mid-job loses its connection, and with it the lock.
+      const connection = await sql.reserve().catch((error: unknown) => {
+        throw failed(error);
+      });
+      try {
+        const [row] = await connection<{ locked: boolean }[]>`SELECT pg_try_advisory_lock(${JOB_LOCK_CLASS}, hashtext(${name})) AS locked`;
+        if (!row!.locked) return undefined;
+        try {
+          return await work();
+        } finally {
+          await connection`SELECT pg_advisory_unlock(${JOB_LOCK_CLASS}, hashtext(${name}))`.catch(() => {
+            // The connection is gone, and the lock went with it.
+          });
+        }
+      } finally {
+        connection.release();
+      }
+    },
+    ping,
+    async writable() {
+      // Commits are synchronous, so a remembered failure is checked again at once, with a small write.
+      if (health.writable) return { ok: true as const };
+      try {
+        await sql`INSERT INTO meta (key, value) VALUES ('write_probe', ${String(Date.now())}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+        health.succeeded();
+        return { ok: true as const };
+      } catch (error) {
+        failed(error);
+        return { ok: false as const, reason: health.reason ?? String(error) };
+      }
+    },
+    async close() {
+      await sql.end({ timeout: 5 });
+    },
+  };
+}

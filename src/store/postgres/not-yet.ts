@@ -1,0 +1,14 @@
+/**
+ * A repository not yet written for PostgreSQL: every call, however deep (`reports.rollups.step()`),
+ * throws saying which. Goes once every repository has its PostgreSQL file.
+ */
+export function notYetOnPostgres<T>(name: string): T {
+  const member = (path: string): unknown =>
+    new Proxy(() => {}, {
+      get: (_target, property) => (typeof property === 'string' ? member(`${path}.${property}`) : undefined),
+      apply: () => {
+        throw new Error(`not yet on PostgreSQL: ${path}`);
+      },
+    });
+  return member(name) as T;
+}

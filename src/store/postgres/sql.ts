@@ -1,0 +1,34 @@
+import postgres from 'postgres';
+
+/** What a repository queries: the pool outside a transaction, the transaction's connection inside one. */
+export type Queryable = postgres.ISql<{}>;
+
+/**
+ * How the adapter connects. bigint (epoch-ms times, money in minor units, counts) and numeric (sums)
+ * come back as numbers, as they do from SQLite: every such value here is a whole number well inside
+ * 2^53.
+ */
+export function connect(url: string, { max }: { max: number }): postgres.Sql {
+  const sql = postgres(url, {
+    max,
+    onnotice: () => {},
+    types: {
+      wholeNumber: { to: 20, from: [20, 1700], serialize: (value: number) => String(value), parse: (value: string) => Number(value) },
+    },
+  });
+  return sql as unknown as postgres.Sql;
+}
+
+/** The URL without its password, for logs and error messages. */
+export function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
+}
+
+/** A JSON value as a parameter for a jsonb column. */
+export const jsonb = (value: unknown): string => JSON.stringify(value);
