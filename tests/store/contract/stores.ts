@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { openStore, type Store } from '../../../src/store/index.js';
+import { type OpenOptions, openStore, type Store } from '../../../src/store/index.js';
 import { freshPostgresUrl, postgresAvailable } from '../../helpers/postgres.js';
 
 const opened: Store[] = [];
@@ -24,8 +24,8 @@ export const adapters = [
   ...(postgresAvailable ? [{ name: 'PostgreSQL', location: freshPostgresUrl }] : []),
 ].map(({ name, location }) => ({
   name,
-  open: async () => {
-    const store = await openStore(await location());
+  open: async (options?: OpenOptions) => {
+    const store = await openStore(await location(), options);
     opened.push(store);
     return store;
   },
