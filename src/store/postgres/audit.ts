@@ -1,7 +1,7 @@
 import type { AuditRepository } from '../audit.js';
 import type { Port } from '../port.js';
 import type { AuditEntry } from '../types.js';
-import { jsonb, type Queryable } from './sql.js';
+import { json, type Queryable } from './sql.js';
 
 /** The append-only log of changes to keys and rules: who, when, what. Triggers refuse updates and deletes. */
 export function auditRepository(sql: Queryable): Port<AuditRepository> {
@@ -9,7 +9,7 @@ export function auditRepository(sql: Queryable): Port<AuditRepository> {
     async append(entry) {
       await sql`
         INSERT INTO audit_log (at, actor, action, subject, detail)
-        VALUES (${entry.at}, ${entry.actor}, ${entry.action}, ${entry.subject}, ${jsonb(entry.detail)}::jsonb)`;
+        VALUES (${entry.at}, ${entry.actor}, ${entry.action}, ${entry.subject}, ${json(entry.detail)}::jsonb)`;
     },
     async recent(limit) {
       return [...(await sql<AuditEntry[]>`SELECT id, at, actor, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT ${limit}`)];

@@ -1,6 +1,6 @@
 import type { IdempotencyKeysRepository } from '../idempotency-keys.js';
 import type { Port } from '../port.js';
-import { jsonb, type Queryable } from './sql.js';
+import { json, type Queryable } from './sql.js';
 
 interface Row {
   request_fingerprint: string;
@@ -22,7 +22,7 @@ export function idempotencyKeysRepository(sql: Queryable): Port<IdempotencyKeysR
     async remember(keyId, idempotencyKey, response) {
       await sql`
         INSERT INTO idempotency_keys (key_id, idempotency_key, request_fingerprint, status, headers, body, created_at)
-        VALUES (${keyId}, ${idempotencyKey}, ${response.requestFingerprint}, ${response.status}, ${jsonb(response.headers)}::jsonb,
+        VALUES (${keyId}, ${idempotencyKey}, ${response.requestFingerprint}, ${response.status}, ${json(response.headers)}::jsonb,
           ${response.body}, ${response.createdAt})
         ON CONFLICT DO NOTHING`;
     },

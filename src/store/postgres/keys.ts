@@ -2,7 +2,7 @@ import type { KeyMode, Role } from '../../contract/enums.js';
 import type { KeysRepository } from '../keys.js';
 import type { Port } from '../port.js';
 import type { ApiKeyRow } from '../types.js';
-import { jsonb, type Queryable } from './sql.js';
+import { json, type Queryable } from './sql.js';
 
 interface KeyRecordRow {
   id: string;
@@ -37,7 +37,7 @@ export function keysRepository(sql: Queryable): Port<KeysRepository> {
     async insert(key) {
       await sql`
         INSERT INTO api_keys (id, name, role, mode, store_ids, secret_hash, prefix, created_at, created_by)
-        VALUES (${key.id}, ${key.name}, ${key.role}, ${key.mode}, ${key.storeIds === null ? null : jsonb(key.storeIds)}::jsonb,
+        VALUES (${key.id}, ${key.name}, ${key.role}, ${key.mode}, ${key.storeIds === null ? null : json(key.storeIds)}::jsonb,
           ${key.secretHash}, ${key.prefix}, ${key.createdAt}, ${key.createdBy})`;
     },
     async findBySecretHash(hash) {

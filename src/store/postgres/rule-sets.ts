@@ -1,7 +1,7 @@
 import type { Port } from '../port.js';
 import type { RuleSetsRepository } from '../rule-sets.js';
 import type { ActivationRow, RuleSetRow } from '../types.js';
-import type { Queryable } from './sql.js';
+import { json, type Queryable } from './sql.js';
 
 interface RuleSetRecordRow {
   version: string;
@@ -38,7 +38,7 @@ export function ruleSetsRepository(sql: Queryable): Port<RuleSetsRepository> {
       // json, not jsonb: the source comes back in its author's key order.
       await sql`
         INSERT INTO rule_sets (version, content_hash, source, created_at, created_by, note, status, reviewed_by, reviewed_at)
-        VALUES (${ruleSet.version}, ${ruleSet.contentHash}, ${JSON.stringify(ruleSet.source)}::json, ${ruleSet.createdAt},
+        VALUES (${ruleSet.version}, ${ruleSet.contentHash}, ${json(ruleSet.source)}::json, ${ruleSet.createdAt},
           ${ruleSet.createdBy}, ${ruleSet.note}, ${ruleSet.status}, ${ruleSet.reviewedBy}, ${ruleSet.reviewedAt})`;
     },
     async find(version) {

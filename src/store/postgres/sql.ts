@@ -30,5 +30,9 @@ export function redactedUrl(url: string): string {
   }
 }
 
-/** A JSON value as a parameter for a jsonb column. */
-export const jsonb = (value: unknown): string => JSON.stringify(value);
+/**
+ * A value for a json or jsonb column, written `${json(value)}::jsonb`: the cast makes the server
+ * describe the parameter as JSON, and postgres.js then serializes the value itself. (A string already
+ * stringified would be stored as a JSON string.) Such columns come back parsed.
+ */
+export const json = (value: unknown): postgres.SerializableParameter => value as postgres.SerializableParameter;
