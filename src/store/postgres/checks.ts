@@ -1,10 +1,9 @@
-import type { JSONValue } from 'postgres';
 import type { EvaluationTrigger } from '../../contract/check-record.js';
 import type { Action, Outcome } from '../../contract/enums.js';
 import type { ChecksRepository } from '../checks.js';
 import type { Port } from '../port.js';
 import type { CheckRow, CheckWrite, EvaluationRow, OutcomeRow } from '../types.js';
-import type { Queryable } from './sql.js';
+import { json, type Queryable } from './sql.js';
 
 interface CheckRecordRow {
   id: string;
@@ -111,12 +110,6 @@ function toCheck(row: CheckWithLatestRow | undefined): CheckRow | undefined {
   };
 }
 
-/**
- * A value for a jsonb column. postgres.js serialises a jsonb parameter itself, so the value goes as
- * it is: JSON text would be stored as one JSON string.
- */
-const json = (sql: Queryable, value: unknown) => sql.json(value as JSONValue);
-
 /** The checks and their evaluations, as `checksRepository` (SQLite) keeps them. */
 export function checksRepository(sql: Queryable): Port<ChecksRepository> {
   // One round trip for a check and its latest evaluation: the database may be across a network.
@@ -169,7 +162,7 @@ export function checksRepository(sql: Queryable): Port<ChecksRepository> {
           ${write.historyAt === write.receivedAt ? null : write.historyAt}, ${evaluation.evaluatedAt}, ${write.keyId},
           ${write.requestFingerprint}, ${write.identified}, ${write.totals.basket}, ${write.totals.storedValue},
           ${write.totals.storedValueUnits}, ${evaluation.request.customer.ageBand}, ${evaluation.request.tender},
-          ${json(sql, evaluation.answers)}, ${evaluation.action}, ${evaluation.score}, ${evaluation.action !== 'allow'},
+          ${json(evaluation.answers)}::jsonb, ${evaluation.action}, ${evaluation.score}, ${evaluation.action !== 'allow'},
           ${evaluation.promptId}, ${evaluation.revision}, ${evaluation.ruleSetVersion}
         )
         ON CONFLICT (id) DO UPDATE SET
@@ -186,10 +179,10 @@ export function checksRepository(sql: Queryable): Port<ChecksRepository> {
           check_id, revision, trigger, evaluated_at, request, answers, history, action, score, reasons, shadow_reasons,
           prompt_id, prompt, rule_set_version, request_fingerprint
         ) VALUES (
-          ${write.id}, ${evaluation.revision}, ${evaluation.trigger}, ${evaluation.evaluatedAt}, ${json(sql, evaluation.request)},
-          ${json(sql, evaluation.answers)}, ${json(sql, evaluation.history)}, ${evaluation.action}, ${evaluation.score},
-          ${json(sql, evaluation.reasons)}, ${json(sql, evaluation.shadowReasons)}, ${evaluation.promptId},
-          ${evaluation.prompt === null ? null : json(sql, evaluation.prompt)}, ${evaluation.ruleSetVersion}, ${write.requestFingerprint}
+          ${write.id}, ${evaluation.revision}, ${evaluation.trigger}, ${evaluation.evaluatedAt}, ${json(evaluation.request)}::jsonb,
+          ${json(evaluation.answers)}::jsonb, ${json(evaluation.history)}::jsonb, ${evaluation.action}, ${evaluation.score},
+          ${json(evaluation.reasons)}::jsonb, ${json(evaluation.shadowReasons)}::jsonb, ${evaluation.promptId},
+          ${evaluation.prompt === null ? null : json(evaluation.prompt)}::jsonb, ${evaluation.ruleSetVersion}, ${write.requestFingerprint}
         )`;
       // Only the rules that changed are written: each row moves report roll-ups through its triggers.
       const matched = new Map<string, boolean>();
@@ -223,7 +216,7 @@ export function checksRepository(sql: Queryable): Port<ChecksRepository> {
     /** Records what the till decided offline for a basket the service had already decided. Call inside a transaction. */
     async noteOfflineDecision(checkId, revision, decision) {
       await sql`
-        UPDATE evaluations SET request = jsonb_set(request, '{offlineDecision}', ${json(sql, decision)})
+        UPDATE evaluations SET request = jsonb_set(request, '{offlineDecision}', ${json(decision)}::jsonb)
         WHERE check_id = ${checkId} AND revision = ${revision}`;
     },
 

@@ -1,6 +1,6 @@
 import { CheckRequest } from '../../../src/contract/check.js';
 import type { Prompt, Reason } from '../../../src/contract/decision.js';
-import type { CheckWrite, EvaluationRow } from '../../../src/store/index.js';
+import type { CheckWrite, EvaluationRow, Store } from '../../../src/store/index.js';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -92,3 +92,9 @@ export function checkWrite(shape: Shape): CheckWrite {
     },
   };
 }
+
+/** Saves `writes` in one transaction, in order, as the domain would one decision at a time. */
+export const save = (store: Store, ...writes: CheckWrite[]) =>
+  store.transaction(async (tx) => {
+    for (const write of writes) await tx.checks.save(write);
+  });

@@ -1,12 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { CheckWrite } from '../../../src/store/index.js';
-import { checkWrite, DAY, T0 } from './check-writes.js';
-import { adapters, type ContractStore } from './stores.js';
-
-const save = (store: ContractStore, ...writes: CheckWrite[]) =>
-  store.transaction(async (tx) => {
-    for (const write of writes) await tx.checks.save(write);
-  });
+import { checkWrite, save, DAY, T0 } from './check-writes.js';
+import { describeStores } from './adapters.js';
 
 /** The check as the domain reads it after `write` was its last. */
 const asRead = (write: CheckWrite, warned = write.evaluation.action !== 'allow') => {
@@ -14,9 +9,9 @@ const asRead = (write: CheckWrite, warned = write.evaluation.action !== 'allow')
   return { ...check, warned, latest: evaluation, outcome: null, updatedAt: evaluation.evaluatedAt };
 };
 
-describe.each(adapters)('checks on $name', ({ open }) => {
+describeStores('checks', (adapter) => {
   it('reads a saved check back with its evaluation, by id and by its transaction on its business day', async () => {
-    const store = await open();
+    const { store } = await adapter.fresh();
     const write = checkWrite({ id: 'chk_1', identities: ['loyalty-1'], action: 'prompt', prompt: true, reasons: ['older-customer'], shadowReasons: ['new-rule'] });
     await save(store, write);
 
@@ -29,7 +24,7 @@ describe.each(adapters)('checks on $name', ({ open }) => {
   });
 
   it('makes revision 2 of a changed basket, keeps revision 1, and stays warned once prompted', async () => {
-    const store = await open();
+    const { store } = await adapter.fresh();
     const first = checkWrite({ id: 'chk_1', storedValue: 50_000, action: 'prompt', prompt: true });
     const second = checkWrite({ id: 'chk_1', storedValue: 10_000, revision: 2, action: 'allow' });
     await save(store, first);
@@ -43,7 +38,7 @@ describe.each(adapters)('checks on $name', ({ open }) => {
   });
 
   it('keeps one check per transaction id, store and business day', async () => {
-    const store = await open();
+    const { store } = await adapter.fresh();
     const monday = checkWrite({ id: 'chk_mon', transactionId: 'T04-0001' });
     const tuesday = checkWrite({ id: 'chk_tue', transactionId: 'T04-0001', at: T0 + DAY });
     await save(store, monday, tuesday);
@@ -58,7 +53,7 @@ describe.each(adapters)('checks on $name', ({ open }) => {
   });
 
   it('records an outcome once', async () => {
-    const store = await open();
+    const { store } = await adapter.fresh();
     await save(store, checkWrite({ id: 'chk_1', action: 'hold' }));
     const outcome = { outcome: 'scam_confirmed' as const, recordedAt: T0 + 60_000, staffRef: 'S12', policeReference: 'CAD-1234', note: 'Caller on the line', keyId: 'key-till' };
     expect(await store.transaction((tx) => tx.checks.recordOutcome('chk_1', outcome))).toBe(true);
@@ -68,7 +63,7 @@ describe.each(adapters)('checks on $name', ({ open }) => {
   });
 
   it('notes what the till decided offline on the evaluation it concerns, and only there', async () => {
-    const store = await open();
+    const { store } = await adapter.fresh();
     const first = checkWrite({ id: 'chk_1', action: 'prompt', prompt: true });
     const second = checkWrite({ id: 'chk_1', revision: 2 });
     await save(store, first, second);
@@ -80,7 +75,7 @@ describe.each(adapters)('checks on $name', ({ open }) => {
   });
 
   it('counts rule hits on each check’s latest evaluation, live checks of the period and stores only', async () => {
-    const store = await open();
+    const { store } = await adapter.fresh();
     await save(
       store,
       checkWrite({ id: 'chk_1', storedValue: 50_000, action: 'hold', reasons: ['older-customer', 'high-value'], shadowReasons: ['new-rule'] }),

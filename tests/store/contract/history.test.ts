@@ -1,13 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { SHARED_AFTER_CHECKS, SHARED_AFTER_PARTNERS } from '../../../src/store/history.js';
-import type { CheckWrite } from '../../../src/store/index.js';
-import { checkWrite, DAY, HOUR, T0 } from './check-writes.js';
-import { adapters, type ContractStore } from './stores.js';
-
-const save = (store: ContractStore, ...writes: CheckWrite[]) =>
-  store.transaction(async (tx) => {
-    for (const write of writes) await tx.checks.save(write);
-  });
+import { checkWrite, save, DAY, HOUR, T0 } from './check-writes.js';
+import { describeStores } from './adapters.js';
 
 const window = (storedValue: number, checks: number, stores: number, prompted: number) => ({ storedValue, checks, stores, prompted });
 const NONE = { h1: window(0, 0, 0, 0), h24: window(0, 0, 0, 0), d30: window(0, 0, 0, 0) };
@@ -32,9 +26,9 @@ const month = [
   checkWrite({ id: 'chk_after', at: T0 + MINUTE, storeId: 'store-6', storedValue: 70_000, identities: ['card-1'] }),
 ];
 
-describe.each(adapters)('history windows on $name', ({ open }) => {
+describeStores('history windows', (adapter) => {
   it('count a customer’s earlier checks with stored value in the hour, day and 30 days, by either identity', async () => {
-    const store = await open();
+    const { store } = await adapter.fresh();
     await save(store, ...month);
 
     expect(await store.history.windows(['loyalty-1', 'card-1'], T0, 'store-1', 'chk_now')).toEqual({
@@ -54,7 +48,7 @@ describe.each(adapters)('history windows on $name', ({ open }) => {
   });
 
   it('follow a check’s identities as its later revisions give them', async () => {
-    const store = await open();
+    const { store } = await adapter.fresh();
     await save(store, ...month);
     // The payment card was taken off the basket's customer; then a revision that says nothing of identities.
     await save(store, checkWrite({ id: 'chk_c', revision: 2, at: T0 - 30 * MINUTE, storeId: 'store-3', storedValue: 20_000, identities: ['loyalty-1'] }));
@@ -72,7 +66,7 @@ describe.each(adapters)('history windows on $name', ({ open }) => {
   });
 
   it('tell an identifier many people use from one person’s', async () => {
-    const store = await open();
+    const { store } = await adapter.fresh();
     const around = (id: string, minutesBefore: number, identities: string[]) =>
       checkWrite({ id, at: T0 - minutesBefore * MINUTE, identities });
     // A loyalty card shown with SHARED_AFTER_PARTNERS payment cards is a household's; one more, a shop's.

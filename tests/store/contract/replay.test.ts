@@ -1,12 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import type { CheckWrite, PeriodFilter, ReplayRow } from '../../../src/store/index.js';
-import { checkWrite, DAY, HOUR, T0 } from './check-writes.js';
-import { adapters, type ContractStore } from './stores.js';
-
-const save = (store: ContractStore, ...writes: CheckWrite[]) =>
-  store.transaction(async (tx) => {
-    for (const write of writes) await tx.checks.save(write);
-  });
+import { expect, it } from 'vitest';
+import type { PeriodFilter, ReplayRow } from '../../../src/store/index.js';
+import { checkWrite, save, DAY, HOUR, T0 } from './check-writes.js';
+import { describeStores } from './adapters.js';
 
 const read = async (rows: AsyncIterable<ReplayRow>) => {
   const all: ReplayRow[] = [];
@@ -14,9 +9,9 @@ const read = async (rows: AsyncIterable<ReplayRow>) => {
   return all;
 };
 
-describe.each(adapters)('replay on $name', ({ open }) => {
+describeStores('replay', (adapter) => {
   it('streams live checks of the period in time order, each as last decided, with its outcome', async () => {
-    const store = await open();
+    const { store } = await adapter.fresh();
     const changed = checkWrite({ id: 'chk_b', at: T0 + HOUR, storedValue: 20_000, revision: 2, identities: ['card-1'] });
     await save(
       store,
@@ -59,7 +54,7 @@ describe.each(adapters)('replay on $name', ({ open }) => {
 
   it('reads a period larger than one fetch, and lets go when its reader stops early', async () => {
     // One connection: a cursor that kept it would leave every later call waiting.
-    const store = await open({ poolSize: 1 });
+    const { store } = await adapter.fresh({ poolSize: 1 });
     const many = Array.from({ length: 1_201 }, (_, i) => checkWrite({ id: `chk_${String(i).padStart(5, '0')}`, at: T0 + i * 1_000 }));
     await save(store, ...many);
     const period: PeriodFilter = { from: T0, to: T0 + DAY, storeIds: null };

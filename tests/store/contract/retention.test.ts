@@ -1,20 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import type { CheckWrite } from '../../../src/store/index.js';
-import { checkWrite, DAY, type Shape, T0 } from './check-writes.js';
-import { adapters, type ContractStore } from './stores.js';
-
-const save = (store: ContractStore, ...writes: CheckWrite[]) =>
-  store.transaction(async (tx) => {
-    for (const write of writes) await tx.checks.save(write);
-  });
+import { expect, it } from 'vitest';
+import { checkWrite, save, DAY, type Shape, T0 } from './check-writes.js';
+import { describeStores } from './adapters.js';
 
 const CUTOFF = T0 - 30 * DAY;
 const aged = (id: string, daysBefore: number, changes: Partial<Shape> = {}) =>
   checkWrite({ id, at: T0 - daysBefore * DAY, identities: ['loyalty-1'], reasons: ['older-customer'], action: 'prompt', ...changes });
 
-describe.each(adapters)('retention on $name', ({ open }) => {
+describeStores('retention', (adapter) => {
   it('purges checks older than the cutoff in batches, with everything that hangs off them, and nothing else', async () => {
-    const store = await open();
+    const { store } = await adapter.fresh();
     const old = [40, 39, 38, 37, 36].map((days) => aged(`chk_old_${days}`, days));
     const kept = [aged('chk_at_cutoff', 30), aged('chk_recent', 1)];
     // A check with two evaluations goes whole.
@@ -51,7 +45,7 @@ describe.each(adapters)('retention on $name', ({ open }) => {
   });
 
   it('purges test-mode checks alone, however recent the live ones beside them', async () => {
-    const store = await open();
+    const { store } = await adapter.fresh();
     await save(
       store,
       aged('chk_test_35', 35, { livemode: false }),
