@@ -65,7 +65,7 @@ const ConfigSchema = z.object({
   VOUCHSAFE_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   VOUCHSAFE_FAILED_KEYS_PER_MINUTE: z.coerce.number().int().min(1).default(20),
   VOUCHSAFE_DB_MAX_MB: z.coerce.number().int().min(1).optional(),
-  VOUCHSAFE_DB_POOL: z.coerce.number().int().min(1).max(1000).default(10),
+  VOUCHSAFE_DB_POOL: z.coerce.number().int().min(2).max(1000).default(10),
   VOUCHSAFE_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
 });
 

@@ -25,6 +25,13 @@ describe('configuration', () => {
     expect(loadConfig({ VOUCHSAFE_TIMEZONE: 'Europe/Dublin' }).timeZone).toBe('Europe/Dublin');
   });
 
+  it('keeps ten PostgreSQL connections per node unless told otherwise, and never fewer than two', () => {
+    expect(loadConfig({}).databasePoolSize).toBe(10);
+    expect(loadConfig({ VOUCHSAFE_DB_POOL: '25' }).databasePoolSize).toBe(25);
+    // A background job holds one connection for its lock while its work uses another.
+    expect(() => loadConfig({ VOUCHSAFE_DB_POOL: '1' })).toThrow(/VOUCHSAFE_DB_POOL/);
+  });
+
   it('reads the hold deadline as a duration, five minutes by default', () => {
     expect(loadConfig({}).holdDeadlineMs).toBe(300_000);
     expect(loadConfig({ VOUCHSAFE_HOLD_DEADLINE: '90s' }).holdDeadlineMs).toBe(90_000);

@@ -259,6 +259,7 @@ export async function openStore(location: string, options: OpenOptions = {}): Pr
     return openPostgresStore(location, {
       ...(options.readonly !== undefined ? { readonly: options.readonly } : {}),
       ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}),
+      ...(options.background ? { background: { onError: options.background.onError } } : {}),
     });
   }
   return openSqliteStore(location, options);

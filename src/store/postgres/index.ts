@@ -8,6 +8,7 @@ import { idempotencyKeysRepository } from './idempotency-keys.js';
 import { keysRepository } from './keys.js';
 import { metaRepository } from './meta.js';
 import { assertPostgresSchemaCurrent, migratePostgres } from './migrate.js';
+import { isNotYetOnPostgres } from './not-yet.js';
 import { replayRepository } from './replay.js';
 import { reportsRepository } from './reports.js';
 import { retentionRepository } from './retention.js';
@@ -25,6 +26,8 @@ export interface PostgresOpenOptions {
   readonly?: boolean;
   /** Connections this node keeps open at most (VOUCHSAFE_DB_POOL, default 10); one more listens for events. */
   poolSize?: number;
+  /** The running service: report roll-ups brought up to date in the background, by one node at a time. */
+  background?: { onError: (error: unknown) => void };
 }
 
 export const DEFAULT_POOL_SIZE = 10;
@@ -35,6 +38,10 @@ const EVENTS: ReadonlySet<string> = new Set<StoreEvent>(['rule_sets', 'keys']);
 
 /** Advisory lock keys of background jobs: this class, and the hash of the job's name ('vsjb' in ASCII). */
 const JOB_LOCK_CLASS = 0x76736a62;
+
+/** How often a node offers to bring the report roll-ups up to date, and how many checks it takes at a time. */
+const CATCH_UP_EVERY_MS = 250;
+const CATCH_UP_STEP = 1_000;
 
 /** Two writers collided (serialization failure, deadlock, the same unique key): the work runs again, as if it came second. */
 const RETRYABLE = new Set(['40001', '40P01', '23505']);
@@ -74,7 +81,9 @@ function guarded<T>(repository: T, failed: (error: unknown) => unknown): T {
   if (typeof repository !== 'object' || repository === null) return repository;
   const wrapped: Record<string, unknown> = {};
   for (const [name, member] of Object.entries(repository)) {
-    if (typeof member === 'function') {
+    if (isNotYetOnPostgres(member)) {
+      wrapped[name] = member;
+    } else if (typeof member === 'function') {
       wrapped[name] = (...args: unknown[]) => {
         const result: unknown = member.apply(repository, args);
         return result instanceof Promise
@@ -95,7 +104,10 @@ function guarded<T>(repository: T, failed: (error: unknown) => unknown): T {
  * (durable() has nothing to wait for); events go between nodes by LISTEN/NOTIFY; background jobs take
  * an advisory lock so that one node at a time runs each.
  */
-export async function openPostgresStore(url: string, { readonly = false, poolSize = DEFAULT_POOL_SIZE }: PostgresOpenOptions = {}): Promise<Store> {
+export async function openPostgresStore(
+  url: string,
+  { readonly = false, poolSize = DEFAULT_POOL_SIZE, background }: PostgresOpenOptions = {},
+): Promise<Store> {
   const sql = connect(url, { max: poolSize });
   const health = storageHealth((code) => UNAVAILABLE.test(code));
   const failed = (error: unknown) => health.failed(error);
@@ -143,6 +155,42 @@ export async function openPostgresStore(url: string, { readonly = false, poolSiz
     }
   };
 
+  const exclusively = async <T>(name: string, work: () => Promise<T>): Promise<T | undefined> => {
+    // A session lock on a connection of its own, held for the length of the work: a node that dies
+    // mid-job loses its connection, and with it the lock.
+    const connection = await sql.reserve().catch((error: unknown) => {
+      throw failed(error);
+    });
+    try {
+      const [row] = await connection<{ locked: boolean }[]>`SELECT pg_try_advisory_lock(${JOB_LOCK_CLASS}, hashtext(${name})) AS locked`;
+      if (!row!.locked) return undefined;
+      try {
+        return await work();
+      } finally {
+        await connection`SELECT pg_advisory_unlock(${JOB_LOCK_CLASS}, hashtext(${name}))`.catch(() => {
+          // The connection is gone, and the lock went with it.
+        });
+      }
+    } finally {
+      connection.release();
+    }
+  };
+
+  // Off the till's write path, as on SQLite: triggers only mark checks dirty, and one node at a time
+  // moves them into the roll-ups (a report also catches up before it reads).
+  let catchingUp = false;
+  const catchUp =
+    background && !readonly
+      ? setInterval(() => {
+          if (catchingUp) return;
+          catchingUp = true;
+          exclusively('report-rollups', () => transaction((tx) => tx.reports.rollups.step(CATCH_UP_STEP)))
+            .catch(background.onError)
+            .finally(() => (catchingUp = false));
+        }, CATCH_UP_EVERY_MS)
+      : undefined;
+  catchUp?.unref();
+
   return {
     kind: 'postgres',
     location: url,
@@ -157,26 +205,7 @@ export async function openPostgresStore(url: string, { readonly = false, poolSiz
       set.add(heard);
       listeners.set(event, set);
     },
-    async exclusively(name, work) {
-      // A session lock on a connection of its own, held for the length of the work: a node that dies
-      // mid-job loses its connection, and with it the lock.
-      const connection = await sql.reserve().catch((error: unknown) => {
-        throw failed(error);
-      });
-      try {
-        const [row] = await connection<{ locked: boolean }[]>`SELECT pg_try_advisory_lock(${JOB_LOCK_CLASS}, hashtext(${name})) AS locked`;
-        if (!row!.locked) return undefined;
-        try {
-          return await work();
-        } finally {
-          await connection`SELECT pg_advisory_unlock(${JOB_LOCK_CLASS}, hashtext(${name}))`.catch(() => {
-            // The connection is gone, and the lock went with it.
-          });
-        }
-      } finally {
-        connection.release();
-      }
-    },
+    exclusively,
     ping,
     async writable() {
       // Commits are synchronous, so a remembered failure is checked again at once, with a small write.
@@ -191,6 +220,7 @@ export async function openPostgresStore(url: string, { readonly = false, poolSiz
       }
     },
     async close() {
+      clearInterval(catchUp);
       await sql.end({ timeout: 5 });
     },
   };

@@ -144,11 +144,16 @@ describeStores(
       await expect(adapter.open(await adapter.freshLocation(), { readonly: true })).rejects.toThrow(/start the service once/);
     });
 
-    it('answers StorageUnavailable, not a bare error, when the database cannot be reached', async () => {
+    it('answers StorageUnavailable, not a bare error, when the database cannot be reached, and keeps the password to itself', async () => {
       const { location } = await adapter.fresh();
       const unreachable = new URL(location);
       unreachable.port = '1';
-      await expect(openStore(unreachable.toString())).rejects.toBeInstanceOf(StorageUnavailable);
+      unreachable.password = 'not-for-the-log';
+      const refusal = await openStore(unreachable.toString()).catch((error: unknown) => error);
+      expect(refusal).toBeInstanceOf(StorageUnavailable);
+      // It names the server, never the password.
+      expect((refusal as Error).message).toContain('127.0.0.1:1');
+      expect((refusal as Error).message).not.toContain('not-for-the-log');
     });
   },
   { only: 'postgres' },
