@@ -48,8 +48,8 @@ interface EvaluationRecordRow {
   rule_set_version: string;
 }
 
-/** A check with its latest evaluation beside it, the evaluation's columns prefixed `e_`. */
-type CheckWithLatestRow = CheckRecordRow & { [K in keyof EvaluationRecordRow as `e_${K}`]: EvaluationRecordRow[K] | null };
+/** A check with its latest evaluation beside it, as one jsonb object (null if it has none). */
+type CheckWithLatestRow = CheckRecordRow & { latest: EvaluationRecordRow | null };
 
 function toEvaluation(row: EvaluationRecordRow): EvaluationRow {
   return {
@@ -83,12 +83,7 @@ function toOutcome(row: CheckRecordRow): OutcomeRow | null {
 
 function toCheck(row: CheckWithLatestRow | undefined): CheckRow | undefined {
   if (!row) return undefined;
-  if (row.e_revision === null) throw new Error(`check ${row.id} has no evaluation`);
-  const latest = Object.fromEntries(
-    Object.entries(row)
-      .filter(([column]) => column.startsWith('e_'))
-      .map(([column, value]) => [column.slice(2), value]),
-  ) as unknown as EvaluationRecordRow;
+  if (row.latest === null) throw new Error(`check ${row.id} has no evaluation`);
   return {
     id: row.id,
     storeId: row.store_id,
@@ -105,7 +100,7 @@ function toCheck(row: CheckWithLatestRow | undefined): CheckRow | undefined {
     identified: row.identified,
     totals: { basket: row.basket_total, storedValue: row.stored_value, storedValueUnits: row.stored_value_units },
     warned: row.warned,
-    latest: toEvaluation(latest),
+    latest: toEvaluation(row.latest),
     outcome: toOutcome(row),
   };
 }
@@ -115,14 +110,8 @@ export function checksRepository(sql: Queryable): Port<ChecksRepository> {
   // One round trip for a check and its latest evaluation: the database may be across a network.
   const checkWhere = async (where: ReturnType<Queryable>) => {
     const [row] = await sql<CheckWithLatestRow[]>`
-      SELECT c.*, e.revision AS e_revision, e.trigger AS e_trigger, e.evaluated_at AS e_evaluated_at,
-        e.request AS e_request, e.answers AS e_answers, e.history AS e_history, e.action AS e_action,
-        e.score AS e_score, e.reasons AS e_reasons, e.shadow_reasons AS e_shadow_reasons,
-        e.prompt_id AS e_prompt_id, e.prompt AS e_prompt, e.rule_set_version AS e_rule_set_version
+      SELECT c.*, (SELECT to_jsonb(e) FROM evaluations e WHERE e.check_id = c.id ORDER BY e.revision DESC LIMIT 1) AS latest
       FROM checks c
-      LEFT JOIN LATERAL (
-        SELECT * FROM evaluations WHERE check_id = c.id ORDER BY revision DESC LIMIT 1
-      ) e ON true
       WHERE ${where}`;
     return toCheck(row);
   };
