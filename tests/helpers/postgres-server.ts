@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -68,9 +68,24 @@ export async function startTestServer(bin: string): Promise<TestServer> {
       '-c shared_buffers=32MB',
     ].join(' ');
     await as('pg_ctl', ['-D', data, '-o', settings, '-l', join(directory, 'server.log'), '-w', '-t', '60', 'start']);
+    // pg_ctl detaches the server: a run stopped by a signal (Ctrl-C, a CI timeout) must stop it too,
+    // or it outlives the run.
+    const stopNow = (signal: NodeJS.Signals) => {
+      const stop = [join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', '-w', 'stop'];
+      try {
+        execFileSync(asRoot ? 'runuser' : stop[0]!, asRoot ? ['-u', 'postgres', '--', ...stop] : stop.slice(1), { stdio: 'ignore' });
+      } catch {
+        // Already stopped.
+      }
+      rmSync(directory, { recursive: true, force: true });
+      process.kill(process.pid, signal);
+    };
+    const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+    for (const signal of signals) process.once(signal, stopNow);
     return {
       url: `postgres://postgres@127.0.0.1:${port}/postgres`,
       async stop() {
+        for (const signal of signals) process.off(signal, stopNow);
         try {
           await as('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
         } finally {

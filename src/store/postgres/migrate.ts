@@ -20,7 +20,6 @@ export async function migratePostgres(sql: Sql, migrations: readonly PostgresMig
   try {
     await connection`SELECT pg_advisory_lock(${MIGRATION_LOCK})`;
     try {
-      await connection`SET LOCAL client_min_messages = warning`;
       await connection`
         CREATE TABLE IF NOT EXISTS schema_migrations (
           version integer PRIMARY KEY,
