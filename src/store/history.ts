@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { HistoryFacts, HistoryWindowFacts } from '../contract/fact-schema.js';
 
 const HOUR = 3_600_000;
-const WINDOWS = { h1: HOUR, h24: 24 * HOUR, d30: 30 * 24 * HOUR } as const;
+export const WINDOWS = { h1: HOUR, h24: 24 * HOUR, d30: 30 * 24 * HOUR } as const;
 
 /**
  * The most checks one identifier is read back for (its latest, in 30 days). One person does not buy

@@ -1,9 +1,69 @@
+import type { HistoryWindowFacts } from '../../contract/fact-schema.js';
+import { type HistoryRepository, SHARED_AFTER_CHECKS, SHARED_AFTER_PARTNERS, WINDOWS } from '../history.js';
 import type { Port } from '../port.js';
-import type { HistoryRepository } from '../history.js';
-import { notYetOnPostgres } from './not-yet.js';
 import type { Queryable } from './sql.js';
 
-// A slot for helper pg-checks, who replaces this file with the repository on PostgreSQL.
-export function historyRepository(_sql: Queryable): Port<HistoryRepository> {
-  return notYetOnPostgres<Port<HistoryRepository>>('history');
+type Window = keyof typeof WINDOWS;
+
+type WindowRow = Record<`${Window}_${'stored_value' | 'checks' | 'stores' | 'prompted'}`, number>;
+
+/**
+ * The customer history windows, as `historyRepository` (SQLite) counts them, query for query: they
+ * decide who is prompted, so both adapters must give the same facts for the same checks.
+ */
+export function historyRepository(sql: Queryable): Port<HistoryRepository> {
+  // Times are where each check sits in history (the service's receive time), never the till's
+  // clock. Each identifier is read back for at most its latest SHARED_AFTER_CHECKS checks: the cost
+  // of a check does not grow with how often one identifier is used.
+  const latest = (identity: string, at: number) => sql`
+    SELECT check_id, at FROM check_identities
+    WHERE identity = ${identity} AND at >= ${at - WINDOWS.d30} AND at < ${at}
+    ORDER BY at DESC LIMIT ${SHARED_AFTER_CHECKS}`;
+
+  return {
+    /**
+     * The customer's earlier checks (by any of their identity hashes) in the hour, day and 30 days
+     * before `at`, leaving out `checkId` itself so a resent transaction never counts twice.
+     */
+    async windows(identities, at, storeId, checkId) {
+      const [first, second = first] = identities;
+      if (first === undefined) throw new Error('history needs at least one identity');
+      const columns = (Object.keys(WINDOWS) as Window[]).map((name) => {
+        const since = at - WINDOWS[name];
+        return sql`
+          coalesce(sum(CASE WHEN r.at >= ${since} THEN c.stored_value END), 0) AS ${sql(`${name}_stored_value`)},
+          count(CASE WHEN r.at >= ${since} THEN 1 END) AS ${sql(`${name}_checks`)},
+          count(DISTINCT CASE WHEN r.at >= ${since} AND c.store_id != ${storeId} THEN c.store_id END) AS ${sql(`${name}_stores`)},
+          count(CASE WHEN r.at >= ${since} AND c.warned THEN 1 END) AS ${sql(`${name}_prompted`)}`;
+      });
+      const [row] = await sql<WindowRow[]>`
+        WITH recent AS (
+          SELECT check_id, max(at) AS at
+          FROM ((${latest(first, at)}) UNION ALL (${latest(second!, at)})) AS latest
+          GROUP BY check_id
+        )
+        SELECT ${columns.flatMap((column, index) => (index === 0 ? [column] : [sql`,`, column]))}
+        FROM recent r JOIN checks c ON c.id = r.check_id
+        WHERE c.id != ${checkId} AND c.stored_value > 0`;
+      const window = (name: Window): HistoryWindowFacts => ({
+        storedValue: row![`${name}_stored_value`],
+        checks: row![`${name}_checks`],
+        stores: row![`${name}_stores`],
+        prompted: row![`${name}_prompted`],
+      });
+      return { h1: window('h1'), h24: window('h24'), d30: window('d30') };
+    },
+
+    /**
+     * Whether an identifier is used by many people rather than one, judged on its 30 days before
+     * `at`: SHARED_AFTER_CHECKS checks, or more than SHARED_AFTER_PARTNERS other identifiers beside it.
+     */
+    async isShared(identity, at) {
+      const [row] = await sql<{ checks: number; partners: number }[]>`
+        SELECT count(DISTINCT mine.check_id) AS checks, count(DISTINCT other.identity) AS partners
+        FROM (${latest(identity, at)}) AS mine
+        LEFT JOIN check_identities other ON other.check_id = mine.check_id AND other.identity != ${identity}`;
+      return row!.checks >= SHARED_AFTER_CHECKS || row!.partners > SHARED_AFTER_PARTNERS;
+    },
+  };
 }

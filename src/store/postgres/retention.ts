@@ -1,9 +1,48 @@
 import type { Port } from '../port.js';
 import type { RetentionRepository } from '../retention.js';
-import { notYetOnPostgres } from './not-yet.js';
 import type { Queryable } from './sql.js';
 
-// A slot for helper pg-checks, who replaces this file with the repository on PostgreSQL.
-export function retentionRepository(_sql: Queryable): Port<RetentionRepository> {
-  return notYetOnPostgres<Port<RetentionRepository>>('retention');
+/**
+ * Deletes what is older than the retention period, as `retentionRepository` (SQLite) does.
+ * Evaluations, matched rules, identity hashes and reviews go with their check (ON DELETE CASCADE).
+ * Each batch is one statement and so its own transaction: the service keeps answering tills between
+ * batches, and a purge stopped half-way leaves whole checks.
+ */
+export function retentionRepository(sql: Queryable): Port<RetentionRepository> {
+  const deleteOldest = async (before: number, batchSize: number, testOnly: boolean) =>
+    (
+      await sql`
+        DELETE FROM checks WHERE id IN (
+          SELECT id FROM checks WHERE occurred_at < ${before} ${testOnly ? sql`AND NOT livemode` : sql``}
+          ORDER BY occurred_at LIMIT ${batchSize}
+        )`
+    ).count;
+
+  return {
+    /** Deletes test-mode checks that occurred before `before`, in batches like purgeChecksBefore. Returns how many. */
+    async purgeTestChecksBefore(before, batchSize = 5000) {
+      let total = 0;
+      for (;;) {
+        const deleted = await deleteOldest(before, batchSize, true);
+        total += deleted;
+        if (deleted < batchSize) return total;
+      }
+    },
+    async countChecksBefore(before) {
+      const [row] = await sql<{ n: number }[]>`SELECT count(*) AS n FROM checks WHERE occurred_at < ${before}`;
+      return row!.n;
+    },
+    /** Deletes webhook events that happened before `before`, with their deliveries and attempts. Returns how many. */
+    purgeWebhookEventsBefore: async (before) => (await sql`DELETE FROM webhook_events WHERE occurred_at < ${before}`).count,
+    /** Deletes checks that occurred before `before`, a batch at a time. Returns how many were deleted. */
+    async purgeChecksBefore(before, { batchSize = 5000, onBatch } = {}) {
+      let total = 0;
+      for (;;) {
+        const deleted = await deleteOldest(before, batchSize, false);
+        total += deleted;
+        onBatch?.(deleted);
+        if (deleted < batchSize) return total;
+      }
+    },
+  };
 }
