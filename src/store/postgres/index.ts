@@ -8,7 +8,6 @@ import { idempotencyKeysRepository } from './idempotency-keys.js';
 import { keysRepository } from './keys.js';
 import { metaRepository } from './meta.js';
 import { assertPostgresSchemaCurrent, migratePostgres } from './migrate.js';
-import { isNotYetOnPostgres } from './not-yet.js';
 import { replayRepository } from './replay.js';
 import { reportsRepository } from './reports.js';
 import { retentionRepository } from './retention.js';
@@ -81,9 +80,7 @@ function guarded<T>(repository: T, failed: (error: unknown) => unknown): T {
   if (typeof repository !== 'object' || repository === null) return repository;
   const wrapped: Record<string, unknown> = {};
   for (const [name, member] of Object.entries(repository)) {
-    if (isNotYetOnPostgres(member)) {
-      wrapped[name] = member;
-    } else if (typeof member === 'function') {
+    if (typeof member === 'function') {
       wrapped[name] = (...args: unknown[]) => {
         const result: unknown = member.apply(repository, args);
         return result instanceof Promise

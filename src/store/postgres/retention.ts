@@ -19,6 +19,8 @@ export function retentionRepository(sql: Queryable): Port<RetentionRepository> {
     ).count;
 
   return {
+    /** Deletes up to `limit` test-mode checks that occurred before `before`, oldest first, in the caller's transaction. Returns how many. */
+    deleteTestChecksBefore: (before, limit) => deleteOldest(before, limit, true),
     /** Deletes test-mode checks that occurred before `before`, in batches like purgeChecksBefore. Returns how many. */
     async purgeTestChecksBefore(before, batchSize = 5000) {
       let total = 0;

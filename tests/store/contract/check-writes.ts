@@ -34,14 +34,15 @@ export interface Shape {
 
 const PROMPT: Prompt = {
   id: 'paying-someone',
-  title: 'Check before selling gift cards',
+  locale: 'en-GB',
+  headline: 'A quick check on gift cards',
   say: 'Has anyone asked you to buy these to pay a bill?',
+  messageIds: { headline: 'prompt.paying-someone.headline', say: 'prompt.paying-someone.say' },
   questions: [],
-  advice: ['HMRC, the police, banks and BT never ask to be paid in gift cards.'],
-  nextStep: 'Ask a supervisor to come to the till.',
+  advice: [{ text: 'HMRC, the police, banks and BT never ask to be paid in gift cards.', messageId: 'advice.never-paid-in-gift-cards' }],
 };
 
-const reason = (ruleId: string): Reason => ({ ruleId, message: `${ruleId} matched` });
+const reason = (ruleId: string): Reason => ({ ruleId, message: `${ruleId} matched`, messageId: `reason.${ruleId}` });
 
 /** What the domain would write for one decision on a check, with only the facts a suite cares about varied. */
 export function checkWrite(shape: Shape): CheckWrite {
