@@ -76,7 +76,7 @@ describe('vouchsafe rules', () => {
 describe('vouchsafe keys, purge and backtest', () => {
   it('makes a working key straight into the database', async () => {
     const { databasePath, services } = await testApp();
-    services.store.close();
+    await services.store.close();
     const made = await vouchsafe('keys', 'create', '--role', 'till', '--name', 'Hitchin tills', '--store', STORE, '--db', databasePath, '--json');
     expect(made.code).toBe(0);
     const { key, role, storeIds } = JSON.parse(made.stdout);
@@ -104,7 +104,7 @@ describe('vouchsafe keys, purge and backtest', () => {
     for (const occurredAt of [old, old, new Date().toISOString()]) {
       await call('POST', '/v1/checks', { key: till, body: aCheck({ occurredAt, customer: { loyaltyId: '634004000123456' } }) });
     }
-    services.store.close();
+    await services.store.close();
     const dry = await vouchsafe('purge', '--older-than', '400d', '--dry-run', '--db', databasePath);
     expect(dry.stdout).toMatch(/^2 checks occurred before .* and would be deleted/);
     const purged = await vouchsafe('purge', '--older-than', '400d', '--db', databasePath);
@@ -131,7 +131,7 @@ describe('vouchsafe keys, purge and backtest', () => {
       body: aCheck({ lines: [{ kind: 'gift_card', brand: 'razer_gold', unitAmount: 5000 }] }),
     });
     await call('POST', `/v1/checks/${decided.json.checkId}/outcome`, { key: till, body: { outcome: 'scam_confirmed' } });
-    services.store.close();
+    await services.store.close();
     const dir = rulesCopy((d) =>
       writeFileSync(
         join(d, 'razer.yaml'),

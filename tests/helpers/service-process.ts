@@ -24,7 +24,8 @@ export function startService(env: Record<string, string>): ServiceProcess {
     resolveListening = resolve;
     rejectListening = reject;
   });
-  // Stopped before it listened: the test hears why, not a timeout.
+  // Stopped before it listened: a test awaiting it hears why, not a timeout (a test of a refusal awaits `exited` instead).
+  listening.catch(() => {});
   child.once('exit', (code) => rejectListening(new Error(`the service exited with ${code} before listening:\n${stderr}`)));
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();

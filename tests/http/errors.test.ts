@@ -78,7 +78,7 @@ describe('bad input', () => {
 
   it('never shows the cause of a failure to the client, and logs it with the request id', async () => {
     const { call, till, services, logLines } = await withTill();
-    services.store.close();
+    await services.store.close();
     const response = await call('POST', '/v1/checks', { key: till, body: aCheck() });
     expectProblem(response, 500, 'internal_error');
     expect(response.text).not.toMatch(/database|sqlite|stack|at /i);

@@ -14,7 +14,7 @@ describe('API keys', () => {
 
     const listed = await call('GET', '/v1/keys', { key: adminKey });
     expect(JSON.stringify(listed.json)).not.toContain(created.json.key);
-    services.store.close();
+    await services.store.close();
     const bytes = readFileSync(databasePath).toString('latin1') + readWal(databasePath);
     expect(bytes).not.toContain(created.json.key);
     expect(bytes).not.toContain(adminKey);

@@ -85,9 +85,9 @@ describe('test mode', () => {
     const { submit, live, test, services, databasePath } = await setUp(new Date(Date.now() - 8 * DAY).toISOString());
     const oldLive = (await submit(live, {})).json.checkId;
     const oldTest = (await submit(test, {})).json.checkId;
-    services.store.close();
+    await services.store.close();
     const lines: string[] = [];
-    expect(runPurge({ db: databasePath, olderThan: '365d', dryRun: false }, { out: (line) => lines.push(line), err: (line) => lines.push(line) })).toBe(0);
+    expect(await runPurge({ db: databasePath, olderThan: '365d', dryRun: false }, { out: (line) => lines.push(line), err: (line) => lines.push(line) })).toBe(0);
     expect(lines.join('\n')).toMatch(/Deleted 1 test-mode checks/);
 
     const after = await testApp({ databasePath });

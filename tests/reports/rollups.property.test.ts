@@ -126,7 +126,7 @@ describe('the roll-ups', () => {
           for (const lane of one.byLane) expect(pick(lane)).toEqual(figuresFrom(ours.filter((r) => r.lane === lane.lane)));
           expect(new Map(one.rules.byHits.map((r: { ruleId: string; hits: number }) => [r.ruleId, r.hits]))).toEqual(ruleHits(ours));
         } finally {
-          services.store.close();
+          await services.store.close();
         }
       }),
       { numRuns: 40 },
