@@ -71,6 +71,20 @@ describe.skipIf(!postgresAvailable)('two nodes on one PostgreSQL database', () =
     expect(rolledBack.status).toBe(200);
     await expect.poll(() => call(a, 'GET', '/healthz', adminKey).then((r) => r.json.ruleSetVersion), { timeout: 10_000, interval: 100 }).toBe(rolledBack.json.version);
 
+    // Reports, the export and a back-test on B read everything both nodes wrote.
+    const analyst = (await call(a, 'POST', '/v1/keys', adminKey, { role: 'analyst', name: 'Both nodes’ analyst' })).json.key as string;
+    const summary = await call(b, 'GET', '/v1/reports/summary', analyst);
+    expect(summary.status).toBe(200);
+    const checks = summary.json.totals.checks as number;
+    // The first check, five sent twice at once, and at least one Razer basket.
+    expect(checks).toBeGreaterThanOrEqual(7);
+    const csv = await fetch(new URL('/v1/reports/checks.csv', b), { headers: { authorization: `Bearer ${analyst}` } });
+    expect(csv.status).toBe(200);
+    expect((await csv.text()).trim().split('\r\n')).toHaveLength(checks + 1);
+    const backtest = await call(b, 'POST', '/v1/rules/backtest', analyst, { candidate: { version: published.json.version } });
+    expect(backtest.status).toBe(200);
+    expect(backtest.json.checks).toBe(checks);
+
     // A key revoked on A stops working on B, which had it cached.
     const other = (await call(a, 'POST', '/v1/keys', adminKey, { role: 'till', name: 'A till to revoke', storeIds: [STORE] })).json;
     expect((await call(b, 'POST', '/v1/checks', other.key, aCheck())).status).toBe(201);
