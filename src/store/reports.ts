@@ -83,7 +83,8 @@ export interface CheckReportRow {
   policeReference: string | null;
 }
 
-const COUNTER_COLUMNS: Readonly<Record<keyof Counters, string>> = {
+/** Each counter's column in the roll-up tables, the same on every adapter. */
+export const COUNTER_COLUMNS: Readonly<Record<keyof Counters, string>> = {
   checks: 'checks',
   checksWithStoredValue: 'checks_with_stored_value',
   warnedWithStoredValue: 'warned_with_stored_value',

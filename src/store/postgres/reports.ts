@@ -1,34 +1,13 @@
 import type { AgeBand, Lane } from '../../contract/enums.js';
 import type { Port } from '../port.js';
 import { BLOCK_DAYS, CHAIN } from '../report-rollups.js';
-import type { CheckReportRow, CounterRow, Counters, ReportFilter, ReportsRepository, RuleCounterRow } from '../reports.js';
+import { type CheckReportRow, COUNTER_COLUMNS, type CounterRow, type Counters, type ReportFilter, type ReportsRepository, type RuleCounterRow } from '../reports.js';
 import { rollupCatchUp } from './report-rollups.js';
 import type { Queryable } from './sql.js';
-
 
 /** Rows of the export read from the database at a time. */
 const CURSOR_ROWS = 500;
 
-const COUNTER_COLUMNS: Readonly<Record<keyof Counters, string>> = {
-  checks: 'checks',
-  checksWithStoredValue: 'checks_with_stored_value',
-  warnedWithStoredValue: 'warned_with_stored_value',
-  storedValue: 'stored_value',
-  actionAllow: 'action_allow',
-  actionPrompt: 'action_prompt',
-  actionHold: 'action_hold',
-  actionRefuse: 'action_refuse',
-  warned: 'warned',
-  outcomeProceeded: 'outcome_proceeded',
-  outcomeProceededAfterWarning: 'outcome_proceeded_after_warning',
-  outcomeAbandoned: 'outcome_abandoned',
-  outcomeScamConfirmed: 'outcome_scam_confirmed',
-  outcomeRefused: 'outcome_refused',
-  warnedWithOutcome: 'warned_with_outcome',
-  warnedThenSold: 'warned_then_sold',
-  stops: 'stops',
-  valueProtected: 'value_protected',
-};
 const COUNTER_NAMES = Object.keys(COUNTER_COLUMNS) as (keyof Counters)[];
 const COUNTER_SUMS = Object.entries(COUNTER_COLUMNS)
   .map(([name, column]) => `sum(${column}) AS "${name}"`)
