@@ -76,7 +76,15 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
   const day = businessDay(check.occurredAt ? Date.parse(check.occurredAt) : now, timeZone);
 
   const result = await store.transaction(async (tx): Promise<Submitted> => {
-    const existing = await tx.checks.findByTransaction(check.storeId, check.transactionId, day);
+    // A new check is the common case: its customer's history is asked for beside the lookup, as if
+    // it were new (one round trip, not two, to a database across a network), and asked again when
+    // it turns out to be a changed basket of a check already made.
+    const idIfNew = newId('chk', now);
+    const historyAtIfNew = historyTime(check, now);
+    const [existing, customerIfNew] = await Promise.all([
+      tx.checks.findByTransaction(check.storeId, check.transactionId, day),
+      identities.length > 0 ? tx.history.customer(identities, historyAtIfNew, check.storeId, idIfNew) : undefined,
+    ]);
     if (existing && existing.livemode !== principal.livemode) {
       throw new DomainError(
         'conflict',
@@ -101,13 +109,12 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
         `Check ${existing.id} already has the outcome ${existing.outcome.outcome}; start a new transaction for a new basket`,
       );
     }
-    const checkId = existing?.id ?? newId('chk', now);
+    const checkId = existing?.id ?? idIfNew;
     const occurredAt = check.occurredAt ? Date.parse(check.occurredAt) : (existing?.occurredAt ?? now);
-    const historyAt = existing?.historyAt ?? historyTime(check, now);
+    const historyAt = existing?.historyAt ?? historyAtIfNew;
     // An identifier many people use links strangers: it is kept, but neither identifies nor counts.
-    const personal: string[] = [];
-    for (const identity of identities) if (!(await tx.history.isShared(identity, historyAt))) personal.push(identity);
-    const identified = personal.length > 0;
+    const customer = existing && identities.length > 0 ? await tx.history.customer(identities, historyAt, check.storeId, checkId) : customerIfNew;
+    const identified = Boolean(customer?.windows);
     const { write: saved, review } = await evaluateAndRecord(
       within(context, tx),
       { previous: existing, actor: principal.keyId },
@@ -130,7 +137,7 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
         // The language chosen once, from the check or else its Accept-Language, so answers keep it.
         request: { ...withoutIdentifiers(check), locale: localeOf(context.rules.current, check.locale ?? acceptedLanguages(acceptLanguage)) },
         totals: basketTotals(check.lines),
-        history: identified ? await tx.history.windows(personal, historyAt, check.storeId, checkId) : NO_HISTORY,
+        history: customer?.windows ?? NO_HISTORY,
         answers: existing?.latest.answers ?? {},
         trigger: existing ? 'basket_changed' : 'check',
         revision: (existing?.latest.revision ?? 0) + 1,

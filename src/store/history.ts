@@ -19,6 +19,11 @@ export const SHARED_AFTER_PARTNERS = 8;
 
 type WindowRow = { [K in `${keyof typeof WINDOWS}_${keyof HistoryWindowFacts}`]: number };
 
+export interface CustomerHistory {
+  personal: string[];
+  windows: HistoryFacts | null;
+}
+
 export type HistoryRepository = ReturnType<typeof historyRepository>;
 
 export function historyRepository(db: Database) {
@@ -54,7 +59,7 @@ export function historyRepository(db: Database) {
     LEFT JOIN check_identities other ON other.check_id = mine.check_id AND other.identity != @identity
   `);
 
-  return {
+  const self = {
     /**
      * The customer's earlier checks (by any of their identity hashes) in the hour, day and 30 days
      * before `at`, leaving out `checkId` itself so a resent transaction never counts twice.
@@ -89,5 +94,16 @@ export function historyRepository(db: Database) {
       const row = spread.get({ identity, at, d30: at - WINDOWS.d30 })!;
       return row.checks >= SHARED_AFTER_CHECKS || row.partners > SHARED_AFTER_PARTNERS;
     },
+
+    /**
+     * What a check needs of its customer's history, in one call: the identities that are theirs alone
+     * (a shared one neither identifies nor counts), in the order given, and the windows of those
+     * (null when none is).
+     */
+    customer(identities: readonly string[], at: number, storeId: string, checkId: string): CustomerHistory {
+      const personal = identities.filter((identity) => !self.isShared(identity, at));
+      return { personal, windows: personal.length > 0 ? self.windows(personal, at, storeId, checkId) : null };
+    },
   };
+  return self;
 }

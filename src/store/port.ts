@@ -59,6 +59,10 @@ export interface Store extends Repositories {
   /**
    * Runs `work` in one transaction: all of its writes land, or none do. Inside, use `tx`, never the
    * store itself. It may be run again from the start if the database says two writers collided.
+   * A call that fails fails the whole transaction, even if the work catches it and goes on (on
+   * PostgreSQL the server has aborted it): never catch a store error inside one to carry on.
+   * Calls made together (Promise.all) run in the order made, in one round trip where the database
+   * is across a network.
    */
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
   /**

@@ -140,7 +140,11 @@ export function checksRepository(sql: Queryable): Port<ChecksRepository> {
      */
     async save(write: CheckWrite) {
       const { evaluation } = write;
-      await sql`
+      // Sent together, not one after another: postgres.js pipelines a transaction's queries and the
+      // server runs them in order, so the whole write is one round trip. A failure fails the rest
+      // (the transaction is aborted) and the first failure is the one reported.
+      const statements = [
+        sql`
         INSERT INTO checks (
           id, store_id, till_id, transaction_id, business_day, livemode, lane, currency, occurred_at, received_at, history_at,
           updated_at, key_id, request_fingerprint, identified, basket_total, stored_value, stored_value_units, age_band, tender,
@@ -162,8 +166,8 @@ export function checksRepository(sql: Queryable): Port<ChecksRepository> {
           stored_value = excluded.stored_value, stored_value_units = excluded.stored_value_units,
           age_band = excluded.age_band, tender = excluded.tender, answers = excluded.answers,
           action = excluded.action, score = excluded.score, warned = checks.warned OR excluded.warned,
-          prompt_id = excluded.prompt_id, revision = excluded.revision, rule_set_version = excluded.rule_set_version`;
-      await sql`
+          prompt_id = excluded.prompt_id, revision = excluded.revision, rule_set_version = excluded.rule_set_version`,
+        sql`
         INSERT INTO evaluations (
           check_id, revision, trigger, evaluated_at, request, answers, history, action, score, reasons, shadow_reasons,
           prompt_id, prompt, rule_set_version, request_fingerprint
@@ -172,7 +176,8 @@ export function checksRepository(sql: Queryable): Port<ChecksRepository> {
           ${json(evaluation.answers)}::jsonb, ${json(evaluation.history)}::jsonb, ${evaluation.action}, ${evaluation.score},
           ${json(evaluation.reasons)}::jsonb, ${json(evaluation.shadowReasons)}::jsonb, ${evaluation.promptId},
           ${evaluation.prompt === null ? null : json(evaluation.prompt)}::jsonb, ${evaluation.ruleSetVersion}, ${write.requestFingerprint}
-        )`;
+        )`,
+      ];
       // Only the rules that changed are written: each row moves report roll-ups through its triggers.
       const matched = new Map<string, boolean>();
       for (const reason of evaluation.reasons) matched.set(reason.ruleId, false);
@@ -180,26 +185,27 @@ export function checksRepository(sql: Queryable): Port<ChecksRepository> {
       const ruleIds = [...matched.keys()];
       const shadows = [...matched.values()];
       if (evaluation.revision > 1) {
-        await sql`
+        statements.push(sql`
           DELETE FROM check_rules
           WHERE check_id = ${write.id}
-            AND (rule_id, shadow) NOT IN (SELECT * FROM unnest(${sql.array(ruleIds)}::text[], ${sql.array(shadows)}::boolean[]))`;
+            AND (rule_id, shadow) NOT IN (SELECT * FROM unnest(${sql.array(ruleIds)}::text[], ${sql.array(shadows)}::boolean[]))`);
       }
       if (ruleIds.length > 0) {
-        await sql`
+        statements.push(sql`
           INSERT INTO check_rules (check_id, rule_id, shadow)
           SELECT ${write.id}, rule_id, shadow FROM unnest(${sql.array(ruleIds)}::text[], ${sql.array(shadows)}::boolean[]) AS m (rule_id, shadow)
-          ON CONFLICT DO NOTHING`;
+          ON CONFLICT DO NOTHING`);
       }
       if (write.identities && (evaluation.revision > 1 || write.identities.length > 0)) {
-        if (evaluation.revision > 1) await sql`DELETE FROM check_identities WHERE check_id = ${write.id}`;
+        if (evaluation.revision > 1) statements.push(sql`DELETE FROM check_identities WHERE check_id = ${write.id}`);
         if (write.identities.length > 0) {
-          await sql`
+          statements.push(sql`
             INSERT INTO check_identities (identity, at, check_id)
             SELECT identity, ${write.historyAt}, ${write.id} FROM unnest(${sql.array([...write.identities])}::text[]) AS i (identity)
-            ON CONFLICT DO NOTHING`;
+            ON CONFLICT DO NOTHING`);
         }
       }
+      await Promise.all(statements);
     },
 
     /** Records what the till decided offline for a basket the service had already decided. Call inside a transaction. */

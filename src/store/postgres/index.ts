@@ -15,7 +15,7 @@ import { reviewsRepository } from './reviews.js';
 import { ruleHitsRepository } from './rule-hits.js';
 import { ruleSetsRepository } from './rule-sets.js';
 import { sessionsRepository } from './sessions.js';
-import { connect, type Queryable, redactedUrl } from './sql.js';
+import { type Atomically, connect, type Queryable, redactedUrl, transactionOn } from './sql.js';
 import { webhooksRepository } from './webhooks.js';
 
 export { redactedUrl } from './sql.js';
@@ -53,7 +53,8 @@ const ATTEMPTS = 5;
  */
 const UNAVAILABLE = /^(08|53|58)|^(57P0[123]|25006)$|^(E[A-Z]+|CONNECT_TIMEOUT|CONNECTION_(CLOSED|ENDED|DESTROYED))$/;
 
-function repositoriesOn(sql: Queryable): Repositories {
+/** The repositories on `sql`; `atomically` is how they run work that must be one transaction. */
+function repositoriesOn(sql: Queryable, atomically: Atomically): Repositories {
   return {
     checks: checksRepository(sql),
     history: historyRepository(sql),
@@ -63,7 +64,7 @@ function repositoriesOn(sql: Queryable): Repositories {
     replay: replayRepository(sql),
     ruleHits: ruleHitsRepository(sql),
     retention: retentionRepository(sql),
-    reports: reportsRepository(sql),
+    reports: reportsRepository(sql, atomically),
     sessions: sessionsRepository(sql),
     idempotencyKeys: idempotencyKeysRepository(sql),
     reviews: reviewsRepository(sql),
@@ -129,7 +130,7 @@ export async function openPostgresStore(
   const transaction = async <T>(work: (tx: Repositories) => Promise<T>): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = (await sql.begin((tx) => work(repositoriesOn(tx as unknown as Queryable)))) as T;
+        const result = await transactionOn(sql, (tx) => work(repositoriesOn(tx, (inner) => inner(tx))));
         health.succeeded();
         return result;
       } catch (error) {
@@ -191,7 +192,7 @@ export async function openPostgresStore(
   return {
     kind: 'postgres',
     location: url,
-    ...guarded(repositoriesOn(sql as unknown as Queryable), failed),
+    ...guarded(repositoriesOn(sql as unknown as Queryable, (work) => transactionOn(sql, work)), failed),
     transaction,
     durable: () => Promise.resolve(),
     async notify(event) {

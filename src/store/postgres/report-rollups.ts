@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type postgres from 'postgres';
 import { BLOCK_DAYS, CHAIN, type RollupCatchUp } from '../report-rollups.js';
 import type { Port } from '../port.js';
-import type { Queryable } from './sql.js';
+import type { Atomically, Queryable } from './sql.js';
 
 
 /**
@@ -127,12 +126,6 @@ const REFRESH = [
 /** One catch-up at a time across every node: two would contend for the same chain rows (today's, every batch). */
 const CATCH_UP_LOCK = "hashtext('vouchsafe.report_rollups')";
 
-/** Runs `work` in a transaction: the one `sql` is already in, or a new one. */
-function inTransaction<T>(sql: Queryable, work: (tx: Queryable) => Promise<T>): Promise<T> {
-  if ('savepoint' in sql) return work(sql);
-  return (sql as postgres.Sql).begin((tx) => work(tx as unknown as Queryable)) as Promise<T>;
-}
-
 /**
  * Moves a batch of dirty checks into the roll-ups (see SQLite's store/report-rollups.ts), safe with
  * several nodes. Each check of the batch is locked first (FOR SHARE: a till's write to it waits for
@@ -166,19 +159,19 @@ async function step(tx: Queryable, limit: number, wait: boolean): Promise<number
 const BUSY_RETRY_MS = 5;
 
 /** The catch-up of SQLite's store/report-rollups.ts on PostgreSQL: the same calls, the same counts. */
-export function rollupCatchUp(sql: Queryable): Port<RollupCatchUp> {
+export function rollupCatchUp(sql: Queryable, atomically: Atomically): Port<RollupCatchUp> {
   return {
     async pending() {
       const [row] = await sql.unsafe<{ n: string }[]>('SELECT count(*) AS n FROM report_dirty');
       return Number(row!.n);
     },
-    step: (limit) => inTransaction(sql, (tx) => step(tx, limit, false)),
+    step: (limit) => atomically((tx) => step(tx, limit, false)),
     async all() {
       for (;;) {
         const [any] = await sql.unsafe('SELECT 1 FROM report_dirty LIMIT 1');
         if (!any) return;
         // Nothing taken: every pending check is being written this moment, and is counted once that commits.
-        if ((await inTransaction(sql, (tx) => step(tx, 10_000, true))) === 0) await sleep(BUSY_RETRY_MS);
+        if ((await atomically((tx) => step(tx, 10_000, true))) === 0) await sleep(BUSY_RETRY_MS);
       }
     },
   };

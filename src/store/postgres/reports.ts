@@ -3,7 +3,7 @@ import type { Port } from '../port.js';
 import { BLOCK_DAYS, CHAIN } from '../report-rollups.js';
 import { type CheckReportRow, COUNTER_COLUMNS, type CounterRow, type Counters, type ReportFilter, type ReportsRepository, type RuleCounterRow } from '../reports.js';
 import { rollupCatchUp } from './report-rollups.js';
-import type { Queryable } from './sql.js';
+import type { Atomically, Queryable } from './sql.js';
 
 /** Rows of the export read from the database at a time. */
 const CURSOR_ROWS = 500;
@@ -117,8 +117,8 @@ const period = (filter: ReportFilter) => [filter.fromDay * DAY_MS - EARLIEST_STA
 const days = (filter: ReportFilter) => [dateOf(filter.fromDay), dateOf(filter.toDay)];
 
 /** The PostgreSQL reports: the calls of SQLite's store/reports.ts, answering alike. */
-export function reportsRepository(sql: Queryable): Port<ReportsRepository> {
-  const rollups = rollupCatchUp(sql);
+export function reportsRepository(sql: Queryable, atomically: Atomically): Port<ReportsRepository> {
+  const rollups = rollupCatchUp(sql, atomically);
 
   async function everyStore(): Promise<string[]> {
     await rollups.all();

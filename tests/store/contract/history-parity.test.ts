@@ -78,6 +78,7 @@ describe.skipIf(!postgresAvailable)('history windows, SQLite and PostgreSQL side
             `${namespace}chk_${asked.leaveOut % (checks.length + 1)}`,
           ] as const;
           expect(await postgres.history.windows(...args)).toEqual(await sqlite.history.windows(...args));
+          expect(await postgres.history.customer(...args)).toEqual(await sqlite.history.customer(...args));
           for (const identity of args[0]) {
             expect(await postgres.history.isShared(identity, args[1])).toBe(await sqlite.history.isShared(identity, args[1]));
           }

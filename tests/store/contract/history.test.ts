@@ -86,5 +86,16 @@ describeStores('history windows', (adapter) => {
     expect(await store.history.isShared('loyalty-guest', T0 + 31 * DAY)).toBe(false);
     expect(await store.history.isShared('loyalty-busy', T0 + 31 * DAY)).toBe(false);
     expect(await store.history.isShared('loyalty-nobody', T0)).toBe(false);
+
+    // A check's customer is what its own identifiers say: the guest card neither identifies nor counts.
+    const windowsOfCardG0 = await store.history.windows(['card-g0'], T0, 'store-1', 'chk_new');
+    expect(windowsOfCardG0.d30.checks).toBe(1);
+    expect(await store.history.customer(['loyalty-guest', 'card-g0'], T0, 'store-1', 'chk_new')).toEqual({ personal: ['card-g0'], windows: windowsOfCardG0 });
+    expect(await store.history.customer(['card-h0', 'loyalty-house'], T0, 'store-1', 'chk_new')).toEqual({
+      personal: ['card-h0', 'loyalty-house'],
+      windows: await store.history.windows(['card-h0', 'loyalty-house'], T0, 'store-1', 'chk_new'),
+    });
+    expect(await store.history.customer(['loyalty-guest', 'loyalty-busy'], T0, 'store-1', 'chk_new')).toEqual({ personal: [], windows: null });
+    expect(await store.history.customer([], T0, 'store-1', 'chk_new')).toEqual({ personal: [], windows: null });
   });
 });
