@@ -5,7 +5,7 @@ import { DomainError } from '../errors.js';
 import { within } from '../store/index.js';
 import type { CheckContext } from './context.js';
 import { evaluateAndRecord } from './evaluate.js';
-import { findVisibleCheck } from './read.js';
+import { findVisibleCheckWithReview } from './read.js';
 import { toDecision } from './records.js';
 
 export interface Answered {
@@ -35,7 +35,7 @@ export async function answerCheck(context: CheckContext, principal: Principal, c
   const started = performance.now();
   const result = await store.transaction(async (tx): Promise<Answered> => {
     const inTx = within(context, tx);
-    const check = await findVisibleCheck(inTx, principal, checkId);
+    const { check, review: stored } = await findVisibleCheckWithReview(inTx, principal, checkId);
     // A key that may not see the check learns nothing of its questions, so the store is checked first.
     if (errors.length > 0) {
       throw new DomainError(errors[0]!.code as 'unknown_question' | 'invalid_answer', errors.map((e) => e.message).join('; '), { errors });
@@ -43,11 +43,11 @@ export async function answerCheck(context: CheckContext, principal: Principal, c
     if (check.outcome) throw new DomainError('check_closed', `Check ${checkId} already has the outcome ${check.outcome.outcome}`);
     const now = context.clock();
     if (Object.entries(answers).every(([question, value]) => check.latest.answers[question] === value)) {
-      return { replayed: true, decision: toDecision(check, check.latest, await tx.reviews.find(checkId), now, context.rules.current) };
+      return { replayed: true, decision: toDecision(check, check.latest, stored, now, context.rules.current) };
     }
     const { write: saved, review } = await evaluateAndRecord(
       inTx,
-      { previous: check, actor: principal.keyId },
+      { previous: { check, review: stored }, actor: principal.keyId },
       { ...check, identities: undefined },
       {
         request: check.latest.request,

@@ -65,14 +65,14 @@ export interface Recorded {
  */
 export async function evaluateAndRecord(
   context: Within<CheckContext>,
-  { previous, actor }: { previous: CheckRow | undefined; actor: string },
+  { previous, actor }: { previous: { check: CheckRow; review: ReviewRow | undefined } | undefined; actor: string },
   check: Omit<CheckWrite, 'evaluation' | 'totals'>,
   inputs: Omit<EvaluationInputs, 'checkId' | 'request' | 'identified' | 'atLeast'> & { request: StoredRequest },
 ): Promise<Recorded> {
-  const review = previous && (await settledReview(context, previous, context.clock()));
+  const review = previous && (await settledReview(context, previous.check, previous.review, context.clock()));
   const atLeast = weakestAction(review, inputs.request.offlineDecision);
   const evaluation = evaluate(context, { ...inputs, checkId: check.id, identified: check.identified, atLeast });
   const write: CheckWrite = { ...check, totals: inputs.totals, evaluation };
   await context.store.checks.save(write);
-  return { write, review: await afterDecision(context, { previousAction: previous?.latest.action, write, review, actor }) };
+  return { write, review: await afterDecision(context, { previousAction: previous?.check.latest.action, write, review, actor }) };
 }

@@ -6,7 +6,7 @@ import { closeReviewForOutcome, settledReview, toReview } from '../reviews/index
 import { type OutcomeRow, within } from '../store/index.js';
 import { checkSubject, recordEvent } from '../webhooks/events.js';
 import type { CheckContext } from './context.js';
-import { findVisibleCheck } from './read.js';
+import { findVisibleCheckWithReview } from './read.js';
 import { toOutcomeRecord } from './records.js';
 
 export interface OutcomeRecorded {
@@ -47,7 +47,7 @@ export async function recordOutcome(context: CheckContext, principal: Principal,
   const now = clock();
   const result = await store.transaction(async (tx) => {
     const inTx = within(context, tx);
-    const check = await findVisibleCheck(inTx, principal, checkId);
+    const { check, review: stored } = await findVisibleCheckWithReview(inTx, principal, checkId);
     if (check.outcome) {
       if (!sameOutcome(check.outcome, body)) {
         throw new DomainError(
@@ -57,7 +57,7 @@ export async function recordOutcome(context: CheckContext, principal: Principal,
       }
       return { created: false, row: check.outcome };
     }
-    let review = await settledReview(inTx, check, now);
+    let review = await settledReview(inTx, check, stored, now);
     const { action } = check.latest;
     const allowed = allowedOutcomes(action, review?.status);
     if (!allowed.includes(body.outcome)) {

@@ -2,7 +2,7 @@ import type { Principal } from '../access/api-keys.js';
 import { canActFor } from '../access/store-scope.js';
 import type { CheckRecord } from '../contract/check-record.js';
 import { DomainError } from '../errors.js';
-import type { CheckRow, Within } from '../store/index.js';
+import type { CheckRow, ReviewRow, Within } from '../store/index.js';
 import type { CheckContext } from './context.js';
 import { toCheckRecord } from './records.js';
 
@@ -14,6 +14,19 @@ export async function findVisibleCheck(context: Pick<Within<CheckContext>, 'stor
   const check = await context.store.checks.findById(checkId);
   if (!check || !canActFor(principal, check.storeId)) throw new DomainError('not_found', `No check ${checkId}`);
   return check;
+}
+
+/**
+ * The check and its review, read together (one round trip to a database across a network): what a
+ * till's answer or outcome needs before anything else. Call inside a transaction.
+ */
+export async function findVisibleCheckWithReview(
+  context: Pick<Within<CheckContext>, 'store'>,
+  principal: Principal,
+  checkId: string,
+): Promise<{ check: CheckRow; review: ReviewRow | undefined }> {
+  const [check, review] = await Promise.all([findVisibleCheck(context, principal, checkId), context.store.reviews.find(checkId)]);
+  return { check, review };
 }
 
 /** The check as it stands, every decision made on it and its outcome. */

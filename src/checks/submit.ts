@@ -91,17 +91,24 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
         `Transaction ${check.transactionId} is already a ${existing.livemode ? 'live' : 'test'} check today; test and live traffic cannot share a transaction id`,
       );
     }
+    // Of a check already made: its review, and whether this basket is one it had before, read together.
+    const [stored, earlierRevision] = existing
+      ? await Promise.all([
+          tx.reviews.find(existing.id),
+          existing.requestFingerprint === fingerprint ? existing.latest.revision : tx.checks.revisionWithFingerprint(existing.id, fingerprint),
+        ])
+      : [undefined, undefined];
     if (existing && existing.requestFingerprint === fingerprint) {
       if (offlineDecision && !existing.latest.request.offlineDecision) {
         await tx.checks.noteOfflineDecision(existing.id, existing.latest.revision, offlineDecision);
       }
-      return { status: 'replayed', decision: toDecision(existing, existing.latest, await tx.reviews.find(existing.id), now, context.rules.current) };
+      return { status: 'replayed', decision: toDecision(existing, existing.latest, stored, now, context.rules.current) };
     }
     // A late retry of an older basket (its answer lost, its resend overtaken by the newer basket) is
     // recognised and answered with the decision as it stands: a check never goes back a revision.
-    if (existing && (await tx.checks.revisionWithFingerprint(existing.id, fingerprint)) !== undefined) {
+    if (existing && earlierRevision !== undefined) {
       context.logger.info('older basket resent; answered with the current decision', { checkId: existing.id, revision: existing.latest.revision });
-      return { status: 'replayed', decision: toDecision(existing, existing.latest, await tx.reviews.find(existing.id), now, context.rules.current) };
+      return { status: 'replayed', decision: toDecision(existing, existing.latest, stored, now, context.rules.current) };
     }
     if (existing?.outcome) {
       throw new DomainError(
@@ -117,7 +124,7 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
     const identified = Boolean(customer?.windows);
     const { write: saved, review } = await evaluateAndRecord(
       within(context, tx),
-      { previous: existing, actor: principal.keyId },
+      { previous: existing && { check: existing, review: stored }, actor: principal.keyId },
       {
         id: checkId,
         storeId: check.storeId,

@@ -74,9 +74,11 @@ export async function settleExpiry(context: Within<ReviewContext>, review: Revie
   );
 }
 
-/** The stored review of a check with any expiry written down, or undefined if it was never held. Call inside a transaction. */
-export async function settledReview(context: Within<ReviewContext>, check: CheckRow, now: number): Promise<ReviewRow | undefined> {
-  const review = await context.store.reviews.find(check.id);
+/**
+ * The check's stored review (as read beside the check) with any expiry written down, or undefined if
+ * it was never held. Call inside a transaction.
+ */
+export async function settledReview(context: Within<ReviewContext>, check: CheckRow, review: ReviewRow | undefined, now: number): Promise<ReviewRow | undefined> {
   return review && settleExpiry(context, review, checkSubject(check, check.latest), now);
 }
 
