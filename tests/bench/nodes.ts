@@ -20,27 +20,29 @@ const CONNECTIONS = 20;
 interface Run {
   rate: number;
   p99: number;
+  inServiceP50: number;
   inServiceP99: number;
   requests: number;
 }
 
-/** The same open-ended load on POST /v1/checks, its connections split evenly across the nodes. */
-async function drive(nodes: ServerProcess[], till: string, seconds: number): Promise<Run> {
+/** The same load on POST /v1/checks (as fast as answers come), its connections split evenly across the nodes. */
+async function drive(nodes: ServerProcess[], till: string, seconds: number, connections = CONNECTIONS): Promise<Run> {
   const bodies = checkBodies({ stores: STORES, customers: CUSTOMERS });
   const before = await Promise.all(nodes.map((node) => routeHistogram(node.url, '/v1/checks', node.adminKey)));
   const results: LoadResult[] = await Promise.all(
     nodes.map((node) =>
-      load({ url: node.url, path: '/v1/checks', headers: { authorization: `Bearer ${till}` }, body: bodies, connections: CONNECTIONS / nodes.length, seconds }),
+      load({ url: node.url, path: '/v1/checks', headers: { authorization: `Bearer ${till}` }, body: bodies, connections: connections / nodes.length, seconds }),
     ),
   );
   for (const result of results) if (result.errors || result.non2xx) throw new Error(`${result.errors} errors and ${result.non2xx} non-2xx answers`);
   const inService = await Promise.all(
-    nodes.map(async (node, i) => quantilesBetween(before[i]!, await routeHistogram(node.url, '/v1/checks', node.adminKey), [0.99])[0]!),
+    nodes.map(async (node, i) => quantilesBetween(before[i]!, await routeHistogram(node.url, '/v1/checks', node.adminKey), [0.5, 0.99])),
   );
   return {
     rate: results.reduce((sum, r) => sum + r.requestsPerSecond, 0),
     p99: Math.max(...results.map((r) => r.p99)),
-    inServiceP99: Math.max(...inService),
+    inServiceP50: Math.max(...inService.map(([p50]) => p50!)),
+    inServiceP99: Math.max(...inService.map(([, p99]) => p99!)),
     requests: results.reduce((sum, r) => sum + r.requests, 0),
   };
 }
@@ -70,7 +72,7 @@ const call = (node: ServerProcess, method: string, path: string, key: string, bo
  */
 export const nodesSection: Section = {
   name: 'nodes',
-  title: `8. Several nodes: POST /v1/checks at ${CONNECTIONS} connections, two nodes on PostgreSQL beside one node on SQLite; agreement between nodes`,
+  title: `8. Several nodes: POST /v1/checks at ${CONNECTIONS} connections, two nodes on PostgreSQL beside one node on SQLite, then one check at a time on each; agreement between nodes`,
   async run({ quick, log }) {
     const bin = findPostgresBinaries();
     if (!bin) {
@@ -85,7 +87,10 @@ export const nodesSection: Section = {
       const single = await startServerProcess(join(dir, 'bench.db'));
       started.push(single);
       const storeIds = Array.from({ length: STORES }, (_, i) => storeName(i));
-      const sqlite = await drive([single], await makeKey(single, { role: 'till', storeIds }), seconds);
+      const sqliteTill = await makeKey(single, { role: 'till', storeIds });
+      const sqlite = await drive([single], sqliteTill, seconds);
+      // One check at a time: what a check costs in the service when nothing queues beside it.
+      const sqliteAlone = await drive([single], sqliteTill, seconds, 1);
       await single.stop();
       log(`  one node on SQLite: ${format.int(sqlite.rate)} req/s`);
 
@@ -101,6 +106,7 @@ export const nodesSection: Section = {
       const till = await makeKey(a, { role: 'till', storeIds });
       const pg = await drive([a, b], till, seconds);
       log(`  two nodes on PostgreSQL: ${format.int(pg.rate)} req/s`);
+      const pgAlone = await drive([a], till, seconds, 1);
 
       const version = async (node: ServerProcess) => ((await (await fetch(`${node.url}/healthz`)).json()) as { ruleSetVersion: string }).ruleSetVersion;
       let published = '';
@@ -121,10 +127,12 @@ export const nodesSection: Section = {
       );
 
       return {
-        results: { seconds, connections: CONNECTIONS, sqlite, postgresTwoNodes: pg, publishReachesOtherNodeMs: publishMs, revocationReachesOtherNodeMs: revokeMs },
+        results: { seconds, connections: CONNECTIONS, sqlite, postgresTwoNodes: pg, sqliteOneAtATime: sqliteAlone, postgresOneAtATime: pgAlone, publishReachesOtherNodeMs: publishMs, revocationReachesOtherNodeMs: revokeMs },
         rows: [
           ['one node, SQLite (embedded)', `${format.int(sqlite.rate)} req/s`, `p99 ${sqlite.p99} ms`, `in the service p99 ≤ ${sqlite.inServiceP99} ms`],
           ['two nodes, one PostgreSQL (durable commits)', `${format.int(pg.rate)} req/s`, `p99 ${pg.p99} ms`, `in the service p99 ≤ ${pg.inServiceP99} ms (the slower node)`],
+          ['one check at a time, SQLite', `${format.int(sqliteAlone.rate)} req/s`, `p99 ${sqliteAlone.p99} ms`, `in the service p50 ≤ ${sqliteAlone.inServiceP50} ms, p99 ≤ ${sqliteAlone.inServiceP99} ms`],
+          ['one check at a time, PostgreSQL', `${format.int(pgAlone.rate)} req/s`, `p99 ${pgAlone.p99} ms`, `in the service p50 ≤ ${pgAlone.inServiceP50} ms, p99 ≤ ${pgAlone.inServiceP99} ms`],
           ['rule set published on A, deciding on B', `${Math.round(publishMs)} ms`, 'from A’s answer to B’s readiness showing it', ''],
           ['key revoked on A, refused on B', `${Math.round(revokeMs)} ms`, 'from A’s answer to B’s first 401', ''],
         ],
