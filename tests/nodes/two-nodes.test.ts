@@ -91,4 +91,49 @@ describe.skipIf(!postgresAvailable)('two nodes on one PostgreSQL database', () =
     expect((await call(a, 'DELETE', `/v1/keys/${other.id}`, adminKey)).status).toBe(200);
     await expect.poll(() => call(b, 'POST', '/v1/checks', other.key, aCheck()).then((r) => r.status), { timeout: 10_000, interval: 100 }).toBe(401);
   });
+
+  it('carry a hold, a retry and a dashboard session from one node to the other', async () => {
+    const { a, b, adminKey, till } = await twoNodes();
+
+    // Held on A, released by the store's supervisor on B, its sale recorded on A.
+    const supervisor = (await call(a, 'POST', '/v1/keys', adminKey, { role: 'supervisor', name: 'Supervisor', storeIds: [STORE] })).json.key as string;
+    const held = await call(a, 'POST', '/v1/checks', till, aCheck({ lines: [{ kind: 'gift_card', brand: 'apple', unitAmount: 10000, quantity: 3 }], customer: { ageBand: '80_plus' } }));
+    expect(held.json).toMatchObject({ action: 'hold', review: { status: 'open' } });
+    const released = await call(b, 'POST', `/v1/checks/${held.json.checkId}/review`, supervisor, { decision: 'release', supervisorRef: 'S0042' });
+    expect(released.status).toBe(200);
+    expect(released.json.status).toBe('released');
+    expect((await call(a, 'POST', `/v1/checks/${held.json.checkId}/outcome`, till, { outcome: 'proceeded_after_warning' })).status).toBe(201);
+    expect((await call(b, 'GET', `/v1/checks/${held.json.checkId}`, till)).json).toMatchObject({
+      review: { status: 'released' },
+      outcome: { outcome: 'proceeded_after_warning' },
+    });
+
+    // A till's retry under the same Idempotency-Key, sent to the other node, gets the first answer again.
+    const send = (base: string) =>
+      fetch(new URL('/v1/checks', base), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${till}`, 'content-type': 'application/json', 'idempotency-key': 'till-7-sale-1' },
+        body: JSON.stringify(aCheck({ transactionId: 'idempotent-across-nodes' })),
+      });
+    const first = await send(a);
+    const retried = await send(b);
+    expect(first.status).toBe(201);
+    expect(retried.status).toBe(201);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(await retried.text()).toBe(await first.text());
+
+    // Signed in to the dashboard on A, the analyst's next page comes from B.
+    const analyst = (await call(a, 'POST', '/v1/keys', adminKey, { role: 'analyst', name: 'Analyst' })).json.key as string;
+    const signedIn = await fetch(new URL('/dashboard/sign-in', a), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(a).origin },
+      body: new URLSearchParams({ key: analyst }).toString(),
+    });
+    expect(signedIn.status).toBe(303);
+    const session = signedIn.headers.get('set-cookie')!.split(';')[0]!;
+    const page = await fetch(new URL('/dashboard', b), { redirect: 'manual', headers: { cookie: session } });
+    expect(page.status).toBe(200);
+    expect((await fetch(new URL('/dashboard', b), { redirect: 'manual' })).status).toBe(303);
+  });
 });
