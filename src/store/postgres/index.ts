@@ -23,7 +23,7 @@ export { redactedUrl } from './sql.js';
 export interface PostgresOpenOptions {
   /** A reader beside the service (a back-test worker): no migrations. */
   readonly?: boolean;
-  /** Connections this node keeps open at most (VOUCHSAFE_DB_POOL, default 10); one more listens for events. */
+  /** Connections this node keeps open at most (VOUCHSAFE_DB_POOL, default 10); two more listen for events and hold background jobs' locks. */
   poolSize?: number;
   /** The running service: report roll-ups brought up to date in the background, by one node at a time. */
   background?: { onError: (error: unknown) => void };
@@ -159,24 +159,30 @@ export async function openPostgresStore(
     }
   };
 
+  // Background jobs' session locks are held on a connection outside the pool, for the length of each
+  // job: a job never takes a till's connection to hold its lock, and a node that dies mid-job loses
+  // the connection and its locks with it. A session lock is re-entrant, so this node's own jobs
+  // running are remembered here.
+  const locks = readonly ? undefined : connect(url, { max: 1 });
+  const running = new Set<string>();
   const exclusively = async <T>(name: string, work: () => Promise<T>): Promise<T | undefined> => {
-    // A session lock on a connection of its own, held for the length of the work: a node that dies
-    // mid-job loses its connection, and with it the lock.
-    const connection = await sql.reserve().catch((error: unknown) => {
-      throw failed(error);
-    });
+    if (!locks) throw new Error('a read-only store runs no background jobs');
+    if (running.has(name)) return undefined;
+    running.add(name);
     try {
-      const [row] = await connection<{ locked: boolean }[]>`SELECT pg_try_advisory_lock(${JOB_LOCK_CLASS}, hashtext(${name})) AS locked`;
+      const [row] = await locks<{ locked: boolean }[]>`SELECT pg_try_advisory_lock(${JOB_LOCK_CLASS}, hashtext(${name})) AS locked`.catch((error: unknown) => {
+        throw failed(error);
+      });
       if (!row!.locked) return undefined;
       try {
         return await work();
       } finally {
-        await connection`SELECT pg_advisory_unlock(${JOB_LOCK_CLASS}, hashtext(${name}))`.catch(() => {
+        await locks`SELECT pg_advisory_unlock(${JOB_LOCK_CLASS}, hashtext(${name}))`.catch(() => {
           // The connection is gone, and the lock went with it.
         });
       }
     } finally {
-      connection.release();
+      running.delete(name);
     }
   };
 
@@ -227,7 +233,7 @@ export async function openPostgresStore(
     },
     async close() {
       clearInterval(catchUp);
-      await sql.end({ timeout: 5 });
+      await Promise.all([sql.end({ timeout: 5 }), locks?.end({ timeout: 5 })]);
     },
   };
 }

@@ -75,6 +75,8 @@ describeStores('the store', (adapter) => {
     });
     await started.done;
     expect(await other.exclusively('sweep', async () => 'second')).toBeUndefined();
+    // Nor does the same node run it twice at once (a sweep that outlasts its interval).
+    expect(await store.exclusively('sweep', async () => 'again')).toBeUndefined();
     expect(await other.exclusively('another job', async () => 'other job')).toBe('other job');
     release();
     expect(await first).toBe('first');
