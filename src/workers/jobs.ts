@@ -21,7 +21,7 @@ export type ToWorker = { job: Job; port: MessagePort };
 export type FromJob =
   | { kind: 'chunk'; bytes: Uint8Array }
   | { kind: 'done'; value?: unknown }
-  | { kind: 'failed'; error: SerializedError | { message: string } };
+  | { kind: 'failed'; error: SerializedError | { unavailable: string } | { message: string } };
 
 /** From the service to a streaming job, on its port: the next chunk, please. Closing the port cancels. */
 export type ToJob = 'pull';

@@ -1,6 +1,7 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 import type { ErrorCode } from '../contract/problem.js';
 import { DomainError } from '../errors.js';
+import { StorageUnavailable } from '../store/index.js';
 import type { FromJob, Job, SerializedError, ToJob, ToWorker } from './jobs.js';
 
 /** Jobs each worker may hold at once (streams between pulls cost it nothing); past that, 429. */
@@ -11,8 +12,12 @@ const IDLE_MS = 30_000;
 export interface WorkerPool {
   /** Runs a job to its end; its result, or the domain error it threw. */
   run<T>(job: Job): Promise<T>;
-  /** A job's output as a byte stream, made as the reader pulls it; cancelling the stream stops the job. */
-  stream(job: Job, onError: (error: Error) => void): ReadableStream<Uint8Array>;
+  /**
+   * A job's output as a byte stream, made as the reader pulls it; cancelling the stream stops the job.
+   * Resolves once the first chunk is made, so that a job that cannot start is an error the caller
+   * answers with its own status (a 503 while the database is out of reach), not a 200 cut off.
+   */
+  stream(job: Job, onError: (error: Error) => void): Promise<ReadableStream<Uint8Array>>;
 }
 
 interface Slot {
@@ -21,7 +26,8 @@ interface Slot {
   idle: NodeJS.Timeout | undefined;
 }
 
-function rethrow(error: SerializedError | { message: string }): never {
+function rethrow(error: SerializedError | { unavailable: string } | { message: string }): never {
+  if ('unavailable' in error) throw new StorageUnavailable(error.unavailable);
   if ('code' in error) {
     throw new DomainError(error.code as ErrorCode, error.detail, error.extra ? { extra: error.extra } : {});
   }
@@ -115,7 +121,7 @@ function createWorkerPool(size: number): WorkerPool {
       });
     },
 
-    stream(job: Job, onError: (error: Error) => void): ReadableStream<Uint8Array> {
+    async stream(job: Job, onError: (error: Error) => void): Promise<ReadableStream<Uint8Array>> {
       const { port, done } = dispatch(job);
       let waiting: { resolve: (message: FromJob) => void } | undefined;
       port.on('message', (message: FromJob) => waiting?.resolve(message));
@@ -125,15 +131,22 @@ function createWorkerPool(size: number): WorkerPool {
           waiting = { resolve };
           port.postMessage(request);
         });
+      let first: FromJob | undefined = await ask('pull');
+      if (first.kind === 'failed') {
+        done();
+        rethrow(first.error);
+      }
       return new ReadableStream<Uint8Array>({
         async pull(controller) {
-          const message = await ask('pull');
+          const message = first ?? (await ask('pull'));
+          first = undefined;
           if (message.kind === 'chunk') controller.enqueue(message.bytes);
           else {
             done();
             if (message.kind === 'done') return controller.close();
             // The response has begun: the client sees a cut-off download, and the log says why.
-            const error = new Error('message' in message.error ? message.error.message : (message.error.detail ?? message.error.code));
+            const failure = message.error;
+            const error = new Error('message' in failure ? failure.message : 'unavailable' in failure ? failure.unavailable : (failure.detail ?? failure.code));
             onError(error);
             controller.error(error);
           }

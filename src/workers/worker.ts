@@ -3,7 +3,7 @@ import { type MessagePort, parentPort } from 'node:worker_threads';
 import { DomainError } from '../errors.js';
 import { csvChunks } from '../reports/checks-csv.js';
 import { validateRuleSet } from '../rule-sets/lifecycle.js';
-import { openStore, type Store } from '../store/index.js';
+import { openStore, type Store, StorageUnavailable } from '../store/index.js';
 import type { FromJob, Job, ToWorker } from './jobs.js';
 
 // Below the service's own thread: on Linux a thread's nice value is its own, so tills keep the CPU
@@ -20,7 +20,12 @@ const stores = new Map<string, Promise<Store>>();
 const storeFor = (path: string): Promise<Store> => {
   let store = stores.get(path);
   if (store) stores.delete(path);
-  else store = openStore(path, { readonly: true });
+  else {
+    const opening = openStore(path, { readonly: true });
+    // One that could not open (the database out of reach) is tried afresh by the next job.
+    opening.catch(() => stores.get(path) === opening && stores.delete(path));
+    store = opening;
+  }
   stores.set(path, store);
   if (stores.size > MOST_STORES) {
     const [oldest, evicted] = stores.entries().next().value!;
@@ -35,7 +40,9 @@ const failure = (error: unknown): FromJob => ({
   error:
     error instanceof DomainError
       ? { code: error.code, detail: error.detail, extra: error.extra }
-      : { message: error instanceof Error ? (error.stack ?? error.message) : String(error) },
+      : error instanceof StorageUnavailable
+        ? { unavailable: error.message }
+        : { message: error instanceof Error ? (error.stack ?? error.message) : String(error) },
 });
 
 /** Streams: one chunk per pull, so a slow reader holds nothing but an open statement. */

@@ -11,6 +11,10 @@ const run = promisify(execFile);
 export interface TestServer {
   /** The admin URL (database `postgres`), from which each test makes a database of its own. */
   readonly url: string;
+  /** Stops the server as an outage would (its connections cut), keeping its data, port and settings. */
+  halt(): Promise<void>;
+  /** Starts it again after `halt`, on the same data and port. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -66,7 +70,8 @@ export async function startTestServer(bin: string, { durable = false }: { durabl
       '-c max_connections=400',
       '-c shared_buffers=32MB',
     ].join(' ');
-    await as('pg_ctl', ['-D', data, '-o', settings, '-l', join(directory, 'server.log'), '-w', '-t', '60', 'start']);
+    const start = () => as('pg_ctl', ['-D', data, '-o', settings, '-l', join(directory, 'server.log'), '-w', '-t', '60', 'start']);
+    await start();
     // pg_ctl detaches the server: a run stopped by a signal (Ctrl-C, a CI timeout) must stop it too,
     // or it outlives the run.
     const stopNow = (signal: NodeJS.Signals) => {
@@ -83,6 +88,12 @@ export async function startTestServer(bin: string, { durable = false }: { durabl
     for (const signal of signals) process.once(signal, stopNow);
     return {
       url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      async halt() {
+        await as('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      },
+      async resume() {
+        await start();
+      },
       async stop() {
         for (const signal of signals) process.off(signal, stopNow);
         try {

@@ -151,12 +151,12 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
     );
   });
 
-  app.get('/dashboard/checks.csv', requireSession(), (c) => {
+  app.get('/dashboard/checks.csv', requireSession(), async (c) => {
     const { store, logger, workers } = c.get('services');
     const { period, storeIds, error } = select(c);
     if (error) throw new DomainError('validation_failed', error);
     const filter = { fromDay: period.fromDay, toDay: period.toDay, storeIds };
-    const body = workers.stream({ kind: 'checks-csv', databasePath: store.location, filter }, (failure) =>
+    const body = await workers.stream({ kind: 'checks-csv', databasePath: store.location, filter }, (failure) =>
       logger.error('checks export failed', { requestId: c.get('requestId'), error: failure.message }),
     );
     return c.body(body, 200, csvHeaders(period));

@@ -8,6 +8,7 @@ import { idempotencyKeysRepository } from './idempotency-keys.js';
 import { keysRepository } from './keys.js';
 import { metaRepository } from './meta.js';
 import { assertPostgresSchemaCurrent, migratePostgres } from './migrate.js';
+import { type OutageGate, outageGate } from './outage.js';
 import { replayRepository } from './replay.js';
 import { reportsRepository } from './reports.js';
 import { retentionRepository } from './retention.js';
@@ -79,25 +80,38 @@ function repositoriesOn(sql: Queryable, atomically: Atomically): Repositories {
   };
 }
 
+/** A repository's cursors are its async generator methods: their query runs as they are read. */
+const isCursor = (member: Function): member is (...args: unknown[]) => AsyncGenerator<unknown> =>
+  Object.prototype.toString.call(member) === '[object AsyncGeneratorFunction]';
+
 /**
- * Every call of `repository`, however deep, with its failure passed through `failed` (a lost
- * connection becomes StorageUnavailable). Cursors (async iterables) are left as they are.
+ * Every call of `repository`, however deep, through the outage gate and with its failure passed
+ * through `failed` (a lost connection becomes StorageUnavailable). A cursor's failures are passed too,
+ * whether it cannot start or its connection is lost mid-read: so an export that cannot begin is a 503,
+ * and one cut short ends in an error, never as if it were complete.
  */
-function guarded<T>(repository: T, failed: (error: unknown) => unknown): T {
+function guarded<T>(repository: T, failed: (error: unknown) => unknown, gate: OutageGate): T {
   if (typeof repository !== 'object' || repository === null) return repository;
   const wrapped: Record<string, unknown> = {};
   for (const [name, member] of Object.entries(repository)) {
-    if (typeof member === 'function') {
-      wrapped[name] = (...args: unknown[]) => {
-        const result: unknown = member.apply(repository, args);
-        return result instanceof Promise
-          ? result.catch((error: unknown) => {
-              throw failed(error);
-            })
-          : result;
+    if (typeof member !== 'function') {
+      wrapped[name] = guarded(member, failed, gate);
+    } else if (isCursor(member)) {
+      wrapped[name] = async function* (...args: unknown[]) {
+        gate.check();
+        try {
+          yield* member.apply(repository, args);
+        } catch (error) {
+          throw failed(error);
+        }
       };
     } else {
-      wrapped[name] = guarded(member, failed);
+      wrapped[name] = (...args: unknown[]) =>
+        gate.run(() =>
+          Promise.resolve(member.apply(repository, args)).catch((error: unknown) => {
+            throw failed(error);
+          }),
+        );
     }
   }
   return wrapped as T;
@@ -115,16 +129,27 @@ export async function openPostgresStore(
   const sql = connect(url, { max: poolSize });
   const health = storageHealth((code) => UNAVAILABLE.test(code));
   const failed = (error: unknown) => health.failed(error);
+  const gate = outageGate();
   const listeners = new Map<StoreEvent, Set<() => void>>();
   try {
     if (readonly) await assertPostgresSchemaCurrent(sql);
     else await migratePostgres(sql);
     // Listening before the store is handed out: an event sent once it is open is never missed.
     if (!readonly) {
-      await sql.listen(CHANNEL, (payload) => {
-        if (!EVENTS.has(payload)) return;
-        for (const heard of listeners.get(payload as StoreEvent) ?? []) heard();
-      });
+      let listened = false;
+      await sql.listen(
+        CHANNEL,
+        (payload) => {
+          if (!EVENTS.has(payload)) return;
+          for (const heard of listeners.get(payload as StoreEvent) ?? []) heard();
+        },
+        () => {
+          // postgres.js listens again on a new connection when the old one is lost; whatever was
+          // sent in between went unheard, so every event is taken as heard (rules reloaded, keys forgotten).
+          if (listened) for (const heard of [...listeners.values()].flatMap((set) => [...set])) heard();
+          listened = true;
+        },
+      );
     }
   } catch (error) {
     await sql.end({ timeout: 1 });
@@ -133,7 +158,8 @@ export async function openPostgresStore(
     throw reason;
   }
 
-  const transaction = async <T>(work: (tx: Repositories) => Promise<T>): Promise<T> => {
+  const transaction = <T>(work: (tx: Repositories) => Promise<T>): Promise<T> => gate.run(() => transactWithRetries(work));
+  const transactWithRetries = async <T>(work: (tx: Repositories) => Promise<T>): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       try {
         const result = await transactionOn(sql, (tx) => work(repositoriesOn(tx, (inner) => inner(tx))));
@@ -151,13 +177,14 @@ export async function openPostgresStore(
     }
   };
 
-  const ping = async (): Promise<void> => {
-    try {
-      await sql`SELECT 1`;
-    } catch (error) {
-      throw failed(error);
-    }
-  };
+  const ping = (): Promise<void> =>
+    gate.run(async () => {
+      try {
+        await sql`SELECT 1`;
+      } catch (error) {
+        throw failed(error);
+      }
+    });
 
   // Background jobs' session locks are held on a connection outside the pool, for the length of each
   // job: a job never takes a till's connection to hold its lock, and a node that dies mid-job loses
@@ -170,9 +197,11 @@ export async function openPostgresStore(
     if (running.has(name)) return undefined;
     running.add(name);
     try {
-      const [row] = await locks<{ locked: boolean }[]>`SELECT pg_try_advisory_lock(${JOB_LOCK_CLASS}, hashtext(${name})) AS locked`.catch((error: unknown) => {
-        throw failed(error);
-      });
+      const [row] = await gate.run(() =>
+        locks<{ locked: boolean }[]>`SELECT pg_try_advisory_lock(${JOB_LOCK_CLASS}, hashtext(${name})) AS locked`.catch((error: unknown) => {
+          throw failed(error);
+        }),
+      );
       if (!row!.locked) return undefined;
       try {
         return await work();
@@ -206,12 +235,17 @@ export async function openPostgresStore(
   return {
     kind: 'postgres',
     location: url,
-    ...guarded(repositoriesOn(sql as unknown as Queryable, (work) => transactionOn(sql, work)), failed),
+    ...guarded(repositoriesOn(sql as unknown as Queryable, (work) => transactionOn(sql, work)), failed, gate),
     transaction,
     durable: () => Promise.resolve(),
-    async notify(event) {
-      await sql.notify(CHANNEL, event);
-    },
+    // Sent after its change committed: a failure is the database gone (503, like any call then), and
+    // the other nodes still follow within RESYNC_EVERY_MS of services.ts, or when they listen again.
+    notify: (event) =>
+      gate.run(async () => {
+        await sql.notify(CHANNEL, event).catch((error: unknown) => {
+          throw failed(error);
+        });
+      }),
     listen(event, heard) {
       const set = listeners.get(event) ?? new Set();
       set.add(heard);
@@ -223,11 +257,16 @@ export async function openPostgresStore(
       // Commits are synchronous, so a remembered failure is checked again at once, with a small write.
       if (health.writable) return { ok: true as const };
       try {
-        await sql`INSERT INTO meta (key, value) VALUES ('write_probe', ${String(Date.now())}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+        await gate.run(async () => {
+          try {
+            await sql`INSERT INTO meta (key, value) VALUES ('write_probe', ${String(Date.now())}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+          } catch (error) {
+            throw failed(error);
+          }
+        });
         health.succeeded();
         return { ok: true as const };
       } catch (error) {
-        failed(error);
         return { ok: false as const, reason: health.reason ?? String(error) };
       }
     },

@@ -43,7 +43,7 @@ export function registerChecksExport(api: OpenAPIHono<AppEnv>) {
     const storeIds = storeScope(c.get('principal'), query.storeId);
     const requestId = c.get('requestId');
     const filter = { fromDay: period.fromDay, toDay: period.toDay, storeIds };
-    const body = workers.stream({ kind: 'checks-csv', databasePath: store.location, filter }, (error) =>
+    const body = await workers.stream({ kind: 'checks-csv', databasePath: store.location, filter }, (error) =>
       logger.error('checks export failed', { requestId, error: error.message }),
     );
     return c.body(body, 200, csvHeaders(period));
