@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aCheck } from '../helpers/app.js';
-import { call, expectCleanUnavailable, LONG, outageHarness, postgresBinaries, RECOVERY } from '../helpers/database-outage.js';
+import { expectCleanUnavailable, LONG, outageHarness, postgresBinaries, RECOVERY } from '../helpers/database-outage.js';
+import { call } from '../helpers/nodes.js';
 
 // Part of `npm run chaos`, not `npm test`: see the README's Reliability section for why.
 describe.skipIf(!postgresBinaries)('a node whose PostgreSQL server stops and starts again', () => {

@@ -2,34 +2,14 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { aCheck, STORE } from './app.js';
+import { type Answer, call, startTwoNodes } from './nodes.js';
 import { findPostgresBinaries, startTestServer, type TestServer } from './postgres-server.js';
 import { editedRules, RAZER_RULE } from './rules.js';
-import { startService } from './service-process.js';
 
 /** Generous: the box is shared, and a connection that failed waits a back-off before it tries again. */
 export const RECOVERY = { timeout: 60_000, interval: 250 };
-/** Longer than any wait the service should ever make a till sit through, so a hung request fails the test. */
-export const HUNG_MS = 60_000;
 /** Each test stops, starts or cuts a database server and waits for two nodes to recover: minutes on a loaded box, not seconds. */
 export const LONG = { timeout: 240_000 };
-
-export interface Answer {
-  status: number;
-  headers: Headers;
-  json: any;
-}
-
-/** What a node answers, as a till or an admin sees it. */
-export async function call(base: string, method: string, path: string, key: string, body?: unknown): Promise<Answer> {
-  const response = await fetch(new URL(path, base), {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(HUNG_MS),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : undefined };
-}
 
 /** A 503 a till or load balancer can act on: problem+json, a stable code, and when to try again. */
 export function expectCleanUnavailable(answer: Answer, codes: string[] = ['storage_unavailable']) {
@@ -79,19 +59,8 @@ export function outageHarness() {
     await admin`CREATE DATABASE ${admin(database)}`;
     const url = new URL(server.url);
     url.pathname = `/${database}`;
-    const adminKey = `outage-admin-${randomBytes(16).toString('hex')}`;
-    const env = {
-      VOUCHSAFE_DB: url.toString(),
-      VOUCHSAFE_ID_SECRET: `outage-secret-${randomBytes(16).toString('hex')}`,
-      VOUCHSAFE_ADMIN_KEY: adminKey,
-      VOUCHSAFE_DB_POOL: '4',
-    };
-    const nodeA = startService(env);
-    const a = await nodeA.listening;
-    const nodeB = startService(env);
-    const b = await nodeB.listening;
-    const till = (await call(a, 'POST', '/v1/keys', adminKey, { role: 'till', name: 'Outage tills', storeIds: [STORE] })).json.key as string;
-    return { a, b, nodeA, nodeB, adminKey, till, database };
+    const nodes = await startTwoNodes(url.toString());
+    return { ...nodes, database };
   }
 
   /** A rule set published and a key revoked on A reach B: B's listener is back. */

@@ -1,7 +1,8 @@
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
 import { aCheck } from '../helpers/app.js';
-import { call, expectCleanUnavailable, HUNG_MS, LONG, outageHarness, postgresBinaries, RECOVERY } from '../helpers/database-outage.js';
+import { expectCleanUnavailable, LONG, outageHarness, postgresBinaries, RECOVERY } from '../helpers/database-outage.js';
+import { call, HUNG_MS } from '../helpers/nodes.js';
 
 describe.skipIf(!postgresBinaries)('a node whose PostgreSQL database goes away and comes back', () => {
   const harness = outageHarness();

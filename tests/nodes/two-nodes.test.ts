@@ -1,43 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aCheck, STORE } from '../helpers/app.js';
+import { call, startTwoNodes } from '../helpers/nodes.js';
 import { freshPostgresUrl, postgresAvailable } from '../helpers/postgres.js';
 import { editedRules, RAZER_RULE } from '../helpers/rules.js';
-import { startService } from '../helpers/service-process.js';
 
-/** What a node answers, as a till or an admin sees it. */
-async function call(base: string, method: string, path: string, key: string, body?: unknown) {
-  const response = await fetch(new URL(path, base), {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : undefined };
-}
-
-/** Two service processes on one PostgreSQL database, started as the README says: same URL, same identity secret. */
-async function twoNodes() {
-  const databaseUrl = await freshPostgresUrl();
-  const adminKey = `nodes-admin-${randomBytes(16).toString('hex')}`;
-  const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-nodes-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  const env = {
-    VOUCHSAFE_DB: databaseUrl,
-    VOUCHSAFE_ID_SECRET: `nodes-secret-${randomBytes(16).toString('hex')}`,
-    VOUCHSAFE_ADMIN_KEY: adminKey,
-    VOUCHSAFE_DB_POOL: '4',
-  };
-  const a = startService(env);
-  const urlA = await a.listening;
-  const b = startService(env);
-  const urlB = await b.listening;
-  const till = (await call(urlA, 'POST', '/v1/keys', adminKey, { role: 'till', name: 'Both nodes’ tills', storeIds: [STORE] })).json.key as string;
-  return { a: urlA, b: urlB, adminKey, till };
-}
+const twoNodes = async () => startTwoNodes(await freshPostgresUrl());
 
 describe.skipIf(!postgresAvailable)('two nodes on one PostgreSQL database', () => {
   it('agree on checks, transactions, rule sets and keys', async () => {
