@@ -1,5 +1,5 @@
 /**
- * The Vouchsafe till SDK. Runs in Node 20+ and in a browser: nothing here imports a Node module.
+ * The Vouchsafe till SDK. Runs in Node 22.12+ and in a browser: nothing here imports a Node module.
  * Node-only storage is in `./node.js`.
  */
 export { createTillClient } from './client.js';
