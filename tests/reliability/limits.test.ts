@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { applyLimits, serverOptions } from '../../src/run-server.js';
 import { aCheck, OTHER_STORE, STORE, testApp } from '../helpers/app.js';
@@ -12,21 +12,46 @@ const ORIGIN = 'http://localhost';
 const MINUTE = 60_000;
 
 describe('wrong keys', () => {
-  it('answers 429 with Retry-After once a client has sent too many wrong keys this minute, right keys included, and logs it', async () => {
+  it('answers 429 with Retry-After to wrong keys once a client has sent too many this minute, and logs it', async () => {
     const clock = { now: Date.parse('2026-11-20T10:00:00Z') };
-    const { call, makeKey, logLines } = await testApp({ clock: () => clock.now, failedKeysPerMinute: 3 });
-    const till = await makeKey('till', [STORE]);
-    for (let i = 0; i < 3; i++) expect((await call('POST', '/v1/checks', { key: `vsk_wrong${i}`, body: aCheck() })).status).toBe(401);
-    const blocked = await call('POST', '/v1/checks', { key: till, body: aCheck() });
+    const { call, logLines } = await testApp({ clock: () => clock.now, failedKeysPerMinute: 3 });
+    const wrong = (i: number) => `vsk_wrong_${String(i).padStart(40, '0')}`;
+    for (let i = 0; i < 3; i++) expect((await call('POST', '/v1/checks', { key: wrong(i), body: aCheck() })).status).toBe(401);
+    const blocked = await call('POST', '/v1/checks', { key: wrong(3), body: aCheck() });
     expect(blocked.status).toBe(429);
     expect(blocked.json.code).toBe('rate_limited');
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // A wrong key from a throttled client is not remembered either: its guesses fill nothing.
+    expect((await call('POST', '/v1/checks', { key: wrong(0), body: aCheck() })).status).toBe(429);
     expect(logLines.filter((line) => line.includes('wrong key'))).toHaveLength(2);
     clock.now += MINUTE;
-    expect((await call('POST', '/v1/checks', { key: till, body: aCheck() })).status).toBe(201);
+    expect((await call('POST', '/v1/checks', { key: wrong(4), body: aCheck() })).status).toBe(401);
   });
 
-  it('throttles dashboard sign-in the same way', async () => {
+  it('still serves the valid keys behind a throttled address: one misconfigured till locks no one else out', async () => {
+    const { call, makeKey, adminKey } = await testApp({ failedKeysPerMinute: 3 });
+    const till = await makeKey('till', [STORE]);
+    for (let i = 0; i < 300; i++) await call('POST', '/v1/checks', { key: `vsk_misconfigured_till_key_${i}_${'x'.repeat(20)}`, body: aCheck() });
+    const other = await makeKey('till', [STORE]);
+    expect((await call('POST', '/v1/checks', { key: till, body: aCheck() })).status).toBe(201);
+    // A key never seen before is looked up too, not refused for its address.
+    expect((await call('POST', '/v1/checks', { key: other, body: aCheck() })).status).toBe(201);
+    expect((await call('GET', '/metrics', { key: adminKey })).status).toBe(200);
+    expect((await call('POST', '/v1/checks', { key: 'vsk_misconfigured_till_key_again_xxxxxxxxxxxxxxxxxx', body: aCheck() })).status).toBe(429);
+  });
+
+  it('forgets no valid key when a spray of made-up keys fills the memory of unknown keys', async () => {
+    const { call, makeKey, services } = await testApp({ failedKeysPerMinute: 1_000_000 });
+    const till = await makeKey('till', [STORE]);
+    expect((await call('POST', '/v1/checks', { key: till, body: aCheck() })).status).toBe(201);
+    const lookups = vi.spyOn(services.store.keys, 'findBySecretHash');
+    for (let i = 0; i < 10_001; i++) await services.keys.resolve(`vsk_made_up_${i}_${'x'.repeat(30)}`);
+    lookups.mockClear();
+    expect((await call('POST', '/v1/checks', { key: till, body: aCheck() })).status).toBe(201);
+    expect(lookups).not.toHaveBeenCalled();
+  });
+
+  it('throttles dashboard sign-in the same way, and still signs a right key in', async () => {
     const { call, adminKey } = await testApp({ failedKeysPerMinute: 2 });
     const signIn = (key: string) =>
       call('POST', '/dashboard/sign-in', {
@@ -35,9 +60,10 @@ describe('wrong keys', () => {
       });
     expect((await signIn('wrong-1')).status).toBe(401);
     expect((await signIn('wrong-2')).status).toBe(401);
-    const throttled = await signIn(adminKey);
+    const throttled = await signIn('wrong-3');
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get('retry-after')).toBeTruthy();
+    expect((await signIn(adminKey)).status).toBe(303);
   });
 });
 
