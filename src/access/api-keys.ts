@@ -34,6 +34,8 @@ export interface Principal {
   readonly livemode: boolean;
   /** null: every store. */
   readonly storeIds: readonly string[] | null;
+  /** Set for a till token: the key `keyId` minted it for this till (of its one store) only, until `expiresAt`. */
+  readonly token?: { readonly tillId: string; readonly expiresAt: number };
 }
 
 export interface KeyResolver {
@@ -43,6 +45,8 @@ export interface KeyResolver {
    * client's guesses cost a look-up and nothing more).
    */
   resolve(presented: string, options?: { rememberUnknown?: boolean }): Promise<Principal | undefined>;
+  /** The principal of an active key by its id (the key behind a till token), or undefined if it is unknown or revoked. */
+  resolveId(keyId: string): Promise<Principal | undefined>;
   /** Drops a key from the cache at once (on revoke). */
   forget(keyId: string): void;
   /** Drops every cached key: a key changed on another node. */
@@ -50,6 +54,8 @@ export interface KeyResolver {
 }
 
 const CACHE_TTL_MS = 30_000;
+
+const toPrincipal = (row: ApiKeyRow): Principal => ({ keyId: row.id, name: row.name, role: row.role, livemode: row.mode === 'live', storeIds: row.storeIds });
 const CACHE_MAX = 10_000;
 
 /**
@@ -61,6 +67,8 @@ const CACHE_MAX = 10_000;
 export function keyResolver(keys: Port<KeysRepository>, clock: () => number = Date.now): KeyResolver {
   const known = new Map<string, { principal: Principal; until: number }>();
   const unknown = new Map<string, number>();
+  // Only ids from tokens that carry the service's own signature reach this: no one can fill it with made-up ids.
+  const byId = new Map<string, { principal: Principal | undefined; until: number }>();
   const remember = <V>(cache: Map<string, V>, hash: string, value: V) => {
     if (cache.size >= CACHE_MAX) cache.clear();
     cache.set(hash, value);
@@ -80,17 +88,28 @@ export function keyResolver(keys: Port<KeysRepository>, clock: () => number = Da
         if (rememberUnknown) remember(unknown, hash, now + CACHE_TTL_MS);
         return undefined;
       }
-      const principal = { keyId: row.id, name: row.name, role: row.role, livemode: row.mode === 'live', storeIds: row.storeIds };
+      const principal = toPrincipal(row);
       unknown.delete(hash);
       remember(known, hash, { principal, until: now + CACHE_TTL_MS });
       return principal;
     },
+    async resolveId(keyId) {
+      const now = clock();
+      const cached = byId.get(keyId);
+      if (cached && cached.until > now) return cached.principal;
+      const row = await keys.findById(keyId);
+      const principal = row !== undefined && row.revokedAt === null ? toPrincipal(row) : undefined;
+      remember(byId, keyId, { principal, until: now + CACHE_TTL_MS });
+      return principal;
+    },
     forget(keyId) {
       for (const [hash, entry] of known) if (entry.principal.keyId === keyId) known.delete(hash);
+      byId.delete(keyId);
     },
     forgetAll() {
       known.clear();
       unknown.clear();
+      byId.clear();
     },
   };
 }
