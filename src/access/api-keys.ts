@@ -54,9 +54,9 @@ export interface KeyResolver {
 }
 
 const CACHE_TTL_MS = 30_000;
+const CACHE_MAX = 10_000;
 
 const toPrincipal = (row: ApiKeyRow): Principal => ({ keyId: row.id, name: row.name, role: row.role, livemode: row.mode === 'live', storeIds: row.storeIds });
-const CACHE_MAX = 10_000;
 
 /**
  * Looks keys up by their hash, confirms the stored hash in constant time, and caches the answer
