@@ -67,6 +67,12 @@ const ConfigSchema = z.object({
   VOUCHSAFE_DB_MAX_MB: z.coerce.number().int().min(1).optional(),
   VOUCHSAFE_DB_POOL: z.coerce.number().int().min(2).max(1000).default(10),
   VOUCHSAFE_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
+  VOUCHSAFE_ACCESS_LOG: z.enum(['on', 'off']).default('on'),
+  // OpenTelemetry's own variables: the exporter reads them (and OTEL_EXPORTER_OTLP_HEADERS and the
+  // rest) itself; here only to know whether to trace at all, and to refuse a URL that is not one.
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('vouchsafe'),
 });
 
 export interface Config {
@@ -102,6 +108,10 @@ export interface Config {
   readonly failedKeysPerMinute: number;
   /** Worker threads for exports and rule-set compilation: heavy work never runs on the loop that answers tills. */
   readonly workers: number;
+  /** A log line for every request answered (method, route, status, duration, key, store, request id). */
+  readonly accessLog: boolean;
+  /** Spans exported over OTLP/HTTP, under this service name: only when an OTLP endpoint is configured. */
+  readonly tracing: { readonly serviceName: string } | undefined;
 }
 
 export interface ServerLimits {
@@ -157,5 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     failedKeysPerMinute: c.VOUCHSAFE_FAILED_KEYS_PER_MINUTE,
     workers: c.VOUCHSAFE_WORKERS,
+    accessLog: c.VOUCHSAFE_ACCESS_LOG === 'on',
+    tracing: c.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || c.OTEL_EXPORTER_OTLP_ENDPOINT ? Object.freeze({ serviceName: c.OTEL_SERVICE_NAME }) : undefined,
   });
 }

@@ -1,12 +1,13 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createApp } from './http/app.js';
+import { API_VERSION, createApp } from './http/app.js';
 import type { AppEnv } from './http/env.js';
 import { registerMetrics } from './http/routes/system/metrics.js';
 import type { Config, ServerLimits } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { buildServices, type Services } from './services.js';
+import { startTracing } from './tracing.js';
 
 /**
  * Bounds what the network can hold open: the whole request head within `headersTimeoutMs` of
@@ -71,6 +72,8 @@ const DRAIN_MS = 10_000;
  */
 export async function startServer(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
+  // Before the store opens: its calls are traced only if tracing is on by then.
+  const tracing = config.tracing && (await startTracing({ serviceName: config.tracing.serviceName, serviceVersion: API_VERSION }));
   const services = await buildServices({
     databasePath: config.databasePath,
     rulesDirectory: config.rulesDirectory,
@@ -96,12 +99,14 @@ export async function startServer(config: Config): Promise<void> {
     trustProxy: config.trustProxy,
     failedKeysPerMinute: config.failedKeysPerMinute,
     metrics: config.metricsPort === undefined ? { on: 'keyed', key: config.metricsKey } : { on: 'elsewhere' },
+    accessLog: config.accessLog,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: serverOptions(config.limits) }, (info) => {
     logger.info('vouchsafe listening', {
       url: `http://${config.host}:${info.port}`,
       database: services.store.kind === 'postgres' ? 'postgresql' : config.databasePath,
       ruleSetVersion: services.rules.current.version,
+      tracing: tracing ? 'otlp' : 'off',
     });
   }) as Server;
   applyLimits(server, config.limits, logger);
@@ -126,6 +131,8 @@ export async function startServer(config: Config): Promise<void> {
       void services
         .stopBackground()
         .then(() => services.close())
+        // The spans of the last requests are sent before the process goes.
+        .then(() => tracing && tracing.shutdown())
         .catch((error: unknown) => logger.error('stopping failed', { error: error instanceof Error ? error.message : String(error) }))
         .finally(() => process.exit(code));
     };

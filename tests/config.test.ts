@@ -47,6 +47,21 @@ describe('configuration', () => {
     expect(() => loadConfig({ VOUCHSAFE_WEBHOOKS_ALLOW_HTTP: 'yes' })).toThrow(/VOUCHSAFE_WEBHOOKS_ALLOW_HTTP/);
   });
 
+  it('logs every request unless the access log is turned off', () => {
+    expect(loadConfig({}).accessLog).toBe(true);
+    expect(loadConfig({ VOUCHSAFE_ACCESS_LOG: 'off' }).accessLog).toBe(false);
+    expect(() => loadConfig({ VOUCHSAFE_ACCESS_LOG: 'no' })).toThrow(/VOUCHSAFE_ACCESS_LOG/);
+  });
+
+  it('traces only when an OTLP endpoint is configured, and refuses one that is not an http(s) URL', () => {
+    expect(loadConfig({}).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }).tracing).toEqual({ serviceName: 'vouchsafe' });
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector.example/v1/traces', OTEL_SERVICE_NAME: 'vouchsafe-eu' }).tracing).toEqual({
+      serviceName: 'vouchsafe-eu',
+    });
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+  });
+
   it('reads browser till origins as a list', () => {
     expect(loadConfig({ VOUCHSAFE_CORS_ORIGINS: 'https://till.example.com/, http://localhost:5173, HTTPS://*.Tills.Example.com' }).corsOrigins).toEqual([
       'https://till.example.com',

@@ -1,4 +1,5 @@
 import { DomainError } from '../errors.js';
+import { addLogContext } from '../log.js';
 import type { Principal } from './api-keys.js';
 
 /** Whether a key may act for a store: a key bound to stores acts only for those. */
@@ -6,9 +7,19 @@ export function canActFor(principal: Principal, storeId: string): boolean {
   return principal.storeIds === null || principal.storeIds.includes(storeId);
 }
 
+/**
+ * Whether a key may act for the one store a request is about; if so, the request's log lines (its
+ * access log line too) name that store from here on, so an operator can follow one shop's tills.
+ */
+export function actsFor(principal: Principal, storeId: string): boolean {
+  if (!canActFor(principal, storeId)) return false;
+  addLogContext({ storeId });
+  return true;
+}
+
 /** A till key acts only for its own stores; an analyst key may be limited to some stores. */
 export function assertStore(principal: Principal, storeId: string): void {
-  if (!canActFor(principal, storeId)) throw new DomainError('store_forbidden', `This key may not act for store ${storeId}`);
+  if (!actsFor(principal, storeId)) throw new DomainError('store_forbidden', `This key may not act for store ${storeId}`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Principal } from '../access/api-keys.js';
-import { canActFor } from '../access/store-scope.js';
+import { actsFor } from '../access/store-scope.js';
 import type { CheckRecord } from '../contract/check-record.js';
 import { DomainError } from '../errors.js';
 import type { CheckRow, ReviewRow, Within } from '../store/index.js';
@@ -12,7 +12,7 @@ import { toCheckRecord } from './records.js';
  */
 export async function findVisibleCheck(context: Pick<Within<CheckContext>, 'store'>, principal: Principal, checkId: string): Promise<CheckRow> {
   const check = await context.store.checks.findById(checkId);
-  if (!check || !canActFor(principal, check.storeId)) throw new DomainError('not_found', `No check ${checkId}`);
+  if (!check || !actsFor(principal, check.storeId)) throw new DomainError('not_found', `No check ${checkId}`);
   return check;
 }
 

@@ -1,6 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
-import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { DomainError, validationError } from '../errors.js';
 import type { Services } from '../services.js';
@@ -10,7 +9,7 @@ import type { AppEnv, Edge } from './env.js';
 import { failedKeyLimiter } from './failed-keys.js';
 import { authenticate } from './middleware/auth.js';
 import { jsonBody } from './middleware/json-body.js';
-import { observe } from './middleware/observe.js';
+import { observe, requestContext } from './middleware/observe.js';
 import { registerAudit } from './routes/audit/index.js';
 import { registerChecks } from './routes/checks/index.js';
 import { registerKeys } from './routes/keys/index.js';
@@ -19,6 +18,7 @@ import { registerReviews } from './routes/reviews/index.js';
 import { registerRules } from './routes/rules/index.js';
 import { registerDocs } from './routes/system/docs.js';
 import { registerHealth } from './routes/system/health.js';
+import { registerLiveness } from './routes/system/liveness.js';
 import { registerMetrics } from './routes/system/metrics.js';
 import { registerOpenApiDocument } from './openapi.js';
 import { registerWebhooks } from './routes/webhooks/index.js';
@@ -38,11 +38,13 @@ export interface AppOptions {
   failedKeysPerMinute?: number;
   /** /metrics on this listener: with this bearer token or an admin key (`keyed`), or not at all (`elsewhere`: a separate listener serves it). */
   metrics?: { on: 'keyed'; key?: string | undefined } | { on: 'elsewhere' };
+  /** A log line for every request answered (VOUCHSAFE_ACCESS_LOG); on unless turned off. */
+  accessLog?: boolean;
 }
 
 export function createApp(
   services: Services,
-  { corsOrigins = [], trustProxy = false, failedKeysPerMinute = 20, metrics = { on: 'keyed' } }: AppOptions = {},
+  { corsOrigins = [], trustProxy = false, failedKeysPerMinute = 20, metrics = { on: 'keyed' }, accessLog = true }: AppOptions = {},
 ) {
   const edge: Edge = { trustProxy, failedKeys: failedKeyLimiter({ perMinute: failedKeysPerMinute, clock: services.clock, logger: services.logger }) };
   const app = new OpenAPIHono<AppEnv>({
@@ -54,7 +56,7 @@ export function createApp(
     },
   });
 
-  app.use(requestId({ headerName: 'X-Request-Id' }));
+  app.use(requestContext({ trustProxy }));
   app.use(async function provideServices(c, next) {
     c.set('services', services);
     c.set('edge', edge);
@@ -65,13 +67,14 @@ export function createApp(
       services.activity.inFlight -= 1;
     }
   });
+  // Outside the wait for the commit: a request's time and status are the ones its caller saw.
+  app.use(observe({ accessLog }));
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   app.use(async function answerOnlyWhenDurable(c, next) {
     await next();
     // With group commit a write lands when its event-loop turn ends: the till hears nothing before that.
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') await services.store.durable();
   });
-  app.use(observe());
   if (corsOrigins.length > 0) {
     // Before authentication: a browser's preflight carries no key.
     app.use(
@@ -95,6 +98,7 @@ export function createApp(
   registerAudit(app);
   registerReports(app);
   registerHealth(app, (origin) => originAllowed(corsOrigins, origin));
+  registerLiveness(app);
   if (metrics.on === 'keyed') registerMetrics(app, { key: metrics.key });
   registerDocs(app);
   registerDashboard(app);
@@ -123,6 +127,7 @@ export function createApp(
       { name: 'Reports', description: 'Loss-prevention figures and exports (analyst, admin).' },
       { name: 'Keys', description: 'API keys (admin).' },
       { name: 'Webhooks', description: 'Events sent as they happen, signed the Standard Webhooks way (admin).' },
+      { name: 'System', description: 'Probes for orchestrators and load balancers.' },
     ],
   });
 

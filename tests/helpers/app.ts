@@ -30,6 +30,8 @@ export interface TestAppOptions {
   metricsKey?: string;
   failedKeysPerMinute?: number;
   databaseMaxBytes?: number;
+  /** The access log line per request (on, as in the running service, unless false). */
+  accessLog?: boolean;
 }
 
 /** A fresh app on its own SQLite file in a temp directory, removed when the test ends. */
@@ -66,6 +68,7 @@ export async function testApp(options: TestAppOptions = {}) {
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     ...(options.failedKeysPerMinute !== undefined ? { failedKeysPerMinute: options.failedKeysPerMinute } : {}),
     metrics: { on: 'keyed', key: options.metricsKey },
+    ...(options.accessLog !== undefined ? { accessLog: options.accessLog } : {}),
   });
 
   async function call(method: string, path: string, init: { key?: string; body?: unknown; headers?: Record<string, string> } = {}) {
