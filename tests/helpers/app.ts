@@ -30,6 +30,8 @@ export interface TestAppOptions {
   metricsKey?: string;
   failedKeysPerMinute?: number;
   databaseMaxBytes?: number;
+  /** The identity secret (VOUCHSAFE_ID_SECRET): needed where `databasePath` is a PostgreSQL URL. */
+  idSecret?: string;
   /** The access log line per request (on, as in the running service, unless false). */
   accessLog?: boolean;
 }
@@ -53,6 +55,7 @@ export async function testApp(options: TestAppOptions = {}) {
     ...(options.webhooksAllowHttp ? { webhooksAllowHttp: true } : {}),
     ...(options.webhookDelivery ? { webhookDelivery: options.webhookDelivery } : {}),
     ...(options.databaseMaxBytes ? { databaseMaxBytes: options.databaseMaxBytes } : {}),
+    ...(options.idSecret ? { idSecret: options.idSecret } : {}),
   });
   onTestFinished(async () => {
     try {
