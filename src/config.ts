@@ -3,6 +3,7 @@ import { DEFAULT_TIME_ZONE, isTimeZone } from './engine/index.js';
 import { type OriginPattern, parseOriginPattern } from './http/cors-origins.js';
 import { DurationError, parseDuration } from './duration.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
+import { SAMPLERS, type TracingOptions } from './tracing.js';
 
 /** The longest a hold may wait for a supervisor: a customer will not stand at a till for longer. */
 const MAX_HOLD_DEADLINE_MS = 60 * 60_000;
@@ -73,6 +74,8 @@ const ConfigSchema = z.object({
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default('vouchsafe'),
+  OTEL_TRACES_SAMPLER: z.enum(SAMPLERS).default('parentbased_always_on'),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
 });
 
 export interface Config {
@@ -111,7 +114,7 @@ export interface Config {
   /** A log line for every request answered (method, route, status, duration, key, store, request id). */
   readonly accessLog: boolean;
   /** Spans exported over OTLP/HTTP, under this service name: only when an OTLP endpoint is configured. */
-  readonly tracing: { readonly serviceName: string } | undefined;
+  readonly tracing: Readonly<Required<Pick<TracingOptions, 'serviceName' | 'sampler'>>> | undefined;
 }
 
 export interface ServerLimits {
@@ -168,6 +171,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     failedKeysPerMinute: c.VOUCHSAFE_FAILED_KEYS_PER_MINUTE,
     workers: c.VOUCHSAFE_WORKERS,
     accessLog: c.VOUCHSAFE_ACCESS_LOG === 'on',
-    tracing: c.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || c.OTEL_EXPORTER_OTLP_ENDPOINT ? Object.freeze({ serviceName: c.OTEL_SERVICE_NAME }) : undefined,
+    tracing:
+      c.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || c.OTEL_EXPORTER_OTLP_ENDPOINT
+        ? Object.freeze({ serviceName: c.OTEL_SERVICE_NAME, sampler: { name: c.OTEL_TRACES_SAMPLER, ratio: c.OTEL_TRACES_SAMPLER_ARG } })
+        : undefined,
   });
 }

@@ -73,7 +73,7 @@ const DRAIN_MS = 10_000;
 export async function startServer(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
   // Before the store opens: its calls are traced only if tracing is on by then.
-  const tracing = config.tracing && (await startTracing({ serviceName: config.tracing.serviceName, serviceVersion: API_VERSION }));
+  const tracing = config.tracing && (await startTracing({ ...config.tracing, serviceVersion: API_VERSION }));
   const services = await buildServices({
     databasePath: config.databasePath,
     rulesDirectory: config.rulesDirectory,

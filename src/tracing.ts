@@ -2,6 +2,10 @@ import { type Attributes, context, propagation, type Span, SpanKind, SpanStatusC
 import { ATTR_DB_OPERATION_NAME, ATTR_DB_SYSTEM_NAME, ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import type { StoreSpan } from './store/index.js';
 
+/** OpenTelemetry's standard samplers (OTEL_TRACES_SAMPLER); the ratio ones take OTEL_TRACES_SAMPLER_ARG. */
+export const SAMPLERS = ['parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio', 'always_on', 'always_off', 'traceidratio'] as const;
+export type SamplerName = (typeof SAMPLERS)[number];
+
 export interface TracingOptions {
   /**
    * Where to send spans (OTLP over HTTP, the full `…/v1/traces` URL). Unset, the exporter reads the
@@ -11,6 +15,8 @@ export interface TracingOptions {
   url?: string;
   serviceName: string;
   serviceVersion: string;
+  /** Which traces to keep: every one by default (`parentbased_always_on`, following a caller's choice); a ratio keeps that share of them. */
+  sampler?: { name: SamplerName; ratio: number };
 }
 
 export interface Tracing {
@@ -29,7 +35,7 @@ let tracer: Tracer | undefined;
  * child of its request's.
  */
 export async function startTracing(options: TracingOptions): Promise<Tracing> {
-  const [{ TracerProvider, BatchSpanProcessor }, { OTLPTraceExporter }, { AsyncLocalStorageContextManager }, { W3CTraceContextPropagator }, { resourceFromAttributes }] =
+  const [{ TracerProvider, BatchSpanProcessor, AlwaysOnSampler, AlwaysOffSampler, ParentBasedSampler, TraceIdRatioBasedSampler }, { OTLPTraceExporter }, { AsyncLocalStorageContextManager }, { W3CTraceContextPropagator }, { resourceFromAttributes }] =
     await Promise.all([
       import('@opentelemetry/sdk-trace'),
       import('@opentelemetry/exporter-trace-otlp-http'),
@@ -37,7 +43,10 @@ export async function startTracing(options: TracingOptions): Promise<Tracing> {
       import('@opentelemetry/core'),
       import('@opentelemetry/resources'),
     ]);
+  const { name, ratio } = options.sampler ?? { name: 'parentbased_always_on', ratio: 1 };
+  const root = name.endsWith('always_on') ? new AlwaysOnSampler() : name.endsWith('always_off') ? new AlwaysOffSampler() : new TraceIdRatioBasedSampler(ratio);
   const provider = new TracerProvider({
+    sampler: name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root,
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName, [ATTR_SERVICE_VERSION]: options.serviceVersion }),
     spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter(options.url ? { url: options.url } : {}) })],
   });

@@ -55,11 +55,15 @@ describe('configuration', () => {
 
   it('traces only when an OTLP endpoint is configured, and refuses one that is not an http(s) URL', () => {
     expect(loadConfig({}).tracing).toBeUndefined();
-    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }).tracing).toEqual({ serviceName: 'vouchsafe' });
-    expect(loadConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector.example/v1/traces', OTEL_SERVICE_NAME: 'vouchsafe-eu' }).tracing).toEqual({
-      serviceName: 'vouchsafe-eu',
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }).tracing).toEqual({
+      serviceName: 'vouchsafe',
+      sampler: { name: 'parentbased_always_on', ratio: 1 },
     });
+    const sampled = { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector.example/v1/traces', OTEL_SERVICE_NAME: 'vouchsafe-eu', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' };
+    expect(loadConfig(sampled).tracing).toEqual({ serviceName: 'vouchsafe-eu', sampler: { name: 'parentbased_traceidratio', ratio: 0.1 } });
     expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+    expect(() => loadConfig({ ...sampled, OTEL_TRACES_SAMPLER: 'sometimes' })).toThrow(/OTEL_TRACES_SAMPLER/);
+    expect(() => loadConfig({ ...sampled, OTEL_TRACES_SAMPLER_ARG: '10' })).toThrow(/OTEL_TRACES_SAMPLER_ARG/);
   });
 
   it('reads browser till origins as a list', () => {

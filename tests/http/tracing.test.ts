@@ -108,6 +108,21 @@ describe('tracing', () => {
     for (const span of database) expect(descends(inCheck, span, server), span.name).toBe(true);
   });
 
+  it('keeps the share of traces the sampler says, and always a trace its caller chose to keep', async () => {
+    const otlp = await collector();
+    const tracer = await startTracing({ url: otlp.url, serviceName: 'vouchsafe-test', serviceVersion: 'test', sampler: { name: 'parentbased_traceidratio', ratio: 0 } });
+    onTestFinished(() => tracer.shutdown());
+    const { call, makeKey } = await testApp();
+    const till = await makeKey('till', [STORE]);
+    const kept = hex(16);
+    for (const traceparent of [undefined, `00-${hex(16)}-${hex(8)}-00`, `00-${kept}-${hex(8)}-01`]) {
+      const made = await call('POST', '/v1/checks', { key: till, body: aCheck(), headers: traceparent ? { traceparent } : {} });
+      expect(made.status).toBe(201);
+    }
+    await tracer.shutdown();
+    expect(new Set(otlp.spans.map((span) => span.traceId))).toEqual(new Set([kept]));
+  });
+
   it.skipIf(!postgresAvailable)('follows a check into PostgreSQL: each query and the transaction a span of the check’s trace', async () => {
     const { caller, server, inCheck } = await tracedCheck({ databasePath: await freshPostgresUrl(), idSecret: `trace-secret-${hex(16)}` });
     expect(server.traceId).toBe(caller.traceId);
