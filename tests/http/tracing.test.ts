@@ -58,7 +58,7 @@ async function tracedCheck(options: Parameters<typeof testApp>[0] = {}) {
     stopped = true;
   };
   onTestFinished(stop);
-  const { call, makeKey } = await testApp(options);
+  const { call, makeKey, logLines } = await testApp(options);
   const till = await makeKey('till', [STORE]);
   const caller = { traceId: hex(16), spanId: hex(8) };
   const made = await call('POST', '/v1/checks', { key: till, body: aCheck(), headers: { traceparent: `00-${caller.traceId}-${caller.spanId}-01` } });
@@ -67,7 +67,8 @@ async function tracedCheck(options: Parameters<typeof testApp>[0] = {}) {
   const server = otlp.spans.find((span) => span.name === 'POST /v1/checks');
   expect(server, `spans received: ${otlp.spans.map((span) => span.name).join(', ')}`).toBeDefined();
   const inCheck = otlp.spans.filter((span) => span.traceId === server!.traceId);
-  return { caller, server: server!, inCheck, all: otlp.spans };
+  const accessLine = logLines.map((line) => JSON.parse(line)).find((entry) => entry.message === 'request' && entry.route === '/v1/checks');
+  return { caller, server: server!, inCheck, accessLine };
 }
 
 /** Whether `span` descends from `ancestor` among `spans`. */
@@ -93,7 +94,9 @@ describe('tracing', () => {
   });
 
   it('sends a check’s spans to the OTLP endpoint: the route, the decision and each SQLite call, in the caller’s trace', async () => {
-    const { caller, server, inCheck } = await tracedCheck();
+    const { caller, server, inCheck, accessLine } = await tracedCheck();
+    // The log names the trace, and the trace the request.
+    expect(accessLine).toMatchObject({ traceId: caller.traceId, requestId: server.attributes['vouchsafe.request_id'] });
     expect(server).toMatchObject({
       traceId: caller.traceId,
       parentSpanId: caller.spanId,
