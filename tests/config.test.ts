@@ -113,6 +113,8 @@ describe('browser-based tills (CORS)', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
     expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+    // A browser till may send its trace context, so that its check joins the till's trace.
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/traceparent/);
 
     const till = await makeKey('till', [STORE]);
     const response = await app.request('/v1/checks', {
