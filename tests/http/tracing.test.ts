@@ -6,6 +6,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { startTracing, tracing } from '../../src/tracing.js';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
 import { freshPostgresUrl, postgresAvailable } from '../helpers/postgres.js';
+import { startService } from '../helpers/service-process.js';
 
 interface ReceivedSpan {
   traceId: string;
@@ -23,8 +24,10 @@ const attributes = (list: Array<{ key: string; value: AnyValue }> = []) => Objec
 /** A tiny OTLP/HTTP (JSON) collector on loopback: every span it is sent. */
 async function collector() {
   const spans: ReceivedSpan[] = [];
+  const paths: string[] = [];
   let requests = 0;
   const server = createServer((request, response) => {
+    paths.push(request.url ?? '');
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -43,7 +46,8 @@ async function collector() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/traces`, spans, requests: () => requests };
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { base, url: `${base}/v1/traces`, spans, paths, requests: () => requests };
 }
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
@@ -124,6 +128,24 @@ describe('tracing', () => {
     }
     await tracer.shutdown();
     expect(new Set(otlp.spans.map((span) => span.traceId))).toEqual(new Set([kept]));
+  });
+
+  it('is started by the service from the standard variables, and sends the last spans when it stops', async () => {
+    const otlp = await collector();
+    const adminKey = `trace-admin-${hex(16)}`;
+    const service = startService({ VOUCHSAFE_DB: ':memory:', VOUCHSAFE_ADMIN_KEY: adminKey, OTEL_EXPORTER_OTLP_ENDPOINT: otlp.base, OTEL_SERVICE_NAME: 'vouchsafe-node-a' });
+    const url = await service.listening;
+    const made = await fetch(new URL('/v1/keys', url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'till', name: 'A traced till', storeIds: [STORE] }),
+    });
+    expect(made.status).toBe(201);
+    service.child.kill('SIGTERM');
+    expect((await service.exited).code).toBe(0);
+    // The base URL's traces path, as the OpenTelemetry specification says.
+    expect(new Set(otlp.paths)).toEqual(new Set(['/v1/traces']));
+    expect(otlp.spans).toContainEqual(expect.objectContaining({ name: 'POST /v1/keys', service: 'vouchsafe-node-a' }));
   });
 
   it.skipIf(!postgresAvailable)('follows a check into PostgreSQL: each query and the transaction a span of the check’s trace', async () => {
