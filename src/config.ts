@@ -4,6 +4,7 @@ import type { ConnectionLimits } from './http/connection-limits.js';
 import { type OriginPattern, parseOriginPattern } from './http/cors-origins.js';
 import { DurationError, parseDuration } from './duration.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
+import { SAMPLERS, type TracingOptions } from './tracing.js';
 
 /** The longest a hold may wait for a supervisor: a customer will not stand at a till for longer. */
 const MAX_HOLD_DEADLINE_MS = 60 * 60_000;
@@ -74,6 +75,14 @@ const ConfigSchema = z.object({
   VOUCHSAFE_DB_MAX_MB: z.coerce.number().int().min(1).optional(),
   VOUCHSAFE_DB_POOL: z.coerce.number().int().min(2).max(1000).default(10),
   VOUCHSAFE_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
+  VOUCHSAFE_ACCESS_LOG: z.enum(['on', 'off']).default('on'),
+  // OpenTelemetry's own variables: the exporter reads them (and OTEL_EXPORTER_OTLP_HEADERS and the
+  // rest) itself; here only to know whether to trace at all, and to refuse a URL that is not one.
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('vouchsafe'),
+  OTEL_TRACES_SAMPLER: z.enum(SAMPLERS).default('parentbased_always_on'),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
 });
 
 export interface Config {
@@ -109,6 +118,10 @@ export interface Config {
   readonly failedKeysPerMinute: number;
   /** Worker threads for exports and rule-set compilation: heavy work never runs on the loop that answers tills. */
   readonly workers: number;
+  /** A log line for every request answered (method, route, status, duration, key, store, request id). */
+  readonly accessLog: boolean;
+  /** Spans exported over OTLP/HTTP, under this service name: only when an OTLP endpoint is configured. */
+  readonly tracing: Readonly<Required<Pick<TracingOptions, 'serviceName' | 'sampler'>>> | undefined;
 }
 
 export interface ServerLimits extends ConnectionLimits {
@@ -161,5 +174,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }),
     failedKeysPerMinute: c.VOUCHSAFE_FAILED_KEYS_PER_MINUTE,
     workers: c.VOUCHSAFE_WORKERS,
+    accessLog: c.VOUCHSAFE_ACCESS_LOG === 'on',
+    tracing:
+      c.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || c.OTEL_EXPORTER_OTLP_ENDPOINT
+        ? Object.freeze({ serviceName: c.OTEL_SERVICE_NAME, sampler: { name: c.OTEL_TRACES_SAMPLER, ratio: c.OTEL_TRACES_SAMPLER_ARG } })
+        : undefined,
   });
 }

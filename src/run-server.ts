@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createApp } from './http/app.js';
+import { API_VERSION, createApp } from './http/app.js';
 import { limitConnections } from './http/connection-limits.js';
 import type { AppEnv } from './http/env.js';
 import { registerMetrics } from './http/routes/system/metrics.js';
@@ -10,6 +10,7 @@ import { RuleSetError } from './engine/index.js';
 import { StartupRefusal } from './store/index.js';
 import { createLogger } from './log.js';
 import { buildServices, type Services } from './services.js';
+import { startTracing } from './tracing.js';
 
 /** The limits Node reads only when it makes the server: how often it looks for requests past their deadline. */
 export function serverOptions(limits: ServerLimits) {
@@ -74,6 +75,8 @@ const DRAIN_MS = 10_000;
  */
 export async function startServer(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
+  // Before the store opens: its calls are traced only if tracing is on by then.
+  const tracing = config.tracing && (await startTracing({ ...config.tracing, serviceVersion: API_VERSION }));
   const services = await buildServices({
     databasePath: config.databasePath,
     rulesDirectory: config.rulesDirectory,
@@ -99,12 +102,14 @@ export async function startServer(config: Config): Promise<void> {
     trustProxy: config.trustProxy,
     failedKeysPerMinute: config.failedKeysPerMinute,
     metrics: config.metricsPort === undefined ? { on: 'keyed', key: config.metricsKey } : { on: 'elsewhere' },
+    accessLog: config.accessLog,
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: serverOptions(config.limits) }, (info) => {
     logger.info('vouchsafe listening', {
       url: `http://${config.host}:${info.port}`,
       database: services.store.kind === 'postgres' ? 'postgresql' : config.databasePath,
       ruleSetVersion: services.rules.current.version,
+      tracing: tracing ? 'otlp' : 'off',
     });
   }) as Server;
   applyLimits(server, config.limits, { logger, metrics: services.metrics });
@@ -129,6 +134,8 @@ export async function startServer(config: Config): Promise<void> {
       void services
         .stopBackground()
         .then(() => services.close())
+        // The spans of the last requests are sent before the process goes.
+        .then(() => tracing && tracing.shutdown())
         .catch((error: unknown) => logger.error('stopping failed', { error: error instanceof Error ? error.message : String(error) }))
         .finally(() => process.exit(code));
     };

@@ -10,6 +10,7 @@ import { type ActiveRuleSet, loadActiveRuleSet, refreshActiveRuleSet } from './r
 import type { ApprovalMode } from './rule-sets/lifecycle.js';
 import { createReviews, type Reviews } from './reviews/index.js';
 import { openStore, type Store } from './store/index.js';
+import { storeSpan } from './tracing.js';
 import { DEFAULT_TIME_ZONE } from './engine/index.js';
 import { createWebhooks, deliveryWorker, type DeliveryWorkerOptions, type Webhooks } from './webhooks/index.js';
 
@@ -100,12 +101,15 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
   const activity = { inFlight: 0 };
   const metrics = createMetrics({ processMetrics: options.processMetrics ?? false, inFlight: () => activity.inFlight });
+  // Tracing, when started before this: every database call and transaction a span.
+  const span = storeSpan();
   const store = await openStore(options.databasePath, {
     timeZone,
     evidence: [secretPathFor(options.databasePath)],
     ...(options.databaseMaxBytes !== undefined ? { maxBytes: options.databaseMaxBytes } : {}),
     ...(options.databasePoolSize !== undefined ? { poolSize: options.databasePoolSize } : {}),
     groupCommit: { onCommit: (transactions) => metrics.commitSize.observe(transactions) },
+    ...(span ? { span } : {}),
     ...(options.background
       ? {
           background: {

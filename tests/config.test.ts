@@ -54,6 +54,25 @@ describe('configuration', () => {
     expect(() => loadConfig({ VOUCHSAFE_WEBHOOKS_ALLOW_HTTP: 'yes' })).toThrow(/VOUCHSAFE_WEBHOOKS_ALLOW_HTTP/);
   });
 
+  it('logs every request unless the access log is turned off', () => {
+    expect(loadConfig({}).accessLog).toBe(true);
+    expect(loadConfig({ VOUCHSAFE_ACCESS_LOG: 'off' }).accessLog).toBe(false);
+    expect(() => loadConfig({ VOUCHSAFE_ACCESS_LOG: 'no' })).toThrow(/VOUCHSAFE_ACCESS_LOG/);
+  });
+
+  it('traces only when an OTLP endpoint is configured, and refuses one that is not an http(s) URL', () => {
+    expect(loadConfig({}).tracing).toBeUndefined();
+    expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }).tracing).toEqual({
+      serviceName: 'vouchsafe',
+      sampler: { name: 'parentbased_always_on', ratio: 1 },
+    });
+    const sampled = { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://collector.example/v1/traces', OTEL_SERVICE_NAME: 'vouchsafe-eu', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' };
+    expect(loadConfig(sampled).tracing).toEqual({ serviceName: 'vouchsafe-eu', sampler: { name: 'parentbased_traceidratio', ratio: 0.1 } });
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+    expect(() => loadConfig({ ...sampled, OTEL_TRACES_SAMPLER: 'sometimes' })).toThrow(/OTEL_TRACES_SAMPLER/);
+    expect(() => loadConfig({ ...sampled, OTEL_TRACES_SAMPLER_ARG: '10' })).toThrow(/OTEL_TRACES_SAMPLER_ARG/);
+  });
+
   it('reads browser till origins as a list', () => {
     expect(loadConfig({ VOUCHSAFE_CORS_ORIGINS: 'https://till.example.com/, http://localhost:5173, HTTPS://*.Tills.Example.com' }).corsOrigins).toEqual([
       'https://till.example.com',
@@ -101,6 +120,8 @@ describe('browser-based tills (CORS)', () => {
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
     expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+    // A browser till may send its trace context, so that its check joins the till's trace.
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/traceparent/);
 
     const till = await makeKey('till', [STORE]);
     const response = await app.request('/v1/checks', {

@@ -1,4 +1,5 @@
 import { DomainError } from '../errors.js';
+import { addLogContext } from '../log.js';
 import type { Principal } from './api-keys.js';
 
 /** Whether a key may act for a store: a key bound to stores acts only for those. */
@@ -6,14 +7,24 @@ export function canActFor(principal: Principal, storeId: string): boolean {
   return principal.storeIds === null || principal.storeIds.includes(storeId);
 }
 
+/**
+ * Whether a key may act for the one store a request is about; if so, the request's log lines (its
+ * access log line too) name that store from here on, so an operator can follow one shop's tills.
+ */
+export function actsFor(principal: Principal, storeId: string): boolean {
+  if (!canActFor(principal, storeId)) return false;
+  addLogContext({ storeId });
+  return true;
+}
+
 /** A till key acts only for its own stores; an analyst key may be limited to some stores. */
 export function assertStore(principal: Principal, storeId: string): void {
-  if (!canActFor(principal, storeId)) throw new DomainError('store_forbidden', `This key may not act for store ${storeId}`);
+  if (!actsFor(principal, storeId)) throw new DomainError('store_forbidden', `This key may not act for store ${storeId}`);
 }
 
 /** Whether a key may act on a check: one in its stores, and for a till token one of its till. */
 export function canActOnCheck(principal: Principal, check: { storeId: string; tillId: string }): boolean {
-  return canActFor(principal, check.storeId) && (principal.token === undefined || principal.token.tillId === check.tillId);
+  return (principal.token === undefined || principal.token.tillId === check.tillId) && actsFor(principal, check.storeId);
 }
 
 /** A till token acts for its own till only (and its store only, like a key bound to stores). */

@@ -4,6 +4,7 @@ import type { HistoryFacts } from '../contract/fact-schema.js';
 import { type BasketTotals, decide } from '../engine/index.js';
 import { afterDecision, settledReview, weakestAction } from '../reviews/index.js';
 import type { CheckRow, CheckWrite, EvaluationRow, ReviewRow, StoredRequest, Within } from '../store/index.js';
+import { inSpan } from '../tracing.js';
 import type { CheckContext } from './context.js';
 
 export interface EvaluationInputs {
@@ -21,14 +22,18 @@ export interface EvaluationInputs {
 
 /** Decides with the active rule set, counts the decision and reports rules that failed. Writes nothing. */
 export function evaluate(context: Pick<CheckContext, 'rules' | 'metrics' | 'logger' | 'clock'>, inputs: EvaluationInputs): EvaluationRow {
-  const decision = decide(context.rules.current, {
-    // The stored request lacks only the raw identifiers, which no rule reads.
-    check: inputs.request,
-    totals: inputs.totals,
-    history: inputs.history,
-    answers: inputs.answers,
-    identified: inputs.identified,
-  }, { atLeast: inputs.atLeast });
+  const decision = inSpan('decide', { attributes: { 'vouchsafe.trigger': inputs.trigger, 'vouchsafe.rule_set.version': context.rules.current.version } }, (span) => {
+    const decided = decide(context.rules.current, {
+      // The stored request lacks only the raw identifiers, which no rule reads.
+      check: inputs.request,
+      totals: inputs.totals,
+      history: inputs.history,
+      answers: inputs.answers,
+      identified: inputs.identified,
+    }, { atLeast: inputs.atLeast });
+    span?.setAttributes({ 'vouchsafe.action': decided.action, 'vouchsafe.rules_matched': decided.reasons.length });
+    return decided;
+  });
   for (const error of decision.ruleErrors) {
     context.metrics.ruleErrors.inc({ rule: error.ruleId });
     context.logger.warn('rule failed at run time', { checkId: inputs.checkId, ruleId: error.ruleId, error: error.message });

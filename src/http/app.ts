@@ -1,6 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
-import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { DomainError, validationError } from '../errors.js';
 import type { Services } from '../services.js';
@@ -10,7 +9,7 @@ import type { AppEnv, Edge } from './env.js';
 import { failedKeyLimiter } from './failed-keys.js';
 import { authenticate } from './middleware/auth.js';
 import { jsonBody } from './middleware/json-body.js';
-import { observe } from './middleware/observe.js';
+import { observe, requestContext } from './middleware/observe.js';
 import { registerAudit } from './routes/audit/index.js';
 import { registerChecks } from './routes/checks/index.js';
 import { registerKeys } from './routes/keys/index.js';
@@ -19,6 +18,7 @@ import { registerReviews } from './routes/reviews/index.js';
 import { registerRules } from './routes/rules/index.js';
 import { registerDocs } from './routes/system/docs.js';
 import { registerHealth } from './routes/system/health.js';
+import { registerLiveness } from './routes/system/liveness.js';
 import { registerMetrics } from './routes/system/metrics.js';
 import { registerOpenApiDocument } from './openapi.js';
 import { registerTillTokens } from './routes/till-tokens/index.js';
@@ -39,11 +39,13 @@ export interface AppOptions {
   failedKeysPerMinute?: number;
   /** /metrics on this listener: with this bearer token or an admin key (`keyed`), or not at all (`elsewhere`: a separate listener serves it). */
   metrics?: { on: 'keyed'; key?: string | undefined } | { on: 'elsewhere' };
+  /** A log line for every request answered (VOUCHSAFE_ACCESS_LOG); on unless turned off. */
+  accessLog?: boolean;
 }
 
 export function createApp(
   services: Services,
-  { corsOrigins = [], trustProxy = false, failedKeysPerMinute = 20, metrics = { on: 'keyed' } }: AppOptions = {},
+  { corsOrigins = [], trustProxy = false, failedKeysPerMinute = 20, metrics = { on: 'keyed' }, accessLog = true }: AppOptions = {},
 ) {
   const edge: Edge = { trustProxy, failedKeys: failedKeyLimiter({ perMinute: failedKeysPerMinute, clock: services.clock, logger: services.logger }) };
   const app = new OpenAPIHono<AppEnv>({
@@ -55,7 +57,7 @@ export function createApp(
     },
   });
 
-  app.use(requestId({ headerName: 'X-Request-Id' }));
+  app.use(requestContext({ trustProxy }));
   app.use(async function provideServices(c, next) {
     c.set('services', services);
     c.set('edge', edge);
@@ -66,13 +68,14 @@ export function createApp(
       services.activity.inFlight -= 1;
     }
   });
+  // Outside the wait for the commit: a request's time and status are the ones its caller saw.
+  app.use(observe({ accessLog }));
   app.use(secureHeaders({ crossOriginResourcePolicy: false }));
   app.use(async function answerOnlyWhenDurable(c, next) {
     await next();
     // With group commit a write lands when its event-loop turn ends: the till hears nothing before that.
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') await services.store.durable();
   });
-  app.use(observe());
   if (corsOrigins.length > 0) {
     // Before authentication: a browser's preflight carries no key.
     app.use(
@@ -80,7 +83,8 @@ export function createApp(
       cors({
         origin: (origin) => (originAllowed(corsOrigins, origin) ? origin : null),
         allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
-        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'X-Request-Id'],
+        // traceparent and tracestate: a browser till's check can join the till's own trace.
+        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'X-Request-Id', 'traceparent', 'tracestate'],
         exposeHeaders: ['ETag', 'Location', 'Idempotent-Replayed', 'Retry-After', 'X-Request-Id'],
         maxAge: 600,
       }),
@@ -97,6 +101,7 @@ export function createApp(
   registerAudit(app);
   registerReports(app);
   registerHealth(app, (origin) => originAllowed(corsOrigins, origin));
+  registerLiveness(app);
   if (metrics.on === 'keyed') registerMetrics(app, { key: metrics.key });
   registerDocs(app);
   registerDashboard(app);
@@ -127,6 +132,7 @@ export function createApp(
       { name: 'Keys', description: 'API keys (admin).' },
       { name: 'Till tokens', description: 'Short-lived tokens for browser tills, minted by the back office.' },
       { name: 'Webhooks', description: 'Events sent as they happen, signed the Standard Webhooks way (admin).' },
+      { name: 'System', description: 'Probes for orchestrators and load balancers.' },
     ],
   });
 

@@ -19,6 +19,7 @@ import { sessionsRepository } from './sessions.js';
 import { webhooksRepository } from './webhooks.js';
 import { metaRepository } from './meta.js';
 import { openPostgresStore } from './postgres/index.js';
+import { type StoreSpan, traced } from './traced.js';
 import { StorageUnavailable, storageHealth } from './storage-health.js';
 import { assertIntact, assertNotLostDatabase, ensureDirectory, openFailure, takeProcessLock } from './startup.js';
 
@@ -32,6 +33,7 @@ export { StartupRefusal } from './startup.js';
 export { StorageUnavailable } from './storage-health.js';
 export type { Port, Repositories, Store, StoreEvent, Within } from './port.js';
 export { within } from './port.js';
+export type { DatabaseSystem, StoreSpan } from './traced.js';
 
 export interface OpenOptions {
   /** A reader beside the service (a back-test worker): no migrations, no writes. */
@@ -58,6 +60,8 @@ export interface OpenOptions {
   };
   /** PostgreSQL: the most connections this node keeps open (VOUCHSAFE_DB_POOL, default 10). */
   poolSize?: number;
+  /** Tracing: each repository call and each transaction runs as a span through this. Unset, nothing is wrapped. */
+  span?: StoreSpan;
 }
 
 /** After a storage failure, readiness tries a write of its own no sooner than this. */
@@ -66,7 +70,10 @@ const STORAGE_PROBE_AFTER_MS = 30_000;
 /** Roll-ups catch up even while busy once this many checks wait: a report's own catch-up stays short. */
 const MOST_PENDING = 20_000;
 
-export function openSqliteStore(path: string, { readonly = false, groupCommit: grouped = false, background, evidence = [], maxBytes, timeZone = DEFAULT_TIME_ZONE }: OpenOptions = {}): Store {
+export function openSqliteStore(
+  path: string,
+  { readonly = false, groupCommit: grouped = false, background, evidence = [], maxBytes, timeZone = DEFAULT_TIME_ZONE, span }: OpenOptions = {},
+): Store {
   const onDisk = path !== ':memory:';
   let unlock: (() => void) | undefined;
   let db: Database.Database;
@@ -119,7 +126,7 @@ export function openSqliteStore(path: string, { readonly = false, groupCommit: g
       })
     : eachCommits(db);
 
-  const repositories = {
+  const plain = {
     checks: checksRepository(db),
     history: historyRepository(db),
     keys: keysRepository(db),
@@ -135,6 +142,7 @@ export function openSqliteStore(path: string, { readonly = false, groupCommit: g
     webhooks: webhooksRepository(db),
     meta: metaRepository(db),
   };
+  const repositories = span ? traced(plain, 'sqlite', span) : plain;
   const ports = (access: Access): Repositories =>
     Object.fromEntries(Object.entries(repositories).map(([name, repository]) => [name, asPort(repository, access)])) as unknown as Repositories;
   // Outside a transaction a call waits for the one under way; inside, it runs at once (the
@@ -153,8 +161,9 @@ export function openSqliteStore(path: string, { readonly = false, groupCommit: g
   // A storage failure becomes StorageUnavailable (503 with Retry-After), and readiness says so until a write gets through again.
   const transaction = async <T>(work: (tx: Repositories) => Promise<T>): Promise<T> => {
     let result: T;
+    const run = () => turns.run(() => work(inside));
     try {
-      result = await turns.run(() => work(inside));
+      result = await (span ? span('sqlite', 'transaction', run) : run());
     } catch (error) {
       const failure = health.failed(error);
       if (failure instanceof StorageUnavailable) storageFailedInBatch = true;
@@ -176,7 +185,7 @@ export function openSqliteStore(path: string, { readonly = false, groupCommit: g
   // one, and 4,000 checks a second still keep up.
   const catchingUp = inBackground
     ? setInterval(() => {
-        if (background.busy?.() && repositories.reports.rollups.pending() < MOST_PENDING) return;
+        if (background.busy?.() && plain.reports.rollups.pending() < MOST_PENDING) return;
         transaction(async (tx) => tx.reports.rollups.step(100)).catch(background.onError);
       }, 25)
     : undefined;
@@ -260,6 +269,7 @@ export async function openStore(location: string, options: OpenOptions = {}): Pr
       ...(options.readonly !== undefined ? { readonly: options.readonly } : {}),
       ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}),
       ...(options.background ? { background: { onError: options.background.onError } } : {}),
+      ...(options.span ? { span: options.span } : {}),
     });
   }
   return openSqliteStore(location, options);

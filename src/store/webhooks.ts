@@ -19,6 +19,8 @@ export interface WebhookEventRow {
   occurredAt: number;
   /** The body exactly as it is sent and signed. */
   payload: string;
+  /** The request that caused it (sent as X-Request-Id), or null for background work (an expired hold). */
+  requestId: string | null;
 }
 
 export interface AttemptRow {
@@ -69,6 +71,7 @@ interface DeliveryRecordRow {
   type: string;
   occurred_at: number;
   payload: string;
+  request_id: string | null;
 }
 
 function toEndpoint(row: EndpointRecordRow): WebhookEndpointRow {
@@ -88,7 +91,7 @@ function toDelivery(row: DeliveryRecordRow): DeliveryRow {
   return {
     id: row.id,
     endpointId: row.endpoint_id,
-    event: { id: row.event_id, type: row.type, occurredAt: row.occurred_at, payload: row.payload },
+    event: { id: row.event_id, type: row.type, occurredAt: row.occurred_at, payload: row.payload, requestId: row.request_id },
     createdAt: row.created_at,
     status: row.status,
     attempts: row.attempts,
@@ -115,17 +118,19 @@ export function webhooksRepository(db: Database) {
     WHERE deleted_at IS NULL AND EXISTS (SELECT 1 FROM json_each(events) WHERE value = ?)
     ORDER BY id
   `);
-  const insertEvent = db.prepare('INSERT INTO webhook_events (id, type, occurred_at, payload) VALUES (@id, @type, @occurredAt, @payload)');
+  const insertEvent = db.prepare(
+    'INSERT INTO webhook_events (id, type, occurred_at, payload, request_id) VALUES (@id, @type, @occurredAt, @payload, @requestId)',
+  );
   const insertDelivery = db.prepare(`
     INSERT INTO webhook_deliveries (id, endpoint_id, event_id, created_at, status, next_attempt_at)
     VALUES (@id, @endpointId, @eventId, @createdAt, 'pending', @createdAt)
   `);
 
   const deliveryColumns = `
-    SELECT d.*, e.type, e.occurred_at, e.payload FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
+    SELECT d.*, e.type, e.occurred_at, e.payload, e.request_id FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
   `;
   const due = db.prepare<[number, number], DeliveryRecordRow & { url: string; secret: string }>(`
-    SELECT d.*, e.type, e.occurred_at, e.payload, w.url, w.secret
+    SELECT d.*, e.type, e.occurred_at, e.payload, e.request_id, w.url, w.secret
     FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id
     WHERE d.status = 'pending' AND d.next_attempt_at <= ?
     ORDER BY d.next_attempt_at, d.id LIMIT ?

@@ -1,4 +1,5 @@
 import type { CheckEventData, WebhookEventData, WebhookEventType } from '../contract/webhooks.js';
+import { logContext } from '../log.js';
 import { newId } from '../sortable-id.js';
 import type { CheckRow, EvaluationRow, Repositories } from '../store/index.js';
 
@@ -30,5 +31,6 @@ export function checkSubject(
 export async function recordEvent<T extends WebhookEventType>(store: Repositories, type: T, data: WebhookEventData<T>, at: number): Promise<void> {
   const id = newId('evt', at);
   const payload = JSON.stringify({ type, timestamp: new Date(at).toISOString(), data });
-  await store.webhooks.enqueue({ id, type, occurredAt: at, payload }, () => newId('dlv', at));
+  // The request that caused it goes with every delivery: its receiver and the log then name the same request.
+  await store.webhooks.enqueue({ id, type, occurredAt: at, payload, requestId: logContext().requestId ?? null }, () => newId('dlv', at));
 }

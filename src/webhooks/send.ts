@@ -29,7 +29,7 @@ function failure(error: unknown, timeoutMs: number): string {
  * with their own clocks to refuse replays.
  */
 export async function sendEvent(
-  delivery: { url: string; secret: string; eventId: string; payload: string },
+  delivery: { url: string; secret: string; eventId: string; payload: string; requestId: string | null },
   { allowHttp, timeoutMs, fetch }: SendOptions,
 ): Promise<Attempt> {
   const problem = urlProblem(delivery.url, allowHttp);
@@ -50,6 +50,7 @@ export async function sendEvent(
         'webhook-id': delivery.eventId,
         'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
         'webhook-signature': signature,
+        ...(delivery.requestId ? { 'x-request-id': delivery.requestId } : {}),
       },
     });
     // The body is not wanted, but it must be read or dropped to free the connection.

@@ -1,4 +1,4 @@
-import type { Logger } from '../log.js';
+import { type Logger, withLogContext } from '../log.js';
 import type { DueDeliveryRow, Store } from '../store/index.js';
 import { MAX_ATTEMPTS, retryDelay } from './schedule.js';
 import { sendEvent } from './send.js';
@@ -57,7 +57,7 @@ export function deliveryWorker({
     const number = delivery.attempts + 1;
     const at = clock();
     const result = await sendEvent(
-      { url: delivery.url, secret: delivery.secret, eventId: delivery.event.id, payload: delivery.event.payload },
+      { url: delivery.url, secret: delivery.secret, eventId: delivery.event.id, payload: delivery.event.payload, requestId: delivery.event.requestId },
       { allowHttp, timeoutMs, fetch },
     );
     const now = clock();
@@ -87,7 +87,8 @@ export function deliveryWorker({
     // Claimed under a lease longer than an attempt: another node leaves these alone meanwhile.
     const due = await store.transaction((tx) => tx.webhooks.claimDue(now, room, now + timeoutMs + LEASE_MARGIN_MS));
     return due.map((delivery) => {
-      const work = attempt(delivery)
+      // Its log lines name the request that caused the event, as the request's own lines did.
+      const work = withLogContext(delivery.event.requestId ? { requestId: delivery.event.requestId } : {}, () => attempt(delivery))
         .catch((error: unknown) => logger.error('webhook delivery could not be recorded', { deliveryId: delivery.id, error: error instanceof Error ? error.message : String(error) }))
         .finally(() => inFlight.delete(delivery.id));
       inFlight.set(delivery.id, work);

@@ -26,6 +26,7 @@ const LAYERS: ReadonlyArray<{ name: string; paths: readonly string[]; packages: 
       'src/errors.ts',
       'src/duration.ts',
       'src/log.ts',
+      'src/tracing.ts',
       'src/metrics.ts',
       'src/sortable-id.ts',
       'src/customer-identifiers.ts',

@@ -1,11 +1,16 @@
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createApp } from '../../src/http/app.js';
+import { loadConfig } from '../../src/config.js';
+import { API_VERSION, createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/log.js';
 import { buildServices } from '../../src/services.js';
+import { startTracing } from '../../src/tracing.js';
 
 // The service as `npm start` runs it, plus a bare Hono route on the same server: the baseline for
 // what HTTP and JSON cost before Vouchsafe does anything. Prints its port, then serves until killed.
+// With an OTLP endpoint set it traces, as `npm start` would.
+const traced = loadConfig().tracing;
+const tracing = traced && (await startTracing({ ...traced, serviceVersion: API_VERSION }));
 const services = await buildServices({
   databasePath: process.env.VOUCHSAFE_DB!,
   rulesDirectory: 'rules',
@@ -27,5 +32,8 @@ serve({ fetch: server.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
   process.stdout.write(`${JSON.stringify({ port: info.port, pid: process.pid })}\n`);
 });
 process.on('SIGTERM', () => {
-  void services.close().finally(() => process.exit(0));
+  void services
+    .close()
+    .then(() => tracing && tracing.shutdown())
+    .finally(() => process.exit(0));
 });

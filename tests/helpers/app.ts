@@ -30,6 +30,10 @@ export interface TestAppOptions {
   metricsKey?: string;
   failedKeysPerMinute?: number;
   databaseMaxBytes?: number;
+  /** The identity secret (VOUCHSAFE_ID_SECRET): needed where `databasePath` is a PostgreSQL URL. */
+  idSecret?: string;
+  /** The access log line per request (on, as in the running service, unless false). */
+  accessLog?: boolean;
 }
 
 /** A fresh app on its own SQLite file in a temp directory, removed when the test ends. */
@@ -51,6 +55,7 @@ export async function testApp(options: TestAppOptions = {}) {
     ...(options.webhooksAllowHttp ? { webhooksAllowHttp: true } : {}),
     ...(options.webhookDelivery ? { webhookDelivery: options.webhookDelivery } : {}),
     ...(options.databaseMaxBytes ? { databaseMaxBytes: options.databaseMaxBytes } : {}),
+    ...(options.idSecret ? { idSecret: options.idSecret } : {}),
   });
   onTestFinished(async () => {
     try {
@@ -66,6 +71,7 @@ export async function testApp(options: TestAppOptions = {}) {
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     ...(options.failedKeysPerMinute !== undefined ? { failedKeysPerMinute: options.failedKeysPerMinute } : {}),
     metrics: { on: 'keyed', key: options.metricsKey },
+    ...(options.accessLog !== undefined ? { accessLog: options.accessLog } : {}),
   });
 
   async function call(method: string, path: string, init: { key?: string; body?: unknown; headers?: Record<string, string> } = {}) {

@@ -12,10 +12,10 @@ export interface Answer {
 }
 
 /** What a node answers, as a till or an admin sees it. */
-export async function call(base: string, method: string, path: string, key: string, body?: unknown): Promise<Answer> {
+export async function call(base: string, method: string, path: string, key: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const response = await fetch(new URL(path, base), {
     method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     signal: AbortSignal.timeout(HUNG_MS),
   });
@@ -25,15 +25,16 @@ export async function call(base: string, method: string, path: string, key: stri
 
 /**
  * Two service processes on one PostgreSQL database, started as the README says (same URL, same
- * identity secret), and a till key for STORE made on the first.
+ * identity secret, and any other `settings`), and a till key for STORE made on the first.
  */
-export async function startTwoNodes(databaseUrl: string) {
+export async function startTwoNodes(databaseUrl: string, settings: Record<string, string> = {}) {
   const adminKey = `nodes-admin-${randomBytes(16).toString('hex')}`;
   const env = {
     VOUCHSAFE_DB: databaseUrl,
     VOUCHSAFE_ID_SECRET: `nodes-secret-${randomBytes(16).toString('hex')}`,
     VOUCHSAFE_ADMIN_KEY: adminKey,
     VOUCHSAFE_DB_POOL: '4',
+    ...settings,
   };
   const nodeA = startService(env);
   const a = await nodeA.listening;

@@ -80,7 +80,8 @@ describe('transaction ids are unique per store and business day', () => {
     const first = await before.call('POST', '/v1/checks', { key: till, body });
     await before.services.store.close();
     const db = new Database(before.databasePath);
-    // Back to schema 90: before business days (0100), idempotency keys (0110) and test mode (0120).
+    // Back to schema 90: before business days (0100), idempotency keys (0110), test mode (0120) and webhook request ids (0140).
+    db.exec('ALTER TABLE webhook_events DROP COLUMN request_id');
     undoTestMode(db);
     undoBusinessDays(db);
     db.exec('DROP TABLE idempotency_keys');

@@ -59,6 +59,30 @@ describe.skipIf(!postgresAvailable)('two nodes on one PostgreSQL database', () =
     await expect.poll(() => call(b, 'POST', '/v1/checks', other.key, aCheck()).then((r) => r.status), { timeout: 10_000, interval: 100 }).toBe(401);
   });
 
+  it('let a check be followed by its request id through the logs of both', async () => {
+    // Behind a load balancer that names each request and, when a node is slow, sends it to the other.
+    const { a, b, nodeA, nodeB, till } = await startTwoNodes(await freshPostgresUrl(), { VOUCHSAFE_TRUST_PROXY: 'true' });
+    const requestId = 'lb-9f2c41-till-T04';
+    const body = aCheck();
+    const first = await call(a, 'POST', '/v1/checks', till, body, { 'x-request-id': requestId });
+    const retried = await call(b, 'POST', '/v1/checks', till, body, { 'x-request-id': requestId });
+    expect([first.status, retried.status]).toEqual([201, 200]);
+    expect([first.headers.get('x-request-id'), retried.headers.get('x-request-id')]).toEqual([requestId, requestId]);
+
+    const linesOf = (output: string) =>
+      output
+        .split('\n')
+        // The last piece is a line still being written, or nothing.
+        .slice(0, -1)
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((entry) => entry.requestId === requestId);
+    // The access line is written once the answer is sent: it may reach the log a moment later.
+    await expect.poll(() => linesOf(nodeA.output()).length + linesOf(nodeB.output()).length, { timeout: 10_000, interval: 50 }).toBe(2);
+    const line = { level: 'info', message: 'request', method: 'POST', route: '/v1/checks', storeId: STORE, keyId: expect.stringMatching(/^key_/) };
+    expect(linesOf(nodeA.output())).toEqual([expect.objectContaining({ ...line, status: 201 })]);
+    expect(linesOf(nodeB.output())).toEqual([expect.objectContaining({ ...line, status: 200 })]);
+  });
+
   it('carry a hold, a retry, a dashboard session and a till token from one node to the other', async () => {
     const { a, b, adminKey, till } = await twoNodes();
 

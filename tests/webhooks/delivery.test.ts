@@ -317,3 +317,30 @@ describe('delivery', () => {
     expect(first.receiver.received).toEqual([]);
   });
 });
+
+describe('the request behind an event', () => {
+  it('goes with every delivery of it as X-Request-Id, and on the log lines of its attempts', async () => {
+    const { call, till, subscribe, deliver, receiver, logLines } = await setUp({ trustProxy: true });
+    await subscribe(['check.held']);
+    const held = await call('POST', '/v1/checks', { key: till, body: heldBasket(), headers: { 'x-request-id': 'till-T04-sale-9' } });
+    expect(held.json.action).toBe('hold');
+    receiver.answer({ status: 500 });
+    await deliver();
+    expect(receiver.received.map((r) => r.requestId)).toEqual(['till-T04-sale-9']);
+    const failed = logLines.map((line) => JSON.parse(line)).find((entry) => entry.message === 'webhook delivery failed');
+    expect(failed).toMatchObject({ requestId: 'till-T04-sale-9', attempt: 1 });
+  });
+
+  it('is not invented for an event no request caused', async () => {
+    const { subscribe, hold, deliver, receiver, advance, services } = await setUp({ holdDeadlineMs: 60_000 });
+    await hold();
+    await subscribe(['review.closed']);
+    advance(61_000);
+    // The sweeper writes the expired hold down, as the running service does every second.
+    await services.reviews.sweep();
+    await deliver();
+    expect(receiver.received).toHaveLength(1);
+    expect(receiver.received[0]!.event?.type).toBe('review.closed');
+    expect(receiver.received[0]!.requestId).toBeUndefined();
+  });
+});

@@ -8,6 +8,8 @@ export interface Received {
   id: string;
   timestamp: string;
   body: string;
+  /** The X-Request-Id it came with: the request that caused the event. */
+  requestId: string | undefined;
   /** What a Standard Webhooks library made of it: the event, or why it refused it. */
   event: { type: string; timestamp: string; data: Record<string, unknown> } | undefined;
   refused: string | undefined;
@@ -41,7 +43,7 @@ export async function startReceiver() {
       } catch (error) {
         refused = error instanceof Error ? error.message : String(error);
       }
-      received.push({ path: request.url ?? '/', id: headers['webhook-id']!, timestamp: headers['webhook-timestamp']!, body, event, refused });
+      received.push({ path: request.url ?? '/', id: headers['webhook-id']!, timestamp: headers['webhook-timestamp']!, body, requestId: headers['x-request-id'], event, refused });
       for (const waiter of waiters.filter((w) => received.length >= w.count)) {
         waiters.splice(waiters.indexOf(waiter), 1);
         waiter.resolve();

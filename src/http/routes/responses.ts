@@ -23,7 +23,8 @@ interface HeaderComponent {
 /** Reusable response headers, registered once as `components.headers`. */
 export const RESPONSE_HEADERS = {
   RequestId: {
-    description: 'The request’s id, also in any problem body (`requestId`) and in the service log. Quote it when asking for help.',
+    description:
+      'The request’s id: the `X-Request-Id` a trusted proxy sent (VOUCHSAFE_TRUST_PROXY; at most 128 letters, digits and `._:/+=@-`), otherwise one the service made. Also in any problem body (`requestId`), on every log line of the request, and as `X-Request-Id` on the webhooks it causes. Quote it when asking for help.',
     schema: { type: 'string', example: '9b2c0d3e-1f4a-4b5c-8d6e-7f8091a2b3c4' },
   },
   IdempotentReplayed: {

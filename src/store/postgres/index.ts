@@ -18,6 +18,7 @@ import { ruleSetsRepository } from './rule-sets.js';
 import { sessionsRepository } from './sessions.js';
 import { type Atomically, connect, type Queryable, redactedUrl, transactionOn } from './sql.js';
 import { webhooksRepository } from './webhooks.js';
+import { type StoreSpan, traced } from '../traced.js';
 
 export { redactedUrl } from './sql.js';
 
@@ -28,6 +29,8 @@ export interface PostgresOpenOptions {
   poolSize?: number;
   /** The running service: report roll-ups brought up to date in the background, by one node at a time. */
   background?: { onError: (error: unknown) => void };
+  /** Tracing: each repository call and each transaction runs as a span through this. Unset, nothing is wrapped. */
+  span?: StoreSpan;
 }
 
 export const DEFAULT_POOL_SIZE = 10;
@@ -61,8 +64,8 @@ const ATTEMPTS = 5;
 const UNAVAILABLE = /^(08|53|58)|^(57P0[123]|25006)$|^(E[A-Z]+|CONNECT_TIMEOUT|CONNECTION_(CLOSED|ENDED|DESTROYED))$/;
 
 /** The repositories on `sql`; `atomically` is how they run work that must be one transaction. */
-function repositoriesOn(sql: Queryable, atomically: Atomically): Repositories {
-  return {
+function repositoriesOn(sql: Queryable, atomically: Atomically, span: StoreSpan | undefined): Repositories {
+  const repositories: Repositories = {
     checks: checksRepository(sql),
     history: historyRepository(sql),
     keys: keysRepository(sql),
@@ -78,6 +81,7 @@ function repositoriesOn(sql: Queryable, atomically: Atomically): Repositories {
     webhooks: webhooksRepository(sql),
     meta: metaRepository(sql),
   };
+  return span ? traced(repositories, 'postgresql', span) : repositories;
 }
 
 /** A repository's cursors are its async generator methods: their query runs as they are read. */
@@ -124,7 +128,7 @@ function guarded<T>(repository: T, failed: (error: unknown) => unknown, gate: Ou
  */
 export async function openPostgresStore(
   url: string,
-  { readonly = false, poolSize = DEFAULT_POOL_SIZE, background }: PostgresOpenOptions = {},
+  { readonly = false, poolSize = DEFAULT_POOL_SIZE, background, span }: PostgresOpenOptions = {},
 ): Promise<Store> {
   const sql = connect(url, { max: poolSize });
   const health = storageHealth((code) => UNAVAILABLE.test(code));
@@ -162,7 +166,8 @@ export async function openPostgresStore(
   const transactWithRetries = async <T>(work: (tx: Repositories) => Promise<T>): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       try {
-        const result = await transactionOn(sql, (tx) => work(repositoriesOn(tx, (inner) => inner(tx))));
+        const attempt = () => transactionOn(sql, (tx) => work(repositoriesOn(tx, (inner) => inner(tx), span)));
+        const result = await (span ? span('postgresql', 'transaction', attempt) : attempt());
         health.succeeded();
         return result;
       } catch (error) {
@@ -235,7 +240,7 @@ export async function openPostgresStore(
   return {
     kind: 'postgres',
     location: url,
-    ...guarded(repositoriesOn(sql as unknown as Queryable, (work) => transactionOn(sql, work)), failed, gate),
+    ...guarded(repositoriesOn(sql as unknown as Queryable, (work) => transactionOn(sql, work), span), failed, gate),
     transaction,
     durable: () => Promise.resolve(),
     // Sent after its change committed: a failure is the database gone (503, like any call then), and

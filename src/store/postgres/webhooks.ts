@@ -28,6 +28,7 @@ interface DeliveryRecordRow {
   type: string;
   occurred_at: Numeric;
   payload: string;
+  request_id: string | null;
 }
 
 const maybe = (value: Numeric | null) => (value === null ? null : Number(value));
@@ -49,7 +50,7 @@ function toDelivery(row: DeliveryRecordRow): DeliveryRow {
   return {
     id: row.id,
     endpointId: row.endpoint_id,
-    event: { id: row.event_id, type: row.type, occurredAt: Number(row.occurred_at), payload: row.payload },
+    event: { id: row.event_id, type: row.type, occurredAt: Number(row.occurred_at), payload: row.payload, requestId: row.request_id },
     createdAt: Number(row.created_at),
     status: row.status,
     attempts: row.attempts,
@@ -59,7 +60,7 @@ function toDelivery(row: DeliveryRecordRow): DeliveryRow {
 }
 
 const DELIVERY_COLUMNS = `
-  d.id, d.endpoint_id, d.event_id, d.created_at, d.status, d.attempts, d.next_attempt_at, d.delivered_at, e.type, e.occurred_at, e.payload`;
+  d.id, d.endpoint_id, d.event_id, d.created_at, d.status, d.attempts, d.next_attempt_at, d.delivered_at, e.type, e.occurred_at, e.payload, e.request_id`;
 const DELIVERIES = `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id`;
 
 /** The PostgreSQL outbox: the calls of SQLite's store/webhooks.ts, answering alike, with any number of nodes sending. */
@@ -98,7 +99,8 @@ export function webhooksRepository(sql: Queryable): Port<WebhooksRepository> {
       const ids = endpoints.map(() => deliveryId());
       await sql`
         WITH event AS (
-          INSERT INTO webhook_events (id, type, occurred_at, payload) VALUES (${event.id}, ${event.type}, ${event.occurredAt}, ${event.payload})
+          INSERT INTO webhook_events (id, type, occurred_at, payload, request_id)
+          VALUES (${event.id}, ${event.type}, ${event.occurredAt}, ${event.payload}, ${event.requestId})
         )
         INSERT INTO webhook_deliveries (id, endpoint_id, event_id, created_at, status, next_attempt_at)
         SELECT delivery.id, delivery.endpoint_id, ${event.id}::text, ${event.occurredAt}::bigint, 'pending', ${event.occurredAt}::bigint
@@ -124,7 +126,7 @@ export function webhooksRepository(sql: Queryable): Port<WebhooksRepository> {
           UPDATE webhook_deliveries d SET next_attempt_at = ${leaseUntil} FROM due WHERE d.id = due.id
           RETURNING d.id, d.endpoint_id, d.event_id, d.created_at, d.status, d.attempts, due.next_attempt_at, d.delivered_at
         )
-        SELECT d.*, e.type, e.occurred_at, e.payload, w.url, w.secret
+        SELECT d.*, e.type, e.occurred_at, e.payload, e.request_id, w.url, w.secret
         FROM leased d JOIN webhook_events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id
         ORDER BY d.next_attempt_at, d.id COLLATE "C"`;
       return rows.map((row): DueDeliveryRow => ({ ...toDelivery(row), url: row.url, secret: row.secret }));

@@ -23,9 +23,9 @@ async function outbox(adapter: Adapter) {
   let next = 0;
   const deliveryId = () => `wd_${String(++next).padStart(3, '0')}`;
   const enqueued = await adapter.transaction(async (tx) => [
-    await tx.webhooks.enqueue({ id: 'evt_1', type: 'check.held', occurredAt: T0 + 1, payload: '{"type":"check.held","n":1}' }, deliveryId),
-    await tx.webhooks.enqueue({ id: 'evt_2', type: 'review.opened', occurredAt: T0 + 2, payload: '{"type":"review.opened"}' }, deliveryId),
-    await tx.webhooks.enqueue({ id: 'evt_3', type: 'nobody.listens', occurredAt: T0 + 3, payload: '{}' }, deliveryId),
+    await tx.webhooks.enqueue({ id: 'evt_1', type: 'check.held', occurredAt: T0 + 1, payload: '{"type":"check.held","n":1}', requestId: 'till-T04-sale-1' }, deliveryId),
+    await tx.webhooks.enqueue({ id: 'evt_2', type: 'review.opened', occurredAt: T0 + 2, payload: '{"type":"review.opened"}', requestId: null }, deliveryId),
+    await tx.webhooks.enqueue({ id: 'evt_3', type: 'nobody.listens', occurredAt: T0 + 3, payload: '{}', requestId: null }, deliveryId),
   ]);
   const nextDue = await webhooks.nextDueAt();
   const claimed = await adapter.transaction((tx) => tx.webhooks.claimDue(T0 + 10, 2, T0 + 10 + LEASE));
@@ -65,6 +65,10 @@ describe('the webhook outbox on every adapter', () => {
     const sqlite = await outbox(sqliteAdapter());
     expect(sqlite.enqueued).toEqual([3, 1, 0]);
     expect(sqlite.claimed.map((row) => row.id)).toEqual(['wd_001', 'wd_002']);
+    // The request that caused an event comes back with every delivery of it, claimed or listed.
+    expect(sqlite.claimed.map((row) => row.event.requestId)).toEqual(['till-T04-sale-1', 'till-T04-sale-1']);
+    expect(sqlite.found[0]?.event.requestId).toBe('till-T04-sale-1');
+    expect(sqlite.deliveries[0]!.map((row) => row.event.requestId).sort()).toEqual([null, 'till-T04-sale-1']);
     expect(sqlite.claimedAgain.map((row) => row.id)).toEqual(['wd_003', 'wd_004']);
     expect(sqlite.nothingDue).toEqual([]);
     expect(sqlite.recorded).toEqual([true, true, false, true]);
@@ -84,7 +88,7 @@ describe('the webhook outbox on every adapter', () => {
     let next = 0;
     const deliveryId = () => `wd_${String(++next).padStart(3, '0')}`;
     await first.transaction(async (tx) => {
-      for (let i = 0; i < 20; i++) await tx.webhooks.enqueue({ id: `evt_${i}`, type: 'check.held', occurredAt: T0 + i, payload: `{"n":${i}}` }, deliveryId);
+      for (let i = 0; i < 20; i++) await tx.webhooks.enqueue({ id: `evt_${i}`, type: 'check.held', occurredAt: T0 + i, payload: `{"n":${i}}`, requestId: null }, deliveryId);
     });
     const now = T0 + 1_000;
     const claims: string[][] = [];
