@@ -75,7 +75,7 @@ export interface ServiceOptions {
   /** `http://` webhooks to this machine are allowed too. */
   webhooksAllowHttp?: boolean;
   /** The webhook worker's timing and network, for tests. */
-  webhookDelivery?: Pick<DeliveryWorkerOptions, 'timeoutMs' | 'pollMs' | 'concurrency' | 'fetch' | 'random'>;
+  webhookDelivery?: Pick<DeliveryWorkerOptions, 'timeoutMs' | 'pollMs' | 'concurrency' | 'perEndpoint' | 'fetch' | 'random'>;
   /** The most the database may hold, in bytes (see VOUCHSAFE_DB_MAX_MB). */
   databaseMaxBytes?: number | undefined;
   /** PostgreSQL: the most connections this node keeps open (see VOUCHSAFE_DB_POOL). */

@@ -1,10 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { DueDeliveryRow, Store } from '../store/index.js';
 import { MAX_ATTEMPTS, retryDelay } from './schedule.js';
 import { sendEvent } from './send.js';
 
-/** How long past an attempt's timeout its lease lasts: time to record it. */
-const LEASE_MARGIN_MS = 30_000;
+/**
+ * How long past an attempt's timeout its lease lasts: time to record it. Also how long, at most, a
+ * delivery whose sender died waits for another to take it up.
+ */
+const LEASE_MARGIN_MS = 10_000;
 
 export interface DeliveryWorkerOptions {
   store: Store;
@@ -15,8 +19,13 @@ export interface DeliveryWorkerOptions {
   timeoutMs?: number;
   /** How often the background loop looks for deliveries that are due. */
   pollMs?: number;
-  /** Attempts in flight at once: one dead receiver must not hold up the others. */
+  /** Attempts this node has in flight at once, all endpoints together. */
   concurrency?: number;
+  /**
+   * Attempts in flight to one endpoint at once, every node's together: a receiver that hangs holds
+   * this many, never the others' share.
+   */
+  perEndpoint?: number;
   fetch?: typeof globalThis.fetch;
   random?: () => number;
   /** Told of every attempt recorded, for the metrics. */
@@ -24,7 +33,10 @@ export interface DeliveryWorkerOptions {
 }
 
 export interface DeliveryWorker {
-  /** Starts whatever is due now (up to the concurrency) and resolves when those attempts are recorded. Returns how many it started. */
+  /**
+   * Sends what is due now, round after round (a receiver that answers brings its backlog forward)
+   * until a round finds nothing, and resolves once every attempt is recorded. Returns how many it made.
+   */
   deliverDue(): Promise<number>;
   /** Looks for due deliveries every `pollMs`, in the background, until stopped. */
   start(): void;
@@ -44,7 +56,8 @@ export function deliveryWorker({
   allowHttp,
   timeoutMs = 5_000,
   pollMs = 250,
-  concurrency = 8,
+  concurrency = 16,
+  perEndpoint = 2,
   fetch = globalThis.fetch,
   random = Math.random,
   onAttempt = () => {},
@@ -52,8 +65,16 @@ export function deliveryWorker({
   const inFlight = new Map<string, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
   let running = false;
+  // The worker's database work, one call at a time: on PostgreSQL it holds at most one of the pool's
+  // connections, never while a receiver answers, and the tills keep the rest.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serially = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.then(work);
+    queue = next.catch(() => {});
+    return next;
+  };
 
-  async function attempt(delivery: DueDeliveryRow): Promise<void> {
+  async function attempt(delivery: DueDeliveryRow, owner: string): Promise<void> {
     const number = delivery.attempts + 1;
     const at = clock();
     const result = await sendEvent(
@@ -66,60 +87,86 @@ export function deliveryWorker({
       : number >= MAX_ATTEMPTS
         ? { status: 'failed' as const, nextAttemptAt: null, deliveredAt: null }
         : { status: 'pending' as const, nextAttemptAt: now + retryDelay(number, random), deliveredAt: null };
-    const recorded = await store.transaction(async (tx) => {
-      const written = await tx.webhooks.recordAttempt(
-        delivery.id,
-        { attempt: number, at, durationMs: result.durationMs, statusCode: result.statusCode, error: result.error },
-        next,
-      );
-      // The receiver is back: what waited out a back-off for it need not wait any longer.
-      if (written && result.ok) await tx.webhooks.bringForward(delivery.endpointId, now);
-      return written;
-    });
+    const recorded = await serially(() =>
+      store.transaction((tx) =>
+        tx.webhooks.recordAttempt(delivery.id, owner, { attempt: number, at, durationMs: result.durationMs, statusCode: result.statusCode, error: result.error }, next),
+      ),
+    );
     if (recorded) onAttempt(next.status === 'pending' ? 'retrying' : next.status);
     if (!result.ok) logger.warn('webhook delivery failed', { deliveryId: delivery.id, eventId: delivery.event.id, attempt: number, error: result.error, ...next });
+    // The receiver is back: what waited out a back-off for it need not wait any longer. A statement
+    // of its own, after the record: it locks only deliveries nobody is sending.
+    if (recorded && result.ok) await serially(() => store.webhooks.bringForward(delivery.endpointId, now));
   }
 
+  /** Claims what is due, as much as there is room for, and starts sending it. */
   async function dispatch(): Promise<Promise<void>[]> {
     const room = concurrency - inFlight.size;
     if (room <= 0) return [];
     const now = clock();
-    // Claimed under a lease longer than an attempt: another node leaves these alone meanwhile.
-    const due = await store.transaction((tx) => tx.webhooks.claimDue(now, room, now + timeoutMs + LEASE_MARGIN_MS));
+    const owner = randomUUID();
+    const due = await serially(() =>
+      store.transaction((tx) => tx.webhooks.claimDue({ now, limit: room, perEndpoint, owner, leaseUntil: now + timeoutMs + LEASE_MARGIN_MS })),
+    );
     return due.map((delivery) => {
-      const work = attempt(delivery)
+      const work = attempt(delivery, owner)
         .catch((error: unknown) => logger.error('webhook delivery could not be recorded', { deliveryId: delivery.id, error: error instanceof Error ? error.message : String(error) }))
-        .finally(() => inFlight.delete(delivery.id));
+        .finally(() => {
+          inFlight.delete(delivery.id);
+          // Room again, and perhaps the endpoint's backlog brought forward: no need to wait for the next poll.
+          if (running) wake();
+        });
       inFlight.set(delivery.id, work);
       return work;
     });
   }
 
-  async function loop(): Promise<void> {
-    try {
-      // A transaction still open in this turn (group commit) is not yet an event anyone may hear of.
-      await store.durable();
-      if (running) await dispatch();
-    } catch (error) {
-      logger.error('webhook delivery loop failed', { error: error instanceof Error ? error.message : String(error) });
+  let looking = false;
+  let again = false;
+  /** Looks now, or straight after the look under way; then every `pollMs`. */
+  function wake(): void {
+    if (looking) {
+      again = true;
+      return;
     }
+    clearTimeout(timer);
+    looking = true;
+    void look();
+  }
+
+  async function look(): Promise<void> {
+    do {
+      again = false;
+      try {
+        // A transaction still open in this turn (group commit) is not yet an event anyone may hear of.
+        await store.durable();
+        if (running) await dispatch();
+      } catch (error) {
+        logger.error('webhook delivery loop failed', { error: error instanceof Error ? error.message : String(error) });
+      }
+    } while (again && running);
+    looking = false;
     if (running) {
-      timer = setTimeout(() => void loop(), pollMs);
+      timer = setTimeout(wake, pollMs);
       timer.unref();
     }
   }
 
   return {
     async deliverDue() {
-      await store.durable();
-      const started = await dispatch();
-      await Promise.all(started);
-      return started.length;
+      let made = 0;
+      for (;;) {
+        await store.durable();
+        const started = await dispatch();
+        if (started.length === 0) return made;
+        made += started.length;
+        await Promise.all(started);
+      }
     },
     start() {
       if (running) return;
       running = true;
-      void loop();
+      wake();
     },
     async stop() {
       running = false;

@@ -25,15 +25,16 @@ export async function call(base: string, method: string, path: string, key: stri
 
 /**
  * Two service processes on one PostgreSQL database, started as the README says (same URL, same
- * identity secret), and a till key for STORE made on the first.
+ * identity secret, and `extraEnv`), and a till key for STORE made on the first.
  */
-export async function startTwoNodes(databaseUrl: string) {
+export async function startTwoNodes(databaseUrl: string, extraEnv: Record<string, string> = {}) {
   const adminKey = `nodes-admin-${randomBytes(16).toString('hex')}`;
   const env = {
     VOUCHSAFE_DB: databaseUrl,
     VOUCHSAFE_ID_SECRET: `nodes-secret-${randomBytes(16).toString('hex')}`,
     VOUCHSAFE_ADMIN_KEY: adminKey,
     VOUCHSAFE_DB_POOL: '4',
+    ...extraEnv,
   };
   const nodeA = startService(env);
   const a = await nodeA.listening;

@@ -262,10 +262,70 @@ describe('delivery', () => {
     advance(10_000);
     await hold();
     receiver.answer({ status: 204 });
-    expect(await deliver()).toBe(1);
     // The second answered 204; the first, due again only 30 s or so after it failed, is brought forward and goes next.
-    expect(await deliver()).toBe(1);
+    expect(await deliver()).toBe(2);
     expect((await deliveries(webhook.id)).map((d: { status: string }) => d.status)).toEqual(['delivered', 'delivered']);
+    expect(receiver.received.map((r) => r.event!.type)).toEqual(['check.held', 'check.held', 'check.held']);
+  });
+
+  it('sends each event once while a receiver that answered has more of its backlog in flight', async () => {
+    const { subscribe, hold, receiver, deliveries } = await setUp({ background: true, webhookDelivery: { pollMs: 10 } });
+    const webhook = await subscribe(['check.held']);
+    receiver.answer('hang');
+    await hold();
+    await hold();
+    await receiver.waitFor(2);
+    // The first answers: the endpoint's backlog is brought forward, but the second, in flight, is not sent again.
+    receiver.release(204, 1);
+    await hold();
+    await receiver.waitFor(3);
+    receiver.answer({ status: 204 });
+    receiver.release();
+    await expect.poll(async () => (await deliveries(webhook.id)).map((d: { status: string }) => d.status)).toEqual(['delivered', 'delivered', 'delivered']);
+    const ids = receiver.received.map((r) => r.id);
+    expect(ids).toHaveLength(3);
+    expect(new Set(ids).size).toBe(3);
+  });
+
+  it('lets no hanging receiver hold up another', async () => {
+    const { subscribe, hold, receiver, deliveries } = await setUp({ background: true, webhookDelivery: { pollMs: 10, concurrency: 4, perEndpoint: 2 } });
+    const stuck = await subscribe(['check.held']);
+    const healthy = await startReceiver();
+    const other = await subscribe(['check.held'], healthy.url());
+    healthy.useSecret(other.secret);
+    receiver.answer('hang');
+    for (let i = 0; i < 6; i++) await hold();
+    // All six reach the healthy receiver while the stuck one holds its two; the rest wait for it alone.
+    await healthy.waitFor(6);
+    expect(healthy.received.map((r) => r.refused)).toEqual(Array(6).fill(undefined));
+    expect(receiver.received).toHaveLength(2);
+    expect((await deliveries(stuck.id)).filter((d: { attempts: unknown[] }) => d.attempts.length === 0)).toHaveLength(6);
+    receiver.answer({ status: 204 });
+    receiver.release();
+    await receiver.waitFor(6);
+    expect(new Set(receiver.received.map((r) => r.id)).size).toBe(6);
+  });
+
+  it('sends what a stopped node had in flight once its lease runs out, and not before', async () => {
+    const first = await setUp({ background: true, webhookDelivery: { pollMs: 10, timeoutMs: 5_000 } });
+    const webhook = await first.subscribe(['check.held']);
+    first.receiver.answer('hang');
+    await first.hold();
+    await first.receiver.waitFor(1);
+    // The node goes away mid-attempt: nothing is recorded, the delivery stays leased to it.
+    await first.services.close();
+    first.receiver.answer({ status: 204 });
+    first.receiver.release();
+
+    let now = first.now();
+    const second = await testApp({ databasePath: first.databasePath, clock: () => now, webhooksAllowHttp: true });
+    const deliverAgain = () => second.services.webhooks.worker.deliverDue();
+    now += 5_000 + 10_000 - 1;
+    expect(await deliverAgain()).toBe(0);
+    now += 1;
+    expect(await deliverAgain()).toBe(1);
+    const [delivery] = (await second.call('GET', `/v1/webhooks/${webhook.id}/deliveries`, { key: first.adminKey })).json.deliveries;
+    expect(delivery).toMatchObject({ status: 'delivered', attempts: [expect.objectContaining({ attempt: 1, statusCode: 204 })] });
   });
 
   it('follows no redirect', async () => {
