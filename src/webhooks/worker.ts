@@ -3,6 +3,7 @@ import type { Logger } from '../log.js';
 import type { DueDeliveryRow, Store } from '../store/index.js';
 import { MAX_ATTEMPTS, retryDelay } from './schedule.js';
 import { sendEvent } from './send.js';
+import type { DestinationPolicy } from './url-policy.js';
 
 /**
  * How long past an attempt's timeout its lease lasts: time to record it. Also how long, at most, a
@@ -14,7 +15,8 @@ export interface DeliveryWorkerOptions {
   store: Store;
   clock: () => number;
   logger: Logger;
-  allowHttp: boolean;
+  /** Where deliveries may go, checked again before every attempt. */
+  policy: DestinationPolicy;
   /** Per attempt, the whole exchange. */
   timeoutMs?: number;
   /** How often the background loop looks for deliveries that are due. */
@@ -26,7 +28,6 @@ export interface DeliveryWorkerOptions {
    * this many, never the others' share.
    */
   perEndpoint?: number;
-  fetch?: typeof globalThis.fetch;
   random?: () => number;
   /** Told of every attempt recorded, for the metrics. */
   onAttempt?: (result: 'delivered' | 'retrying' | 'failed') => void;
@@ -53,12 +54,11 @@ export function deliveryWorker({
   store,
   clock,
   logger,
-  allowHttp,
+  policy,
   timeoutMs = 5_000,
   pollMs = 250,
   concurrency = 16,
   perEndpoint = 2,
-  fetch = globalThis.fetch,
   random = Math.random,
   onAttempt = () => {},
 }: DeliveryWorkerOptions): DeliveryWorker {
@@ -79,7 +79,7 @@ export function deliveryWorker({
     const at = clock();
     const result = await sendEvent(
       { url: delivery.url, secret: delivery.secret, eventId: delivery.event.id, payload: delivery.event.payload },
-      { allowHttp, timeoutMs, fetch },
+      { policy, timeoutMs },
     );
     const now = clock();
     const next = result.ok

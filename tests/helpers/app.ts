@@ -8,6 +8,7 @@ import type { CheckInput } from '../../src/contract/check.js';
 import type { Role } from '../../src/contract/enums.js';
 import { createLogger } from '../../src/log.js';
 import { buildServices, type ServiceOptions } from '../../src/services.js';
+import { parseAllowList } from '../../src/webhooks/index.js';
 
 export const STORE = 'herts-stevenage-012';
 export const OTHER_STORE = 'herts-hitchin-004';
@@ -25,11 +26,25 @@ export interface TestAppOptions {
   /** Start the background work (webhook delivery, the deadline sweeper) as the running service does. */
   background?: boolean;
   webhooksAllowHttp?: boolean;
+  webhooksAllowHosts?: string[];
+  /** How webhook hosts resolve; by default only `localhost` does (to 127.0.0.1): no test asks real DNS. */
+  webhookResolve?: ServiceOptions['webhookResolve'];
   webhookDelivery?: ServiceOptions['webhookDelivery'];
   trustProxy?: boolean;
   metricsKey?: string;
   failedKeysPerMinute?: number;
   databaseMaxBytes?: number;
+}
+
+const onlyLocalhost = async (hostname: string) => {
+  if (hostname === 'localhost') return ['127.0.0.1'];
+  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+};
+
+function allowList(entries: string[]) {
+  const parsed = parseAllowList(entries);
+  if ('problem' in parsed) throw new Error(parsed.problem);
+  return parsed.list;
 }
 
 /** A fresh app on its own SQLite file in a temp directory, removed when the test ends. */
@@ -49,6 +64,8 @@ export async function testApp(options: TestAppOptions = {}) {
     ...(options.holdDeadlineMs ? { holdDeadlineMs: options.holdDeadlineMs } : {}),
     ...(options.background ? { background: true } : {}),
     ...(options.webhooksAllowHttp ? { webhooksAllowHttp: true } : {}),
+    ...(options.webhooksAllowHosts ? { webhooksAllowHosts: allowList(options.webhooksAllowHosts) } : {}),
+    webhookResolve: options.webhookResolve ?? onlyLocalhost,
     ...(options.webhookDelivery ? { webhookDelivery: options.webhookDelivery } : {}),
     ...(options.databaseMaxBytes ? { databaseMaxBytes: options.databaseMaxBytes } : {}),
   });

@@ -62,14 +62,16 @@ describe('webhook endpoints', () => {
   });
 
   it('take https:// URLs, and http:// only to this machine when the service allows it', async () => {
-    const strict = await setUp({ webhooksAllowHttp: false });
+    // A public address for the name; nothing is sent to it.
+    const webhookResolve = async (hostname: string) => (hostname === 'lp.example.com' ? ['93.184.215.14'] : ['127.0.0.1']);
+    const strict = await setUp({ webhooksAllowHttp: false, webhookResolve });
     const body = (url: string) => ({ url, events: ['check.held'] });
     expect((await strict.call('POST', '/v1/webhooks', { key: strict.adminKey, body: body('https://lp.example.com/hooks') })).status).toBe(201);
     const plain = await strict.call('POST', '/v1/webhooks', { key: strict.adminKey, body: body(strict.receiver.url()) });
     expect(plain.status).toBe(400);
     expect(plain.json).toMatchObject({ field: 'url', detail: expect.stringContaining('VOUCHSAFE_WEBHOOKS_ALLOW_HTTP=1') });
 
-    const relaxed = await setUp();
+    const relaxed = await setUp({ webhookResolve });
     expect((await relaxed.call('POST', '/v1/webhooks', { key: relaxed.adminKey, body: body('http://localhost:9/hooks') })).status).toBe(201);
     const remote = await relaxed.call('POST', '/v1/webhooks', { key: relaxed.adminKey, body: body('http://lp.example.com/hooks') });
     expect(remote.json).toMatchObject({ field: 'url', detail: expect.stringContaining('only for this machine') });
@@ -230,7 +232,7 @@ describe('delivery', () => {
     expect(await first.deliver()).toBe(3);
     const before = await first.deliveries(webhook.id);
     expect(before.map((d: { status: string }) => d.status)).toEqual(['pending', 'pending', 'pending']);
-    expect(before[0].attempts[0].error).toMatch(/could not connect \(ECONNREFUSED\)/);
+    expect(before[0].attempts[0]).toMatchObject({ statusCode: null, error: 'failed' });
     await first.services.close();
 
     // The service starts again on the same database, with its own clock, while the receiver is still down.
@@ -346,7 +348,7 @@ describe('delivery', () => {
     await hold();
     await deliver();
     const [delivery] = await deliveries(webhook.id);
-    expect(delivery).toMatchObject({ status: 'pending', attempts: [expect.objectContaining({ statusCode: null, error: 'timed out after 0.2 s' })] });
+    expect(delivery).toMatchObject({ status: 'pending', attempts: [expect.objectContaining({ statusCode: null, error: 'failed' })] });
   });
 
   it('never keeps a till waiting: a check is answered while a receiver still holds a delivery', async () => {
@@ -373,7 +375,7 @@ describe('delivery', () => {
     await second.call('POST', '/v1/checks', { key: first.till, body: heldBasket() });
     await second.services.webhooks.worker.deliverDue();
     const [delivery] = (await second.call('GET', `/v1/webhooks/${webhook.id}/deliveries`, { key: first.adminKey })).json.deliveries;
-    expect(delivery.attempts[0].error).toMatch(/^not sent: only https:\/\/ URLs/);
+    expect(delivery.attempts[0]).toMatchObject({ statusCode: null, error: 'refused', durationMs: 0 });
     expect(first.receiver.received).toEqual([]);
   });
 });
