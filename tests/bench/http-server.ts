@@ -12,6 +12,7 @@ const services = await buildServices({
   adminKey: process.env.VOUCHSAFE_ADMIN_KEY,
   idSecret: process.env.VOUCHSAFE_ID_SECRET,
   ...(process.env.VOUCHSAFE_DB_POOL ? { databasePoolSize: Number(process.env.VOUCHSAFE_DB_POOL) } : {}),
+  ...(process.env.VOUCHSAFE_WEBHOOKS_ALLOW_HTTP === '1' ? { webhooksAllowHttp: true } : {}),
   logger: createLogger('warn'),
   processMetrics: true,
   background: true,
@@ -27,5 +28,8 @@ serve({ fetch: server.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
   process.stdout.write(`${JSON.stringify({ port: info.port, pid: process.pid })}\n`);
 });
 process.on('SIGTERM', () => {
-  void services.close().finally(() => process.exit(0));
+  void services
+    .stopBackground()
+    .then(() => services.close())
+    .finally(() => process.exit(0));
 });
