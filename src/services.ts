@@ -58,7 +58,8 @@ export interface Services {
   stopBackground(): Promise<void>;
   /**
    * Closes the database. The worker pool is the process's: its idle threads end by themselves. A
-   * webhook attempt still in flight is not recorded, and is sent again, with the same id, after a restart.
+   * webhook attempt still in flight is not recorded, and is sent again, with the same id, once its
+   * lease runs out (by another node, or by this one restarted).
    */
   close(): Promise<void>;
 }
