@@ -121,7 +121,7 @@ export function deliveryWorker({
     });
   }
 
-  let looking = false;
+  let looking: Promise<void> | undefined;
   let again = false;
   /** Looks now, or straight after the look under way; then every `pollMs`. */
   function wake(): void {
@@ -130,8 +130,7 @@ export function deliveryWorker({
       return;
     }
     clearTimeout(timer);
-    looking = true;
-    void look();
+    looking = look();
   }
 
   async function look(): Promise<void> {
@@ -145,7 +144,7 @@ export function deliveryWorker({
         logger.error('webhook delivery loop failed', { error: error instanceof Error ? error.message : String(error) });
       }
     } while (again && running);
-    looking = false;
+    looking = undefined;
     if (running) {
       timer = setTimeout(wake, pollMs);
       timer.unref();
@@ -171,6 +170,8 @@ export function deliveryWorker({
     async stop() {
       running = false;
       clearTimeout(timer);
+      // A look under way may have just claimed deliveries: they are sent and recorded too, not left leased.
+      await looking;
       await Promise.allSettled([...inFlight.values()]);
     },
   };
