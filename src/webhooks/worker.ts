@@ -94,9 +94,10 @@ export function deliveryWorker({
     );
     if (recorded) onAttempt(next.status === 'pending' ? 'retrying' : next.status);
     if (!result.ok) logger.warn('webhook delivery failed', { deliveryId: delivery.id, eventId: delivery.event.id, attempt: number, error: result.error, ...next });
-    // The receiver is back: what waited out a back-off for it need not wait any longer. A statement
-    // of its own, after the record: it locks only deliveries nobody is sending.
-    if (recorded && result.ok) await serially(() => store.webhooks.bringForward(delivery.endpointId, now));
+    // The receiver is back: what waited out a back-off for it need not wait any longer. A transaction
+    // of its own, after the record: it locks only deliveries nobody is sending, and one that collides
+    // with the webhook's deletion is run again.
+    if (recorded && result.ok) await serially(() => store.transaction((tx) => tx.webhooks.bringForward(delivery.endpointId, now)));
   }
 
   /** Claims what is due, as much as there is room for, and starts sending it. */
