@@ -19,8 +19,10 @@ export interface TestAppOptions {
   timeZone?: string;
   rulesDirectory?: string;
   ruleApproval?: 'single' | 'two-person';
-  /** An existing database file (another test app's), to see what a restart would see. */
+  /** An existing database file (another test app's), to see what a restart would see, or a postgres:// URL. */
   databasePath?: string;
+  /** The identity secret, which a PostgreSQL database needs given. */
+  idSecret?: string;
   corsOrigins?: string[];
   holdDeadlineMs?: number;
   /** Start the background work (webhook delivery, the deadline sweeper) as the running service does. */
@@ -57,6 +59,7 @@ export async function testApp(options: TestAppOptions = {}) {
     databasePath,
     rulesDirectory: options.rulesDirectory ?? 'rules',
     adminKey,
+    ...(options.idSecret ? { idSecret: options.idSecret } : {}),
     logger: createLogger('info', (line) => logLines.push(line)),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.timeZone ? { timeZone: options.timeZone } : {}),

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { aCheck, STORE, type TestAppOptions, testApp } from '../helpers/app.js';
+import { freshPostgresUrl, postgresAvailable } from '../helpers/postgres.js';
 import { startReceiver } from './receiver.js';
 
 const HOUR = 3_600_000;
@@ -270,66 +272,6 @@ describe('delivery', () => {
     expect(receiver.received.map((r) => r.event!.type)).toEqual(['check.held', 'check.held', 'check.held']);
   });
 
-  it('sends each event once while a receiver that answered has more of its backlog in flight', async () => {
-    const { subscribe, hold, receiver, deliveries } = await setUp({ background: true, webhookDelivery: { pollMs: 10 } });
-    const webhook = await subscribe(['check.held']);
-    receiver.answer('hang');
-    await hold();
-    await hold();
-    await receiver.waitFor(2);
-    // The first answers: the endpoint's backlog is brought forward, but the second, in flight, is not sent again.
-    receiver.release(204, 1);
-    await hold();
-    await receiver.waitFor(3);
-    receiver.answer({ status: 204 });
-    receiver.release();
-    await expect.poll(async () => (await deliveries(webhook.id)).map((d: { status: string }) => d.status)).toEqual(['delivered', 'delivered', 'delivered']);
-    const ids = receiver.received.map((r) => r.id);
-    expect(ids).toHaveLength(3);
-    expect(new Set(ids).size).toBe(3);
-  });
-
-  it('lets no hanging receiver hold up another', async () => {
-    const { subscribe, hold, receiver, deliveries } = await setUp({ background: true, webhookDelivery: { pollMs: 10, concurrency: 4, perEndpoint: 2 } });
-    const stuck = await subscribe(['check.held']);
-    const healthy = await startReceiver();
-    const other = await subscribe(['check.held'], healthy.url());
-    healthy.useSecret(other.secret);
-    receiver.answer('hang');
-    for (let i = 0; i < 6; i++) await hold();
-    // All six reach the healthy receiver while the stuck one holds its two; the rest wait for it alone.
-    await healthy.waitFor(6);
-    expect(healthy.received.map((r) => r.refused)).toEqual(Array(6).fill(undefined));
-    expect(receiver.received).toHaveLength(2);
-    expect((await deliveries(stuck.id)).filter((d: { attempts: unknown[] }) => d.attempts.length === 0)).toHaveLength(6);
-    receiver.answer({ status: 204 });
-    receiver.release();
-    await receiver.waitFor(6);
-    expect(new Set(receiver.received.map((r) => r.id)).size).toBe(6);
-  });
-
-  it('sends what a stopped node had in flight once its lease runs out, and not before', async () => {
-    const first = await setUp({ background: true, webhookDelivery: { pollMs: 10, timeoutMs: 5_000 } });
-    const webhook = await first.subscribe(['check.held']);
-    first.receiver.answer('hang');
-    await first.hold();
-    await first.receiver.waitFor(1);
-    // The node goes away mid-attempt: nothing is recorded, the delivery stays leased to it.
-    await first.services.close();
-    first.receiver.answer({ status: 204 });
-    first.receiver.release();
-
-    let now = first.now();
-    const second = await testApp({ databasePath: first.databasePath, clock: () => now, webhooksAllowHttp: true });
-    const deliverAgain = () => second.services.webhooks.worker.deliverDue();
-    now += 5_000 + 10_000 - 1;
-    expect(await deliverAgain()).toBe(0);
-    now += 1;
-    expect(await deliverAgain()).toBe(1);
-    const [delivery] = (await second.call('GET', `/v1/webhooks/${webhook.id}/deliveries`, { key: first.adminKey })).json.deliveries;
-    expect(delivery).toMatchObject({ status: 'delivered', attempts: [expect.objectContaining({ attempt: 1, statusCode: 204 })] });
-  });
-
   it('follows no redirect', async () => {
     const { subscribe, hold, deliver, receiver, deliveries } = await setUp();
     const webhook = await subscribe(['check.held']);
@@ -379,3 +321,75 @@ describe('delivery', () => {
     expect(first.receiver.received).toEqual([]);
   });
 });
+
+/** One delivery at a time per event, a fair share per receiver, a dead sender's lease given up: on each store. */
+function leases(title: string, available: boolean, store: () => Promise<TestAppOptions>) {
+  describe.skipIf(!available)(title, () => {
+    it('sends each event once while a receiver that answered has more of its backlog in flight', async () => {
+      const { subscribe, hold, receiver, deliveries } = await setUp({ ...(await store()), background: true, webhookDelivery: { pollMs: 10 } });
+      const webhook = await subscribe(['check.held']);
+      receiver.answer('hang');
+      await hold();
+      await hold();
+      await receiver.waitFor(2);
+      // The first answers: the endpoint's backlog is brought forward, but the second, in flight, is not sent again.
+      receiver.release(204, 1);
+      await hold();
+      await receiver.waitFor(3);
+      receiver.answer({ status: 204 });
+      receiver.release();
+      await expect.poll(async () => (await deliveries(webhook.id)).map((d: { status: string }) => d.status)).toEqual(['delivered', 'delivered', 'delivered']);
+      const ids = receiver.received.map((r) => r.id);
+      expect(ids).toHaveLength(3);
+      expect(new Set(ids).size).toBe(3);
+    });
+
+    it('lets no hanging receiver hold up another', async () => {
+      const { subscribe, hold, receiver, deliveries } = await setUp({ ...(await store()), background: true, webhookDelivery: { pollMs: 10, concurrency: 4, perEndpoint: 2 } });
+      const stuck = await subscribe(['check.held']);
+      const healthy = await startReceiver();
+      const other = await subscribe(['check.held'], healthy.url());
+      healthy.useSecret(other.secret);
+      receiver.answer('hang');
+      for (let i = 0; i < 6; i++) await hold();
+      // All six reach the healthy receiver while the stuck one holds its two; the rest wait for it alone.
+      await healthy.waitFor(6);
+      expect(healthy.received.map((r) => r.refused)).toEqual(Array(6).fill(undefined));
+      expect(receiver.received).toHaveLength(2);
+      expect((await deliveries(stuck.id)).filter((d: { attempts: unknown[] }) => d.attempts.length === 0)).toHaveLength(6);
+      receiver.answer({ status: 204 });
+      receiver.release();
+      await receiver.waitFor(6);
+      expect(new Set(receiver.received.map((r) => r.id)).size).toBe(6);
+    });
+
+    it('sends what a node that went away had in flight once its lease runs out, and not before', async () => {
+      const where = await store();
+      const first = await setUp({ ...where, background: true, webhookDelivery: { pollMs: 10, timeoutMs: 5_000 } });
+      const webhook = await first.subscribe(['check.held']);
+      first.receiver.answer('hang');
+      await first.hold();
+      await first.receiver.waitFor(1);
+      // The node goes away mid-attempt, its request still unanswered: the delivery stays leased to it.
+      await first.services.close();
+      first.receiver.answer({ status: 204 });
+
+      let now = first.now();
+      const second = await testApp({ ...where, databasePath: first.databasePath, clock: () => now, webhooksAllowHttp: true });
+      const deliverAgain = () => second.services.webhooks.worker.deliverDue();
+      now += 5_000 + 10_000 - 1;
+      expect(await deliverAgain()).toBe(0);
+      now += 1;
+      expect(await deliverAgain()).toBe(1);
+      // The first node's request is answered at last: whatever it tries to record is refused.
+      first.receiver.release();
+      await first.services.webhooks.worker.stop();
+      const [delivery] = (await second.call('GET', `/v1/webhooks/${webhook.id}/deliveries`, { key: first.adminKey })).json.deliveries;
+      expect(delivery).toMatchObject({ status: 'delivered', attempts: [expect.objectContaining({ attempt: 1, statusCode: 204 })] });
+      expect(first.receiver.received.map((r) => r.id)).toEqual([delivery.eventId, delivery.eventId]);
+    });
+  });
+}
+
+leases('delivery under leases (SQLite)', true, async () => ({}));
+leases('delivery under leases (PostgreSQL)', postgresAvailable, async () => ({ databasePath: await freshPostgresUrl(), idSecret: randomBytes(32).toString('hex') }));
