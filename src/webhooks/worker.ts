@@ -21,7 +21,10 @@ export interface DeliveryWorkerOptions {
   timeoutMs?: number;
   /** How often the background loop looks for deliveries that are due. */
   pollMs?: number;
-  /** Attempts this node has in flight at once, all endpoints together. */
+  /**
+   * Attempts this node has in flight at once, all endpoints together: a bound on sockets, set well
+   * above `perEndpoint` times the receivers one expects to hang at once.
+   */
   concurrency?: number;
   /**
    * Attempts in flight to one endpoint at once, every node's together: a receiver that hangs holds
@@ -57,7 +60,7 @@ export function deliveryWorker({
   policy,
   timeoutMs = 5_000,
   pollMs = 250,
-  concurrency = 16,
+  concurrency = 64,
   perEndpoint = 2,
   random = Math.random,
   onAttempt = () => {},
