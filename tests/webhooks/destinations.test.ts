@@ -231,6 +231,18 @@ describe('the destination policy', () => {
     );
   });
 
+  it('reads any allow-list entry without throwing: a range as that range, anything else as a name or a problem naming it', () => {
+    fc.assert(
+      fc.property(octets, fc.integer({ min: 0, max: 32 }), fc.string(), (address, bits, text) => {
+        const parsed = parseAllowList([`${dotted(address)}/${bits}`]);
+        expect('list' in parsed && parsed.list.networks.map(([network, prefix]) => [network.toString(), prefix])).toEqual([[dotted(address), bits]]);
+        const any = parseAllowList([text]);
+        if ('problem' in any) expect(any.problem).toContain(text);
+        else expect(any.list.hosts.size + any.list.networks.length).toBe(1);
+      }),
+    );
+  });
+
   it('takes host names, addresses and ranges in the allow list, and names what it cannot read', () => {
     expect(parseAllowList(['10.20.0.0/24', 'fd00::/8', '192.168.1.4', 'LP-Desk.store.internal'])).toMatchObject({ list: { hosts: new Set(['lp-desk.store.internal']) } });
     for (const bad of ['10.20.0.0/33', 'http://lp-desk', 'lp desk', '*.internal']) expect(parseAllowList([bad])).toEqual({ problem: expect.stringContaining(bad) });
