@@ -5,6 +5,7 @@ import { type OriginPattern, parseOriginPattern } from './http/cors-origins.js';
 import { DurationError, parseDuration } from './duration.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 import { SAMPLERS, type TracingOptions } from './tracing.js';
+import { type AllowList, NOTHING_ALLOWED, parseAllowList } from './webhooks/index.js';
 
 /** The longest a hold may wait for a supervisor: a customer will not stand at a till for longer. */
 const MAX_HOLD_DEADLINE_MS = 60 * 60_000;
@@ -63,6 +64,15 @@ const ConfigSchema = z.object({
     .default([]),
   VOUCHSAFE_HOLD_DEADLINE: HoldDeadline.default(5 * 60_000),
   VOUCHSAFE_WEBHOOKS_ALLOW_HTTP: z.enum(['0', '1']).default('0'),
+  VOUCHSAFE_WEBHOOKS_ALLOW_HOSTS: z
+    .string()
+    .transform((list, context) => {
+      const parsed = parseAllowList(list.split(',').map((entry) => entry.trim()).filter(Boolean));
+      if ('list' in parsed) return parsed.list;
+      context.addIssue({ code: 'custom', message: parsed.problem });
+      return z.NEVER;
+    })
+    .default(NOTHING_ALLOWED),
   VOUCHSAFE_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   VOUCHSAFE_METRICS_KEY: z.string().min(32, 'VOUCHSAFE_METRICS_KEY must be at least 32 characters').optional(),
   VOUCHSAFE_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
@@ -105,8 +115,10 @@ export interface Config {
   readonly timeZone: string;
   /** How long a held sale waits for a supervisor before it counts as refused. */
   readonly holdDeadlineMs: number;
-  /** Webhooks may also go to `http://` on this machine (tests, store-local receivers); otherwise `https://` only. */
+  /** Webhooks may also go to `http://` on this machine and to what webhooksAllowHosts lists (tests, store-local receivers); otherwise `https://` only. */
   readonly webhooksAllowHttp: boolean;
+  /** Internal receivers webhooks may reach (host names, addresses, ranges); every other internal address is refused. */
+  readonly webhooksAllowHosts: AllowList;
   /** Behind a TLS proxy: believe its X-Forwarded-Proto (Secure cookies) and X-Forwarded-For (the client, for rate limits). */
   readonly trustProxy: boolean;
   /** The bearer token a scraper sends for /metrics (an admin key also works); unset: admin keys only. */
@@ -161,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timeZone: c.VOUCHSAFE_TIMEZONE,
     holdDeadlineMs: c.VOUCHSAFE_HOLD_DEADLINE,
     webhooksAllowHttp: c.VOUCHSAFE_WEBHOOKS_ALLOW_HTTP === '1',
+    webhooksAllowHosts: c.VOUCHSAFE_WEBHOOKS_ALLOW_HOSTS,
     trustProxy: c.VOUCHSAFE_TRUST_PROXY === 'true',
     metricsKey: c.VOUCHSAFE_METRICS_KEY,
     metricsPort: c.VOUCHSAFE_METRICS_PORT,

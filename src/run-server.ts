@@ -88,6 +88,7 @@ export async function startServer(config: Config): Promise<void> {
     timeZone: config.timeZone,
     holdDeadlineMs: config.holdDeadlineMs,
     webhooksAllowHttp: config.webhooksAllowHttp,
+    webhooksAllowHosts: config.webhooksAllowHosts,
     background: true,
     workers: config.workers,
     databaseMaxBytes: config.databaseMaxBytes,

@@ -12,7 +12,16 @@ import { createReviews, type Reviews } from './reviews/index.js';
 import { openStore, type Store } from './store/index.js';
 import { storeSpan } from './tracing.js';
 import { DEFAULT_TIME_ZONE } from './engine/index.js';
-import { createWebhooks, deliveryWorker, type DeliveryWorkerOptions, type Webhooks } from './webhooks/index.js';
+import {
+  type AllowList,
+  createWebhooks,
+  deliveryWorker,
+  type DeliveryWorkerOptions,
+  NOTHING_ALLOWED,
+  type Resolve,
+  systemResolve,
+  type Webhooks,
+} from './webhooks/index.js';
 
 /** How long a held sale waits for a supervisor unless VOUCHSAFE_HOLD_DEADLINE says otherwise. */
 export const DEFAULT_HOLD_DEADLINE_MS = 5 * 60_000;
@@ -53,7 +62,8 @@ export interface Services {
   stopBackground(): Promise<void>;
   /**
    * Closes the database. The worker pool is the process's: its idle threads end by themselves. A
-   * webhook attempt still in flight is not recorded, and is sent again, with the same id, after a restart.
+   * webhook attempt still in flight is not recorded, and is sent again, with the same id, once its
+   * lease runs out (by another node, or by this one restarted).
    */
   close(): Promise<void>;
 }
@@ -76,10 +86,14 @@ export interface ServiceOptions {
    */
   background?: boolean;
   holdDeadlineMs?: number;
-  /** `http://` webhooks to this machine are allowed too. */
+  /** `http://` webhooks to this machine (and to what webhooksAllowHosts lists) are allowed too. */
   webhooksAllowHttp?: boolean;
-  /** The webhook worker's timing and network, for tests. */
-  webhookDelivery?: Pick<DeliveryWorkerOptions, 'timeoutMs' | 'pollMs' | 'concurrency' | 'fetch' | 'random'>;
+  /** Internal receivers webhooks may reach (VOUCHSAFE_WEBHOOKS_ALLOW_HOSTS). */
+  webhooksAllowHosts?: AllowList;
+  /** How webhook hosts are resolved (the system's resolver unless told): tests never ask real DNS. */
+  webhookResolve?: Resolve;
+  /** The webhook worker's timing, for tests. */
+  webhookDelivery?: Pick<DeliveryWorkerOptions, 'timeoutMs' | 'pollMs' | 'concurrency' | 'perEndpoint' | 'random'>;
   /** The most the database may hold, in bytes (see VOUCHSAFE_DB_MAX_MB). */
   databaseMaxBytes?: number | undefined;
   /** PostgreSQL: the most connections this node keeps open (see VOUCHSAFE_DB_POOL). */
@@ -125,13 +139,17 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
     const rules = await loadActiveRuleSet(store, options.rulesDirectory, options.logger, clock());
     const ids = createIdentityHasher(secret);
     const holdDeadlineMs = options.holdDeadlineMs ?? DEFAULT_HOLD_DEADLINE_MS;
-    const allowHttp = options.webhooksAllowHttp ?? false;
+    const policy = {
+      allowHttp: options.webhooksAllowHttp ?? false,
+      allow: options.webhooksAllowHosts ?? NOTHING_ALLOWED,
+      resolve: options.webhookResolve ?? systemResolve,
+    };
     const reviews = createReviews({ store, rules, clock, holdDeadlineMs });
     const worker = deliveryWorker({
       store,
       clock,
       logger: options.logger,
-      allowHttp,
+      policy,
       onAttempt: (result) => metrics.webhookAttempts.inc({ result }),
       ...options.webhookDelivery,
     });
@@ -185,7 +203,7 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
       idempotencyKeys: idempotencyKeys(store, clock),
       checks: createChecks({ store, rules, ids, clock, timeZone, metrics, logger: options.logger, holdDeadlineMs }),
       reviews,
-      webhooks: createWebhooks({ store, clock, allowHttp }, worker),
+      webhooks: createWebhooks({ store, clock, policy }, worker),
       workers,
       stopBackground() {
         clearInterval(sweeper);

@@ -73,6 +73,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...sampled, OTEL_TRACES_SAMPLER_ARG: '10' })).toThrow(/OTEL_TRACES_SAMPLER_ARG/);
   });
 
+  it('lets webhooks reach no internal host unless listed, by name, address or range', () => {
+    expect(loadConfig({}).webhooksAllowHosts).toEqual({ hosts: new Set(), networks: [] });
+    const listed = loadConfig({ VOUCHSAFE_WEBHOOKS_ALLOW_HOSTS: ' lp-desk.store.internal, 10.20.0.0/24 ,fd00::5' }).webhooksAllowHosts;
+    expect(listed.hosts).toEqual(new Set(['lp-desk.store.internal']));
+    expect(listed.networks.map(([address, bits]) => `${address.toString()}/${bits}`)).toEqual(['10.20.0.0/24', 'fd00::5/128']);
+    expect(() => loadConfig({ VOUCHSAFE_WEBHOOKS_ALLOW_HOSTS: '10.0.0.0/99' })).toThrow(/VOUCHSAFE_WEBHOOKS_ALLOW_HOSTS: 10.0.0.0\/99 is neither/);
+  });
+
   it('reads browser till origins as a list', () => {
     expect(loadConfig({ VOUCHSAFE_CORS_ORIGINS: 'https://till.example.com/, http://localhost:5173, HTTPS://*.Tills.Example.com' }).corsOrigins).toEqual([
       'https://till.example.com',

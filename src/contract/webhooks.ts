@@ -133,7 +133,8 @@ export const WebhookCreateRequest = z
       .url({ protocol: /^https?$/ })
       .max(2000)
       .meta({
-        description: 'Where to POST events: `https://` (or `http://` to this machine when the service runs with VOUCHSAFE_WEBHOOKS_ALLOW_HTTP=1). Redirects are not followed.',
+        description:
+          'Where to POST events: `https://` to a public address, or to an internal receiver the operator lists in VOUCHSAFE_WEBHOOKS_ALLOW_HOSTS; `http://` only to this machine or such a receiver, when the service runs with VOUCHSAFE_WEBHOOKS_ALLOW_HTTP=1. The host is resolved when the webhook is made and again before every attempt, and the attempt goes to the address checked: loopback, private, link-local, CGNAT, multicast and other internal addresses (IPv4-mapped IPv6 forms too) are refused (`url_not_allowed`). Redirects are not followed.',
         example: 'https://lp.example.com/vouchsafe/events',
       }),
     events: z
@@ -180,7 +181,11 @@ export const DeliveryAttempt = z
     at: Timestamp,
     durationMs: z.number().int().min(0),
     statusCode: z.number().int().nullable().meta({ description: 'The receiver’s HTTP status; null if it never answered.' }),
-    error: z.string().nullable().meta({ description: 'Why it failed, if it did.', example: 'timed out after 5 s' }),
+    error: z.string().nullable().meta({
+      description:
+        'Why it failed, if it did: `answered 503` (any status but 2xx), `redirected to …: redirects are not followed`, `failed` (no HTTP answer: the connection refused or reset, no answer in time, no HTTP or no TLS spoken; not told apart), or `refused` (the destination is not allowed now, for instance its name resolves to an internal address; nothing was sent).',
+      example: 'failed',
+    }),
   })
   .meta({ id: 'DeliveryAttempt' });
 

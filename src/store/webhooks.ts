@@ -42,6 +42,18 @@ export interface DeliveryRow {
   deliveredAt: number | null;
 }
 
+/** Who claims deliveries, for how long, and how many. */
+export interface DeliveryClaim {
+  now: number;
+  /** Deliveries to lease at most. */
+  limit: number;
+  /** Deliveries in flight to one endpoint at most, this claim's and every other sender's together. */
+  perEndpoint: number;
+  /** Names this claim: only it may record the attempts of what it leased. */
+  owner: string;
+  leaseUntil: number;
+}
+
 /** A delivery that is due, with what it takes to send it. */
 export interface DueDeliveryRow extends DeliveryRow {
   url: string;
@@ -129,14 +141,29 @@ export function webhooksRepository(db: Database) {
   const deliveryColumns = `
     SELECT d.*, e.type, e.occurred_at, e.payload, e.request_id FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
   `;
-  const due = db.prepare<[number, number], DeliveryRecordRow & { url: string; secret: string }>(`
+  // Round robin over endpoints: every endpoint's longest-waiting delivery before any endpoint's
+  // second, and none past `perEndpoint` leased at once, counting those already in flight. A
+  // receiver that hangs holds at most its own few; everyone else's go out beside it.
+  const due = db.prepare<{ now: number; perEndpoint: number; limit: number }, { id: string }>(`
+    WITH busy AS (
+      SELECT endpoint_id, count(*) AS leased FROM webhook_deliveries
+      WHERE status = 'pending' AND next_attempt_at <= @now AND lease_until > @now GROUP BY endpoint_id
+    ),
+    waiting AS (
+      SELECT id, endpoint_id, next_attempt_at, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at, id) AS place
+      FROM webhook_deliveries
+      WHERE status = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
+    )
+    SELECT waiting.id FROM waiting LEFT JOIN busy ON busy.endpoint_id = waiting.endpoint_id
+    WHERE waiting.place + coalesce(busy.leased, 0) <= @perEndpoint
+    ORDER BY waiting.place, waiting.next_attempt_at, waiting.id LIMIT @limit
+  `);
+  const lease = db.prepare<{ id: string; owner: string; leaseUntil: number }>('UPDATE webhook_deliveries SET lease_owner = @owner, lease_until = @leaseUntil WHERE id = @id');
+  const leased = db.prepare<[string], DeliveryRecordRow & { url: string; secret: string }>(`
     SELECT d.*, e.type, e.occurred_at, e.payload, e.request_id, w.url, w.secret
     FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id
-    WHERE d.status = 'pending' AND d.next_attempt_at <= ?
-    ORDER BY d.next_attempt_at, d.id LIMIT ?
+    WHERE d.id = ?
   `);
-  const lease = db.prepare<[number, string]>('UPDATE webhook_deliveries SET next_attempt_at = ? WHERE id = ?');
-  const nextDue = db.prepare<[], { at: number | null }>("SELECT min(next_attempt_at) AS at FROM webhook_deliveries WHERE status = 'pending'");
   const deliveryById = db.prepare<[string, string], DeliveryRecordRow>(`${deliveryColumns} WHERE d.id = ? AND d.endpoint_id = ?`);
   const deliveriesOf = db.prepare<{ endpointId: string; status: DeliveryStatus | null; limit: number }, DeliveryRecordRow>(`
     ${deliveryColumns} WHERE d.endpoint_id = @endpointId AND (@status IS NULL OR d.status = @status)
@@ -150,8 +177,9 @@ export function webhooksRepository(db: Database) {
     VALUES (@deliveryId, @attempt, @at, @durationMs, @statusCode, @error)
   `);
   const settle = db.prepare(`
-    UPDATE webhook_deliveries SET attempts = @attempt, status = @status, next_attempt_at = @nextAttemptAt, delivered_at = @deliveredAt
-    WHERE id = @deliveryId AND status = 'pending' AND attempts = @attempt - 1
+    UPDATE webhook_deliveries
+    SET attempts = @attempt, status = @status, next_attempt_at = @nextAttemptAt, delivered_at = @deliveredAt, lease_owner = NULL, lease_until = NULL
+    WHERE id = @deliveryId AND status = 'pending' AND lease_owner = @owner AND attempts = @attempt - 1
   `);
   const retry = db.prepare<[number, string]>(`
     UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ? WHERE id = ? AND status IN ('pending', 'failed')
@@ -189,17 +217,20 @@ export function webhooksRepository(db: Database) {
     },
 
     /**
-     * Takes up to `limit` deliveries due by `now`, longest waiting first, for whoever sends them: each
-     * is next due at `leaseUntil`, so no other sender takes it meanwhile, and one whose sender died
-     * falls due again then. Recording the attempt sets the real next time. Call inside a transaction.
+     * Leases up to `limit` deliveries due by `now` to the claim `owner` until `leaseUntil`, at most
+     * `perEndpoint` in flight per endpoint (those already leased count), each endpoint's longest
+     * waiting first and the endpoints taken in turn. A leased delivery is nobody else's until its
+     * lease runs out: only `owner` may record its attempt, and a sender that died is given up then.
+     * Call inside a transaction.
      */
-    claimDue(now: number, limit: number, leaseUntil: number): DueDeliveryRow[] {
-      const rows = due.all(now, limit);
-      for (const row of rows) lease.run(leaseUntil, row.id);
-      return rows.map((row) => ({ ...toDelivery(row), url: row.url, secret: row.secret }));
+    claimDue(claim: DeliveryClaim): DueDeliveryRow[] {
+      const ids = due.all(claim).map((row) => row.id);
+      for (const id of ids) lease.run({ id, owner: claim.owner, leaseUntil: claim.leaseUntil });
+      return ids.map((id) => {
+        const row = leased.get(id)!;
+        return { ...toDelivery(row), url: row.url, secret: row.secret };
+      });
     },
-    /** When the next pending delivery falls due, if any is pending. */
-    nextDueAt: (): number | null => nextDue.get()!.at,
     findDelivery(endpointId: string, deliveryId: string): DeliveryRow | undefined {
       const row = deliveryById.get(deliveryId, endpointId);
       return row && toDelivery(row);
@@ -217,21 +248,26 @@ export function webhooksRepository(db: Database) {
       }));
     },
     /**
-     * Records an attempt and where the delivery now stands. False, and nothing written, if the
-     * delivery moved on meanwhile (its endpoint was deleted, or another attempt was recorded first).
+     * Records an attempt and where the delivery now stands, and ends the lease. False, and nothing
+     * written, unless the claim `owner` still holds it: its endpoint was deleted, or the lease ran out
+     * and another sender claimed it.
      */
     recordAttempt(
       deliveryId: string,
+      owner: string,
       attempt: AttemptRow,
       next: { status: Exclude<DeliveryStatus, 'cancelled'>; nextAttemptAt: number | null; deliveredAt: number | null },
     ): boolean {
-      if (settle.run({ deliveryId, attempt: attempt.attempt, ...next }).changes === 0) return false;
+      if (settle.run({ deliveryId, owner, attempt: attempt.attempt, ...next }).changes === 0) return false;
       insertAttempt.run({ deliveryId, ...attempt });
       return true;
     },
     /** Makes a pending or failed delivery due at `at`; false for one delivered or cancelled. */
     retry: (deliveryId: string, at: number) => retry.run(at, deliveryId).changes === 1,
-    /** Makes every delivery waiting out a back-off to this endpoint due at `at`: it has just answered. */
+    /**
+     * Makes every delivery waiting out a back-off to this endpoint due at `at`: it has just answered.
+     * One in flight is due already (its lease, not its due time, keeps others off it), so it is left be.
+     */
     bringForward: (endpointId: string, at: number) => bringForward.run(at, endpointId, at).changes,
   };
 }

@@ -5,13 +5,13 @@ import { DomainError, invalidField } from '../errors.js';
 import { newId } from '../sortable-id.js';
 import type { Repositories, Store, WebhookEndpointRow } from '../store/index.js';
 import { toDelivery, toWebhook } from './records.js';
-import { urlProblem } from './url-policy.js';
+import { checkDestination, type DestinationPolicy } from './url-policy.js';
 
 export interface WebhookContext {
   readonly store: Store;
   readonly clock: () => number;
-  /** `http://` to this machine is allowed too (VOUCHSAFE_WEBHOOKS_ALLOW_HTTP=1). */
-  readonly allowHttp: boolean;
+  /** Where webhooks may go (VOUCHSAFE_WEBHOOKS_ALLOW_HTTP, VOUCHSAFE_WEBHOOKS_ALLOW_HOSTS). */
+  readonly policy: DestinationPolicy;
 }
 
 /** 24 random bytes, base64, behind `whsec_`: the form every Standard Webhooks library reads. */
@@ -27,8 +27,8 @@ async function findEndpoint(store: Repositories, id: string): Promise<WebhookEnd
 
 /** Makes a webhook endpoint and audits it. The secret is returned this once; it is never shown again. */
 export async function createWebhook(context: WebhookContext, principal: Principal, request: WebhookCreateRequest): Promise<WebhookCreated> {
-  const problem = urlProblem(request.url, context.allowHttp);
-  if (problem) throw invalidField('url', 'url_not_allowed', problem);
+  const checked = await checkDestination(request.url, context.policy);
+  if ('problem' in checked) throw invalidField('url', 'url_not_allowed', checked.problem);
   const now = context.clock();
   const row: Omit<WebhookEndpointRow, 'deletedAt'> = {
     id: newId('whk', now),

@@ -6,6 +6,7 @@ import type { DeliveryWorker } from './worker.js';
 export type { WebhookContext };
 export { deliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from './worker.js';
 export { checkSubject, recordEvent, type CheckSubject } from './events.js';
+export { NOTHING_ALLOWED, parseAllowList, systemResolve, type AllowList, type DestinationPolicy, type Resolve } from './url-policy.js';
 
 /** Webhook endpoints and their deliveries (admin), and the worker that empties the outbox. */
 export interface Webhooks {

@@ -1,30 +1,46 @@
+import { randomUUID } from 'node:crypto';
 import { type Logger, withLogContext } from '../log.js';
 import type { DueDeliveryRow, Store } from '../store/index.js';
 import { MAX_ATTEMPTS, retryDelay } from './schedule.js';
 import { sendEvent } from './send.js';
+import type { DestinationPolicy } from './url-policy.js';
 
-/** How long past an attempt's timeout its lease lasts: time to record it. */
-const LEASE_MARGIN_MS = 30_000;
+/**
+ * How long past an attempt's timeout its lease lasts: time to record it. Also how long, at most, a
+ * delivery whose sender died waits for another to take it up.
+ */
+const LEASE_MARGIN_MS = 10_000;
 
 export interface DeliveryWorkerOptions {
   store: Store;
   clock: () => number;
   logger: Logger;
-  allowHttp: boolean;
+  /** Where deliveries may go, checked again before every attempt. */
+  policy: DestinationPolicy;
   /** Per attempt, the whole exchange. */
   timeoutMs?: number;
   /** How often the background loop looks for deliveries that are due. */
   pollMs?: number;
-  /** Attempts in flight at once: one dead receiver must not hold up the others. */
+  /**
+   * Attempts this node has in flight at once, all endpoints together: a bound on sockets, set well
+   * above `perEndpoint` times the receivers one expects to hang at once.
+   */
   concurrency?: number;
-  fetch?: typeof globalThis.fetch;
+  /**
+   * Attempts in flight to one endpoint at once, every node's together: a receiver that hangs holds
+   * this many, never the others' share.
+   */
+  perEndpoint?: number;
   random?: () => number;
   /** Told of every attempt recorded, for the metrics. */
   onAttempt?: (result: 'delivered' | 'retrying' | 'failed') => void;
 }
 
 export interface DeliveryWorker {
-  /** Starts whatever is due now (up to the concurrency) and resolves when those attempts are recorded. Returns how many it started. */
+  /**
+   * Sends what is due now, round after round (a receiver that answers brings its backlog forward)
+   * until a round finds nothing, and resolves once every attempt is recorded. Returns how many it made.
+   */
   deliverDue(): Promise<number>;
   /** Looks for due deliveries every `pollMs`, in the background, until stopped. */
   start(): void;
@@ -41,24 +57,32 @@ export function deliveryWorker({
   store,
   clock,
   logger,
-  allowHttp,
+  policy,
   timeoutMs = 5_000,
   pollMs = 250,
-  concurrency = 8,
-  fetch = globalThis.fetch,
+  concurrency = 64,
+  perEndpoint = 2,
   random = Math.random,
   onAttempt = () => {},
 }: DeliveryWorkerOptions): DeliveryWorker {
   const inFlight = new Map<string, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
   let running = false;
+  // The worker's database work, one call at a time: on PostgreSQL it holds at most one of the pool's
+  // connections, never while a receiver answers, and the tills keep the rest.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serially = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.then(work);
+    queue = next.catch(() => {});
+    return next;
+  };
 
-  async function attempt(delivery: DueDeliveryRow): Promise<void> {
+  async function attempt(delivery: DueDeliveryRow, owner: string): Promise<void> {
     const number = delivery.attempts + 1;
     const at = clock();
     const result = await sendEvent(
       { url: delivery.url, secret: delivery.secret, eventId: delivery.event.id, payload: delivery.event.payload, requestId: delivery.event.requestId },
-      { allowHttp, timeoutMs, fetch },
+      { policy, timeoutMs },
     );
     const now = clock();
     const next = result.ok
@@ -66,66 +90,94 @@ export function deliveryWorker({
       : number >= MAX_ATTEMPTS
         ? { status: 'failed' as const, nextAttemptAt: null, deliveredAt: null }
         : { status: 'pending' as const, nextAttemptAt: now + retryDelay(number, random), deliveredAt: null };
-    const recorded = await store.transaction(async (tx) => {
-      const written = await tx.webhooks.recordAttempt(
-        delivery.id,
-        { attempt: number, at, durationMs: result.durationMs, statusCode: result.statusCode, error: result.error },
-        next,
-      );
-      // The receiver is back: what waited out a back-off for it need not wait any longer.
-      if (written && result.ok) await tx.webhooks.bringForward(delivery.endpointId, now);
-      return written;
-    });
+    const recorded = await serially(() =>
+      store.transaction((tx) =>
+        tx.webhooks.recordAttempt(delivery.id, owner, { attempt: number, at, durationMs: result.durationMs, statusCode: result.statusCode, error: result.error }, next),
+      ),
+    );
     if (recorded) onAttempt(next.status === 'pending' ? 'retrying' : next.status);
     if (!result.ok) logger.warn('webhook delivery failed', { deliveryId: delivery.id, eventId: delivery.event.id, attempt: number, error: result.error, ...next });
+    // The receiver is back: what waited out a back-off for it need not wait any longer. A transaction
+    // of its own, after the record: it locks only deliveries nobody is sending, and one that collides
+    // with the webhook's deletion is run again.
+    if (recorded && result.ok) await serially(() => store.transaction((tx) => tx.webhooks.bringForward(delivery.endpointId, now)));
   }
 
+  /** Claims what is due, as much as there is room for, and starts sending it. */
   async function dispatch(): Promise<Promise<void>[]> {
     const room = concurrency - inFlight.size;
     if (room <= 0) return [];
     const now = clock();
-    // Claimed under a lease longer than an attempt: another node leaves these alone meanwhile.
-    const due = await store.transaction((tx) => tx.webhooks.claimDue(now, room, now + timeoutMs + LEASE_MARGIN_MS));
+    const owner = randomUUID();
+    const due = await serially(() =>
+      store.transaction((tx) => tx.webhooks.claimDue({ now, limit: room, perEndpoint, owner, leaseUntil: now + timeoutMs + LEASE_MARGIN_MS })),
+    );
     return due.map((delivery) => {
       // Its log lines name the request that caused the event, as the request's own lines did.
-      const work = withLogContext(delivery.event.requestId ? { requestId: delivery.event.requestId } : {}, () => attempt(delivery))
+      const work = withLogContext(delivery.event.requestId ? { requestId: delivery.event.requestId } : {}, () => attempt(delivery, owner))
         .catch((error: unknown) => logger.error('webhook delivery could not be recorded', { deliveryId: delivery.id, error: error instanceof Error ? error.message : String(error) }))
-        .finally(() => inFlight.delete(delivery.id));
+        .finally(() => {
+          inFlight.delete(delivery.id);
+          // Room again, and perhaps the endpoint's backlog brought forward: no need to wait for the next poll.
+          if (running) wake();
+        });
       inFlight.set(delivery.id, work);
       return work;
     });
   }
 
-  async function loop(): Promise<void> {
-    try {
-      // A transaction still open in this turn (group commit) is not yet an event anyone may hear of.
-      await store.durable();
-      // The attempts run on past this turn: each is tracked in inFlight and records its own failure.
-      if (running) void (await dispatch());
-    } catch (error) {
-      logger.error('webhook delivery loop failed', { error: error instanceof Error ? error.message : String(error) });
+  let looking: Promise<void> | undefined;
+  let again = false;
+  /** Looks now, or straight after the look under way; then every `pollMs`. */
+  function wake(): void {
+    if (looking) {
+      again = true;
+      return;
     }
+    clearTimeout(timer);
+    looking = look();
+  }
+
+  async function look(): Promise<void> {
+    do {
+      again = false;
+      try {
+        // A transaction still open in this turn (group commit) is not yet an event anyone may hear of.
+        await store.durable();
+        // The attempts run on past this look: each is tracked in inFlight and records its own failure.
+        if (running) void (await dispatch());
+      } catch (error) {
+        logger.error('webhook delivery loop failed', { error: error instanceof Error ? error.message : String(error) });
+      }
+    } while (again && running);
+    looking = undefined;
     if (running) {
-      timer = setTimeout(() => void loop(), pollMs);
+      timer = setTimeout(wake, pollMs);
       timer.unref();
     }
   }
 
   return {
     async deliverDue() {
-      await store.durable();
-      const started = await dispatch();
-      await Promise.all(started);
-      return started.length;
+      let made = 0;
+      for (;;) {
+        await store.durable();
+        const started = await dispatch();
+        if (started.length === 0) return made;
+        made += started.length;
+        await Promise.all(started);
+      }
     },
     start() {
       if (running) return;
       running = true;
-      void loop();
+      wake();
     },
     async stop() {
       running = false;
       clearTimeout(timer);
+      // A look under way may have just claimed deliveries: they are sent and recorded too, not left leased.
+      await looking;
       await Promise.allSettled([...inFlight.values()]);
     },
   };

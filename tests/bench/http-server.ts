@@ -17,6 +17,7 @@ const services = await buildServices({
   adminKey: process.env.VOUCHSAFE_ADMIN_KEY,
   idSecret: process.env.VOUCHSAFE_ID_SECRET,
   ...(process.env.VOUCHSAFE_DB_POOL ? { databasePoolSize: Number(process.env.VOUCHSAFE_DB_POOL) } : {}),
+  ...(process.env.VOUCHSAFE_WEBHOOKS_ALLOW_HTTP === '1' ? { webhooksAllowHttp: true } : {}),
   logger: createLogger('warn'),
   processMetrics: true,
   background: true,
@@ -33,7 +34,8 @@ serve({ fetch: server.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
 });
 process.on('SIGTERM', () => {
   void services
-    .close()
+    .stopBackground()
+    .then(() => services.close())
     .then(() => tracing && tracing.shutdown())
     .finally(() => process.exit(0));
 });

@@ -8,12 +8,13 @@ import { nodesSection } from './nodes.js';
 import { reportsSection } from './reports.js';
 import { sdkSection } from './sdk.js';
 import { tracingSection } from './tracing.js';
+import { webhooksSection } from './webhooks.js';
 import { machine } from './lib/measure.js';
 import type { Section, SectionResult } from './section.js';
 
 // `npm run bench [-- --only engine,http] [-- --quick]`: every figure beside a baseline measured in
 // the same run on the same machine. Results go to tests/bench/results.json.
-const sections: Section[] = [engineSection, httpSection, historySection, reportsSection, backtestSection, sdkSection, heavyWorkSection, nodesSection, tracingSection];
+const sections: Section[] = [engineSection, httpSection, historySection, reportsSection, backtestSection, sdkSection, heavyWorkSection, nodesSection, tracingSection, webhooksSection];
 
 const args = process.argv.slice(2);
 const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');

@@ -8,6 +8,7 @@ import type { CheckInput } from '../../src/contract/check.js';
 import type { Role } from '../../src/contract/enums.js';
 import { createLogger } from '../../src/log.js';
 import { buildServices, type ServiceOptions } from '../../src/services.js';
+import { parseAllowList } from '../../src/webhooks/index.js';
 
 export const STORE = 'herts-stevenage-012';
 export const OTHER_STORE = 'herts-hitchin-004';
@@ -18,22 +19,36 @@ export interface TestAppOptions {
   timeZone?: string;
   rulesDirectory?: string;
   ruleApproval?: 'single' | 'two-person';
-  /** An existing database file (another test app's), to see what a restart would see. */
+  /** An existing database file (another test app's), to see what a restart would see, or a postgres:// URL. */
   databasePath?: string;
+  /** The identity secret, which a PostgreSQL database needs given. */
+  idSecret?: string;
   corsOrigins?: string[];
   holdDeadlineMs?: number;
   /** Start the background work (webhook delivery, the deadline sweeper) as the running service does. */
   background?: boolean;
   webhooksAllowHttp?: boolean;
+  webhooksAllowHosts?: string[];
+  /** How webhook hosts resolve; by default only `localhost` does (to 127.0.0.1): no test asks real DNS. */
+  webhookResolve?: ServiceOptions['webhookResolve'];
   webhookDelivery?: ServiceOptions['webhookDelivery'];
   trustProxy?: boolean;
   metricsKey?: string;
   failedKeysPerMinute?: number;
   databaseMaxBytes?: number;
-  /** The identity secret (VOUCHSAFE_ID_SECRET): needed where `databasePath` is a PostgreSQL URL. */
-  idSecret?: string;
   /** The access log line per request (on, as in the running service, unless false). */
   accessLog?: boolean;
+}
+
+const onlyLocalhost = async (hostname: string) => {
+  if (hostname === 'localhost') return ['127.0.0.1'];
+  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+};
+
+function allowList(entries: string[]) {
+  const parsed = parseAllowList(entries);
+  if ('problem' in parsed) throw new Error(parsed.problem);
+  return parsed.list;
 }
 
 /** A fresh app on its own SQLite file in a temp directory, removed when the test ends. */
@@ -46,6 +61,7 @@ export async function testApp(options: TestAppOptions = {}) {
     databasePath,
     rulesDirectory: options.rulesDirectory ?? 'rules',
     adminKey,
+    ...(options.idSecret ? { idSecret: options.idSecret } : {}),
     logger: createLogger('info', (line) => logLines.push(line)),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.timeZone ? { timeZone: options.timeZone } : {}),
@@ -53,6 +69,8 @@ export async function testApp(options: TestAppOptions = {}) {
     ...(options.holdDeadlineMs ? { holdDeadlineMs: options.holdDeadlineMs } : {}),
     ...(options.background ? { background: true } : {}),
     ...(options.webhooksAllowHttp ? { webhooksAllowHttp: true } : {}),
+    ...(options.webhooksAllowHosts ? { webhooksAllowHosts: allowList(options.webhooksAllowHosts) } : {}),
+    webhookResolve: options.webhookResolve ?? onlyLocalhost,
     ...(options.webhookDelivery ? { webhookDelivery: options.webhookDelivery } : {}),
     ...(options.databaseMaxBytes ? { databaseMaxBytes: options.databaseMaxBytes } : {}),
     ...(options.idSecret ? { idSecret: options.idSecret } : {}),

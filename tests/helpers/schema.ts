@@ -28,3 +28,18 @@ export function undoTestMode(db: Database.Database): void {
     ALTER TABLE api_keys DROP COLUMN mode;
   `);
 }
+
+/**
+ * Undoes every migration after 0130 (store days), newest first: a test that winds a database back to
+ * an older schema calls this first, so a new migration needs its undo here and nowhere else.
+ */
+export function undoAfterStoreDays(db: Database.Database): void {
+  // 0150: webhook deliveries' leases.
+  db.exec(`
+    DROP INDEX webhook_deliveries_waiting;
+    ALTER TABLE webhook_deliveries DROP COLUMN lease_owner;
+    ALTER TABLE webhook_deliveries DROP COLUMN lease_until;
+  `);
+  // 0140: the request behind a webhook event.
+  db.exec('ALTER TABLE webhook_events DROP COLUMN request_id');
+}

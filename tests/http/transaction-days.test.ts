@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
-import { undoBusinessDays, undoTestMode } from '../helpers/schema.js';
+import { undoAfterStoreDays, undoBusinessDays, undoTestMode } from '../helpers/schema.js';
 
 const DAY = 24 * 60 * 60_000;
 
@@ -80,8 +80,8 @@ describe('transaction ids are unique per store and business day', () => {
     const first = await before.call('POST', '/v1/checks', { key: till, body });
     await before.services.store.close();
     const db = new Database(before.databasePath);
-    // Back to schema 90: before business days (0100), idempotency keys (0110), test mode (0120) and webhook request ids (0140).
-    db.exec('ALTER TABLE webhook_events DROP COLUMN request_id');
+    // Back to schema 90: before business days (0100), idempotency keys (0110), test mode (0120) and all since.
+    undoAfterStoreDays(db);
     undoTestMode(db);
     undoBusinessDays(db);
     db.exec('DROP TABLE idempotency_keys');

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
+import { undoAfterStoreDays } from '../helpers/schema.js';
 import { migrations } from '../../src/store/migrations/index.js';
 
 const present = [{ kind: 'gift_card' as const, brand: 'amazon', unitAmount: 2000, quantity: 1 }];
@@ -127,8 +128,8 @@ describe('migration 0130', () => {
       UPDATE report_days SET day = day - 1;
       UPDATE report_rule_days SET day = day - 1;
       UPDATE report_blocks SET checks = checks + 1000;
-      ALTER TABLE webhook_events DROP COLUMN request_id;
     `);
+    undoAfterStoreDays(db);
     expect((db.prepare('SELECT count(*) AS n FROM report_dirty').get() as { n: number }).n).toBeGreaterThan(0);
     db.pragma('user_version = 120');
     db.close();

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { aCheck, STORE, type TestAppOptions, testApp } from '../helpers/app.js';
+import { freshPostgresUrl, postgresAvailable } from '../helpers/postgres.js';
 import { startReceiver } from './receiver.js';
 
 const HOUR = 3_600_000;
@@ -62,14 +64,16 @@ describe('webhook endpoints', () => {
   });
 
   it('take https:// URLs, and http:// only to this machine when the service allows it', async () => {
-    const strict = await setUp({ webhooksAllowHttp: false });
+    // A public address for the name; nothing is sent to it.
+    const webhookResolve = async (hostname: string) => (hostname === 'lp.example.com' ? ['93.184.215.14'] : ['127.0.0.1']);
+    const strict = await setUp({ webhooksAllowHttp: false, webhookResolve });
     const body = (url: string) => ({ url, events: ['check.held'] });
     expect((await strict.call('POST', '/v1/webhooks', { key: strict.adminKey, body: body('https://lp.example.com/hooks') })).status).toBe(201);
     const plain = await strict.call('POST', '/v1/webhooks', { key: strict.adminKey, body: body(strict.receiver.url()) });
     expect(plain.status).toBe(400);
     expect(plain.json).toMatchObject({ field: 'url', detail: expect.stringContaining('VOUCHSAFE_WEBHOOKS_ALLOW_HTTP=1') });
 
-    const relaxed = await setUp();
+    const relaxed = await setUp({ webhookResolve });
     expect((await relaxed.call('POST', '/v1/webhooks', { key: relaxed.adminKey, body: body('http://localhost:9/hooks') })).status).toBe(201);
     const remote = await relaxed.call('POST', '/v1/webhooks', { key: relaxed.adminKey, body: body('http://lp.example.com/hooks') });
     expect(remote.json).toMatchObject({ field: 'url', detail: expect.stringContaining('only for this machine') });
@@ -230,7 +234,7 @@ describe('delivery', () => {
     expect(await first.deliver()).toBe(3);
     const before = await first.deliveries(webhook.id);
     expect(before.map((d: { status: string }) => d.status)).toEqual(['pending', 'pending', 'pending']);
-    expect(before[0].attempts[0].error).toMatch(/could not connect \(ECONNREFUSED\)/);
+    expect(before[0].attempts[0]).toMatchObject({ statusCode: null, error: 'failed' });
     await first.services.close();
 
     // The service starts again on the same database, with its own clock, while the receiver is still down.
@@ -262,10 +266,10 @@ describe('delivery', () => {
     advance(10_000);
     await hold();
     receiver.answer({ status: 204 });
-    expect(await deliver()).toBe(1);
     // The second answered 204; the first, due again only 30 s or so after it failed, is brought forward and goes next.
-    expect(await deliver()).toBe(1);
+    expect(await deliver()).toBe(2);
     expect((await deliveries(webhook.id)).map((d: { status: string }) => d.status)).toEqual(['delivered', 'delivered']);
+    expect(receiver.received.map((r) => r.event!.type)).toEqual(['check.held', 'check.held', 'check.held']);
   });
 
   it('follows no redirect', async () => {
@@ -286,7 +290,7 @@ describe('delivery', () => {
     await hold();
     await deliver();
     const [delivery] = await deliveries(webhook.id);
-    expect(delivery).toMatchObject({ status: 'pending', attempts: [expect.objectContaining({ statusCode: null, error: 'timed out after 0.2 s' })] });
+    expect(delivery).toMatchObject({ status: 'pending', attempts: [expect.objectContaining({ statusCode: null, error: 'failed' })] });
   });
 
   it('never keeps a till waiting: a check is answered while a receiver still holds a delivery', async () => {
@@ -313,7 +317,7 @@ describe('delivery', () => {
     await second.call('POST', '/v1/checks', { key: first.till, body: heldBasket() });
     await second.services.webhooks.worker.deliverDue();
     const [delivery] = (await second.call('GET', `/v1/webhooks/${webhook.id}/deliveries`, { key: first.adminKey })).json.deliveries;
-    expect(delivery.attempts[0].error).toMatch(/^not sent: only https:\/\/ URLs/);
+    expect(delivery.attempts[0]).toMatchObject({ statusCode: null, error: 'refused', durationMs: 0 });
     expect(first.receiver.received).toEqual([]);
   });
 });
@@ -344,3 +348,74 @@ describe('the request behind an event', () => {
     expect(receiver.received[0]!.requestId).toBeUndefined();
   });
 });
+/** One delivery at a time per event, a fair share per receiver, a dead sender's lease given up: on each store. */
+function leases(title: string, available: boolean, store: () => Promise<TestAppOptions>) {
+  describe.skipIf(!available)(title, () => {
+    it('sends each event once while a receiver that answered has more of its backlog in flight', async () => {
+      const { subscribe, hold, receiver, deliveries } = await setUp({ ...(await store()), background: true, webhookDelivery: { pollMs: 10 } });
+      const webhook = await subscribe(['check.held']);
+      receiver.answer('hang');
+      await hold();
+      await hold();
+      await receiver.waitFor(2);
+      // The first answers: the endpoint's backlog is brought forward, but the second, in flight, is not sent again.
+      receiver.release(204, 1);
+      await hold();
+      await receiver.waitFor(3);
+      receiver.answer({ status: 204 });
+      receiver.release();
+      await expect.poll(async () => (await deliveries(webhook.id)).map((d: { status: string }) => d.status)).toEqual(['delivered', 'delivered', 'delivered']);
+      const ids = receiver.received.map((r) => r.id);
+      expect(ids).toHaveLength(3);
+      expect(new Set(ids).size).toBe(3);
+    });
+
+    it('lets no hanging receiver hold up another', async () => {
+      const { subscribe, hold, receiver, deliveries } = await setUp({ ...(await store()), background: true, webhookDelivery: { pollMs: 10, concurrency: 4, perEndpoint: 2 } });
+      const stuck = await subscribe(['check.held']);
+      const healthy = await startReceiver();
+      const other = await subscribe(['check.held'], healthy.url());
+      healthy.useSecret(other.secret);
+      receiver.answer('hang');
+      for (let i = 0; i < 6; i++) await hold();
+      // All six reach the healthy receiver while the stuck one holds its two; the rest wait for it alone.
+      await healthy.waitFor(6);
+      expect(healthy.received.map((r) => r.refused)).toEqual(Array(6).fill(undefined));
+      expect(receiver.received).toHaveLength(2);
+      expect((await deliveries(stuck.id)).filter((d: { attempts: unknown[] }) => d.attempts.length === 0)).toHaveLength(6);
+      receiver.answer({ status: 204 });
+      receiver.release();
+      await receiver.waitFor(6);
+      expect(new Set(receiver.received.map((r) => r.id)).size).toBe(6);
+    });
+
+    it('sends what a node that went away had in flight once its lease runs out, and not before', async () => {
+      const where = await store();
+      const first = await setUp({ ...where, background: true, webhookDelivery: { pollMs: 10, timeoutMs: 5_000 } });
+      const webhook = await first.subscribe(['check.held']);
+      first.receiver.answer('hang');
+      await first.hold();
+      await first.receiver.waitFor(1);
+      // The node goes away mid-attempt, its request still unanswered: the delivery stays leased to it.
+      await first.services.close();
+      first.receiver.answer({ status: 204 });
+
+      let now = first.now();
+      const second = await testApp({ ...where, databasePath: first.databasePath, clock: () => now, webhooksAllowHttp: true });
+      const deliverAgain = () => second.services.webhooks.worker.deliverDue();
+      now += 5_000 + 10_000 - 1;
+      expect(await deliverAgain()).toBe(0);
+      now += 1;
+      expect(await deliverAgain()).toBe(1);
+      // The first node's request is answered at last: whatever it tries to record is refused.
+      first.receiver.release();
+      await first.services.webhooks.worker.stop();
+      const [delivery] = (await second.call('GET', `/v1/webhooks/${webhook.id}/deliveries`, { key: first.adminKey })).json.deliveries;
+      expect(delivery).toMatchObject({ status: 'delivered', attempts: [expect.objectContaining({ attempt: 1, statusCode: 204 })] });
+      expect(first.receiver.received.map((r) => r.id)).toEqual([delivery.eventId, delivery.eventId]);
+    });
+  });
+}
+
+leases('delivery under leases (SQLite)', true, async () => ({}));
+leases('delivery under leases (PostgreSQL)', postgresAvailable, async () => ({ databasePath: await freshPostgresUrl(), idSecret: randomBytes(32).toString('hex') }));

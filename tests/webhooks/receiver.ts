@@ -15,7 +15,7 @@ export interface Received {
   refused: string | undefined;
 }
 
-type Answer = { status: number; headers?: Record<string, string> } | 'hang';
+type Answer = { status: number; headers?: Record<string, string>; delayMs?: number } | 'hang';
 
 /**
  * A webhook receiver on loopback that verifies every delivery with the `standardwebhooks` library, as
@@ -52,7 +52,9 @@ export async function startReceiver() {
         hanging.push(response);
         return;
       }
-      response.writeHead(answer.status, answer.headers).end();
+      const { status, headers: answerHeaders, delayMs } = answer;
+      if (delayMs) setTimeout(() => response.writeHead(status, answerHeaders).end(), delayMs);
+      else response.writeHead(status, answerHeaders).end();
     });
   }
 
@@ -84,9 +86,9 @@ export async function startReceiver() {
     answer(next: Answer) {
       answer = next;
     },
-    /** Answers every request still hanging. */
-    release(status = 204) {
-      for (const response of hanging.splice(0)) response.writeHead(status).end();
+    /** Answers the requests still hanging, the oldest `count` of them (all unless told). */
+    release(status = 204, count = hanging.length) {
+      for (const response of hanging.splice(0, count)) response.writeHead(status).end();
     },
     /** Resolves once this many requests have arrived in all. */
     waitFor(count: number): Promise<void> {

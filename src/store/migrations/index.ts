@@ -13,6 +13,7 @@ import { up as idempotencyKeys } from './0110-idempotency-keys.js';
 import { up as testMode } from './0120-test-mode.js';
 import { up as storeDays } from './0130-store-days.js';
 import { up as webhookRequestId } from './0140-webhook-request-id.js';
+import { up as webhookLeases } from './0150-webhook-leases.js';
 import { DEFAULT_TIME_ZONE } from '../../engine/business-day.js';
 
 export interface Migration {
@@ -45,6 +46,7 @@ export const migrations: readonly Migration[] = [
   { version: 120, name: 'test-mode', up: testMode },
   { version: 130, name: 'store-days', up: storeDays },
   { version: 140, name: 'webhook-request-id', up: webhookRequestId },
+  { version: 150, name: 'webhook-leases', up: webhookLeases },
 ];
 
 export class DatabaseTooNewError extends Error {

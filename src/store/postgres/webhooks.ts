@@ -59,6 +59,9 @@ function toDelivery(row: DeliveryRecordRow): DeliveryRow {
   };
 }
 
+/** The advisory lock class under which claims take turns ('vswh' in ASCII). */
+const CLAIM_LOCK_CLASS = 0x76737768;
+
 const DELIVERY_COLUMNS = `
   d.id, d.endpoint_id, d.event_id, d.created_at, d.status, d.attempts, d.next_attempt_at, d.delivered_at, e.type, e.occurred_at, e.payload, e.request_id`;
 const DELIVERIES = `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id`;
@@ -109,31 +112,43 @@ export function webhooksRepository(sql: Queryable): Port<WebhooksRepository> {
     },
 
     /**
-     * Takes up to `limit` due deliveries, longest waiting first, and leases them until `leaseUntil`, in
-     * one statement. SKIP LOCKED passes over deliveries another node is claiming at this moment, and a
-     * delivery another node has just leased no longer matches once its lease is seen, so no two
-     * senders get the same delivery and none waits behind another's claim.
+     * As on SQLite. Claims from every node take turns under a transaction-scoped advisory lock, so
+     * each counts the leases the others committed and no endpoint gets more than `perEndpoint` in
+     * flight however many nodes send; the claim itself is one short statement. SKIP LOCKED passes
+     * over a delivery another transaction is writing this moment (a record, a retry) rather than
+     * wait for it. Call inside a transaction.
      */
-    async claimDue(now, limit, leaseUntil) {
+    async claimDue({ now, limit, perEndpoint, owner, leaseUntil }) {
+      await sql`SELECT pg_advisory_xact_lock(${CLAIM_LOCK_CLASS}, 0)`;
       const rows = await sql<(DeliveryRecordRow & { url: string; secret: string })[]>`
-        WITH due AS (
-          SELECT id, next_attempt_at FROM webhook_deliveries
-          WHERE status = 'pending' AND next_attempt_at <= ${now}
-          ORDER BY next_attempt_at, id COLLATE "C" LIMIT ${limit}
-          FOR UPDATE SKIP LOCKED
+        WITH busy AS (
+          SELECT endpoint_id, count(*) AS leased FROM webhook_deliveries
+          WHERE status = 'pending' AND next_attempt_at <= ${now} AND lease_until > ${now} GROUP BY endpoint_id
+        ),
+        waiting AS (
+          SELECT id, endpoint_id, next_attempt_at,
+            row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at, id COLLATE "C") AS place
+          FROM webhook_deliveries
+          WHERE status = 'pending' AND next_attempt_at <= ${now} AND (lease_until IS NULL OR lease_until <= ${now})
+        ),
+        chosen AS (
+          SELECT waiting.id, waiting.place FROM waiting LEFT JOIN busy ON busy.endpoint_id = waiting.endpoint_id
+          WHERE waiting.place + coalesce(busy.leased, 0) <= ${perEndpoint}
+          ORDER BY waiting.place, waiting.next_attempt_at, waiting.id COLLATE "C" LIMIT ${limit}
+        ),
+        locked AS (
+          SELECT d.id, chosen.place FROM webhook_deliveries d JOIN chosen ON chosen.id = d.id
+          WHERE d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until <= ${now})
+          FOR UPDATE OF d SKIP LOCKED
         ),
         leased AS (
-          UPDATE webhook_deliveries d SET next_attempt_at = ${leaseUntil} FROM due WHERE d.id = due.id
-          RETURNING d.id, d.endpoint_id, d.event_id, d.created_at, d.status, d.attempts, due.next_attempt_at, d.delivered_at
+          UPDATE webhook_deliveries d SET lease_owner = ${owner}, lease_until = ${leaseUntil} FROM locked WHERE d.id = locked.id
+          RETURNING d.id, d.endpoint_id, d.event_id, d.created_at, d.status, d.attempts, d.next_attempt_at, d.delivered_at, locked.place
         )
         SELECT d.*, e.type, e.occurred_at, e.payload, e.request_id, w.url, w.secret
         FROM leased d JOIN webhook_events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id
-        ORDER BY d.next_attempt_at, d.id COLLATE "C"`;
+        ORDER BY d.place, d.next_attempt_at, d.id COLLATE "C"`;
       return rows.map((row): DueDeliveryRow => ({ ...toDelivery(row), url: row.url, secret: row.secret }));
-    },
-    async nextDueAt() {
-      const [row] = await sql<{ at: Numeric | null }[]>`SELECT min(next_attempt_at) AS at FROM webhook_deliveries WHERE status = 'pending'`;
-      return maybe(row!.at);
     },
     async findDelivery(endpointId, deliveryId) {
       const [row] = await sql<DeliveryRecordRow[]>`${sql.unsafe(DELIVERIES)} WHERE d.id = ${deliveryId} AND d.endpoint_id = ${endpointId}`;
@@ -150,13 +165,14 @@ export function webhooksRepository(sql: Queryable): Port<WebhooksRepository> {
         SELECT attempt, at, duration_ms, status_code, error FROM webhook_attempts WHERE delivery_id = ${deliveryId} ORDER BY attempt`;
       return rows.map((row) => ({ attempt: row.attempt, at: Number(row.at), durationMs: row.duration_ms, statusCode: row.status_code, error: row.error }));
     },
-    /** One statement: the attempt is written exactly when the delivery was still where this attempt left it. */
-    async recordAttempt(deliveryId, attempt, next) {
+    /** One statement: the attempt is written exactly when this claim still held the delivery. */
+    async recordAttempt(deliveryId, owner, attempt, next) {
       const result = await sql`
         WITH settled AS (
           UPDATE webhook_deliveries
-          SET attempts = ${attempt.attempt}, status = ${next.status}, next_attempt_at = ${next.nextAttemptAt}, delivered_at = ${next.deliveredAt}
-          WHERE id = ${deliveryId} AND status = 'pending' AND attempts = ${attempt.attempt - 1}
+          SET attempts = ${attempt.attempt}, status = ${next.status}, next_attempt_at = ${next.nextAttemptAt}, delivered_at = ${next.deliveredAt},
+            lease_owner = NULL, lease_until = NULL
+          WHERE id = ${deliveryId} AND status = 'pending' AND lease_owner = ${owner} AND attempts = ${attempt.attempt - 1}
           RETURNING id
         )
         INSERT INTO webhook_attempts (delivery_id, attempt, at, duration_ms, status_code, error)

@@ -16,6 +16,12 @@ async function endpoints(adapter: Adapter) {
   }
 }
 
+const claim = (adapter: Adapter, now: number, limit: number, owner: string, perEndpoint = 10) =>
+  adapter.transaction((tx) => tx.webhooks.claimDue({ now, limit, perEndpoint, owner, leaseUntil: now + LEASE }));
+const attempt = (n: number, at: number) => ({ attempt: n, at, durationMs: 10, statusCode: 200, error: null });
+const delivered = (at: number) => ({ status: 'delivered' as const, nextAttemptAt: null, deliveredAt: at });
+const later = (at: number) => ({ status: 'pending' as const, nextAttemptAt: at, deliveredAt: null });
+
 /** Events enqueued, claimed, attempted, retried and cancelled: the outbox read back at every turn. */
 async function outbox(adapter: Adapter) {
   const { webhooks } = adapter.repositories;
@@ -27,23 +33,23 @@ async function outbox(adapter: Adapter) {
     await tx.webhooks.enqueue({ id: 'evt_2', type: 'review.opened', occurredAt: T0 + 2, payload: '{"type":"review.opened"}', requestId: null }, deliveryId),
     await tx.webhooks.enqueue({ id: 'evt_3', type: 'nobody.listens', occurredAt: T0 + 3, payload: '{}', requestId: null }, deliveryId),
   ]);
-  const nextDue = await webhooks.nextDueAt();
-  const claimed = await adapter.transaction((tx) => tx.webhooks.claimDue(T0 + 10, 2, T0 + 10 + LEASE));
-  const claimedAgain = await adapter.transaction((tx) => tx.webhooks.claimDue(T0 + 10, 10, T0 + 10 + LEASE));
-  const nothingDue = await adapter.transaction((tx) => tx.webhooks.claimDue(T0 + 11, 10, T0 + 11 + LEASE));
+  const claimed = await claim(adapter, T0 + 10, 2, 'first');
+  const claimedAgain = await claim(adapter, T0 + 10, 10, 'second');
+  const nothingDue = await claim(adapter, T0 + 11, 10, 'third');
   const recorded = await adapter.transaction(async (tx) => [
-    await tx.webhooks.recordAttempt('wd_001', { attempt: 1, at: T0 + 20, durationMs: 120, statusCode: 200, error: null }, { status: 'delivered', nextAttemptAt: null, deliveredAt: T0 + 20 }),
-    await tx.webhooks.recordAttempt('wd_002', { attempt: 1, at: T0 + 21, durationMs: 5000, statusCode: null, error: 'timeout' }, { status: 'pending', nextAttemptAt: T0 + 60_000, deliveredAt: null }),
-    // A second record of the same attempt (another sender's, after its lease ran out) changes nothing.
-    await tx.webhooks.recordAttempt('wd_002', { attempt: 1, at: T0 + 22, durationMs: 10, statusCode: 200, error: null }, { status: 'delivered', nextAttemptAt: null, deliveredAt: T0 + 22 }),
-    await tx.webhooks.recordAttempt('wd_003', { attempt: 1, at: T0 + 23, durationMs: 40, statusCode: 410, error: null }, { status: 'failed', nextAttemptAt: null, deliveredAt: null }),
+    await tx.webhooks.recordAttempt('wd_001', 'first', { attempt: 1, at: T0 + 20, durationMs: 120, statusCode: 200, error: null }, delivered(T0 + 20)),
+    await tx.webhooks.recordAttempt('wd_002', 'first', { attempt: 1, at: T0 + 21, durationMs: 5000, statusCode: null, error: 'failed' }, later(T0 + 60_000)),
+    // A second record of the same attempt changes nothing: the first ended the lease.
+    await tx.webhooks.recordAttempt('wd_002', 'first', { attempt: 1, at: T0 + 22, durationMs: 10, statusCode: 200, error: null }, delivered(T0 + 22)),
+    // Nor does a record by a claim that never held the delivery.
+    await tx.webhooks.recordAttempt('wd_003', 'first', { attempt: 1, at: T0 + 23, durationMs: 10, statusCode: 200, error: null }, delivered(T0 + 23)),
+    await tx.webhooks.recordAttempt('wd_003', 'second', { attempt: 1, at: T0 + 23, durationMs: 40, statusCode: 410, error: null }, { status: 'failed', nextAttemptAt: null, deliveredAt: null }),
   ]);
   const broughtForward = [await webhooks.bringForward('we_b', T0 + 30), await webhooks.bringForward('we_b', T0 + 30)];
   const retried = [await webhooks.retry('wd_003', T0 + 40), await webhooks.retry('wd_001', T0 + 40)];
   const deleted = await adapter.transaction(async (tx) => [await tx.webhooks.deleteEndpoint('we_c', T0 + 50), await tx.webhooks.deleteEndpoint('we_c', T0 + 51)]);
   return {
     enqueued,
-    nextDue,
     claimed,
     claimedAgain,
     nothingDue,
@@ -55,9 +61,69 @@ async function outbox(adapter: Adapter) {
     deliveries: await Promise.all(['we_a', 'we_b', 'we_c'].map((id) => webhooks.deliveries(id, { status: null, limit: 10 }))),
     pending: await webhooks.deliveries('we_b', { status: 'pending', limit: 10 }),
     found: [await webhooks.findDelivery('we_a', 'wd_001'), await webhooks.findDelivery('we_b', 'wd_001')],
-    attempts: [await webhooks.attempts('wd_001'), await webhooks.attempts('wd_002')],
-    nextDueAfter: await webhooks.nextDueAt(),
+    attempts: [await webhooks.attempts('wd_001'), await webhooks.attempts('wd_002'), await webhooks.attempts('wd_003')],
+    // wd_002 brought forward; wd_004 still leased to 'second'; the rest settled or cancelled.
+    dueAfter: (await claim(adapter, T0 + 20_000, 10, 'fourth')).map((row) => row.id),
   };
+}
+
+/** Five events to endpoints we_b, we_c (both check.held) and we_a, every one due at once. */
+async function backlog(adapter: Adapter, events = 5) {
+  await endpoints(adapter);
+  let next = 0;
+  const deliveryId = () => `wd_${String(++next).padStart(3, '0')}`;
+  await adapter.transaction(async (tx) => {
+    for (let i = 0; i < events; i++) await tx.webhooks.enqueue({ id: `evt_${i}`, type: 'check.held', occurredAt: T0 + i, payload: `{"n":${i}}`, requestId: null }, deliveryId);
+  });
+}
+
+/** Leases held per endpoint, by claims each given a look at the outbox in turn. */
+async function fairness(adapter: Adapter) {
+  await backlog(adapter);
+  const endpointOf = (rows: { endpointId: string }[]) => rows.map((row) => row.endpointId);
+  const now = T0 + 100;
+  // Two in flight per endpoint at most; endpoints taken in turn, each one's longest waiting first.
+  const first = await claim(adapter, now, 4, 'one', 2);
+  const second = await claim(adapter, now, 10, 'two', 2);
+  // Full: nothing more until one ends.
+  const full = await claim(adapter, now, 10, 'three', 2);
+  await adapter.transaction((tx) => tx.webhooks.recordAttempt(first[0]!.id, 'one', attempt(1, now), delivered(now)));
+  const afterOne = await claim(adapter, now, 10, 'four', 2);
+  return {
+    first: first.map((row) => [row.endpointId, row.event.id]),
+    second: endpointOf(second),
+    full: endpointOf(full),
+    afterOne: afterOne.map((row) => [row.endpointId, row.event.id]),
+  };
+}
+
+/** A sender that died: its lease runs out and another takes the delivery; the dead one's late record is refused. */
+async function deadSender(adapter: Adapter) {
+  await backlog(adapter, 1);
+  const now = T0 + 100;
+  const dead = await claim(adapter, now, 10, 'dead');
+  const whileLeased = await claim(adapter, now + LEASE - 1, 10, 'early');
+  const taken = await claim(adapter, now + LEASE, 10, 'heir');
+  const late = await adapter.transaction((tx) => tx.webhooks.recordAttempt(dead[0]!.id, 'dead', attempt(1, now + LEASE + 1), delivered(now + LEASE + 1)));
+  const heir = await adapter.transaction((tx) => tx.webhooks.recordAttempt(dead[0]!.id, 'heir', attempt(1, now + LEASE + 2), delivered(now + LEASE + 2)));
+  return { dead: dead.length, whileLeased: whileLeased.length, taken: taken.map((row) => row.id).sort(), late, heir, attempts: await adapter.repositories.webhooks.attempts(dead[0]!.id) };
+}
+
+/** A receiver that answered again: its back-off is cut short, but what is in flight to it stays leased. */
+async function broughtForward(adapter: Adapter) {
+  await backlog(adapter, 3);
+  const { webhooks } = adapter.repositories;
+  const now = T0 + 100;
+  const claimed = (await claim(adapter, now, 10, 'one', 1)).filter((row) => row.endpointId === 'we_b');
+  // we_b's first failed and waits; its second and third wait their turn.
+  await adapter.transaction((tx) => tx.webhooks.recordAttempt(claimed[0]!.id, 'one', { ...attempt(1, now), statusCode: 503 }, later(now + 30_000)));
+  const inFlight = (await claim(adapter, now + 1, 10, 'two', 1)).filter((row) => row.endpointId === 'we_b');
+  const moved = await webhooks.bringForward('we_b', now + 2);
+  // In flight stays leased: claimed by nobody else even though the endpoint's backlog is due now.
+  const whileInFlight = (await claim(adapter, now + 3, 10, 'three', 1)).filter((row) => row.endpointId === 'we_b');
+  await adapter.transaction((tx) => tx.webhooks.recordAttempt(inFlight[0]!.id, 'two', attempt(1, now + 3), delivered(now + 3)));
+  const next = (await claim(adapter, now + 4, 10, 'four', 2)).filter((row) => row.endpointId === 'we_b');
+  return { claimed: claimed.map((row) => row.event.id), inFlight: inFlight.map((row) => row.event.id), moved, whileInFlight: whileInFlight.length, next: next.map((row) => row.event.id) };
 }
 
 describe('the webhook outbox on every adapter', () => {
@@ -71,14 +137,44 @@ describe('the webhook outbox on every adapter', () => {
     expect(sqlite.deliveries[0]!.map((row) => row.event.requestId).sort()).toEqual([null, 'till-T04-sale-1']);
     expect(sqlite.claimedAgain.map((row) => row.id)).toEqual(['wd_003', 'wd_004']);
     expect(sqlite.nothingDue).toEqual([]);
-    expect(sqlite.recorded).toEqual([true, true, false, true]);
+    expect(sqlite.recorded).toEqual([true, true, false, false, true]);
+    expect(sqlite.attempts.map((attempts) => attempts.length)).toEqual([1, 1, 1]);
+    expect(sqlite.attempts[2]![0]!.statusCode).toBe(410);
     expect(sqlite.deleted).toEqual([true, false]);
+    expect(sqlite.dueAfter).toEqual(['wd_002']);
+  });
+
+  it('shares sending fairly: a few in flight per endpoint, endpoints in turn', async () => {
+    const result = await fairness(sqliteAdapter());
+    expect(result.first).toEqual([
+      ['we_a', 'evt_0'],
+      ['we_b', 'evt_0'],
+      ['we_c', 'evt_0'],
+      ['we_a', 'evt_1'],
+    ]);
+    expect(result.second.sort()).toEqual(['we_b', 'we_c']);
+    expect(result.full).toEqual([]);
+    expect(result.afterOne).toEqual([['we_a', 'evt_2']]);
+  });
+
+  it('gives up a dead sender when its lease runs out, and takes no late record from it', async () => {
+    const result = await deadSender(sqliteAdapter());
+    expect(result).toMatchObject({ dead: 3, whileLeased: 0, late: false, heir: true });
+    expect(result.taken).toHaveLength(3);
+    expect(result.attempts).toHaveLength(1);
+  });
+
+  it('brings a receiver’s backlog forward when it answers, leaving what is in flight to it alone', async () => {
+    const result = await broughtForward(sqliteAdapter());
+    expect(result).toEqual({ claimed: ['evt_0'], inFlight: ['evt_1'], moved: 1, whileInFlight: 0, next: ['evt_2', 'evt_0'] });
   });
 
   it.skipIf(!postgresAvailable)('answers on PostgreSQL exactly as on SQLite', async () => {
-    const sqlite = await outbox(sqliteAdapter());
-    const postgres = await outbox(await postgresAdapter());
-    expect(postgres).toEqual(sqlite);
+    for (const scenario of [outbox, fairness, deadSender, broughtForward] as Array<(adapter: Adapter) => Promise<unknown>>) {
+      const sqlite = await scenario(sqliteAdapter());
+      const postgres = await scenario(await postgresAdapter());
+      expect(postgres).toEqual(sqlite);
+    }
   });
 
   it.skipIf(!postgresAvailable)('never hands one delivery to two nodes claiming at once, and loses none', async () => {
@@ -92,22 +188,40 @@ describe('the webhook outbox on every adapter', () => {
     });
     const now = T0 + 1_000;
     const claims: string[][] = [];
-    const claim = (node: Adapter, meanwhile: () => Promise<unknown>) =>
+    let owners = 0;
+    const race = (node: Adapter, meanwhile: () => Promise<unknown>) =>
       node.transaction(async (tx) => {
-        const due = await tx.webhooks.claimDue(now, 7, now + LEASE);
-        // The other node claims while this claim is not yet committed.
-        await meanwhile();
+        const due = await tx.webhooks.claimDue({ now, limit: 7, perEndpoint: 100, owner: `owner-${++owners}`, leaseUntil: now + LEASE });
+        // The other node claims while this claim is not yet committed: it waits its turn, then sees these leased.
+        await Promise.race([meanwhile(), new Promise((resolve) => setTimeout(resolve, 50))]);
         claims.push(due.map((row) => row.id));
       });
     // Three rounds of two nodes claiming at the same moment, then whatever is left.
-    for (let round = 0; round < 3; round++) await claim(first, () => claim(second, async () => {}));
-    do await claim(second, async () => {});
+    for (let round = 0; round < 3; round++) {
+      let other: Promise<unknown> = Promise.resolve();
+      await race(first, async () => (other = race(second, async () => {})));
+      await other;
+    }
+    do await race(second, async () => {});
     while (claims.at(-1)!.length > 0);
     const all = claims.flat();
     expect(claims.slice(0, 2).map((ids) => ids.length)).toEqual([7, 7]);
     expect(new Set(all).size).toBe(all.length);
     expect(all.sort()).toEqual(Array.from({ length: 60 }, (_, i) => `wd_${String(i + 1).padStart(3, '0')}`));
-    // Leased: none falls due again until its lease runs out.
-    expect(await first.repositories.webhooks.nextDueAt()).toBe(now + LEASE);
+    // Leased: none is claimed again until its lease runs out, and then all are.
+    expect(await claim(first, now + LEASE - 1, 100, 'early', 100)).toEqual([]);
+    expect(await claim(second, now + LEASE, 100, 'heir', 100)).toHaveLength(60);
+  });
+
+  it.skipIf(!postgresAvailable)('lets no endpoint have more than its share in flight however many nodes claim at once', async () => {
+    const first = await postgresAdapter();
+    const second = await first.anotherNode!();
+    await backlog(first, 10);
+    const now = T0 + 1_000;
+    const [a, b] = await Promise.all([claim(first, now, 30, 'a', 3), claim(second, now, 30, 'b', 3)]);
+    const perEndpoint = new Map<string, number>();
+    for (const row of [...a, ...b]) perEndpoint.set(row.endpointId, (perEndpoint.get(row.endpointId) ?? 0) + 1);
+    expect(Object.fromEntries(perEndpoint)).toEqual({ we_a: 3, we_b: 3, we_c: 3 });
+    expect(new Set([...a, ...b].map((row) => row.id)).size).toBe(9);
   });
 });

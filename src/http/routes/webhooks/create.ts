@@ -13,7 +13,7 @@ const route = createRoute({
   description: [
     'Registers a receiver for the events named. Every event is POSTed as JSON (`{ type, timestamp, data }`) and signed the Standard Webhooks way: verify it with any Standard Webhooks library and the `secret` in this response, which is shown this once.',
     '',
-    'Only `https://` URLs; `http://` to this machine when the service runs with `VOUCHSAFE_WEBHOOKS_ALLOW_HTTP=1`. Redirects are not followed, and each attempt has 5 seconds. A receiver that does not answer 2xx is tried again with growing waits for more than a day; see `GET /v1/webhooks/{webhookId}/deliveries`. Recorded in the audit log.',
+    'Only `https://` URLs to public addresses: a host that resolves to a loopback, private, link-local, CGNAT, multicast or other internal address is refused (`url_not_allowed`), when the webhook is made and again before every attempt, unless the operator lists it in `VOUCHSAFE_WEBHOOKS_ALLOW_HOSTS`. `http://` goes only to this machine or such a listed receiver, when the service runs with `VOUCHSAFE_WEBHOOKS_ALLOW_HTTP=1`. Redirects are not followed, and each attempt has 5 seconds. A receiver that does not answer 2xx is tried again with growing waits for more than a day; see `GET /v1/webhooks/{webhookId}/deliveries`. Recorded in the audit log.',
   ].join('\n'),
   middleware: [requireRole('admin')] as const,
   request: { body: { content: { 'application/json': { schema: WebhookCreateRequest } }, required: true } },
