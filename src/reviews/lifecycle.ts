@@ -1,6 +1,6 @@
 import type { OfflineDecision } from '../contract/check.js';
 import type { Action, Outcome } from '../contract/enums.js';
-import type { CheckRow, CheckWrite, ReviewClosing, ReviewRow, Within } from '../store/index.js';
+import { type CheckRow, type CheckWrite, type ReviewClosing, type ReviewRow, type Within, WriteCollision } from '../store/index.js';
 import { type CheckSubject, checkSubject, recordEvent } from '../webhooks/events.js';
 import type { ReviewContext } from './context.js';
 
@@ -22,11 +22,15 @@ export function weakestAction(review: ReviewRow | undefined, offlineDecision: Of
   return offlineDecision?.action === 'hold' ? 'hold' : 'allow';
 }
 
-/** Closes a review, audits it and tells the webhooks. Call inside a transaction. */
+/**
+ * Closes a review, audits it and tells the webhooks. Call inside a transaction. A review another
+ * transaction closed since it was read (a release racing a refusal or an outcome, on PostgreSQL) is
+ * a collision: the work runs again and decides on the review as that one left it.
+ */
 export async function closeReview(context: Within<ReviewContext>, review: ReviewRow, closing: ReviewClosing, subject: CheckSubject, actor: string): Promise<ReviewRow> {
   const { store } = context;
   if (!(await store.reviews.close(review.checkId, review.status, closing))) {
-    throw new Error(`review of ${review.checkId} is no longer ${review.status}`);
+    throw new WriteCollision(`the review of ${review.checkId} is no longer ${review.status}`);
   }
   await store.audit.append({
     at: closing.closedAt,

@@ -31,7 +31,7 @@ export { DatabaseTooNewError } from './migrations/index.js';
 export { StartupRefusal } from './startup.js';
 export { StorageUnavailable } from './storage-health.js';
 export type { Port, Repositories, Store, StoreEvent, Within } from './port.js';
-export { within } from './port.js';
+export { within, WriteCollision } from './port.js';
 
 export interface OpenOptions {
   /** A reader beside the service (a back-test worker): no migrations, no writes. */

@@ -18,8 +18,10 @@ export interface TestAppOptions {
   timeZone?: string;
   rulesDirectory?: string;
   ruleApproval?: 'single' | 'two-person';
-  /** An existing database file (another test app's), to see what a restart would see. */
+  /** An existing database file (another test app's), to see what a restart would see; or a PostgreSQL URL. */
   databasePath?: string;
+  /** The identity secret, which a PostgreSQL database needs (see VOUCHSAFE_ID_SECRET). */
+  idSecret?: string;
   corsOrigins?: string[];
   holdDeadlineMs?: number;
   /** Start the background work (webhook delivery, the deadline sweeper) as the running service does. */
@@ -45,6 +47,7 @@ export async function testApp(options: TestAppOptions = {}) {
     logger: createLogger('info', (line) => logLines.push(line)),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+    ...(options.idSecret ? { idSecret: options.idSecret } : {}),
     ...(options.ruleApproval ? { ruleApproval: options.ruleApproval } : {}),
     ...(options.holdDeadlineMs ? { holdDeadlineMs: options.holdDeadlineMs } : {}),
     ...(options.background ? { background: true } : {}),
