@@ -34,7 +34,7 @@ export const ReviewRequest = z
     }),
     decidedAt: Timestamp.optional().meta({
       description:
-        'When the supervisor decided, by the till’s clock. Set by the till SDK when it replays a decision made while the service was away: a release made before the deadline stands even if it arrives after it. Default: now.',
+        'When the supervisor decided, by the till’s clock. Set by the till SDK when it replays a decision made while the service was away: a release made before the deadline stands even if it arrives after it, when a till key sends it within 24 hours of the deadline (a supervisor’s handheld decides live, so from any other key a decision arriving after the deadline finds the hold expired: 409 `review_closed`). More than five minutes before the hold opened, or ahead of the service’s clock, it is refused (400, `too_small` or `too_big`). Default: now.',
     }),
   })
   .superRefine((body, ctx) => {
