@@ -115,6 +115,8 @@ export async function decideReview(context: ReviewContext, principal: Principal,
         supervisorRef: body.supervisorRef ?? null,
         closedKeyId: principal.keyId,
         reason: body.reason ?? null,
+        // The basket the supervisor was shown, and a later one only as far as it asks for no more.
+        releasedRevision: body.decision === 'release' ? check.latest.revision : null,
       },
       subject,
       principal.keyId,
