@@ -1,6 +1,6 @@
 import type { Decision, Prompt } from '../../src/contract/decision.js';
 import type { Review, ReviewCloser } from '../../src/contract/review-state.js';
-import type { CompiledRuleSet } from '../../src/engine/index.js';
+import type { CompiledRuleSet, ReleasedBasket } from '../../src/engine/index.js';
 import type { Clock } from './clock.js';
 import { FALLBACK_REFUSAL } from './offline/fallback.js';
 
@@ -11,6 +11,11 @@ export interface Hold {
   deadlineAt: number;
   /** Whose record `review` is: the service's, or the till's own (an offline hold, a release made while the service was away). */
   source: 'service' | 'till';
+  /**
+   * Of a release: the basket it was made for, as the till had it when it learned of the release. A
+   * later basket it does not cover (`releaseCovers`, as at the service) is decided afresh offline.
+   */
+  covers?: ReleasedBasket;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

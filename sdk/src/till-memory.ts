@@ -25,6 +25,15 @@ export interface Transaction {
   hold: Hold | undefined;
 }
 
+/** `hold` with the basket a release of it covers: see TillMemory.setHold. */
+function withCovers(transaction: Transaction, hold: Hold): Hold {
+  if (hold.review.status !== 'released' || hold.covers) return hold;
+  const previous = transaction.hold;
+  const sameRelease = previous?.review.status === 'released' && previous.review.deadline === hold.review.deadline;
+  const { currency, lines } = transaction.request;
+  return { ...hold, covers: sameRelease && previous.covers ? previous.covers : { currency, lines } };
+}
+
 /**
  * What the till knows on its own: its recent transactions (newest kept, the oldest forgotten — the
  * outbox keeps whatever must still be delivered) and the purchases that make up its local history.
@@ -113,9 +122,13 @@ export class TillMemory {
     });
   }
 
-  /** Records what the till now knows of a transaction's hold, and wakes whoever watches it. */
+  /**
+   * Records what the till now knows of a transaction's hold, and wakes whoever watches it. A release
+   * is taken to cover the basket the till has as it learns of it (the one the supervisor saw); the same
+   * release learned again keeps the basket it was first made for.
+   */
   setHold(transaction: Transaction, hold: Hold): void {
-    transaction.hold = hold;
+    transaction.hold = withCovers(transaction, hold);
     for (const wake of this.holdWatchers.get(transaction.transactionId) ?? []) wake();
   }
 
@@ -144,7 +157,7 @@ export class TillMemory {
         const transaction = this.find(entry.checkRef);
         if (transaction?.hold) {
           const at = entry.body.decidedAt ? Date.parse(entry.body.decidedAt) : Date.now();
-          transaction.hold = closeHold(transaction.hold, entry.body.decision === 'release' ? 'released' : 'refused', 'supervisor', { ...entry.body, at });
+          this.setHold(transaction, closeHold(transaction.hold, entry.body.decision === 'release' ? 'released' : 'refused', 'supervisor', { ...entry.body, at }));
         }
       } else if (entry.kind === 'answers') {
         const transaction = this.find(entry.checkRef);

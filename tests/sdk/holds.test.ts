@@ -145,3 +145,46 @@ describe('a sale held while the service is away', () => {
     expect(Date.parse(offline.review!.deadline) - Date.parse(offline.review!.openedAt)).toBe(90_000);
   });
 });
+
+describe('a release covers only the basket it was made for, on the till as at the service', () => {
+  const itunes = (quantity: number) => [{ kind: 'gift_card' as const, description: 'iTunes £100', brand: 'iTunes', unitAmount: 10000, quantity }];
+
+  it('offline: a trimmed basket stays released, one that asks for more is held again, and the service agrees', async () => {
+    const { service, network, open } = await tillWorld({ fault: 'down' });
+    const till = open();
+    const basket = markyate();
+    const decided = await till.check(basket);
+    expect(decided).toMatchObject({ source: 'offline', action: 'hold' });
+    await till.review(decided.checkId, { decision: 'release', supervisorRef: 'S0042' });
+
+    const trimmed = await till.check({ ...basket, lines: itunes(3) });
+    expect(trimmed).toMatchObject({ source: 'offline', review: { status: 'released' } });
+    expect(trimmed.next.step).not.toBe('wait_for_supervisor');
+
+    const bigger = await till.check({ ...basket, lines: itunes(8) });
+    expect(bigger).toMatchObject({ source: 'offline', action: 'hold', next: { step: 'wait_for_supervisor' }, review: { status: 'open', openedAt: bigger.evaluatedAt } });
+    const sold = await till.outcome(decided.checkId, { outcome: 'proceeded_after_warning' });
+    expect(sold.status === 'dead_lettered' && (sold.error as ConflictError).code).toBe('outcome_conflicts_with_decision');
+
+    network.set('pass');
+    expect(await till.flush()).toEqual({ delivered: 4, deadLettered: 0, pending: 0 });
+    const record = await service.record((await service.checkIdOf(STORE, decided.transactionId))!);
+    expect(record.decision).toMatchObject({ action: 'hold', next: { step: 'wait_for_supervisor' } });
+    expect(record.review).toMatchObject({ status: 'open', openedAt: bigger.review!.openedAt, deadline: bigger.review!.deadline });
+  });
+
+  it('a release made online does not cover a bigger basket decided offline after it', async () => {
+    const { network, open } = await tillWorld();
+    const till = open();
+    const basket = markyate();
+    const decided = await till.check(basket);
+    expect(decided).toMatchObject({ source: 'service', action: 'hold' });
+    expect((await till.review(decided.checkId, { decision: 'release', supervisorRef: 'S0042' })).review.status).toBe('released');
+
+    network.set('down');
+    const bigger = await till.check({ ...basket, lines: itunes(8) });
+    expect(bigger).toMatchObject({ source: 'offline', action: 'hold', review: { status: 'open' } });
+    const sold = await till.outcome(decided.checkId, { outcome: 'proceeded_after_warning' });
+    expect(sold.status).toBe('dead_lettered');
+  });
+});
