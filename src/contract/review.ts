@@ -51,7 +51,16 @@ export const ReviewRecord = Review.extend({
   tillId: z.string(),
   transactionId: z.string(),
   currency: z.string(),
-  storedValue: z.number().int().meta({ description: 'Value of the stored-value lines, minor units.', example: 50000 }),
+  revision: z.number().int().min(1).meta({
+    description:
+      'The check revision whose hold opened this review. A release covers only the basket it was made for; a later basket that asks for more (more stored value of any card, or a card the supervisor did not see) is held again with a review of its own, so one check may have several.',
+    example: 1,
+  }),
+  releasedRevision: z.number().int().min(1).nullable().meta({
+    description: 'Of a release: the check revision the supervisor released, whose basket the release covers (and any basket asking for no more). Null otherwise.',
+    example: 2,
+  }),
+  storedValue: z.number().int().meta({ description: 'Value of the stored-value lines of the check’s latest basket, minor units.', example: 50000 }),
   reasons: z.array(Reason).meta({ description: 'Why the check was held: the rules its latest decision matched.' }),
 }).meta({ id: 'ReviewRecord', description: 'A held check and its review, as a supervisor sees it.' });
 export type ReviewRecord = z.infer<typeof ReviewRecord>;

@@ -56,9 +56,11 @@ for (const store of STORES) {
 
       // The supervisor sees the new hold, and the first release is kept as it was made.
       const open = (await call('GET', '/v1/reviews', { key: supervisor })).json.reviews;
-      expect(open).toEqual([expect.objectContaining({ checkId: held.checkId, status: 'open', storedValue: 1_000_000 })]);
+      expect(open).toEqual([expect.objectContaining({ checkId: held.checkId, revision: 2, status: 'open', releasedRevision: null, storedValue: 1_000_000 })]);
       const releases = (await call('GET', '/v1/reviews?status=released', { key: supervisor })).json.reviews;
-      expect(releases).toEqual([expect.objectContaining({ checkId: held.checkId, closedBy: expect.objectContaining({ supervisorRef: 'S0042' }) })]);
+      expect(releases).toEqual([
+        expect.objectContaining({ checkId: held.checkId, revision: 1, releasedRevision: 1, closedBy: expect.objectContaining({ supervisorRef: 'S0042' }) }),
+      ]);
 
       // Releasing the new hold needs what any release of that value needs: a reason.
       const second = await call('POST', `/v1/checks/${held.checkId}/review`, { key: supervisor, body: { decision: 'release', supervisorRef: 'S0042' } });
