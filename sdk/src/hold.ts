@@ -1,6 +1,6 @@
 import type { Decision, Prompt } from '../../src/contract/decision.js';
 import type { Review, ReviewCloser } from '../../src/contract/review-state.js';
-import type { CompiledRuleSet, ReleasedBasket } from '../../src/engine/index.js';
+import { type CompiledRuleSet, type ReleasedBasket, releaseCovers } from '../../src/engine/index.js';
 import type { Clock } from './clock.js';
 import { FALLBACK_REFUSAL } from './offline/fallback.js';
 
@@ -58,6 +58,15 @@ export function closeHold(hold: Hold, status: 'released' | 'refused', kind: Revi
       reason: closing.reason ?? null,
     },
   };
+}
+
+/**
+ * Whether a `hold` decided on `basket` opens a hold of its own, as at the service: when there is none
+ * yet, or the last was released for a basket that does not cover this one (`releaseCovers`).
+ */
+export function opensHold(hold: Hold | undefined, basket: ReleasedBasket): boolean {
+  if (!hold) return true;
+  return hold.review.status === 'released' && !(hold.covers && releaseCovers(hold.covers, basket));
 }
 
 /** Whether a sale may go ahead: nothing held it, or a supervisor released it. */

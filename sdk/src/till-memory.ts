@@ -2,7 +2,7 @@ import type { CheckRequest } from '../../src/contract/check.js';
 import type { Action } from '../../src/contract/enums.js';
 import { basketTotals, type CompiledRuleSet } from '../../src/engine/index.js';
 import type { Clock } from './clock.js';
-import { closeHold, type Hold } from './hold.js';
+import { closeHold, type Hold, opensHold } from './hold.js';
 import { decideOffline, type LocalDecision } from './offline/decide.js';
 import { identitiesOf, LocalHistory } from './offline/history.js';
 import type { OutboxEntry } from './outbox/entry.js';
@@ -152,7 +152,7 @@ export class TillMemory {
         transaction.revision += 1;
         this.remember(transaction, entry.body.offlineDecision?.action !== 'allow');
         const offline = entry.body.offlineDecision;
-        if (offline?.action === 'hold' && !transaction.hold) transaction.hold = this.heldSince(Date.parse(offline.decidedAt));
+        if (offline?.action === 'hold' && opensHold(transaction.hold, entry.body)) this.setHold(transaction, this.heldSince(Date.parse(offline.decidedAt)));
       } else if (entry.kind === 'review') {
         const transaction = this.find(entry.checkRef);
         if (transaction?.hold) {

@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ConflictError, ConnectionError, type Fetch, ValidationError } from '../../sdk/src/index.js';
+import { sqliteOutbox } from '../../sdk/src/node.js';
+import { faultyNetwork } from './helpers/faults.js';
 import { STORE } from './helpers/service.js';
 import { markyate, tillWorld } from './helpers/till.js';
 
@@ -171,6 +176,23 @@ describe('a release covers only the basket it was made for, on the till as at th
     const record = await service.record((await service.checkIdOf(STORE, decided.transactionId))!);
     expect(record.decision).toMatchObject({ action: 'hold', next: { step: 'wait_for_supervisor' } });
     expect(record.review).toMatchObject({ status: 'open', openedAt: bigger.review!.openedAt, deadline: bigger.review!.deadline });
+  });
+
+  it('still holds the bigger basket after the till restarts with it in the outbox', async () => {
+    const { clock, open } = await tillWorld();
+    const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-till-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const outbox = join(dir, 'outbox.db');
+    // Neither till reaches the service: what the second knows, it knows from the outbox alone.
+    const before = open({ outbox: sqliteOutbox(outbox), fetch: faultyNetwork(clock, 'down').fetch });
+    const basket = markyate();
+    const decided = await before.check(basket);
+    await before.review(decided.checkId, { decision: 'release', supervisorRef: 'S0042' });
+    expect((await before.check({ ...basket, lines: itunes(8) })).review).toMatchObject({ status: 'open' });
+
+    const after = open({ outbox: sqliteOutbox(outbox), fetch: faultyNetwork(clock, 'down').fetch });
+    const sold = await after.outcome(decided.checkId, { outcome: 'proceeded_after_warning' });
+    expect(sold.status === 'dead_lettered' && (sold.error as ConflictError).code).toBe('outcome_conflicts_with_decision');
   });
 
   it('a release made online does not cover a bigger basket decided offline after it', async () => {

@@ -1,6 +1,5 @@
-import { releaseCovers } from '../../../src/engine/index.js';
 import { ApiError, isRetryable, type VouchsafeError } from '../errors.js';
-import { closeHold, localHold, reviewNow } from '../hold.js';
+import { closeHold, localHold, opensHold, reviewNow } from '../hold.js';
 import type { LocalDecision } from '../offline/decide.js';
 import type { OutboxEntry } from '../outbox/entry.js';
 import type { Transaction } from '../till-memory.js';
@@ -55,9 +54,7 @@ export function offlineTillDecision(
  */
 export function holdOffline(till: TillParts, transaction: Transaction, local: LocalDecision, decidedAt: number): void {
   const { hold } = transaction;
-  const covered = hold?.review.status === 'released' && hold.covers !== undefined && releaseCovers(hold.covers, transaction.request);
-  const heldAgain = hold?.review.status === 'released' && !covered;
-  if (local.action === 'hold' && (!hold || heldAgain)) till.memory.setHold(transaction, localHold(till.clock, till.memory.holdDeadlineMs, decidedAt));
+  if (local.action === 'hold' && opensHold(hold, transaction.request)) till.memory.setHold(transaction, localHold(till.clock, till.memory.holdDeadlineMs, decidedAt));
   if (local.action === 'refuse' && hold && reviewNow(hold, till.clock).status === 'open') till.memory.setHold(transaction, closeHold(hold, 'refused', 'decision', {}));
 }
 
