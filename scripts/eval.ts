@@ -27,7 +27,7 @@ async function evaluate(label: string, directory: string, cases: ReturnType<type
 }
 
 try {
-  const cases = loadCases(values.cases!);
+  const cases = loadCases(values.cases);
   const activeDirectory = loadConfig().rulesDirectory;
   const runs = [await evaluate(activeDirectory, activeDirectory, cases)];
   if (values.rules) runs.push(await evaluate(values.rules, values.rules, cases));

@@ -5,10 +5,10 @@ import { createKey } from './cli/keys.js';
 import { runPurge } from './cli/purge.js';
 import { runTuneCommand } from './cli/tune.js';
 import { checkRules, type Output, testRules } from './cli/rules.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError } from './config.js';
 import { Role } from './contract/enums.js';
 import { RuleSetError } from './engine/index.js';
-import { startServer } from './run-server.js';
+import { runService } from './run-server.js';
 import { StartupRefusal } from './store/index.js';
 
 const output: Output = {
@@ -32,9 +32,7 @@ const program = new Command('vouchsafe')
 program
   .command('serve')
   .description('run the service (as `npm start`), configured by environment')
-  .action(() => {
-    startServer(loadConfig());
-  });
+  .action(runService);
 
 const rules = program.command('rules').description('check and test rule sets');
 rules

@@ -4,7 +4,9 @@ import { Hono } from 'hono';
 import { createApp } from './http/app.js';
 import type { AppEnv } from './http/env.js';
 import { registerMetrics } from './http/routes/system/metrics.js';
-import type { Config, ServerLimits } from './config.js';
+import { ConfigError, loadConfig, type Config, type ServerLimits } from './config.js';
+import { RuleSetError } from './engine/index.js';
+import { StartupRefusal } from './store/index.js';
 import { createLogger, type Logger } from './log.js';
 import { buildServices, type Services } from './services.js';
 
@@ -59,6 +61,24 @@ function startMetricsListener(services: Services, config: Config, port: number):
   }) as Server;
   applyLimits(server, limits, services.logger);
   return server;
+}
+
+/**
+ * `npm start` and `vouchsafe serve`: the service, configured by environment. A bad setting, a rule set
+ * that does not compile, or a database it will not guess about (missing beside its old files, corrupt,
+ * locked by another process, written with another identity secret) stops it with one line naming the
+ * fault (exit 78, EX_CONFIG), never a stack trace and never a silent fresh start.
+ */
+export async function runService(): Promise<void> {
+  try {
+    await startServer(loadConfig());
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof RuleSetError || error instanceof StartupRefusal) {
+      process.stderr.write(`Vouchsafe cannot start: ${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
 }
 
 /** How long a stopping node waits for requests in flight before it stops anyway. */

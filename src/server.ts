@@ -1,18 +1,4 @@
-import { ConfigError, loadConfig } from './config.js';
-import { RuleSetError } from './engine/index.js';
-import { startServer } from './run-server.js';
-import { StartupRefusal } from './store/index.js';
+import { runService } from './run-server.js';
 
-// `npm start`: the service, configured by environment. A bad setting, a rule set that does not
-// compile, or a database it will not guess about (missing beside its old files, corrupt, locked by
-// another process, written with another identity secret) stops it with one line naming the fault
-// (exit 78, EX_CONFIG), never a stack trace and never a silent fresh start.
-try {
-  await startServer(loadConfig());
-} catch (error) {
-  if (error instanceof ConfigError || error instanceof RuleSetError || error instanceof StartupRefusal) {
-    process.stderr.write(`Vouchsafe cannot start: ${error.message}\n`);
-    process.exit(78);
-  }
-  throw error;
-}
+// `npm start`: the service, configured by environment.
+await runService();

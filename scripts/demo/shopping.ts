@@ -120,7 +120,7 @@ export const SCAMS: ReadonlyArray<(random: Random, at: number) => Visit[]> = [
         story: `Stevenage: sent from shop to shop by "HMRC" (shop ${index + 1})`,
         check: { ...base(random, storeId, when, 'staffed'), lines: itunes(10000, index === 2 ? 5 : 10), tender: 'debit' as const, customer },
         // At the first shop she says they are presents and the sale goes through; the next shops see the history.
-        answers: index === 0 ? { someoneAskedYouToBuy: 'no', purpose: 'gift', codesRequested: 'no' } : ({ someoneAskedYouToBuy: 'unsure' } as Record<string, string>),
+        answers: index === 0 ? { someoneAskedYouToBuy: 'no', purpose: 'gift', codesRequested: 'no' } : ({ someoneAskedYouToBuy: 'unsure' }),
         outcome: (action) => (index === 0 ? 'proceeded_after_warning' : action === 'refuse' ? (index === 1 ? 'refused' : 'scam_confirmed') : 'abandoned'),
         // The first shop's supervisor is reassured and lets it go: the costly release the holds report counts.
         supervisor: index === 0 ? { decision: 'release', reason: 'Says they are presents for the grandchildren' } : { decision: 'refuse' },

@@ -73,7 +73,8 @@ export function loadCases(path: string): EvalCase[] {
   const seen = new Set<string>();
   file.data.cases.forEach((raw, index) => {
     const parsed = EvalCase.safeParse(raw);
-    const name = (raw as { id?: unknown })?.id ?? `#${index + 1}`;
+    const id = (raw as { id?: unknown })?.id;
+    const name = typeof id === 'string' ? id : `#${index + 1}`;
     if (!parsed.success) {
       problems.push(...parsed.error.issues.map((issue) => `${name}: ${issue.path.join('.')}: ${issue.message}`));
       return;

@@ -1,6 +1,5 @@
 import type { BacktestMetrics, BacktestReport } from '../contract/rule-lifecycle.js';
 import { ACTION_STRENGTH, type Action, type Outcome } from '../contract/enums.js';
-import type { CheckRequest } from '../contract/check.js';
 import { type CompiledRuleSet, decide, type EngineDecision } from '../engine/index.js';
 import type { ReplayRow } from '../store/index.js';
 
@@ -96,7 +95,7 @@ export async function backtest(
   const progressEvery = options.progressEvery ?? 10_000;
 
   for await (const check of checks) {
-    const inputs = { check: check.request as CheckRequest, history: check.history, answers: check.answers, identified: check.identified };
+    const inputs = { check: check.request, history: check.history, answers: check.answers, identified: check.identified };
     const old = decide(baseline, inputs);
     const next = decide(candidate, inputs);
     const label = labelOf(check.outcome);

@@ -1,4 +1,3 @@
-import type { CheckRequest } from '../contract/check.js';
 import type { EvaluationTrigger } from '../contract/check-record.js';
 import type { Action } from '../contract/enums.js';
 import type { HistoryFacts } from '../contract/fact-schema.js';
@@ -24,7 +23,7 @@ export interface EvaluationInputs {
 export function evaluate(context: Pick<CheckContext, 'rules' | 'metrics' | 'logger' | 'clock'>, inputs: EvaluationInputs): EvaluationRow {
   const decision = decide(context.rules.current, {
     // The stored request lacks only the raw identifiers, which no rule reads.
-    check: inputs.request as CheckRequest,
+    check: inputs.request,
     totals: inputs.totals,
     history: inputs.history,
     answers: inputs.answers,

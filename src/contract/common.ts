@@ -34,7 +34,7 @@ export const Identifier = (what: string, example: string, max = 64) =>
     .string()
     .min(1)
     .max(max)
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]*$/, 'Letters, digits and . _ : / - only, starting with a letter or digit')
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'Letters, digits and . _ : / - only, starting with a letter or digit')
     .meta({ description: what, example });
 
 export const StoreId = Identifier('The store, as the retailer numbers it.', 'herts-stevenage-012').meta({ id: 'StoreId' });

@@ -24,7 +24,7 @@ function describeNode(schema: z.ZodType, typeName: string): Node {
   const inner = unwrap(schema);
   if (inner instanceof z.ZodObject) {
     const fields: Record<string, Node> = {};
-    for (const [key, field] of Object.entries(inner.shape as Record<string, z.ZodType>)) {
+    for (const [key, field] of Object.entries<z.ZodType>(inner.shape)) {
       fields[key] = describeNode(field, typeName + key[0]!.toUpperCase() + key.slice(1));
     }
     return { kind: 'object', typeName, description, fields };
@@ -64,7 +64,7 @@ export function buildFactTypes(questionIds: readonly string[], listNames: readon
     typeName: 'FactsAnswers',
     description: 'The colleague’s answers to the prompt questions, "" until answered',
     fields: Object.fromEntries(
-      questionIds.map((id) => [id, { kind: 'scalar', cel: 'string', description: `Answer to the question "${id}"` } as Node]),
+      questionIds.map((id) => [id, { kind: 'scalar', cel: 'string', description: `Answer to the question "${id}"` }]),
     ),
   };
   const lists: Node = {
@@ -72,7 +72,7 @@ export function buildFactTypes(questionIds: readonly string[], listNames: readon
     typeName: 'FactsLists',
     description: 'Named lists from the rule set’s `lists:`',
     fields: Object.fromEntries(
-      listNames.map((name) => [name, { kind: 'scalar', cel: 'list<string>', description: `The list "${name}"` } as Node]),
+      listNames.map((name) => [name, { kind: 'scalar', cel: 'list<string>', description: `The list "${name}"` }]),
     ),
   };
   const roots: Record<string, Node> = { ...staticRoots, answers, lists };

@@ -150,7 +150,7 @@ function positionOf(parsed: ParsedYaml, path: readonly PropertyKey[]): { line?: 
 function validate<T extends z.ZodType>(schema: T, parsed: ParsedYaml, problems: RuleSetProblem[]): z.infer<T> | undefined {
   let data: { rules?: Array<{ id?: unknown }> } | null;
   try {
-    data = parsed.doc.toJS({ maxAliasCount: YAML_LIMITS.aliases });
+    data = parsed.doc.toJS({ maxAliasCount: YAML_LIMITS.aliases }) as typeof data;
   } catch (error) {
     // Aliases that would expand past the limit: a problem with the file, never a crash.
     problems.push({ file: parsed.path, message: `not read: ${(error as Error).message}` });
@@ -293,7 +293,7 @@ export function compileRuleSet(source: RuleSetSource): CompiledRuleSet {
         shadow: definition.mode === 'shadow',
         reason: reason.template,
         reasons,
-        reference: expression as unknown as CompiledRule['reference'],
+        reference: expression,
         fast: compileCondition(expression.ast),
       });
     });

@@ -50,7 +50,7 @@ function byStrength(a: CompiledRule, b: CompiledRule): number {
 function matches(rule: CompiledRule, ruleSet: CompiledRuleSet, facts: Facts, cache: { context?: Record<string, unknown> }): unknown {
   if (rule.fast) {
     try {
-      return rule.fast(facts as unknown as Record<string, unknown>);
+      return rule.fast(facts);
     } catch (error) {
       if (error !== NEEDS_REFERENCE) throw error;
     }

@@ -128,7 +128,7 @@ export function compileTemplate(
       }
       let value: unknown = facts;
       for (const key of part.path) value = (value as Record<string, unknown> | undefined)?.[key];
-      out += part.filter ? (filters[part.filter] as Filter)(value, facts, language, part.args) : Array.isArray(value) ? value.join(', ') : String(value);
+      out += part.filter ? (filters[part.filter])(value, facts, language, part.args) : Array.isArray(value) ? value.join(', ') : String(value);
     }
     return out;
   };

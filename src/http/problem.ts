@@ -108,7 +108,7 @@ export function errorHandler(logger: ErrorLogger) {
       return problemResponse(problemBody(c, 'storage_unavailable', 'Nothing was recorded; try again shortly'), { 'Retry-After': String(STORAGE_RETRY_SECONDS) });
     }
     if (err instanceof HTTPException && err.status < 500) {
-      return problemResponse(problemBody(c, errorCodeForStatus(err.status), err.message, undefined, err.status as ContentfulStatusCode));
+      return problemResponse(problemBody(c, errorCodeForStatus(err.status), err.message, undefined, err.status));
     }
     logger.error('request failed', {
       requestId: c.get('requestId' as never),

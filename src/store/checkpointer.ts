@@ -69,7 +69,7 @@ export function walBound(db: Database, path: string): () => void {
     const now = Date.now();
     if (now - checkedAt < 100) return;
     checkedAt = now;
-    let size = 0;
+    let size: number;
     try {
       size = statSync(`${path}-wal`).size;
     } catch {

@@ -140,7 +140,7 @@ export function openSqliteStore(path: string, { readonly = false, groupCommit: g
     Object.fromEntries(Object.entries(repositories).map(([name, repository]) => [name, asPort(repository, access)])) as unknown as Repositories;
   // Outside a transaction a call waits for the one under way; inside, it runs at once (the
   // transaction holds the connection).
-  const outside = ports({ call: turns.read, cursor: turns.cursor });
+  const outside = ports({ call: (work) => turns.read(work), cursor: (open) => turns.cursor(open) });
   const inside = ports({
     call: async (call) => call(),
     cursor: (open) => ({

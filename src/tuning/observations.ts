@@ -1,6 +1,4 @@
-import type { CheckRequest } from '../contract/check.js';
 import { ACTION_STRENGTH, type Action } from '../contract/enums.js';
-import type { HistoryFacts } from '../contract/fact-schema.js';
 import { labelOf } from '../backtest/backtest.js';
 import { type CompiledRuleSet, decide, type EngineDecision, runRuleTest } from '../engine/index.js';
 import type { ReplayRow } from '../store/index.js';
@@ -73,7 +71,7 @@ export async function observe(ruleSet: CompiledRuleSet, rows: AsyncIterable<Repl
   const toMatched = matcher(ruleSet);
   const groups = new Map<string, Observation>();
   for await (const row of rows) {
-    const inputs = { check: row.request as CheckRequest, history: row.history as HistoryFacts, identified: row.identified };
+    const inputs = { check: row.request, history: row.history, identified: row.identified };
     const asked = toMatched(decide(ruleSet, { ...inputs, answers: {} }));
     const answered = toMatched(decide(ruleSet, { ...inputs, answers: row.answers }));
     const label = labelOf(row.outcome);

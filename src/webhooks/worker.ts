@@ -99,7 +99,8 @@ export function deliveryWorker({
     try {
       // A transaction still open in this turn (group commit) is not yet an event anyone may hear of.
       await store.durable();
-      if (running) await dispatch();
+      // The attempts run on past this turn: each is tracked in inFlight and records its own failure.
+      if (running) void (await dispatch());
     } catch (error) {
       logger.error('webhook delivery loop failed', { error: error instanceof Error ? error.message : String(error) });
     }

@@ -51,7 +51,8 @@ function stream(port: MessagePort, chunks: AsyncGenerator<string>): void {
   // The service closes its end when the download is cancelled (or the client went away): the rows'
   // iterator is ended, which closes its connection.
   port.once('close', () => void chunks.return(undefined));
-  port.on('message', async () => {
+  port.on('message', () => void pull());
+  async function pull(): Promise<void> {
     try {
       const next = await chunks.next();
       if (next.done) {
@@ -65,7 +66,7 @@ function stream(port: MessagePort, chunks: AsyncGenerator<string>): void {
       port.postMessage(failure(error));
       port.close();
     }
-  });
+  }
 }
 
 async function run(job: Job, port: MessagePort): Promise<void> {

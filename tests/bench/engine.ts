@@ -23,10 +23,10 @@ export const engineSection: Section = {
       const ours = decide(ruleSet, inputs);
       const oursIds = [...ours.reasons, ...ours.shadowReasons].map((r) => r.ruleId).sort();
       const byHand = handWritten(facts[i]!).sort();
-      const { events } = await engine.run(facts[i] as unknown as Record<string, unknown>);
+      const { events } = await engine.run(facts[i]);
       const jre = events.map((event) => event.type).sort();
       if (JSON.stringify(oursIds) !== JSON.stringify(byHand) || JSON.stringify(oursIds) !== JSON.stringify(jre)) {
-        throw new Error(`Basket ${i}: engine ${oursIds} / by hand ${byHand} / json-rules-engine ${jre}`);
+        throw new Error(`Basket ${i}: engine ${oursIds.join()} / by hand ${byHand.join()} / json-rules-engine ${jre.join()}`);
       }
       const combined = combine(byHand.map((id) => OUTCOMES.get(id)!));
       if (combined.action !== ours.action || combined.score !== ours.score) throw new Error(`Basket ${i}: action or score differs`);
@@ -47,7 +47,7 @@ export const engineSection: Section = {
       async (i) => {
         const inputs = baskets[i % baskets.length]!;
         const derived = deriveFacts(inputs, ruleSet.prompts.questionIds, ruleSet.lists);
-        const { events } = await engine.run(derived as unknown as Record<string, unknown>);
+        const { events } = await engine.run(derived);
         return combine(events.map((event) => event.params as never));
       },
       { seconds },

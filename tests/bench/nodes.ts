@@ -143,7 +143,7 @@ export const nodesSection: Section = {
         ],
       };
     } finally {
-      await Promise.all(started.map((node) => (node.child.exitCode === null ? node.stop() : undefined)));
+      await Promise.all(started.map((node) => (node.child.exitCode === null ? node.stop() : Promise.resolve())));
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
     }

@@ -26,7 +26,7 @@ const report: Record<string, unknown> = {
   date: new Date().toISOString(),
   machine: machine(),
   quick,
-  sections: { ...((earlier?.sections as Record<string, unknown> | undefined) ?? {}) },
+  sections: { ...((earlier?.sections) ?? {}) },
 };
 const targets: SectionResult['targets'] = [];
 for (const section of chosen) {

@@ -32,7 +32,7 @@ async function start(): Promise<Service> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let stderr = '';
   const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       const match = /"message":"vouchsafe listening","url":"([^"]+)"/.exec(stderr);
       if (match) resolve(match[1]!);

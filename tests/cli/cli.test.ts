@@ -11,8 +11,12 @@ const run = promisify(execFile);
 
 /** The command as a user runs it: `vouchsafe …` through the package's bin. */
 async function vouchsafe(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return vouchsafeWith({}, ...args);
+}
+
+async function vouchsafeWith(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/vouchsafe.mjs', ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    const { stdout, stderr } = await run(process.execPath, ['bin/vouchsafe.mjs', ...args], { env: { ...process.env, NO_COLOR: '1', ...env } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -83,7 +87,7 @@ describe('vouchsafe keys, purge and backtest', () => {
     expect({ role, storeIds }).toEqual({ role: 'till', storeIds: [STORE] });
     const restarted = await testApp({ databasePath });
     expect((await restarted.call('POST', '/v1/checks', { key, body: aCheck() })).status).toBe(201);
-    restarted.services.store.close();
+    await restarted.services.store.close();
     const db = new Database(databasePath, { readonly: true });
     const stored = db.prepare('SELECT role, secret_hash FROM api_keys WHERE name = ?').get('Hitchin tills') as { role: string; secret_hash: string };
     const audit = db.prepare("SELECT actor FROM audit_log WHERE action = 'key.created' ORDER BY id DESC LIMIT 1").get() as { actor: string };
@@ -147,5 +151,19 @@ describe('vouchsafe keys, purge and backtest', () => {
     const text = await vouchsafe('backtest', '--rules', dir, '--db', databasePath);
     expect(text.stdout).toContain('confirmed scams stopped');
     expect(text.stdout).toMatch(/allow → hold: 1/);
+  });
+});
+
+describe('vouchsafe serve', () => {
+  it('refuses a database it will not guess about as npm start does: exit 78 and one line, no stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-serve-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const databasePath = join(dir, 'vouchsafe.db');
+    writeFileSync(databasePath, 'this is not a database, just some text long enough to look like a file');
+    // The refusal comes after the start has begun (opening the database): a start not awaited turns it
+    // into an unhandled rejection, exit 1 and a stack trace.
+    const served = await vouchsafeWith({ VOUCHSAFE_DB: databasePath, PORT: '0' }, 'serve');
+    expect(served.code).toBe(78);
+    expect(served.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Vouchsafe cannot start: the database .* is corrupt/)]);
   });
 });

@@ -39,7 +39,7 @@ async function screen(page: Page) {
     const root = element.shadowRoot!;
     const buttons = Array.from(root.querySelectorAll('button')).map((button) => {
       const box = button.getBoundingClientRect();
-      return { value: button.dataset.answer!, label: button.textContent!, width: box.width, height: box.height };
+      return { value: button.dataset.answer!, label: button.textContent, width: box.width, height: box.height };
     });
     return {
       action: root.querySelector('.panel')?.getAttribute('data-action') ?? null,

@@ -82,7 +82,7 @@ const facts: fc.Arbitrary<Facts> = fc.record({
     companyCard: answer(['yes', 'no']),
   }),
   lists: fc.constant(ruleSet.lists),
-}) as fc.Arbitrary<Facts>;
+});
 
 function reference(facts: Facts, when: (context: Record<string, unknown>) => unknown): unknown {
   try {
@@ -94,7 +94,7 @@ function reference(facts: Facts, when: (context: Record<string, unknown>) => unk
 
 function compiled(facts: Facts, rule: CompiledRuleSet['rules'][number]): unknown {
   try {
-    return rule.fast!(facts as unknown as Record<string, unknown>);
+    return rule.fast!(facts);
   } catch (error) {
     return typeof error === 'symbol' ? reference(facts, rule.reference) : `error: ${(error as Error).message}`;
   }

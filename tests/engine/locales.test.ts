@@ -36,8 +36,8 @@ describe('a rule set in several languages', () => {
   });
 
   it.each([
-    ['a prompt', (content: string) => content.replace(/\n  work-request:\n(    .*\n)+/, '\n'), 'prompt "work-request" is in prompts/en-GB.yaml but not in prompts/cy-GB.yaml'],
-    ['a question', (content: string) => content.replace(/\n  codesRequested:\n(    .*\n|      .*\n)+/, '\n').replaceAll(', codesRequested', ''), 'question "codesRequested" is in prompts/en-GB.yaml but not in prompts/cy-GB.yaml'],
+    ['a prompt', (content: string) => content.replace(/\n {2}work-request:\n( {4}.*\n)+/, '\n'), 'prompt "work-request" is in prompts/en-GB.yaml but not in prompts/cy-GB.yaml'],
+    ['a question', (content: string) => content.replace(/\n {2}codesRequested:\n( {4}.*\n| {6}.*\n)+/, '\n').replaceAll(', codesRequested', ''), 'question "codesRequested" is in prompts/en-GB.yaml but not in prompts/cy-GB.yaml'],
     ['an answer', (content: string) => content.replace('      - { value: other, label: "Something else" }\n', ''), 'answer "purpose.other" is in prompts/en-GB.yaml but not in prompts/cy-GB.yaml'],
   ])('fails to load, naming the file and the id, when a locale lacks %s another has', (_what, edit, problem) => {
     expect(problemsOf(withSecondLocale('cy-GB', edit))).toContain(`prompts/cy-GB.yaml: ${problem}`);

@@ -154,7 +154,7 @@ const basket: fc.Arbitrary<CheckInput> = fc.record({
   lane: fc.constantFrom(...Lane.options),
   customer: fc.record({ ageBand: fc.constantFrom(...AgeBand.options), loyaltyId: fc.constantFrom(undefined, '634004000123456') }),
   signals: fc.record({ phoneInUse: fc.boolean(), beingInstructed: fc.boolean(), distressed: fc.boolean(), mentionedPayment: fc.boolean() }),
-}) as fc.Arbitrary<CheckInput>;
+});
 const answers = fc.record(
   { someoneAskedYouToBuy: fc.constantFrom('yes', 'no', 'unsure'), purpose: fc.constantFrom('gift', 'other', 'bill_or_fine'), codesRequested: fc.constantFrom('no', 'unsure') },
   { requiredKeys: [] },

@@ -27,7 +27,7 @@ export function startService(env: Record<string, string>): ServiceProcess {
   // Stopped before it listened: a test awaiting it hears why, not a timeout (a test of a refusal awaits `exited` instead).
   listening.catch(() => {});
   child.once('exit', (code) => rejectListening(new Error(`the service exited with ${code} before listening:\n${stderr}`)));
-  child.stderr!.on('data', (chunk: Buffer) => {
+  child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
     const url = /"message":"vouchsafe listening","url":"([^"]+)"/.exec(stderr)?.[1];
     if (url) resolveListening(url);

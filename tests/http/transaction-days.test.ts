@@ -78,7 +78,7 @@ describe('transaction ids are unique per store and business day', () => {
     const till = await before.makeKey('till', [STORE]);
     const body = aCheck({ transactionId: '0007', occurredAt: '2026-11-20T09:59:58.000Z' });
     const first = await before.call('POST', '/v1/checks', { key: till, body });
-    before.services.store.close();
+    await before.services.store.close();
     const db = new Database(before.databasePath);
     // Back to schema 90: before business days (0100), idempotency keys (0110) and test mode (0120).
     undoTestMode(db);

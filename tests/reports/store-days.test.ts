@@ -118,7 +118,7 @@ describe('migration 0130', () => {
     const expected = await first.summary('from=2026-10-24&to=2026-10-26');
     // One more check, written but not yet in the roll-ups when the service stops.
     await first.send('2026-10-25T13:00:00.000Z');
-    first.services.store.close();
+    await first.services.store.close();
 
     // As 0120 left them: report_applied without days, the roll-ups keyed some other way, one check pending.
     const db = new Database(first.databasePath);

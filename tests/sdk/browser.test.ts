@@ -49,7 +49,7 @@ async function checkInPage(page: Page, options: { baseUrl: string; apiKey: strin
     async ({ baseUrl, apiKey, transactionId, outbox, basket }) => {
       const { createTillClient, indexedDbOutbox } = window.sdk;
       const till = createTillClient({ baseUrl, apiKey, storeId: 'herts-markyate-003', tillId: 'T04', refreshRulesMs: 0, closeTimeoutMs: 50, ...(outbox ? { outbox: indexedDbOutbox({ name: outbox }) } : {}) });
-      const decision = await till.check({ ...basket, transactionId, lines: [...basket.lines] } as Parameters<typeof till.check>[0]);
+      const decision = await till.check({ ...basket, transactionId, lines: [...basket.lines] });
       const receipt = await till.outcome(decision.checkId, { outcome: 'scam_confirmed', note: 'Caller said HMRC' });
       const seen = {
         source: decision.source,
@@ -104,7 +104,7 @@ describe.skipIf(!chromiumAvailable)('the SDK in Chromium', () => {
           const tx = opening.result.transaction('entries', 'readwrite');
           tx.objectStore('entries').add({ id: 'garbage', text: '{"v":1,"kind":"check"' });
           tx.oncomplete = () => (opening.result.close(), resolve());
-          tx.onerror = () => reject(tx.error);
+          tx.onerror = () => reject(tx.error ?? new Error('the transaction failed'));
         };
       });
       const reopened = window.sdk.indexedDbOutbox({ name: 'damaged' });

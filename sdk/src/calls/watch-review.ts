@@ -16,6 +16,8 @@ function nextLook(till: TillParts, ms: number, transaction: Transaction | undefi
       signal?.removeEventListener('abort', onStop);
       till.closing.removeEventListener('abort', onClose);
       if (error === undefined) resolve();
+      // An abort's reason reaches the caller as they gave it, Error or not.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       else reject(error);
     };
     const onStop = () => finish(signal!.reason);

@@ -15,7 +15,7 @@ export interface AnswerEventDetail {
 }
 
 // Defined where there is no DOM (Node, a test runner) without failing: importing the SDK there must work.
-const Base = (globalThis.HTMLElement ?? class {}) as typeof HTMLElement;
+const Base = (globalThis.HTMLElement ?? class {});
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);

@@ -220,7 +220,7 @@ export function translateCondition(ast: unknown, vocabulary: Vocabulary, towards
     }
     if (predicate.op === 'in' && isVariable(left)) {
       const list = constant(right);
-      return list.kind === 'const' && Array.isArray(list.value) && list.value.every((v) => typeof v === 'string') ? [...(list.value as string[])] : undefined;
+      return list.kind === 'const' && Array.isArray(list.value) && list.value.every((v) => typeof v === 'string') ? [...(list.value)] : undefined;
     }
     if (predicate.op === '==') {
       const other = isVariable(left) ? constant(right) : isVariable(right) ? constant(left) : undefined;

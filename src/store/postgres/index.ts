@@ -81,7 +81,7 @@ function repositoriesOn(sql: Queryable, atomically: Atomically): Repositories {
 }
 
 /** A repository's cursors are its async generator methods: their query runs as they are read. */
-const isCursor = (member: Function): member is (...args: unknown[]) => AsyncGenerator<unknown> =>
+const isCursor = (member: unknown): member is (...args: unknown[]) => AsyncGenerator<unknown> =>
   Object.prototype.toString.call(member) === '[object AsyncGeneratorFunction]';
 
 /**
@@ -93,7 +93,7 @@ const isCursor = (member: Function): member is (...args: unknown[]) => AsyncGene
 function guarded<T>(repository: T, failed: (error: unknown) => unknown, gate: OutageGate): T {
   if (typeof repository !== 'object' || repository === null) return repository;
   const wrapped: Record<string, unknown> = {};
-  for (const [name, member] of Object.entries(repository)) {
+  for (const [name, member] of Object.entries(repository as Record<string, unknown>)) {
     if (typeof member !== 'function') {
       wrapped[name] = guarded(member, failed, gate);
     } else if (isCursor(member)) {
@@ -108,7 +108,7 @@ function guarded<T>(repository: T, failed: (error: unknown) => unknown, gate: Ou
     } else {
       wrapped[name] = (...args: unknown[]) =>
         gate.run(() =>
-          Promise.resolve(member.apply(repository, args)).catch((error: unknown) => {
+          Promise.resolve((member as (...args: unknown[]) => unknown).apply(repository, args)).catch((error: unknown) => {
             throw failed(error);
           }),
         );

@@ -22,7 +22,7 @@ export async function startServerProcess(
     env: { ...process.env, ...shared.env, VOUCHSAFE_DB: databasePath, VOUCHSAFE_ADMIN_KEY: adminKey, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const { port, pid } = await new Promise<{ port: number; pid: number }>((resolve, reject) => {
     lines.once('line', (line) => resolve(JSON.parse(line)));
     child.once('exit', (code) => reject(new Error(`the bench server stopped with code ${code}`)));

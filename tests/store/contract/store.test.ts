@@ -107,8 +107,8 @@ describeStores(
     it('migrates once when nodes open a new database together', async () => {
       const location = await adapter.freshLocation();
       const nodes = await Promise.all([adapter.open(location), adapter.open(location), adapter.open(location)]);
-      await nodes[0]!.meta.set('opened', 'yes');
-      expect(await nodes[2]!.meta.get('opened')).toBe('yes');
+      await nodes[0].meta.set('opened', 'yes');
+      expect(await nodes[2].meta.get('opened')).toBe('yes');
       const sql = postgres(location, { max: 1, onnotice: () => {} });
       try {
         const applied = await sql<{ version: number }[]>`SELECT version FROM schema_migrations`;
