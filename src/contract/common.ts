@@ -83,7 +83,7 @@ export const IdempotencyKeyHeader = z.object({
     .meta({
       param: { name: 'idempotency-key', in: 'header' },
       description:
-        'Optional: a unique value per request (a UUID). Sent again with the same body within 24 hours, the success first given (2xx) is replayed (`Idempotent-Replayed: true`); sent with a different body it is 409 `idempotency_key_reused`. A refusal (4xx, 5xx) is not kept: it changed nothing, so the same request sent again is answered afresh, as things then stand (a sale refused while its hold was open is recorded once the hold is released). Scoped to the API key.',
+        'Optional: a unique value per request (a UUID). Sent again with the same body within 24 hours, a success (2xx) is replayed (`Idempotent-Replayed: true`); a refusal is not kept, so the retry is answered afresh. With a different body: 409 `idempotency_key_reused`. Scoped to the API key.',
       example: '5f0c1d6e-3a4b-4c8d-9e2f-1a2b3c4d5e6f',
     }),
 });

@@ -34,7 +34,7 @@ export const ReviewRequest = z
     }),
     decidedAt: Timestamp.optional().meta({
       description:
-        'When the supervisor decided, by the till’s clock. Set by the till SDK when it replays a decision made while the service was away: a release made before the deadline stands even if it arrives after it, when a till key sends it within 24 hours of the deadline (a supervisor’s handheld decides live, so from any other key a decision arriving after the deadline finds the hold expired: 409 `review_closed`). More than five minutes before the hold opened, or ahead of the service’s clock, it is refused (400, `too_small` or `too_big`). Default: now.',
+        'When the supervisor decided, by the till’s clock; default now. The till SDK sends it when it replays a decision made while the service was away: one made before the deadline stands if a till key sends it within 24 hours of the deadline. Over 5 minutes before the hold opened, or ahead of the service clock: 400.',
     }),
   })
   .superRefine((body, ctx) => {
@@ -52,15 +52,11 @@ export const ReviewRecord = Review.extend({
   transactionId: z.string(),
   currency: z.string(),
   revision: z.number().int().min(1).meta({
-    description:
-      'The check revision whose hold opened this review. A release covers only the basket it was made for; a later basket that asks for more (more stored value of any card, or a card the supervisor did not see) is held again with a review of its own, so one check may have several.',
+    description: 'The check revision whose hold opened this review. A basket asking for more than a release covers is held again: one review per hold.',
     example: 1,
   }),
-  releasedRevision: z.number().int().min(1).nullable().meta({
-    description: 'Of a release: the check revision the supervisor released, whose basket the release covers (and any basket asking for no more). Null otherwise.',
-    example: 2,
-  }),
-  storedValue: z.number().int().meta({ description: 'Value of the stored-value lines of the check’s latest basket, minor units.', example: 50000 }),
+  releasedRevision: z.number().int().min(1).nullable().meta({ description: 'Of a release: the check revision it covers.', example: 2 }),
+  storedValue: z.number().int().meta({ description: 'Value of the stored-value lines, minor units.', example: 50000 }),
   reasons: z.array(Reason).meta({ description: 'Why the check was held: the rules its latest decision matched.' }),
 }).meta({ id: 'ReviewRecord', description: 'A held check and its review, as a supervisor sees it.' });
 export type ReviewRecord = z.infer<typeof ReviewRecord>;
