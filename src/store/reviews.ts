@@ -45,6 +45,7 @@ export interface ReviewReportRow {
   closedAt: number | null;
   closedBy: ReviewCloser | null;
   currency: string;
+  /** Of a release, the stored value of the basket it was made for; otherwise the check's. */
   storedValue: number;
   outcome: Outcome | null;
   /** The same customer (by loyalty id or card token) had a confirmed scam after this check, within the window asked for. */
@@ -155,7 +156,13 @@ export function reviewsRepository(db: Database) {
       scam_later: number;
     }
   >(`
-    SELECT r.store_id, r.opened_at, r.deadline, r.status, r.closed_at, r.closed_by, c.currency, c.stored_value, c.outcome,
+    SELECT r.store_id, r.opened_at, r.deadline, r.status, r.closed_at, r.closed_by, c.currency, c.outcome,
+      -- A release is worth the basket it was made for; the check may have been held again for more since.
+      CASE WHEN r.released_revision IS NULL THEN c.stored_value ELSE (
+        SELECT coalesce(sum(json_extract(l.value, '$.unitAmount') * json_extract(l.value, '$.quantity')), 0)
+        FROM evaluations e, json_each(e.request, '$.lines') l
+        WHERE e.check_id = r.check_id AND e.revision = r.released_revision AND json_extract(l.value, '$.kind') <> 'merchandise'
+      ) END AS stored_value,
       (r.status = 'released' AND EXISTS (
         SELECT 1 FROM check_identities mine
         JOIN check_identities theirs ON theirs.identity = mine.identity

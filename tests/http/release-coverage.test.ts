@@ -45,7 +45,7 @@ for (const store of STORES) {
     }
 
     it('£10,000 of iTunes cards after a £10 release is held again, with a review of its own and check.held', async () => {
-      const { held, resend, outcome, heldEvents, call, supervisor, now } = await releasedCheck();
+      const { held, resend, outcome, heldEvents, call, supervisor, now, adminKey } = await releasedCheck();
       // The attack as found: a score of 70 on its own, which the £10 release used to cover.
       const bigger = await resend([cards('itunes', 10000, 100)], {});
       expect(bigger).toMatchObject({ revision: 2, action: 'hold', next: { step: 'wait_for_supervisor' }, review: { status: 'open', openedAt: new Date(now()).toISOString() } });
@@ -61,6 +61,10 @@ for (const store of STORES) {
       expect(releases).toEqual([
         expect.objectContaining({ checkId: held.checkId, revision: 1, releasedRevision: 1, closedBy: expect.objectContaining({ supervisorRef: 'S0042' }) }),
       ]);
+
+      // The holds report counts two holds, and the release at what it released.
+      const report = (await call('GET', '/v1/reports/holds?from=2026-11-20&to=2026-11-20', { key: adminKey })).json;
+      expect(report.totals).toMatchObject({ opened: 2, open: 1, released: 1, releasedValue: { GBP: 1000 } });
 
       // Releasing the new hold needs what any release of that value needs: a reason.
       const second = await call('POST', `/v1/checks/${held.checkId}/review`, { key: supervisor, body: { decision: 'release', supervisorRef: 'S0042' } });

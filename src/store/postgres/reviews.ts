@@ -84,7 +84,13 @@ const LISTS: Record<ReviewStatus, { text: string; asOf: boolean }> = {
 };
 // $2 from, $3 to (excluded), $4 the window after a release in which a confirmed scam counts against it.
 const REPORT = `
-  SELECT r.store_id, r.opened_at, r.deadline, r.status, r.closed_at, r.closed_by, c.currency, c.stored_value, c.outcome,
+  SELECT r.store_id, r.opened_at, r.deadline, r.status, r.closed_at, r.closed_by, c.currency, c.outcome,
+    -- A release is worth the basket it was made for; the check may have been held again for more since.
+    CASE WHEN r.released_revision IS NULL THEN c.stored_value ELSE (
+      SELECT coalesce(sum((l->>'unitAmount')::bigint * (l->>'quantity')::bigint), 0)
+      FROM evaluations e, jsonb_array_elements(e.request->'lines') l
+      WHERE e.check_id = r.check_id AND e.revision = r.released_revision AND l->>'kind' <> 'merchandise'
+    ) END AS stored_value,
     (r.status = 'released' AND EXISTS (
       SELECT 1 FROM check_identities mine
       JOIN check_identities theirs ON theirs.identity = mine.identity
