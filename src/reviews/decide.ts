@@ -16,7 +16,7 @@ const CLOCK_SKEW_MS = 5 * 60_000;
  * sends one that late (a release made at the till while the service was away), and it replays as
  * soon as the service is back; a claim older than this is more likely a way round the deadline.
  */
-export const LATE_DECISION_WINDOW_MS = 24 * 60 * 60_000;
+const LATE_DECISION_WINDOW_MS = 24 * 60 * 60_000;
 
 export interface Reviewed {
   /** The same decision was already recorded: a retry, or a replay from the till's outbox. */
