@@ -52,7 +52,7 @@ export const ReviewRecord = Review.extend({
   transactionId: z.string(),
   currency: z.string(),
   revision: z.number().int().min(1).meta({
-    description: 'The check revision whose hold opened this review. A basket asking for more than a release covers is held again: one review per hold.',
+    description: 'The check revision whose hold opened it: a check held again after a release has a review per hold.',
     example: 1,
   }),
   releasedRevision: z.number().int().min(1).nullable().meta({ description: 'Of a release: the check revision it covers.', example: 2 }),

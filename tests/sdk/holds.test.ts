@@ -137,6 +137,9 @@ describe('a sale held while the service is away', () => {
     const late = await till.review(decided.checkId, { decision: 'release', supervisorRef: 'S0042' });
     expect(late).toMatchObject({ source: 'till', review: { status: 'expired' }, prompt: { headline: 'Do not sell these gift cards' } });
     expect(till.pending()).toBe(1);
+    // Decided again on the till, the expired hold's next step is the service's: refuse, not wait.
+    const answered = await till.answer(decided.checkId, reassuring);
+    expect(answered).toMatchObject({ source: 'offline', action: 'hold', review: { status: 'expired' }, next: { step: 'refuse' } });
   });
 
   it('uses the service’s deadline once the service has held a sale', async () => {

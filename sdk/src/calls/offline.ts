@@ -8,14 +8,16 @@ import type { TillDecision } from '../types.js';
 
 /**
  * A hold's next step, as the service gives it: while its review is open, waiting with the deadline; a
- * released one (the release covers this basket, or a new hold would have opened) finishes the sale.
+ * released one (the release covers this basket, or a new hold would have opened) finishes the sale,
+ * a refused or expired one refuses it.
  */
 function nextStep(till: TillParts, local: LocalDecision, transaction: Transaction | undefined): LocalDecision['next'] {
   const hold = transaction?.hold;
   if (local.next.step !== 'wait_for_supervisor' || !hold) return local.next;
+  const { status, deadline } = reviewNow(hold, till.clock);
   const ruleSet = till.rules.current;
-  if (hold.review.status === 'released' && ruleSet) return (ruleSet.locales.get(local.locale) ?? ruleSet.prompts).next('allow', null);
-  return { ...local.next, deadline: hold.review.deadline };
+  if (status === 'open' || !ruleSet) return { ...local.next, deadline };
+  return (ruleSet.locales.get(local.locale) ?? ruleSet.prompts).next(status === 'released' ? 'allow' : 'refuse', null);
 }
 
 /** A decision the till made itself, shaped like the service's, with why the service's was not used. */
