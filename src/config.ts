@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE, isTimeZone } from './engine/index.js';
+import type { ConnectionLimits } from './http/connection-limits.js';
 import { type OriginPattern, parseOriginPattern } from './http/cors-origins.js';
 import { DurationError, parseDuration } from './duration.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
@@ -18,6 +19,12 @@ const HoldDeadline = z.string().transform((text, ctx) => {
     return z.NEVER;
   }
 });
+
+/**
+ * A store router's share: a busy store's tills, each with a few keep-alive connections (a check, the
+ * outbox, the rule refresh), stay far below it, and it takes 16 addresses to reach the total.
+ */
+const DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 256;
 
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -59,7 +66,7 @@ const ConfigSchema = z.object({
   VOUCHSAFE_METRICS_KEY: z.string().min(32, 'VOUCHSAFE_METRICS_KEY must be at least 32 characters').optional(),
   VOUCHSAFE_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   VOUCHSAFE_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(4000),
-  VOUCHSAFE_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(1).default(500),
+  VOUCHSAFE_MAX_CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(1).optional(),
   VOUCHSAFE_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   VOUCHSAFE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   VOUCHSAFE_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
@@ -104,11 +111,7 @@ export interface Config {
   readonly workers: number;
 }
 
-export interface ServerLimits {
-  /** Open connections, all clients together; beyond it new connections are closed at once. */
-  readonly maxConnections: number;
-  /** Open connections from one client address. */
-  readonly maxConnectionsPerClient: number;
+export interface ServerLimits extends ConnectionLimits {
   /** A new connection must send its whole request head within this. */
   readonly headersTimeoutMs: number;
   /** The whole request, body included, must arrive within this: a body sent a byte a second is cut off. */
@@ -150,7 +153,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsPort: c.VOUCHSAFE_METRICS_PORT,
     limits: Object.freeze({
       maxConnections: c.VOUCHSAFE_MAX_CONNECTIONS,
-      maxConnectionsPerClient: c.VOUCHSAFE_MAX_CONNECTIONS_PER_CLIENT,
+      // Behind a trusted proxy every connection comes from the proxy: a cap per address would be a cap on everyone.
+      maxConnectionsPerClient: c.VOUCHSAFE_MAX_CONNECTIONS_PER_CLIENT ?? (c.VOUCHSAFE_TRUST_PROXY === 'true' ? c.VOUCHSAFE_MAX_CONNECTIONS : DEFAULT_MAX_CONNECTIONS_PER_CLIENT),
       headersTimeoutMs: c.VOUCHSAFE_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: Math.max(c.VOUCHSAFE_REQUEST_TIMEOUT_MS, c.VOUCHSAFE_HEADERS_TIMEOUT_MS),
       idleTimeoutMs: c.VOUCHSAFE_IDLE_TIMEOUT_MS,

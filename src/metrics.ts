@@ -10,6 +10,9 @@ export interface Metrics {
   readonly requestSeconds: Histogram<'method' | 'route'>;
   readonly commitSize: Histogram;
   readonly webhookAttempts: Counter<'result'>;
+  readonly connectionsOpen: Gauge;
+  readonly connectionsRefused: Counter<'reason'>;
+  readonly connectionsShed: Counter;
 }
 
 /** One registry per app, so tests can build many apps; process metrics only where asked (the server). */
@@ -72,6 +75,22 @@ export function createMetrics({ processMetrics = false, inFlight }: { processMet
       name: 'vouchsafe_webhook_attempts_total',
       help: 'Webhook delivery attempts, by result: delivered, retrying (failed, tried again later) or failed (given up).',
       labelNames: ['result'],
+      registers: [registry],
+    }),
+    connectionsOpen: new Gauge({
+      name: 'vouchsafe_http_connections_open',
+      help: 'Connections open to the API listener.',
+      registers: [registry],
+    }),
+    connectionsRefused: new Counter({
+      name: 'vouchsafe_http_connections_refused_total',
+      help: 'Connections closed on arrival: too many from one address (per_client) or in all with no heavier holder to shed (total).',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    connectionsShed: new Counter({
+      name: 'vouchsafe_http_connections_shed_total',
+      help: 'Connections closed at the total cap to admit an address holding fewer: the oldest of the address holding the most.',
       registers: [registry],
     }),
     commitSize: new Histogram({

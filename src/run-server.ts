@@ -2,49 +2,32 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createApp } from './http/app.js';
+import { limitConnections } from './http/connection-limits.js';
 import type { AppEnv } from './http/env.js';
 import { registerMetrics } from './http/routes/system/metrics.js';
 import { ConfigError, loadConfig, type Config, type ServerLimits } from './config.js';
 import { RuleSetError } from './engine/index.js';
 import { StartupRefusal } from './store/index.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger } from './log.js';
 import { buildServices, type Services } from './services.js';
 
-/**
- * Bounds what the network can hold open: the whole request head within `headersTimeoutMs` of
- * connecting, the whole request (body included) within `requestTimeoutMs`, an idle keep-alive
- * connection closed after `idleTimeoutMs`, and at most so many connections in all and from one
- * address. A flood of idle sockets or a body sent a byte a second then costs a bounded number of file
- * descriptors for a bounded time, and tills keep getting through.
- */
 /** The limits Node reads only when it makes the server: how often it looks for requests past their deadline. */
 export function serverOptions(limits: ServerLimits) {
   return { connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 2))) };
 }
 
-export function applyLimits(server: Server, limits: ServerLimits, logger: Logger): void {
+/**
+ * Bounds what the network can hold open: the whole request head within `headersTimeoutMs` of
+ * connecting, the whole request (body included) within `requestTimeoutMs`, an idle keep-alive
+ * connection closed after `idleTimeoutMs`, and connections capped in all and per address (see
+ * limitConnections). A flood of idle sockets or a body sent a byte a second then costs a bounded
+ * number of file descriptors for a bounded time, and tills keep getting through.
+ */
+export function applyLimits(server: Server, limits: ServerLimits, watch: Parameters<typeof limitConnections>[2]): void {
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
   server.keepAliveTimeout = limits.idleTimeoutMs;
-  server.maxConnections = limits.maxConnections;
-  const perClient = new Map<string, number>();
-  let refusedSince = 0;
-  server.on('connection', (socket) => {
-    const client = socket.remoteAddress ?? 'unknown';
-    const open = (perClient.get(client) ?? 0) + 1;
-    if (open > limits.maxConnectionsPerClient) {
-      socket.destroy();
-      if (refusedSince++ === 0) logger.warn('connection refused: too many from one client', { client, limit: limits.maxConnectionsPerClient });
-      return;
-    }
-    perClient.set(client, open);
-    socket.once('close', () => {
-      const left = (perClient.get(client) ?? 1) - 1;
-      if (left === 0) perClient.delete(client);
-      else perClient.set(client, left);
-      if (left === 0) refusedSince = 0;
-    });
-  });
+  limitConnections(server, limits, watch);
 }
 
 /** Metrics on a listener of their own, with no key: for a scraper on a private network. */
@@ -59,7 +42,7 @@ function startMetricsListener(services: Services, config: Config, port: number):
   const server = serve({ fetch: app.fetch, port, hostname: config.host, serverOptions: serverOptions(limits) }, (info) => {
     services.logger.info('metrics listening', { url: `http://${config.host}:${info.port}/metrics` });
   }) as Server;
-  applyLimits(server, limits, services.logger);
+  applyLimits(server, limits, { logger: services.logger });
   return server;
 }
 
@@ -124,7 +107,7 @@ export async function startServer(config: Config): Promise<void> {
       ruleSetVersion: services.rules.current.version,
     });
   }) as Server;
-  applyLimits(server, config.limits, logger);
+  applyLimits(server, config.limits, { logger, metrics: services.metrics });
   const metricsServer = config.metricsPort === undefined ? undefined : startMetricsListener(services, config, config.metricsPort);
 
   const refuse = (error: NodeJS.ErrnoException) => {

@@ -2,6 +2,7 @@ import { createChecks, type Checks } from './checks/index.js';
 import { purgeExpiredTestChecks } from './checks/test-mode.js';
 import { idempotencyKeys, type IdempotencyKeys } from './access/idempotency-keys.js';
 import { hashApiKey, issueApiKey, type KeyResolver, keyResolver } from './access/api-keys.js';
+import { type TillTokens, tillTokens } from './access/till-tokens.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createIdentityHasher, type IdentityHasher, loadIdSecret, secretPathFor } from './customer-identifiers.js';
 import type { Logger } from './log.js';
@@ -26,6 +27,8 @@ export interface Services {
   readonly rules: ActiveRuleSet;
   readonly ids: IdentityHasher;
   readonly keys: KeyResolver;
+  /** Short-lived tokens for browser tills, minted by a back office with its key. */
+  readonly tillTokens: TillTokens;
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly clock: () => number;
@@ -167,6 +170,7 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
       rules,
       ids,
       keys,
+      tillTokens: tillTokens({ secret, keys, clock }),
       logger: options.logger,
       metrics,
       clock,

@@ -25,6 +25,13 @@ describe('configuration', () => {
     expect(loadConfig({ VOUCHSAFE_TIMEZONE: 'Europe/Dublin' }).timeZone).toBe('Europe/Dublin');
   });
 
+  it('caps connections at 4000 in all and 256 per address, or the total per address behind a trusted proxy', () => {
+    expect(loadConfig({}).limits).toMatchObject({ maxConnections: 4000, maxConnectionsPerClient: 256 });
+    expect(loadConfig({ VOUCHSAFE_TRUST_PROXY: 'true', VOUCHSAFE_MAX_CONNECTIONS: '6000' }).limits).toMatchObject({ maxConnections: 6000, maxConnectionsPerClient: 6000 });
+    expect(loadConfig({ VOUCHSAFE_TRUST_PROXY: 'true', VOUCHSAFE_MAX_CONNECTIONS_PER_CLIENT: '900' }).limits.maxConnectionsPerClient).toBe(900);
+    expect(() => loadConfig({ VOUCHSAFE_MAX_CONNECTIONS_PER_CLIENT: '0' })).toThrow(/VOUCHSAFE_MAX_CONNECTIONS_PER_CLIENT/);
+  });
+
   it('keeps ten PostgreSQL connections per node unless told otherwise, and never fewer than two', () => {
     expect(loadConfig({}).databasePoolSize).toBe(10);
     expect(loadConfig({ VOUCHSAFE_DB_POOL: '25' }).databasePoolSize).toBe(25);

@@ -5,9 +5,10 @@ import { check } from './calls/check.js';
 import { outcome } from './calls/outcome.js';
 import { review } from './calls/review.js';
 import { watchReview } from './calls/watch-review.js';
-import { systemClock, within } from './clock.js';
+import { type Clock, systemClock, within } from './clock.js';
 import { delivery } from './delivery.js';
-import { ClosedError } from './errors.js';
+import { ClosedError, ValidationError } from './errors.js';
+import { type Credentials, keyCredentials, tokenCredentials } from './credentials.js';
 import { InFlight } from './in-flight.js';
 import { memoryOutbox } from './outbox/memory.js';
 import { errorOf, Outbox } from './outbox/outbox.js';
@@ -22,6 +23,12 @@ import { parse } from './validate.js';
 
 const noop = () => {};
 
+function credentialsOf(options: Pick<TillClientOptions, 'apiKey' | 'getToken'>, clock: Clock): Credentials {
+  const { apiKey, getToken } = options;
+  if ((apiKey === undefined) === (getToken === undefined)) throw new ValidationError([{ field: 'apiKey', code: 'custom', message: 'Give apiKey or getToken' }]);
+  return getToken ? tokenCredentials(getToken, clock) : keyCredentials(apiKey!);
+}
+
 /**
  * A till client: builds its parts, loads what the last run left, and hands each call to its module
  * (`calls/check.ts`, `calls/answer.ts`, `calls/outcome.ts`). Open until `close()`.
@@ -32,9 +39,10 @@ export function createTillClient(options: TillClientOptions): TillClient {
   const tillId = parse(CheckRequest.shape.tillId, options.tillId);
   const settings = settingsOf(options);
   const clock = options.clock ?? systemClock;
+  const credentials = credentialsOf(options, clock);
   const api = createApi({
     baseUrl: options.baseUrl,
-    apiKey: options.apiKey,
+    credentials,
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     clock,
   });
@@ -103,6 +111,7 @@ export function createTillClient(options: TillClientOptions): TillClient {
       state = 'closing';
       refresh.cancel();
       stopping.abort();
+      credentials.close();
       closing = (async () => {
         await ready.catch(noop);
         await within(clock, inFlight.whenIdle(), settings.timeoutMs); // Calls in flight resolve within their budget; let them finish.

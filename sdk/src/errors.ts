@@ -34,7 +34,7 @@ export class ApiError extends VouchsafeError {
 export class BadRequestError extends ApiError {
   override name = 'BadRequestError';
 }
-/** 401: the API key is missing, unknown or revoked. */
+/** 401: the API key is missing, unknown or revoked; or a till token expired (`token_expired`) and no new one was had. */
 export class AuthenticationError extends ApiError {
   override name = 'AuthenticationError';
 }
@@ -70,6 +70,13 @@ export class TimeoutError extends ConnectionError {
 /** Not sent: the service failed the last few requests, so the till decides offline without waiting until it answers again. */
 export class ServiceAwayError extends ConnectionError {
   override name = 'ServiceAwayError';
+}
+/**
+ * A browser till's token source (`getToken`) failed or gave no usable token: the back office is the
+ * network the till could not reach. The call decides offline and what it queues is delivered later.
+ */
+export class TokenSourceError extends ConnectionError {
+  override name = 'TokenSourceError';
 }
 /** A 2xx whose body is not what the contract says (a captive portal, a proxy's page): treated like a failed connection. */
 export class InvalidResponseError extends VouchsafeError {

@@ -31,11 +31,13 @@ export {
   ServerError,
   ServiceAwayError,
   TimeoutError,
+  TokenSourceError,
   UnknownCheckError,
   ValidationError,
   VouchsafeError,
 } from './errors.js';
 export type { Fetch } from './transport.js';
+export type { TokenGrant, TokenSource } from './credentials.js';
 export { decideOffline, type LocalDecision, type OfflineInputs } from './offline/decide.js';
 export type { DeadLetter, IdLink, OutboxEntry, SavedRuleSet } from './outbox/entry.js';
 export { indexedDbOutbox, type IndexedDbOutboxOptions } from './outbox/indexed-db.js';

@@ -7,6 +7,7 @@ import { OutcomeRecord, type OutcomeRequest } from '../../src/contract/outcome.j
 import { ReviewRecord, type ReviewRequest } from '../../src/contract/review.js';
 import { ActiveRuleSet } from '../../src/contract/rule-set.js';
 import type { Clock } from './clock.js';
+import type { Credentials } from './credentials.js';
 import { ClosedError, ConnectionError, CorsError, errorFromResponse, InvalidResponseError, TimeoutError, VouchsafeError } from './errors.js';
 
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
@@ -94,10 +95,10 @@ async function corsRefusal(fetch: Fetch, clock: Clock, base: string, origin: str
   }
 }
 
-export function createApi(options: { baseUrl: string; apiKey: string; fetch: Fetch; clock: Clock }): Api {
+export function createApi(options: { baseUrl: string; credentials: Credentials; fetch: Fetch; clock: Clock }): Api {
   const base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
-  const headers = { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' };
   const pageOrigin = crossOrigin(base);
+  const { credentials, clock } = options;
 
   async function send(
     method: 'GET' | 'POST',
@@ -107,24 +108,41 @@ export function createApi(options: { baseUrl: string; apiKey: string; fetch: Fet
     init: { body?: unknown; headers?: Record<string, string> } = {},
   ) {
     const url = new URL(path, base).href;
-    const request: RequestInit = {
-      method,
-      headers: { ...headers, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
-      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+    const deadline = clock.now() + timeoutMs;
+    const attempt = async () => {
+      const bearer = await credentials.bearer(deadline - clock.now());
+      const request: RequestInit = {
+        method,
+        headers: {
+          authorization: `Bearer ${bearer}`,
+          accept: 'application/json',
+          ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...init.headers,
+        },
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      };
+      try {
+        const answer = await exchange(options.fetch, clock, url, request, deadline - clock.now(), stop);
+        return { bearer, ...answer };
+      } catch (error) {
+        const blocked =
+          pageOrigin && error instanceof ConnectionError && !(error instanceof TimeoutError)
+            ? await corsRefusal(options.fetch, clock, base, pageOrigin, deadline - clock.now())
+            : undefined;
+        throw blocked ?? error;
+      }
     };
-    const deadline = options.clock.now() + timeoutMs;
-    let answer: Awaited<ReturnType<typeof exchange>>;
-    try {
-      answer = await exchange(options.fetch, options.clock, url, request, timeoutMs, stop);
-    } catch (error) {
-      const blocked =
-        pageOrigin && error instanceof ConnectionError && !(error instanceof TimeoutError)
-          ? await corsRefusal(options.fetch, options.clock, base, pageOrigin, deadline - options.clock.now())
-          : undefined;
-      throw blocked ?? error;
+    const failure = ({ response, body }: Awaited<ReturnType<typeof attempt>>) =>
+      response.ok || response.status === 304 ? undefined : errorFromResponse(response.status, body, response.headers);
+    let answer = await attempt();
+    // A till token that ran out (a till clock behind the service's, or a till left idle): once more with a new one.
+    if (failure(answer)?.code === 'token_expired') {
+      credentials.expired(answer.bearer);
+      answer = await attempt();
     }
+    const error = failure(answer);
+    if (error) throw error;
     const { response, body } = answer;
-    if (!response.ok && response.status !== 304) throw errorFromResponse(response.status, body, response.headers);
     return { what: `${method} ${url} answered ${response.status}`, status: response.status, headers: response.headers, body };
   }
 

@@ -7,6 +7,7 @@ import type { ReviewRequest } from '../../src/contract/review.js';
 import type { Review } from '../../src/contract/review-state.js';
 import type { RuleSetSource } from '../../src/contract/rule-file.js';
 import type { Clock } from './clock.js';
+import type { TokenSource } from './credentials.js';
 import type { VouchsafeError } from './errors.js';
 import type { LocalDecision } from './offline/decide.js';
 import type { DeadLetter } from './outbox/entry.js';
@@ -70,8 +71,15 @@ export type DeadLetterView = DeadLetter & { error: VouchsafeError };
 export interface TillClientOptions {
   /** Where the service is, e.g. `http://127.0.0.1:8787`. */
   baseUrl: string;
-  /** A till key for `storeId`. */
-  apiKey: string;
+  /** A till key for `storeId`: for a till on a machine the store controls. Give this or `getToken`. */
+  apiKey?: string;
+  /**
+   * For a till in a browser, which should never hold a long-lived key: a source of short-lived till
+   * tokens for this till, which the store's back office mints with its key (`POST /v1/till-tokens`)
+   * and hands on. Called when the client starts, again once 80% of a token's life has passed, and
+   * when the service answers `token_expired`. Give this or `apiKey`.
+   */
+  getToken?: TokenSource;
   storeId: string;
   tillId: string;
   /** `check()` and `answer()` resolve within this, whatever the network does. */

@@ -34,11 +34,19 @@ export interface Principal {
   readonly livemode: boolean;
   /** null: every store. */
   readonly storeIds: readonly string[] | null;
+  /** Set for a till token: the key `keyId` minted it for this till (of its one store) only, until `expiresAt`. */
+  readonly token?: { readonly tillId: string; readonly expiresAt: number };
 }
 
 export interface KeyResolver {
-  /** The principal behind a presented key, or undefined for an unknown or revoked key. */
-  resolve(presented: string): Promise<Principal | undefined>;
+  /**
+   * The principal behind a presented key, or undefined for an unknown or revoked key. With
+   * `rememberUnknown: false` an unknown key is not kept in the memory of unknown keys (a throttled
+   * client's guesses cost a look-up and nothing more).
+   */
+  resolve(presented: string, options?: { rememberUnknown?: boolean }): Promise<Principal | undefined>;
+  /** The principal of an active key by its id (the key behind a till token), or undefined if it is unknown or revoked. */
+  resolveId(keyId: string): Promise<Principal | undefined>;
   /** Drops a key from the cache at once (on revoke). */
   forget(keyId: string): void;
   /** Drops every cached key: a key changed on another node. */
@@ -48,31 +56,60 @@ export interface KeyResolver {
 const CACHE_TTL_MS = 30_000;
 const CACHE_MAX = 10_000;
 
+const toPrincipal = (row: ApiKeyRow): Principal => ({ keyId: row.id, name: row.name, role: row.role, livemode: row.mode === 'live', storeIds: row.storeIds });
+
 /**
  * Looks keys up by their hash, confirms the stored hash in constant time, and caches the answer
- * briefly: a till sends a check per gift-card sale, and a database read per request adds up.
+ * briefly: a till sends a check per gift-card sale, and a database read per request adds up. Known
+ * and unknown keys are remembered apart, so a spray of made-up keys fills only its own memory and
+ * never pushes the tills' keys out.
  */
 export function keyResolver(keys: Port<KeysRepository>, clock: () => number = Date.now): KeyResolver {
-  const cache = new Map<string, { principal: Principal | undefined; until: number }>();
+  const known = new Map<string, { principal: Principal; until: number }>();
+  const unknown = new Map<string, number>();
+  // Only ids from tokens that carry the service's own signature reach this: no one can fill it with made-up ids.
+  const byId = new Map<string, { principal: Principal | undefined; until: number }>();
+  const remember = <V>(cache: Map<string, V>, hash: string, value: V) => {
+    if (cache.size >= CACHE_MAX) cache.clear();
+    cache.set(hash, value);
+  };
   return {
-    async resolve(presented) {
+    async resolve(presented, { rememberUnknown = true } = {}) {
       if (presented.length < 32 || presented.length > 200) return undefined;
       const hash = hashApiKey(presented);
       const now = clock();
-      const cached = cache.get(hash);
+      const cached = known.get(hash);
       if (cached && cached.until > now) return cached.principal;
+      if ((unknown.get(hash) ?? 0) > now) return undefined;
       const row = await keys.findBySecretHash(hash);
       const valid = row !== undefined && row.revokedAt === null && timingSafeEqual(Buffer.from(row.secretHash, 'hex'), Buffer.from(hash, 'hex'));
-      const principal = valid ? { keyId: row.id, name: row.name, role: row.role, livemode: row.mode === 'live', storeIds: row.storeIds } : undefined;
-      if (cache.size >= CACHE_MAX) cache.clear();
-      cache.set(hash, { principal, until: now + CACHE_TTL_MS });
+      if (!valid) {
+        known.delete(hash);
+        if (rememberUnknown) remember(unknown, hash, now + CACHE_TTL_MS);
+        return undefined;
+      }
+      const principal = toPrincipal(row);
+      unknown.delete(hash);
+      remember(known, hash, { principal, until: now + CACHE_TTL_MS });
+      return principal;
+    },
+    async resolveId(keyId) {
+      const now = clock();
+      const cached = byId.get(keyId);
+      if (cached && cached.until > now) return cached.principal;
+      const row = await keys.findById(keyId);
+      const principal = row !== undefined && row.revokedAt === null ? toPrincipal(row) : undefined;
+      remember(byId, keyId, { principal, until: now + CACHE_TTL_MS });
       return principal;
     },
     forget(keyId) {
-      for (const [hash, entry] of cache) if (entry.principal?.keyId === keyId) cache.delete(hash);
+      for (const [hash, entry] of known) if (entry.principal.keyId === keyId) known.delete(hash);
+      byId.delete(keyId);
     },
     forgetAll() {
-      cache.clear();
+      known.clear();
+      unknown.clear();
+      byId.clear();
     },
   };
 }

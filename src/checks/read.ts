@@ -1,5 +1,5 @@
 import type { Principal } from '../access/api-keys.js';
-import { canActFor } from '../access/store-scope.js';
+import { canActOnCheck } from '../access/store-scope.js';
 import type { CheckRecord } from '../contract/check-record.js';
 import { DomainError } from '../errors.js';
 import type { CheckLock, CheckRow, ReviewRow, Within } from '../store/index.js';
@@ -7,8 +7,8 @@ import type { CheckContext } from './context.js';
 import { toCheckRecord } from './records.js';
 
 /**
- * The stored check if the key may see it. A check in a store the key cannot see is reported as
- * missing, as for reading it, so ids cannot be probed across stores by answering or closing them.
+ * The stored check if the key may see it. A check in a store the key cannot see (or, for a till
+ * token, of another till) is reported as missing, as for reading it, so ids cannot be probed across stores by answering or closing them.
  */
 export async function findVisibleCheck(
   context: Pick<Within<CheckContext>, 'store'>,
@@ -17,7 +17,7 @@ export async function findVisibleCheck(
   lock?: CheckLock,
 ): Promise<CheckRow> {
   const check = await context.store.checks.findById(checkId, lock);
-  if (!check || !canActFor(principal, check.storeId)) throw new DomainError('not_found', `No check ${checkId}`);
+  if (!check || !canActOnCheck(principal, check)) throw new DomainError('not_found', `No check ${checkId}`);
   return check;
 }
 

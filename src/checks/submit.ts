@@ -1,5 +1,5 @@
 import type { Principal } from '../access/api-keys.js';
-import { assertStore } from '../access/store-scope.js';
+import { assertTill } from '../access/store-scope.js';
 import type { CheckRequest } from '../contract/check.js';
 import type { Decision } from '../contract/decision.js';
 import { acceptedLanguages, basketTotals, businessDay, localeOf, NO_HISTORY } from '../engine/index.js';
@@ -55,7 +55,7 @@ function withoutIdentifiers(check: CheckRequest): StoredRequest {
  */
 export async function submitCheck(context: CheckContext, principal: Principal, check: CheckRequest, acceptLanguage?: string): Promise<Submitted> {
   const { store, ids, clock, timeZone } = context;
-  assertStore(principal, check.storeId);
+  assertTill(principal, check.storeId, check.tillId);
 
   const started = performance.now();
   const now = clock();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Currency, Identifier, MinorUnits, StoreId, TillTimestamp } from './common.js';
+import { Currency, Identifier, MinorUnits, StoreId, TillId, TillTimestamp } from './common.js';
 import { Action, AgeBand, AgeSource, Lane, LineKind, Tender } from './enums.js';
 
 export const MAX_LINES = 500;
@@ -91,7 +91,7 @@ export type OfflineDecision = z.infer<typeof OfflineDecision>;
 export const CheckRequest = z
   .strictObject({
     storeId: StoreId,
-    tillId: Identifier('The till (or self-checkout) within the store.', 'T04'),
+    tillId: TillId,
     lane: Lane.default('staffed'),
     transactionId: Identifier(
       'The till’s own id for this transaction. Sending the same (storeId, transactionId) again updates the same check.',

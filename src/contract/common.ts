@@ -39,6 +39,8 @@ export const Identifier = (what: string, example: string, max = 64) =>
 
 export const StoreId = Identifier('The store, as the retailer numbers it.', 'herts-stevenage-012').meta({ id: 'StoreId' });
 
+export const TillId = Identifier('The till (or self-checkout) within the store.', 'T04');
+
 export const Timestamp = z.iso
   .datetime({ offset: true })
   .meta({ description: 'An RFC 3339 date-time.', example: '2017-10-30T10:15:02.120Z' });

@@ -21,6 +21,7 @@ import { registerDocs } from './routes/system/docs.js';
 import { registerHealth } from './routes/system/health.js';
 import { registerMetrics } from './routes/system/metrics.js';
 import { registerOpenApiDocument } from './openapi.js';
+import { registerTillTokens } from './routes/till-tokens/index.js';
 import { registerWebhooks } from './routes/webhooks/index.js';
 import { errorHandler, problemBody, problemResponse } from './problem.js';
 
@@ -90,6 +91,7 @@ export function createApp(
   registerChecks(app);
   registerReviews(app);
   registerKeys(app);
+  registerTillTokens(app);
   registerWebhooks(app);
   registerRules(app);
   registerAudit(app);
@@ -102,7 +104,8 @@ export function createApp(
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
     type: 'http',
     scheme: 'bearer',
-    description: 'An API key made with POST /v1/keys (or the VOUCHSAFE_ADMIN_KEY bootstrap), sent as `Authorization: Bearer vsk_…`.',
+    description:
+      'An API key made with POST /v1/keys (or the VOUCHSAFE_ADMIN_KEY bootstrap), sent as `Authorization: Bearer vsk_…`; or, from a browser till, a till token from POST /v1/till-tokens (`Bearer vst_…`).',
   });
   registerOpenApiDocument(app, {
     openapi: '3.1.0',
@@ -122,6 +125,7 @@ export function createApp(
       { name: 'Rules', description: 'The rule set.' },
       { name: 'Reports', description: 'Loss-prevention figures and exports (analyst, admin).' },
       { name: 'Keys', description: 'API keys (admin).' },
+      { name: 'Till tokens', description: 'Short-lived tokens for browser tills, minted by the back office.' },
       { name: 'Webhooks', description: 'Events sent as they happen, signed the Standard Webhooks way (admin).' },
     ],
   });

@@ -14,8 +14,8 @@ export interface FailedKeys {
 
 /**
  * Wrong API keys and dashboard sign-ins, counted per client in fixed one-minute windows. Past the
- * limit every attempt from that client is answered 429 with Retry-After until the window ends, right
- * keys included: otherwise the answer itself would tell a guesser which key was right.
+ * limit a wrong key from that client is answered 429 with Retry-After until the window ends; a right
+ * key is still served (see presentKey in middleware/auth.ts).
  */
 export function failedKeyLimiter({ perMinute, clock, logger }: { perMinute: number; clock: () => number; logger: Logger }): FailedKeys {
   const clients = new Map<string, { since: number; failures: number }>();

@@ -1,5 +1,5 @@
 import type { Principal } from '../access/api-keys.js';
-import { canActFor } from '../access/store-scope.js';
+import { canActOnCheck } from '../access/store-scope.js';
 import type { ReviewRecord, ReviewRequest } from '../contract/review.js';
 import { formatMoney } from '../engine/index.js';
 import { DomainError, invalidField } from '../errors.js';
@@ -84,7 +84,7 @@ export async function decideReview(context: ReviewContext, principal: Principal,
     // Locked, so the release is recorded for the basket as it stands, not one a racing revision replaces.
     const check = await tx.checks.findById(checkId, { lock: true });
     // A check in a store the key cannot see is reported as missing, as for every other check route.
-    if (!check || !canActFor(principal, check.storeId)) throw new DomainError('not_found', `No check ${checkId}`);
+    if (!check || !canActOnCheck(principal, check)) throw new DomainError('not_found', `No check ${checkId}`);
     const review = await tx.reviews.find(checkId);
     if (!review) {
       throw new DomainError('not_held', `Check ${checkId} is decided ${check.latest.action} and was never held; only a held check has a review`);

@@ -11,9 +11,12 @@ export interface ServiceProcess {
   output: () => string;
 }
 
-/** `npm start` as an operator runs it, configured by `env`, on a free port; killed when the test ends. */
-export function startService(env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+/**
+ * `npm start` as an operator runs it (or, `built`, `node dist/server.js` after `npm run build`),
+ * configured by `env`, on a free port; killed when the test ends.
+ */
+export function startService(env: Record<string, string>, { built = false }: { built?: boolean } = {}): ServiceProcess {
+  const child = spawn(process.execPath, built ? ['dist/server.js'] : ['--import', 'tsx', 'src/server.ts'], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', VOUCHSAFE_LOG: 'info', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

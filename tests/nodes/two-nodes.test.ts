@@ -59,7 +59,7 @@ describe.skipIf(!postgresAvailable)('two nodes on one PostgreSQL database', () =
     await expect.poll(() => call(b, 'POST', '/v1/checks', other.key, aCheck()).then((r) => r.status), { timeout: 10_000, interval: 100 }).toBe(401);
   });
 
-  it('carry a hold, a retry and a dashboard session from one node to the other', async () => {
+  it('carry a hold, a retry, a dashboard session and a till token from one node to the other', async () => {
     const { a, b, adminKey, till } = await twoNodes();
 
     // Held on A, released by the store's supervisor on B, its sale recorded on A.
@@ -102,5 +102,13 @@ describe.skipIf(!postgresAvailable)('two nodes on one PostgreSQL database', () =
     const page = await fetch(new URL('/dashboard', b), { redirect: 'manual', headers: { cookie: session } });
     expect(page.status).toBe(200);
     expect((await fetch(new URL('/dashboard', b), { redirect: 'manual' })).status).toBe(303);
+
+    // A till token minted on A is good on B (the nodes share the identity secret), until its key is revoked on A.
+    const backOffice = (await call(a, 'POST', '/v1/keys', adminKey, { role: 'till', name: 'Back office', storeIds: [STORE] })).json;
+    const minted = await call(a, 'POST', '/v1/till-tokens', backOffice.key, { storeId: STORE, tillId: 'T04' });
+    expect(minted.status).toBe(201);
+    expect((await call(b, 'POST', '/v1/checks', minted.json.token, aCheck())).status).toBe(201);
+    expect((await call(a, 'DELETE', `/v1/keys/${backOffice.id}`, adminKey)).status).toBe(200);
+    await expect.poll(() => call(b, 'POST', '/v1/checks', minted.json.token, aCheck()).then((r) => r.status), { timeout: 10_000, interval: 100 }).toBe(401);
   });
 });

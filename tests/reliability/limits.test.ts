@@ -2,8 +2,7 @@ import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { createLogger } from '../../src/log.js';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { applyLimits, serverOptions } from '../../src/run-server.js';
 import { aCheck, OTHER_STORE, STORE, testApp } from '../helpers/app.js';
 import { loadRuleDirectory } from '../../src/rule-sets/load-directory.js';
@@ -12,21 +11,46 @@ const ORIGIN = 'http://localhost';
 const MINUTE = 60_000;
 
 describe('wrong keys', () => {
-  it('answers 429 with Retry-After once a client has sent too many wrong keys this minute, right keys included, and logs it', async () => {
+  it('answers 429 with Retry-After to wrong keys once a client has sent too many this minute, and logs it', async () => {
     const clock = { now: Date.parse('2026-11-20T10:00:00Z') };
-    const { call, makeKey, logLines } = await testApp({ clock: () => clock.now, failedKeysPerMinute: 3 });
-    const till = await makeKey('till', [STORE]);
-    for (let i = 0; i < 3; i++) expect((await call('POST', '/v1/checks', { key: `vsk_wrong${i}`, body: aCheck() })).status).toBe(401);
-    const blocked = await call('POST', '/v1/checks', { key: till, body: aCheck() });
+    const { call, logLines } = await testApp({ clock: () => clock.now, failedKeysPerMinute: 3 });
+    const wrong = (i: number) => `vsk_wrong_${String(i).padStart(40, '0')}`;
+    for (let i = 0; i < 3; i++) expect((await call('POST', '/v1/checks', { key: wrong(i), body: aCheck() })).status).toBe(401);
+    const blocked = await call('POST', '/v1/checks', { key: wrong(3), body: aCheck() });
     expect(blocked.status).toBe(429);
     expect(blocked.json.code).toBe('rate_limited');
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // A wrong key from a throttled client is not remembered either: its guesses fill nothing.
+    expect((await call('POST', '/v1/checks', { key: wrong(0), body: aCheck() })).status).toBe(429);
     expect(logLines.filter((line) => line.includes('wrong key'))).toHaveLength(2);
     clock.now += MINUTE;
-    expect((await call('POST', '/v1/checks', { key: till, body: aCheck() })).status).toBe(201);
+    expect((await call('POST', '/v1/checks', { key: wrong(4), body: aCheck() })).status).toBe(401);
   });
 
-  it('throttles dashboard sign-in the same way', async () => {
+  it('still serves the valid keys behind a throttled address: one misconfigured till locks no one else out', async () => {
+    const { call, makeKey, adminKey } = await testApp({ failedKeysPerMinute: 3 });
+    const till = await makeKey('till', [STORE]);
+    for (let i = 0; i < 300; i++) await call('POST', '/v1/checks', { key: `vsk_misconfigured_till_key_${i}_${'x'.repeat(20)}`, body: aCheck() });
+    const other = await makeKey('till', [STORE]);
+    expect((await call('POST', '/v1/checks', { key: till, body: aCheck() })).status).toBe(201);
+    // A key never seen before is looked up too, not refused for its address.
+    expect((await call('POST', '/v1/checks', { key: other, body: aCheck() })).status).toBe(201);
+    expect((await call('GET', '/metrics', { key: adminKey })).status).toBe(200);
+    expect((await call('POST', '/v1/checks', { key: 'vsk_misconfigured_till_key_again_xxxxxxxxxxxxxxxxxx', body: aCheck() })).status).toBe(429);
+  });
+
+  it('forgets no valid key when a spray of made-up keys fills the memory of unknown keys', async () => {
+    const { call, makeKey, services } = await testApp({ failedKeysPerMinute: 1_000_000 });
+    const till = await makeKey('till', [STORE]);
+    expect((await call('POST', '/v1/checks', { key: till, body: aCheck() })).status).toBe(201);
+    const lookups = vi.spyOn(services.store.keys, 'findBySecretHash');
+    for (let i = 0; i < 10_001; i++) await services.keys.resolve(`vsk_made_up_${i}_${'x'.repeat(30)}`);
+    lookups.mockClear();
+    expect((await call('POST', '/v1/checks', { key: till, body: aCheck() })).status).toBe(201);
+    expect(lookups).not.toHaveBeenCalled();
+  });
+
+  it('throttles dashboard sign-in the same way, and still signs a right key in', async () => {
     const { call, adminKey } = await testApp({ failedKeysPerMinute: 2 });
     const signIn = (key: string) =>
       call('POST', '/dashboard/sign-in', {
@@ -35,9 +59,10 @@ describe('wrong keys', () => {
       });
     expect((await signIn('wrong-1')).status).toBe(401);
     expect((await signIn('wrong-2')).status).toBe(401);
-    const throttled = await signIn(adminKey);
+    const throttled = await signIn('wrong-3');
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get('retry-after')).toBeTruthy();
+    expect((await signIn(adminKey)).status).toBe(303);
   });
 });
 
@@ -119,21 +144,23 @@ describe('a full disk', () => {
 });
 
 /** The app on loopback with the service's own connection limits, small enough to watch them act. */
-async function limited(limits: Parameters<typeof applyLimits>[1]) {
+async function limited(limits: Parameters<typeof applyLimits>[1], clock: () => number = Date.now) {
   const app = await testApp();
   const server = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1', serverOptions: serverOptions(limits) }) as Server;
-  applyLimits(server, limits, createLogger('silent'));
+  applyLimits(server, limits, { logger: app.services.logger, metrics: app.services.metrics, clock });
   await new Promise((resolve) => server.once('listening', resolve));
   onTestFinished(() => {
     server.closeAllConnections();
     return new Promise<void>((resolve) => server.close(() => resolve()));
   });
-  return { ...app, port: (server.address() as AddressInfo).port };
+  const metric = async (name: string) => (await app.call('GET', '/metrics', { key: app.adminKey })).text.split('\n').filter((line) => line.startsWith(name));
+  return { ...app, port: (server.address() as AddressInfo).port, metric };
 }
 
-function open(port: number): Promise<{ socket: Socket; closed: Promise<string> }> {
+/** A connection from `from`, one of the loopback addresses (127.0.0.0/8): each is a client address of its own. */
+function open(port: number, from = '127.0.0.1'): Promise<{ socket: Socket; closed: Promise<string> }> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect({ port, host: '127.0.0.1', localAddress: from });
     let received = '';
     socket.on('data', (chunk) => (received += chunk.toString()));
     const closed = new Promise<string>((done) => socket.once('close', () => done(received)));
@@ -141,6 +168,12 @@ function open(port: number): Promise<{ socket: Socket; closed: Promise<string> }
     socket.once('connect', () => resolve({ socket, closed }));
     socket.once('error', reject);
   });
+}
+
+/** A request on an open connection, and the status line it got (or '' if the connection was closed). */
+function ask(connection: { socket: Socket; closed: Promise<string> }): Promise<string> {
+  connection.socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  return connection.closed.then((answer) => answer.split('\r\n')[0] ?? '');
 }
 
 describe('connection limits on a real socket', () => {
@@ -165,14 +198,45 @@ describe('connection limits on a real socket', () => {
     expect(answer).not.toMatch(/^HTTP\/1\.1 201/);
   });
 
-  it('refuses connections past the per-client cap, and serves again once they close', async () => {
-    const { port } = await limited(limits);
+  it('refuses connections past the per-client cap, counts and logs them, and serves again once they close', async () => {
+    const clock = { now: 0 };
+    const { port, metric, logLines } = await limited({ ...limits, headersTimeoutMs: 60_000, requestTimeoutMs: 60_000 }, () => clock.now);
     const held = await Promise.all([open(port), open(port), open(port)]);
-    const extra = await open(port);
-    expect(await extra.closed).toBe('');
+    const extra = await Promise.all([open(port), open(port), open(port)]);
+    for (const { closed } of extra) expect(await closed).toBe('');
+    // A flood of refusals is one log line per 10 s, with the count of those it did not log.
+    const refusals = () => logLines.filter((line) => line.includes('connection refused'));
+    expect(refusals()).toHaveLength(1);
+    expect(JSON.parse(refusals()[0]!)).toMatchObject({ reason: 'per_client', client: '127.0.0.1', limit: 3 });
+    clock.now += 10_000;
+    expect(await (await open(port)).closed).toBe('');
+    expect(refusals()).toHaveLength(2);
+    expect(JSON.parse(refusals()[1]!)).toMatchObject({ unloggedSinceLastLine: 2 });
+    expect(await metric('vouchsafe_http_connections_refused_total')).toEqual(['vouchsafe_http_connections_refused_total{reason="per_client"} 4']);
+    // Another address is not held to this one's cap.
+    expect(await ask(await open(port, '127.0.0.2'))).toBe('HTTP/1.1 200 OK');
     for (const { socket } of held) socket.destroy();
     await Promise.all(held.map(({ closed }) => closed));
-    const response = await fetch(`http://127.0.0.1:${port}/healthz`);
-    expect(response.status).toBe(200);
+    expect(await ask(await open(port))).toBe('HTTP/1.1 200 OK');
+  });
+
+  it('at the total cap sheds the heaviest address’s oldest connection to admit one holding fewer, and refuses one that would not be fairer', async () => {
+    const { port, metric } = await limited({ ...limits, maxConnections: 6, maxConnectionsPerClient: 6, headersTimeoutMs: 60_000, requestTimeoutMs: 60_000 });
+    // A flood from two addresses fills every slot.
+    const flood = [];
+    for (let i = 0; i < 6; i++) flood.push(await open(port, i < 4 ? '127.0.0.2' : '127.0.0.3'));
+    // A till at a store with nothing open gets in: the heaviest address loses its oldest connection.
+    const till = await open(port, '127.0.0.4');
+    expect(await flood[0]!.closed).toBe('');
+    const second = await open(port, '127.0.0.4');
+    expect(await flood[1]!.closed).toBe('');
+    // Now every address holds two: a newcomer from any of them would gain nothing, and is refused.
+    for (const from of ['127.0.0.2', '127.0.0.4']) expect(await (await open(port, from)).closed).toBe('');
+    // A third store still gets in.
+    const another = await open(port, '127.0.0.5');
+    expect(await Promise.race([flood[2]!.closed, flood[4]!.closed])).toBe('');
+    for (const admitted of [till, second, another]) expect(await ask(admitted)).toBe('HTTP/1.1 200 OK');
+    expect(await metric('vouchsafe_http_connections_shed_total')).toEqual(['vouchsafe_http_connections_shed_total 3']);
+    expect(await metric('vouchsafe_http_connections_refused_total')).toEqual(['vouchsafe_http_connections_refused_total{reason="total"} 2']);
   });
 });

@@ -155,6 +155,43 @@ describe.skipIf(!chromiumAvailable)('the SDK in Chromium', () => {
     expect(record.outcome?.outcome).toBe('scam_confirmed');
   });
 
+  it('checks with till tokens its back office mints, so the page never holds a key', { timeout: 120_000 }, async () => {
+    const browser = await launchChromium(onTestFinished);
+    const page = await browser.newPage();
+    const site = await tillSite(files, onTestFinished);
+    const service = await liveService({ corsOrigins: [site] });
+    const backOfficeKey = await service.tillKey();
+    // The store's back office: a server that holds the key and mints a token for till 4 when asked.
+    await page.exposeFunction('tokenFromBackOffice', async () => {
+      const minted = await fetch(`${service.baseUrl}/v1/till-tokens`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${backOfficeKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ storeId: STORE, tillId: 'T04' }),
+      });
+      return minted.json();
+    });
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      const authorization = request.headers().authorization;
+      if (authorization) sent.push(authorization);
+    });
+    await openTill(page, site);
+    const seen = await page.evaluate(
+      async ({ baseUrl, basket }) => {
+        const getToken = (window as unknown as { tokenFromBackOffice: () => Promise<{ token: string; expiresAt: string }> }).tokenFromBackOffice;
+        const till = window.sdk.createTillClient({ baseUrl, getToken, storeId: 'herts-markyate-003', tillId: 'T04', refreshRulesMs: 0, closeTimeoutMs: 50 });
+        const decision = await till.check({ ...basket, transactionId: 'T04-token-1', lines: [...basket.lines] });
+        const receipt = await till.outcome(decision.checkId, { outcome: 'scam_confirmed' });
+        await till.close();
+        return { source: decision.source, action: decision.action, outcome: receipt.status };
+      },
+      { baseUrl: service.baseUrl, basket: MARKYATE },
+    );
+    expect(seen).toEqual({ source: 'service', action: 'hold', outcome: 'recorded' });
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+    for (const authorization of sent) expect(authorization).toMatch(/^Bearer vst_(?!test_)/);
+  });
+
   it('tells a service that refuses the till’s origin (CorsError) from one that is down', { timeout: 120_000 }, async () => {
     const browser = await launchChromium(onTestFinished);
     const page = await browser.newPage();

@@ -12,10 +12,10 @@ import { buildHoldsReport } from '../../reports/holds.js';
 import { ALL_GROUPINGS, buildSummary } from '../../reports/summary.js';
 import type { HoldsReport } from '../../contract/holds-report.js';
 import type { AppEnv } from '../env.js';
-import { clientAddress } from '../failed-keys.js';
 import { registerDashboardAssets } from './assets.js';
 import { DashboardPage, SignInPage } from './pages.js';
-import { dashboardPrincipal, endSession, requireSession, startSession } from './session.js';
+import { endSession, mayUseDashboard, requireSession, startSession } from './session.js';
+import { presentKey } from '../middleware/auth.js';
 
 const LATEST_INTERVENTIONS = 12;
 const WAITING_SHOWN = 10;
@@ -96,23 +96,17 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
 
   app.post('/dashboard/sign-in', async (c) => {
     pageHeaders(c);
-    const edge = c.get('edge');
-    const client = clientAddress(c, edge.trustProxy);
-    const wait = edge.failedKeys.blockedFor(client);
-    if (wait > 0) {
-      c.header('Retry-After', String(wait));
-      return c.html(<SignInPage error={`Too many wrong keys from here. Try again in ${wait} seconds.`} />, 429);
-    }
     const form = await c.req.parseBody();
     const key = typeof form.key === 'string' ? form.key.trim() : '';
-    const principal = await dashboardPrincipal(c.get('services'), key);
-    if (principal === undefined) {
-      edge.failedKeys.failed(client, 'dashboard sign-in');
-      return c.html(<SignInPage error="That key is not recognised, or it has been revoked." />, 401);
+    const verdict = await presentKey(c, key, 'dashboard sign-in');
+    if (verdict.retryAfter !== undefined) {
+      c.header('Retry-After', String(verdict.retryAfter));
+      return c.html(<SignInPage error={`Too many wrong keys from here. Try again in ${verdict.retryAfter} seconds.`} />, 429);
     }
-    if (principal === 'forbidden') {
-      const role = (await c.get('services').keys.resolve(key))?.role;
-      return c.html(<SignInPage error={`That is a ${role} key. The dashboard needs an analyst or admin key.`} />, 403);
+    const { principal } = verdict;
+    if (!principal) return c.html(<SignInPage error="That key is not recognised, or it has been revoked." />, 401);
+    if (!mayUseDashboard(principal)) {
+      return c.html(<SignInPage error={`That is a ${principal.role} key. The dashboard needs an analyst or admin key.`} />, 403);
     }
     await startSession(c, principal);
     return c.redirect('/dashboard', 303);

@@ -3,7 +3,6 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { Principal } from '../../access/api-keys.js';
-import type { Services } from '../../services.js';
 import type { AppEnv } from '../env.js';
 import { isHttps } from '../failed-keys.js';
 
@@ -14,11 +13,9 @@ const DASHBOARD_ROLES = new Set(['analyst', 'admin']);
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** The key's principal if it may use the dashboard; a till or supervisor key may not. */
-export async function dashboardPrincipal(services: Services, key: string): Promise<Principal | 'forbidden' | undefined> {
-  const principal = await services.keys.resolve(key);
-  if (!principal) return undefined;
-  return DASHBOARD_ROLES.has(principal.role) ? principal : 'forbidden';
+/** A till or supervisor key may not use the dashboard. */
+export function mayUseDashboard(principal: Principal): boolean {
+  return DASHBOARD_ROLES.has(principal.role);
 }
 
 /**

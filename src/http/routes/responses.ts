@@ -47,7 +47,7 @@ export const RESPONSE_HEADERS = {
     schema: { type: 'integer', minimum: 0, example: 10 },
   },
   WWWAuthenticate: {
-    description: 'The authentication scheme to use (RFC 6750): `Bearer`, with `error="invalid_token"` for an unknown or revoked key.',
+    description: 'The authentication scheme to use (RFC 6750): `Bearer`, with `error="invalid_token"` for an unknown or revoked key or till token (and `error_description="expired"` for an expired till token).',
     schema: { type: 'string', example: 'Bearer realm="vouchsafe", error="invalid_token"' },
   },
   CacheControl: {
@@ -86,8 +86,8 @@ const problem = (description: string, headers?: Headers) => ({
 
 /** The error responses every authenticated route can give, for the OpenAPI document. */
 export const commonErrors = {
-  401: problem('No API key, or an unknown or revoked one (`unauthorized`).', { 'WWW-Authenticate': ref('WWWAuthenticate') }),
-  403: problem('The key’s role or stores do not allow this (`forbidden`, `store_forbidden`).'),
+  401: problem('No API key, or an unknown or revoked one (`unauthorized`); a till token past its expiry (`token_expired`: get a new one).', { 'WWW-Authenticate': ref('WWWAuthenticate') }),
+  403: problem('The key’s role or stores do not allow this (`forbidden`, `store_forbidden`), or a till token was sent for another till (`till_forbidden`).'),
   429: problem('Too many wrong keys from this client this minute, or the workers for heavy work are busy (`rate_limited`); wait for `Retry-After` seconds.'),
   500: problem('Something failed on our side (`internal_error`). Quote the requestId.'),
   503: problem('The database cannot be written (`storage_unavailable`: the disk is full or failing); nothing was recorded. Retry after `Retry-After` seconds.'),

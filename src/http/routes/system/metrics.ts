@@ -2,8 +2,7 @@ import type { Hono } from 'hono';
 import { timingSafeEqual } from 'node:crypto';
 import type { AppEnv } from '../../env.js';
 import { HttpProblem } from '../../problem.js';
-import { clientAddress } from '../../failed-keys.js';
-import { refuseIfBlocked } from '../../middleware/auth.js';
+import { presentKey, rateLimited } from '../../middleware/auth.js';
 
 const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
@@ -14,17 +13,14 @@ const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(
  */
 export function registerMetrics(app: Hono<AppEnv>, access: { open: true } | { key: string | undefined }) {
   app.get('/metrics', async (c) => {
-    const { metrics, keys } = c.get('services');
+    const { metrics } = c.get('services');
     if (!('open' in access)) {
       const { key } = access;
-      const edge = c.get('edge');
-      const client = clientAddress(c, edge.trustProxy);
-      // Guessing keys here is throttled like anywhere else: an admin key works on /metrics too.
-      refuseIfBlocked(c, client);
       const token = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
-      const allowed = token !== undefined && ((key !== undefined && same(token, key)) || (await keys.resolve(token))?.role === 'admin');
-      if (!allowed) {
-        if (token !== undefined) edge.failedKeys.failed(client, 'metrics');
+      // Guessing keys here is throttled like anywhere else: an admin key works on /metrics too.
+      const verdict = token === undefined || (key !== undefined && same(token, key)) ? undefined : await presentKey(c, token, 'metrics');
+      if (verdict?.retryAfter !== undefined) throw rateLimited(verdict.retryAfter);
+      if (token === undefined || (verdict !== undefined && verdict.principal?.role !== 'admin')) {
         throw new HttpProblem('unauthorized', 'Metrics need the metrics key or an admin key as Authorization: Bearer <key>', { 'WWW-Authenticate': 'Bearer realm="vouchsafe-metrics"' });
       }
     }
