@@ -46,8 +46,9 @@ function closedProblem(checkId: string, review: ReviewRow, now: number): DomainE
  * When a decision counts as made, or undefined if it came too late to count. `decidedAt` is the till's
  * word, believed only within bounds: not before the hold opened nor after now (beyond clock skew,
  * that is a wrong clock or a made-up time: a 400); and a decision that arrives after the deadline,
- * claiming to have been made before it, only from a till key (whose outbox replays decisions made
- * while the service was away) and only within LATE_DECISION_WINDOW_MS of the deadline.
+ * claiming to have been made before it, only from a till (a key, or a token, which acts for its own
+ * till only), whose outbox replays decisions made while the service was away, and only within
+ * LATE_DECISION_WINDOW_MS of the deadline.
  */
 function decisionTime(review: ReviewRow, principal: Principal, decidedAt: number, now: number): number | undefined {
   if (decidedAt < review.openedAt - CLOCK_SKEW_MS) {

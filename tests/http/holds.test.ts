@@ -247,6 +247,19 @@ describe('the deadline', () => {
     expect((await outcome(dayLate.checkId, { outcome: 'proceeded' })).status).toBe(409);
     expect((await outcome(longAgo.checkId, { outcome: 'proceeded' })).status).toBe(409);
   });
+
+  it('believes a late decision from a till token only for its own till: a token is the till that holds the check', async () => {
+    const { check, review, call, advance, now, till } = await setUp();
+    const opened = now();
+    const [mine, another] = [await check(), await check()];
+    advance(10 * MINUTE);
+    const mint = async (tillId: string) => (await call('POST', '/v1/till-tokens', { key: till, body: { storeId: STORE, tillId } })).json.token as string;
+    const body = { decision: 'release', supervisorRef: 'S0042', decidedAt: new Date(opened + 2 * MINUTE).toISOString() };
+    expect((await review(another.checkId, body, await mint('T09'))).json.code).toBe('not_found');
+    const replayed = await review(mine.checkId, body, await mint('T04'));
+    expect(replayed.status).toBe(200);
+    expect(replayed.json).toMatchObject({ status: 'released', closedAt: body.decidedAt });
+  });
 });
 
 describe('answers and a hold', () => {
