@@ -1,6 +1,6 @@
 import type { Decision, Prompt } from '../../src/contract/decision.js';
 import type { Review, ReviewCloser } from '../../src/contract/review-state.js';
-import type { CompiledRuleSet } from '../../src/engine/index.js';
+import { type CompiledRuleSet, type ReleasedBasket, releaseCovers } from '../../src/engine/index.js';
 import type { Clock } from './clock.js';
 import { FALLBACK_REFUSAL } from './offline/fallback.js';
 
@@ -11,6 +11,11 @@ export interface Hold {
   deadlineAt: number;
   /** Whose record `review` is: the service's, or the till's own (an offline hold, a release made while the service was away). */
   source: 'service' | 'till';
+  /**
+   * Of a release: the basket it was made for, as the till had it when it learned of the release. A
+   * later basket it does not cover (`releaseCovers`, as at the service) is decided afresh offline.
+   */
+  covers?: ReleasedBasket;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -53,6 +58,15 @@ export function closeHold(hold: Hold, status: 'released' | 'refused', kind: Revi
       reason: closing.reason ?? null,
     },
   };
+}
+
+/**
+ * Whether a `hold` decided on `basket` opens a hold of its own, as at the service: when there is none
+ * yet, or the last was released for a basket that does not cover this one (`releaseCovers`).
+ */
+export function opensHold(hold: Hold | undefined, basket: ReleasedBasket): boolean {
+  if (!hold) return true;
+  return hold.review.status === 'released' && !(hold.covers && releaseCovers(hold.covers, basket));
 }
 
 /** Whether a sale may go ahead: nothing held it, or a supervisor released it. */

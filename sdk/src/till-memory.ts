@@ -2,7 +2,7 @@ import type { CheckRequest } from '../../src/contract/check.js';
 import type { Action } from '../../src/contract/enums.js';
 import { basketTotals, type CompiledRuleSet } from '../../src/engine/index.js';
 import type { Clock } from './clock.js';
-import { closeHold, type Hold } from './hold.js';
+import { closeHold, type Hold, opensHold } from './hold.js';
 import { decideOffline, type LocalDecision } from './offline/decide.js';
 import { identitiesOf, LocalHistory } from './offline/history.js';
 import type { OutboxEntry } from './outbox/entry.js';
@@ -23,6 +23,15 @@ export interface Transaction {
   serviceAction: Action | undefined;
   /** The hold's review, once the transaction was held (by the service or by the till). */
   hold: Hold | undefined;
+}
+
+/** `hold` with the basket a release of it covers: see TillMemory.setHold. */
+function withCovers(transaction: Transaction, hold: Hold): Hold {
+  if (hold.review.status !== 'released' || hold.covers) return hold;
+  const previous = transaction.hold;
+  const sameRelease = previous?.review.status === 'released' && previous.review.deadline === hold.review.deadline;
+  const { currency, lines } = transaction.request;
+  return { ...hold, covers: sameRelease && previous.covers ? previous.covers : { currency, lines } };
 }
 
 /**
@@ -113,9 +122,13 @@ export class TillMemory {
     });
   }
 
-  /** Records what the till now knows of a transaction's hold, and wakes whoever watches it. */
+  /**
+   * Records what the till now knows of a transaction's hold, and wakes whoever watches it. A release
+   * is taken to cover the basket the till has as it learns of it (the one the supervisor saw); the same
+   * release learned again keeps the basket it was first made for.
+   */
   setHold(transaction: Transaction, hold: Hold): void {
-    transaction.hold = hold;
+    transaction.hold = withCovers(transaction, hold);
     for (const wake of this.holdWatchers.get(transaction.transactionId) ?? []) wake();
   }
 
@@ -139,12 +152,12 @@ export class TillMemory {
         transaction.revision += 1;
         this.remember(transaction, entry.body.offlineDecision?.action !== 'allow');
         const offline = entry.body.offlineDecision;
-        if (offline?.action === 'hold' && !transaction.hold) transaction.hold = this.heldSince(Date.parse(offline.decidedAt));
+        if (offline?.action === 'hold' && opensHold(transaction.hold, entry.body)) this.setHold(transaction, this.heldSince(Date.parse(offline.decidedAt)));
       } else if (entry.kind === 'review') {
         const transaction = this.find(entry.checkRef);
         if (transaction?.hold) {
           const at = entry.body.decidedAt ? Date.parse(entry.body.decidedAt) : Date.now();
-          transaction.hold = closeHold(transaction.hold, entry.body.decision === 'release' ? 'released' : 'refused', 'supervisor', { ...entry.body, at });
+          this.setHold(transaction, closeHold(transaction.hold, entry.body.decision === 'release' ? 'released' : 'refused', 'supervisor', { ...entry.body, at }));
         }
       } else if (entry.kind === 'answers') {
         const transaction = this.find(entry.checkRef);

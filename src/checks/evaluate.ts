@@ -2,7 +2,7 @@ import type { EvaluationTrigger } from '../contract/check-record.js';
 import type { Action } from '../contract/enums.js';
 import type { HistoryFacts } from '../contract/fact-schema.js';
 import { type BasketTotals, decide } from '../engine/index.js';
-import { afterDecision, settledReview, weakestAction } from '../reviews/index.js';
+import { afterDecision, coveredByRelease, settledReview, weakestAction } from '../reviews/index.js';
 import type { CheckRow, CheckWrite, EvaluationRow, ReviewRow, StoredRequest, Within } from '../store/index.js';
 import { inSpan } from '../tracing.js';
 import type { CheckContext } from './context.js';
@@ -65,7 +65,8 @@ export interface Recorded {
 /**
  * Decides and records in the caller's transaction: the check as it now stands, the evaluation that
  * decided it, and what that does to its review (a hold opens one, a refusal closes it). While a hold
- * waits for its supervisor, nothing but the supervisor's release decides it below `hold`.
+ * waits for its supervisor, nothing but the supervisor's release decides it below `hold`; and a
+ * release covers only what it was made for, so a basket that asks for more is held afresh.
  */
 export async function evaluateAndRecord(
   context: Within<CheckContext>,
@@ -74,9 +75,10 @@ export async function evaluateAndRecord(
   inputs: Omit<EvaluationInputs, 'checkId' | 'request' | 'identified' | 'atLeast'> & { request: StoredRequest },
 ): Promise<Recorded> {
   const review = previous && (await settledReview(context, previous.check, previous.review, context.clock()));
-  const atLeast = weakestAction(review, inputs.request.offlineDecision);
+  const covered = previous !== undefined && (await coveredByRelease(context, previous.check, review, inputs.request));
+  const atLeast = weakestAction(review, inputs.request.offlineDecision, covered);
   const evaluation = evaluate(context, { ...inputs, checkId: check.id, identified: check.identified, atLeast });
   const write: CheckWrite = { ...check, totals: inputs.totals, evaluation };
   await context.store.checks.save(write);
-  return { write, review: await afterDecision(context, { previousAction: previous?.check.latest.action, write, review, actor }) };
+  return { write, review: await afterDecision(context, { previousAction: previous?.check.latest.action, write, review, covered, actor }) };
 }

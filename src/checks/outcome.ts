@@ -19,9 +19,11 @@ export interface OutcomeRecorded {
 const SALES: ReadonlySet<Outcome> = new Set(['proceeded', 'proceeded_after_warning']);
 
 /**
- * The outcomes a check may record, given its decision and its review. A refusal, or a hold that no
- * supervisor released (still open, refused or expired), allows no sale. A refusal decided after a
- * release stands: the release covered what the supervisor saw, not what came after.
+ * The outcomes a check may record, given its decision and its latest review. A refusal, or a hold that
+ * no supervisor released (still open, refused or expired), allows no sale. A release covers only the
+ * basket it was made for (see `releaseCovers`): a hold on a basket that asks for more opened a review
+ * of its own, which is the latest, so a `hold` beside a `released` review is one the release covers.
+ * A refusal decided after a release stands.
  */
 export function allowedOutcomes(action: Action, review: ReviewStatus | undefined): Outcome[] {
   const noSale = action === 'refuse' || (review !== undefined && review !== 'released');

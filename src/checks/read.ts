@@ -2,7 +2,7 @@ import type { Principal } from '../access/api-keys.js';
 import { canActOnCheck } from '../access/store-scope.js';
 import type { CheckRecord } from '../contract/check-record.js';
 import { DomainError } from '../errors.js';
-import type { CheckRow, ReviewRow, Within } from '../store/index.js';
+import type { CheckLock, CheckRow, ReviewRow, Within } from '../store/index.js';
 import type { CheckContext } from './context.js';
 import { toCheckRecord } from './records.js';
 
@@ -10,22 +10,28 @@ import { toCheckRecord } from './records.js';
  * The stored check if the key may see it. A check in a store the key cannot see (or, for a till
  * token, of another till) is reported as missing, as for reading it, so ids cannot be probed across stores by answering or closing them.
  */
-export async function findVisibleCheck(context: Pick<Within<CheckContext>, 'store'>, principal: Principal, checkId: string): Promise<CheckRow> {
-  const check = await context.store.checks.findById(checkId);
+export async function findVisibleCheck(
+  context: Pick<Within<CheckContext>, 'store'>,
+  principal: Principal,
+  checkId: string,
+  lock?: CheckLock,
+): Promise<CheckRow> {
+  const check = await context.store.checks.findById(checkId, lock);
   if (!check || !canActOnCheck(principal, check)) throw new DomainError('not_found', `No check ${checkId}`);
   return check;
 }
 
 /**
  * The check and its review, read together (one round trip to a database across a network): what a
- * till's answer or outcome needs before anything else. Call inside a transaction.
+ * till's answer or outcome needs before anything else. The check is locked for the transaction, so
+ * the review is read as the last decision on the check left it. Call inside a transaction.
  */
 export async function findVisibleCheckWithReview(
   context: Pick<Within<CheckContext>, 'store'>,
   principal: Principal,
   checkId: string,
 ): Promise<{ check: CheckRow; review: ReviewRow | undefined }> {
-  const [check, review] = await Promise.all([findVisibleCheck(context, principal, checkId), context.store.reviews.find(checkId)]);
+  const [check, review] = await Promise.all([findVisibleCheck(context, principal, checkId, { lock: true }), context.store.reviews.find(checkId)]);
   return { check, review };
 }
 

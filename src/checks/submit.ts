@@ -82,7 +82,8 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
     const idIfNew = newId('chk', now);
     const historyAtIfNew = historyTime(check, now);
     const [existing, customerIfNew] = await Promise.all([
-      tx.checks.findByTransaction(check.storeId, check.transactionId, day),
+      // Locked: a supervisor's release or another revision of this check waits for this one, and this for them.
+      tx.checks.findByTransaction(check.storeId, check.transactionId, day, { lock: true }),
       identities.length > 0 ? tx.history.customer(identities, historyAtIfNew, check.storeId, idIfNew) : undefined,
     ]);
     if (existing && existing.livemode !== principal.livemode) {

@@ -85,7 +85,7 @@ export const IdempotencyKeyHeader = z.object({
     .meta({
       param: { name: 'idempotency-key', in: 'header' },
       description:
-        'Optional: a unique value per request (a UUID). Sent again with the same body within 24 hours, the response first given is replayed (`Idempotent-Replayed: true`); sent with a different body it is 409 `idempotency_key_reused`. Scoped to the API key.',
+        'Optional: a unique value per request (a UUID). Sent again with the same body within 24 hours, a success (2xx) is replayed (`Idempotent-Replayed: true`); a refusal is not kept, so the retry is answered afresh. With a different body: 409 `idempotency_key_reused`. Scoped to the API key.',
       example: '5f0c1d6e-3a4b-4c8d-9e2f-1a2b3c4d5e6f',
     }),
 });

@@ -34,7 +34,7 @@ export const ReviewRequest = z
     }),
     decidedAt: Timestamp.optional().meta({
       description:
-        'When the supervisor decided, by the till’s clock. Set by the till SDK when it replays a decision made while the service was away: a release made before the deadline stands even if it arrives after it. Default: now.',
+        'When the supervisor decided, by the till’s clock; default now. The till SDK sends it when it replays a decision made while the service was away: one made before the deadline stands if a till key sends it within 24 hours of the deadline. Over 5 minutes before the hold opened, or ahead of the service clock: 400.',
     }),
   })
   .superRefine((body, ctx) => {
@@ -51,6 +51,11 @@ export const ReviewRecord = Review.extend({
   tillId: z.string(),
   transactionId: z.string(),
   currency: z.string(),
+  revision: z.number().int().min(1).meta({
+    description: 'The check revision whose hold opened it: a check held again after a release has a review per hold.',
+    example: 1,
+  }),
+  releasedRevision: z.number().int().min(1).nullable().meta({ description: 'Of a release: the check revision it covers.', example: 2 }),
   storedValue: z.number().int().meta({ description: 'Value of the stored-value lines, minor units.', example: 50000 }),
   reasons: z.array(Reason).meta({ description: 'Why the check was held: the rules its latest decision matched.' }),
 }).meta({ id: 'ReviewRecord', description: 'A held check and its review, as a supervisor sees it.' });

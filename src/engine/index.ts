@@ -7,3 +7,4 @@ export { formatMoney, minorUnitsPerMajor } from './money.js';
 export { runRuleTest, runRuleTests, testCheck, type RuleTestResult } from './rule-tests.js';
 export { compileOfflinePolicy, evaluateOfflinePolicy, offlinePolicyFacts, offlinePolicyVectors, type PolicyFactValues } from './offline-policy/index.js';
 export { acceptedLanguages, checkLocalesAgree, chooseLocale } from './locales.js';
+export { releaseCovers, type ReleasedBasket } from './release-covers.js';

@@ -9,8 +9,14 @@ import type { ReviewContext } from './context.js';
 import { asOf, closeReview, settleExpiry } from './lifecycle.js';
 import { toReview, toReviewRecord } from './records.js';
 
-/** How far ahead of the service's clock a till's clock may run. */
+/** How far a till's clock may be off the service's, either way. */
 const CLOCK_SKEW_MS = 5 * 60_000;
+/**
+ * How long after a hold's deadline a decision made before it is still believed. Only a till's outbox
+ * sends one that late (a release made at the till while the service was away), and it replays as
+ * soon as the service is back; a claim older than this is more likely a way round the deadline.
+ */
+const LATE_DECISION_WINDOW_MS = 24 * 60 * 60_000;
 
 export interface Reviewed {
   /** The same decision was already recorded: a retry, or a replay from the till's outbox. */
@@ -37,10 +43,35 @@ function closedProblem(checkId: string, review: ReviewRow, now: number): DomainE
 }
 
 /**
+ * When a decision counts as made, or undefined if it came too late to count. `decidedAt` is the till's
+ * word, believed only within bounds: not before the hold opened nor after now (beyond clock skew,
+ * that is a wrong clock or a made-up time: a 400); and a decision that arrives after the deadline,
+ * claiming to have been made before it, only from a till (a key, or a token, which acts for its own
+ * till only), whose outbox replays decisions made while the service was away, and only within
+ * LATE_DECISION_WINDOW_MS of the deadline.
+ */
+function decisionTime(review: ReviewRow, principal: Principal, decidedAt: number, now: number): number | undefined {
+  if (decidedAt < review.openedAt - CLOCK_SKEW_MS) {
+    throw invalidField(
+      'decidedAt',
+      'too_small',
+      `decidedAt is before the hold opened at ${new Date(review.openedAt).toISOString()}; a decision cannot come before the hold it decides`,
+    );
+  }
+  // A till's clock a little behind the service's must not put the decision before the hold.
+  const at = Math.max(review.openedAt, Math.min(decidedAt, now));
+  if (at >= review.deadline) return undefined;
+  if (now < review.deadline) return at;
+  const replayed = principal.role === 'till' && now < review.deadline + LATE_DECISION_WINDOW_MS;
+  return replayed ? at : undefined;
+}
+
+/**
  * A supervisor releases or refuses a held sale. A release needs the supervisor's reference, and a
- * reason above the rule set's value line. A decision made before the deadline stands even when it
- * arrives later (the till's outbox, replaying a release made while the service was away), and corrects
- * an expiry the clock wrote down meanwhile; one made at or after it finds the hold expired.
+ * reason above the rule set's value line. A decision made before the deadline stands even when a
+ * till's outbox brings it later (a release made at the till while the service was away; see
+ * `decisionTime` for how far that is believed), and corrects an expiry the clock wrote down
+ * meanwhile; one made at or after it finds the hold expired.
  */
 export async function decideReview(context: ReviewContext, principal: Principal, checkId: string, body: ReviewRequest): Promise<Reviewed> {
   const { store } = context;
@@ -51,7 +82,8 @@ export async function decideReview(context: ReviewContext, principal: Principal,
   }
 
   const result = await store.transaction(async (tx): Promise<{ replayed: boolean } | { tooLate: ReviewRow }> => {
-    const check = await tx.checks.findById(checkId);
+    // Locked, so the release is recorded for the basket as it stands, not one a racing revision replaces.
+    const check = await tx.checks.findById(checkId, { lock: true });
     // A check in a store the key cannot see is reported as missing, as for every other check route.
     if (!check || !canActOnCheck(principal, check)) throw new DomainError('not_found', `No check ${checkId}`);
     const review = await tx.reviews.find(checkId);
@@ -63,9 +95,8 @@ export async function decideReview(context: ReviewContext, principal: Principal,
     if (!decidable) throw closedProblem(checkId, review, now);
 
     const subject = checkSubject(check, check.latest);
-    // A till's clock a little behind the service's must not put the decision before the hold.
-    const closedAt = Math.max(review.openedAt, Math.min(decidedAt, now));
-    if (closedAt >= review.deadline) return { tooLate: await settleExpiry(within(context, tx), review, subject, now) };
+    const closedAt = decisionTime(review, principal, decidedAt, now);
+    if (closedAt === undefined) return { tooLate: await settleExpiry(within(context, tx), review, subject, now) };
 
     const line = context.rules.current.holds.releaseReasonAbove;
     if (body.decision === 'release' && body.reason === undefined && check.totals.storedValue > line) {
@@ -86,6 +117,8 @@ export async function decideReview(context: ReviewContext, principal: Principal,
         supervisorRef: body.supervisorRef ?? null,
         closedKeyId: principal.keyId,
         reason: body.reason ?? null,
+        // The basket the supervisor was shown, and a later one only as far as it asks for no more.
+        releasedRevision: body.decision === 'release' ? check.latest.revision : null,
       },
       subject,
       principal.keyId,

@@ -7,6 +7,7 @@ import { sweepExpiredReviews } from './sweep.js';
 
 export type { ReviewContext, Reviewed };
 export { afterDecision, asOf, closeReviewForOutcome, settledReview, weakestAction } from './lifecycle.js';
+export { coveredByRelease } from './coverage.js';
 export { toReview } from './records.js';
 
 /** A hold's life after the decision: a supervisor's release or refusal, the open holds of a store, and the deadline. */

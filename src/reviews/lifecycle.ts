@@ -1,6 +1,6 @@
 import type { OfflineDecision } from '../contract/check.js';
 import type { Action, Outcome } from '../contract/enums.js';
-import type { CheckRow, CheckWrite, ReviewClosing, ReviewRow, Within } from '../store/index.js';
+import { type CheckRow, type CheckWrite, type ReviewClosing, type ReviewRow, type Within, WriteCollision } from '../store/index.js';
 import { type CheckSubject, checkSubject, recordEvent } from '../webhooks/events.js';
 import type { ReviewContext } from './context.js';
 
@@ -14,19 +14,26 @@ export function asOf<T extends Pick<ReviewRow, 'status' | 'deadline' | 'closedAt
  * The weakest action a check may be decided while it has this review: a hold stands until a
  * supervisor releases it. An open, refused or expired review keeps the decision at `hold` or above,
  * so the colleague's reassuring answers (or a basket trimmed under a line) cannot talk it down. A
- * check the till held while the service was away is held here too: the customer was kept waiting
- * for a supervisor, and the supervisor's decision follows it from the till's outbox.
+ * release lets the engine decide afresh; whether the release still covers the basket (see
+ * `releaseCovers`) decides only what a hold then means. A check the till held while the service was
+ * away is held here too, unless a release covers it: the customer was kept waiting for a supervisor,
+ * and the supervisor's decision follows it from the till's outbox.
  */
-export function weakestAction(review: ReviewRow | undefined, offlineDecision: OfflineDecision | undefined): Action {
-  if (review) return review.status === 'released' ? 'allow' : 'hold';
+export function weakestAction(review: ReviewRow | undefined, offlineDecision: OfflineDecision | undefined, covered: boolean): Action {
+  if (review && review.status !== 'released') return 'hold';
+  if (review && covered) return 'allow';
   return offlineDecision?.action === 'hold' ? 'hold' : 'allow';
 }
 
-/** Closes a review, audits it and tells the webhooks. Call inside a transaction. */
+/**
+ * Closes a review, audits it and tells the webhooks. Call inside a transaction. A review another
+ * transaction closed since it was read (a release racing a refusal or an outcome, on PostgreSQL) is
+ * a collision: the work runs again and decides on the review as that one left it.
+ */
 export async function closeReview(context: Within<ReviewContext>, review: ReviewRow, closing: ReviewClosing, subject: CheckSubject, actor: string): Promise<ReviewRow> {
   const { store } = context;
-  if (!(await store.reviews.close(review.checkId, review.status, closing))) {
-    throw new Error(`review of ${review.checkId} is no longer ${review.status}`);
+  if (!(await store.reviews.close(review, review.status, closing))) {
+    throw new WriteCollision(`the review of ${review.checkId} is no longer ${review.status}`);
   }
   await store.audit.append({
     at: closing.closedAt,
@@ -68,7 +75,7 @@ export async function settleExpiry(context: Within<ReviewContext>, review: Revie
   return closeReview(
     context,
     review,
-    { status: 'expired', closedAt: review.deadline, closedBy: 'deadline', supervisorRef: null, closedKeyId: null, reason: null },
+    { status: 'expired', closedAt: review.deadline, closedBy: 'deadline', supervisorRef: null, closedKeyId: null, reason: null, releasedRevision: null },
     subject,
     'system',
   );
@@ -91,20 +98,29 @@ function openedAt(write: CheckWrite, now: number): number {
 
 /**
  * What a new decision does to the check's review, in the transaction that recorded it: a hold opens
- * one (with its deadline), a refusal closes an open one, and the webhooks hear of both.
+ * one (with its deadline) unless a release covers the basket, a refusal closes an open one, and the
+ * webhooks hear of both. A hold after a release that does not cover the basket is a new hold, with a
+ * review of its own: the release is kept as made, for the basket it was made for.
  */
 export async function afterDecision(
   context: Within<ReviewContext>,
-  { previousAction, write, review, actor }: { previousAction: Action | undefined; write: CheckWrite; review: ReviewRow | undefined; actor: string },
+  {
+    previousAction,
+    write,
+    review,
+    covered,
+    actor,
+  }: { previousAction: Action | undefined; write: CheckWrite; review: ReviewRow | undefined; covered: boolean; actor: string },
 ): Promise<ReviewRow | undefined> {
   const now = context.clock();
   const { action } = write.evaluation;
   const subject = checkSubject(write, write.evaluation);
   let current = review;
-  if (!current && action === 'hold') {
+  if (action === 'hold' && (!current || (current.status === 'released' && !covered))) {
     const opened = openedAt(write, now);
     current = {
       checkId: write.id,
+      revision: write.evaluation.revision,
       storeId: write.storeId,
       openedAt: opened,
       deadline: opened + context.holdDeadlineMs,
@@ -114,6 +130,7 @@ export async function afterDecision(
       supervisorRef: null,
       closedKeyId: null,
       reason: null,
+      releasedRevision: null,
     };
     await context.store.reviews.open(current);
     await recordEvent(
@@ -134,7 +151,15 @@ export async function afterDecision(
       current = await closeReview(
         context,
         current,
-        { status: 'refused', closedAt: now, closedBy: 'decision', supervisorRef: null, closedKeyId: actor, reason: `Decided refuse (${write.evaluation.trigger === 'answers' ? 'the customer’s answers' : 'a changed basket'})` },
+        {
+          status: 'refused',
+          closedAt: now,
+          closedBy: 'decision',
+          supervisorRef: null,
+          closedKeyId: actor,
+          reason: `Decided refuse (${write.evaluation.trigger === 'answers' ? 'the customer’s answers' : 'a changed basket'})`,
+          releasedRevision: null,
+        },
         subject,
         actor,
       );
@@ -148,7 +173,7 @@ export function closeReviewForOutcome(context: Within<ReviewContext>, review: Re
   return closeReview(
     context,
     review,
-    { status: 'refused', closedAt: now, closedBy: 'outcome', supervisorRef: null, closedKeyId: actor, reason: `Outcome recorded: ${outcome}` },
+    { status: 'refused', closedAt: now, closedBy: 'outcome', supervisorRef: null, closedKeyId: actor, reason: `Outcome recorded: ${outcome}`, releasedRevision: null },
     subject,
     actor,
   );

@@ -23,6 +23,8 @@ export function toReviewRecord(row: HeldCheckRow, now: number): ReviewRecord {
     storeId: row.storeId,
     tillId: row.tillId,
     transactionId: row.transactionId,
+    revision: row.revision,
+    releasedRevision: row.releasedRevision,
     currency: row.currency,
     storedValue: row.storedValue,
     reasons: row.reasons,

@@ -75,6 +75,16 @@ function toOutcome(row: CheckRecordRow): OutcomeRow | null {
   };
 }
 
+/**
+ * `{ lock: true }`: the check is read for a decision about it (a new basket, answers, an outcome, a
+ * supervisor's release or refusal), and no other such transaction on the same check runs until this
+ * one ends; the reads after it see what the one before wrote. Without it, two decisions could each
+ * act on the check as it was before the other (a release recorded for a basket changed meanwhile).
+ */
+export interface CheckLock {
+  lock: boolean;
+}
+
 export type ChecksRepository = ReturnType<typeof checksRepository>;
 
 export function checksRepository(db: Database) {
@@ -164,10 +174,12 @@ export function checksRepository(db: Database) {
     };
   }
 
+  // `lock` is for PostgreSQL, where transactions run side by side; on SQLite a transaction already has the database to itself.
   return {
-    findById: (id: string) => toCheck(byId.get(id)),
+    /** The check with its latest evaluation. With `lock`, held for the rest of the transaction: see CheckLock. */
+    findById: (id: string, _lock?: CheckLock) => toCheck(byId.get(id)),
     /** The check a till's transaction id names on one business day of its store (tills may reuse ids on another day). */
-    findByTransaction: (storeId: string, transactionId: string, businessDay: string) =>
+    findByTransaction: (storeId: string, transactionId: string, businessDay: string, _lock?: CheckLock) =>
       toCheck(byTransaction.get(storeId, transactionId, businessDay)),
     evaluations: (id: string) => allEvaluations.all(id).map(toEvaluation),
     /** The latest revision decided on a request with this fingerprint, if any: a resend of an older basket. */

@@ -24,6 +24,7 @@ import { StorageUnavailable, storageHealth } from './storage-health.js';
 import { assertIntact, assertNotLostDatabase, ensureDirectory, openFailure, takeProcessLock } from './startup.js';
 
 export type * from './types.js';
+export type { CheckLock } from './checks.js';
 export type { RememberedResponse } from './idempotency-keys.js';
 export type { CheckReportRow, CounterRow, Counters, ReportFilter, RuleCounterRow } from './reports.js';
 export type { HeldCheckRow, ReviewClosing, ReviewReportRow, ReviewRow } from './reviews.js';
@@ -32,7 +33,7 @@ export { DatabaseTooNewError } from './migrations/index.js';
 export { StartupRefusal } from './startup.js';
 export { StorageUnavailable } from './storage-health.js';
 export type { Port, Repositories, Store, StoreEvent, Within } from './port.js';
-export { within } from './port.js';
+export { within, WriteCollision } from './port.js';
 export type { DatabaseSystem, StoreSpan } from './traced.js';
 
 export interface OpenOptions {

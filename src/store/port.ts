@@ -44,6 +44,16 @@ export interface Repositories {
   readonly meta: Port<MetaRepository>;
 }
 
+/**
+ * Thrown by a transaction's work when a row it read was changed meanwhile by another transaction that
+ * has since committed (a guarded update found the row no longer as read). Only PostgreSQL lets that
+ * happen, and there the store runs the work again from the start, as if it had come second — as when
+ * the database itself says two writers collided — so the work decides on what the other one wrote.
+ */
+export class WriteCollision extends Error {
+  override name = 'WriteCollision';
+}
+
 /** Something every node must hear at once: a rule set published or rolled back, a key revoked. */
 export type StoreEvent = 'rule_sets' | 'keys';
 

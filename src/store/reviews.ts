@@ -5,6 +5,8 @@ import type { ReviewCloser } from '../contract/review-state.js';
 
 export interface ReviewRow {
   checkId: string;
+  /** The check revision whose hold opened it: a check held again after a release has a review per hold. */
+  revision: number;
   storeId: string;
   openedAt: number;
   deadline: number;
@@ -15,9 +17,11 @@ export interface ReviewRow {
   supervisorRef: string | null;
   closedKeyId: string | null;
   reason: string | null;
+  /** Of a release: the check revision the supervisor released, whose basket the release covers. */
+  releasedRevision: number | null;
 }
 
-export type ReviewClosing = Pick<ReviewRow, 'closedAt' | 'supervisorRef' | 'closedKeyId' | 'reason'> & {
+export type ReviewClosing = Pick<ReviewRow, 'closedAt' | 'supervisorRef' | 'closedKeyId' | 'reason' | 'releasedRevision'> & {
   status: Exclude<ReviewStatus, 'open'>;
   closedBy: ReviewCloser;
   closedAt: number;
@@ -41,6 +45,7 @@ export interface ReviewReportRow {
   closedAt: number | null;
   closedBy: ReviewCloser | null;
   currency: string;
+  /** Of a release, the stored value of the basket it was made for; otherwise the check's. */
   storedValue: number;
   outcome: Outcome | null;
   /** The same customer (by loyalty id or card token) had a confirmed scam after this check, within the window asked for. */
@@ -49,6 +54,7 @@ export interface ReviewReportRow {
 
 interface ReviewRecordRow {
   check_id: string;
+  revision: number;
   store_id: string;
   opened_at: number;
   deadline: number;
@@ -58,6 +64,7 @@ interface ReviewRecordRow {
   supervisor_ref: string | null;
   closed_key_id: string | null;
   reason: string | null;
+  released_revision: number | null;
 }
 
 interface HeldCheckRecordRow extends ReviewRecordRow {
@@ -71,6 +78,7 @@ interface HeldCheckRecordRow extends ReviewRecordRow {
 function toReview(row: ReviewRecordRow): ReviewRow {
   return {
     checkId: row.check_id,
+    revision: row.revision,
     storeId: row.store_id,
     openedAt: row.opened_at,
     deadline: row.deadline,
@@ -80,6 +88,7 @@ function toReview(row: ReviewRecordRow): ReviewRow {
     supervisorRef: row.supervisor_ref,
     closedKeyId: row.closed_key_id,
     reason: row.reason,
+    releasedRevision: row.released_revision,
   };
 }
 
@@ -106,13 +115,13 @@ export type ReviewsRepository = ReturnType<typeof reviewsRepository>;
 
 export function reviewsRepository(db: Database) {
   const insert = db.prepare(`
-    INSERT INTO reviews (check_id, store_id, opened_at, deadline, status) VALUES (@checkId, @storeId, @openedAt, @deadline, 'open')
+    INSERT INTO reviews (check_id, revision, store_id, opened_at, deadline, status) VALUES (@checkId, @revision, @storeId, @openedAt, @deadline, 'open')
   `);
-  const byCheck = db.prepare<[string], ReviewRecordRow>('SELECT * FROM reviews WHERE check_id = ?');
+  const byCheck = db.prepare<[string], ReviewRecordRow>('SELECT * FROM reviews WHERE check_id = ? ORDER BY revision DESC LIMIT 1');
   const close = db.prepare(`
     UPDATE reviews SET status = @status, closed_at = @closedAt, closed_by = @closedBy, supervisor_ref = @supervisorRef,
-      closed_key_id = @closedKeyId, reason = @reason
-    WHERE check_id = @checkId AND status = @from
+      closed_key_id = @closedKeyId, reason = @reason, released_revision = @releasedRevision
+    WHERE check_id = @checkId AND revision = @revision AND status = @from
   `);
   const pastDeadline = db.prepare<[number, number], ReviewRecordRow>(
     "SELECT * FROM reviews WHERE status = 'open' AND deadline <= ? ORDER BY deadline LIMIT ?",
@@ -125,15 +134,15 @@ export function reviewsRepository(db: Database) {
   const inStores = '(@stores IS NULL OR r.store_id IN (SELECT value FROM json_each(@stores)))';
   // An open review past its deadline reads as expired: the sweeper may not have written it down yet.
   const lists: Record<ReviewStatus, ReturnType<typeof db.prepare<{ stores: string | null; now: number; limit: number }, HeldCheckRecordRow>>> = {
-    open: db.prepare(`${held} WHERE r.status = 'open' AND r.deadline > @now AND ${inStores} ORDER BY r.opened_at, r.check_id LIMIT @limit`),
+    open: db.prepare(`${held} WHERE r.status = 'open' AND r.deadline > @now AND ${inStores} ORDER BY r.opened_at, r.check_id, r.revision LIMIT @limit`),
     expired: db.prepare(`
       ${held} WHERE (r.status = 'expired' OR (r.status = 'open' AND r.deadline <= @now)) AND ${inStores}
-      ORDER BY coalesce(r.closed_at, r.deadline) DESC, r.check_id LIMIT @limit
+      ORDER BY coalesce(r.closed_at, r.deadline) DESC, r.check_id, r.revision LIMIT @limit
     `),
-    released: db.prepare(`${held} WHERE r.status = 'released' AND ${inStores} ORDER BY r.closed_at DESC, r.check_id LIMIT @limit`),
-    refused: db.prepare(`${held} WHERE r.status = 'refused' AND ${inStores} ORDER BY r.closed_at DESC, r.check_id LIMIT @limit`),
+    released: db.prepare(`${held} WHERE r.status = 'released' AND ${inStores} ORDER BY r.closed_at DESC, r.check_id, r.revision LIMIT @limit`),
+    refused: db.prepare(`${held} WHERE r.status = 'refused' AND ${inStores} ORDER BY r.closed_at DESC, r.check_id, r.revision LIMIT @limit`),
   };
-  const heldCheck = db.prepare<[string], HeldCheckRecordRow>(`${held} WHERE r.check_id = ?`);
+  const heldCheck = db.prepare<[string], HeldCheckRecordRow>(`${held} WHERE r.check_id = ? ORDER BY r.revision DESC LIMIT 1`);
 
   const openNow = db.prepare<{ stores: string | null; now: number }, { n: number; oldest: number | null }>(
     `SELECT count(*) AS n, min(r.opened_at) AS oldest FROM reviews r WHERE r.status = 'open' AND r.deadline > @now AND ${inStores}`,
@@ -147,7 +156,13 @@ export function reviewsRepository(db: Database) {
       scam_later: number;
     }
   >(`
-    SELECT r.store_id, r.opened_at, r.deadline, r.status, r.closed_at, r.closed_by, c.currency, c.stored_value, c.outcome,
+    SELECT r.store_id, r.opened_at, r.deadline, r.status, r.closed_at, r.closed_by, c.currency, c.outcome,
+      -- A release is worth the basket it was made for; the check may have been held again for more since.
+      CASE WHEN r.released_revision IS NULL THEN c.stored_value ELSE (
+        SELECT coalesce(sum(json_extract(l.value, '$.unitAmount') * json_extract(l.value, '$.quantity')), 0)
+        FROM evaluations e, json_each(e.request, '$.lines') l
+        WHERE e.check_id = r.check_id AND e.revision = r.released_revision AND json_extract(l.value, '$.kind') <> 'merchandise'
+      ) END AS stored_value,
       (r.status = 'released' AND EXISTS (
         SELECT 1 FROM check_identities mine
         JOIN check_identities theirs ON theirs.identity = mine.identity
@@ -162,21 +177,23 @@ export function reviewsRepository(db: Database) {
   const stores = (storeIds: readonly string[] | null) => (storeIds === null ? null : JSON.stringify(storeIds));
 
   return {
-    /** Opens the review of a check that was just held. Call inside the transaction that held it. */
-    open(review: Pick<ReviewRow, 'checkId' | 'storeId' | 'openedAt' | 'deadline'>): void {
+    /** Opens the review of a check that was just held (at `revision`). Call inside the transaction that held it. */
+    open(review: Pick<ReviewRow, 'checkId' | 'revision' | 'storeId' | 'openedAt' | 'deadline'>): void {
       insert.run(review);
     },
+    /** The check's latest review: the one that says whether it may be sold. */
     find(checkId: string): ReviewRow | undefined {
       const row = byCheck.get(checkId);
       return row && toReview(row);
     },
+    /** The check's latest review, with what a supervisor needs to see of the check. */
     findHeld(checkId: string): HeldCheckRow | undefined {
       const row = heldCheck.get(checkId);
       return row && toHeldCheck(row);
     },
     /** Closes a review that is still `from`; false if it had moved on. Call inside a transaction. */
-    close(checkId: string, from: ReviewStatus, closing: ReviewClosing): boolean {
-      return close.run({ checkId, from, ...closing }).changes === 1;
+    close(review: Pick<ReviewRow, 'checkId' | 'revision'>, from: ReviewStatus, closing: ReviewClosing): boolean {
+      return close.run({ checkId: review.checkId, revision: review.revision, from, ...closing }).changes === 1;
     },
     /** Open reviews whose deadline has passed, earliest first: what the sweeper writes down as expired. */
     pastDeadline: (now: number, limit: number) => pastDeadline.all(now, limit).map(toReview),

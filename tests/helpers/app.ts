@@ -19,9 +19,9 @@ export interface TestAppOptions {
   timeZone?: string;
   rulesDirectory?: string;
   ruleApproval?: 'single' | 'two-person';
-  /** An existing database file (another test app's), to see what a restart would see, or a postgres:// URL. */
+  /** An existing database file (another test app's), to see what a restart would see; or a PostgreSQL URL. */
   databasePath?: string;
-  /** The identity secret, which a PostgreSQL database needs given. */
+  /** The identity secret, which a PostgreSQL database needs (see VOUCHSAFE_ID_SECRET). */
   idSecret?: string;
   corsOrigins?: string[];
   holdDeadlineMs?: number;
@@ -65,6 +65,7 @@ export async function testApp(options: TestAppOptions = {}) {
     logger: createLogger('info', (line) => logLines.push(line)),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.timeZone ? { timeZone: options.timeZone } : {}),
+    ...(options.idSecret ? { idSecret: options.idSecret } : {}),
     ...(options.ruleApproval ? { ruleApproval: options.ruleApproval } : {}),
     ...(options.holdDeadlineMs ? { holdDeadlineMs: options.holdDeadlineMs } : {}),
     ...(options.background ? { background: true } : {}),

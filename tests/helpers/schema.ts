@@ -34,6 +34,7 @@ export function undoTestMode(db: Database.Database): void {
  * an older schema calls this first, so a new migration needs its undo here and nowhere else.
  */
 export function undoAfterStoreDays(db: Database.Database): void {
+  undoReviewsPerHold(db);
   // 0150: webhook deliveries' leases.
   db.exec(`
     DROP INDEX webhook_deliveries_waiting;
@@ -42,4 +43,26 @@ export function undoAfterStoreDays(db: Database.Database): void {
   `);
   // 0140: the request behind a webhook event.
   db.exec('ALTER TABLE webhook_events DROP COLUMN request_id');
+}
+
+/** Undoes migration 0160: one review per check, as 0080 made it. */
+export function undoReviewsPerHold(db: Database.Database): void {
+  db.exec(`
+  CREATE TABLE reviews_before (
+    check_id TEXT PRIMARY KEY REFERENCES checks (id) ON DELETE CASCADE,
+    store_id TEXT NOT NULL,
+    opened_at INTEGER NOT NULL,
+    deadline INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open', 'released', 'refused', 'expired')),
+    closed_at INTEGER,
+    closed_by TEXT CHECK (closed_by IN ('supervisor', 'decision', 'outcome', 'deadline')),
+    supervisor_ref TEXT,
+    closed_key_id TEXT,
+    reason TEXT,
+    CHECK ((status = 'open') = (closed_at IS NULL AND closed_by IS NULL))
+  ) STRICT, WITHOUT ROWID;
+  INSERT INTO reviews_before SELECT check_id, store_id, opened_at, deadline, status, closed_at, closed_by, supervisor_ref, closed_key_id, reason FROM reviews;
+  DROP TABLE reviews;
+  ALTER TABLE reviews_before RENAME TO reviews;
+  `);
 }

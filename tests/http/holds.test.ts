@@ -197,24 +197,68 @@ describe('the deadline', () => {
     expect(audit.json.entries[0]).toMatchObject({ actor: 'system', action: 'review.expired', subject: decided.checkId });
   });
 
-  it('lets a decision made before the deadline stand when it arrives later (the till’s outbox), even after the sweeper', async () => {
-    const { check, review, services, advance, now } = await setUp();
+  it('lets a decision made before the deadline stand when the till’s outbox brings it later, even after the sweeper', async () => {
+    const { check, review, services, advance, now, till } = await setUp();
     const first = await check();
     const second = await check();
     const decidedAt = new Date(now() + 4 * MINUTE).toISOString();
     advance(20 * MINUTE);
     await services.reviews.sweep();
-    const replayed = await review(first.checkId, { decision: 'release', supervisorRef: 'S0042', decidedAt });
+    const replayed = await review(first.checkId, { decision: 'release', supervisorRef: 'S0042', decidedAt }, till);
     expect(replayed.status).toBe(200);
     expect(replayed.json).toMatchObject({ status: 'released', closedAt: decidedAt });
 
-    const tooLate = await review(second.checkId, { decision: 'release', supervisorRef: 'S0042', decidedAt: new Date(now() - 14 * MINUTE).toISOString() });
+    const tooLate = await review(second.checkId, { decision: 'release', supervisorRef: 'S0042', decidedAt: new Date(now() - 14 * MINUTE).toISOString() }, till);
     expect(tooLate.status).toBe(409);
     expect(tooLate.json.review.status).toBe('expired');
 
-    const future = await review(second.checkId, { decision: 'refuse', decidedAt: new Date(now() + 10 * MINUTE).toISOString() });
+    const future = await review(second.checkId, { decision: 'refuse', decidedAt: new Date(now() + 10 * MINUTE).toISOString() }, till);
     expect(future.status).toBe(400);
     expect(future.json.field).toBe('decidedAt');
+  });
+
+  it('believes a back-dated decision only within bounds: not before the hold, only from a till, only for a day', async () => {
+    const { check, review, outcome, advance, now, till } = await setUp();
+    const opened = now();
+    const inTime = new Date(opened + 2 * MINUTE).toISOString();
+    const [longAgo, fromHandheld, dayLate, skewed] = [await check(), await check(), await check(), await check()];
+
+    // Long before the hold opened: no clock is that wrong, whoever sends it.
+    const ancient = await review(longAgo.checkId, { decision: 'release', supervisorRef: 'S0042', decidedAt: '2000-01-01T00:00:00.000Z' }, till);
+    expect(ancient.status).toBe(400);
+    expect(ancient.json.errors).toEqual([expect.objectContaining({ field: 'decidedAt', code: 'too_small' })]);
+
+    // A till's clock a minute behind the service's: the decision is taken as made when the hold opened.
+    const behind = await review(skewed.checkId, { decision: 'release', supervisorRef: 'S0042', decidedAt: new Date(opened - MINUTE).toISOString() }, till);
+    expect(behind.json).toMatchObject({ status: 'released', closedAt: new Date(opened).toISOString() });
+
+    advance(10 * MINUTE);
+    // A handheld decides live: after the deadline, its claim to have decided in time is not believed.
+    const late = await review(fromHandheld.checkId, { decision: 'release', supervisorRef: 'S0042', decidedAt: inTime });
+    expect(late.status).toBe(409);
+    expect(late.json).toMatchObject({ code: 'review_closed', review: { status: 'expired' } });
+    expect((await outcome(fromHandheld.checkId, { outcome: 'proceeded' })).status).toBe(409);
+
+    // A till's outbox a day after the deadline: too long after for the claim to be believed.
+    advance(24 * 60 * MINUTE);
+    const stale = await review(dayLate.checkId, { decision: 'release', supervisorRef: 'S0042', decidedAt: inTime }, till);
+    expect(stale.status).toBe(409);
+    expect(stale.json.review.status).toBe('expired');
+    expect((await outcome(dayLate.checkId, { outcome: 'proceeded' })).status).toBe(409);
+    expect((await outcome(longAgo.checkId, { outcome: 'proceeded' })).status).toBe(409);
+  });
+
+  it('believes a late decision from a till token only for its own till: a token is the till that holds the check', async () => {
+    const { check, review, call, advance, now, till } = await setUp();
+    const opened = now();
+    const [mine, another] = [await check(), await check()];
+    advance(10 * MINUTE);
+    const mint = async (tillId: string) => (await call('POST', '/v1/till-tokens', { key: till, body: { storeId: STORE, tillId } })).json.token as string;
+    const body = { decision: 'release', supervisorRef: 'S0042', decidedAt: new Date(opened + 2 * MINUTE).toISOString() };
+    expect((await review(another.checkId, body, await mint('T09'))).json.code).toBe('not_found');
+    const replayed = await review(mine.checkId, body, await mint('T04'));
+    expect(replayed.status).toBe(200);
+    expect(replayed.json).toMatchObject({ status: 'released', closedAt: body.decidedAt });
   });
 });
 

@@ -75,6 +75,29 @@ describe('Idempotency-Key', () => {
     expect((await post('/v1/checks', aCheck(), 'k-fix')).status).toBe(201);
   });
 
+  it('does not remember a refusal about how things stood: a retry after the hold is released records the sale', async () => {
+    const { post, makeKey } = await setUp();
+    const supervisor = await makeKey('supervisor', [STORE]);
+    const held = await post('/v1/checks', aCheck({ lines: appleCards(3), customer: { ageBand: '80_plus' } }));
+    expect(held.json.action).toBe('hold');
+    const path = `/v1/checks/${held.json.checkId}/outcome`;
+    const early = await post(path, { outcome: 'proceeded' }, 'k-sale');
+    expect(early.status).toBe(409);
+    expect(early.json.code).toBe('outcome_conflicts_with_decision');
+    // The same 409 again while nothing has changed, answered afresh.
+    expect((await post(path, { outcome: 'proceeded' }, 'k-sale')).headers.get('Idempotent-Replayed')).toBeNull();
+
+    const released = await post(`/v1/checks/${held.json.checkId}/review`, { decision: 'release', supervisorRef: 'S0042' }, 'k-release', supervisor);
+    expect(released.status).toBe(200);
+    const retried = await post(path, { outcome: 'proceeded' }, 'k-sale');
+    expect(retried.status).toBe(201);
+    expect(retried.headers.get('Idempotent-Replayed')).toBeNull();
+    // The success is what the key now stands for.
+    const again = await post(path, { outcome: 'proceeded' }, 'k-sale');
+    expect(again.status).toBe(201);
+    expect(again.headers.get('Idempotent-Replayed')).toBe('true');
+  });
+
   it('keeps a key for 24 hours, then lets it go', async () => {
     const { post, advance } = await setUp();
     const body = aCheck();

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { migrations } from '../../src/store/migrations/index.js';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
 import { undoAfterStoreDays } from '../helpers/schema.js';
-import { migrations } from '../../src/store/migrations/index.js';
 
 const present = [{ kind: 'gift_card' as const, brand: 'amazon', unitAmount: 2000, quantity: 1 }];
 const appleCards = [{ kind: 'gift_card' as const, brand: 'apple', unitAmount: 10000, quantity: 3 }];

@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { ConflictError, ConnectionError, type Fetch, ValidationError } from '../../sdk/src/index.js';
+import { sqliteOutbox } from '../../sdk/src/node.js';
+import { faultyNetwork } from './helpers/faults.js';
 import { STORE } from './helpers/service.js';
 import { markyate, tillWorld } from './helpers/till.js';
 
@@ -132,6 +137,9 @@ describe('a sale held while the service is away', () => {
     const late = await till.review(decided.checkId, { decision: 'release', supervisorRef: 'S0042' });
     expect(late).toMatchObject({ source: 'till', review: { status: 'expired' }, prompt: { headline: 'Do not sell these gift cards' } });
     expect(till.pending()).toBe(1);
+    // Decided again on the till, the expired hold's next step is the service's: refuse, not wait.
+    const answered = await till.answer(decided.checkId, reassuring);
+    expect(answered).toMatchObject({ source: 'offline', action: 'hold', review: { status: 'expired' }, next: { step: 'refuse' } });
   });
 
   it('uses the service’s deadline once the service has held a sale', async () => {
@@ -143,5 +151,65 @@ describe('a sale held while the service is away', () => {
     const offline = await till.check(markyate());
     expect(offline.source).toBe('offline');
     expect(Date.parse(offline.review!.deadline) - Date.parse(offline.review!.openedAt)).toBe(90_000);
+  });
+});
+
+describe('a release covers only the basket it was made for, on the till as at the service', () => {
+  const itunes = (quantity: number) => [{ kind: 'gift_card' as const, description: 'iTunes £100', brand: 'iTunes', unitAmount: 10000, quantity }];
+
+  it('offline: a trimmed basket stays released, one that asks for more is held again, and the service agrees', async () => {
+    const { service, network, open } = await tillWorld({ fault: 'down' });
+    const till = open();
+    const basket = markyate();
+    const decided = await till.check(basket);
+    expect(decided).toMatchObject({ source: 'offline', action: 'hold' });
+    await till.review(decided.checkId, { decision: 'release', supervisorRef: 'S0042' });
+
+    const trimmed = await till.check({ ...basket, lines: itunes(3) });
+    expect(trimmed).toMatchObject({ source: 'offline', review: { status: 'released' } });
+    expect(trimmed.next.step).not.toBe('wait_for_supervisor');
+
+    const bigger = await till.check({ ...basket, lines: itunes(8) });
+    expect(bigger).toMatchObject({ source: 'offline', action: 'hold', next: { step: 'wait_for_supervisor' }, review: { status: 'open', openedAt: bigger.evaluatedAt } });
+    const sold = await till.outcome(decided.checkId, { outcome: 'proceeded_after_warning' });
+    expect(sold.status === 'dead_lettered' && (sold.error as ConflictError).code).toBe('outcome_conflicts_with_decision');
+
+    network.set('pass');
+    expect(await till.flush()).toEqual({ delivered: 4, deadLettered: 0, pending: 0 });
+    const record = await service.record((await service.checkIdOf(STORE, decided.transactionId))!);
+    expect(record.decision).toMatchObject({ action: 'hold', next: { step: 'wait_for_supervisor' } });
+    expect(record.review).toMatchObject({ status: 'open', openedAt: bigger.review!.openedAt, deadline: bigger.review!.deadline });
+  });
+
+  it('still holds the bigger basket after the till restarts with it in the outbox', async () => {
+    const { clock, open } = await tillWorld();
+    const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-till-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const outbox = join(dir, 'outbox.db');
+    // Neither till reaches the service: what the second knows, it knows from the outbox alone.
+    const before = open({ outbox: sqliteOutbox(outbox), fetch: faultyNetwork(clock, 'down').fetch });
+    const basket = markyate();
+    const decided = await before.check(basket);
+    await before.review(decided.checkId, { decision: 'release', supervisorRef: 'S0042' });
+    expect((await before.check({ ...basket, lines: itunes(8) })).review).toMatchObject({ status: 'open' });
+
+    const after = open({ outbox: sqliteOutbox(outbox), fetch: faultyNetwork(clock, 'down').fetch });
+    const sold = await after.outcome(decided.checkId, { outcome: 'proceeded_after_warning' });
+    expect(sold.status === 'dead_lettered' && (sold.error as ConflictError).code).toBe('outcome_conflicts_with_decision');
+  });
+
+  it('a release made online does not cover a bigger basket decided offline after it', async () => {
+    const { network, open } = await tillWorld();
+    const till = open();
+    const basket = markyate();
+    const decided = await till.check(basket);
+    expect(decided).toMatchObject({ source: 'service', action: 'hold' });
+    expect((await till.review(decided.checkId, { decision: 'release', supervisorRef: 'S0042' })).review.status).toBe('released');
+
+    network.set('down');
+    const bigger = await till.check({ ...basket, lines: itunes(8) });
+    expect(bigger).toMatchObject({ source: 'offline', action: 'hold', review: { status: 'open' } });
+    const sold = await till.outcome(decided.checkId, { outcome: 'proceeded_after_warning' });
+    expect(sold.status).toBe('dead_lettered');
   });
 });

@@ -1,15 +1,23 @@
 import { ApiError, isRetryable, type VouchsafeError } from '../errors.js';
-import { closeHold, localHold, reviewNow } from '../hold.js';
+import { closeHold, localHold, opensHold, reviewNow } from '../hold.js';
 import type { LocalDecision } from '../offline/decide.js';
 import type { OutboxEntry } from '../outbox/entry.js';
 import type { Transaction } from '../till-memory.js';
 import type { TillParts } from '../till-parts.js';
 import type { TillDecision } from '../types.js';
 
-/** A hold's next step carries its deadline, as the service's does. */
-function nextWithDeadline(local: LocalDecision, transaction: Transaction | undefined): LocalDecision['next'] {
-  const review = transaction?.hold?.review;
-  return local.next.step === 'wait_for_supervisor' && review ? { ...local.next, deadline: review.deadline } : local.next;
+/**
+ * A hold's next step, as the service gives it: while its review is open, waiting with the deadline; a
+ * released one (the release covers this basket, or a new hold would have opened) finishes the sale,
+ * a refused or expired one refuses it.
+ */
+function nextStep(till: TillParts, local: LocalDecision, transaction: Transaction | undefined): LocalDecision['next'] {
+  const hold = transaction?.hold;
+  if (local.next.step !== 'wait_for_supervisor' || !hold) return local.next;
+  const { status, deadline } = reviewNow(hold, till.clock);
+  const ruleSet = till.rules.current;
+  if (status === 'open' || !ruleSet) return { ...local.next, deadline };
+  return (ruleSet.locales.get(local.locale) ?? ruleSet.prompts).next(status === 'released' ? 'allow' : 'refuse', null);
 }
 
 /** A decision the till made itself, shaped like the service's, with why the service's was not used. */
@@ -30,7 +38,7 @@ export function offlineTillDecision(
     score: local.score,
     reasons: local.reasons,
     locale: local.locale,
-    next: nextWithDeadline(local, transaction),
+    next: nextStep(till, local, transaction),
     prompt: local.prompt,
     ruleSetVersion: local.ruleSetVersion,
     evaluatedAt: new Date(decidedAt).toISOString(),
@@ -43,11 +51,12 @@ export function offlineTillDecision(
 
 /**
  * What an offline decision does to the transaction's hold, as the service would do it: a hold opens
- * one with the service's deadline, a refusal closes an open one.
+ * one with the service's deadline (also after a release that does not cover the basket), a refusal
+ * closes an open one.
  */
 export function holdOffline(till: TillParts, transaction: Transaction, local: LocalDecision, decidedAt: number): void {
   const { hold } = transaction;
-  if (local.action === 'hold' && !hold) till.memory.setHold(transaction, localHold(till.clock, till.memory.holdDeadlineMs, decidedAt));
+  if (local.action === 'hold' && opensHold(hold, transaction.request)) till.memory.setHold(transaction, localHold(till.clock, till.memory.holdDeadlineMs, decidedAt));
   if (local.action === 'refuse' && hold && reviewNow(hold, till.clock).status === 'open') till.memory.setHold(transaction, closeHold(hold, 'refused', 'decision', {}));
 }
 

@@ -7,8 +7,10 @@ const KEPT_HEADERS = ['content-type', 'location', 'etag'];
 /**
  * Stripe's `Idempotency-Key`: the same key from the same API key with the same request replays the
  * response first given (`Idempotent-Replayed: true`); with a different request it is 409
- * `idempotency_key_reused`. A request refused as malformed (400), rate-limited or failed on our side
- * is not remembered: it did not happen, and the retry runs afresh.
+ * `idempotency_key_reused`. Only a success (2xx) is remembered: it did something a retry must not do
+ * twice. A refusal did nothing (malformed, rate-limited, failed on our side, or a 4xx about the state
+ * of things then, such as a hold not yet released): the retry runs afresh and is answered as things
+ * stand, rather than with an answer about a state that has since changed.
  */
 export function idempotencyKey() {
   return createMiddleware<AppEnv>(async function idempotencyKey(c, next) {
@@ -24,7 +26,7 @@ export function idempotencyKey() {
     }
     await next();
     const { status } = c.res;
-    if (status >= 500 || status === 400 || status === 429) return;
+    if (status < 200 || status >= 300) return;
     const headers: Record<string, string> = {};
     for (const name of KEPT_HEADERS) {
       const value = c.res.headers.get(name);

@@ -1,6 +1,6 @@
 import type { EvaluationTrigger } from '../../contract/check-record.js';
 import type { Action, Outcome } from '../../contract/enums.js';
-import type { ChecksRepository } from '../checks.js';
+import type { CheckLock, ChecksRepository } from '../checks.js';
 import type { Port } from '../port.js';
 import type { CheckRow, CheckWrite, EvaluationRow, OutcomeRow } from '../types.js';
 import { json, type Queryable } from './sql.js';
@@ -108,19 +108,20 @@ function toCheck(row: CheckWithLatestRow | undefined): CheckRow | undefined {
 /** The checks and their evaluations, as `checksRepository` (SQLite) keeps them. */
 export function checksRepository(sql: Queryable): Port<ChecksRepository> {
   // One round trip for a check and its latest evaluation: the database may be across a network.
-  const checkWhere = async (where: ReturnType<Queryable>) => {
+  const checkWhere = async (where: ReturnType<Queryable>, lock: CheckLock | undefined) => {
     const [row] = await sql<CheckWithLatestRow[]>`
       SELECT c.*, (SELECT to_jsonb(e) FROM evaluations e WHERE e.check_id = c.id ORDER BY e.revision DESC LIMIT 1) AS latest
       FROM checks c
-      WHERE ${where}`;
+      WHERE ${where}
+      ${lock?.lock ? sql`FOR UPDATE OF c` : sql``}`;
     return toCheck(row);
   };
 
   return {
-    findById: (id) => checkWhere(sql`c.id = ${id}`),
+    findById: (id, lock) => checkWhere(sql`c.id = ${id}`, lock),
     /** The check a till's transaction id names on one business day of its store (tills may reuse ids on another day). */
-    findByTransaction: (storeId, transactionId, businessDay) =>
-      checkWhere(sql`c.store_id = ${storeId} AND c.transaction_id = ${transactionId} AND c.business_day = ${businessDay}`),
+    findByTransaction: (storeId, transactionId, businessDay, lock) =>
+      checkWhere(sql`c.store_id = ${storeId} AND c.transaction_id = ${transactionId} AND c.business_day = ${businessDay}`, lock),
     async evaluations(id) {
       const rows = await sql<EvaluationRecordRow[]>`SELECT * FROM evaluations WHERE check_id = ${id} ORDER BY revision`;
       return rows.map(toEvaluation);

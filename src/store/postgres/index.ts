@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Repositories, Store, StoreEvent } from '../port.js';
+import { type Repositories, type Store, type StoreEvent, WriteCollision } from '../port.js';
 import { storageHealth } from '../storage-health.js';
 import { auditRepository } from './audit.js';
 import { checksRepository } from './checks.js';
@@ -172,7 +172,7 @@ export async function openPostgresStore(
         return result;
       } catch (error) {
         const code = (error as { code?: unknown } | null)?.code;
-        if (attempt < ATTEMPTS && typeof code === 'string' && RETRYABLE.has(code)) {
+        if (attempt < ATTEMPTS && ((typeof code === 'string' && RETRYABLE.has(code)) || error instanceof WriteCollision)) {
           // Apart a little, at random: two nodes that collided once should not collide again.
           await sleep(Math.random() * 10 * attempt);
           continue;

@@ -10,6 +10,7 @@ type Numeric = string | number | bigint;
 
 interface ReviewRecordRow {
   check_id: string;
+  revision: number;
   store_id: string;
   opened_at: Numeric;
   deadline: Numeric;
@@ -19,6 +20,7 @@ interface ReviewRecordRow {
   supervisor_ref: string | null;
   closed_key_id: string | null;
   reason: string | null;
+  released_revision: number | null;
 }
 
 interface HeldCheckRecordRow extends ReviewRecordRow {
@@ -34,6 +36,7 @@ const maybe = (value: Numeric | null) => (value === null ? null : Number(value))
 function toReview(row: ReviewRecordRow): ReviewRow {
   return {
     checkId: row.check_id,
+    revision: row.revision,
     storeId: row.store_id,
     openedAt: Number(row.opened_at),
     deadline: Number(row.deadline),
@@ -43,6 +46,7 @@ function toReview(row: ReviewRecordRow): ReviewRow {
     supervisorRef: row.supervisor_ref,
     closedKeyId: row.closed_key_id,
     reason: row.reason,
+    releasedRevision: row.released_revision,
   };
 }
 
@@ -57,7 +61,7 @@ function toHeldCheck(row: HeldCheckRecordRow): HeldCheckRow {
   };
 }
 
-const REVIEW_COLUMNS = 'r.check_id, r.store_id, r.opened_at, r.deadline, r.status, r.closed_at, r.closed_by, r.supervisor_ref, r.closed_key_id, r.reason';
+const REVIEW_COLUMNS = 'r.check_id, r.revision, r.store_id, r.opened_at, r.deadline, r.status, r.closed_at, r.closed_by, r.supervisor_ref, r.closed_key_id, r.reason, r.released_revision';
 const HELD = `
   SELECT ${REVIEW_COLUMNS}, c.till_id, c.transaction_id, c.currency, c.stored_value, e.reasons
   FROM reviews r JOIN checks c ON c.id = r.check_id JOIN evaluations e ON e.check_id = c.id AND e.revision = c.revision`;
@@ -67,20 +71,26 @@ const IN_STORES = '($1::text[] IS NULL OR r.store_id = ANY($1::text[]))';
 // $2 the limit, $3 now.
 const LISTS: Record<ReviewStatus, { text: string; asOf: boolean }> = {
   open: {
-    text: `${HELD} WHERE r.status = 'open' AND r.deadline > $3::bigint AND ${IN_STORES} ORDER BY r.opened_at, r.check_id COLLATE "C" LIMIT $2::integer`,
+    text: `${HELD} WHERE r.status = 'open' AND r.deadline > $3::bigint AND ${IN_STORES} ORDER BY r.opened_at, r.check_id COLLATE "C", r.revision LIMIT $2::integer`,
     asOf: true,
   },
   expired: {
     text: `${HELD} WHERE (r.status = 'expired' OR (r.status = 'open' AND r.deadline <= $3::bigint)) AND ${IN_STORES}
-      ORDER BY coalesce(r.closed_at, r.deadline) DESC, r.check_id COLLATE "C" LIMIT $2::integer`,
+      ORDER BY coalesce(r.closed_at, r.deadline) DESC, r.check_id COLLATE "C", r.revision LIMIT $2::integer`,
     asOf: true,
   },
-  released: { text: `${HELD} WHERE r.status = 'released' AND ${IN_STORES} ORDER BY r.closed_at DESC, r.check_id COLLATE "C" LIMIT $2::integer`, asOf: false },
-  refused: { text: `${HELD} WHERE r.status = 'refused' AND ${IN_STORES} ORDER BY r.closed_at DESC, r.check_id COLLATE "C" LIMIT $2::integer`, asOf: false },
+  released: { text: `${HELD} WHERE r.status = 'released' AND ${IN_STORES} ORDER BY r.closed_at DESC, r.check_id COLLATE "C", r.revision LIMIT $2::integer`, asOf: false },
+  refused: { text: `${HELD} WHERE r.status = 'refused' AND ${IN_STORES} ORDER BY r.closed_at DESC, r.check_id COLLATE "C", r.revision LIMIT $2::integer`, asOf: false },
 };
 // $2 from, $3 to (excluded), $4 the window after a release in which a confirmed scam counts against it.
 const REPORT = `
-  SELECT r.store_id, r.opened_at, r.deadline, r.status, r.closed_at, r.closed_by, c.currency, c.stored_value, c.outcome,
+  SELECT r.store_id, r.opened_at, r.deadline, r.status, r.closed_at, r.closed_by, c.currency, c.outcome,
+    -- A release is worth the basket it was made for; the check may have been held again for more since.
+    CASE WHEN r.released_revision IS NULL THEN c.stored_value ELSE (
+      SELECT coalesce(sum((l->>'unitAmount')::bigint * (l->>'quantity')::bigint), 0)
+      FROM evaluations e, jsonb_array_elements(e.request->'lines') l
+      WHERE e.check_id = r.check_id AND e.revision = r.released_revision AND l->>'kind' <> 'merchandise'
+    ) END AS stored_value,
     (r.status = 'released' AND EXISTS (
       SELECT 1 FROM check_identities mine
       JOIN check_identities theirs ON theirs.identity = mine.identity
@@ -98,22 +108,23 @@ export function reviewsRepository(sql: Queryable): Port<ReviewsRepository> {
   return {
     async open(review) {
       await sql`
-        INSERT INTO reviews (check_id, store_id, opened_at, deadline, status)
-        VALUES (${review.checkId}, ${review.storeId}, ${review.openedAt}, ${review.deadline}, 'open')`;
+        INSERT INTO reviews (check_id, revision, store_id, opened_at, deadline, status)
+        VALUES (${review.checkId}, ${review.revision}, ${review.storeId}, ${review.openedAt}, ${review.deadline}, 'open')`;
     },
     async find(checkId) {
-      const [row] = await sql<ReviewRecordRow[]>`SELECT ${sql.unsafe(REVIEW_COLUMNS)} FROM reviews r WHERE r.check_id = ${checkId}`;
+      const [row] = await sql<ReviewRecordRow[]>`SELECT ${sql.unsafe(REVIEW_COLUMNS)} FROM reviews r WHERE r.check_id = ${checkId} ORDER BY r.revision DESC LIMIT 1`;
       return row && toReview(row);
     },
     async findHeld(checkId) {
-      const [row] = await sql<HeldCheckRecordRow[]>`${sql.unsafe(HELD)} WHERE r.check_id = ${checkId}`;
+      const [row] = await sql<HeldCheckRecordRow[]>`${sql.unsafe(HELD)} WHERE r.check_id = ${checkId} ORDER BY r.revision DESC LIMIT 1`;
       return row && toHeldCheck(row);
     },
-    async close(checkId, from, closing) {
+    async close(review, from, closing) {
       const result = await sql`
         UPDATE reviews SET status = ${closing.status}, closed_at = ${closing.closedAt}, closed_by = ${closing.closedBy},
-          supervisor_ref = ${closing.supervisorRef}, closed_key_id = ${closing.closedKeyId}, reason = ${closing.reason}
-        WHERE check_id = ${checkId} AND status = ${from}`;
+          supervisor_ref = ${closing.supervisorRef}, closed_key_id = ${closing.closedKeyId}, reason = ${closing.reason},
+          released_revision = ${closing.releasedRevision}
+        WHERE check_id = ${review.checkId} AND revision = ${review.revision} AND status = ${from}`;
       return result.count === 1;
     },
     /**

@@ -42,7 +42,9 @@ const closing = (status: ReviewClosing['status'], at: number, by: ReviewClosing[
   supervisorRef: by === 'supervisor' ? 'sup-7' : null,
   closedKeyId: by === 'supervisor' ? 'key_sup' : null,
   reason: status === 'refused' ? 'customer on the phone to "the bank"' : null,
+  releasedRevision: status === 'released' ? 1 : null,
 });
+const first = (checkId: string) => ({ checkId, revision: 1 });
 
 /** Holds opened, released, refused and left to expire, read back every way the service reads them. */
 async function lifecycle(adapter: Adapter) {
@@ -52,15 +54,17 @@ async function lifecycle(adapter: Adapter) {
   const { reviews } = adapter.repositories;
   await adapter.transaction(async (tx) => {
     for (let i = 0; i < 8; i++) {
-      await tx.reviews.open({ checkId: `held_${i}`, storeId: i % 3 === 0 ? 'S2' : 'S1', openedAt: T0 + i * MINUTE, deadline: T0 + (i + 10) * MINUTE });
+      await tx.reviews.open({ checkId: `held_${i}`, revision: 1, storeId: i % 3 === 0 ? 'S2' : 'S1', openedAt: T0 + i * MINUTE, deadline: T0 + (i + 10) * MINUTE });
     }
   });
   const closed = await adapter.transaction(async (tx) => [
-    await tx.reviews.close('held_1', 'open', closing('released', T0 + 5 * MINUTE, 'supervisor')),
-    await tx.reviews.close('held_2', 'open', closing('refused', T0 + 6 * MINUTE, 'supervisor')),
-    await tx.reviews.close('held_1', 'open', closing('refused', T0 + 7 * MINUTE, 'supervisor')),
-    await tx.reviews.close('held_3', 'open', closing('released', T0 + 8 * MINUTE, 'outcome')),
+    await tx.reviews.close(first('held_1'), 'open', closing('released', T0 + 5 * MINUTE, 'supervisor')),
+    await tx.reviews.close(first('held_2'), 'open', closing('refused', T0 + 6 * MINUTE, 'supervisor')),
+    await tx.reviews.close(first('held_1'), 'open', closing('refused', T0 + 7 * MINUTE, 'supervisor')),
+    await tx.reviews.close(first('held_3'), 'open', closing('released', T0 + 8 * MINUTE, 'outcome')),
   ]);
+  // held_1, released, is held again (a basket that asks for more): a second review, the one find answers with.
+  await adapter.transaction((tx) => tx.reviews.open({ checkId: 'held_1', revision: 2, storeId: 'S1', openedAt: T0 + 9 * MINUTE, deadline: T0 + 30 * MINUTE }));
   const now = T0 + 14 * MINUTE;
   const before = {
     lists: await lists(adapter, now),
@@ -69,7 +73,7 @@ async function lifecycle(adapter: Adapter) {
   // The sweeper: what is past its deadline, written down as expired.
   const swept = await adapter.transaction(async (tx) => {
     const due = await tx.reviews.pastDeadline(now, 10);
-    for (const review of due) await tx.reviews.close(review.checkId, 'open', closing('expired', now, 'deadline'));
+    for (const review of due) await tx.reviews.close(review, 'open', closing('expired', now, 'deadline'));
     return due;
   });
   return {
@@ -77,7 +81,7 @@ async function lifecycle(adapter: Adapter) {
     before,
     swept,
     after: await lists(adapter, now),
-    found: [await reviews.find('held_2'), await reviews.find('nothing'), await reviews.findHeld('held_4'), await reviews.findHeld('nothing')],
+    found: [await reviews.find('held_2'), await reviews.find('held_1'), await reviews.findHeld('held_1'), await reviews.find('nothing'), await reviews.findHeld('held_4'), await reviews.findHeld('nothing')],
     report: [
       await reviews.forReport({ storeIds: null, from: T0, to: T0 + 60 * MINUTE, scamWindowMs: 2 * 24 * 60 * MINUTE }),
       await reviews.forReport({ storeIds: ['S1'], from: T0, to: T0 + 60 * MINUTE, scamWindowMs: 60 * MINUTE }),
@@ -99,7 +103,12 @@ describe('reviews on every adapter', () => {
     const sqlite = await lifecycle(sqliteAdapter());
     expect(sqlite.closed).toEqual([true, true, false, true]);
     expect(sqlite.swept.map((review) => review.checkId)).toEqual(['held_0', 'held_4']);
-    expect(sqlite.before.openNow[0]).toEqual({ count: 3, oldestOpenedAt: T0 + 5 * MINUTE });
+    expect(sqlite.before.openNow[0]).toEqual({ count: 4, oldestOpenedAt: T0 + 5 * MINUTE });
+    expect(sqlite.found[1]).toMatchObject({ checkId: 'held_1', revision: 2, status: 'open', releasedRevision: null });
+    expect(sqlite.found[2]).toMatchObject({ checkId: 'held_1', revision: 2, status: 'open' });
+    // Both of held_1's reviews are listed: the release as made, and the hold after it.
+    expect(sqlite.before.lists.every[0]!.filter((row) => row.checkId === 'held_1').map((row) => row.revision)).toEqual([2]);
+    expect(sqlite.before.lists.every[2]!.filter((row) => row.checkId === 'held_1')).toEqual([expect.objectContaining({ revision: 1, releasedRevision: 1 })]);
     const released = sqlite.report[0]!.filter((row) => row.status === 'released');
     expect(released.map((row) => row.scamLater).sort()).toEqual([false, true]);
   });
@@ -115,7 +124,7 @@ describe('reviews on every adapter', () => {
     const second = await first.anotherNode!();
     for (let i = 0; i < 12; i++) await first.write.check(held(i, 'S1', `id-${i}`));
     await first.transaction(async (tx) => {
-      for (let i = 0; i < 12; i++) await tx.reviews.open({ checkId: `held_${i}`, storeId: 'S1', openedAt: T0, deadline: T0 + i });
+      for (let i = 0; i < 12; i++) await tx.reviews.open({ checkId: `held_${i}`, revision: 1, storeId: 'S1', openedAt: T0, deadline: T0 + i });
     });
     const now = T0 + MINUTE;
     const sweep = (node: Adapter, meanwhile: () => Promise<unknown>) =>
@@ -123,7 +132,7 @@ describe('reviews on every adapter', () => {
         const due = await tx.reviews.pastDeadline(now, 5);
         // The other sweeper runs while this one's transaction is still open.
         await meanwhile();
-        for (const review of due) expect(await tx.reviews.close(review.checkId, 'open', closing('expired', now, 'deadline'))).toBe(true);
+        for (const review of due) expect(await tx.reviews.close(review, 'open', closing('expired', now, 'deadline'))).toBe(true);
         return due.map((review) => review.checkId);
       });
     let other: string[] = [];

@@ -1,9 +1,9 @@
 import postgres from 'postgres';
 import { expect, it } from 'vitest';
 import { openStore, StorageUnavailable, type Store } from '../../../src/store/index.js';
+import { postgresMigrations } from '../../../src/store/postgres/migrations/index.js';
 import { describeStores } from './adapters.js';
 import { aKey } from './fixtures.js';
-import { postgresMigrations } from '../../../src/store/postgres/migrations/index.js';
 
 /** Resolves once `heard` has been called, for a listener. */
 function hearing(): { heard: () => void; done: Promise<void> } {
@@ -112,7 +112,7 @@ describeStores(
       expect(await nodes[2].meta.get('opened')).toBe('yes');
       const sql = postgres(location, { max: 1, onnotice: () => {} });
       try {
-        const applied = await sql<{ version: number }[]>`SELECT version FROM schema_migrations`;
+        const applied = await sql<{ version: number }[]>`SELECT version FROM schema_migrations ORDER BY version`;
         expect(applied.map((row) => row.version)).toEqual(postgresMigrations.map((migration) => migration.version));
       } finally {
         await sql.end();

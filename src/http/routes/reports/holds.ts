@@ -15,7 +15,7 @@ const route = createRoute({
   tags: ['Reports'],
   summary: 'Holds: what supervisors decided, how fast, and which releases proved costly',
   description: [
-    'Holds opened in the period (a hold belongs to the store’s calendar day, in VOUCHSAFE_TIMEZONE, on which it was opened), and what became of them: released, refused or expired (nobody decided by the deadline, which counts as refused). A hold still open past its deadline counts as expired.',
+    'Holds opened in the period (a hold belongs to the store’s calendar day, in VOUCHSAFE_TIMEZONE, on which it was opened), and what became of them: released, refused or expired (nobody decided by the deadline, which counts as refused). A hold still open past its deadline counts as expired. A check held again after a release (a basket asking for more than was released) counts as two holds, and a release counts at the stored value of the basket it was made for.',
     '',
     '- **timeToSupervisor**: seconds from the hold to a supervisor’s release or refusal, median and 90th percentile (nearest rank). Holds closed by the customer’s answers, by the outcome or by the deadline are not timed.',
     '- **releasedThenScam**: released holds whose own outcome is `scam_confirmed`, or whose customer (by loyalty id or card token) had a confirmed scam within 30 days after: the costly mistakes.',
