@@ -1,14 +1,34 @@
 import { DomainError } from '../errors.js';
 import type { Principal } from './api-keys.js';
+import { inWorldOf, type Moded } from './mode-scope.js';
 
 /** Whether a key may act for a store: a key bound to stores acts only for those. */
 export function canActFor(principal: Principal, storeId: string): boolean {
   return principal.storeIds === null || principal.storeIds.includes(storeId);
 }
 
+/**
+ * Whether a key may see a record of a store: its store is one the key acts for, and it is in the key's
+ * world (test or live). Anything else is answered as missing.
+ */
+export function canSee(principal: Principal, record: Moded & { readonly storeId: string }): boolean {
+  return canActFor(principal, record.storeId) && inWorldOf(principal, record);
+}
+
 /** A till key acts only for its own stores; an analyst key may be limited to some stores. */
 export function assertStore(principal: Principal, storeId: string): void {
   if (!canActFor(principal, storeId)) throw new DomainError('store_forbidden', `This key may not act for store ${storeId}`);
+}
+
+/** What a list may show a key: the stores it covers (null: every store) and the one world of the key. */
+export interface Scope {
+  readonly storeIds: string[] | null;
+  readonly livemode: boolean;
+}
+
+/** The scope of a list for a key: `storeScope`'s stores, in the key's own world. */
+export function listScope(principal: Principal, requested: readonly string[] | undefined): Scope {
+  return { storeIds: storeScope(principal, requested), livemode: principal.livemode };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Principal } from '../access/api-keys.js';
-import { canActFor } from '../access/store-scope.js';
+import { canSee } from '../access/store-scope.js';
 import type { CheckRecord } from '../contract/check-record.js';
 import { DomainError } from '../errors.js';
 import type { CheckRow, ReviewRow, Within } from '../store/index.js';
@@ -7,12 +7,13 @@ import type { CheckContext } from './context.js';
 import { toCheckRecord } from './records.js';
 
 /**
- * The stored check if the key may see it. A check in a store the key cannot see is reported as
- * missing, as for reading it, so ids cannot be probed across stores by answering or closing them.
+ * The stored check if the key may see it. A check in a store the key cannot see, or of the other
+ * world (test or live), is reported as missing, as for reading it, so ids cannot be probed across
+ * stores or worlds by answering or closing them.
  */
 export async function findVisibleCheck(context: Pick<Within<CheckContext>, 'store'>, principal: Principal, checkId: string): Promise<CheckRow> {
   const check = await context.store.checks.findById(checkId);
-  if (!check || !canActFor(principal, check.storeId)) throw new DomainError('not_found', `No check ${checkId}`);
+  if (!check || !canSee(principal, check)) throw new DomainError('not_found', `No check ${checkId}`);
   return check;
 }
 

@@ -9,6 +9,7 @@ export const ErrorCode = z
     'unauthorized',
     'forbidden',
     'store_forbidden',
+    'live_key_required',
     'not_found',
     'method_not_allowed',
     'unknown_question',

@@ -1,5 +1,5 @@
 import type { Principal } from '../access/api-keys.js';
-import { canActFor } from '../access/store-scope.js';
+import { canSee } from '../access/store-scope.js';
 import type { ReviewRecord, ReviewRequest } from '../contract/review.js';
 import { formatMoney } from '../engine/index.js';
 import { DomainError, invalidField } from '../errors.js';
@@ -52,8 +52,8 @@ export async function decideReview(context: ReviewContext, principal: Principal,
 
   const result = await store.transaction(async (tx): Promise<{ replayed: boolean } | { tooLate: ReviewRow }> => {
     const check = await tx.checks.findById(checkId);
-    // A check in a store the key cannot see is reported as missing, as for every other check route.
-    if (!check || !canActFor(principal, check.storeId)) throw new DomainError('not_found', `No check ${checkId}`);
+    // A check in a store the key cannot see, or of the other world, is reported as missing, as for every other check route.
+    if (!check || !canSee(principal, check)) throw new DomainError('not_found', `No check ${checkId}`);
     const review = await tx.reviews.find(checkId);
     if (!review) {
       throw new DomainError('not_held', `Check ${checkId} is decided ${check.latest.action} and was never held; only a held check has a review`);

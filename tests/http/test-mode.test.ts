@@ -73,12 +73,19 @@ describe('test mode', () => {
     expect((await historyOf(laterTest.json.checkId)).h24.checks).toBe(2);
   });
 
-  it('keeps test and live traffic from sharing a transaction id', async () => {
-    const { submit, live, test } = await setUp();
-    await submit(live, { transactionId: 'T-1' });
-    const clash = await submit(test, { transactionId: 'T-1' });
-    expect(clash.status).toBe(409);
-    expect(clash.json.code).toBe('conflict');
+  it('gives test and live their own transaction ids: a test till reusing a live id never blocks the live sale', async () => {
+    const { submit, call, live, test } = await setUp();
+    // The test till gets there first, with a different basket, as an attacker would.
+    const fromTest = await submit(test, { transactionId: 'T-1', lines: [{ kind: 'gift_card', brand: 'apple', unitAmount: 500, quantity: 1 }] });
+    expect(fromTest.status).toBe(201);
+    const fromLive = await submit(live, { transactionId: 'T-1' });
+    expect(fromLive.status).toBe(201);
+    expect(fromLive.json.checkId).not.toBe(fromTest.json.checkId);
+    // Each world's retry finds its own check, and the live sale is recorded.
+    expect((await submit(live, { transactionId: 'T-1' })).json.checkId).toBe(fromLive.json.checkId);
+    expect((await submit(test, { transactionId: 'T-1', lines: [{ kind: 'gift_card', brand: 'apple', unitAmount: 500, quantity: 1 }] })).json.checkId).toBe(fromTest.json.checkId);
+    const outcome = await call('POST', `/v1/checks/${fromLive.json.checkId}/outcome`, { key: live, body: { outcome: 'proceeded' } });
+    expect(outcome.status).toBe(201);
   });
 
   it('purges test checks after 7 days with vouchsafe purge, whatever the retention period', async () => {

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
-import { undoBusinessDays, undoTestMode } from '../helpers/schema.js';
+import { undoBusinessDays, undoTestMode, undoSeparateWorlds } from '../helpers/schema.js';
 
 const DAY = 24 * 60 * 60_000;
 
@@ -80,7 +80,8 @@ describe('transaction ids are unique per store and business day', () => {
     const first = await before.call('POST', '/v1/checks', { key: till, body });
     before.services.store.close();
     const db = new Database(before.databasePath);
-    // Back to schema 90: before business days (0100), idempotency keys (0110) and test mode (0120).
+    // Back to schema 90: before business days (0100), idempotency keys (0110), test mode (0120) and separate worlds (0140).
+    undoSeparateWorlds(db);
     undoTestMode(db);
     undoBusinessDays(db);
     db.exec('DROP TABLE idempotency_keys');

@@ -12,6 +12,7 @@ import { up as businessDay } from './0100-business-day.js';
 import { up as idempotencyKeys } from './0110-idempotency-keys.js';
 import { up as testMode } from './0120-test-mode.js';
 import { up as storeDays } from './0130-store-days.js';
+import { up as separateWorlds } from './0140-separate-worlds.js';
 import { DEFAULT_TIME_ZONE } from '../../engine/business-day.js';
 
 export interface Migration {
@@ -43,6 +44,7 @@ export const migrations: readonly Migration[] = [
   { version: 110, name: 'idempotency-keys', up: idempotencyKeys },
   { version: 120, name: 'test-mode', up: testMode },
   { version: 130, name: 'store-days', up: storeDays },
+  { version: 140, name: 'separate-worlds', up: separateWorlds, foreignKeysOff: true },
 ];
 
 export class DatabaseTooNewError extends Error {

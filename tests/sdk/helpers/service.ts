@@ -111,7 +111,7 @@ export async function liveService(
     async checkIdOf(storeId: string, transactionId: string): Promise<string | undefined> {
       if (!running) return undefined;
       const { store, clock, timeZone } = running.services;
-      return (await store.checks.findByTransaction(storeId, transactionId, businessDay(clock(), timeZone)))?.id;
+      return (await store.checks.findByTransaction({ storeId, livemode: true, transactionId, businessDay: businessDay(clock(), timeZone) }))?.id;
     },
     /** Outcomes the service has recorded: each counted once, when first recorded (a replay is not counted). */
     async outcomesRecorded(): Promise<number> {

@@ -49,11 +49,14 @@ async function lifecycle(adapter: Adapter) {
   for (let i = 0; i < 8; i++) await adapter.write.check(held(i, i % 3 === 0 ? 'S2' : 'S1', `id-${i % 4}`));
   // A confirmed scam by the customer of held_1, a day after it was released.
   await adapter.write.check({ ...held(20, 'S2', 'id-1'), occurredAt: T0 + 24 * 60 * MINUTE, receivedAt: T0 + 24 * 60 * MINUTE, outcome: 'scam_confirmed' });
+  // A test till's hold in the same store: listed only to the test world, and never in a figure.
+  await adapter.write.check({ ...held(9, 'S1', 'test-id'), livemode: false });
   const { reviews } = adapter.repositories;
   await adapter.transaction(async (tx) => {
     for (let i = 0; i < 8; i++) {
       await tx.reviews.open({ checkId: `held_${i}`, storeId: i % 3 === 0 ? 'S2' : 'S1', openedAt: T0 + i * MINUTE, deadline: T0 + (i + 10) * MINUTE });
     }
+    await tx.reviews.open({ checkId: 'held_9', storeId: 'S1', openedAt: T0 + 9 * MINUTE, deadline: T0 + 19 * MINUTE });
   });
   const closed = await adapter.transaction(async (tx) => [
     await tx.reviews.close('held_1', 'open', closing('released', T0 + 5 * MINUTE, 'supervisor')),
@@ -89,8 +92,9 @@ async function lists(adapter: Adapter, now: number) {
   const { reviews } = adapter.repositories;
   const statuses = ['open', 'expired', 'released', 'refused'] as const;
   return {
-    every: await Promise.all(statuses.map((status) => reviews.list({ storeIds: null, status, now, limit: 50 }))),
-    s1: await Promise.all(statuses.map((status) => reviews.list({ storeIds: ['S1'], status, now, limit: 2 }))),
+    every: await Promise.all(statuses.map((status) => reviews.list({ scope: { storeIds: null, livemode: true }, status, now, limit: 50 }))),
+    s1: await Promise.all(statuses.map((status) => reviews.list({ scope: { storeIds: ['S1'], livemode: true }, status, now, limit: 2 }))),
+    test: await Promise.all(statuses.map((status) => reviews.list({ scope: { storeIds: ['S1'], livemode: false }, status, now, limit: 50 }))),
   };
 }
 
@@ -100,6 +104,11 @@ describe('reviews on every adapter', () => {
     expect(sqlite.closed).toEqual([true, true, false, true]);
     expect(sqlite.swept.map((review) => review.checkId)).toEqual(['held_0', 'held_4']);
     expect(sqlite.before.openNow[0]).toEqual({ count: 3, oldestOpenedAt: T0 + 5 * MINUTE });
+    // The test hold is listed to the test world alone, and counted in no figure.
+    const ids = (rows: { checkId: string }[][]) => rows.flat().map((row) => row.checkId);
+    expect(ids(sqlite.before.lists.test)).toEqual(['held_9']);
+    expect(ids(sqlite.before.lists.every)).not.toContain('held_9');
+    expect(sqlite.report[0]!.map((row) => row.openedAt)).not.toContain(T0 + 9 * MINUTE);
     const released = sqlite.report[0]!.filter((row) => row.status === 'released');
     expect(released.map((row) => row.scamLater).sort()).toEqual([false, true]);
   });

@@ -1,4 +1,5 @@
 import { sql as initial } from './0001-initial.js';
+import { sql as separateWorlds } from './0002-separate-worlds.js';
 
 export interface PostgresMigration {
   /** Numbered on their own, apart from SQLite's: PostgreSQL started at the schema SQLite had reached. */
@@ -8,4 +9,7 @@ export interface PostgresMigration {
   readonly sql: string;
 }
 
-export const postgresMigrations: readonly PostgresMigration[] = [{ version: 1, name: 'initial', sql: initial }];
+export const postgresMigrations: readonly PostgresMigration[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'separate-worlds', sql: separateWorlds },
+];
