@@ -57,6 +57,7 @@ export async function closeReview(context: Within<ReviewContext>, review: Review
       supervisorRef: closing.supervisorRef,
     },
     context.clock(),
+    subject,
   );
   return closed;
 }
@@ -121,6 +122,7 @@ export async function afterDecision(
       'check.held',
       { ...subject, ruleSetVersion: write.evaluation.ruleSetVersion, revision: write.evaluation.revision, occurredAt: new Date(write.occurredAt).toISOString(), deadline: new Date(current.deadline).toISOString() },
       now,
+      subject,
     );
   }
   if (action === 'refuse' && previousAction !== 'refuse') {
@@ -129,6 +131,7 @@ export async function afterDecision(
       'check.refused',
       { ...subject, ruleSetVersion: write.evaluation.ruleSetVersion, revision: write.evaluation.revision, occurredAt: new Date(write.occurredAt).toISOString() },
       now,
+      subject,
     );
     if (current?.status === 'open') {
       current = await closeReview(

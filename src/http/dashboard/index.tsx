@@ -110,6 +110,9 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
       edge.failedKeys.failed(client, 'dashboard sign-in');
       return c.html(<SignInPage error="That key is not recognised, or it has been revoked." />, 401);
     }
+    if (principal === 'test_key') {
+      return c.html(<SignInPage error="That is a test key. The dashboard shows live figures only: sign in with a live analyst or admin key." />, 403);
+    }
     if (principal === 'forbidden') {
       const role = (await c.get('services').keys.resolve(key))?.role;
       return c.html(<SignInPage error={`That is a ${role} key. The dashboard needs an analyst or admin key.`} />, 403);

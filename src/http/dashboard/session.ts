@@ -14,11 +14,15 @@ const DASHBOARD_ROLES = new Set(['analyst', 'admin']);
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** The key's principal if it may use the dashboard; a till or supervisor key may not. */
-export async function dashboardPrincipal(services: Services, key: string): Promise<Principal | 'forbidden' | undefined> {
+/**
+ * The key's principal if it may use the dashboard. A till or supervisor key may not; nor may a test
+ * key: the dashboard shows live figures and live holds, which have no test counterpart.
+ */
+export async function dashboardPrincipal(services: Services, key: string): Promise<Principal | 'forbidden' | 'test_key' | undefined> {
   const principal = await services.keys.resolve(key);
   if (!principal) return undefined;
-  return DASHBOARD_ROLES.has(principal.role) ? principal : 'forbidden';
+  if (!DASHBOARD_ROLES.has(principal.role)) return 'forbidden';
+  return principal.livemode ? principal : 'test_key';
 }
 
 /**
@@ -59,7 +63,7 @@ export function requireSession() {
     const token = getCookie(c, COOKIE);
     const session = token ? await store.sessions.find(hashToken(token), clock()) : undefined;
     const key = session && (await store.keys.findById(session.keyId));
-    if (!key || key.revokedAt !== null || !DASHBOARD_ROLES.has(key.role)) {
+    if (!key || key.revokedAt !== null || !DASHBOARD_ROLES.has(key.role) || key.mode !== 'live') {
       if (token) deleteCookie(c, COOKIE, { path: '/dashboard' });
       return c.redirect('/dashboard/sign-in', 303);
     }

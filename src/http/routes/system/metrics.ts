@@ -9,7 +9,7 @@ const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(
 
 /**
  * Prometheus metrics. On the API's listener they need a key: the metrics key (VOUCHSAFE_METRICS_KEY)
- * or an admin API key; request rates and rule names are not for the open network. A separate
+ * or a live admin API key; request rates and rule names are not for the open network. A separate
  * listener (VOUCHSAFE_METRICS_PORT) serves them without one.
  */
 export function registerMetrics(app: Hono<AppEnv>, access: { open: true } | { key: string | undefined }) {
@@ -22,10 +22,11 @@ export function registerMetrics(app: Hono<AppEnv>, access: { open: true } | { ke
       // Guessing keys here is throttled like anywhere else: an admin key works on /metrics too.
       refuseIfBlocked(c, client);
       const token = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1];
-      const allowed = token !== undefined && ((key !== undefined && same(token, key)) || (await keys.resolve(token))?.role === 'admin');
+      const principal = token === undefined ? undefined : await keys.resolve(token);
+      const allowed = token !== undefined && ((key !== undefined && same(token, key)) || (principal?.role === 'admin' && principal.livemode));
       if (!allowed) {
         if (token !== undefined) edge.failedKeys.failed(client, 'metrics');
-        throw new HttpProblem('unauthorized', 'Metrics need the metrics key or an admin key as Authorization: Bearer <key>', { 'WWW-Authenticate': 'Bearer realm="vouchsafe-metrics"' });
+        throw new HttpProblem('unauthorized', 'Metrics need the metrics key or a live admin key as Authorization: Bearer <key>', { 'WWW-Authenticate': 'Bearer realm="vouchsafe-metrics"' });
       }
     }
     return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
