@@ -1,6 +1,7 @@
 import postgres from 'postgres';
 import { expect, it } from 'vitest';
 import { openStore, StorageUnavailable, type Store } from '../../../src/store/index.js';
+import { postgresMigrations } from '../../../src/store/postgres/migrations/index.js';
 import { describeStores } from './adapters.js';
 import { aKey } from './fixtures.js';
 
@@ -112,7 +113,7 @@ describeStores(
       const sql = postgres(location, { max: 1, onnotice: () => {} });
       try {
         const applied = await sql<{ version: number }[]>`SELECT version FROM schema_migrations`;
-        expect(applied.map((row) => row.version)).toEqual([1]);
+        expect(applied.map((row) => row.version)).toEqual(postgresMigrations.map((migration) => migration.version));
       } finally {
         await sql.end();
       }
