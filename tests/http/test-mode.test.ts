@@ -1,7 +1,9 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { runPurge } from '../../src/cli/purge.js';
 import { NO_HISTORY } from '../../src/engine/index.js';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
+import { undoSeparateWorlds } from '../helpers/schema.js';
 
 const DAY = 24 * 60 * 60_000;
 const scamBasket = {
@@ -86,6 +88,26 @@ describe('test mode', () => {
     expect((await submit(test, { transactionId: 'T-1', lines: [{ kind: 'gift_card', brand: 'apple', unitAmount: 500, quantity: 1 }] })).json.checkId).toBe(fromTest.json.checkId);
     const outcome = await call('POST', `/v1/checks/${fromLive.json.checkId}/outcome`, { key: live, body: { outcome: 'proceeded' } });
     expect(outcome.status).toBe(201);
+  });
+
+  it('separates the worlds on a database already in use (migration 0140): its webhooks stay live, its checks keep their ids', async () => {
+    const before = await setUp();
+    const liveCheck = (await before.submit(before.live, { transactionId: 'T-1' })).json.checkId;
+    const webhook = (await before.call('POST', '/v1/webhooks', { key: before.adminKey, body: { url: 'https://lp.example.test/hooks', events: ['check.held'] } })).json.id;
+    before.services.store.close();
+    const db = new Database(before.databasePath);
+    undoSeparateWorlds(db);
+    db.pragma('user_version = 130');
+    db.close();
+
+    const after = await testApp({ databasePath: before.databasePath, clock: () => Date.parse('2026-11-20T10:05:00.000Z') });
+    const fromTest = await after.call('POST', '/v1/checks', { key: before.test, body: aCheck({ transactionId: 'T-1' }) });
+    expect(fromTest.status).toBe(201);
+    expect(fromTest.json.checkId).not.toBe(liveCheck);
+    const retry = await after.call('POST', '/v1/checks', { key: before.live, body: aCheck({ transactionId: 'T-1' }) });
+    expect(retry.json.checkId).toBe(liveCheck);
+    const webhooks = (await after.call('GET', '/v1/webhooks', { key: before.adminKey })).json.webhooks;
+    expect(webhooks).toEqual([expect.objectContaining({ id: webhook, livemode: true })]);
   });
 
   it('purges test checks after 7 days with vouchsafe purge, whatever the retention period', async () => {
