@@ -256,6 +256,13 @@ describe('test and live are two worlds', () => {
     }
   });
 
+  it('shows the metrics to a live admin key only', async () => {
+    const { app, live, test } = await setUp();
+    const metrics = (key: string) => app.request('/metrics', { headers: { authorization: `Bearer ${key}` } });
+    expect((await metrics(live.keys.admin)).status).toBe(200);
+    expect((await metrics(test.keys.admin)).status).toBe(401);
+  });
+
   it('keeps the dashboard for live keys: a test key cannot sign in, and a test key’s old session is ended', async () => {
     const { app, call, services, test, live } = await setUp();
     const signIn = (key: string) =>
