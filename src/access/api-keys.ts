@@ -30,7 +30,7 @@ export interface Principal {
   readonly keyId: string;
   readonly name: string;
   readonly role: Role;
-  /** false for a test-mode key: its checks are kept out of every figure. */
+  /** false for a test-mode key: it works in the test world only (see mode-scope.ts), and its checks are in no figure. */
   readonly livemode: boolean;
   /** null: every store. */
   readonly storeIds: readonly string[] | null;

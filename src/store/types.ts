@@ -74,7 +74,7 @@ export interface ApiKeyRow {
   id: string;
   name: string;
   role: Role;
-  /** test: its checks are decided as live ones but kept out of every figure, and purged after a week. */
+  /** test: it works in the test world only; its checks are decided as live ones but kept out of every figure, and purged after a week. */
   mode: KeyMode;
   storeIds: string[] | null;
   secretHash: string;
