@@ -41,6 +41,15 @@ describe('test mode', () => {
     expect(live.mode).toBe('live');
   });
 
+  it('has a test admin make test keys, also when it names no mode, and a live admin live keys unless it asks for test', async () => {
+    const { call, adminKey } = await setUp();
+    const make = (key: string, body: Record<string, unknown>) => call('POST', '/v1/keys', { key, body: { role: 'analyst', name: 'a key', ...body } });
+    const testAdmin = (await make(adminKey, { role: 'admin', mode: 'test' })).json.key;
+    expect((await make(testAdmin, {})).json).toMatchObject({ mode: 'test', key: expect.stringMatching(/^vsk_test_/) });
+    expect((await make(testAdmin, { mode: 'live' })).json.code).toBe('live_key_required');
+    expect((await make(adminKey, {})).json.mode).toBe('live');
+  });
+
   it('decides a test check exactly as a live one', async () => {
     const { submit, live, test } = await setUp();
     const fromLive = await submit(live, { ...scamBasket, customer: { ageBand: '70_79' } });
