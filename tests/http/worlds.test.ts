@@ -203,6 +203,15 @@ describe('test and live are two worlds', () => {
     expect(operations.sort()).toEqual(Object.keys(TABLE).sort());
   });
 
+  it('lets no /v1 route through without naming the roles and worlds it serves', async () => {
+    const { app } = await setUp();
+    const routes = app.routes.filter((route) => route.path.startsWith('/v1/') && route.path !== '/v1/*');
+    const gated = new Set(routes.filter((route) => route.handler.name === 'requireKey').map((route) => `${route.method} ${route.path}`));
+    const ungated = routes.map((route) => `${route.method} ${route.path}`).filter((route) => !gated.has(route));
+    expect(routes.length).toBeGreaterThan(Object.keys(TABLE).length);
+    expect([...new Set(ungated)]).toEqual([]);
+  });
+
   it.each([
     ['test', 'live'],
     ['live', 'test'],
