@@ -117,12 +117,12 @@ export function createApp(
     servers: [{ url: '/', description: 'The Vouchsafe service that served this document' }],
     security: [{ apiKey: [] }],
     tags: [
-      { name: 'Checks', description: 'Decisions at the till.' },
-      { name: 'Holds', description: 'Held sales: a supervisor’s release or refusal, and the deadline.' },
-      { name: 'Rules', description: 'The rule set.' },
-      { name: 'Reports', description: 'Loss-prevention figures and exports (analyst, admin).' },
-      { name: 'Keys', description: 'API keys (admin).' },
-      { name: 'Webhooks', description: 'Events sent as they happen, signed the Standard Webhooks way (admin).' },
+      { name: 'Checks', description: 'Decisions at the till. A test key (`vsk_test_…`) works on test checks only, a live key on live ones: the other world’s check ids are 404, and its transaction ids are its own.' },
+      { name: 'Holds', description: 'Held sales: a supervisor’s release or refusal, and the deadline. Each key sees and decides only its own world’s holds.' },
+      { name: 'Rules', description: 'The rule set. One set decides test and live checks alike: every till, analyst and admin key reads it; its versions, changes, shadow counts and back-tests are for live keys only (403 `live_key_required`).' },
+      { name: 'Reports', description: 'Loss-prevention figures and exports (analyst, admin), of live checks only; live keys only (403 `live_key_required`).' },
+      { name: 'Keys', description: 'API keys (admin). A test admin key makes, lists and revokes test keys only; a live admin key every key. The audit log is for live keys only.' },
+      { name: 'Webhooks', description: 'Events sent as they happen, signed the Standard Webhooks way (admin). A webhook receives only the events of its maker’s world, test or live.' },
     ],
   });
 

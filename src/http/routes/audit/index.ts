@@ -10,7 +10,7 @@ const route = createRoute({
   operationId: 'listAuditEntries',
   tags: ['Keys'],
   summary: 'The audit log',
-  description: 'Every change to keys and rules — who, when, what — newest first. The log is append-only: the database refuses updates and deletes.',
+  description: 'Every change to keys and rules — who, when, what — newest first. The log is append-only: the database refuses updates and deletes. One log for both worlds (what test admin keys did is in it too), read with a live admin key only.',
   middleware: [requireKey({ roles: ['admin'], worlds: 'live' })] as const,
   request: { query: AuditQuery },
   responses: { 200: json(AuditLog, 'The newest entries.'), ...queryErrors, ...commonErrors },
