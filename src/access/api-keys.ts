@@ -30,7 +30,7 @@ export interface Principal {
   readonly keyId: string;
   readonly name: string;
   readonly role: Role;
-  /** false for a test-mode key: its checks are kept out of every figure. */
+  /** false for a test-mode key: it works in the test world only (see mode-scope.ts), and its checks are in no figure. */
   readonly livemode: boolean;
   /** null: every store. */
   readonly storeIds: readonly string[] | null;
@@ -114,6 +114,29 @@ export function keyResolver(keys: Port<KeysRepository>, clock: () => number = Da
   };
 }
 
+/**
+ * The mode of a key an admin asks for. A test admin makes only test keys (a test key when it names no
+ * mode); a live admin makes either, since someone has to hand out the first test keys.
+ */
+export function modeOfNewKey(principal: Principal, requested: KeyMode | undefined): KeyMode {
+  if (principal.livemode) return requested ?? 'live';
+  if (requested === 'live') throw new DomainError('live_key_required', 'A test admin key makes only test keys; ask a live admin for a live key');
+  return 'test';
+}
+
+/**
+ * Whether an admin key may see and revoke a key: a test admin only test keys, a live admin every key
+ * (it made the test keys, and must be able to revoke one that leaked).
+ */
+export function canManageKey(principal: Principal, key: Pick<ApiKeyRow, 'mode'>): boolean {
+  return principal.livemode || key.mode === 'test';
+}
+
+/** The keys an admin key may see (see `canManageKey`), active and revoked, in order of creation. */
+export async function listApiKeys(keys: Port<KeysRepository>, principal: Principal): Promise<ApiKeyRow[]> {
+  return (await keys.list()).filter((key) => canManageKey(principal, key));
+}
+
 /** Makes a key and records it in the audit log, in one transaction. The plain key is returned this once. */
 export async function issueApiKey(
   store: Store,
@@ -142,20 +165,22 @@ export async function issueApiKey(
 }
 
 /**
- * Revokes a key and audits it; revoking a revoked key changes nothing. The last active admin key
- * cannot be revoked, so the service is never locked out.
+ * Revokes a key and audits it; revoking a revoked key changes nothing. The last active live admin key
+ * cannot be revoked, so the service is never locked out (a test admin cannot make live keys).
  */
 export async function revokeApiKey(store: Store, resolver: KeyResolver, actor: Principal, keyId: string, now: number): Promise<ApiKeyRow> {
   const row = await store.transaction(async (tx) => {
     const key = await tx.keys.findById(keyId);
-    if (!key) throw new DomainError('not_found', `No key ${keyId}`);
+    // A live key is missing to a test admin, so its existence does not leak.
+    if (!key || !canManageKey(actor, key)) throw new DomainError('not_found', `No key ${keyId}`);
     if (key.revokedAt !== null) return key;
-    if (key.role === 'admin' && (await tx.keys.activeAdminCount()) <= 1) {
-      throw new DomainError('conflict', 'This is the last active admin key; make another admin key first');
+    if (key.role === 'admin' && key.mode === 'live' && (await tx.keys.activeAdminCount()) <= 1) {
+      throw new DomainError('conflict', 'This is the last active live admin key; make another live admin key first');
     }
     await tx.keys.revoke(keyId, now);
     await tx.audit.append({ at: now, actor: actor.keyId, action: 'key.revoked', subject: keyId, detail: { name: key.name, role: key.role } });
-    await recordEvent(tx, 'key.revoked', { keyId, role: key.role, storeIds: key.storeIds, by: actor.keyId }, now);
+    // A test key's revocation is a test event: live receivers hear of live keys only.
+    await recordEvent(tx, 'key.revoked', { keyId, role: key.role, storeIds: key.storeIds, by: actor.keyId }, now, { livemode: key.mode === 'live' });
     return { ...key, revokedAt: now };
   });
   resolver.forget(keyId);

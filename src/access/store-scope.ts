@@ -1,6 +1,7 @@
 import { DomainError } from '../errors.js';
 import { addLogContext } from '../log.js';
 import type { Principal } from './api-keys.js';
+import { inWorldOf, type Moded } from './mode-scope.js';
 
 /** Whether a key may act for a store: a key bound to stores acts only for those. */
 export function canActFor(principal: Principal, storeId: string): boolean {
@@ -17,14 +18,25 @@ export function actsFor(principal: Principal, storeId: string): boolean {
   return true;
 }
 
+/**
+ * Whether a key may see a record of a store: its store is one the key acts for, and it is in the key's
+ * world (test or live). Anything else is answered as missing.
+ */
+export function canSee(principal: Principal, record: Moded & { readonly storeId: string }): boolean {
+  return canActFor(principal, record.storeId) && inWorldOf(principal, record);
+}
+
 /** A till key acts only for its own stores; an analyst key may be limited to some stores. */
 export function assertStore(principal: Principal, storeId: string): void {
   if (!actsFor(principal, storeId)) throw new DomainError('store_forbidden', `This key may not act for store ${storeId}`);
 }
 
-/** Whether a key may act on a check: one in its stores, and for a till token one of its till. */
-export function canActOnCheck(principal: Principal, check: { storeId: string; tillId: string }): boolean {
-  return (principal.token === undefined || principal.token.tillId === check.tillId) && actsFor(principal, check.storeId);
+/**
+ * Whether a key may act on a check: one of its world, in its stores, and for a till token one of its
+ * till. Anything else is answered as missing.
+ */
+export function canActOnCheck(principal: Principal, check: Moded & { readonly storeId: string; readonly tillId: string }): boolean {
+  return inWorldOf(principal, check) && (principal.token === undefined || principal.token.tillId === check.tillId) && actsFor(principal, check.storeId);
 }
 
 /** A till token acts for its own till only (and its store only, like a key bound to stores). */
@@ -33,6 +45,17 @@ export function assertTill(principal: Principal, storeId: string, tillId: string
   if (principal.token && principal.token.tillId !== tillId) {
     throw new DomainError('till_forbidden', `This till token is for till ${principal.token.tillId}, not ${tillId}`);
   }
+}
+
+/** What a list may show a key: the stores it covers (null: every store) and the one world of the key. */
+export interface Scope {
+  readonly storeIds: string[] | null;
+  readonly livemode: boolean;
+}
+
+/** The scope of a list for a key: `storeScope`'s stores, in the key's own world. */
+export function listScope(principal: Principal, requested: readonly string[] | undefined): Scope {
+  return { storeIds: storeScope(principal, requested), livemode: principal.livemode };
 }
 
 /**

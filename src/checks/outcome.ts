@@ -90,6 +90,7 @@ export async function recordOutcome(context: CheckContext, principal: Principal,
         ...(row.policeReference !== null ? { policeReference: row.policeReference } : {}),
       },
       now,
+      subject,
     );
     return { created: true, row };
   });

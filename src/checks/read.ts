@@ -7,8 +7,9 @@ import type { CheckContext } from './context.js';
 import { toCheckRecord } from './records.js';
 
 /**
- * The stored check if the key may see it. A check in a store the key cannot see (or, for a till
- * token, of another till) is reported as missing, as for reading it, so ids cannot be probed across stores by answering or closing them.
+ * The stored check if the key may see it. A check in a store the key cannot see, of the other world
+ * (test or live), or for a till token of another till, is reported as missing, as for reading it, so
+ * ids cannot be probed across stores, worlds or tills by answering or closing them.
  */
 export async function findVisibleCheck(
   context: Pick<Within<CheckContext>, 'store'>,

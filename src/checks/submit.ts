@@ -47,11 +47,12 @@ function withoutIdentifiers(check: CheckRequest): StoredRequest {
 }
 
 /**
- * Decides on a basket, idempotently per (storeId, transactionId, business day): the first call makes the
+ * Decides on a basket, idempotently per (storeId, world, transactionId, business day): the first call makes the
  * check, the same body again is a retry, a changed basket is a new revision of the same check. The
  * business day is the store's calendar day of occurredAt (of the receive time when the till sends
  * none), so a till that restarts its numbering each morning starts new checks, while a retry from an
- * outbox days later, carrying its original occurredAt, still finds its check.
+ * outbox days later, carrying its original occurredAt, still finds its check. Test and live are apart:
+ * a test till reusing a live transaction id makes its own test check and leaves the live one alone.
  */
 export async function submitCheck(context: CheckContext, principal: Principal, check: CheckRequest, acceptLanguage?: string): Promise<Submitted> {
   const { store, ids, clock, timeZone } = context;
@@ -83,15 +84,9 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
     const historyAtIfNew = historyTime(check, now);
     const [existing, customerIfNew] = await Promise.all([
       // Locked: a supervisor's release or another revision of this check waits for this one, and this for them.
-      tx.checks.findByTransaction(check.storeId, check.transactionId, day, { lock: true }),
+      tx.checks.findByTransaction({ storeId: check.storeId, livemode: principal.livemode, transactionId: check.transactionId, businessDay: day }, { lock: true }),
       identities.length > 0 ? tx.history.customer(identities, historyAtIfNew, check.storeId, idIfNew) : undefined,
     ]);
-    if (existing && existing.livemode !== principal.livemode) {
-      throw new DomainError(
-        'conflict',
-        `Transaction ${check.transactionId} is already a ${existing.livemode ? 'live' : 'test'} check today; test and live traffic cannot share a transaction id`,
-      );
-    }
     // Of a check already made: its review, and whether this basket is one it had before, read together.
     const [stored, earlierRevision] = existing
       ? await Promise.all([

@@ -75,7 +75,8 @@ export type Role = z.infer<typeof Role>;
 
 export const KeyMode = z.enum(['live', 'test']).meta({
   id: 'KeyMode',
-  description: 'live: real sales. test: integration traffic, decided exactly as live but never in reports, history, shadow counts or back-tests, and deleted after 7 days. Test keys start `vsk_test_`.',
+  description:
+    'live: real sales. test: integration traffic, decided exactly as live but never in reports, history, shadow counts or back-tests, and deleted after 7 days. Test keys start `vsk_test_`. Test and live are two worlds: a test key sees and changes only test checks, holds, keys and webhooks, a live key only live ones (an id of the other world is 404); reports, the dashboard, shadow counts, back-tests, rule changes and the audit log are for live keys only (403 `live_key_required`).',
 });
 export type KeyMode = z.infer<typeof KeyMode>;
 

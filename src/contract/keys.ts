@@ -10,7 +10,9 @@ export const KeyId = z
 export const KeyCreateRequest = z
   .strictObject({
     role: Role,
-    mode: KeyMode.default('live'),
+    mode: KeyMode.optional().meta({
+      description: 'The key’s world. A live admin makes either (`live` unless named); a test admin makes only test keys (`test` unless named; `live` is 403 `live_key_required`).',
+    }),
     name: z.string().trim().min(1).max(100).meta({ description: 'Who or what holds the key.', example: 'Stevenage tills' }),
     storeIds: z
       .array(StoreId)

@@ -11,6 +11,7 @@ export const ErrorCode = z
     'forbidden',
     'store_forbidden',
     'till_forbidden',
+    'live_key_required',
     'not_found',
     'method_not_allowed',
     'unknown_question',

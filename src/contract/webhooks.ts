@@ -34,7 +34,10 @@ const checkFields = {
   currency: z.string().meta({ example: 'GBP' }),
   storedValue: z.number().int().meta({ description: 'Value of the stored-value lines, minor units.', example: 50000 }),
   ruleIds: z.array(z.string()).meta({ description: 'The rules the decision matched, strongest first.', example: ['older-customer-high-value'] }),
-  livemode: z.boolean().meta({ description: 'false for a check sent with a test-mode key (`vsk_test_…`): integration traffic, never a sale. Act only on `true`.', example: true }),
+  livemode: z.boolean().meta({
+    description: 'false for a check sent with a test-mode key (`vsk_test_…`): integration traffic, never a sale. A webhook receives only its own world’s events, so a live webhook only ever sees `true` here and a test webhook `false`.',
+    example: true,
+  }),
 };
 
 export const CheckEventData = z
@@ -153,6 +156,10 @@ export const Webhook = z
     url: z.string(),
     events: z.array(WebhookEventType),
     description: z.string().nullable(),
+    livemode: z.boolean().meta({
+      description: 'The world of the admin key that made it. A live webhook receives live events only; a test webhook (made with a `vsk_test_` admin key) receives test events only.',
+      example: true,
+    }),
     createdAt: Timestamp,
     deletedAt: Timestamp.nullable(),
   })

@@ -84,7 +84,7 @@ export async function decideReview(context: ReviewContext, principal: Principal,
   const result = await store.transaction(async (tx): Promise<{ replayed: boolean } | { tooLate: ReviewRow }> => {
     // Locked, so the release is recorded for the basket as it stands, not one a racing revision replaces.
     const check = await tx.checks.findById(checkId, { lock: true });
-    // A check in a store the key cannot see is reported as missing, as for every other check route.
+    // A check in a store the key cannot see, or of the other world, is reported as missing, as for every other check route.
     if (!check || !canActOnCheck(principal, check)) throw new DomainError('not_found', `No check ${checkId}`);
     const review = await tx.reviews.find(checkId);
     if (!review) {

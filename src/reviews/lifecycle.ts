@@ -64,6 +64,7 @@ export async function closeReview(context: Within<ReviewContext>, review: Review
       supervisorRef: closing.supervisorRef,
     },
     context.clock(),
+    subject,
   );
   return closed;
 }
@@ -138,6 +139,7 @@ export async function afterDecision(
       'check.held',
       { ...subject, ruleSetVersion: write.evaluation.ruleSetVersion, revision: write.evaluation.revision, occurredAt: new Date(write.occurredAt).toISOString(), deadline: new Date(current.deadline).toISOString() },
       now,
+      subject,
     );
   }
   if (action === 'refuse' && previousAction !== 'refuse') {
@@ -146,6 +148,7 @@ export async function afterDecision(
       'check.refused',
       { ...subject, ruleSetVersion: write.evaluation.ruleSetVersion, revision: write.evaluation.revision, occurredAt: new Date(write.occurredAt).toISOString() },
       now,
+      subject,
     );
     if (current?.status === 'open') {
       current = await closeReview(

@@ -1,4 +1,5 @@
 import type { Principal } from '../access/api-keys.js';
+import { assertLive } from '../access/mode-scope.js';
 import type { PublishResult } from '../contract/rule-lifecycle.js';
 import type { RuleSetSource } from '../contract/rule-file.js';
 import { type CompiledRuleSet, compileRuleSet, RuleSetError, runRuleTests, type RuleTestResult } from '../engine/index.js';
@@ -48,6 +49,12 @@ export function validateRuleSet(source: RuleSetSource): ValidatedRuleSet {
   return { ruleSet, tests, warnings };
 }
 
+/**
+ * There is one rule set, and it decides test and live checks alike (a test till must meet exactly the
+ * rules its live twin will): changing it is for live admin keys only, never a test key's sandbox.
+ */
+const CHANGING_RULES = 'Changing the rule set';
+
 function audit(tx: Repositories, actor: Principal, action: string, subject: string, detail: Record<string, unknown>, at: number) {
   return tx.audit.append({ at, actor: actor.keyId, action, subject, detail: { ...detail, actorName: actor.name } });
 }
@@ -55,7 +62,7 @@ function audit(tx: Repositories, actor: Principal, action: string, subject: stri
 /** Makes a version the active one and tells the webhooks. Call inside a transaction. */
 async function activate(tx: Repositories, ruleSet: CompiledRuleSet, previousVersion: string, actor: Principal, at: number, how: 'published' | 'approved' | 'rolled_back'): Promise<void> {
   await tx.ruleSets.activate({ version: ruleSet.version, activatedAt: at, activatedBy: actor.keyId });
-  await recordEvent(tx, 'rule_set.published', { version: ruleSet.version, previousVersion, how, by: actor.keyId, rules: ruleSet.rules.length }, at);
+  await recordEvent(tx, 'rule_set.published', { version: ruleSet.version, previousVersion, how, by: actor.keyId, rules: ruleSet.rules.length }, at, actor);
 }
 
 /** The version active in the database, which another node may have changed a moment ago. */
@@ -79,6 +86,7 @@ export async function publishRuleSet(
   source: RuleSetSource,
   { actor, note, dryRun = false }: { actor: Principal; note?: string | undefined; dryRun?: boolean },
 ): Promise<PublishResult> {
+  assertLive(actor, CHANGING_RULES);
   const { ruleSet, tests, warnings } = validateRuleSet(source);
   let previousVersion = life.rules.current.version;
   const result = (status: PublishResult['status']): PublishResult => ({
@@ -138,6 +146,7 @@ async function storedRuleSet(life: Lifecycle, version: string): Promise<{ ruleSe
 
 /** A second admin approves a pending version, which becomes active. */
 export async function approveRuleSet(life: Lifecycle, version: string, { actor, note }: { actor: Principal; note?: string | undefined }): Promise<PublishResult> {
+  assertLive(actor, CHANGING_RULES);
   const { ruleSet, status, createdBy } = await storedRuleSet(life, version);
   if (status !== 'pending') throw new DomainError('conflict', `Version ${version} is ${status}, not waiting for approval`);
   if (createdBy === actor.keyId) {
@@ -159,6 +168,7 @@ export async function approveRuleSet(life: Lifecycle, version: string, { actor, 
 
 /** A second admin turns a pending version down; it can never become active. */
 export async function rejectRuleSet(life: Lifecycle, version: string, { actor, note }: { actor: Principal; note?: string | undefined }): Promise<void> {
+  assertLive(actor, CHANGING_RULES);
   const { status } = await storedRuleSet(life, version);
   if (status !== 'pending') throw new DomainError('conflict', `Version ${version} is ${status}, not waiting for approval`);
   const now = life.clock();
@@ -177,6 +187,7 @@ export async function rollBackRuleSet(
   life: Lifecycle,
   { actor, version, note }: { actor: Principal; version?: string | undefined; note?: string | undefined },
 ): Promise<PublishResult> {
+  assertLive(actor, CHANGING_RULES);
   const current = (await life.store.ruleSets.active())?.version ?? life.rules.current.version;
   const target = version ?? (await life.store.ruleSets.activations()).find((activation) => activation.version !== current)?.version;
   if (!target) throw new DomainError('conflict', 'There is no earlier rule set to roll back to');

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { EvaluationTrigger } from '../contract/check-record.js';
 import type { Action, Outcome } from '../contract/enums.js';
-import type { CheckRow, CheckWrite, EvaluationRow, OutcomeRow } from './types.js';
+import type { CheckRow, CheckWrite, EvaluationRow, OutcomeRow, TransactionIdentity } from './types.js';
 
 interface CheckRecordRow {
   id: string;
@@ -89,8 +89,8 @@ export type ChecksRepository = ReturnType<typeof checksRepository>;
 
 export function checksRepository(db: Database) {
   const byId = db.prepare<[string], CheckRecordRow>('SELECT * FROM checks WHERE id = ?');
-  const byTransaction = db.prepare<[string, string, string], CheckRecordRow>(
-    'SELECT * FROM checks WHERE store_id = ? AND transaction_id = ? AND business_day = ?',
+  const byTransaction = db.prepare<{ storeId: string; livemode: number; transactionId: string; businessDay: string }, CheckRecordRow>(
+    'SELECT * FROM checks WHERE store_id = @storeId AND livemode = @livemode AND transaction_id = @transactionId AND business_day = @businessDay',
   );
   const latestEvaluation = db.prepare<[string], EvaluationRecordRow>(
     'SELECT * FROM evaluations WHERE check_id = ? ORDER BY revision DESC LIMIT 1',
@@ -178,9 +178,8 @@ export function checksRepository(db: Database) {
   return {
     /** The check with its latest evaluation. With `lock`, held for the rest of the transaction: see CheckLock. */
     findById: (id: string, _lock?: CheckLock) => toCheck(byId.get(id)),
-    /** The check a till's transaction id names on one business day of its store (tills may reuse ids on another day). */
-    findByTransaction: (storeId: string, transactionId: string, businessDay: string, _lock?: CheckLock) =>
-      toCheck(byTransaction.get(storeId, transactionId, businessDay)),
+    /** The check a till's transaction id names on one business day of its store, in one world (tills may reuse ids on another day). */
+    findByTransaction: (identity: TransactionIdentity, _lock?: CheckLock) => toCheck(byTransaction.get({ ...identity, livemode: identity.livemode ? 1 : 0 })),
     evaluations: (id: string) => allEvaluations.all(id).map(toEvaluation),
     /** The latest revision decided on a request with this fingerprint, if any: a resend of an older basket. */
     revisionWithFingerprint: (id: string, fingerprint: string): number | undefined => earlierRevision.get(id, fingerprint)?.revision,

@@ -42,7 +42,7 @@ export function keysRepository(db: Database) {
   const all = db.prepare<[], KeyRecordRow>('SELECT * FROM api_keys ORDER BY created_at, id');
   const revoke = db.prepare<[number, string]>('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
   const activeAdmins = db.prepare<[], { n: number }>(
-    "SELECT count(*) AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL",
+    "SELECT count(*) AS n FROM api_keys WHERE role = 'admin' AND mode = 'live' AND revoked_at IS NULL",
   );
 
   return {
@@ -60,6 +60,7 @@ export function keysRepository(db: Database) {
     list: () => all.all().map(toKey),
     /** Returns false if there was no such active key. */
     revoke: (id: string, at: number) => revoke.run(at, id).changes === 1,
+    /** Active live admin keys: the ones that can run the service (a test admin makes only test keys). */
     activeAdminCount: () => activeAdmins.get()!.n,
   };
 }

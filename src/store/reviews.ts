@@ -104,8 +104,8 @@ function toHeldCheck(row: HeldCheckRecordRow): HeldCheckRow {
 }
 
 export interface ReviewListFilter {
-  /** null: every store. */
-  storeIds: readonly string[] | null;
+  /** The stores (null: every store) and the one world listed. */
+  scope: { readonly storeIds: readonly string[] | null; readonly livemode: boolean };
   status: ReviewStatus;
   now: number;
   limit: number;
@@ -132,20 +132,25 @@ export function reviewsRepository(db: Database) {
     FROM reviews r JOIN checks c ON c.id = r.check_id JOIN evaluations e ON e.check_id = c.id AND e.revision = c.revision
   `;
   const inStores = '(@stores IS NULL OR r.store_id IN (SELECT value FROM json_each(@stores)))';
+  const inScope = `${inStores} AND c.livemode = @livemode`;
   // An open review past its deadline reads as expired: the sweeper may not have written it down yet.
-  const lists: Record<ReviewStatus, ReturnType<typeof db.prepare<{ stores: string | null; now: number; limit: number }, HeldCheckRecordRow>>> = {
-    open: db.prepare(`${held} WHERE r.status = 'open' AND r.deadline > @now AND ${inStores} ORDER BY r.opened_at, r.check_id, r.revision LIMIT @limit`),
+  const lists: Record<
+    ReviewStatus,
+    ReturnType<typeof db.prepare<{ stores: string | null; livemode: number; now: number; limit: number }, HeldCheckRecordRow>>
+  > = {
+    open: db.prepare(`${held} WHERE r.status = 'open' AND r.deadline > @now AND ${inScope} ORDER BY r.opened_at, r.check_id, r.revision LIMIT @limit`),
     expired: db.prepare(`
-      ${held} WHERE (r.status = 'expired' OR (r.status = 'open' AND r.deadline <= @now)) AND ${inStores}
+      ${held} WHERE (r.status = 'expired' OR (r.status = 'open' AND r.deadline <= @now)) AND ${inScope}
       ORDER BY coalesce(r.closed_at, r.deadline) DESC, r.check_id, r.revision LIMIT @limit
     `),
-    released: db.prepare(`${held} WHERE r.status = 'released' AND ${inStores} ORDER BY r.closed_at DESC, r.check_id, r.revision LIMIT @limit`),
-    refused: db.prepare(`${held} WHERE r.status = 'refused' AND ${inStores} ORDER BY r.closed_at DESC, r.check_id, r.revision LIMIT @limit`),
+    released: db.prepare(`${held} WHERE r.status = 'released' AND ${inScope} ORDER BY r.closed_at DESC, r.check_id, r.revision LIMIT @limit`),
+    refused: db.prepare(`${held} WHERE r.status = 'refused' AND ${inScope} ORDER BY r.closed_at DESC, r.check_id, r.revision LIMIT @limit`),
   };
   const heldCheck = db.prepare<[string], HeldCheckRecordRow>(`${held} WHERE r.check_id = ? ORDER BY r.revision DESC LIMIT 1`);
 
   const openNow = db.prepare<{ stores: string | null; now: number }, { n: number; oldest: number | null }>(
-    `SELECT count(*) AS n, min(r.opened_at) AS oldest FROM reviews r WHERE r.status = 'open' AND r.deadline > @now AND ${inStores}`,
+    `SELECT count(*) AS n, min(r.opened_at) AS oldest FROM reviews r JOIN checks c ON c.id = r.check_id
+    WHERE r.status = 'open' AND r.deadline > @now AND c.livemode = 1 AND ${inStores}`,
   );
   const report = db.prepare<
     { stores: string | null; from: number; to: number; window: number },
@@ -197,8 +202,9 @@ export function reviewsRepository(db: Database) {
     },
     /** Open reviews whose deadline has passed, earliest first: what the sweeper writes down as expired. */
     pastDeadline: (now: number, limit: number) => pastDeadline.all(now, limit).map(toReview),
-    list: ({ storeIds, status, now, limit }: ReviewListFilter): HeldCheckRow[] =>
-      lists[status].all({ stores: stores(storeIds), now, limit }).map(toHeldCheck),
+    list: ({ scope, status, now, limit }: ReviewListFilter): HeldCheckRow[] =>
+      lists[status].all({ stores: stores(scope.storeIds), livemode: scope.livemode ? 1 : 0, now, limit }).map(toHeldCheck),
+    /** Live holds open now: the holds report's figure (test holds are in no report). */
     openNow(storeIds: readonly string[] | null, now: number): { count: number; oldestOpenedAt: number | null } {
       const row = openNow.get({ stores: stores(storeIds), now })!;
       return { count: row.n, oldestOpenedAt: row.oldest };

@@ -54,6 +54,12 @@ export interface CheckRow {
   outcome: OutcomeRow | null;
 }
 
+/**
+ * What names a check at the till: a store's transaction id on one business day, in one world. Test and
+ * live ids are separate namespaces, so a test till reusing a live transaction id never meets the live check.
+ */
+export type TransactionIdentity = Pick<CheckRow, 'storeId' | 'livemode' | 'transactionId' | 'businessDay'>;
+
 /** What one decision writes: the check as it now stands and the evaluation that decided it. */
 export type CheckWrite = Pick<
   CheckRow,
@@ -68,7 +74,7 @@ export interface ApiKeyRow {
   id: string;
   name: string;
   role: Role;
-  /** test: its checks are decided as live ones but kept out of every figure, and purged after a week. */
+  /** test: it works in the test world only; its checks are decided as live ones but kept out of every figure, and purged after a week. */
   mode: KeyMode;
   storeIds: string[] | null;
   secretHash: string;

@@ -10,6 +10,8 @@ export interface WebhookEndpointRow {
   secret: string;
   createdAt: number;
   createdBy: string;
+  /** The world of the key that made it: it receives that world's events only. */
+  livemode: boolean;
   deletedAt: number | null;
 }
 
@@ -68,6 +70,7 @@ interface EndpointRecordRow {
   secret: string;
   created_at: number;
   created_by: string;
+  livemode: number;
   deleted_at: number | null;
 }
 
@@ -95,6 +98,7 @@ function toEndpoint(row: EndpointRecordRow): WebhookEndpointRow {
     secret: row.secret,
     createdAt: row.created_at,
     createdBy: row.created_by,
+    livemode: row.livemode === 1,
     deletedAt: row.deleted_at,
   };
 }
@@ -116,18 +120,20 @@ export type WebhooksRepository = ReturnType<typeof webhooksRepository>;
 
 export function webhooksRepository(db: Database) {
   const insertEndpoint = db.prepare(`
-    INSERT INTO webhook_endpoints (id, url, events, description, secret, created_at, created_by)
-    VALUES (@id, @url, @events, @description, @secret, @createdAt, @createdBy)
+    INSERT INTO webhook_endpoints (id, url, events, description, secret, created_at, created_by, livemode)
+    VALUES (@id, @url, @events, @description, @secret, @createdAt, @createdBy, @livemode)
   `);
   const endpointById = db.prepare<[string], EndpointRecordRow>('SELECT * FROM webhook_endpoints WHERE id = ?');
-  const activeEndpoints = db.prepare<[], EndpointRecordRow>('SELECT * FROM webhook_endpoints WHERE deleted_at IS NULL ORDER BY created_at, id');
+  const activeEndpoints = db.prepare<[number], EndpointRecordRow>(
+    'SELECT * FROM webhook_endpoints WHERE deleted_at IS NULL AND livemode = ? ORDER BY created_at, id',
+  );
   const deleteEndpoint = db.prepare<[number, string]>('UPDATE webhook_endpoints SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL');
   const cancelPending = db.prepare<[string]>(
     "UPDATE webhook_deliveries SET status = 'cancelled', next_attempt_at = NULL WHERE endpoint_id = ? AND status = 'pending'",
   );
-  const subscribers = db.prepare<[string], { id: string }>(`
+  const subscribers = db.prepare<[number, string], { id: string }>(`
     SELECT id FROM webhook_endpoints
-    WHERE deleted_at IS NULL AND EXISTS (SELECT 1 FROM json_each(events) WHERE value = ?)
+    WHERE deleted_at IS NULL AND livemode = ? AND EXISTS (SELECT 1 FROM json_each(events) WHERE value = ?)
     ORDER BY id
   `);
   const insertEvent = db.prepare(
@@ -190,13 +196,14 @@ export function webhooksRepository(db: Database) {
 
   return {
     insertEndpoint(endpoint: Omit<WebhookEndpointRow, 'deletedAt'>): void {
-      insertEndpoint.run({ ...endpoint, events: JSON.stringify(endpoint.events) });
+      insertEndpoint.run({ ...endpoint, events: JSON.stringify(endpoint.events), livemode: endpoint.livemode ? 1 : 0 });
     },
     findEndpoint(id: string): WebhookEndpointRow | undefined {
       const row = endpointById.get(id);
       return row && toEndpoint(row);
     },
-    activeEndpoints: () => activeEndpoints.all().map(toEndpoint),
+    /** The endpoints of one world, oldest first. */
+    activeEndpoints: (livemode: boolean) => activeEndpoints.all(livemode ? 1 : 0).map(toEndpoint),
     /** Deletes an endpoint and cancels what was still waiting to reach it; false if it was already gone. */
     deleteEndpoint(id: string, at: number): boolean {
       if (deleteEndpoint.run(at, id).changes === 0) return false;
@@ -205,11 +212,11 @@ export function webhooksRepository(db: Database) {
     },
 
     /**
-     * The outbox: writes the event and one delivery for each endpoint that wants it, due at once.
-     * Call inside the transaction of the change that caused it. An event nobody wants is not kept.
+     * The outbox: writes the event and one delivery for each endpoint of its world that wants it, due
+     * at once. Call inside the transaction of the change that caused it. An event nobody wants is not kept.
      */
-    enqueue(event: WebhookEventRow, deliveryId: () => string): number {
-      const endpoints = subscribers.all(event.type);
+    enqueue(event: WebhookEventRow, livemode: boolean, deliveryId: () => string): number {
+      const endpoints = subscribers.all(livemode ? 1 : 0, event.type);
       if (endpoints.length === 0) return 0;
       insertEvent.run(event);
       for (const { id } of endpoints) insertDelivery.run({ id: deliveryId(), endpointId: id, eventId: event.id, createdAt: event.occurredAt });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Principal } from '../access/api-keys.js';
+import { inWorldOf } from '../access/mode-scope.js';
 import type { Delivery, DeliveryQuery, Webhook, WebhookCreated, WebhookCreateRequest } from '../contract/webhooks.js';
 import { DomainError, invalidField } from '../errors.js';
 import { newId } from '../sortable-id.js';
@@ -19,13 +20,17 @@ function generateSecret(): string {
   return `whsec_${randomBytes(24).toString('base64')}`;
 }
 
-async function findEndpoint(store: Repositories, id: string): Promise<WebhookEndpointRow> {
+/** An endpoint of the key's world; one of the other world is missing, so its existence does not leak. */
+async function findEndpoint(store: Repositories, principal: Principal, id: string): Promise<WebhookEndpointRow> {
   const endpoint = await store.webhooks.findEndpoint(id);
-  if (!endpoint || endpoint.deletedAt !== null) throw new DomainError('not_found', `No webhook ${id}`);
+  if (!endpoint || endpoint.deletedAt !== null || !inWorldOf(principal, endpoint)) throw new DomainError('not_found', `No webhook ${id}`);
   return endpoint;
 }
 
-/** Makes a webhook endpoint and audits it. The secret is returned this once; it is never shown again. */
+/**
+ * Makes a webhook endpoint in the key's world, and audits it: a test admin's endpoint receives test
+ * events only, a live admin's live events only. The secret is returned this once; it is never shown again.
+ */
 export async function createWebhook(context: WebhookContext, principal: Principal, request: WebhookCreateRequest): Promise<WebhookCreated> {
   const checked = await checkDestination(request.url, context.policy);
   if ('problem' in checked) throw invalidField('url', 'url_not_allowed', checked.problem);
@@ -38,6 +43,7 @@ export async function createWebhook(context: WebhookContext, principal: Principa
     secret: generateSecret(),
     createdAt: now,
     createdBy: principal.keyId,
+    livemode: principal.livemode,
   };
   await context.store.transaction(async (tx) => {
     await tx.webhooks.insertEndpoint(row);
@@ -46,24 +52,24 @@ export async function createWebhook(context: WebhookContext, principal: Principa
   return { ...toWebhook({ ...row, deletedAt: null }), secret: row.secret };
 }
 
-export async function listWebhooks(context: WebhookContext): Promise<Webhook[]> {
-  return (await context.store.webhooks.activeEndpoints()).map(toWebhook);
+export async function listWebhooks(context: WebhookContext, principal: Principal): Promise<Webhook[]> {
+  return (await context.store.webhooks.activeEndpoints(principal.livemode)).map(toWebhook);
 }
 
 /** Deletes a webhook: nothing more is sent to it, and what was waiting is cancelled. Audited. */
 export async function deleteWebhook(context: WebhookContext, principal: Principal, id: string): Promise<Webhook> {
   const now = context.clock();
   return context.store.transaction(async (tx) => {
-    const endpoint = await findEndpoint(tx, id);
+    const endpoint = await findEndpoint(tx, principal, id);
     await tx.webhooks.deleteEndpoint(id, now);
     await tx.audit.append({ at: now, actor: principal.keyId, action: 'webhook.deleted', subject: id, detail: { url: endpoint.url } });
     return toWebhook({ ...endpoint, deletedAt: now });
   });
 }
 
-export async function listDeliveries(context: WebhookContext, webhookId: string, query: DeliveryQuery): Promise<Delivery[]> {
+export async function listDeliveries(context: WebhookContext, principal: Principal, webhookId: string, query: DeliveryQuery): Promise<Delivery[]> {
   const { store } = context;
-  await findEndpoint(store, webhookId);
+  await findEndpoint(store, principal, webhookId);
   const rows = await store.webhooks.deliveries(webhookId, { status: query.status ?? null, limit: query.limit });
   return Promise.all(rows.map(async (row) => toDelivery(row, await store.webhooks.attempts(row.id))));
 }
@@ -75,7 +81,7 @@ export async function listDeliveries(context: WebhookContext, webhookId: string,
 export async function retryDelivery(context: WebhookContext, principal: Principal, webhookId: string, deliveryId: string): Promise<Delivery> {
   const now = context.clock();
   return context.store.transaction(async (tx) => {
-    await findEndpoint(tx, webhookId);
+    await findEndpoint(tx, principal, webhookId);
     const delivery = await tx.webhooks.findDelivery(webhookId, deliveryId);
     if (!delivery) throw new DomainError('not_found', `No delivery ${deliveryId} for webhook ${webhookId}`);
     if (!(await tx.webhooks.retry(deliveryId, now))) throw new DomainError('conflict', `Delivery ${deliveryId} was cancelled`);

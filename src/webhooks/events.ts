@@ -24,13 +24,20 @@ export function checkSubject(
 }
 
 /**
- * Puts an event in the outbox for every webhook that wants it. Call inside the transaction of the
- * change that caused it: the event lands with the change or not at all, and the till's request never
- * waits for a receiver.
+ * Puts an event in the outbox for every webhook of its world that wants it: a test event reaches only
+ * webhooks a test admin made, a live event only live ones. Call inside the transaction of the change
+ * that caused it: the event lands with the change or not at all, and the till's request never waits
+ * for a receiver.
  */
-export async function recordEvent<T extends WebhookEventType>(store: Repositories, type: T, data: WebhookEventData<T>, at: number): Promise<void> {
+export async function recordEvent<T extends WebhookEventType>(
+  store: Repositories,
+  type: T,
+  data: WebhookEventData<T>,
+  at: number,
+  world: { livemode: boolean },
+): Promise<void> {
   const id = newId('evt', at);
   const payload = JSON.stringify({ type, timestamp: new Date(at).toISOString(), data });
   // The request that caused it goes with every delivery: its receiver and the log then name the same request.
-  await store.webhooks.enqueue({ id, type, occurredAt: at, payload, requestId: logContext().requestId ?? null }, () => newId('dlv', at));
+  await store.webhooks.enqueue({ id, type, occurredAt: at, payload, requestId: logContext().requestId ?? null }, world.livemode, () => newId('dlv', at));
 }

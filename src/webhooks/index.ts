@@ -8,12 +8,12 @@ export { deliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from 
 export { checkSubject, recordEvent, type CheckSubject } from './events.js';
 export { NOTHING_ALLOWED, parseAllowList, systemResolve, type AllowList, type DestinationPolicy, type Resolve } from './url-policy.js';
 
-/** Webhook endpoints and their deliveries (admin), and the worker that empties the outbox. */
+/** Webhook endpoints and their deliveries (admin, each key in its own world), and the worker that empties the outbox. */
 export interface Webhooks {
   create(principal: Principal, request: WebhookCreateRequest): Promise<WebhookCreated>;
-  list(): Promise<Webhook[]>;
+  list(principal: Principal): Promise<Webhook[]>;
   delete(principal: Principal, id: string): Promise<Webhook>;
-  deliveries(webhookId: string, query: DeliveryQuery): Promise<Delivery[]>;
+  deliveries(principal: Principal, webhookId: string, query: DeliveryQuery): Promise<Delivery[]>;
   retry(principal: Principal, webhookId: string, deliveryId: string): Promise<Delivery>;
   readonly worker: DeliveryWorker;
 }
@@ -21,9 +21,9 @@ export interface Webhooks {
 export function createWebhooks(context: WebhookContext, worker: DeliveryWorker): Webhooks {
   return {
     create: (principal, request) => createWebhook(context, principal, request),
-    list: () => listWebhooks(context),
+    list: (principal) => listWebhooks(context, principal),
     delete: (principal, id) => deleteWebhook(context, principal, id),
-    deliveries: (webhookId, query) => listDeliveries(context, webhookId, query),
+    deliveries: (principal, webhookId, query) => listDeliveries(context, principal, webhookId, query),
     retry: (principal, webhookId, deliveryId) => retryDelivery(context, principal, webhookId, deliveryId),
     worker,
   };

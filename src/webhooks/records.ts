@@ -9,6 +9,7 @@ export function toWebhook(row: WebhookEndpointRow): Webhook {
     url: row.url,
     events: row.events as WebhookEventType[],
     description: row.description,
+    livemode: row.livemode,
     createdAt: iso(row.createdAt),
     deletedAt: row.deletedAt === null ? null : iso(row.deletedAt),
   };

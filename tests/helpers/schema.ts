@@ -1,5 +1,24 @@
 import type Database from 'better-sqlite3';
 
+/** Undoes migration 0160: transaction ids unique per store and day again, whatever the world; webhooks without a world. */
+export function undoSeparateWorlds(db: Database.Database): void {
+  db.pragma('foreign_keys = OFF');
+  const sql = db.prepare<[], string>("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'checks'").pluck().get()!;
+  const dependents = db
+    .prepare<[], string>("SELECT sql FROM sqlite_schema WHERE tbl_name = 'checks' AND type IN ('index', 'trigger') AND sql IS NOT NULL")
+    .pluck()
+    .all();
+  db.exec(sql.replace(/^CREATE TABLE "?checks"?/, 'CREATE TABLE checks_old')
+    .replace('UNIQUE (store_id, livemode, transaction_id, business_day)', 'UNIQUE (store_id, transaction_id, business_day)'));
+  db.exec(`
+    INSERT INTO checks_old SELECT * FROM checks;
+    DROP TABLE checks;
+    ALTER TABLE checks_old RENAME TO checks;
+    ALTER TABLE webhook_endpoints DROP COLUMN livemode;
+  `);
+  for (const dependent of dependents) db.exec(dependent);
+}
+
 /** Undoes migration 0100: the checks table back to one transaction id per store, without business days. */
 export function undoBusinessDays(db: Database.Database): void {
   // Dropping the checks table with foreign keys on would take every evaluation and rule hit with it.
@@ -35,6 +54,7 @@ export function undoTestMode(db: Database.Database): void {
  */
 export function undoAfterStoreDays(db: Database.Database): void {
   undoReviewsPerHold(db);
+  undoSeparateWorlds(db);
   // 0150: webhook deliveries' leases.
   db.exec(`
     DROP INDEX webhook_deliveries_waiting;
@@ -45,7 +65,7 @@ export function undoAfterStoreDays(db: Database.Database): void {
   db.exec('ALTER TABLE webhook_events DROP COLUMN request_id');
 }
 
-/** Undoes migration 0160: one review per check, as 0080 made it. */
+/** Undoes migration 0170: one review per check, as 0080 made it. */
 export function undoReviewsPerHold(db: Database.Database): void {
   db.exec(`
   CREATE TABLE reviews_before (

@@ -1,7 +1,9 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { runPurge } from '../../src/cli/purge.js';
 import { NO_HISTORY } from '../../src/engine/index.js';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
+import { undoAfterStoreDays } from '../helpers/schema.js';
 
 const DAY = 24 * 60 * 60_000;
 const scamBasket = {
@@ -11,7 +13,8 @@ const scamBasket = {
 
 async function setUp(start = '2026-11-20T10:00:00.000Z', { background = false } = {}) {
   let now = Date.parse(start);
-  const app = await testApp({ clock: () => now, background });
+  // Webhook hosts resolve to a public address only where no delivery runs, so nothing is ever sent off this machine.
+  const app = await testApp({ clock: () => now, background, ...(background ? {} : { webhookResolve: async () => ['93.184.215.14'] }) });
   const makeKey = async (role: 'till' | 'analyst', mode: 'live' | 'test') => {
     const response = await app.call('POST', '/v1/keys', {
       key: app.adminKey,
@@ -37,6 +40,15 @@ describe('test mode', () => {
     const live = await makeKey('till', 'live');
     expect(live.key).toMatch(/^vsk_(?!test_)/);
     expect(live.mode).toBe('live');
+  });
+
+  it('has a test admin make test keys, also when it names no mode, and a live admin live keys unless it asks for test', async () => {
+    const { call, adminKey } = await setUp();
+    const make = (key: string, body: Record<string, unknown>) => call('POST', '/v1/keys', { key, body: { role: 'analyst', name: 'a key', ...body } });
+    const testAdmin = (await make(adminKey, { role: 'admin', mode: 'test' })).json.key;
+    expect((await make(testAdmin, {})).json).toMatchObject({ mode: 'test', key: expect.stringMatching(/^vsk_test_/) });
+    expect((await make(testAdmin, { mode: 'live' })).json.code).toBe('live_key_required');
+    expect((await make(adminKey, {})).json.mode).toBe('live');
   });
 
   it('decides a test check exactly as a live one', async () => {
@@ -73,12 +85,39 @@ describe('test mode', () => {
     expect((await historyOf(laterTest.json.checkId)).h24.checks).toBe(2);
   });
 
-  it('keeps test and live traffic from sharing a transaction id', async () => {
-    const { submit, live, test } = await setUp();
-    await submit(live, { transactionId: 'T-1' });
-    const clash = await submit(test, { transactionId: 'T-1' });
-    expect(clash.status).toBe(409);
-    expect(clash.json.code).toBe('conflict');
+  it('gives test and live their own transaction ids: a test till reusing a live id never blocks the live sale', async () => {
+    const { submit, call, live, test } = await setUp();
+    // The test till gets there first, with a different basket, as an attacker would.
+    const fromTest = await submit(test, { transactionId: 'T-1', lines: [{ kind: 'gift_card', brand: 'apple', unitAmount: 500, quantity: 1 }] });
+    expect(fromTest.status).toBe(201);
+    const fromLive = await submit(live, { transactionId: 'T-1' });
+    expect(fromLive.status).toBe(201);
+    expect(fromLive.json.checkId).not.toBe(fromTest.json.checkId);
+    // Each world's retry finds its own check, and the live sale is recorded.
+    expect((await submit(live, { transactionId: 'T-1' })).json.checkId).toBe(fromLive.json.checkId);
+    expect((await submit(test, { transactionId: 'T-1', lines: [{ kind: 'gift_card', brand: 'apple', unitAmount: 500, quantity: 1 }] })).json.checkId).toBe(fromTest.json.checkId);
+    const outcome = await call('POST', `/v1/checks/${fromLive.json.checkId}/outcome`, { key: live, body: { outcome: 'proceeded' } });
+    expect(outcome.status).toBe(201);
+  });
+
+  it('separates the worlds on a database already in use (migration 0160): its webhooks stay live, its checks keep their ids', async () => {
+    const before = await setUp();
+    const liveCheck = (await before.submit(before.live, { transactionId: 'T-1' })).json.checkId;
+    const webhook = (await before.call('POST', '/v1/webhooks', { key: before.adminKey, body: { url: 'https://lp.example.test/hooks', events: ['check.held'] } })).json.id;
+    await before.services.store.close();
+    const db = new Database(before.databasePath);
+    undoAfterStoreDays(db);
+    db.pragma('user_version = 130');
+    db.close();
+
+    const after = await testApp({ databasePath: before.databasePath, clock: () => Date.parse('2026-11-20T10:05:00.000Z') });
+    const fromTest = await after.call('POST', '/v1/checks', { key: before.test, body: aCheck({ transactionId: 'T-1' }) });
+    expect(fromTest.status).toBe(201);
+    expect(fromTest.json.checkId).not.toBe(liveCheck);
+    const retry = await after.call('POST', '/v1/checks', { key: before.live, body: aCheck({ transactionId: 'T-1' }) });
+    expect(retry.json.checkId).toBe(liveCheck);
+    const webhooks = (await after.call('GET', '/v1/webhooks', { key: before.adminKey })).json.webhooks;
+    expect(webhooks).toEqual([expect.objectContaining({ id: webhook, livemode: true })]);
   });
 
   it('purges test checks after 7 days with vouchsafe purge, whatever the retention period', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { resolvePeriod } from '../../src/reports/period.js';
 import { ALL_GROUPINGS, buildSummary } from '../../src/reports/summary.js';
 import { openStore, type Store } from '../../src/store/index.js';
-import { undoBusinessDays, undoTestMode } from '../helpers/schema.js';
+import { undoBusinessDays, undoTestMode, undoAfterStoreDays } from '../helpers/schema.js';
 import { knownData, NOW } from '../reports/known-data.js';
 
 const summaryOf = (store: Store) =>
@@ -17,6 +17,7 @@ describe('report roll-ups', () => {
 
     // Back to the schema before reports, checks and all.
     const db = new Database(databasePath);
+    undoAfterStoreDays(db);
     undoTestMode(db);
     undoBusinessDays(db);
     db.exec(`

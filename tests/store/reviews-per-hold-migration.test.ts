@@ -14,7 +14,7 @@ const SECRET = 'migration-test-secret-0123456789abcdef';
 const POSTGRES_BEFORE = `
   ALTER TABLE reviews DROP CONSTRAINT reviews_pkey;
   ALTER TABLE reviews DROP COLUMN revision, DROP COLUMN released_revision, ADD PRIMARY KEY (check_id);
-  DELETE FROM schema_migrations WHERE version = 4;
+  DELETE FROM schema_migrations WHERE version = 5;
 `;
 
 const STORES = [
@@ -25,7 +25,7 @@ const STORES = [
     rollBack: (databasePath: string) => {
       const db = new Database(databasePath);
       undoReviewsPerHold(db);
-      db.pragma('user_version = 150');
+      db.pragma('user_version = 160');
       db.close();
     },
   },

@@ -14,7 +14,7 @@ import type { HoldsReport } from '../../contract/holds-report.js';
 import type { AppEnv } from '../env.js';
 import { registerDashboardAssets } from './assets.js';
 import { DashboardPage, SignInPage } from './pages.js';
-import { endSession, mayUseDashboard, requireSession, startSession } from './session.js';
+import { dashboardRefusal, endSession, requireSession, startSession } from './session.js';
 import { presentKey } from '../middleware/auth.js';
 
 const LATEST_INTERVENTIONS = 12;
@@ -105,7 +105,11 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
     }
     const { principal } = verdict;
     if (!principal) return c.html(<SignInPage error="That key is not recognised, or it has been revoked." />, 401);
-    if (!mayUseDashboard(principal)) {
+    const refusal = dashboardRefusal(principal);
+    if (refusal === 'test_key') {
+      return c.html(<SignInPage error="That is a test key. The dashboard shows live figures only: sign in with a live analyst or admin key." />, 403);
+    }
+    if (refusal === 'forbidden') {
       return c.html(<SignInPage error={`That is a ${principal.role} key. The dashboard needs an analyst or admin key.`} />, 403);
     }
     await startSession(c, principal);

@@ -13,9 +13,13 @@ const DASHBOARD_ROLES = new Set(['analyst', 'admin']);
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** A till or supervisor key may not use the dashboard. */
-export function mayUseDashboard(principal: Principal): boolean {
-  return DASHBOARD_ROLES.has(principal.role);
+/**
+ * Why a key may not use the dashboard, if it may not. A till or supervisor key may not; nor may a test
+ * key: the dashboard shows live figures and live holds, which have no test counterpart.
+ */
+export function dashboardRefusal(principal: Principal): 'forbidden' | 'test_key' | undefined {
+  if (!DASHBOARD_ROLES.has(principal.role)) return 'forbidden';
+  return principal.livemode ? undefined : 'test_key';
 }
 
 /**
@@ -56,7 +60,7 @@ export function requireSession() {
     const token = getCookie(c, COOKIE);
     const session = token ? await store.sessions.find(hashToken(token), clock()) : undefined;
     const key = session && (await store.keys.findById(session.keyId));
-    if (!key || key.revokedAt !== null || !DASHBOARD_ROLES.has(key.role)) {
+    if (!key || key.revokedAt !== null || !DASHBOARD_ROLES.has(key.role) || key.mode !== 'live') {
       if (token) deleteCookie(c, COOKIE, { path: '/dashboard' });
       return c.redirect('/dashboard/sign-in', 303);
     }

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Principal } from '../../access/api-keys.js';
 import { isTillToken } from '../../access/till-tokens.js';
+import { assertLive } from '../../access/mode-scope.js';
 import type { Role } from '../../contract/enums.js';
 import { DomainError } from '../../errors.js';
 import { HttpProblem } from '../problem.js';
@@ -85,13 +86,24 @@ export function authenticate() {
   });
 }
 
-/** Lets only the named roles through. */
-export function requireRole(...roles: Role[]) {
-  return createMiddleware<AppEnv>(async function requireRole(c, next) {
-    const { role } = c.get('principal');
-    if (!roles.includes(role)) {
-      throw new DomainError('forbidden', `This needs a ${roles.join(' or ')} key; this is a ${role} key`);
+/**
+ * Which worlds a route serves. `own`: live and test keys alike, each only in its own world (the domain
+ * scopes what it reads and writes by the key's mode, and answers the other world's ids as missing).
+ * `live`: live keys only, for what has no test counterpart; a test key gets 403 `live_key_required`.
+ */
+export type Worlds = 'own' | 'live';
+
+/**
+ * Lets through only keys of the named roles, and test keys only where the route serves them. Every
+ * /v1 route names both, so a new route cannot leave test keys to chance.
+ */
+export function requireKey({ roles, worlds }: { roles: readonly Role[]; worlds: Worlds }) {
+  return createMiddleware<AppEnv>(async function requireKey(c, next) {
+    const principal = c.get('principal');
+    if (!roles.includes(principal.role)) {
+      throw new DomainError('forbidden', `This needs a ${roles.join(' or ')} key; this is a ${principal.role} key`);
     }
+    if (worlds === 'live') assertLive(principal, `${c.req.method} ${c.req.routePath}`);
     await next();
   });
 }

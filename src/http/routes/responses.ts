@@ -88,7 +88,7 @@ const problem = (description: string, headers?: Headers) => ({
 /** The error responses every authenticated route can give, for the OpenAPI document. */
 export const commonErrors = {
   401: problem('No API key, or an unknown or revoked one (`unauthorized`); a till token past its expiry (`token_expired`: get a new one).', { 'WWW-Authenticate': ref('WWWAuthenticate') }),
-  403: problem('The key’s role or stores do not allow this (`forbidden`, `store_forbidden`), or a till token was sent for another till (`till_forbidden`).'),
+  403: problem('The key’s role or stores do not allow this (`forbidden`, `store_forbidden`), a till token was sent for another till (`till_forbidden`), or a test key asked for what only a live key may do (`live_key_required`).'),
   429: problem('Too many wrong keys from this client this minute, or the workers for heavy work are busy (`rate_limited`); wait for `Retry-After` seconds.'),
   500: problem('Something failed on our side (`internal_error`). Quote the requestId.'),
   503: problem('The database cannot be written (`storage_unavailable`: the disk is full or failing); nothing was recorded. Retry after `Retry-After` seconds.'),

@@ -14,7 +14,8 @@ import { up as testMode } from './0120-test-mode.js';
 import { up as storeDays } from './0130-store-days.js';
 import { up as webhookRequestId } from './0140-webhook-request-id.js';
 import { up as webhookLeases } from './0150-webhook-leases.js';
-import { up as reviewsPerHold } from './0160-reviews-per-hold.js';
+import { up as reviewsPerHold } from './0170-reviews-per-hold.js';
+import { up as separateWorlds } from './0160-separate-worlds.js';
 import { DEFAULT_TIME_ZONE } from '../../engine/business-day.js';
 
 export interface Migration {
@@ -48,7 +49,8 @@ export const migrations: readonly Migration[] = [
   { version: 130, name: 'store-days', up: storeDays },
   { version: 140, name: 'webhook-request-id', up: webhookRequestId },
   { version: 150, name: 'webhook-leases', up: webhookLeases },
-  { version: 160, name: 'reviews-per-hold', up: reviewsPerHold },
+  { version: 160, name: 'separate-worlds', up: separateWorlds, foreignKeysOff: true },
+  { version: 170, name: 'reviews-per-hold', up: reviewsPerHold },
 ];
 
 export class DatabaseTooNewError extends Error {

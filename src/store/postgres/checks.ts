@@ -119,9 +119,12 @@ export function checksRepository(sql: Queryable): Port<ChecksRepository> {
 
   return {
     findById: (id, lock) => checkWhere(sql`c.id = ${id}`, lock),
-    /** The check a till's transaction id names on one business day of its store (tills may reuse ids on another day). */
-    findByTransaction: (storeId, transactionId, businessDay, lock) =>
-      checkWhere(sql`c.store_id = ${storeId} AND c.transaction_id = ${transactionId} AND c.business_day = ${businessDay}`, lock),
+    /** The check a till's transaction id names on one business day of its store, in one world (tills may reuse ids on another day). */
+    findByTransaction: ({ storeId, livemode, transactionId, businessDay }, lock) =>
+      checkWhere(
+        sql`c.store_id = ${storeId} AND c.livemode = ${livemode} AND c.transaction_id = ${transactionId} AND c.business_day = ${businessDay}`,
+        lock,
+      ),
     async evaluations(id) {
       const rows = await sql<EvaluationRecordRow[]>`SELECT * FROM evaluations WHERE check_id = ${id} ORDER BY revision`;
       return rows.map(toEvaluation);

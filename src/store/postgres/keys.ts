@@ -56,7 +56,7 @@ export function keysRepository(sql: Queryable): Port<KeysRepository> {
       return (await sql`UPDATE api_keys SET revoked_at = ${at} WHERE id = ${id} AND revoked_at IS NULL`).count === 1;
     },
     async activeAdminCount() {
-      const [row] = await sql<{ n: number }[]>`SELECT count(*) AS n FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL`;
+      const [row] = await sql<{ n: number }[]>`SELECT count(*) AS n FROM api_keys WHERE role = 'admin' AND mode = 'live' AND revoked_at IS NULL`;
       return row!.n;
     },
   };

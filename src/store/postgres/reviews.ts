@@ -68,19 +68,26 @@ const HELD = `
 // $1 the stores, or NULL for every store.
 const IN_STORES = '($1::text[] IS NULL OR r.store_id = ANY($1::text[]))';
 // An open review past its deadline reads as expired: the sweeper may not have written it down yet.
-// $2 the limit, $3 now.
+// $2 the world (true: live), $3 the limit, $4 now.
+const IN_WORLD = 'c.livemode = $2::boolean';
 const LISTS: Record<ReviewStatus, { text: string; asOf: boolean }> = {
   open: {
-    text: `${HELD} WHERE r.status = 'open' AND r.deadline > $3::bigint AND ${IN_STORES} ORDER BY r.opened_at, r.check_id COLLATE "C", r.revision LIMIT $2::integer`,
+    text: `${HELD} WHERE r.status = 'open' AND r.deadline > $4::bigint AND ${IN_STORES} AND ${IN_WORLD} ORDER BY r.opened_at, r.check_id COLLATE "C", r.revision LIMIT $3::integer`,
     asOf: true,
   },
   expired: {
-    text: `${HELD} WHERE (r.status = 'expired' OR (r.status = 'open' AND r.deadline <= $3::bigint)) AND ${IN_STORES}
-      ORDER BY coalesce(r.closed_at, r.deadline) DESC, r.check_id COLLATE "C", r.revision LIMIT $2::integer`,
+    text: `${HELD} WHERE (r.status = 'expired' OR (r.status = 'open' AND r.deadline <= $4::bigint)) AND ${IN_STORES} AND ${IN_WORLD}
+      ORDER BY coalesce(r.closed_at, r.deadline) DESC, r.check_id COLLATE "C", r.revision LIMIT $3::integer`,
     asOf: true,
   },
-  released: { text: `${HELD} WHERE r.status = 'released' AND ${IN_STORES} ORDER BY r.closed_at DESC, r.check_id COLLATE "C", r.revision LIMIT $2::integer`, asOf: false },
-  refused: { text: `${HELD} WHERE r.status = 'refused' AND ${IN_STORES} ORDER BY r.closed_at DESC, r.check_id COLLATE "C", r.revision LIMIT $2::integer`, asOf: false },
+  released: {
+    text: `${HELD} WHERE r.status = 'released' AND ${IN_STORES} AND ${IN_WORLD} ORDER BY r.closed_at DESC, r.check_id COLLATE "C", r.revision LIMIT $3::integer`,
+    asOf: false,
+  },
+  refused: {
+    text: `${HELD} WHERE r.status = 'refused' AND ${IN_STORES} AND ${IN_WORLD} ORDER BY r.closed_at DESC, r.check_id COLLATE "C", r.revision LIMIT $3::integer`,
+    asOf: false,
+  },
 };
 // $2 from, $3 to (excluded), $4 the window after a release in which a confirmed scam counts against it.
 const REPORT = `
@@ -137,14 +144,16 @@ export function reviewsRepository(sql: Queryable): Port<ReviewsRepository> {
         ORDER BY r.deadline LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
       return rows.map(toReview);
     },
-    async list({ storeIds, status, now, limit }) {
+    async list({ scope, status, now, limit }) {
       const { text, asOf } = LISTS[status];
-      const rows = await sql.unsafe<HeldCheckRecordRow[]>(text, asOf ? [stores(storeIds), limit, now] : [stores(storeIds), limit], { prepare: true });
+      const params = [stores(scope.storeIds), scope.livemode, limit];
+      const rows = await sql.unsafe<HeldCheckRecordRow[]>(text, asOf ? [...params, now] : params, { prepare: true });
       return rows.map(toHeldCheck);
     },
     async openNow(storeIds, now) {
       const [row] = await sql.unsafe<{ n: Numeric; oldest: Numeric | null }[]>(
-        `SELECT count(*) AS n, min(r.opened_at) AS oldest FROM reviews r WHERE r.status = 'open' AND r.deadline > $2::bigint AND ${IN_STORES}`,
+        `SELECT count(*) AS n, min(r.opened_at) AS oldest FROM reviews r JOIN checks c ON c.id = r.check_id
+        WHERE r.status = 'open' AND r.deadline > $2::bigint AND c.livemode AND ${IN_STORES}`,
         [stores(storeIds), now],
         { prepare: true },
       );

@@ -13,6 +13,7 @@ interface EndpointRecordRow {
   secret: string;
   created_at: Numeric;
   created_by: string;
+  livemode: boolean;
   deleted_at: Numeric | null;
 }
 
@@ -42,6 +43,7 @@ function toEndpoint(row: EndpointRecordRow): WebhookEndpointRow {
     secret: row.secret,
     createdAt: Number(row.created_at),
     createdBy: row.created_by,
+    livemode: row.livemode,
     deletedAt: maybe(row.deleted_at),
   };
 }
@@ -71,16 +73,17 @@ export function webhooksRepository(sql: Queryable): Port<WebhooksRepository> {
   return {
     async insertEndpoint(endpoint) {
       await sql`
-        INSERT INTO webhook_endpoints (id, url, events, description, secret, created_at, created_by)
+        INSERT INTO webhook_endpoints (id, url, events, description, secret, created_at, created_by, livemode)
         VALUES (${endpoint.id}, ${endpoint.url}, ${json(endpoint.events)}::jsonb, ${endpoint.description}, ${endpoint.secret},
-          ${endpoint.createdAt}, ${endpoint.createdBy})`;
+          ${endpoint.createdAt}, ${endpoint.createdBy}, ${endpoint.livemode})`;
     },
     async findEndpoint(id) {
       const [row] = await sql<EndpointRecordRow[]>`SELECT * FROM webhook_endpoints WHERE id = ${id}`;
       return row && toEndpoint(row);
     },
-    async activeEndpoints() {
-      const rows = await sql<EndpointRecordRow[]>`SELECT * FROM webhook_endpoints WHERE deleted_at IS NULL ORDER BY created_at, id COLLATE "C"`;
+    async activeEndpoints(livemode) {
+      const rows = await sql<EndpointRecordRow[]>`
+        SELECT * FROM webhook_endpoints WHERE deleted_at IS NULL AND livemode = ${livemode} ORDER BY created_at, id COLLATE "C"`;
       return rows.map(toEndpoint);
     },
     /** One statement, so the endpoint never goes without what was waiting for it being cancelled too. */
@@ -95,9 +98,10 @@ export function webhooksRepository(sql: Queryable): Port<WebhooksRepository> {
       return row!.deleted;
     },
 
-    async enqueue(event, deliveryId) {
+    async enqueue(event, livemode, deliveryId) {
       const endpoints = await sql<{ id: string }[]>`
-        SELECT id FROM webhook_endpoints WHERE deleted_at IS NULL AND events @> jsonb_build_array(${event.type}::text) ORDER BY id COLLATE "C"`;
+        SELECT id FROM webhook_endpoints
+        WHERE deleted_at IS NULL AND livemode = ${livemode} AND events @> jsonb_build_array(${event.type}::text) ORDER BY id COLLATE "C"`;
       if (endpoints.length === 0) return 0;
       const ids = endpoints.map(() => deliveryId());
       await sql`

@@ -8,7 +8,7 @@ import { serve } from '@hono/node-server';
 import { onTestFinished } from 'vitest';
 import { createApp } from '../../../src/http/app.js';
 import type { CheckRecord } from '../../../src/contract/check-record.js';
-import type { Role } from '../../../src/contract/enums.js';
+import type { KeyMode, Role } from '../../../src/contract/enums.js';
 import type { Services } from '../../../src/services.js';
 import { createLogger } from '../../../src/log.js';
 import { buildServices } from '../../../src/services.js';
@@ -87,8 +87,8 @@ export async function liveService(
     return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : undefined };
   }
 
-  async function makeKey(role: Role, storeIds?: string[]): Promise<string> {
-    const made = await request('POST', '/v1/keys', adminKey, { role, name: `${role} key for an SDK test`, ...(storeIds ? { storeIds } : {}) });
+  async function makeKey(role: Role, storeIds?: string[], mode: KeyMode = 'live'): Promise<string> {
+    const made = await request('POST', '/v1/keys', adminKey, { role, mode, name: `${role} key for an SDK test`, ...(storeIds ? { storeIds } : {}) });
     if (made.status !== 201) throw new Error(`could not make a key: ${JSON.stringify(made.json)}`);
     return made.json.key;
   }
@@ -111,7 +111,7 @@ export async function liveService(
     async checkIdOf(storeId: string, transactionId: string): Promise<string | undefined> {
       if (!running) return undefined;
       const { store, clock, timeZone } = running.services;
-      return (await store.checks.findByTransaction(storeId, transactionId, businessDay(clock(), timeZone)))?.id;
+      return (await store.checks.findByTransaction({ storeId, livemode: true, transactionId, businessDay: businessDay(clock(), timeZone) }))?.id;
     },
     /** Outcomes the service has recorded: each counted once, when first recorded (a replay is not counted). */
     async outcomesRecorded(): Promise<number> {

@@ -9,6 +9,8 @@ const asRead = (write: CheckWrite, warned = write.evaluation.action !== 'allow')
   return { ...check, warned, latest: evaluation, outcome: null, updatedAt: evaluation.evaluatedAt };
 };
 
+const identity = ({ storeId, livemode, transactionId, businessDay }: CheckWrite) => ({ storeId, livemode, transactionId, businessDay });
+
 describeStores('checks', (adapter) => {
   it('reads a saved check back with its evaluation, by id and by its transaction on its business day', async () => {
     const { store } = await adapter.fresh();
@@ -16,11 +18,12 @@ describeStores('checks', (adapter) => {
     await save(store, write);
 
     expect(await store.checks.findById('chk_1')).toEqual(asRead(write));
-    expect(await store.checks.findByTransaction('store-1', 'txn-chk_1', write.businessDay)).toEqual(asRead(write));
+    expect(await store.checks.findByTransaction(identity(write))).toEqual(asRead(write));
     expect(await store.checks.evaluations('chk_1')).toEqual([write.evaluation]);
     expect(await store.checks.findById('chk_2')).toBeUndefined();
-    expect(await store.checks.findByTransaction('store-1', 'txn-chk_1', '2026-01-06')).toBeUndefined();
-    expect(await store.checks.findByTransaction('store-2', 'txn-chk_1', write.businessDay)).toBeUndefined();
+    expect(await store.checks.findByTransaction({ ...identity(write), businessDay: '2026-01-06' })).toBeUndefined();
+    expect(await store.checks.findByTransaction({ ...identity(write), storeId: 'store-2' })).toBeUndefined();
+    expect(await store.checks.findByTransaction({ ...identity(write), livemode: false })).toBeUndefined();
   });
 
   it('makes revision 2 of a changed basket, keeps revision 1, and stays warned once prompted', async () => {
@@ -42,14 +45,24 @@ describeStores('checks', (adapter) => {
     const monday = checkWrite({ id: 'chk_mon', transactionId: 'T04-0001' });
     const tuesday = checkWrite({ id: 'chk_tue', transactionId: 'T04-0001', at: T0 + DAY });
     await save(store, monday, tuesday);
-    expect((await store.checks.findByTransaction('store-1', 'T04-0001', monday.businessDay))?.id).toBe('chk_mon');
-    expect((await store.checks.findByTransaction('store-1', 'T04-0001', tuesday.businessDay))?.id).toBe('chk_tue');
+    expect((await store.checks.findByTransaction(identity(monday)))?.id).toBe('chk_mon');
+    expect((await store.checks.findByTransaction(identity(tuesday)))?.id).toBe('chk_tue');
 
     // Two nodes that each made a check for the same transaction: the second write fails, whole.
     await expect(save(store, checkWrite({ id: 'chk_again', transactionId: 'T04-0001', storedValue: 1 }))).rejects.toThrow();
     expect(await store.checks.findById('chk_again')).toBeUndefined();
     expect(await store.checks.evaluations('chk_again')).toEqual([]);
-    expect((await store.checks.findByTransaction('store-1', 'T04-0001', monday.businessDay))?.totals.storedValue).toBe(10_000);
+    expect((await store.checks.findByTransaction(identity(monday)))?.totals.storedValue).toBe(10_000);
+  });
+
+  it('keeps test and live transaction ids apart: the same id, store and day is one check in each world', async () => {
+    const { store } = await adapter.fresh();
+    const live = checkWrite({ id: 'chk_live', transactionId: 'T04-0001' });
+    const test = checkWrite({ id: 'chk_test', transactionId: 'T04-0001', livemode: false, storedValue: 1 });
+    await save(store, live, test);
+    expect((await store.checks.findByTransaction(identity(live)))?.id).toBe('chk_live');
+    expect((await store.checks.findByTransaction(identity(test)))?.id).toBe('chk_test');
+    expect((await store.checks.findById('chk_live'))?.totals.storedValue).toBe(10_000);
   });
 
   it('records an outcome once', async () => {

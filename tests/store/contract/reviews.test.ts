@@ -51,11 +51,14 @@ async function lifecycle(adapter: Adapter) {
   for (let i = 0; i < 8; i++) await adapter.write.check(held(i, i % 3 === 0 ? 'S2' : 'S1', `id-${i % 4}`));
   // A confirmed scam by the customer of held_1, a day after it was released.
   await adapter.write.check({ ...held(20, 'S2', 'id-1'), occurredAt: T0 + 24 * 60 * MINUTE, receivedAt: T0 + 24 * 60 * MINUTE, outcome: 'scam_confirmed' });
+  // A test till's hold in the same store: listed only to the test world, and never in a figure.
+  await adapter.write.check({ ...held(9, 'S1', 'test-id'), livemode: false });
   const { reviews } = adapter.repositories;
   await adapter.transaction(async (tx) => {
     for (let i = 0; i < 8; i++) {
       await tx.reviews.open({ checkId: `held_${i}`, revision: 1, storeId: i % 3 === 0 ? 'S2' : 'S1', openedAt: T0 + i * MINUTE, deadline: T0 + (i + 10) * MINUTE });
     }
+    await tx.reviews.open({ checkId: 'held_9', revision: 1, storeId: 'S1', openedAt: T0 + 11 * MINUTE, deadline: T0 + 21 * MINUTE });
   });
   const closed = await adapter.transaction(async (tx) => [
     await tx.reviews.close(first('held_1'), 'open', closing('released', T0 + 5 * MINUTE, 'supervisor')),
@@ -93,8 +96,9 @@ async function lists(adapter: Adapter, now: number) {
   const { reviews } = adapter.repositories;
   const statuses = ['open', 'expired', 'released', 'refused'] as const;
   return {
-    every: await Promise.all(statuses.map((status) => reviews.list({ storeIds: null, status, now, limit: 50 }))),
-    s1: await Promise.all(statuses.map((status) => reviews.list({ storeIds: ['S1'], status, now, limit: 2 }))),
+    every: await Promise.all(statuses.map((status) => reviews.list({ scope: { storeIds: null, livemode: true }, status, now, limit: 50 }))),
+    s1: await Promise.all(statuses.map((status) => reviews.list({ scope: { storeIds: ['S1'], livemode: true }, status, now, limit: 2 }))),
+    test: await Promise.all(statuses.map((status) => reviews.list({ scope: { storeIds: ['S1'], livemode: false }, status, now, limit: 50 }))),
   };
 }
 
@@ -106,6 +110,11 @@ describe('reviews on every adapter', () => {
     expect(sqlite.before.openNow[0]).toEqual({ count: 4, oldestOpenedAt: T0 + 5 * MINUTE });
     expect(sqlite.found[1]).toMatchObject({ checkId: 'held_1', revision: 2, status: 'open', releasedRevision: null });
     expect(sqlite.found[2]).toMatchObject({ checkId: 'held_1', revision: 2, status: 'open' });
+    // The test hold is listed to the test world alone, and counted in no figure.
+    const ids = (rows: { checkId: string }[][]) => rows.flat().map((row) => row.checkId);
+    expect(ids(sqlite.before.lists.test)).toEqual(['held_9']);
+    expect(ids(sqlite.before.lists.every)).not.toContain('held_9');
+    expect(sqlite.report[0]!.map((row) => row.openedAt)).not.toContain(T0 + 11 * MINUTE);
     // Both of held_1's reviews are listed: the release as made, and the hold after it.
     expect(sqlite.before.lists.every[0]!.filter((row) => row.checkId === 'held_1').map((row) => row.revision)).toEqual([2]);
     expect(sqlite.before.lists.every[2]!.filter((row) => row.checkId === 'held_1')).toEqual([expect.objectContaining({ revision: 1, releasedRevision: 1 })]);

@@ -12,7 +12,7 @@ async function endpoints(adapter: Adapter) {
     ['we_b', ['check.held']],
     ['we_c', ['check.held', 'review.closed']],
   ] as const) {
-    await webhooks.insertEndpoint({ id, url: `https://example.test/${id}`, events: [...events], description: id === 'we_b' ? 'tills' : null, secret: `whsec_${id}`, createdAt: T0, createdBy: 'admin' });
+    await webhooks.insertEndpoint({ id, url: `https://example.test/${id}`, events: [...events], description: id === 'we_b' ? 'tills' : null, secret: `whsec_${id}`, createdAt: T0, createdBy: 'admin', livemode: true });
   }
 }
 
@@ -22,6 +22,27 @@ const attempt = (n: number, at: number) => ({ attempt: n, at, durationMs: 10, st
 const delivered = (at: number) => ({ status: 'delivered' as const, nextAttemptAt: null, deliveredAt: at });
 const later = (at: number) => ({ status: 'pending' as const, nextAttemptAt: at, deliveredAt: null });
 
+/** A live and a test endpoint wanting the same event, and an event of each world. */
+async function worlds(adapter: Adapter) {
+  const { webhooks } = adapter.repositories;
+  for (const [id, livemode] of [['we_live', true], ['we_test', false]] as const) {
+    await webhooks.insertEndpoint({ id, url: `https://example.test/${id}`, events: ['check.held'], description: null, secret: `whsec_${id}`, createdAt: T0, createdBy: 'admin', livemode });
+  }
+  let next = 0;
+  const deliveryId = () => `wd_${String(++next).padStart(3, '0')}`;
+  const enqueued = await adapter.transaction(async (tx) => [
+    await tx.webhooks.enqueue({ id: 'evt_live', type: 'check.held', occurredAt: T0 + 1, payload: '{"livemode":true}', requestId: null }, true, deliveryId),
+    await tx.webhooks.enqueue({ id: 'evt_test', type: 'check.held', occurredAt: T0 + 2, payload: '{"livemode":false}', requestId: null }, false, deliveryId),
+  ]);
+  const received = async (id: string) => (await webhooks.deliveries(id, { status: null, limit: 10 })).map((delivery) => delivery.event.id);
+  return {
+    enqueued,
+    received: { live: await received('we_live'), test: await received('we_test') },
+    listed: { live: (await webhooks.activeEndpoints(true)).map((endpoint) => endpoint.id), test: (await webhooks.activeEndpoints(false)).map((endpoint) => endpoint.id) },
+    found: await webhooks.findEndpoint('we_test'),
+  };
+}
+
 /** Events enqueued, claimed, attempted, retried and cancelled: the outbox read back at every turn. */
 async function outbox(adapter: Adapter) {
   const { webhooks } = adapter.repositories;
@@ -29,9 +50,9 @@ async function outbox(adapter: Adapter) {
   let next = 0;
   const deliveryId = () => `wd_${String(++next).padStart(3, '0')}`;
   const enqueued = await adapter.transaction(async (tx) => [
-    await tx.webhooks.enqueue({ id: 'evt_1', type: 'check.held', occurredAt: T0 + 1, payload: '{"type":"check.held","n":1}', requestId: 'till-T04-sale-1' }, deliveryId),
-    await tx.webhooks.enqueue({ id: 'evt_2', type: 'review.opened', occurredAt: T0 + 2, payload: '{"type":"review.opened"}', requestId: null }, deliveryId),
-    await tx.webhooks.enqueue({ id: 'evt_3', type: 'nobody.listens', occurredAt: T0 + 3, payload: '{}', requestId: null }, deliveryId),
+    await tx.webhooks.enqueue({ id: 'evt_1', type: 'check.held', occurredAt: T0 + 1, payload: '{"type":"check.held","n":1}', requestId: 'till-T04-sale-1' }, true, deliveryId),
+    await tx.webhooks.enqueue({ id: 'evt_2', type: 'review.opened', occurredAt: T0 + 2, payload: '{"type":"review.opened"}', requestId: null }, true, deliveryId),
+    await tx.webhooks.enqueue({ id: 'evt_3', type: 'nobody.listens', occurredAt: T0 + 3, payload: '{}', requestId: null }, true, deliveryId),
   ]);
   const claimed = await claim(adapter, T0 + 10, 2, 'first');
   const claimedAgain = await claim(adapter, T0 + 10, 10, 'second');
@@ -57,7 +78,7 @@ async function outbox(adapter: Adapter) {
     broughtForward,
     retried,
     deleted,
-    endpoints: [await webhooks.activeEndpoints(), await webhooks.findEndpoint('we_c'), await webhooks.findEndpoint('we_x')],
+    endpoints: [await webhooks.activeEndpoints(true), await webhooks.findEndpoint('we_c'), await webhooks.findEndpoint('we_x')],
     deliveries: await Promise.all(['we_a', 'we_b', 'we_c'].map((id) => webhooks.deliveries(id, { status: null, limit: 10 }))),
     pending: await webhooks.deliveries('we_b', { status: 'pending', limit: 10 }),
     found: [await webhooks.findDelivery('we_a', 'wd_001'), await webhooks.findDelivery('we_b', 'wd_001')],
@@ -73,7 +94,7 @@ async function backlog(adapter: Adapter, events = 5) {
   let next = 0;
   const deliveryId = () => `wd_${String(++next).padStart(3, '0')}`;
   await adapter.transaction(async (tx) => {
-    for (let i = 0; i < events; i++) await tx.webhooks.enqueue({ id: `evt_${i}`, type: 'check.held', occurredAt: T0 + i, payload: `{"n":${i}}`, requestId: null }, deliveryId);
+    for (let i = 0; i < events; i++) await tx.webhooks.enqueue({ id: `evt_${i}`, type: 'check.held', occurredAt: T0 + i, payload: `{"n":${i}}`, requestId: null }, true, deliveryId);
   });
 }
 
@@ -169,6 +190,18 @@ describe('the webhook outbox on every adapter', () => {
     expect(result).toEqual({ claimed: ['evt_0'], inFlight: ['evt_1'], moved: 1, whileInFlight: 0, next: ['evt_2', 'evt_0'] });
   });
 
+  it('sends each world’s events to that world’s endpoints only', async () => {
+    const sqlite = await worlds(sqliteAdapter());
+    expect(sqlite.enqueued).toEqual([1, 1]);
+    expect(sqlite.received).toEqual({ live: ['evt_live'], test: ['evt_test'] });
+    expect(sqlite.listed).toEqual({ live: ['we_live'], test: ['we_test'] });
+    expect(sqlite.found?.livemode).toBe(false);
+  });
+
+  it.skipIf(!postgresAvailable)('keeps the worlds apart on PostgreSQL exactly as on SQLite', async () => {
+    expect(await worlds(await postgresAdapter())).toEqual(await worlds(sqliteAdapter()));
+  });
+
   it.skipIf(!postgresAvailable)('answers on PostgreSQL exactly as on SQLite', async () => {
     for (const scenario of [outbox, fairness, deadSender, broughtForward] as Array<(adapter: Adapter) => Promise<unknown>>) {
       const sqlite = await scenario(sqliteAdapter());
@@ -184,7 +217,7 @@ describe('the webhook outbox on every adapter', () => {
     let next = 0;
     const deliveryId = () => `wd_${String(++next).padStart(3, '0')}`;
     await first.transaction(async (tx) => {
-      for (let i = 0; i < 20; i++) await tx.webhooks.enqueue({ id: `evt_${i}`, type: 'check.held', occurredAt: T0 + i, payload: `{"n":${i}}`, requestId: null }, deliveryId);
+      for (let i = 0; i < 20; i++) await tx.webhooks.enqueue({ id: `evt_${i}`, type: 'check.held', occurredAt: T0 + i, payload: `{"n":${i}}`, requestId: null }, true, deliveryId);
     });
     const now = T0 + 1_000;
     const claims: string[][] = [];

@@ -45,6 +45,26 @@ describe.skipIf(!postgresAvailable)('PostgreSQL migrations', () => {
     await expect(assertPostgresSchemaCurrent(sql)).resolves.toBeUndefined();
   });
 
+  it('separates the worlds on a database already in use: its webhooks stay live, and a test check may reuse a live transaction id', async () => {
+    const url = await freshPostgresUrl();
+    const sql = connect(url);
+    await migratePostgres(sql, postgresMigrations.slice(0, 1));
+    const check = (id: string, livemode: boolean) => sql`
+      INSERT INTO checks (id, store_id, till_id, transaction_id, lane, currency, occurred_at, received_at, updated_at, key_id,
+        request_fingerprint, identified, basket_total, stored_value, stored_value_units, age_band, tender, answers, action, score,
+        warned, revision, rule_set_version, business_day, livemode)
+      VALUES (${id}, 's1', 't1', 'x1', 'staffed', 'GBP', 1, 1, 1, 'k1', 'f', false, 100, 100, 1, 'unknown', 'card', '{}', 'allow', 0,
+        false, 1, 'v1', '1970-01-01', ${livemode})`;
+    await check('c_live', true);
+    await expect(check('c_test', false)).rejects.toThrow(/checks_one_per_transaction/);
+    await sql`INSERT INTO webhook_endpoints (id, url, events, secret, created_at, created_by) VALUES ('we_1', 'https://lp.example.test', '[]', 'whsec_x', 1, 'k1')`;
+
+    await migratePostgres(sql);
+    await check('c_test', false);
+    await expect(check('c_live_again', true)).rejects.toThrow(/checks_one_per_transaction/);
+    expect(await sql`SELECT id, livemode FROM webhook_endpoints`).toEqual([{ id: 'we_1', livemode: true }]);
+  });
+
   it('marks a check dirty for the report roll-ups when it is written, counted differently, or removed', async () => {
     const url = await freshPostgresUrl();
     const sql = connect(url);

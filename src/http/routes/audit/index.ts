@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { AuditLog, AuditQuery } from '../../../contract/audit.js';
 import type { AppEnv } from '../../env.js';
-import { requireRole } from '../../middleware/auth.js';
+import { requireKey } from '../../middleware/auth.js';
 import { commonErrors, json, queryErrors } from '../responses.js';
 
 const route = createRoute({
@@ -10,8 +10,8 @@ const route = createRoute({
   operationId: 'listAuditEntries',
   tags: ['Keys'],
   summary: 'The audit log',
-  description: 'Every change to keys and rules — who, when, what — newest first. The log is append-only: the database refuses updates and deletes.',
-  middleware: [requireRole('admin')] as const,
+  description: 'Every change to keys and rules — who, when, what — newest first. The log is append-only: the database refuses updates and deletes. One log for both worlds (what test admin keys did is in it too), read with a live admin key only.',
+  middleware: [requireKey({ roles: ['admin'], worlds: 'live' })] as const,
   request: { query: AuditQuery },
   responses: { 200: json(AuditLog, 'The newest entries.'), ...queryErrors, ...commonErrors },
 });

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { AnswersRequest } from '../../../contract/answers.js';
 import { Decision } from '../../../contract/decision.js';
 import type { AppEnv } from '../../env.js';
-import { requireRole } from '../../middleware/auth.js';
+import { requireKey } from '../../middleware/auth.js';
 import { idempotencyKey } from '../../middleware/idempotency-key.js';
 import { IdempotencyKeyHeader } from '../../../contract/common.js';
 import { bodyErrors, commonErrors, conflict, header, json, notFound } from '../responses.js';
@@ -21,7 +21,7 @@ const route = createRoute({
     '',
     'Sending answers the check already has changes nothing and returns the current decision (`Idempotent-Replayed: true`).',
   ].join('\n'),
-  middleware: [requireRole('till'), idempotencyKey()] as const,
+  middleware: [requireKey({ roles: ['till'], worlds: 'own' }), idempotencyKey()] as const,
   request: {
     headers: IdempotencyKeyHeader,
     params: CheckParams,

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { CheckRequest } from '../../../contract/check.js';
 import { Decision } from '../../../contract/decision.js';
 import type { AppEnv } from '../../env.js';
-import { requireRole } from '../../middleware/auth.js';
+import { requireKey } from '../../middleware/auth.js';
 import { idempotencyKey } from '../../middleware/idempotency-key.js';
 import { AcceptLanguageHeader, IdempotencyKeyHeader } from '../../../contract/common.js';
 import { bodyErrors, commonErrors, conflict, header, json } from '../responses.js';
@@ -18,7 +18,7 @@ const route = createRoute({
     '',
     'Idempotent per `(storeId, transactionId, business day)`: the business day is the calendar day of `occurredAt` (of the time received, without one) in the store time zone, so a till may restart its numbering each day, and a retry sent days later with its original `occurredAt` is still the same check. The first call makes the check (201). The same body again is a retry: it returns the decision already made (200, `Idempotent-Replayed: true`), and nothing is recorded twice. A changed basket updates the same check (200): it keeps its `checkId`, gets a new `revision`, and still counts once in the customer’s history. After an outcome is recorded the basket can no longer change (409 `check_closed`).',
   ].join('\n'),
-  middleware: [requireRole('till'), idempotencyKey()] as const,
+  middleware: [requireKey({ roles: ['till'], worlds: 'own' }), idempotencyKey()] as const,
   request: {
     headers: IdempotencyKeyHeader.extend(AcceptLanguageHeader.shape),
     body: { content: { 'application/json': { schema: CheckRequest } }, required: true },

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { OutcomeRecord, OutcomeRequest } from '../../../contract/outcome.js';
 import type { AppEnv } from '../../env.js';
-import { requireRole } from '../../middleware/auth.js';
+import { requireKey } from '../../middleware/auth.js';
 import { idempotencyKey } from '../../middleware/idempotency-key.js';
 import { IdempotencyKeyHeader } from '../../../contract/common.js';
 import { bodyErrors, commonErrors, conflict, header, json, notFound } from '../responses.js';
@@ -18,7 +18,7 @@ const route = createRoute({
     '',
     'Sending the same outcome again (a retry, or a replay from the SDK’s outbox) returns the recorded one (200, `Idempotent-Replayed: true`); a different outcome is 409 `outcome_conflict`.',
   ].join('\n'),
-  middleware: [requireRole('till'), idempotencyKey()] as const,
+  middleware: [requireKey({ roles: ['till'], worlds: 'own' }), idempotencyKey()] as const,
   request: {
     headers: IdempotencyKeyHeader,
     params: CheckParams,

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { ReviewRecord, ReviewRequest } from '../../../contract/review.js';
 import type { AppEnv } from '../../env.js';
-import { requireRole } from '../../middleware/auth.js';
+import { requireKey } from '../../middleware/auth.js';
 import { bodyErrors, commonErrors, conflict, header, json, notFound } from '../responses.js';
 import { CheckParams } from './params.js';
 
@@ -22,7 +22,7 @@ const route = createRoute({
     '',
     'Sending the same decision again returns the review as it stands (`Idempotent-Replayed: true`); a different decision on a closed review is 409 `review_closed`, with the review in the problem body. A check that was never held is 409 `not_held`. Recorded in the audit log, and sent to webhooks as `review.closed`.',
   ].join('\n'),
-  middleware: [requireRole('till', 'supervisor')] as const,
+  middleware: [requireKey({ roles: ['till', 'supervisor'], worlds: 'own' })] as const,
   request: {
     params: CheckParams,
     body: { content: { 'application/json': { schema: ReviewRequest } }, required: true },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ApiKey, KeyId } from '../../../contract/keys.js';
 import { revokeApiKey } from '../../../access/api-keys.js';
 import type { AppEnv } from '../../env.js';
-import { requireRole } from '../../middleware/auth.js';
+import { requireKey } from '../../middleware/auth.js';
 import { commonErrors, conflict, json, notFound } from '../responses.js';
 import { toApiKey } from './shape.js';
 
@@ -14,14 +14,14 @@ const route = createRoute({
   tags: ['Keys'],
   summary: 'Revoke an API key',
   description:
-    'Revokes a key at once on this node (other nodes within 30 seconds). Revoking a revoked key changes nothing. The last active admin key cannot be revoked, so the service is never locked out. Recorded in the audit log.',
-  middleware: [requireRole('admin')] as const,
+    'Revokes a key at once on this node (other nodes within 30 seconds). Revoking a revoked key changes nothing. The last active live admin key cannot be revoked, so the service is never locked out. A test admin key revokes only test keys (a live key’s id is 404). Recorded in the audit log.',
+  middleware: [requireKey({ roles: ['admin'], worlds: 'own' })] as const,
   request: { params: z.object({ keyId: KeyId.meta({ param: { name: 'keyId', in: 'path' } }) }) },
   responses: {
     200: json(ApiKey, 'The key, revoked.'),
     ...commonErrors,
     ...notFound,
-    ...conflict('This is the last active admin key (`conflict`).'),
+    ...conflict('This is the last active live admin key (`conflict`).'),
   },
 });
 

@@ -4,7 +4,7 @@ import { CSV_COLUMNS, csvHeaders } from '../../../reports/checks-csv.js';
 import { resolvePeriod } from '../../../reports/period.js';
 import { storeScope } from '../../../access/store-scope.js';
 import type { AppEnv } from '../../env.js';
-import { requireRole } from '../../middleware/auth.js';
+import { requireKey } from '../../middleware/auth.js';
 import { commonErrors, header, queryErrors } from '../responses.js';
 
 const route = createRoute({
@@ -22,7 +22,7 @@ const route = createRoute({
     '| --- | --- |',
     ...CSV_COLUMNS.map((column) => `| \`${column.name}\` | ${column.means} |`),
   ].join('\n'),
-  middleware: [requireRole('analyst', 'admin')] as const,
+  middleware: [requireKey({ roles: ['analyst', 'admin'], worlds: 'live' })] as const,
   request: { query: ChecksExportQuery },
   responses: {
     200: {

@@ -5,7 +5,7 @@ import { PeriodQuery } from '../../../contract/reports.js';
 import { buildHoldsReport } from '../../../reports/holds.js';
 import { resolvePeriod } from '../../../reports/period.js';
 import type { AppEnv } from '../../env.js';
-import { requireRole } from '../../middleware/auth.js';
+import { requireKey } from '../../middleware/auth.js';
 import { commonErrors, header, json, queryErrors } from '../responses.js';
 
 const route = createRoute({
@@ -21,7 +21,7 @@ const route = createRoute({
     '- **releasedThenScam**: released holds whose own outcome is `scam_confirmed`, or whose customer (by loyalty id or card token) had a confirmed scam within 30 days after: the costly mistakes.',
     '- **openNow**: holds waiting right now in these stores, whenever they were opened. **byDay**: the trend, every day of the period.',
   ].join('\n'),
-  middleware: [requireRole('analyst', 'admin')] as const,
+  middleware: [requireKey({ roles: ['analyst', 'admin'], worlds: 'live' })] as const,
   request: { query: PeriodQuery },
   responses: {
     200: json(HoldsReport, 'The figures.', header.cacheControl),

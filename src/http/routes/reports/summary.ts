@@ -4,7 +4,7 @@ import { resolvePeriod } from '../../../reports/period.js';
 import { storeScope } from '../../../access/store-scope.js';
 import { ALL_GROUPINGS, buildSummary } from '../../../reports/summary.js';
 import type { AppEnv } from '../../env.js';
-import { requireRole } from '../../middleware/auth.js';
+import { requireKey } from '../../middleware/auth.js';
 import { commonErrors, header, json, queryErrors } from '../responses.js';
 
 const FIGURE_DEFINITIONS = [
@@ -35,7 +35,7 @@ const route = createRoute({
     '',
     FIGURE_DEFINITIONS,
   ].join('\n'),
-  middleware: [requireRole('analyst', 'admin')] as const,
+  middleware: [requireKey({ roles: ['analyst', 'admin'], worlds: 'live' })] as const,
   request: { query: SummaryQuery },
   responses: {
     200: json(Summary, 'The figures.', header.cacheControl),

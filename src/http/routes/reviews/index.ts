@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { ReviewList, ReviewQuery } from '../../../contract/review.js';
 import type { AppEnv } from '../../env.js';
-import { requireRole } from '../../middleware/auth.js';
+import { requireKey } from '../../middleware/auth.js';
 import { commonErrors, header, json, queryErrors } from '../responses.js';
 
 const route = createRoute({
@@ -15,7 +15,7 @@ const route = createRoute({
     '',
     'An open hold past its deadline is listed as `expired`, whether or not it has been written down yet. Other statuses list the most recently closed first.',
   ].join('\n'),
-  middleware: [requireRole('supervisor', 'analyst', 'admin')] as const,
+  middleware: [requireKey({ roles: ['supervisor', 'analyst', 'admin'], worlds: 'own' })] as const,
   request: { query: ReviewQuery },
   responses: {
     200: json(ReviewList, 'The reviews.', header.cacheControl),

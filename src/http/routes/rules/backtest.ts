@@ -5,7 +5,7 @@ import { BacktestBusyError, backtestRunning, BacktestTimeoutError, runBacktest }
 import { DomainError } from '../../../errors.js';
 import { HttpProblem } from '../../problem.js';
 import type { AppEnv } from '../../env.js';
-import { requireRole } from '../../middleware/auth.js';
+import { requireKey } from '../../middleware/auth.js';
 import { periodBounds, resolvePeriod } from '../../../reports/period.js';
 import { storeScope } from '../../../access/store-scope.js';
 import { bodyErrors, commonErrors, json, notFound, rateLimited, ruleSetRefused, unavailable } from '../responses.js';
@@ -23,7 +23,7 @@ const route = createRoute({
     '',
     'Runs in a worker thread beside the service, one at a time (429 while another runs). A candidate that does not compile or fails its own tests is 422, as for publishing.',
   ].join('\n'),
-  middleware: [requireRole('analyst', 'admin')] as const,
+  middleware: [requireKey({ roles: ['analyst', 'admin'], worlds: 'live' })] as const,
   request: { body: { content: { 'application/json': { schema: BacktestRequest } }, required: true } },
   responses: {
     200: json(BacktestReport, 'The back-test.'),

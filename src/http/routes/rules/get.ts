@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { ActiveRuleSet } from '../../../contract/rule-set.js';
 import type { AppEnv } from '../../env.js';
-import { requireRole } from '../../middleware/auth.js';
+import { requireKey } from '../../middleware/auth.js';
 import { commonErrors, header, json, notModified } from '../responses.js';
 
 const route = createRoute({
@@ -12,7 +12,7 @@ const route = createRoute({
   summary: 'The active rule set',
   description:
     'The rule set checks are decided with: its version, every rule as written, the facts a condition can read, and the YAML files themselves. Till keys may read it too: the SDK compiles it to decide offline when the service cannot be reached. Sends an ETag; send it back as If-None-Match to get 304 when nothing changed.',
-  middleware: [requireRole('till', 'analyst', 'admin')] as const,
+  middleware: [requireKey({ roles: ['till', 'analyst', 'admin'], worlds: 'own' })] as const,
   responses: {
     200: json(ActiveRuleSet, 'The active rule set.', header.etag),
     ...notModified,

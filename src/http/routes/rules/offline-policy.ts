@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { OfflinePolicy, OfflinePolicyVectors } from '../../../contract/offline-policy.js';
 import { offlinePolicy, offlinePolicyConformance } from '../../../rule-sets/offline-policy.js';
 import type { AppEnv } from '../../env.js';
-import { requireRole } from '../../middleware/auth.js';
+import { requireKey } from '../../middleware/auth.js';
 import { AcceptLanguageHeader } from '../../../contract/common.js';
 import { acceptedLanguages, localeOf } from '../../../engine/index.js';
 import { commonErrors, header, json, notModified } from '../responses.js';
@@ -22,7 +22,7 @@ const policyRoute = createRoute({
     '',
     'The scripts are in the language `Accept-Language` asks for, the closest the rule set has (else its default): a till in Wales fetches `cy-GB`. `Content-Language` and the policy’s `locale` say which.',
   ].join('\n'),
-  middleware: [requireRole('till', 'analyst', 'admin')] as const,
+  middleware: [requireKey({ roles: ['till', 'analyst', 'admin'], worlds: 'own' })] as const,
   request: { headers: AcceptLanguageHeader },
   responses: {
     200: json(OfflinePolicy, 'The offline policy of the active rule set.', { ...header.etag, ...header.contentLanguage }),
@@ -39,7 +39,7 @@ const vectorsRoute = createRoute({
   summary: 'Conformance vectors for an offline policy evaluator',
   description:
     'Baskets, each with the facts a till should work out from it and the decision the offline policy gives, generated from the engine for the active rule set: every story in the rule files’ tests, then baskets either side of every amount the table tests. Run an evaluator over them in CI; `examples/python/` does. `service` is what the service decides for the same basket and a customer with no history: never stronger than the policy’s action. Sends an ETag, like the policy.',
-  middleware: [requireRole('till', 'analyst', 'admin')] as const,
+  middleware: [requireKey({ roles: ['till', 'analyst', 'admin'], worlds: 'own' })] as const,
   responses: {
     200: json(OfflinePolicyVectors, 'The vectors.', header.etag),
     ...notModified,

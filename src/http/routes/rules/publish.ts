@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PublishRequest, PublishResult } from '../../../contract/rule-lifecycle.js';
 import { publishRuleSet } from '../../../rule-sets/lifecycle.js';
 import type { AppEnv } from '../../env.js';
-import { requireRole } from '../../middleware/auth.js';
+import { requireKey } from '../../middleware/auth.js';
 import { bodyErrors, commonErrors, conflict, json, ruleSetRefused } from '../responses.js';
 
 const route = createRoute({
@@ -19,7 +19,7 @@ const route = createRoute({
     '',
     'The version is the one declared in a file’s `version:`, or else `sha-` and a fingerprint of the files. Publishing content already stored under its version activates it; other content under an existing version is 409. `?dryRun=true` validates and tests without storing anything. Every publish is in the audit log.',
   ].join('\n'),
-  middleware: [requireRole('admin')] as const,
+  middleware: [requireKey({ roles: ['admin'], worlds: 'live' })] as const,
   request: {
     query: z.object({
       dryRun: z

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { PublishResult, ReviewRequest, RollbackRequest } from '../../../contract/rule-lifecycle.js';
 import { approveRuleSet, rejectRuleSet, rollBackRuleSet } from '../../../rule-sets/lifecycle.js';
 import type { AppEnv } from '../../env.js';
-import { requireRole } from '../../middleware/auth.js';
+import { requireKey } from '../../middleware/auth.js';
 import { bodyErrors, commonErrors, conflict, json, notFound } from '../responses.js';
 
 const VersionParams = z.object({ version: z.string().min(1).max(64).meta({ param: { name: 'version', in: 'path' } }) });
@@ -15,7 +15,7 @@ const approve = createRoute({
   tags: ['Rules'],
   summary: 'Approve a pending rule set (second admin)',
   description: 'With two-person approval on, a published rule set waits here. A different admin from the one who published it approves it, and it becomes active at once. Audited.',
-  middleware: [requireRole('admin')] as const,
+  middleware: [requireKey({ roles: ['admin'], worlds: 'live' })] as const,
   request: { params: VersionParams, body: { content: { 'application/json': { schema: ReviewRequest } } } },
   responses: {
     200: json(PublishResult, 'Approved and active.'),
@@ -33,7 +33,7 @@ const reject = createRoute({
   tags: ['Rules'],
   summary: 'Reject a pending rule set',
   description: 'Turns down a rule set waiting for approval; it can never become active. Audited.',
-  middleware: [requireRole('admin')] as const,
+  middleware: [requireKey({ roles: ['admin'], worlds: 'live' })] as const,
   request: { params: VersionParams, body: { content: { 'application/json': { schema: ReviewRequest } } } },
   responses: {
     204: { description: 'Rejected.' },
@@ -52,7 +52,7 @@ const rollback = createRoute({
   summary: 'Roll back to an earlier rule set',
   description:
     'Makes an earlier approved version active again, at once: the one named, or else the one active before the current one. It needs no second approval, since it restores something already approved. Audited.',
-  middleware: [requireRole('admin')] as const,
+  middleware: [requireKey({ roles: ['admin'], worlds: 'live' })] as const,
   request: { body: { content: { 'application/json': { schema: RollbackRequest } } } },
   responses: {
     200: json(PublishResult, 'Rolled back; `version` is now active.'),

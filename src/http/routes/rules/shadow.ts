@@ -4,7 +4,7 @@ import { ShadowReport } from '../../../contract/rule-lifecycle.js';
 import { periodBounds, resolvePeriod } from '../../../reports/period.js';
 import { storeScope } from '../../../access/store-scope.js';
 import type { AppEnv } from '../../env.js';
-import { requireRole } from '../../middleware/auth.js';
+import { requireKey } from '../../middleware/auth.js';
 import { commonErrors, json, queryErrors } from '../responses.js';
 
 const route = createRoute({
@@ -15,7 +15,7 @@ const route = createRoute({
   summary: 'How shadow rules would have done',
   description:
     'For each shadow rule (`mode: shadow`): how many checks in the period (the store’s calendar days in VOUCHSAFE_TIMEZONE, both included; default: the last 30 days) it matched — counting each check’s latest decision — the stored value of those checks, their recorded outcomes (`none` if not yet recorded) and the action actually enforced. Shadow rules in the active set are listed even with no hits, so a rule that never fires shows up.',
-  middleware: [requireRole('analyst', 'admin')] as const,
+  middleware: [requireKey({ roles: ['analyst', 'admin'], worlds: 'live' })] as const,
   request: { query: PeriodQuery },
   responses: { 200: json(ShadowReport, 'Shadow rule hits.'), ...queryErrors, ...commonErrors },
 });

@@ -4,7 +4,7 @@ import { RuleSetVersionDetail, RuleSetVersions } from '../../../contract/rule-li
 import { DomainError } from '../../../errors.js';
 import type { RuleSetRow } from '../../../store/index.js';
 import type { AppEnv } from '../../env.js';
-import { requireRole } from '../../middleware/auth.js';
+import { requireKey } from '../../middleware/auth.js';
 import { commonErrors, json, notFound } from '../responses.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -30,7 +30,7 @@ const list = createRoute({
   tags: ['Rules'],
   summary: 'Every rule set version',
   description: 'Every version ever published (pending, approved or rejected), newest first, and the history of which was active when.',
-  middleware: [requireRole('analyst', 'admin')] as const,
+  middleware: [requireKey({ roles: ['analyst', 'admin'], worlds: 'live' })] as const,
   responses: { 200: json(RuleSetVersions, 'The versions.'), ...commonErrors },
 });
 
@@ -40,7 +40,7 @@ const one = createRoute({
   operationId: 'getRuleVersion',
   tags: ['Rules'],
   summary: 'One rule set version, with its files',
-  middleware: [requireRole('analyst', 'admin')] as const,
+  middleware: [requireKey({ roles: ['analyst', 'admin'], worlds: 'live' })] as const,
   request: { params: z.object({ version: z.string().min(1).max(64).meta({ param: { name: 'version', in: 'path' } }) }) },
   responses: { 200: json(RuleSetVersionDetail, 'The version and its YAML files.'), ...commonErrors, ...notFound },
 });

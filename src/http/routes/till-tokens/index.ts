@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { TillToken, TillTokenRequest } from '../../../contract/till-tokens.js';
 import type { AppEnv } from '../../env.js';
-import { requireRole } from '../../middleware/auth.js';
+import { requireKey } from '../../middleware/auth.js';
 import { bodyErrors, commonErrors, header, json } from '../responses.js';
 
 const route = createRoute({
@@ -17,7 +17,7 @@ const route = createRoute({
     '',
     'Minting records nothing: renew as often as you like. Any node of a deployment accepts a token any node minted.',
   ].join('\n'),
-  middleware: [requireRole('till', 'admin')] as const,
+  middleware: [requireKey({ roles: ['till', 'admin'], worlds: 'own' })] as const,
   request: { body: { content: { 'application/json': { schema: TillTokenRequest } }, required: true } },
   responses: {
     201: json(TillToken, 'The token. Give it to the browser till only; never log it.', header.cacheControl),

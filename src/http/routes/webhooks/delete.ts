@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { Webhook } from '../../../contract/webhooks.js';
 import type { AppEnv } from '../../env.js';
-import { requireRole } from '../../middleware/auth.js';
+import { requireKey } from '../../middleware/auth.js';
 import { commonErrors, json, notFound } from '../responses.js';
 import { WebhookParams } from './params.js';
 
@@ -12,7 +12,7 @@ const route = createRoute({
   tags: ['Webhooks'],
   summary: 'Delete a webhook',
   description: 'Nothing more is sent to it; deliveries still waiting are cancelled. Recorded in the audit log.',
-  middleware: [requireRole('admin')] as const,
+  middleware: [requireKey({ roles: ['admin'], worlds: 'own' })] as const,
   request: { params: WebhookParams },
   responses: { 200: json(Webhook, 'The webhook, deleted.'), ...commonErrors, ...notFound },
 });

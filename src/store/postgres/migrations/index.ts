@@ -1,7 +1,8 @@
 import { sql as initial } from './0001-initial.js';
 import { sql as webhookRequestId } from './0002-webhook-request-id.js';
 import { sql as webhookLeases } from './0003-webhook-leases.js';
-import { sql as reviewsPerHold } from './0004-reviews-per-hold.js';
+import { sql as reviewsPerHold } from './0005-reviews-per-hold.js';
+import { sql as separateWorlds } from './0004-separate-worlds.js';
 
 export interface PostgresMigration {
   /** Numbered on their own, apart from SQLite's: PostgreSQL started at the schema SQLite had reached. */
@@ -15,5 +16,6 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'webhook-request-id', sql: webhookRequestId },
   { version: 3, name: 'webhook-leases', sql: webhookLeases },
-  { version: 4, name: 'reviews-per-hold', sql: reviewsPerHold },
+  { version: 4, name: 'separate-worlds', sql: separateWorlds },
+  { version: 5, name: 'reviews-per-hold', sql: reviewsPerHold },
 ];

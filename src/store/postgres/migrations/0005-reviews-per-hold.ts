@@ -1,7 +1,7 @@
 // Frozen once released: it spells out its own SQL.
 
 /**
- * SQLite's 0160: a check may be held again after a release, so it has a review per hold, keyed by the
+ * SQLite's 0170: a check may be held again after a release, so it has a review per hold, keyed by the
  * revision that opened it; a release records the revision it covers. A review already stored belongs
  * to the check's first held revision, and a release already stored covers the check as it stands.
  */
