@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StoreId, Timestamp } from './common.js';
+import { StoreId, Text, Timestamp } from './common.js';
 import { KeyMode, Role } from './enums.js';
 
 export const KeyId = z
@@ -11,7 +11,7 @@ export const KeyCreateRequest = z
   .strictObject({
     role: Role,
     mode: KeyMode.default('live'),
-    name: z.string().trim().min(1).max(100).meta({ description: 'Who or what holds the key.', example: 'Stevenage tills' }),
+    name: Text().trim().min(1).max(100).meta({ description: 'Who or what holds the key.', example: 'Stevenage tills' }),
     storeIds: z
       .array(StoreId)
       .min(1)

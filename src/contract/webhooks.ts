@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CheckId, StoreId, Timestamp } from './common.js';
+import { CheckId, StoreId, Text, Timestamp } from './common.js';
 import { Action, Outcome, ReviewStatus, Role } from './enums.js';
 import { ReviewCloser } from './review-state.js';
 
@@ -141,7 +141,7 @@ export const WebhookCreateRequest = z
       .min(1)
       .refine((events) => new Set(events).size === events.length, 'Events must not repeat')
       .meta({ description: 'The events to send here.', example: ['check.held', 'review.closed'] }),
-    description: z.string().trim().min(1).max(200).optional().meta({ example: 'Loss-prevention desk, Stevenage' }),
+    description: Text().trim().min(1).max(200).optional().meta({ example: 'Loss-prevention desk, Stevenage' }),
   })
   .meta({ id: 'WebhookCreateRequest' });
 export type WebhookCreateRequest = z.infer<typeof WebhookCreateRequest>;

@@ -30,6 +30,8 @@ export interface TestAppOptions {
   metricsKey?: string;
   failedKeysPerMinute?: number;
   databaseMaxBytes?: number;
+  /** VOUCHSAFE_ID_SECRET: needed on PostgreSQL, where no file beside the database holds it. */
+  idSecret?: string;
 }
 
 /** A fresh app on its own SQLite file in a temp directory, removed when the test ends. */
@@ -51,6 +53,7 @@ export async function testApp(options: TestAppOptions = {}) {
     ...(options.webhooksAllowHttp ? { webhooksAllowHttp: true } : {}),
     ...(options.webhookDelivery ? { webhookDelivery: options.webhookDelivery } : {}),
     ...(options.databaseMaxBytes ? { databaseMaxBytes: options.databaseMaxBytes } : {}),
+    ...(options.idSecret ? { idSecret: options.idSecret } : {}),
   });
   onTestFinished(async () => {
     try {
