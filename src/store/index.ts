@@ -18,7 +18,7 @@ import { ruleSetsRepository } from './rule-sets.js';
 import { sessionsRepository } from './sessions.js';
 import { webhooksRepository } from './webhooks.js';
 import { metaRepository } from './meta.js';
-import { openPostgresStore } from './postgres/index.js';
+import { openPostgresStore, redactedUrl } from './postgres/index.js';
 import { StorageUnavailable, storageHealth } from './storage-health.js';
 import { assertIntact, assertNotLostDatabase, ensureDirectory, openFailure, takeProcessLock } from './startup.js';
 
@@ -250,12 +250,19 @@ export function openSqliteStore(path: string, { readonly = false, groupCommit: g
   };
 }
 
+const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//i.test(location);
+
+/** Where a store is, for messages and logs: a file's path, or a PostgreSQL URL without its password. */
+export function describeLocation(location: string): string {
+  return isPostgresUrl(location) ? redactedUrl(location) : location;
+}
+
 /**
  * Opens the store at `location`: a postgres:// (or postgresql://) URL for a database several nodes
  * share, otherwise a SQLite file (or `:memory:`) that this process owns.
  */
 export async function openStore(location: string, options: OpenOptions = {}): Promise<Store> {
-  if (/^postgres(ql)?:\/\//i.test(location)) {
+  if (isPostgresUrl(location)) {
     return openPostgresStore(location, {
       ...(options.readonly !== undefined ? { readonly: options.readonly } : {}),
       ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}),
