@@ -138,8 +138,15 @@ export function openSqliteStore(path: string, { readonly = false, groupCommit: g
   const ports = (access: Access): Repositories =>
     Object.fromEntries(Object.entries(repositories).map(([name, repository]) => [name, asPort(repository, access)])) as unknown as Repositories;
   // Outside a transaction a call waits for the one under way; inside, it runs at once (the
-  // transaction holds the connection).
-  const outside = ports({ call: turns.read, cursor: turns.cursor });
+  // transaction holds the connection). A call outside one may write too (a report brings its roll-ups
+  // up to date before it reads): a storage failure there is StorageUnavailable as in a transaction.
+  const outside = ports({
+    call: (call) =>
+      turns.read(call).catch((error: unknown) => {
+        throw health.failed(error);
+      }),
+    cursor: turns.cursor,
+  });
   const inside = ports({
     call: async (call) => call(),
     cursor: (open) => ({
