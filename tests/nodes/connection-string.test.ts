@@ -55,7 +55,8 @@ describe('the PostgreSQL password', () => {
       const cases = [
         { url: `postgres://vouchsafe:${PASSWORD}@127.0.0.1:1/vs`, code: 1 },
         { url: `postgres://vouchsafe@127.0.0.1:1/vs?password=${PASSWORD}`, code: 1 },
-        { url: `postgres://vouchsafe:${PASSWORD}@127.0.0.1:notaport/vs`, code: 78 },
+        // postgres.js reads what it can of it, and fails to connect.
+        { url: `postgres://vouchsafe:${PASSWORD}@127.0.0.1:notaport/vs`, code: 1 },
       ];
       for (const { url, code: expected } of cases) {
         const { code, stderr } = await refusal({ VOUCHSAFE_DB: url, VOUCHSAFE_ID_SECRET: secret() });

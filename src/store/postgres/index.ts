@@ -1,7 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type postgres from 'postgres';
 import type { Repositories, Store, StoreEvent } from '../port.js';
-import { StartupRefusal } from '../startup.js';
 import { storageHealth } from '../storage-health.js';
 import { auditRepository } from './audit.js';
 import { checksRepository } from './checks.js';
@@ -128,13 +126,7 @@ export async function openPostgresStore(
   url: string,
   { readonly = false, poolSize = DEFAULT_POOL_SIZE, background }: PostgresOpenOptions = {},
 ): Promise<Store> {
-  let sql: postgres.Sql;
-  try {
-    sql = connect(url, { max: poolSize });
-  } catch (error) {
-    // postgres.js reads the URL with `new URL`, whose error carries the whole URL, password and all.
-    throw new StartupRefusal(`cannot read the database URL ${redactedUrl(url)}: ${(error as Error).message}`);
-  }
+  const sql = connect(url, { max: poolSize });
   const health = storageHealth((code) => UNAVAILABLE.test(code));
   const failed = (error: unknown) => health.failed(error);
   const gate = outageGate();
