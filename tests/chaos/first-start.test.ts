@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from '../helpers/postgres-server.js'
 import { startService } from '../helpers/service-process.js';
 import { chaosShort } from './short.js';
 
-const ROUNDS = chaosShort ? 3 : 10;
+const ROUNDS = chaosShort ? 5 : 10;
 
 // `npm run chaos`: two service processes started at the same moment on a new database, as a
 // deployment starts its nodes. Before the fix 7 pairs in 10 lost a node to a duplicate-key error.
