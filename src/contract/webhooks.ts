@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CheckId, StoreId, Text, Timestamp } from './common.js';
+import { CheckId, isKeepableText, StoreId, Text, Timestamp } from './common.js';
 import { Action, Outcome, ReviewStatus, Role } from './enums.js';
 import { ReviewCloser } from './review-state.js';
 
@@ -132,6 +132,8 @@ export const WebhookCreateRequest = z
     url: z
       .url({ protocol: /^https?$/ })
       .max(2000)
+      // Kept as sent, not as the URL parser would write it: a NUL in it would reach the database.
+      .refine(isKeepableText, { message: 'A URL may not contain U+0000 (NUL) or a lone UTF-16 surrogate', abort: true })
       .meta({
         description: 'Where to POST events: `https://` (or `http://` to this machine when the service runs with VOUCHSAFE_WEBHOOKS_ALLOW_HTTP=1). Redirects are not followed.',
         example: 'https://lp.example.com/vouchsafe/events',

@@ -71,6 +71,10 @@ describe.each(stores)('on $kind, a till text with U+0000 or a lone surrogate', (
     );
     const named = await call('POST', '/v1/keys', { key: adminKey, body: { role: 'till', name: 'Stevenage\u0000tills' } });
     expect(named.json).toMatchObject({ code: 'validation_failed', field: 'name' });
+    for (const url of ['https://lp.example.com/events\u0000', 'https://lp.example.com/\uD800events']) {
+      const hook = await call('POST', '/v1/webhooks', { key: adminKey, body: { url, events: ['check.held'] } });
+      expect(hook.json).toMatchObject({ code: 'validation_failed', field: 'url' });
+    }
 
     await fc.assert(
       fc.asyncProperty(keepable, async (description) => {
