@@ -98,8 +98,12 @@ export async function issueApiKey(
  */
 export async function issueFirstAdminKey(store: Store, key: string, now: number): Promise<ApiKeyRow | undefined> {
   const row = keyRow({ role: 'admin', name: 'Bootstrap admin (VOUCHSAFE_ADMIN_KEY)' }, 'bootstrap', now, key);
+  const needed = async (keys: Pick<Store['keys'], 'activeAdminCount' | 'findBySecretHash'>) =>
+    (await keys.activeAdminCount()) === 0 && !(await keys.findBySecretHash(row.secretHash));
+  // Asked first outside a transaction: nearly every start finds the key, and takes no write lock for it.
+  if (!(await needed(store.keys))) return undefined;
   return store.transaction(async (tx) => {
-    if ((await tx.keys.activeAdminCount()) > 0 || (await tx.keys.findBySecretHash(row.secretHash))) return undefined;
+    if (!(await needed(tx.keys))) return undefined;
     await record(tx, row, 'bootstrap', now);
     return row;
   });
