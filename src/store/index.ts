@@ -142,8 +142,12 @@ export function openSqliteStore(path: string, { readonly = false, groupCommit: g
   // up to date before it reads): a storage failure there is StorageUnavailable as in a transaction.
   const outside = ports({
     call: (call) =>
-      turns.read(call).catch((error: unknown) => {
-        throw health.failed(error);
+      turns.read(() => {
+        try {
+          return call();
+        } catch (error) {
+          throw health.failed(error);
+        }
       }),
     cursor: turns.cursor,
   });
