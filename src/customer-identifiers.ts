@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { type Store, StartupRefusal } from './store/index.js';
+import { describeLocation, type Store, StartupRefusal } from './store/index.js';
 
 /**
  * Keyed hashes of customer identifiers. The secret lives outside the database, so a copy of the
@@ -73,7 +73,7 @@ export async function loadIdSecret(store: Store, databasePath: string, configure
   if (recorded === undefined) recorded = await store.transaction((tx) => tx.meta.setIfAbsent(FINGERPRINT_KEY, fingerprint));
   if (recorded !== fingerprint) {
     throw new StartupRefusal(
-      `the identity secret (${configured ? 'VOUCHSAFE_ID_SECRET' : secretPathFor(databasePath)}) is not the one ${databasePath} was written with: restore the right secret from your backup`,
+      `the identity secret (${configured ? 'VOUCHSAFE_ID_SECRET' : secretPathFor(databasePath)}) is not the one ${describeLocation(databasePath)} was written with: restore the right secret from your backup`,
     );
   }
   return secret;

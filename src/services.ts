@@ -1,7 +1,7 @@
 import { createChecks, type Checks } from './checks/index.js';
 import { purgeExpiredTestChecks } from './checks/test-mode.js';
 import { idempotencyKeys, type IdempotencyKeys } from './access/idempotency-keys.js';
-import { hashApiKey, issueApiKey, type KeyResolver, keyResolver } from './access/api-keys.js';
+import { issueFirstAdminKey, type KeyResolver, keyResolver } from './access/api-keys.js';
 import { type TillTokens, tillTokens } from './access/till-tokens.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createIdentityHasher, type IdentityHasher, loadIdSecret, secretPathFor } from './customer-identifiers.js';
@@ -104,9 +104,8 @@ export interface ServiceOptions {
 
 /** Makes the first admin key from VOUCHSAFE_ADMIN_KEY, if no admin key exists yet. */
 export async function bootstrapAdminKey(store: Store, adminKey: string, logger: Logger, now: number): Promise<void> {
-  if ((await store.keys.activeAdminCount()) > 0 || (await store.keys.findBySecretHash(hashApiKey(adminKey)))) return;
-  const { row } = await issueApiKey(store, { role: 'admin', name: 'Bootstrap admin (VOUCHSAFE_ADMIN_KEY)' }, 'bootstrap', now, adminKey);
-  logger.info('first admin key made from VOUCHSAFE_ADMIN_KEY', { keyId: row.id });
+  const row = await issueFirstAdminKey(store, adminKey, now);
+  if (row) logger.info('first admin key made from VOUCHSAFE_ADMIN_KEY', { keyId: row.id });
 }
 
 /** Opens the database, loads the rules and builds what every request needs. */

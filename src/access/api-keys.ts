@@ -3,7 +3,7 @@ import type { KeyMode, Role } from '../contract/enums.js';
 import type { KeyCreateRequest } from '../contract/keys.js';
 import { DomainError } from '../errors.js';
 import { newId } from '../sortable-id.js';
-import type { ApiKeyRow, Store } from '../store/index.js';
+import type { ApiKeyRow, Repositories, Store } from '../store/index.js';
 import type { Port } from '../store/index.js';
 import type { KeysRepository } from '../store/keys.js';
 import { recordEvent } from '../webhooks/events.js';
@@ -145,7 +145,32 @@ export async function issueApiKey(
   now: number,
   key: string = generateApiKey(request.mode),
 ): Promise<{ row: ApiKeyRow; key: string }> {
-  const row: ApiKeyRow = {
+  const row = keyRow(request, actor, now, key);
+  await store.transaction((tx) => record(tx, row, actor, now));
+  return { row, key };
+}
+
+/**
+ * Makes the first admin key from `key` (VOUCHSAFE_ADMIN_KEY), unless an admin key exists already or
+ * `key` is one: the row made, or undefined. One transaction, so that nodes starting together on a new
+ * database make it once: the second's insert collides with the first's on the key's hash, and its
+ * transaction runs again (as every collision does) and finds the key there.
+ */
+export async function issueFirstAdminKey(store: Store, key: string, now: number): Promise<ApiKeyRow | undefined> {
+  const row = keyRow({ role: 'admin', name: 'Bootstrap admin (VOUCHSAFE_ADMIN_KEY)' }, 'bootstrap', now, key);
+  const needed = async (keys: Pick<Store['keys'], 'activeAdminCount' | 'findBySecretHash'>) =>
+    (await keys.activeAdminCount()) === 0 && !(await keys.findBySecretHash(row.secretHash));
+  // Asked first outside a transaction: nearly every start finds the key, and takes no write lock for it.
+  if (!(await needed(store.keys))) return undefined;
+  return store.transaction(async (tx) => {
+    if (!(await needed(tx.keys))) return undefined;
+    await record(tx, row, 'bootstrap', now);
+    return row;
+  });
+}
+
+function keyRow(request: Omit<KeyCreateRequest, 'mode'> & { mode?: KeyMode }, actor: string, now: number, key: string): ApiKeyRow {
+  return {
     id: newId('key', now),
     name: request.name,
     role: request.role,
@@ -157,11 +182,11 @@ export async function issueApiKey(
     createdBy: actor,
     revokedAt: null,
   };
-  await store.transaction(async (tx) => {
-    await tx.keys.insert(row);
-    await tx.audit.append({ at: now, actor, action: 'key.created', subject: row.id, detail: { name: row.name, role: row.role, mode: row.mode, storeIds: row.storeIds } });
-  });
-  return { row, key };
+}
+
+async function record(tx: Repositories, row: ApiKeyRow, actor: string, now: number): Promise<void> {
+  await tx.keys.insert(row);
+  await tx.audit.append({ at: now, actor, action: 'key.created', subject: row.id, detail: { name: row.name, role: row.role, mode: row.mode, storeIds: row.storeIds } });
 }
 
 /**

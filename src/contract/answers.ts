@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { Text } from './common.js';
 
 export const QuestionId = z.string().min(1).max(64).regex(/^[A-Za-z][A-Za-z0-9_]*$/);
-export const AnswerValue = z.string().min(1).max(64);
+export const AnswerValue = Text().min(1).max(64);
 
 export const AnswersRequest = z
   .strictObject({

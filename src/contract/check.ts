@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Currency, Identifier, MinorUnits, StoreId, TillId, TillTimestamp } from './common.js';
+import { Currency, Identifier, MinorUnits, StoreId, Text, TillId, TillTimestamp } from './common.js';
 import { Action, AgeBand, AgeSource, Lane, LineKind, Tender } from './enums.js';
 
 export const MAX_LINES = 500;
@@ -20,9 +20,8 @@ export const Brand = z
 
 export const CheckLine = z
   .strictObject({
-    sku: z.string().min(1).max(64).optional().meta({ description: 'The product code.', example: '5055555500001' }),
-    description: z
-      .string()
+    sku: Text().min(1).max(64).optional().meta({ description: 'The product code.', example: '5055555500001' }),
+    description: Text()
       .max(200)
       .optional()
       .meta({ description: 'What the till calls the product.', example: 'Apple Gift Card' }),
@@ -41,12 +40,12 @@ export const Customer = z
   .strictObject({
     ageBand: AgeBand.default('unknown'),
     ageSource: AgeSource.default('unknown'),
-    loyaltyId: z.string().trim().min(1).max(64).optional().meta({
+    loyaltyId: Text().trim().min(1).max(64).optional().meta({
       description:
         'Loyalty card number. Never stored: the service keeps only a keyed hash, to link one person’s purchases across stores.',
       example: '634004000123456',
     }),
-    paymentToken: z.string().trim().min(1).max(128).optional().meta({
+    paymentToken: Text().trim().min(1).max(128).optional().meta({
       description:
         'The payment terminal’s token for the card (never the card number). Kept only as a keyed hash, like the loyalty id.',
       example: 'tok_8f14e45fceea167a',
@@ -75,7 +74,7 @@ export type Signals = z.infer<typeof Signals>;
 export const OfflineDecision = z
   .strictObject({
     action: Action.meta({ description: 'The action the till showed.' }),
-    ruleSetVersion: z.string().min(1).max(64).meta({
+    ruleSetVersion: Text().min(1).max(64).meta({
       description: 'The rule set the till decided with, or `offline-fallback` when it could not run one.',
       example: 'sha-498c7cc2fc76c540',
     }),

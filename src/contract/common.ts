@@ -29,6 +29,22 @@ export const MinorUnits = z
   .max(MAX_UNIT_AMOUNT)
   .meta({ description: 'An amount in minor units of the currency (pence for GBP).', example: 10000 });
 
+/** U+0000, or half of a UTF-16 surrogate pair without its other half. */
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what this looks for
+const UNKEEPABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether both stores keep `value` exactly as sent. */
+export const isKeepableText = (value: string): boolean => !UNKEEPABLE.test(value);
+
+/**
+ * Free text from a till or an admin. PostgreSQL refuses U+0000 in text and jsonb, and a lone
+ * surrogate has no UTF-8 form (PostgreSQL refuses it, SQLite would keep U+FFFD in its place), so
+ * either would be a 500 on one store and a changed value on the other: refused here instead, as 400
+ * `validation_failed` naming the field, on every store and in the till SDK before anything is queued.
+ */
+export const Text = () =>
+  z.string().refine(isKeepableText, { message: 'Text may not contain U+0000 (NUL) or a lone UTF-16 surrogate', abort: true });
+
 export const Identifier = (what: string, example: string, max = 64) =>
   z
     .string()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StoreId, Timestamp } from './common.js';
+import { StoreId, Text, Timestamp } from './common.js';
 import { KeyMode, Role } from './enums.js';
 
 export const KeyId = z
@@ -13,7 +13,7 @@ export const KeyCreateRequest = z
     mode: KeyMode.optional().meta({
       description: 'The key’s world. A live admin makes either (`live` unless named); a test admin makes only test keys (`test` unless named; `live` is 403 `live_key_required`).',
     }),
-    name: z.string().trim().min(1).max(100).meta({ description: 'Who or what holds the key.', example: 'Stevenage tills' }),
+    name: Text().trim().min(1).max(100).meta({ description: 'Who or what holds the key.', example: 'Stevenage tills' }),
     storeIds: z
       .array(StoreId)
       .min(1)

@@ -1,19 +1,18 @@
 import { z } from 'zod';
-import { CheckId, Timestamp } from './common.js';
+import { CheckId, Text, Timestamp } from './common.js';
 import { Outcome } from './enums.js';
 
 export const OutcomeRequest = z
   .strictObject({
     outcome: Outcome,
-    staffRef: z.string().trim().min(1).max(64).optional().meta({ description: 'The colleague, as the till knows them.', example: 'C1234' }),
-    policeReference: z
-      .string()
+    staffRef: Text().trim().min(1).max(64).optional().meta({ description: 'The colleague, as the till knows them.', example: 'C1234' }),
+    policeReference: Text()
       .trim()
       .min(1)
       .max(64)
       .optional()
       .meta({ description: 'A police or Report Fraud (formerly Action Fraud) reference, if one was given.', example: 'NFRC171030123456' }),
-    note: z.string().trim().max(500).optional().meta({
+    note: Text().trim().max(500).optional().meta({
       description: 'A short note. Do not write names, card or loyalty numbers here: notes are kept and purged like everything else.',
       example: 'Customer on the phone to "HMRC"; hung up after we spoke.',
     }),

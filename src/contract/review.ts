@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CheckId, StoreId, Timestamp } from './common.js';
+import { CheckId, StoreId, Text, Timestamp } from './common.js';
 import { Reason } from './decision.js';
 import { Review } from './review-state.js';
 import { ReviewStatus } from './enums.js';
@@ -13,8 +13,7 @@ export const ReviewDecision = z.enum(['release', 'refuse']).meta({
 });
 export type ReviewDecision = z.infer<typeof ReviewDecision>;
 
-export const SupervisorRef = z
-  .string()
+export const SupervisorRef = Text()
   .trim()
   .min(1)
   .max(64)
@@ -27,7 +26,7 @@ export const ReviewRequest = z
   .strictObject({
     decision: ReviewDecision,
     supervisorRef: SupervisorRef.optional(),
-    reason: z.string().trim().min(1).max(500).optional().meta({
+    reason: Text().trim().min(1).max(500).optional().meta({
       description:
         'Why the supervisor decided so. Needed to release a check whose stored value is above the rule set’s `holds.releaseReasonAbove` line. Do not write names, card or loyalty numbers here.',
       example: 'Known customer; buys cards for the youth club every month.',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CheckRequest } from './check.js';
+import { Text } from './common.js';
 import { Action } from './enums.js';
 import { HistoryWindowFacts } from './fact-schema.js';
 
@@ -142,12 +143,12 @@ export type PromptFile = z.infer<typeof PromptFile>;
 export const RuleSetSource = z
   .strictObject({
     files: z
-      .array(z.strictObject({ path: z.string().min(1).max(200), content: z.string().max(1_000_000) }))
+      .array(z.strictObject({ path: Text().min(1).max(200), content: Text().max(1_000_000) }))
       .min(1)
       .max(100)
       .meta({ description: 'Rule files (`*.yaml`), by path relative to the rules folder.' }),
     prompts: z
-      .array(z.strictObject({ path: z.string().min(1).max(200), content: z.string().max(1_000_000) }))
+      .array(z.strictObject({ path: Text().min(1).max(200), content: Text().max(1_000_000) }))
       .min(1)
       .max(20)
       .meta({ description: 'Prompt files (`prompts/<locale>.yaml`).' }),

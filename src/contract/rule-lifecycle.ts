@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { StoreId, Timestamp } from './common.js';
+import { StoreId, Text, Timestamp } from './common.js';
 import { Action, Outcome } from './enums.js';
 import { DEFAULT_REPORT_DAYS, MAX_REPORT_DAYS, MAX_STORES_PER_REPORT, ReportDate } from './reports.js';
 import { RuleSetSource } from './rule-file.js';
@@ -11,7 +11,7 @@ export const RuleSetStatus = z.enum(['pending', 'approved', 'rejected']).meta({
 });
 
 export const PublishRequest = RuleSetSource.extend({
-  note: z.string().trim().min(1).max(500).optional().meta({ description: 'What changed and why, for the audit log.', example: 'Prompt from £200 for customers in their 70s' }),
+  note: Text().trim().min(1).max(500).optional().meta({ description: 'What changed and why, for the audit log.', example: 'Prompt from £200 for customers in their 70s' }),
 }).meta({ id: 'PublishRequest', description: 'A rule set to publish, as its YAML files.' });
 export type PublishRequest = z.infer<typeof PublishRequest>;
 
@@ -59,16 +59,16 @@ export const RuleSetVersions = z
 
 export const RollbackRequest = z
   .strictObject({
-    version: z.string().min(1).max(64).optional().meta({
+    version: Text().min(1).max(64).optional().meta({
       description: 'The approved version to go back to. Leave out to return to the version active before the current one.',
       example: 'sha-498c7cc2fc76c540',
     }),
-    note: z.string().trim().min(1).max(500).optional(),
+    note: Text().trim().min(1).max(500).optional(),
   })
   .meta({ id: 'RollbackRequest' });
 
 export const ReviewRequest = z
-  .strictObject({ note: z.string().trim().min(1).max(500).optional() })
+  .strictObject({ note: Text().trim().min(1).max(500).optional() })
   .meta({ id: 'ReviewRequest' });
 
 export const RuleSetProblemSchema = z
@@ -89,10 +89,10 @@ export const FailedRuleTest = z
 export const BacktestRequest = z
   .strictObject({
     candidate: z
-      .union([RuleSetSource, z.strictObject({ version: z.string().min(1).max(64) })])
+      .union([RuleSetSource, z.strictObject({ version: Text().min(1).max(64) })])
       .meta({ description: 'The rule set to try: its files, or a stored version.' }),
     baseline: z
-      .strictObject({ version: z.string().min(1).max(64) })
+      .strictObject({ version: Text().min(1).max(64) })
       .optional()
       .meta({ description: 'What to compare with. Default: the active rule set.' }),
     from: ReportDate.optional().meta({ description: `First day of the period (the store’s calendar day), included. Default: ${DEFAULT_REPORT_DAYS - 1} days before \`to\`. At most ${MAX_REPORT_DAYS} days.`, example: '2026-10-01' }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CheckId, StoreId, Timestamp } from './common.js';
+import { CheckId, isKeepableText, StoreId, Text, Timestamp } from './common.js';
 import { Action, Outcome, ReviewStatus, Role } from './enums.js';
 import { ReviewCloser } from './review-state.js';
 
@@ -135,6 +135,8 @@ export const WebhookCreateRequest = z
     url: z
       .url({ protocol: /^https?$/ })
       .max(2000)
+      // Kept as sent, not as the URL parser would write it: a NUL in it would reach the database.
+      .refine(isKeepableText, { message: 'A URL may not contain U+0000 (NUL) or a lone UTF-16 surrogate', abort: true })
       .meta({
         description:
           'Where to POST events: `https://` to a public address, or to an internal receiver the operator lists in VOUCHSAFE_WEBHOOKS_ALLOW_HOSTS; `http://` only to this machine or such a receiver, when the service runs with VOUCHSAFE_WEBHOOKS_ALLOW_HTTP=1. The host is resolved when the webhook is made and again before every attempt, and the attempt goes to the address checked: loopback, private, link-local, CGNAT, multicast and other internal addresses (IPv4-mapped IPv6 forms too) are refused (`url_not_allowed`). Redirects are not followed.',
@@ -145,7 +147,7 @@ export const WebhookCreateRequest = z
       .min(1)
       .refine((events) => new Set(events).size === events.length, 'Events must not repeat')
       .meta({ description: 'The events to send here.', example: ['check.held', 'review.closed'] }),
-    description: z.string().trim().min(1).max(200).optional().meta({ example: 'Loss-prevention desk, Stevenage' }),
+    description: Text().trim().min(1).max(200).optional().meta({ example: 'Loss-prevention desk, Stevenage' }),
   })
   .meta({ id: 'WebhookCreateRequest' });
 export type WebhookCreateRequest = z.infer<typeof WebhookCreateRequest>;

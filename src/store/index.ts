@@ -18,7 +18,7 @@ import { ruleSetsRepository } from './rule-sets.js';
 import { sessionsRepository } from './sessions.js';
 import { webhooksRepository } from './webhooks.js';
 import { metaRepository } from './meta.js';
-import { openPostgresStore } from './postgres/index.js';
+import { openPostgresStore, redactedUrl } from './postgres/index.js';
 import { type StoreSpan, traced } from './traced.js';
 import { StorageUnavailable, storageHealth } from './storage-health.js';
 import { assertIntact, assertNotLostDatabase, ensureDirectory, openFailure, takeProcessLock } from './startup.js';
@@ -147,8 +147,19 @@ export function openSqliteStore(
   const ports = (access: Access): Repositories =>
     Object.fromEntries(Object.entries(repositories).map(([name, repository]) => [name, asPort(repository, access)])) as unknown as Repositories;
   // Outside a transaction a call waits for the one under way; inside, it runs at once (the
-  // transaction holds the connection).
-  const outside = ports({ call: (work) => turns.read(work), cursor: (open) => turns.cursor(open) });
+  // transaction holds the connection). A call outside one may write too (a report brings its roll-ups
+  // up to date before it reads): a storage failure there is StorageUnavailable as in a transaction.
+  const outside = ports({
+    call: (call) =>
+      turns.read(() => {
+        try {
+          return call();
+        } catch (error) {
+          throw health.failed(error);
+        }
+      }),
+    cursor: (open) => turns.cursor(open),
+  });
   const inside = ports({
     call: async (call) => call(),
     cursor: (open) => ({
@@ -260,12 +271,19 @@ export function openSqliteStore(
   };
 }
 
+const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//i.test(location);
+
+/** Where a store is, for messages and logs: a file's path, or a PostgreSQL URL without its password. */
+export function describeLocation(location: string): string {
+  return isPostgresUrl(location) ? redactedUrl(location) : location;
+}
+
 /**
  * Opens the store at `location`: a postgres:// (or postgresql://) URL for a database several nodes
  * share, otherwise a SQLite file (or `:memory:`) that this process owns.
  */
 export async function openStore(location: string, options: OpenOptions = {}): Promise<Store> {
-  if (/^postgres(ql)?:\/\//i.test(location)) {
+  if (isPostgresUrl(location)) {
     return openPostgresStore(location, {
       ...(options.readonly !== undefined ? { readonly: options.readonly } : {}),
       ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}),

@@ -27,17 +27,18 @@ export function expectCleanUnavailable(answer: Answer, codes: string[] = ['stora
 export const postgresBinaries = findPostgresBinaries();
 
 /**
- * A PostgreSQL server of the calling suite's own (started before its tests, stopped after), so that
+ * A PostgreSQL server of the calling suite's own (started before its tests, stopped after; `durable`: every
+ * commit on disk before it is answered, for tests that restart it and look for what was acknowledged), so that
  * its tests can cut its connections and stop it, and what they do with two nodes on it. Call inside
  * a describe.
  */
-export function outageHarness() {
+export function outageHarness({ durable = false }: { durable?: boolean } = {}) {
   const bin = postgresBinaries;
   // A server of these tests' own, so that they can cut its connections and stop it.
   let server: TestServer;
   let admin: postgres.Sql;
   beforeAll(async () => {
-    server = await startTestServer(bin!);
+    server = await startTestServer(bin!, { durable });
     admin = postgres(server.url, { max: 1, onnotice: () => {} });
   }, 120_000);
   afterAll(async () => {

@@ -11,7 +11,10 @@ const run = promisify(execFile);
 export interface TestServer {
   /** The admin URL (database `postgres`), from which each test makes a database of its own. */
   readonly url: string;
-  /** Stops the server as an outage would (its connections cut), keeping its data, port and settings. */
+  /**
+   * Stops the server as an operator's restart or a failover would (a fast shutdown: its connections
+   * cut, what was committed kept), keeping its data, port and settings.
+   */
   halt(): Promise<void>;
   /** Starts it again after `halt`, on the same data and port. */
   resume(): Promise<void>;
@@ -46,7 +49,9 @@ async function freePort(): Promise<number> {
 
 /**
  * initdb in a temporary directory and pg_ctl start on a free loopback port, durability off (a test
- * database is thrown away). The server refuses to run as root, so as root it runs as `postgres`.
+ * database is thrown away) unless `durable`: a test that stops the server and looks for what it
+ * acknowledged needs every commit on disk before it is answered. The server refuses to run as root,
+ * so as root it runs as `postgres`.
  */
 export async function startTestServer(bin: string, { durable = false }: { durable?: boolean } = {}): Promise<TestServer> {
   const directory = mkdtempSync(join(tmpdir(), 'vouchsafe-pg-'));
@@ -65,7 +70,7 @@ export async function startTestServer(bin: string, { durable = false }: { durabl
       `-p ${port}`,
       "-c listen_addresses='127.0.0.1'",
       `-c unix_socket_directories='${directory}'`,
-      // A benchmark measures the server as a chain would run it: every commit on disk before it is answered.
+      // A benchmark, or a restart test, runs the server as a chain would: every commit on disk before it is answered.
       ...(durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
       '-c max_connections=400',
       '-c shared_buffers=32MB',
@@ -89,7 +94,7 @@ export async function startTestServer(bin: string, { durable = false }: { durabl
     return {
       url: `postgres://postgres@127.0.0.1:${port}/postgres`,
       async halt() {
-        await as('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+        await as('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
       },
       async resume() {
         await start();

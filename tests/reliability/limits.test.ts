@@ -141,6 +141,23 @@ describe('a full disk', () => {
     expect(acknowledged.length).toBeGreaterThan(0);
     for (const id of acknowledged) expect(await services.store.checks.findById(id)).toBeDefined();
   });
+
+  it('answers the summary report, whose roll-ups are written before it reads them, 503 storage_unavailable too, never 500', async () => {
+    const { call, makeKey } = await testApp({ databaseMaxBytes: 2 * 1024 * 1024 });
+    const till = await makeKey('till', [STORE]);
+    const analyst = await makeKey('analyst');
+    for (let i = 0, full = false; i < 5000 && !full; i++) {
+      const lines = Array.from({ length: 40 }, (_, n) => ({ kind: 'merchandise' as const, description: `item ${i}-${n} ${'x'.repeat(150)}`, unitAmount: 100 }));
+      full = (await call('POST', '/v1/checks', { key: till, body: aCheck({ lines: [{ kind: 'gift_card', unitAmount: 2000 }, ...lines] }) })).status === 503;
+    }
+    const summary = await call('GET', '/v1/reports/summary', { key: analyst });
+    expect(summary.status).toBe(503);
+    expect(summary.headers.get('content-type')).toBe('application/problem+json');
+    expect(summary.json.code).toBe('storage_unavailable');
+    expect(Number(summary.headers.get('retry-after'))).toBeGreaterThan(0);
+    // A report that writes nothing still answers.
+    expect((await call('GET', '/v1/reports/holds', { key: analyst })).status).toBe(200);
+  });
 });
 
 /** The app on loopback with the service's own connection limits, small enough to watch them act. */

@@ -41,6 +41,19 @@ describe('the till client against the service', () => {
     expect(() => createTillClient({ baseUrl: service.baseUrl, apiKey: 'k', storeId: 'no spaces please', tillId: 'T1' })).toThrow(ValidationError);
   });
 
+  it('refuses a basket with text no store can keep before it is sent or queued, and the next goes through', async () => {
+    const { network, open } = await setUp();
+    const client = open();
+    for (const description of ['iTunes\u0000£100', 'iTunes \uD83D£100']) {
+      const thrown = await client.check(basket({ lines: [{ kind: 'gift_card', description, brand: 'iTunes', unitAmount: 10000, quantity: 1 }] })).catch((error) => error);
+      expect(thrown).toBeInstanceOf(ValidationError);
+      expect(thrown.errors[0].field).toBe('lines[0].description');
+    }
+    expect(client.pending()).toBe(0);
+    expect(network.log.filter((exchange) => exchange.method === 'POST')).toHaveLength(0);
+    expect(await client.check(basket())).toMatchObject({ source: 'service', action: 'hold' });
+  });
+
   it('decides offline when the key is refused, and keeps the refusal to be looked at', async () => {
     const client = (await setUp()).open({ apiKey: 'vsk_revoked' });
     const decided = await client.check(basket({ customer: { ageBand: '80_plus', loyaltyId: '634004000123456' } }));

@@ -192,12 +192,12 @@ export function checksRepository(sql: Queryable): Port<ChecksRepository> {
         statements.push(sql`
           DELETE FROM check_rules
           WHERE check_id = ${write.id}
-            AND (rule_id, shadow) NOT IN (SELECT * FROM unnest(${sql.array(ruleIds)}::text[], ${sql.array(shadows)}::boolean[]))`);
+            AND (rule_id, shadow) NOT IN (SELECT * FROM unnest(${ruleIds}::text[], ${shadows}::boolean[]))`);
       }
       if (ruleIds.length > 0) {
         statements.push(sql`
           INSERT INTO check_rules (check_id, rule_id, shadow)
-          SELECT ${write.id}, rule_id, shadow FROM unnest(${sql.array(ruleIds)}::text[], ${sql.array(shadows)}::boolean[]) AS m (rule_id, shadow)
+          SELECT ${write.id}, rule_id, shadow FROM unnest(${ruleIds}::text[], ${shadows}::boolean[]) AS m (rule_id, shadow)
           ON CONFLICT DO NOTHING`);
       }
       if (write.identities && (evaluation.revision > 1 || write.identities.length > 0)) {
@@ -205,7 +205,7 @@ export function checksRepository(sql: Queryable): Port<ChecksRepository> {
         if (write.identities.length > 0) {
           statements.push(sql`
             INSERT INTO check_identities (identity, at, check_id)
-            SELECT identity, ${write.historyAt}, ${write.id} FROM unnest(${sql.array([...write.identities])}::text[]) AS i (identity)
+            SELECT identity, ${write.historyAt}, ${write.id} FROM unnest(${[...write.identities]}::text[]) AS i (identity)
             ON CONFLICT DO NOTHING`);
         }
       }

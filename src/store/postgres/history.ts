@@ -79,7 +79,7 @@ export function historyRepository(sql: Queryable): Port<HistoryRepository> {
     async customer(identities, at, storeId, checkId) {
       const [row] = await sql<(WindowRow & { personal: string[] })[]>`
         WITH given AS (
-          SELECT identity, position FROM unnest(${sql.array([...identities])}::text[]) WITH ORDINALITY AS g (identity, position)
+          SELECT identity, position FROM unnest(${[...identities]}::text[]) WITH ORDINALITY AS g (identity, position)
         ),
         personal AS (
           SELECT g.identity, g.position FROM given g, LATERAL (

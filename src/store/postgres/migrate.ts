@@ -1,6 +1,7 @@
 import type { Sql } from 'postgres';
 import { DatabaseTooNewError } from '../migrations/index.js';
 import { type PostgresMigration, postgresMigrations } from './migrations/index.js';
+import type { Queryable } from './sql.js';
 
 /**
  * The advisory lock the migration run holds ('vsmi' in ASCII): nodes started together take turns, and
@@ -58,7 +59,7 @@ export async function assertPostgresSchemaCurrent(sql: Sql, migrations: readonly
   }
 }
 
-async function currentVersion(sql: Sql): Promise<number> {
+async function currentVersion(sql: Queryable): Promise<number> {
   const [row] = await sql<{ version: number | null }[]>`SELECT max(version) AS version FROM schema_migrations`;
   return row?.version ?? 0;
 }

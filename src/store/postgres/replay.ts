@@ -25,7 +25,7 @@ export function replayRepository(sql: Queryable): Port<ReplayRepository> {
     FROM checks c
     JOIN evaluations e ON e.check_id = c.id AND e.revision = c.revision
     WHERE c.occurred_at >= ${period.from} AND c.occurred_at < ${period.to} AND c.livemode
-      ${period.storeIds === null ? sql`` : sql`AND c.store_id = ANY(${sql.array([...period.storeIds])}::text[])`}`;
+      ${period.storeIds === null ? sql`` : sql`AND c.store_id = ANY(${[...period.storeIds]}::text[])`}`;
 
   return {
     async count(period) {

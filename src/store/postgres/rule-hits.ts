@@ -19,7 +19,7 @@ export function ruleHitsRepository(sql: Queryable): Port<RuleHitsRepository> {
         FROM check_rules r
         JOIN checks c ON c.id = r.check_id
         WHERE r.shadow = ${shadow} AND c.occurred_at >= ${period.from} AND c.occurred_at < ${period.to} AND c.livemode
-          ${period.storeIds === null ? sql`` : sql`AND c.store_id = ANY(${sql.array([...period.storeIds])}::text[])`}
+          ${period.storeIds === null ? sql`` : sql`AND c.store_id = ANY(${[...period.storeIds]}::text[])`}
         GROUP BY r.rule_id, c.outcome, c.action`;
       const byRule = new Map<string, RuleHitCounts>();
       for (const row of rows) {

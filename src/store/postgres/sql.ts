@@ -23,14 +23,19 @@ export function connect(url: string, { max }: { max: number }): postgres.Sql {
   return sql;
 }
 
-/** The URL without its password, for logs and error messages. */
+/**
+ * The URL without its password, for logs and error messages: the password is masked whether it is in
+ * the user part or a query parameter (`?password=`, which postgres.js also reads), and a URL that does
+ * not parse is not shown at all.
+ */
 export function redactedUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    for (const name of [...parsed.searchParams.keys()]) if (/pass/i.test(name)) parsed.searchParams.set(name, '***');
     return parsed.toString();
   } catch {
-    return 'postgres://(unparseable URL)';
+    return 'postgres://(a URL that does not parse)';
   }
 }
 

@@ -1,12 +1,13 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
+import { Text } from '../../../contract/common.js';
 import { PublishResult, ReviewRequest, RollbackRequest } from '../../../contract/rule-lifecycle.js';
 import { approveRuleSet, rejectRuleSet, rollBackRuleSet } from '../../../rule-sets/lifecycle.js';
 import type { AppEnv } from '../../env.js';
 import { requireKey } from '../../middleware/auth.js';
 import { bodyErrors, commonErrors, conflict, json, notFound } from '../responses.js';
 
-const VersionParams = z.object({ version: z.string().min(1).max(64).meta({ param: { name: 'version', in: 'path' } }) });
+const VersionParams = z.object({ version: Text().min(1).max(64).meta({ param: { name: 'version', in: 'path' } }) });
 
 const approve = createRoute({
   method: 'post',

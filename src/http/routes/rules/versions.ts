@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
+import { Text } from '../../../contract/common.js';
 import { RuleSetVersionDetail, RuleSetVersions } from '../../../contract/rule-lifecycle.js';
 import { DomainError } from '../../../errors.js';
 import type { RuleSetRow } from '../../../store/index.js';
@@ -41,7 +42,7 @@ const one = createRoute({
   tags: ['Rules'],
   summary: 'One rule set version, with its files',
   middleware: [requireKey({ roles: ['analyst', 'admin'], worlds: 'live' })] as const,
-  request: { params: z.object({ version: z.string().min(1).max(64).meta({ param: { name: 'version', in: 'path' } }) }) },
+  request: { params: z.object({ version: Text().min(1).max(64).meta({ param: { name: 'version', in: 'path' } }) }) },
   responses: { 200: json(RuleSetVersionDetail, 'The version and its YAML files.'), ...commonErrors, ...notFound },
 });
 

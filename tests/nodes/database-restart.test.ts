@@ -3,9 +3,11 @@ import { aCheck } from '../helpers/app.js';
 import { expectCleanUnavailable, LONG, outageHarness, postgresBinaries, RECOVERY } from '../helpers/database-outage.js';
 import { call } from '../helpers/nodes.js';
 
-// Part of `npm run chaos`, not `npm test`: see the README's Reliability section for why.
+// On a durable server stopped as an operator would (a fast shutdown): a server that acknowledged commits
+// it had not written (synchronous_commit=off) and was then stopped with `-m immediate` lost them, and
+// the nodes were blamed for the keys that went missing with them.
 describe.skipIf(!postgresBinaries)('a node whose PostgreSQL server stops and starts again', () => {
-  const harness = outageHarness();
+  const harness = outageHarness({ durable: true });
   const { twoNodes, expectEventsReachB } = harness;
 
   it('answers 503 while the server is down, and recovers when it is back, without a restart', LONG, async () => {
@@ -29,7 +31,8 @@ describe.skipIf(!postgresBinaries)('a node whose PostgreSQL server stops and sta
 
     for (const node of [a, b]) {
       await expect.poll(() => call(node, 'GET', '/healthz', adminKey).then((r) => r.status), RECOVERY).toBe(200);
-      await expect.poll(() => call(node, 'POST', '/v1/checks', till, aCheck()).then((r) => r.status), RECOVERY).toBe(201);
+      // The first answer that is not a clean 503 is the check made: never the till's valid key refused.
+      expect((await harness.retried(() => call(node, 'POST', '/v1/checks', till, aCheck()))).status).toBe(201);
     }
     await expectEventsReachB(a, b, adminKey, till);
     // The same processes all along.
