@@ -3,7 +3,7 @@ import { aCheck } from '../helpers/app.js';
 import { expectCleanUnavailable, LONG, outageHarness, postgresBinaries, RECOVERY } from '../helpers/database-outage.js';
 import { call } from '../helpers/nodes.js';
 
-// Part of `npm run chaos`, not `npm test`: see the README's Reliability section for why.
+// Part of `npm run chaos`, not `npm test`: see docs/operations.md, "Reliability", for why.
 describe.skipIf(!postgresBinaries)('a node whose PostgreSQL server stops and starts again', () => {
   const harness = outageHarness();
   const { twoNodes, expectEventsReachB } = harness;
