@@ -54,7 +54,7 @@ export function outageHarness({ durable = false }: { durable?: boolean } = {}) {
     return rows.length;
   }
 
-  /** Two service processes on one database of the test server, as the README starts them. */
+  /** Two service processes on one database of the test server, as docs/operations.md ("Run several nodes") starts them. */
   async function twoNodes() {
     const database = `outage_${randomBytes(6).toString('hex')}`;
     await admin`CREATE DATABASE ${admin(database)}`;

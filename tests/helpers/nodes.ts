@@ -24,7 +24,7 @@ export async function call(base: string, method: string, path: string, key: stri
 }
 
 /**
- * Two service processes on one PostgreSQL database, started as the README says (same URL, same
+ * Two service processes on one PostgreSQL database, started as docs/operations.md says (same URL, same
  * identity secret, and any other `settings`), and a till key for STORE made on the first.
  */
 export async function startTwoNodes(databaseUrl: string, settings: Record<string, string> = {}) {

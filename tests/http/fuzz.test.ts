@@ -30,6 +30,29 @@ describe('random bodies never produce a 5xx', () => {
     );
   });
 
+  it('for arbitrary bodies of undeclared length on an optional-body route: none reaches it, anything else must be JSON', async () => {
+    const { app, adminKey } = await testApp();
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 100 }), fc.constantFrom(undefined, 'application/json', 'text/plain'), async (body, type) => {
+        // app.request sends no Content-Length, as a chunked upload would not; bytes, since a string body gets a text/plain type.
+        const headers: Record<string, string> = { authorization: `Bearer ${adminKey}`, ...(type ? { 'content-type': type } : {}) };
+        const response = await app.request('/v1/rules/rollback', { method: 'POST', headers, body: new TextEncoder().encode(body) });
+        const { code } = (await response.json()) as { code: string };
+        let json = true;
+        try {
+          JSON.parse(body);
+        } catch {
+          json = false;
+        }
+        if (type === 'text/plain' || (type === undefined && body !== '')) expect(code).toBe('unsupported_media_type');
+        else if (type === 'application/json' && !json) expect(code).toBe('malformed_json');
+        else expect(response.status).not.toBe(415);
+        expect(response.status).toBeLessThan(500);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('for valid checks with any field replaced by a random value', async () => {
     const { call, makeKey } = await testApp();
     const till = await makeKey('till', [STORE]);

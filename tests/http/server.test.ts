@@ -1,7 +1,8 @@
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { serve } from '@hono/node-server';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
+import { editedRules, RAZER_RULE } from '../helpers/rules.js';
 
 /** The app on a real loopback socket, where bodies arrive with a Content-Length and are read from the socket. */
 async function onLoopback() {
@@ -56,3 +57,45 @@ describe('over a real socket', () => {
     expect(response.status).toBe(413);
   });
 });
+
+/**
+ * A POST as `curl -X POST` sends it: neither Content-Length nor Transfer-Encoding, so no body (RFC 9112
+ * §6.3), and no Content-Type. Written to the socket by hand, since fetch always declares a length.
+ */
+async function rawPost(url: string, path: string, key: string, extraHead = '', body = ''): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  socket.write(`POST ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${key}\r\nConnection: close\r\n${extraHead}\r\n${body}`);
+  let text = '';
+  for await (const chunk of socket) text += (chunk as Buffer).toString();
+  const [head = '', ...rest] = text.split('\r\n\r\n');
+  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]), body: rest.join('\r\n\r\n') };
+}
+
+describe('a POST whose body is optional, sent with none', () => {
+  it('rolls the rule set back, as `curl -X POST` without a body sends it', async () => {
+    const { url, adminKey, call, services } = await onLoopback();
+    const original = services.rules.current.version;
+    expect((await call('PUT', '/v1/rules', { key: adminKey, body: editedRules({ file: 'razer.yaml', append: RAZER_RULE }) })).status).toBe(200);
+    const rolledBack = await rawPost(url, '/v1/rules/rollback', adminKey);
+    expect(rolledBack.status, rolledBack.body).toBe(200);
+    expect(JSON.parse(rolledBack.body)).toMatchObject({ version: original });
+  });
+
+  it('reaches the webhook retry route (404 for a delivery that does not exist), not a 415', async () => {
+    const { url, adminKey } = await onLoopback();
+    const retried = await rawPost(url, '/v1/webhooks/whk_00000000000000000000000000/deliveries/dlv_00000000000000000000000000/retry', adminKey);
+    expect(retried.status, retried.body).toBe(404);
+  });
+
+  it('still refuses a body that is there but not JSON, chunked or with a length', async () => {
+    const { url, adminKey } = await onLoopback();
+    const chunked = await rawPost(url, '/v1/rules/rollback', adminKey, 'Transfer-Encoding: chunked\r\n', '2\r\n{}\r\n0\r\n\r\n');
+    expect(chunked.status).toBe(415);
+    const typed = await rawPost(url, '/v1/rules/rollback', adminKey, 'Content-Type: text/plain\r\nContent-Length: 2\r\n', '{}');
+    expect(typed.status).toBe(415);
+    const chunkedJson = await rawPost(url, '/v1/rules/rollback', adminKey, 'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n', '2\r\n{}\r\n0\r\n\r\n');
+    expect(chunkedJson.status).toBe(409);
+  });
+});
+

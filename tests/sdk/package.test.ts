@@ -63,6 +63,7 @@ describe('the packed SDK', () => {
 import { sqliteOutbox } from '@vouchsafe/till/node';
 import { checkOutboxStorage } from '@vouchsafe/till/conformance';
 import { VouchsafePromptElement } from '@vouchsafe/till/prompt';
+import { createTillClient as createBrowserTill, VouchsafePromptElement as BundledPrompt } from '@vouchsafe/till/browser';
 
 const till = createTillClient({ baseUrl: 'http://127.0.0.1:9', apiKey: 'vsk_x', storeId: 'herts-markyate-003', tillId: 'T04', outbox: indexedDbOutbox({ name: 'till-T04' }) });
 const basket: Basket = { transactionId: 'T04-1', currency: 'GBP', lines: [{ kind: 'gift_card', brand: 'iTunes', unitAmount: 10000, quantity: 5 }] };
@@ -77,6 +78,8 @@ export async function sell(): Promise<string> {
 export const durable = () => sqliteOutbox('till.db');
 export const conforms = () => checkOutboxStorage({ durable: false, place: () => ({ open: () => indexedDbOutbox() }) });
 export const element: typeof VouchsafePromptElement = VouchsafePromptElement;
+export const bundled: typeof createTillClient = createBrowserTill;
+export const bundledElement: typeof VouchsafePromptElement = BundledPrompt;
 // @ts-expect-error: a basket needs lines
 export const empty: Basket = { transactionId: 'T04-2', currency: 'GBP' };
 `,
@@ -86,6 +89,16 @@ export const empty: Basket = { transactionId: 'T04-2', currency: 'GBP' };
       JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2023', 'DOM'], strict: true, noEmit: true, skipLibCheck: false, types: [] }, files: ['till.ts'] }),
     );
     expect(() => run(process.execPath, [TSC, '-p', '.'], scratch)).not.toThrow();
+  });
+
+  it('passes Are the Types Wrong? (ESM only) and publint, every export typed', { timeout: 120_000 }, () => {
+    const bin = (name: string) => join(ROOT, 'node_modules', '.bin', name);
+    // Exits non-zero on any export without types, or whose types resolve wrongly, under Node's ESM resolution or a bundler's.
+    const attw = run(bin('attw'), ['--profile', 'esm-only', '--format', 'table-flipped', '--no-color', tarball], work);
+    for (const entry of ['"@vouchsafe/till"', '"@vouchsafe/till/node"', '"@vouchsafe/till/prompt"', '"@vouchsafe/till/conformance"', '"@vouchsafe/till/browser"']) {
+      expect(attw).toContain(entry);
+    }
+    expect(() => run(bin('publint'), ['run', '--strict', tarball], work)).not.toThrow();
   });
 
   it('decides offline in Node from the copy of the rules it carries', { timeout: 60_000 }, () => {

@@ -18,15 +18,16 @@ export function jsonBody({ maxBytes }: { maxBytes: number }) {
       throw new DomainError('payload_too_large', `Bodies are limited to ${maxBytes} bytes`);
     },
   });
-  /** Parses the body once; the route's validator (which reads `c.req.json()`) gets the parsed value. */
-  const parse = async (c: Context<AppEnv>) => {
-    let text: string;
+  const read = async (c: Context<AppEnv>) => {
     try {
-      text = await c.req.text();
+      return await c.req.text();
     } catch (error) {
       if (error instanceof DomainError) throw error;
       throw new DomainError('malformed_json', 'The body could not be read', { cause: error });
     }
+  };
+  /** Parses the body once; the route's validator (which reads `c.req.json()`) gets the parsed value. */
+  const parse = (c: Context<AppEnv>, text: string) => {
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -42,20 +43,27 @@ export function jsonBody({ maxBytes }: { maxBytes: number }) {
     // No body at all is for the route to judge: some bodies are optional, required ones fail validation.
     if (length === '0' || (!declared && !c.req.raw.body)) return next();
     const mediaType = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
-    if (!JSON_MEDIA_TYPE.test(mediaType)) {
-      throw new DomainError('unsupported_media_type', mediaType ? `Got ${mediaType.slice(0, 100)}; send application/json` : 'Send Content-Type: application/json');
-    }
+    const unsupported = () =>
+      new DomainError('unsupported_media_type', mediaType ? `Got ${mediaType.slice(0, 100)}; send application/json` : 'Send Content-Type: application/json');
+    const isJson = JSON_MEDIA_TYPE.test(mediaType);
     if (declared) {
+      if (!isJson) throw unsupported();
       // A declared length is checked before reading, and the body read straight from the socket: a
       // web stream per request (what a streaming limit needs) costs more than the rest of the parse.
       if (!/^\d+$/.test(length) || Number(length) > maxBytes) {
         throw new DomainError('payload_too_large', `Bodies are limited to ${maxBytes} bytes`);
       }
-      await parse(c);
+      parse(c, await read(c));
       return next();
     }
+    if (mediaType && !isJson) throw unsupported();
     return limit(c, async () => {
-      await parse(c);
+      // Neither a length nor chunks declared is an empty body on HTTP/1.1 (`curl -X POST` sends that),
+      // but the server still hands the route a stream: only reading it tells "none" from "some".
+      const text = await read(c);
+      if (text === '' && !mediaType) return next();
+      if (!isJson) throw unsupported();
+      parse(c, text);
       await next();
     });
   });

@@ -52,7 +52,7 @@ const rollback = createRoute({
   tags: ['Rules'],
   summary: 'Roll back to an earlier rule set',
   description:
-    'Makes an earlier approved version active again, at once: the one named, or else the one active before the current one. It needs no second approval, since it restores something already approved. Audited.',
+    'Makes an earlier approved version active again, at once: the one named, or else the one active before the current one. The body is optional: a POST with none (no `Content-Type` either) goes back to the one before. It needs no second approval, since it restores something already approved. Audited.',
   middleware: [requireKey({ roles: ['admin'], worlds: 'live' })] as const,
   request: { body: { content: { 'application/json': { schema: RollbackRequest } } } },
   responses: {

@@ -25,7 +25,7 @@ const retry = createRoute({
   tags: ['Webhooks'],
   summary: 'Send a delivery again',
   description:
-    'Sends the event again, with the same `webhook-id`, as soon as the delivery worker next looks (within a second): one that failed for good, one waiting out a back-off, or one delivered that the receiver lost. Answers at once (202); follow it in the deliveries list. Recorded in the audit log.',
+    'Sends the event again, with the same `webhook-id`, as soon as the delivery worker next looks (within a second): one that failed for good, one waiting out a back-off, or one delivered that the receiver lost. Takes no body. Answers at once (202); follow it in the deliveries list. Recorded in the audit log.',
   middleware: [requireKey({ roles: ['admin'], worlds: 'own' })] as const,
   request: { params: DeliveryParams },
   responses: {
