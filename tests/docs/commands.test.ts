@@ -34,7 +34,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 // -------- Answers: the JSON shown is a part of what comes back, ids and times aside --------
 
-const ID = /^(chk|key|whk|dlv|evt|vsk|whsec)_/;
+const ID = /^(chk|key|whk|dlv|evt|vsk|vst|whsec)_/;
 const VERSION = /^sha-[0-9a-f]+$/;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const ELLIPSIS = '…';
