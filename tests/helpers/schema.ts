@@ -53,6 +53,8 @@ export function undoTestMode(db: Database.Database): void {
  * an older schema calls this first, so a new migration needs its undo here and nowhere else.
  */
 export function undoAfterStoreDays(db: Database.Database): void {
+  // 0180: when an endpoint may be probed.
+  db.exec('ALTER TABLE webhook_endpoints DROP COLUMN probe_after');
   undoReviewsPerHold(db);
   undoSeparateWorlds(db);
   // 0150: webhook deliveries' leases.
