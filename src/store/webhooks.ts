@@ -176,19 +176,18 @@ export function webhooksRepository(db: Database) {
     WHERE waiting.place + coalesce(busy.leased, 0) <= @perEndpoint
     ORDER BY waiting.place, waiting.next_attempt_at, waiting.id LIMIT @limit
   `);
-  // Endpoints that answered nothing lately: every delivery to them waits out a back-off, none is due
-  // or in flight, and their time to be probed has come. Each one's oldest waiting delivery, oldest first.
+  // Endpoints that answered nothing lately: deliveries to them wait out a back-off, none is due or in
+  // flight, and their time to be probed has come. Each one's oldest waiting delivery, oldest first.
+  // Endpoint by endpoint, so a long backlog is read once per endpoint, not once per delivery.
   const probes = db.prepare<{ now: number; limit: number }, { id: string; endpoint_id: string }>(`
-    SELECT id, endpoint_id FROM (
-      SELECT d.id, d.endpoint_id, d.created_at, row_number() OVER (PARTITION BY d.endpoint_id ORDER BY d.created_at, d.id) AS place
-      FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
-      WHERE d.status = 'pending' AND w.deleted_at IS NULL AND (w.probe_after IS NULL OR w.probe_after <= @now)
-        AND NOT EXISTS (
-          SELECT 1 FROM webhook_deliveries o
-          WHERE o.endpoint_id = d.endpoint_id AND o.status = 'pending' AND (o.next_attempt_at <= @now OR o.lease_until > @now)
-        )
+    SELECT d.id, d.endpoint_id FROM webhook_endpoints w
+    JOIN webhook_deliveries d ON d.id = (
+      SELECT f.id FROM webhook_deliveries f WHERE f.endpoint_id = w.id AND f.status = 'pending' ORDER BY f.created_at, f.id LIMIT 1
     )
-    WHERE place = 1 ORDER BY created_at, id LIMIT @limit
+    WHERE w.deleted_at IS NULL AND (w.probe_after IS NULL OR w.probe_after <= @now)
+      AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.endpoint_id = w.id AND o.status = 'pending' AND o.next_attempt_at <= @now)
+      AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.endpoint_id = w.id AND o.status = 'pending' AND o.lease_until > @now)
+    ORDER BY d.created_at, d.id LIMIT @limit
   `);
   const deferProbe = db.prepare<[number, string]>('UPDATE webhook_endpoints SET probe_after = ? WHERE id = ?');
   const release = db.prepare<[string, string]>('UPDATE webhook_deliveries SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?');

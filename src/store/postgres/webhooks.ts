@@ -161,17 +161,17 @@ export function webhooksRepository(sql: Queryable): Port<WebhooksRepository> {
     async claimProbes({ now, limit, owner, leaseUntil, probeAfter }) {
       await sql`SELECT pg_advisory_xact_lock(${CLAIM_LOCK_CLASS}, 0)`;
       const rows = await sql<(DeliveryRecordRow & { url: string; secret: string })[]>`
-        WITH chosen AS (
-          SELECT DISTINCT ON (d.endpoint_id) d.id, d.endpoint_id, d.created_at
-          FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
-          WHERE d.status = 'pending' AND w.deleted_at IS NULL AND (w.probe_after IS NULL OR w.probe_after <= ${now})
-            AND NOT EXISTS (
-              SELECT 1 FROM webhook_deliveries o
-              WHERE o.endpoint_id = d.endpoint_id AND o.status = 'pending' AND (o.next_attempt_at <= ${now} OR o.lease_until > ${now})
-            )
-          ORDER BY d.endpoint_id, d.created_at, d.id COLLATE "C"
+        WITH oldest AS (
+          SELECT waiting.id FROM webhook_endpoints w
+          CROSS JOIN LATERAL (
+            SELECT f.id, f.created_at FROM webhook_deliveries f
+            WHERE f.endpoint_id = w.id AND f.status = 'pending' ORDER BY f.created_at, f.id COLLATE "C" LIMIT 1
+          ) waiting
+          WHERE w.deleted_at IS NULL AND (w.probe_after IS NULL OR w.probe_after <= ${now})
+            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.endpoint_id = w.id AND o.status = 'pending' AND o.next_attempt_at <= ${now})
+            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.endpoint_id = w.id AND o.status = 'pending' AND o.lease_until > ${now})
+          ORDER BY waiting.created_at, waiting.id COLLATE "C" LIMIT ${limit}
         ),
-        oldest AS (SELECT * FROM chosen ORDER BY created_at, id COLLATE "C" LIMIT ${limit}),
         locked AS (
           SELECT d.id FROM webhook_deliveries d JOIN oldest ON oldest.id = d.id
           WHERE d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until <= ${now})
