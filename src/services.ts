@@ -93,7 +93,7 @@ export interface ServiceOptions {
   /** How webhook hosts are resolved (the system's resolver unless told): tests never ask real DNS. */
   webhookResolve?: Resolve;
   /** The webhook worker's timing, for tests. */
-  webhookDelivery?: Pick<DeliveryWorkerOptions, 'timeoutMs' | 'pollMs' | 'concurrency' | 'perEndpoint' | 'random'>;
+  webhookDelivery?: Pick<DeliveryWorkerOptions, 'timeoutMs' | 'pollMs' | 'probeIntervalMs' | 'concurrency' | 'perEndpoint' | 'random'>;
   /** The most the database may hold, in bytes (see VOUCHSAFE_DB_MAX_MB). */
   databaseMaxBytes?: number | undefined;
   /** PostgreSQL: the most connections this node keeps open (see VOUCHSAFE_DB_POOL). */

@@ -56,6 +56,18 @@ export interface DeliveryClaim {
   leaseUntil: number;
 }
 
+/** Who claims probes, for how long, and when the endpoints probed may be probed again. */
+export interface ProbeClaim {
+  now: number;
+  /** Endpoints to probe at most. */
+  limit: number;
+  /** Names this claim: only it may record the attempt of, or release, what it leased. */
+  owner: string;
+  leaseUntil: number;
+  /** When an endpoint probed now may be probed again, whatever the probe's answer. */
+  probeAfter: number;
+}
+
 /** A delivery that is due, with what it takes to send it. */
 export interface DueDeliveryRow extends DeliveryRow {
   url: string;
@@ -153,7 +165,7 @@ export function webhooksRepository(db: Database) {
   const due = db.prepare<{ now: number; perEndpoint: number; limit: number }, { id: string }>(`
     WITH busy AS (
       SELECT endpoint_id, count(*) AS leased FROM webhook_deliveries
-      WHERE status = 'pending' AND next_attempt_at <= @now AND lease_until > @now GROUP BY endpoint_id
+      WHERE status = 'pending' AND lease_until > @now GROUP BY endpoint_id
     ),
     waiting AS (
       SELECT id, endpoint_id, next_attempt_at, row_number() OVER (PARTITION BY endpoint_id ORDER BY next_attempt_at, id) AS place
@@ -164,6 +176,21 @@ export function webhooksRepository(db: Database) {
     WHERE waiting.place + coalesce(busy.leased, 0) <= @perEndpoint
     ORDER BY waiting.place, waiting.next_attempt_at, waiting.id LIMIT @limit
   `);
+  // Endpoints that answered nothing lately: deliveries to them wait out a back-off, none is due or in
+  // flight, and their time to be probed has come. Each one's oldest waiting delivery, oldest first.
+  // Endpoint by endpoint, so a long backlog is read once per endpoint, not once per delivery.
+  const probes = db.prepare<{ now: number; limit: number }, { id: string; endpoint_id: string }>(`
+    SELECT d.id, d.endpoint_id FROM webhook_endpoints w
+    JOIN webhook_deliveries d ON d.id = (
+      SELECT f.id FROM webhook_deliveries f WHERE f.endpoint_id = w.id AND f.status = 'pending' ORDER BY f.created_at, f.id LIMIT 1
+    )
+    WHERE w.deleted_at IS NULL AND (w.probe_after IS NULL OR w.probe_after <= @now)
+      AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.endpoint_id = w.id AND o.status = 'pending' AND o.next_attempt_at <= @now)
+      AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.endpoint_id = w.id AND o.status = 'pending' AND o.lease_until > @now)
+    ORDER BY d.created_at, d.id LIMIT @limit
+  `);
+  const deferProbe = db.prepare<[number, string]>('UPDATE webhook_endpoints SET probe_after = ? WHERE id = ?');
+  const release = db.prepare<[string, string]>('UPDATE webhook_deliveries SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?');
   const lease = db.prepare<{ id: string; owner: string; leaseUntil: number }>('UPDATE webhook_deliveries SET lease_owner = @owner, lease_until = @leaseUntil WHERE id = @id');
   const leased = db.prepare<[string], DeliveryRecordRow & { url: string; secret: string }>(`
     SELECT d.*, e.type, e.occurred_at, e.payload, e.request_id, w.url, w.secret
@@ -237,6 +264,29 @@ export function webhooksRepository(db: Database) {
         const row = leased.get(id)!;
         return { ...toDelivery(row), url: row.url, secret: row.secret };
       });
+    },
+    /**
+     * Leases, to probe it, the oldest waiting delivery of up to `limit` endpoints that have deliveries
+     * waiting out a back-off and none due or in flight, and whose `probeAfter` has passed; each is
+     * not probed again before the claim's `probeAfter`. A probe answered is recorded as the
+     * delivery's attempt (recordAttempt); one that fails is released, no attempt. Call inside a transaction.
+     */
+    claimProbes(claim: ProbeClaim): DueDeliveryRow[] {
+      const chosen = probes.all(claim);
+      for (const { id, endpoint_id } of chosen) {
+        lease.run({ id, owner: claim.owner, leaseUntil: claim.leaseUntil });
+        deferProbe.run(claim.probeAfter, endpoint_id);
+      }
+      return chosen.map(({ id }) => {
+        const row = leased.get(id)!;
+        return { ...toDelivery(row), url: row.url, secret: row.secret };
+      });
+    },
+    /** Ends the claim `owner`'s lease of a delivery with no attempt recorded: a probe that failed. False if it no longer held it. */
+    release: (deliveryId: string, owner: string) => release.run(deliveryId, owner).changes === 1,
+    /** Keeps an endpoint from being probed before `at`: it has just failed to answer. */
+    deferProbe(endpointId: string, at: number): void {
+      deferProbe.run(at, endpointId);
     },
     findDelivery(endpointId: string, deliveryId: string): DeliveryRow | undefined {
       const row = deliveryById.get(deliveryId, endpointId);

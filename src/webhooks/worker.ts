@@ -22,6 +22,11 @@ export interface DeliveryWorkerOptions {
   /** How often the background loop looks for deliveries that are due. */
   pollMs?: number;
   /**
+   * How often, at most, an endpoint whose deliveries all wait out a back-off is probed: its oldest
+   * waiting delivery sent early, so that a receiver that answers again gets its backlog at once.
+   */
+  probeIntervalMs?: number;
+  /**
    * Attempts this node has in flight at once, all endpoints together: a bound on sockets, set well
    * above `perEndpoint` times the receivers one expects to hang at once.
    */
@@ -38,11 +43,12 @@ export interface DeliveryWorkerOptions {
 
 export interface DeliveryWorker {
   /**
-   * Sends what is due now, round after round (a receiver that answers brings its backlog forward)
-   * until a round finds nothing, and resolves once every attempt is recorded. Returns how many it made.
+   * Sends what is due now, round after round (a receiver that answers brings its backlog forward),
+   * probing endpoints when nothing is due, until a round finds nothing, and resolves once every
+   * attempt is recorded. Returns how many deliveries it sent, probes included.
    */
   deliverDue(): Promise<number>;
-  /** Looks for due deliveries every `pollMs`, in the background, until stopped. */
+  /** Looks for due deliveries, and endpoints to probe, every `pollMs`, in the background, until stopped. */
   start(): void;
   /** Stops looking and waits for the attempts in flight to be recorded. */
   stop(): Promise<void>;
@@ -50,8 +56,9 @@ export interface DeliveryWorker {
 
 /**
  * Sends the outbox. Every attempt is recorded with its result; a failure is tried again later with
- * growing waits, for more than a day, then given up as `failed`. Nothing of this runs on a till's
- * request: the outbox is filled in the request's transaction, and emptied here.
+ * growing waits, for more than a day, then given up as `failed`. Meanwhile the endpoint is probed
+ * every `probeIntervalMs`, and the first probe it answers brings its whole backlog forward. Nothing
+ * of this runs on a till's request: the outbox is filled in the request's transaction, and emptied here.
  */
 export function deliveryWorker({
   store,
@@ -60,6 +67,7 @@ export function deliveryWorker({
   policy,
   timeoutMs = 5_000,
   pollMs = 250,
+  probeIntervalMs = 15_000,
   concurrency = 64,
   perEndpoint = 2,
   random = Math.random,
@@ -77,7 +85,11 @@ export function deliveryWorker({
     return next;
   };
 
-  async function attempt(delivery: DueDeliveryRow, owner: string): Promise<void> {
+  /**
+   * Sends one delivery and records the attempt. A probe (the delivery sent before it is due) is
+   * recorded only if answered: one that fails is no attempt, and the endpoint waits to be probed again.
+   */
+  async function attempt(delivery: DueDeliveryRow, owner: string, probe: boolean): Promise<void> {
     const number = delivery.attempts + 1;
     const at = clock();
     const result = await sendEvent(
@@ -85,15 +97,29 @@ export function deliveryWorker({
       { policy, timeoutMs },
     );
     const now = clock();
+    if (probe && !result.ok) {
+      await serially(() =>
+        store.transaction(async (tx) => {
+          await tx.webhooks.release(delivery.id, owner);
+          await tx.webhooks.deferProbe(delivery.endpointId, now + probeIntervalMs);
+        }),
+      );
+      // A receiver that stays down is probed all day: its failures are in its deliveries' attempts already.
+      logger.debug('webhook probe failed', { deliveryId: delivery.id, eventId: delivery.event.id, error: result.error });
+      return;
+    }
     const next = result.ok
       ? { status: 'delivered' as const, nextAttemptAt: null, deliveredAt: now }
       : number >= MAX_ATTEMPTS
         ? { status: 'failed' as const, nextAttemptAt: null, deliveredAt: null }
         : { status: 'pending' as const, nextAttemptAt: now + retryDelay(number, random), deliveredAt: null };
     const recorded = await serially(() =>
-      store.transaction((tx) =>
-        tx.webhooks.recordAttempt(delivery.id, owner, { attempt: number, at, durationMs: result.durationMs, statusCode: result.statusCode, error: result.error }, next),
-      ),
+      store.transaction(async (tx) => {
+        const written = await tx.webhooks.recordAttempt(delivery.id, owner, { attempt: number, at, durationMs: result.durationMs, statusCode: result.statusCode, error: result.error }, next);
+        // The receiver has just failed: probing it before the interval is out would learn nothing new.
+        if (written && !result.ok) await tx.webhooks.deferProbe(delivery.endpointId, now + probeIntervalMs);
+        return written;
+      }),
     );
     if (recorded) onAttempt(next.status === 'pending' ? 'retrying' : next.status);
     if (!result.ok) logger.warn('webhook delivery failed', { deliveryId: delivery.id, eventId: delivery.event.id, attempt: number, error: result.error, ...next });
@@ -103,27 +129,35 @@ export function deliveryWorker({
     if (recorded && result.ok) await serially(() => store.transaction((tx) => tx.webhooks.bringForward(delivery.endpointId, now)));
   }
 
-  /** Claims what is due, as much as there is room for, and starts sending it. */
+  /**
+   * Claims what is due, as much as there is room for, and starts sending it; when nothing is due,
+   * probes the endpoints whose deliveries all wait out a back-off and whose turn to be probed has come.
+   */
   async function dispatch(): Promise<Promise<void>[]> {
     const room = concurrency - inFlight.size;
     if (room <= 0) return [];
     const now = clock();
     const owner = randomUUID();
-    const due = await serially(() =>
-      store.transaction((tx) => tx.webhooks.claimDue({ now, limit: room, perEndpoint, owner, leaseUntil: now + timeoutMs + LEASE_MARGIN_MS })),
+    const leaseUntil = now + timeoutMs + LEASE_MARGIN_MS;
+    const due = await serially(() => store.transaction((tx) => tx.webhooks.claimDue({ now, limit: room, perEndpoint, owner, leaseUntil })));
+    if (due.length > 0) return due.map((delivery) => send(delivery, owner, false));
+    const probes = await serially(() =>
+      store.transaction((tx) => tx.webhooks.claimProbes({ now, limit: room, owner, leaseUntil, probeAfter: now + probeIntervalMs })),
     );
-    return due.map((delivery) => {
-      // Its log lines name the request that caused the event, as the request's own lines did.
-      const work = withLogContext(delivery.event.requestId ? { requestId: delivery.event.requestId } : {}, () => attempt(delivery, owner))
-        .catch((error: unknown) => logger.error('webhook delivery could not be recorded', { deliveryId: delivery.id, error: error instanceof Error ? error.message : String(error) }))
-        .finally(() => {
-          inFlight.delete(delivery.id);
-          // Room again, and perhaps the endpoint's backlog brought forward: no need to wait for the next poll.
-          if (running) wake();
-        });
-      inFlight.set(delivery.id, work);
-      return work;
-    });
+    return probes.map((delivery) => send(delivery, owner, true));
+  }
+
+  function send(delivery: DueDeliveryRow, owner: string, probe: boolean): Promise<void> {
+    // Its log lines name the request that caused the event, as the request's own lines did.
+    const work = withLogContext(delivery.event.requestId ? { requestId: delivery.event.requestId } : {}, () => attempt(delivery, owner, probe))
+      .catch((error: unknown) => logger.error('webhook delivery could not be recorded', { deliveryId: delivery.id, error: error instanceof Error ? error.message : String(error) }))
+      .finally(() => {
+        inFlight.delete(delivery.id);
+        // Room again, and perhaps the endpoint's backlog brought forward: no need to wait for the next poll.
+        if (running) wake();
+      });
+    inFlight.set(delivery.id, work);
+    return work;
   }
 
   let looking: Promise<void> | undefined;

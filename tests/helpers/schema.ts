@@ -53,6 +53,7 @@ export function undoTestMode(db: Database.Database): void {
  * an older schema calls this first, so a new migration needs its undo here and nowhere else.
  */
 export function undoAfterStoreDays(db: Database.Database): void {
+  undoWebhookProbes(db);
   undoReviewsPerHold(db);
   undoSeparateWorlds(db);
   // 0150: webhook deliveries' leases.
@@ -63,6 +64,11 @@ export function undoAfterStoreDays(db: Database.Database): void {
   `);
   // 0140: the request behind a webhook event.
   db.exec('ALTER TABLE webhook_events DROP COLUMN request_id');
+}
+
+/** Undoes migration 0180: no endpoint remembers when it may be probed. */
+export function undoWebhookProbes(db: Database.Database): void {
+  db.exec('ALTER TABLE webhook_endpoints DROP COLUMN probe_after');
 }
 
 /** Undoes migration 0170: one review per check, as 0080 made it. */

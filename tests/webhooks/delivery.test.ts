@@ -419,3 +419,89 @@ function leases(title: string, available: boolean, store: () => Promise<TestAppO
 
 leases('delivery under leases (SQLite)', true, async () => ({}));
 leases('delivery under leases (PostgreSQL)', postgresAvailable, async () => ({ databasePath: await freshPostgresUrl(), idSecret: randomBytes(32).toString('hex') }));
+
+/** A receiver that stops answering is probed while its deliveries wait out their back-off: on each store. */
+function probes(title: string, available: boolean, store: () => Promise<TestAppOptions>) {
+  describe.skipIf(!available)(title, () => {
+    const SECOND = 1_000;
+    const statuses = (listed: { status: string }[]) => listed.map((d) => d.status);
+
+    it('sends the whole backlog within one probe interval of a receiver answering again after an hour, with no new event', async () => {
+      // No jitter: the back-off is exactly 30 s, 1 min, 2 min... so the test knows nothing falls due by itself.
+      const { subscribe, hold, deliver, receiver, deliveries, advance } = await setUp({ ...(await store()), webhookDelivery: { random: () => 0 } });
+      const webhook = await subscribe(['check.held']);
+      receiver.answer({ status: 503 });
+      for (let minute = 0; minute < 60; minute++) {
+        if (minute % 20 === 0) await hold();
+        await deliver();
+        advance(60 * SECOND);
+      }
+      expect(statuses(await deliveries(webhook.id))).toEqual(['pending', 'pending', 'pending']);
+      // Each delivery's next attempt is minutes away (the soonest at 64 min, the latest at 84): only a probe can bring them now.
+      receiver.answer({ status: 204 });
+      for (let second = 0; second < 15; second++) {
+        advance(SECOND);
+        await deliver();
+      }
+      const after = await deliveries(webhook.id);
+      expect(statuses(after)).toEqual(['delivered', 'delivered', 'delivered']);
+      for (const delivery of after) expect(delivery.attempts.at(-1)).toMatchObject({ statusCode: 204, error: null });
+      expect(new Set(receiver.received.filter((r) => r.refused === undefined).map((r) => r.id)).size).toBe(3);
+    });
+
+    it('records no attempt for a probe that fails: the delivery keeps its attempts and its next try', async () => {
+      const { subscribe, hold, deliver, receiver, deliveries, advance } = await setUp(await store());
+      const webhook = await subscribe(['check.held']);
+      receiver.answer({ status: 503 });
+      await hold();
+      await deliver();
+      const [before] = await deliveries(webhook.id);
+      advance(15 * SECOND);
+      await deliver();
+      // The receiver heard it again, under the same webhook-id, signed as ever.
+      expect(receiver.received.map((r) => [r.id, r.refused])).toEqual([
+        [before.eventId, undefined],
+        [before.eventId, undefined],
+      ]);
+      expect(await deliveries(webhook.id)).toEqual([before]);
+    });
+
+    it('probes a dead receiver no more often than the interval, and logs no warning for a probe', async () => {
+      const { subscribe, hold, deliver, receiver, deliveries, advance, now, logLines } = await setUp({ ...(await store()), webhookDelivery: { random: () => 0 } });
+      const webhook = await subscribe(['check.held']);
+      receiver.answer({ status: 503 });
+      await hold();
+      const start = now();
+      const sentAt: number[] = [];
+      for (let second = 0; second <= 300; second++) {
+        await deliver();
+        while (sentAt.length < receiver.received.length) sentAt.push((now() - start) / SECOND);
+        advance(SECOND);
+      }
+      // Attempts at 0, 30, 90 and 210 s; between them, and after, a probe every 15 s.
+      expect(sentAt).toEqual(Array.from({ length: 21 }, (_, i) => i * 15));
+      const [delivery] = await deliveries(webhook.id);
+      expect(delivery.attempts.map((a: { at: string }) => (Date.parse(a.at) - start) / SECOND)).toEqual([0, 30, 90, 210]);
+      expect(logLines.filter((line) => line.includes('"level":"warn"'))).toHaveLength(4);
+    });
+
+    it('probes in the background too, with no request needed', async () => {
+      const { subscribe, hold, receiver, deliveries, advance } = await setUp({ ...(await store()), background: true, webhookDelivery: { pollMs: 10 } });
+      const webhook = await subscribe(['check.held']);
+      receiver.answer({ status: 503 });
+      await hold();
+      await expect.poll(async () => (await deliveries(webhook.id))[0].attempts).toHaveLength(1);
+      receiver.answer({ status: 204 });
+      advance(15 * SECOND);
+      await expect.poll(async () => statuses(await deliveries(webhook.id))).toEqual(['delivered']);
+      const [delivery] = await deliveries(webhook.id);
+      expect(delivery.attempts.map((a: { attempt: number; statusCode: number }) => [a.attempt, a.statusCode])).toEqual([
+        [1, 503],
+        [2, 204],
+      ]);
+    });
+  });
+}
+
+probes('probing a receiver that stopped answering (SQLite)', true, async () => ({}));
+probes('probing a receiver that stopped answering (PostgreSQL)', postgresAvailable, async () => ({ databasePath: await freshPostgresUrl(), idSecret: randomBytes(32).toString('hex') }));

@@ -16,6 +16,7 @@ import { up as webhookRequestId } from './0140-webhook-request-id.js';
 import { up as webhookLeases } from './0150-webhook-leases.js';
 import { up as reviewsPerHold } from './0170-reviews-per-hold.js';
 import { up as separateWorlds } from './0160-separate-worlds.js';
+import { up as webhookProbes } from './0180-webhook-probes.js';
 import { DEFAULT_TIME_ZONE } from '../../engine/business-day.js';
 
 export interface Migration {
@@ -51,6 +52,7 @@ export const migrations: readonly Migration[] = [
   { version: 150, name: 'webhook-leases', up: webhookLeases },
   { version: 160, name: 'separate-worlds', up: separateWorlds, foreignKeysOff: true },
   { version: 170, name: 'reviews-per-hold', up: reviewsPerHold },
+  { version: 180, name: 'webhook-probes', up: webhookProbes },
 ];
 
 export class DatabaseTooNewError extends Error {

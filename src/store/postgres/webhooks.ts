@@ -127,7 +127,7 @@ export function webhooksRepository(sql: Queryable): Port<WebhooksRepository> {
       const rows = await sql<(DeliveryRecordRow & { url: string; secret: string })[]>`
         WITH busy AS (
           SELECT endpoint_id, count(*) AS leased FROM webhook_deliveries
-          WHERE status = 'pending' AND next_attempt_at <= ${now} AND lease_until > ${now} GROUP BY endpoint_id
+          WHERE status = 'pending' AND lease_until > ${now} GROUP BY endpoint_id
         ),
         waiting AS (
           SELECT id, endpoint_id, next_attempt_at,
@@ -153,6 +153,46 @@ export function webhooksRepository(sql: Queryable): Port<WebhooksRepository> {
         FROM leased d JOIN webhook_events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id
         ORDER BY d.place, d.next_attempt_at, d.id COLLATE "C"`;
       return rows.map((row): DueDeliveryRow => ({ ...toDelivery(row), url: row.url, secret: row.secret }));
+    },
+    /**
+     * As on SQLite, taking turns with the claims of due deliveries under the same advisory lock: what
+     * one claim leased, or an endpoint it probed, the next one sees.
+     */
+    async claimProbes({ now, limit, owner, leaseUntil, probeAfter }) {
+      await sql`SELECT pg_advisory_xact_lock(${CLAIM_LOCK_CLASS}, 0)`;
+      const rows = await sql<(DeliveryRecordRow & { url: string; secret: string })[]>`
+        WITH oldest AS (
+          SELECT waiting.id FROM webhook_endpoints w
+          CROSS JOIN LATERAL (
+            SELECT f.id, f.created_at FROM webhook_deliveries f
+            WHERE f.endpoint_id = w.id AND f.status = 'pending' ORDER BY f.created_at, f.id COLLATE "C" LIMIT 1
+          ) waiting
+          WHERE w.deleted_at IS NULL AND (w.probe_after IS NULL OR w.probe_after <= ${now})
+            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.endpoint_id = w.id AND o.status = 'pending' AND o.next_attempt_at <= ${now})
+            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries o WHERE o.endpoint_id = w.id AND o.status = 'pending' AND o.lease_until > ${now})
+          ORDER BY waiting.created_at, waiting.id COLLATE "C" LIMIT ${limit}
+        ),
+        locked AS (
+          SELECT d.id FROM webhook_deliveries d JOIN oldest ON oldest.id = d.id
+          WHERE d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until <= ${now})
+          FOR UPDATE OF d SKIP LOCKED
+        ),
+        leased AS (
+          UPDATE webhook_deliveries d SET lease_owner = ${owner}, lease_until = ${leaseUntil} FROM locked WHERE d.id = locked.id
+          RETURNING d.id, d.endpoint_id, d.event_id, d.created_at, d.status, d.attempts, d.next_attempt_at, d.delivered_at
+        ),
+        deferred AS (UPDATE webhook_endpoints w SET probe_after = ${probeAfter} FROM leased WHERE w.id = leased.endpoint_id)
+        SELECT d.*, e.type, e.occurred_at, e.payload, e.request_id, w.url, w.secret
+        FROM leased d JOIN webhook_events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id
+        ORDER BY d.created_at, d.id COLLATE "C"`;
+      return rows.map((row): DueDeliveryRow => ({ ...toDelivery(row), url: row.url, secret: row.secret }));
+    },
+    async release(deliveryId, owner) {
+      const result = await sql`UPDATE webhook_deliveries SET lease_owner = NULL, lease_until = NULL WHERE id = ${deliveryId} AND lease_owner = ${owner}`;
+      return result.count === 1;
+    },
+    async deferProbe(endpointId, at) {
+      await sql`UPDATE webhook_endpoints SET probe_after = ${at} WHERE id = ${endpointId}`;
     },
     async findDelivery(endpointId, deliveryId) {
       const [row] = await sql<DeliveryRecordRow[]>`${sql.unsafe(DELIVERIES)} WHERE d.id = ${deliveryId} AND d.endpoint_id = ${endpointId}`;

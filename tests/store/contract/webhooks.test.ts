@@ -147,6 +147,70 @@ async function broughtForward(adapter: Adapter) {
   return { claimed: claimed.map((row) => row.event.id), inFlight: inFlight.map((row) => row.event.id), moved, whileInFlight: whileInFlight.length, next: next.map((row) => row.event.id) };
 }
 
+const probe = (adapter: Adapter, now: number, owner: string) =>
+  adapter.transaction((tx) => tx.webhooks.claimProbes({ now, limit: 10, owner, leaseUntil: now + LEASE, probeAfter: now + PROBE }));
+const PROBE = 15_000;
+
+/**
+ * Endpoints each in another state when probes are claimed: we_a has only deliveries waiting out a
+ * back-off; we_b one in flight; we_c one due; we_d was probed lately; we_e is deleted.
+ */
+async function probes(adapter: Adapter) {
+  const { webhooks } = adapter.repositories;
+  await endpoints(adapter);
+  for (const id of ['we_d', 'we_e']) {
+    await webhooks.insertEndpoint({ id, url: `https://example.test/${id}`, events: ['check.held'], description: null, secret: `whsec_${id}`, createdAt: T0, createdBy: 'admin', livemode: true });
+  }
+  let next = 0;
+  const deliveryId = () => `wd_${String(++next).padStart(3, '0')}`;
+  await adapter.transaction(async (tx) => {
+    for (let i = 0; i < 2; i++) await tx.webhooks.enqueue({ id: `evt_${i}`, type: 'check.held', occurredAt: T0 + i, payload: `{"n":${i}}`, requestId: null }, true, deliveryId);
+  });
+  const now = T0 + 100;
+  const failed = { ...attempt(1, now), statusCode: 503 };
+  const claimed = await claim(adapter, now, 10, 'one');
+  const waitUntil: Record<string, number | undefined> = { wd_006: now + 10_000, wd_007: undefined, wd_008: now + 1_000 };
+  await adapter.transaction(async (tx) => {
+    for (const { id } of claimed) {
+      if (id in waitUntil && waitUntil[id] === undefined) continue;
+      await tx.webhooks.recordAttempt(id, 'one', failed, later(waitUntil[id] ?? now + 60_000));
+    }
+    await tx.webhooks.deferProbe('we_d', now + 50_000);
+    await tx.webhooks.deleteEndpoint('we_e', now);
+  });
+  const at = now + 2_000;
+  const ids = (rows: { id: string }[]) => rows.map((row) => row.id);
+  const first = await probe(adapter, at, 'probe');
+  const again = await probe(adapter, at, 'again');
+  // we_a's second falls due while its probe is in flight: with one in flight per endpoint, it waits.
+  const capped = (await claim(adapter, now + 10_000, 10, 'capped', 1)).filter((row) => row.endpointId === 'we_a');
+  // The probe failed: released, no attempt, and we_a is not probed again for a while.
+  const released = await adapter.transaction(async (tx) => {
+    const answers = [await tx.webhooks.release('wd_001', 'probe'), await tx.webhooks.release('wd_001', 'probe')];
+    await tx.webhooks.deferProbe('we_a', at + PROBE);
+    return answers;
+  });
+  const afterProbe = await webhooks.findDelivery('we_a', 'wd_001');
+  const uncapped = (await claim(adapter, now + 10_001, 10, 'uncapped', 1)).filter((row) => row.endpointId === 'we_a');
+  await adapter.transaction((tx) => tx.webhooks.recordAttempt('wd_006', 'uncapped', { ...failed, attempt: 2 }, later(now + 100_000)));
+  const tooSoon = await probe(adapter, at + PROBE - 1, 'soon');
+  const later_ = await probe(adapter, now + 50_000, 'later');
+  // A probe answered is the delivery's next attempt.
+  const answered = await adapter.transaction((tx) => tx.webhooks.recordAttempt('wd_001', 'later', attempt(2, now + 50_000), delivered(now + 50_000)));
+  return {
+    first: first.map((row) => [row.id, row.endpointId, row.event.id, row.attempts, row.url]),
+    again: ids(again),
+    capped: ids(capped),
+    released,
+    afterProbe: { attempts: afterProbe?.attempts, nextAttemptAt: afterProbe?.nextAttemptAt },
+    uncapped: ids(uncapped),
+    tooSoon: ids(tooSoon),
+    later: ids(later_),
+    answered,
+    attempts: (await webhooks.attempts('wd_001')).map((row) => row.attempt),
+  };
+}
+
 describe('the webhook outbox on every adapter', () => {
   it('enqueues, claims, records and cancels deliveries', async () => {
     const sqlite = await outbox(sqliteAdapter());
@@ -198,12 +262,28 @@ describe('the webhook outbox on every adapter', () => {
     expect(sqlite.found?.livemode).toBe(false);
   });
 
+  it('probes only endpoints whose deliveries all wait, none in flight, once their time has come', async () => {
+    const result = await probes(sqliteAdapter());
+    expect(result).toEqual({
+      first: [['wd_001', 'we_a', 'evt_0', 1, 'https://example.test/we_a']],
+      again: [],
+      capped: [],
+      released: [true, false],
+      afterProbe: { attempts: 1, nextAttemptAt: T0 + 100 + 60_000 },
+      uncapped: ['wd_006'],
+      tooSoon: [],
+      later: ['wd_001', 'wd_004'],
+      answered: true,
+      attempts: [1, 2],
+    });
+  });
+
   it.skipIf(!postgresAvailable)('keeps the worlds apart on PostgreSQL exactly as on SQLite', async () => {
     expect(await worlds(await postgresAdapter())).toEqual(await worlds(sqliteAdapter()));
   });
 
   it.skipIf(!postgresAvailable)('answers on PostgreSQL exactly as on SQLite', async () => {
-    for (const scenario of [outbox, fairness, deadSender, broughtForward] as Array<(adapter: Adapter) => Promise<unknown>>) {
+    for (const scenario of [outbox, fairness, deadSender, broughtForward, probes] as Array<(adapter: Adapter) => Promise<unknown>>) {
       const sqlite = await scenario(sqliteAdapter());
       const postgres = await scenario(await postgresAdapter());
       expect(postgres).toEqual(sqlite);
@@ -256,5 +336,19 @@ describe('the webhook outbox on every adapter', () => {
     for (const row of [...a, ...b]) perEndpoint.set(row.endpointId, (perEndpoint.get(row.endpointId) ?? 0) + 1);
     expect(Object.fromEntries(perEndpoint)).toEqual({ we_a: 3, we_b: 3, we_c: 3 });
     expect(new Set([...a, ...b].map((row) => row.id)).size).toBe(9);
+  });
+
+  it.skipIf(!postgresAvailable)('lets one node probe an endpoint when two claim probes at once', async () => {
+    const first = await postgresAdapter();
+    const second = await first.anotherNode!();
+    await backlog(first, 1);
+    const now = T0 + 100;
+    const claimed = await claim(first, now, 10, 'one');
+    await first.transaction(async (tx) => {
+      for (const { id } of claimed) await tx.webhooks.recordAttempt(id, 'one', { ...attempt(1, now), statusCode: 503 }, later(now + 60_000));
+    });
+    const [a, b] = await Promise.all([probe(first, now + 1_000, 'a'), probe(second, now + 1_000, 'b')]);
+    expect([a.length, b.length].sort()).toEqual([0, 3]);
+    expect([...a, ...b].map((row) => row.endpointId).sort()).toEqual(['we_a', 'we_b', 'we_c']);
   });
 });

@@ -12,7 +12,7 @@ const list = createRoute({
   tags: ['Webhooks'],
   summary: 'What was sent to a webhook, and how it went',
   description:
-    'Deliveries newest first, each with its event and every attempt: when, how long it took, the receiver’s status or why it failed, and when the next attempt is due. Waits between attempts double from 30 seconds up to 6 hours; after 14 attempts (about 26 hours) a delivery is `failed`. A receiver that answers again has its waiting deliveries sent at once.',
+    'Deliveries newest first, each with its event and every attempt: when, how long it took, the receiver’s status or why it failed, and when the next attempt is due. Waits between attempts double from 30 seconds up to 6 hours; after 14 attempts (about 26 hours) a delivery is `failed`. Meanwhile the receiver is probed every 15 seconds with its oldest waiting delivery; a probe it answers 2xx is that delivery’s attempt, and its other waiting deliveries are sent at once. A probe that fails is not an attempt and is not listed.',
   middleware: [requireKey({ roles: ['admin'], worlds: 'own' })] as const,
   request: { params: WebhookParams, query: DeliveryQuery },
   responses: { 200: json(DeliveryList, 'The deliveries.'), ...queryErrors, ...commonErrors, ...notFound },
