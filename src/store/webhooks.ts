@@ -215,7 +215,7 @@ export function webhooksRepository(db: Database) {
     WHERE id = @deliveryId AND status = 'pending' AND lease_owner = @owner AND attempts = @attempt - 1
   `);
   const retry = db.prepare<[number, string]>(`
-    UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ? WHERE id = ? AND status IN ('pending', 'failed')
+    UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ?, delivered_at = NULL WHERE id = ? AND status IN ('pending', 'failed', 'delivered')
   `);
   const bringForward = db.prepare<[number, string, number]>(`
     UPDATE webhook_deliveries SET next_attempt_at = ? WHERE endpoint_id = ? AND status = 'pending' AND next_attempt_at > ?
@@ -319,7 +319,7 @@ export function webhooksRepository(db: Database) {
       insertAttempt.run({ deliveryId, ...attempt });
       return true;
     },
-    /** Makes a pending or failed delivery due at `at`; false for one delivered or cancelled. */
+    /** Makes a pending, failed or delivered delivery due at `at` (a receiver may have lost one it took); false for one cancelled. */
     retry: (deliveryId: string, at: number) => retry.run(at, deliveryId).changes === 1,
     /**
      * Makes every delivery waiting out a back-off to this endpoint due at `at`: it has just answered.

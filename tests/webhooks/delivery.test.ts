@@ -221,6 +221,14 @@ describe('delivery', () => {
     [delivery] = await deliveries(webhook.id);
     expect(delivery).toMatchObject({ status: 'delivered', deliveredAt: new Date(now()).toISOString() });
     expect(receiver.received.at(-1)).toMatchObject({ id: delivery.eventId, refused: undefined });
+    // Delivered, but the receiver lost it: sent once more, under the same webhook-id.
+    const sent = receiver.received.length;
+    advance(60_000);
+    expect((await call('POST', `/v1/webhooks/${webhook.id}/deliveries/${delivery.id}/retry`, { key: adminKey })).status).toBe(202);
+    expect(await deliver()).toBe(1);
+    [delivery] = await deliveries(webhook.id);
+    expect(delivery).toMatchObject({ status: 'delivered', deliveredAt: new Date(now()).toISOString() });
+    expect(receiver.received.slice(sent).map((r) => r.id)).toEqual([delivery.eventId]);
     expect((await call('POST', `/v1/webhooks/${webhook.id}/deliveries/dlv_00000000000000000000000000/retry`, { key: adminKey })).status).toBe(404);
   });
 

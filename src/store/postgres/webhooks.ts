@@ -225,7 +225,8 @@ export function webhooksRepository(sql: Queryable): Port<WebhooksRepository> {
     },
     async retry(deliveryId, at) {
       const result = await sql`
-        UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ${at} WHERE id = ${deliveryId} AND status IN ('pending', 'failed')`;
+        UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ${at}, delivered_at = NULL
+        WHERE id = ${deliveryId} AND status IN ('pending', 'failed', 'delivered')`;
       return result.count === 1;
     },
     async bringForward(endpointId, at) {

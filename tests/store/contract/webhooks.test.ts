@@ -225,8 +225,11 @@ describe('the webhook outbox on every adapter', () => {
     expect(sqlite.recorded).toEqual([true, true, false, false, true]);
     expect(sqlite.attempts.map((attempts) => attempts.length)).toEqual([1, 1, 1]);
     expect(sqlite.attempts[2]![0]!.statusCode).toBe(410);
+    // A failed delivery and a delivered one (which the receiver may have lost) can both be sent again.
+    expect(sqlite.retried).toEqual([true, true]);
     expect(sqlite.deleted).toEqual([true, false]);
-    expect(sqlite.dueAfter).toEqual(['wd_002']);
+    // wd_002 waits out its back-off, brought forward; wd_001, delivered, is due again once retried.
+    expect(sqlite.dueAfter).toEqual(['wd_002', 'wd_001']);
   });
 
   it('shares sending fairly: a few in flight per endpoint, endpoints in turn', async () => {
