@@ -9,7 +9,7 @@ import type { Section } from './section.js';
 export const engineSection: Section = {
   name: 'engine',
   title: '1. Engine: decisions per second, default rule set, a mix of realistic baskets',
-  async run({ quick }) {
+  async run({ sized }) {
     const ruleSet = compileRuleSet(loadRuleDirectory('rules'));
     const baskets = basketMix(1000);
     const { engine, viaCel } = jsonRulesBaseline(ruleSet);
@@ -30,8 +30,8 @@ export const engineSection: Section = {
       for (const id of oursIds) matchedSomewhere.add(id);
     }
 
-    const seconds = quick ? 0.2 : 3;
-    const warmup = quick ? 0.1 : 0.5;
+    const seconds = sized({ full: 3, quick: 1, smoke: 0.2 });
+    const warmup = sized({ full: 0.5, quick: 0.5, smoke: 0.1 });
     const vouchsafe = await rate((i) => decide(ruleSet, baskets[i % baskets.length]!), { seconds, warmup });
     const jre = await rate(
       async (i) => {
