@@ -13,8 +13,8 @@ import type { Section } from './section.js';
 export const backtestSection: Section = {
   name: 'backtest',
   title: '5. Back-test: a candidate rule set over a year of stored checks, beside the active one',
-  async run({ quick, log }) {
-    const checks = quick ? 100_000 : 1_000_000;
+  async run({ sized, log }) {
+    const checks = sized({ full: 1_000_000, quick: 100_000, smoke: 2_000 });
     const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-bench-backtest-'));
     try {
       const database = await historyDatabase(checks, dir, log);

@@ -23,9 +23,9 @@ const MiB = 1024 * 1024;
 export const heavyWorkSection: Section = {
   name: 'heavy-work',
   title: '7. Tills first: a till’s check while three CSV exports and a back-test run, and the WAL under flat-out writes',
-  async run({ quick, log }) {
-    const checks = quick ? 20_000 : 100_000;
-    const seconds = quick ? 5 : 15;
+  async run({ sized, log }) {
+    const checks = sized({ full: 100_000, quick: 20_000, smoke: 2_000 });
+    const seconds = sized({ full: 15, quick: 5, smoke: 1 });
     const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-bench-heavy-'));
     const database = await historyDatabase(checks, dir, log);
     const server = await startServerProcess(database.path);
@@ -54,7 +54,7 @@ export const heavyWorkSection: Section = {
       // Steady state first: the report roll-ups caught up (as the first report does) and the code warm.
       const summary = await fetch(`${server.url}/v1/reports/summary?${year}`, { headers: { authorization: `Bearer ${analyst}` } });
       if (summary.status !== 200) throw new Error(`summary: ${summary.status}`);
-      await load({ url: server.url, path: '/v1/checks', headers: { authorization: `Bearer ${till}` }, body: bodies, connections: 4, seconds: 2, rate: 50 });
+      await load({ url: server.url, path: '/v1/checks', headers: { authorization: `Bearer ${till}` }, body: bodies, connections: 4, seconds: sized({ full: 2, quick: 2, smoke: 1 }), rate: 50 });
 
       const idle = await tillLoad();
       log(`  idle: till p99 ≤ ${idle.p99} ms in the service`);

@@ -20,9 +20,9 @@ const OPEN_RATE = 500;
 export const historySection: Section = {
   name: 'history',
   title: '3. History growth: POST /v1/checks at 20 connections with earlier checks in the database (half the customers known)',
-  async run({ quick, log }) {
+  async run({ sized, log }) {
     const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-bench-history-'));
-    const seconds = quick ? 3 : 10;
+    const seconds = sized({ full: 10, quick: 3, smoke: 1 });
     const runs: Array<{
       prior: number;
       windowsMicros: number;
@@ -32,7 +32,7 @@ export const historySection: Section = {
       peakRssMiB: number | undefined;
     }> = [];
     try {
-      for (const prior of quick ? [0, 100_000] : [0, 100_000, 1_000_000]) {
+      for (const prior of sized({ full: [0, 100_000, 1_000_000], quick: [0, 100_000], smoke: [0, 2_000] })) {
         const database = prior === 0 ? { path: join(dir, 'empty.db'), customers: 10_000 } : await (async () => {
           const built = await historyDatabase(prior, dir, log);
           return { path: built.path, customers: built.shape.customers };

@@ -16,13 +16,13 @@ const CUSTOMERS = 50_000;
 export const httpSection: Section = {
   name: 'http',
   title: '2. HTTP check path: POST /v1/checks under load on loopback, beside a bare Hono route (POST + JSON) on the same server',
-  async run({ quick }) {
+  async run({ sized }) {
     const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-bench-http-'));
     const server = await startServerProcess(join(dir, 'bench.db'));
     try {
       const till = await makeKey(server, { role: 'till', storeIds: Array.from({ length: STORES }, (_, i) => storeName(i)) });
       const bodies = checkBodies({ stores: STORES, customers: CUSTOMERS });
-      const seconds = quick ? 3 : 10;
+      const seconds = sized({ full: 10, quick: 3, smoke: 1 });
       const runs: Array<{ checks: LoadResult; bare: LoadResult; inService: { p50: number; p99: number } }> = [];
       for (const connections of [1, 20, 100]) {
         const bare = await load({ url: server.url, path: '/bare', headers: {}, body: bodies, connections, seconds });

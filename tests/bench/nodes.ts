@@ -73,13 +73,13 @@ const call = (node: ServerProcess, method: string, path: string, key: string, bo
 export const nodesSection: Section = {
   name: 'nodes',
   title: `8. Several nodes: POST /v1/checks at ${CONNECTIONS} connections, two nodes on PostgreSQL beside one node on SQLite, then one check at a time on each; agreement between nodes`,
-  async run({ quick, log }) {
+  async run({ sized, log }) {
     const bin = findPostgresBinaries();
     if (!bin) {
       log('  no PostgreSQL server binaries (apt-get install postgresql): section skipped');
       return { results: { skipped: 'no PostgreSQL binaries' }, rows: [['skipped: no PostgreSQL server binaries', '', '', '']], targets: [] };
     }
-    const seconds = quick ? 3 : 10;
+    const seconds = sized({ full: 10, quick: 3, smoke: 1 });
     const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-bench-nodes-'));
     const server = await startTestServer(bin, { durable: true });
     const started: ServerProcess[] = [];

@@ -15,8 +15,8 @@ const DAY_MS = 86_400_000;
 export const reportsSection: Section = {
   name: 'reports',
   title: '4. Reports over a year of a 200-store chain: the summary and the CSV export',
-  async run({ quick, log }) {
-    const checks = quick ? 100_000 : 1_000_000;
+  async run({ sized, log }) {
+    const checks = sized({ full: 1_000_000, quick: 100_000, smoke: 2_000 });
     const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-bench-reports-'));
     try {
       const database = await historyDatabase(checks, dir, log);

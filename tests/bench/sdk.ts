@@ -33,14 +33,14 @@ async function listening(server: Server): Promise<number> {
 export const sdkSection: Section = {
   name: 'sdk',
   title: `6. Till SDK: overhead over a raw fetch with the service up; time to a decision when it is not (budget ${BUDGET_MS} ms)`,
-  async run({ quick }) {
+  async run({ sized }) {
     const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-bench-sdk-'));
     const server = await startServerProcess(join(dir, 'sdk.db'));
     const rows: string[][] = [];
     const results: Record<string, unknown> = {};
     try {
       const key = await makeKey(server, { role: 'till', storeIds: [STORE] });
-      const runs = quick ? 100 : 400;
+      const runs = sized({ full: 400, quick: 100, smoke: 20 });
 
       const raw: number[] = [];
       for (let i = 0; i < runs; i++) {
@@ -81,7 +81,7 @@ export const sdkSection: Section = {
       for (const [label, baseUrl] of faults) {
         const till = createTillClient({ baseUrl, apiKey: key, storeId: STORE, tillId: 'T03', timeoutMs: BUDGET_MS, refreshRulesMs: 0, closeTimeoutMs: 50 });
         const times: number[] = [];
-        for (let i = 0; i < (quick ? 15 : 40); i++) {
+        for (let i = 0; i < sized({ full: 40, quick: 15, smoke: 3 }); i++) {
           const started = performance.now();
           const decision = await till.check(basket(i));
           if (decision.source !== 'offline') throw new Error(`${label}: decided by the service?`);

@@ -5,8 +5,16 @@ export interface SectionResult {
   targets: Array<{ name: string; met: boolean; value: string }>;
 }
 
+/** How big a run is: `full` for the figures, `quick` for a rough look, `smoke` only to see every section still runs. */
+export type Scale = 'full' | 'quick' | 'smoke';
+
 export interface Section {
   name: string;
   title: string;
-  run(options: { quick: boolean; log: (line: string) => void }): Promise<SectionResult>;
+  run(options: {
+    scale: Scale;
+    /** The size or duration for this run's scale. */
+    sized: <T>(choices: Record<Scale, T>) => T;
+    log: (line: string) => void;
+  }): Promise<SectionResult>;
 }

@@ -59,8 +59,8 @@ async function checksPerSecond(env: Record<string, string>, seconds: number): Pr
 export const tracingSection: Section = {
   name: 'tracing',
   title: '9. Tracing: POST /v1/checks at 20 connections with no OTLP endpoint, and exporting every span to a collector on loopback',
-  async run({ quick }) {
-    const seconds = quick ? 3 : 10;
+  async run({ sized }) {
+    const seconds = sized({ full: 10, quick: 3, smoke: 1 });
     const collector = await countingCollector();
     try {
       const endpoint = { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: collector.url };

@@ -123,16 +123,16 @@ async function measure(server: TestServer, name: string, withWebhooks: boolean, 
  */
 export const webhooksSection: Section = {
   name: 'webhooks',
-  title: `9. Webhooks on PostgreSQL: ${HELD} held checks beside POST /v1/checks at ${RATE} req/s, pool of ${POOL}, their webhooks going out or none`,
-  async run({ quick, log }) {
+  title: `10. Webhooks on PostgreSQL: ${HELD} held checks beside POST /v1/checks at ${RATE} req/s, pool of ${POOL}, their webhooks going out or none`,
+  async run({ sized, log }) {
     const bin = findPostgresBinaries();
     if (!bin) {
       log('  no PostgreSQL server binaries (apt-get install postgresql): section skipped');
       return { results: { skipped: 'no PostgreSQL binaries' }, rows: [['skipped: no PostgreSQL server binaries', '', '', '']], targets: [] };
     }
-    const seconds = quick ? 3 : 8;
+    const seconds = sized({ full: 8, quick: 3, smoke: 1 });
     // On a shared machine one pair of runs is mostly noise: pairs alternate, and the medians are compared.
-    const rounds = quick ? 1 : 3;
+    const rounds = sized({ full: 3, quick: 1, smoke: 1 });
     const server = await startTestServer(bin, { durable: true });
     try {
       const without: Run[] = [];

@@ -35,9 +35,15 @@ export function basketMix(count: number, seed = 2017): FactInputs[] {
     } else {
       lines.push({ kind: 'gift_card', brand: r.pick(FAVOURED_BRANDS), unitAmount: 10000, quantity: r.int(1, 5) });
       customer = { ageBand: r.pick(['70_79', '80_plus'] as const) };
-      answers = r.chance(0.5)
-        ? { someoneAskedYouToBuy: 'no', purpose: 'gift', codesRequested: 'no' }
-        : { purpose: r.pick(['bill_or_fine', 'family_emergency', 'work_request', 'computer_or_account']) };
+      const kind = r.next();
+      answers =
+        kind < 0.4
+          ? { someoneAskedYouToBuy: 'no', purpose: 'gift', codesRequested: 'no' }
+          : kind < 0.7
+            ? { purpose: r.pick(['bill_or_fine', 'family_emergency', 'computer_or_account', 'someone_online']) }
+            : kind < 0.85
+              ? { purpose: 'work_request', codesRequested: 'no', askedHow: r.pick(['in_person', 'phone', 'message']), companyCard: r.pick(['yes', 'no']) }
+              : { someoneAskedYouToBuy: r.pick(['yes', 'unsure']), askedHow: r.pick(['in_person', 'phone', 'message']), purpose: r.pick(['gift', 'other']) };
     }
     if (r.chance(0.5)) lines.push({ kind: 'merchandise', unitAmount: r.int(100, 5000), quantity: r.int(1, 4) });
     const check = CheckRequest.parse({
