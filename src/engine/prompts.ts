@@ -43,9 +43,10 @@ export function checkPromptFile(file: PromptFile): string[] {
     const values = question.answers.map((answer) => answer.value);
     if (new Set(values).size !== values.length) problems.push(`question "${id}" lists an answer value twice`);
   }
-  const handOffIds = file.handOff.map((action) => action.id);
-  if (new Set(handOffIds).size !== handOffIds.length) problems.push('handOff: lists an id twice');
+  const handOffIds = new Set<string>();
   for (const action of file.handOff) {
+    if (handOffIds.has(action.id)) problems.push(`handOff lists "${action.id}" twice`);
+    handOffIds.add(action.id);
     // A till links each number in the text it shows: one that is not there would be a link to nothing.
     for (const phone of action.phones) if (!action.text.includes(phone)) problems.push(`handOff "${action.id}" gives the number ${phone}, which its text does not show`);
   }

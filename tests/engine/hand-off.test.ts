@@ -107,7 +107,7 @@ describe('a prompts file’s hand-off', () => {
       ].join('\n'),
     );
     expect(problems).toContain('prompts/en-US.yaml: handOff "emergency" gives the number 911, which its text does not show');
-    expect(problems).toContain('prompts/en-US.yaml: handOff: lists an id twice');
+    expect(problems).toContain('prompts/en-US.yaml: handOff lists "emergency" twice');
   });
 
   it.each([
