@@ -122,7 +122,7 @@ def _strength(rule):
 
 
 def _next_step(policy, action, prompt):
-    """What the colleague does now: {"step", "say", "messageId"}."""
+    """What the colleague does now: {"step", "say", "messageId"}, and "handOff" when there is one."""
     if action == "refuse":
         step = "refuse"
     elif action == "hold":
@@ -131,7 +131,12 @@ def _next_step(policy, action, prompt):
         step = "ask"
     else:
         step = "finish_sale"
-    return {"step": step, "say": policy["next"][step], "messageId": "next." + step}
+    result = {"step": step, "say": policy["next"][step], "messageId": "next." + step}
+    # The warm hand-off (what to do for the customer now) goes with a refusal or a hold; a policy
+    # cached before it existed has none.
+    if step in ("refuse", "wait_for_supervisor") and policy.get("handOff"):
+        result["handOff"] = policy["handOff"]
+    return result
 
 
 def decide(policy, facts, answers):

@@ -69,12 +69,37 @@ export const NextStepKind = z.enum(['ask', 'finish_sale', 'refuse', 'wait_for_su
 });
 export type NextStepKind = z.infer<typeof NextStepKind>;
 
+export const HandOffStep = z.enum(['called_police', 'called_bank_159', 'called_family', 'called_card_issuer', 'other']).meta({
+  id: 'HandOffStep',
+  description:
+    'What a colleague records having done when they carry out a hand-off action: the `step` of an escalation on the check (police called, the customer’s bank called through 159, family called, the card’s company called, something else).',
+});
+export type HandOffStep = z.infer<typeof HandOffStep>;
+
+export const HandOffAction = z
+  .object({
+    id: z.string().meta({ description: 'Stable across languages; the message id is `handOff.<id>`.', example: 'emergency' }),
+    step: HandOffStep,
+    text: z.string().meta({ description: 'What to do for the customer, in the decision’s language: at most 20 words.', example: 'If they are in danger, or a caller is still pressing them, call 999.' }),
+    messageId: MessageId,
+    phones: z.array(z.string()).meta({
+      description: 'The numbers in `text`, exactly as written there, so a handheld can make each one a `tel:` link (dial the digits, and a leading +).',
+      example: ['999'],
+    }),
+  })
+  .meta({ id: 'HandOffAction', description: 'One thing to do for the customer now, with the numbers to call in the store’s country.' });
+export type HandOffAction = z.infer<typeof HandOffAction>;
+
 export const NextStep = z
   .object({
     step: NextStepKind,
     say: z.string().meta({ description: 'What the colleague does now, in the decision’s language.', example: 'You can finish the sale.' }),
     messageId: MessageId,
     deadline: Timestamp.optional().meta({ description: 'For `wait_for_supervisor`: when the held sale counts as refused if nobody has reviewed it.' }),
+    handOff: z.array(HandOffAction).optional().meta({
+      description:
+        'For `refuse` and `wait_for_supervisor`: the warm hand-off, what to do for the customer now, in order (emergency number, their bank, family, the card’s company). Each action’s numbers are real for the decision’s locale and cited in its prompts file.',
+    }),
   })
   .meta({ id: 'NextStep', description: 'What the colleague does now.' });
 export type NextStep = z.infer<typeof NextStep>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Advice, NextStepKind, PromptQuestion } from './decision.js';
+import { Advice, HandOffAction, NextStepKind, PromptQuestion } from './decision.js';
 import { Action, AgeBand, AgeSource, Lane, LineKind, Tender } from './enums.js';
 
 /**
@@ -93,6 +93,7 @@ export const OfflinePolicy = z
     next: z.record(NextStepKind, z.string()).meta({ description: 'What the colleague does now, by step (message id `next.<step>`).' }),
     prompts: z.record(z.string(), PolicyPrompt),
     questions: z.array(PromptQuestion),
+    handOff: z.array(HandOffAction).meta({ description: 'The warm hand-off: with `next.handOff` on a refusal or a hold, when not empty.' }),
   })
   .meta({
     id: 'OfflinePolicy',
@@ -102,7 +103,7 @@ export const OfflinePolicy = z
       '2. A rule matches when every condition of at least one of its `when` rows holds.',
       '3. `score` is the sum of the matched rules’ scores. The action is the band the score reaches (`bands`), raised to the strongest `action` of any matched rule (allow < prompt < hold < refuse).',
       '4. Unless the action is `allow`, the script is `actions[action].prompt` if set; else the `prompt` of the first matched rule that has one, matched rules taken strongest first (action, then score, then list order); else `defaultPrompt`. Show `prompts[id]` with only the questions not yet answered.',
-      '5. The next step is `refuse` for a refusal, `wait_for_supervisor` for a hold, otherwise `ask` while a question is left and `finish_sale` when none is; show `next[step]`.',
+      '5. The next step is `refuse` for a refusal, `wait_for_supervisor` for a hold, otherwise `ask` while a question is left and `finish_sale` when none is; show `next[step]`; for `refuse` and `wait_for_supervisor`, also the `handOff` actions (as `next.handOff`), when there are any.',
       'For a customer with no history the result is never weaker than the service’s decision; the conformance vectors (`GET /v1/rules/offline-policy/vectors`) pin it down.',
     ].join('\n'),
   });

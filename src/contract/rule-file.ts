@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CheckRequest } from './check.js';
 import { Text } from './common.js';
+import { HandOffStep } from './decision.js';
 import { Action } from './enums.js';
 import { HistoryWindowFacts } from './fact-schema.js';
 
@@ -115,6 +116,21 @@ export const NextTexts = z.strictObject({
 });
 export type NextTexts = z.infer<typeof NextTexts>;
 
+/**
+ * One action of the warm hand-off: what the colleague does for the customer now, and which escalation
+ * it records. Every number must be real for the file's country and cited beside it.
+ */
+export const HandOffDefinition = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/, 'Hand-off ids are lower-case words joined by hyphens'),
+  step: HandOffStep,
+  text: z.string().min(1).max(200),
+  phones: z
+    .array(z.string().regex(/^\+?[0-9](?:[0-9 -]{0,18}[0-9])?$/, 'A phone number is digits, maybe with spaces or hyphens and a leading +, as written in the text'))
+    .max(3)
+    .default([]),
+});
+export type HandOffDefinition = z.infer<typeof HandOffDefinition>;
+
 export const PromptFile = z.strictObject({
   locale: LocaleTag,
   defaultPrompt: PromptId,
@@ -130,6 +146,8 @@ export const PromptFile = z.strictObject({
     })
     .default({}),
   next: NextTexts,
+  /** The warm hand-off a refused or held decision carries (see HandOffDefinition), in order; at most five actions fit on a till. */
+  handOff: z.array(HandOffDefinition).max(5).default([]),
   /**
    * The colleague's reason for each rule, in this language, as a template like the rule's own
    * `reason:`. A rule left out shows its `reason:` (the lint flags it in a language other than the

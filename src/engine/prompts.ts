@@ -1,4 +1,4 @@
-import type { Advice, NextStep, NextStepKind, Prompt, PromptQuestion } from '../contract/decision.js';
+import type { Advice, HandOffAction, NextStep, NextStepKind, Prompt, PromptQuestion } from '../contract/decision.js';
 import type { Action } from '../contract/enums.js';
 import type { NextTexts, PromptFile } from '../contract/rule-file.js';
 
@@ -15,6 +15,8 @@ export interface PromptCatalog {
   readonly answerValues: ReadonlyMap<string, ReadonlySet<string>>;
   /** What the colleague does now, by step. */
   readonly nextTexts: NextTexts;
+  /** The warm hand-off that refused and held decisions carry in this language; empty when the file gives none. */
+  readonly handOff: readonly HandOffAction[];
   /** The colleague's reason templates this language gives, by rule id. */
   readonly reasons: Readonly<Record<string, string>>;
   /** The prompt an action always shows, whatever the rules name (a refusal has its own script). */
@@ -41,6 +43,13 @@ export function checkPromptFile(file: PromptFile): string[] {
     const values = question.answers.map((answer) => answer.value);
     if (new Set(values).size !== values.length) problems.push(`question "${id}" lists an answer value twice`);
   }
+  const handOffIds = new Set<string>();
+  for (const action of file.handOff) {
+    if (handOffIds.has(action.id)) problems.push(`handOff lists "${action.id}" twice`);
+    handOffIds.add(action.id);
+    // A till links each number in the text it shows: one that is not there would be a link to nothing.
+    for (const phone of action.phones) if (!action.text.includes(phone)) problems.push(`handOff "${action.id}" gives the number ${phone}, which its text does not show`);
+  }
   const promptIds = new Set(Object.keys(file.prompts));
   if (!promptIds.has(file.defaultPrompt)) problems.push(`defaultPrompt "${file.defaultPrompt}" is not in prompts:`);
   for (const [action, entry] of Object.entries(file.actions)) {
@@ -57,6 +66,12 @@ function adviceLines(file: PromptFile, promptId: string): Advice[] {
     ...file.alwaysAdvise.flatMap((text, n) => (own.includes(text) ? [] : [{ text, messageId: `advice.${n + 1}` }])),
   ];
 }
+
+/** The hand-off goes with the two steps where the customer may be mid-scam: a refusal and a hold. */
+export const HAND_OFF_STEPS: ReadonlySet<NextStepKind> = new Set(['refuse', 'wait_for_supervisor']);
+
+/** Each decision gets its own copy: a till may keep or change one decision without touching the next. */
+export const copyHandOff = (handOff: readonly HandOffAction[]): HandOffAction[] => handOff.map((action) => ({ ...action, phones: [...action.phones] }));
 
 function nextStepKind(action: Action, prompt: Prompt | null): NextStepKind {
   if (action === 'refuse') return 'refuse';
@@ -77,6 +92,7 @@ export function buildPromptCatalog(file: PromptFile): PromptCatalog {
       },
     ]),
   );
+  const handOff: HandOffAction[] = file.handOff.map(({ id, step, text, phones }) => ({ id, step, text, messageId: `handOff.${id}`, phones }));
   return {
     locale: file.locale,
     defaultPrompt: file.defaultPrompt,
@@ -85,6 +101,7 @@ export function buildPromptCatalog(file: PromptFile): PromptCatalog {
     questions: [...questions.values()],
     answerValues: new Map([...questions].map(([id, question]) => [id, new Set(question.answers)])),
     nextTexts: file.next,
+    handOff,
     reasons: file.reasons,
     actionPrompt: (action) => file.actions[action]?.prompt,
     render(promptId, answers) {
@@ -102,7 +119,8 @@ export function buildPromptCatalog(file: PromptFile): PromptCatalog {
     },
     next(action, prompt) {
       const step = nextStepKind(action, prompt);
-      return { step, say: file.next[step], messageId: `next.${step}` };
+      const next: NextStep = { step, say: file.next[step], messageId: `next.${step}` };
+      return handOff.length > 0 && HAND_OFF_STEPS.has(step) ? { ...next, handOff: copyHandOff(handOff) } : next;
     },
   };
 }

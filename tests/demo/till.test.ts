@@ -37,7 +37,7 @@ const serious = (violations: Array<{ impact: string }>) => violations.filter((vi
 async function screen(page: Page) {
   return page.locator('vouchsafe-prompt').evaluate((element) => {
     const root = element.shadowRoot!;
-    const buttons = Array.from(root.querySelectorAll('button')).map((button) => {
+    const buttons = Array.from(root.querySelectorAll<HTMLButtonElement>('button[data-answer]')).map((button) => {
       const box = button.getBoundingClientRect();
       return { value: button.dataset.answer!, label: button.textContent, width: box.width, height: box.height };
     });
@@ -50,17 +50,27 @@ async function screen(page: Page) {
       headline: root.querySelector('h2')?.textContent ?? null,
       question: root.querySelector('.question')?.textContent ?? null,
       buttons,
+      handOff: Array.from(root.querySelectorAll('.hand-off li')).map((item) => ({
+        text: item.querySelector('p')?.textContent ?? '',
+        dials: Array.from(item.querySelectorAll('a')).map((link) => link.getAttribute('href')),
+        button: item.querySelector('button')?.textContent ?? '',
+        buttonHeight: item.querySelector('button')?.getBoundingClientRect().height ?? 0,
+      })),
       overflows: document.documentElement.scrollWidth > window.innerWidth,
     };
   });
 }
 
+// The warm hand-off's numbers, as tel: links: each country's own, never another's.
+const UK = { dials: ['tel:999', 'tel:159', 'tel:101', 'tel:03001232040'], neverDials: ['tel:911', 'tel:18773824357'] };
+const US = { dials: ['tel:911', 'tel:18773824357'], neverDials: ['tel:999', 'tel:159', 'tel:101', 'tel:03001232040'] };
+
 const STORIES = [
-  { id: 'markyate', scamAnswer: 'bill_or_fine', lang: 'en-GB', refused: 'Take the gift cards off the sale' },
-  { id: 'stevenage', scamAnswer: 'bill_or_fine', lang: 'en-GB', refused: 'Take the gift cards off the sale' },
-  { id: 'buntingford', scamAnswer: 'computer_or_account', lang: 'en-GB', refused: 'Take the gift cards off the sale' },
-  { id: 'aberystwyth', scamAnswer: 'police_or_bank', lang: 'cy-GB', refused: 'Tynnwch y cardiau rhodd oddi ar y gwerthiant' },
-  { id: 'ohio', scamAnswer: 'bill_or_fine', lang: 'en-US', refused: 'Call a manager' },
+  { id: 'markyate', scamAnswer: 'bill_or_fine', lang: 'en-GB', refused: 'Take the gift cards off the sale', ...UK },
+  { id: 'stevenage', scamAnswer: 'bill_or_fine', lang: 'en-GB', refused: 'Take the gift cards off the sale', ...UK },
+  { id: 'buntingford', scamAnswer: 'computer_or_account', lang: 'en-GB', refused: 'Take the gift cards off the sale', ...UK },
+  { id: 'aberystwyth', scamAnswer: 'police_or_bank', lang: 'cy-GB', refused: 'Tynnwch y cardiau rhodd oddi ar y gwerthiant', ...UK },
+  { id: 'ohio', scamAnswer: 'bill_or_fine', lang: 'en-US', refused: 'Call a manager', ...US },
 ] as const;
 
 describe.skipIf(!chromiumAvailable)('the demo till in Chromium', () => {
@@ -88,6 +98,9 @@ describe.skipIf(!chromiumAvailable)('the demo till in Chromium', () => {
       // A hold shows when its supervisor must decide, in the till's language.
       if (first.step === 'wait_for_supervisor') expect(first.deadline, story.id).toMatch(story.lang === 'cy-GB' ? /^Rhaid i oruchwyliwr benderfynu erbyn / : /^A supervisor must decide by /);
       if (story.id === 'markyate') expect(first.step).toBe('wait_for_supervisor');
+      // A hold already says what to do for the customer; a prompt does not.
+      if (first.step === 'wait_for_supervisor') expect(first.handOff.flatMap((action) => action.dials), story.id).toEqual(expect.arrayContaining(story.dials));
+      if (first.action === 'prompt') expect(first.handOff, story.id).toEqual([]);
       expect(first.overflows, `${story.id}: nothing wider than the screen`).toBe(false);
       for (const button of first.buttons) {
         expect(button.height, `${story.id}: ${button.label}`).toBeGreaterThanOrEqual(48);
@@ -110,7 +123,17 @@ describe.skipIf(!chromiumAvailable)('the demo till in Chromium', () => {
       expect(last.action, story.id).toBe('refuse');
       expect(last.step, story.id).toBe('refuse');
       expect(last.next, story.id).toContain(story.refused);
+      // The warm hand-off, in order, with this country's numbers as links, and a button to mark each done.
+      expect(last.handOff.length, story.id).toBeGreaterThanOrEqual(4);
+      expect(last.handOff[0]!.dials, story.id).toEqual([story.dials[0]]);
+      const dialled = last.handOff.flatMap((action) => action.dials);
+      expect(dialled, story.id).toEqual(expect.arrayContaining(story.dials));
+      for (const other of story.neverDials) expect(dialled, `${story.id} must not offer ${other}`).not.toContain(other);
+      for (const action of last.handOff) expect(action.buttonHeight, `${story.id}: ${action.text}`).toBeGreaterThanOrEqual(48);
       expect(serious(await axeViolations(page)), `${story.id}, refused`).toEqual([]);
+      await page.locator('vouchsafe-prompt button[data-hand-off="emergency"]').click();
+      await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Hand-off marked done: called police, at \d\d:\d\d UTC\.$/);
+      expect((await screen(page)).handOff[0]!.button, story.id).toMatch(/✓$/);
       await page.screenshot({ path: join(ARTIFACTS, `till-${viewport.width}-${story.id}-refused.png`), fullPage: true });
 
       await page.locator('[data-outcome="scam_confirmed"]').click();

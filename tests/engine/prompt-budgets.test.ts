@@ -6,7 +6,7 @@ import { loadRuleDirectory } from '../../src/rule-sets/load-directory.js';
  * What a colleague can read at a busy till in about ten seconds, held for every prompt in every
  * locale of the shipped rule set: a headline of at most 8 words, a line to say of at most 25, one
  * short question at a time with at most 10 short answers, at most three short lines of advice, and
- * a next step of at most 20 words. English texts must also score at least 60 on Flesch reading
+ * a next step of at most 20 words; a hand-off of at most five lines of 20 words. English texts must also score at least 60 on Flesch reading
  * ease ("plain English": most adults read it easily), computed here with a small syllable count.
  */
 
@@ -71,6 +71,24 @@ describe.each(locales.map((catalog) => [catalog.locale, catalog] as const))('eve
     for (const [step, text] of Object.entries(catalog.nextTexts)) {
       expect(words(text).length, step).toBeLessThanOrEqual(20);
       if (english) expect(fleschReadingEase(text), text).toBeGreaterThanOrEqual(FLESCH_FLOOR);
+    }
+  });
+});
+
+describe.each(locales.map((catalog) => [catalog.locale, catalog] as const))('the hand-off in %s', (locale, catalog) => {
+  const english = locale.startsWith('en');
+
+  it('is there: refusals and holds always say what to do for the customer', () => {
+    expect(catalog.handOff.length).toBeGreaterThanOrEqual(3);
+  });
+
+  // Read after the refusal, not in the ten seconds of a prompt: five short lines at most, 85 words in all (Welsh takes more words than English).
+  it('is a few short, plain lines', () => {
+    expect(catalog.handOff.length).toBeLessThanOrEqual(5);
+    expect(catalog.handOff.reduce((sum, action) => sum + words(action.text).length, 0)).toBeLessThanOrEqual(85);
+    for (const action of catalog.handOff) {
+      expect(words(action.text).length, action.text).toBeLessThanOrEqual(20);
+      if (english) expect(fleschReadingEase(action.text), action.text).toBeGreaterThanOrEqual(FLESCH_FLOOR);
     }
   });
 });

@@ -1,6 +1,7 @@
 import type { Decision, Prompt } from '../../../src/contract/decision.js';
 import { CorsError } from '../errors.js';
 import type { Answers, TillDecision } from '../types.js';
+import { renderHandOff } from './hand-off.js';
 import { labelsFor, type PromptLabels } from './labels.js';
 import { STYLES } from './styles.js';
 
@@ -35,6 +36,8 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Reco
  *   prompt.addEventListener('vouchsafe-decision', (event) => …event.detail.decision…);
  *
  * Without a `till`, a tap dispatches a cancelable `vouchsafe-answer` event and sends nothing.
+ * A refusal or a hold also lists the warm hand-off; marking an action done dispatches a cancelable
+ * `vouchsafe-escalate` event (see EscalateEventDetail) for the till to record.
  */
 export class VouchsafePromptElement extends Base {
   #till: AnsweringTill | undefined;
@@ -113,6 +116,7 @@ export class VouchsafePromptElement extends Base {
       panel.append(element('p', { class: 'label' }, labels.nextStep));
       panel.append(element('p', { class: 'next', 'data-message-id': decision.next.messageId }, decision.next.say));
       if (decision.next.deadline) panel.append(element('p', { class: 'deadline' }, labels.deadline(decision.next.deadline, locale)));
+      if (decision.next.handOff?.length) panel.append(...renderHandOff(this, decision.checkId, decision.next.handOff, labels));
     }
     if (prompt && prompt.advice.length > 0) {
       panel.append(element('p', { class: 'label', id: 'advice-label' }, labels.advice));

@@ -7,4 +7,5 @@ import { VouchsafePromptElement } from './element.js';
 if (globalThis.customElements && !customElements.get('vouchsafe-prompt')) customElements.define('vouchsafe-prompt', VouchsafePromptElement);
 
 export { VouchsafePromptElement, type AnsweringTill, type AnswerEventDetail } from './element.js';
+export { type EscalateEventDetail } from './hand-off.js';
 export { labelsFor, type PromptLabels } from './labels.js';

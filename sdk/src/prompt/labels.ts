@@ -21,6 +21,11 @@ export interface PromptLabels {
   /** The service refused this page's origin (CORS): a setting to fix, not an outage. */
   originRefused: string;
   answerFailed: string;
+  /** Above the warm hand-off: what to do for the customer now. */
+  handOff: string;
+  /** A hand-off action's button, before and after the colleague marks it done. */
+  recordHandOff: string;
+  handOffRecorded: string;
 }
 
 /** The deadline as the till's clock reads it: hours and minutes in the till's time zone. */
@@ -44,6 +49,9 @@ const ENGLISH: PromptLabels = {
   decidedOffline: 'Decided on this till: the Vouchsafe service did not answer in time.',
   originRefused: 'Decided on this till: the Vouchsafe service does not allow this till’s web address yet. Tell your IT team.',
   answerFailed: 'The answer could not be sent. Try again.',
+  handOff: 'Help the customer now',
+  recordHandOff: 'Mark as done',
+  handOffRecorded: 'Done ✓',
 };
 
 const WELSH: PromptLabels = {
@@ -58,6 +66,9 @@ const WELSH: PromptLabels = {
   decidedOffline: 'Penderfynwyd ar y til hwn: nid atebodd gwasanaeth Vouchsafe mewn pryd.',
   originRefused: 'Penderfynwyd ar y til hwn: nid yw gwasanaeth Vouchsafe yn caniatáu cyfeiriad gwe’r til hwn eto. Dywedwch wrth eich tîm TG.',
   answerFailed: 'Methwyd anfon yr ateb. Rhowch gynnig arall arni.',
+  handOff: 'Helpwch y cwsmer nawr',
+  recordHandOff: 'Marcio wedi’i wneud',
+  handOffRecorded: 'Wedi’i wneud ✓',
 };
 
 /** The labels for a BCP 47 tag: its language if the component has it, else English. */

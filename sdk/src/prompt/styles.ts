@@ -25,6 +25,13 @@ button:disabled { color: #333; background: #ddd; cursor: progress; }
 .next { margin: 0; font-weight: 700; }
 ul { margin: 0; padding-left: 1.25rem; }
 li + li { margin-top: .25rem; }
+.hand-off { padding-left: 1.75rem; }
+.hand-off li + li { margin-top: .75rem; }
+.hand-off p { margin: 0 0 .35rem; }
+.hand-off a { color: #000; font-weight: 700; text-decoration: underline; text-underline-offset: .15em; white-space: nowrap; }
+.hand-off a:focus-visible { outline: 4px solid #000; outline-offset: 2px; background: #ffdd00; }
+.hand-off button { font-size: 1rem; }
+.hand-off button:disabled { color: #000; background: #e8f5e9; border-color: #00602a; cursor: default; }
 .status { margin: .75rem 0 0; font-size: 1rem; }
 .status:empty { display: none; }
 @media (max-width: 360px) { :host { font-size: 1.125rem; } .panel { padding: .75rem; border-width: 3px; } h2 { font-size: 1.5rem; } .answers { grid-template-columns: 1fr; } }

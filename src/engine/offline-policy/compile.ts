@@ -8,6 +8,7 @@ import {
   type PolicyRule,
 } from '../../contract/offline-policy.js';
 import type { CompiledRule, CompiledRuleSet } from '../compile.js';
+import { copyHandOff } from '../prompts.js';
 import { translateCondition, type Vocabulary } from './translate.js';
 
 const CEL_TYPES: Record<string, PolicyFactType> = {
@@ -105,7 +106,7 @@ function policyRule(rule: CompiledRule, ruleSet: CompiledRuleSet, vocabulary: Vo
   };
 }
 
-function scripts(ruleSet: CompiledRuleSet, locale: string): Pick<OfflinePolicy, 'locale' | 'defaultPrompt' | 'actions' | 'next' | 'prompts' | 'questions'> {
+function scripts(ruleSet: CompiledRuleSet, locale: string): Pick<OfflinePolicy, 'locale' | 'defaultPrompt' | 'actions' | 'next' | 'prompts' | 'questions' | 'handOff'> {
   const prompts = ruleSet.locales.get(locale) ?? ruleSet.prompts;
   const script = (action: Exclude<Action, 'allow'>) => {
     const prompt = prompts.actionPrompt(action);
@@ -123,6 +124,7 @@ function scripts(ruleSet: CompiledRuleSet, locale: string): Pick<OfflinePolicy, 
     next: { ...prompts.nextTexts },
     prompts: rendered,
     questions: [...prompts.questions],
+    handOff: copyHandOff(prompts.handOff),
   };
 }
 

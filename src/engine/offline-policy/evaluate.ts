@@ -3,6 +3,7 @@ import type { NextStep, NextStepKind, Prompt } from '../../contract/decision.js'
 import { ACTION_STRENGTH, type Action, strongerAction } from '../../contract/enums.js';
 import type { OfflinePolicy, PolicyCondition, PolicyRule } from '../../contract/offline-policy.js';
 import { deriveFacts, NO_HISTORY } from '../derive-facts.js';
+import { copyHandOff, HAND_OFF_STEPS } from '../prompts.js';
 
 /**
  * The reference evaluator of the offline policy, in TypeScript: what the vectors' expectations are
@@ -89,7 +90,10 @@ function render(policy: OfflinePolicy, id: string, answers: Readonly<Record<stri
 function nextStep(policy: OfflinePolicy, action: Action, prompt: Prompt | null): NextStep {
   const step: NextStepKind =
     action === 'refuse' ? 'refuse' : action === 'hold' ? 'wait_for_supervisor' : prompt && prompt.questions.length > 0 ? 'ask' : 'finish_sale';
-  return { step, say: policy.next[step], messageId: `next.${step}` };
+  const next: NextStep = { step, say: policy.next[step], messageId: `next.${step}` };
+  // As the engine: a refusal or a hold carries the hand-off.
+  const { handOff } = policy;
+  return handOff.length > 0 && HAND_OFF_STEPS.has(step) ? { ...next, handOff: copyHandOff(handOff) } : next;
 }
 
 /** The decision the table gives for these facts and answers. */
