@@ -1,6 +1,7 @@
 import type { CheckRecord } from '../contract/check-record.js';
 import type { Decision, NextStep } from '../contract/decision.js';
 import { type CompiledRuleSet, localeOf } from '../engine/index.js';
+import type { CardRecord } from '../contract/cards.js';
 import type { OutcomeRecord } from '../contract/outcome.js';
 import { toReview } from '../reviews/index.js';
 import type { CheckRow, EvaluationRow, OutcomeRow, ReviewRow } from '../store/index.js';
@@ -44,7 +45,7 @@ export function toDecision(
   };
 }
 
-export function toOutcomeRecord(checkId: string, outcome: OutcomeRow): OutcomeRecord {
+export function toOutcomeRecord(checkId: string, outcome: OutcomeRow, cards?: CardRecord[]): OutcomeRecord {
   return {
     checkId,
     outcome: outcome.outcome,
@@ -52,10 +53,19 @@ export function toOutcomeRecord(checkId: string, outcome: OutcomeRow): OutcomeRe
     ...(outcome.policeReference !== null ? { policeReference: outcome.policeReference } : {}),
     ...(outcome.note !== null ? { note: outcome.note } : {}),
     recordedAt: iso(outcome.recordedAt),
+    ...(cards ? { cards } : {}),
   };
 }
 
-export function toCheckRecord(check: CheckRow, evaluations: EvaluationRow[], review: ReviewRow | undefined, now: number, rules: CompiledRuleSet): CheckRecord {
+/** `cards`: the cards sold, as the reader may see them (see `toCardRecords`); none if the till sent none. */
+export function toCheckRecord(
+  check: CheckRow,
+  evaluations: EvaluationRow[],
+  review: ReviewRow | undefined,
+  now: number,
+  rules: CompiledRuleSet,
+  cards: CardRecord[] = [],
+): CheckRecord {
   const { request } = check.latest;
   return {
     checkId: check.id,
@@ -87,6 +97,6 @@ export function toCheckRecord(check: CheckRow, evaluations: EvaluationRow[], rev
       ruleSetVersion: evaluation.ruleSetVersion,
     })),
     review: review ? toReview(review, now) : null,
-    outcome: check.outcome && toOutcomeRecord(check.id, check.outcome),
+    outcome: check.outcome && toOutcomeRecord(check.id, check.outcome, cards.length > 0 ? cards : undefined),
   };
 }
