@@ -160,3 +160,43 @@ describe('the cards sold in an outcome', () => {
     ]);
   });
 });
+
+describe('delayed activation for a released hold', () => {
+  const appleCards = (quantity: number) => [{ kind: 'gift_card' as const, brand: 'apple', unitAmount: 10000, quantity }];
+
+  it('is recommended in the decision once a supervisor releases a hold above the line, and only then', async () => {
+    const app = await testApp();
+    const till = await app.makeKey('till', [STORE]);
+    const supervisor = await app.makeKey('supervisor', [STORE]);
+    const held = async (quantity: number) => {
+      const decided = await app.call('POST', '/v1/checks', { key: till, body: aCheck({ lines: appleCards(quantity), customer: { ageBand: '80_plus' } }) });
+      expect(decided.json.action).toBe('hold');
+      expect(decided.json.activation).toBeUndefined();
+      return decided.json.checkId as string;
+    };
+    const decision = async (checkId: string) => (await app.call('GET', `/v1/checks/${checkId}`, { key: till })).json.decision;
+
+    // £800 of Apple cards, above the £500 line of rules/settings.yaml.
+    const large = await held(8);
+    expect((await decision(large)).activation).toBeUndefined();
+    const released = await app.call('POST', `/v1/checks/${large}/review`, {
+      key: supervisor,
+      body: { decision: 'release', supervisorRef: 'S0042', reason: 'Known customer; buys for the grandchildren every Christmas' },
+    });
+    expect(released.status).toBe(200);
+    expect((await decision(large)).activation).toEqual({
+      delayMinutes: 60,
+      reason: expect.stringContaining('£800.00 of stored value, above £500.00'),
+    });
+
+    // £300: released, but under the line.
+    const small = await held(3);
+    await app.call('POST', `/v1/checks/${small}/review`, { key: supervisor, body: { decision: 'release', supervisorRef: 'S0042' } });
+    expect((await decision(small)).activation).toBeUndefined();
+
+    // Refused: no sale, nothing to activate.
+    const refused = await held(8);
+    await app.call('POST', `/v1/checks/${refused}/review`, { key: supervisor, body: { decision: 'refuse', supervisorRef: 'S0042' } });
+    expect((await decision(refused)).activation).toBeUndefined();
+  });
+});
