@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { ValidationError } from '../../sdk/src/index.js';
+import { ApiError, ValidationError } from '../../sdk/src/index.js';
 import { sqliteOutbox } from '../../sdk/src/node.js';
 import { STORE } from './helpers/service.js';
 import { tillWorld } from './helpers/till.js';
@@ -43,5 +43,19 @@ describe('the cards sold, from the till SDK', () => {
     await expect(sent).rejects.toBeInstanceOf(ValidationError);
     await expect(sent).rejects.toMatchObject({ errors: [expect.objectContaining({ field: 'cards[0].serial', code: 'looks_like_pin' })] });
     expect(till.pending()).toBe(0);
+  });
+
+  it('drops the cards from an outcome the service refused for good, so no serial stays in the dead letters', async () => {
+    const { open } = await tillWorld();
+    const till = open();
+    const decided = await till.check({ transactionId: 'T04-cards-3', currency: 'GBP', lines: [{ kind: 'gift_card', brand: 'Apple', unitAmount: 2000, quantity: 1 }] });
+    const receipt = await till.outcome(decided.checkId, { outcome: 'proceeded', cards: [{ brand: 'Apple', amount: 2000, serial: SERIAL }] });
+    // This service keeps no cards: 422 card_capture_off, final.
+    expect(receipt.status).toBe('dead_lettered');
+    const [letter] = till.deadLetters();
+    expect(letter?.error).toBeInstanceOf(ApiError);
+    expect((letter?.error as ApiError).code).toBe('card_capture_off');
+    expect(JSON.stringify(letter)).not.toContain(SERIAL);
+    expect(letter?.entry).toMatchObject({ kind: 'outcome', body: { outcome: 'proceeded' } });
   });
 });
