@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { purgeExpiredCardSecrets } from '../../src/checks/cards.js';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
+import { freshPostgresUrl, postgresAvailable } from '../helpers/postgres.js';
 import { startReceiver } from '../webhooks/receiver.js';
 
 const DAY = 24 * 60 * 60_000;
@@ -10,9 +11,10 @@ const SERIAL = '6039531234567890';
 const ACTIVATION = 'inc-7f3a9c21e0d84b5a';
 const cardKey = () => ({ current: randomBytes(32), retired: [] });
 
-async function sold(options: { capture?: boolean; clock?: () => number; webhooksAllowHttp?: boolean } = {}) {
+async function sold(options: { capture?: boolean; clock?: () => number; webhooksAllowHttp?: boolean; postgres?: boolean } = {}) {
   const app = await testApp({
     cards: { capture: options.capture ?? true, keys: cardKey() },
+    ...(options.postgres ? { databasePath: await freshPostgresUrl(), idSecret: 'cards-test-secret-0123456789abcdefghij' } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.webhooksAllowHttp ? { webhooksAllowHttp: true } : {}),
   });
@@ -157,6 +159,29 @@ describe('the cards sold in an outcome', () => {
     expect(read.json.outcome.cards).toEqual([
       { cardId: expect.any(String), brand: 'apple', amount: 10000, serialLast4: '7890', purged: true },
       { cardId: expect.any(String), brand: 'steam', amount: 5000, activationIdLast4: '4b5a', purged: true },
+    ]);
+  });
+});
+
+describe.skipIf(!postgresAvailable)('the cards sold, on PostgreSQL', () => {
+  it('are recorded, shown whole to a processor key, masked to an analyst, and purged after the retention', async () => {
+    let now = Date.parse('2026-12-01T10:00:00.000Z');
+    const app = await sold({ clock: () => now, postgres: true });
+    expect((await app.outcome({ outcome: 'proceeded', cards: CARDS })).status).toBe(201);
+    expect((await app.outcome({ outcome: 'proceeded', cards: CARDS })).status).toBe(200);
+    const processor = await app.makeKey('processor');
+    const analyst = await app.makeKey('analyst');
+    const whole = await app.call('GET', `/v1/checks/${app.checkId}`, { key: processor });
+    expect(whole.json.outcome.cards.map((card: { serial?: string; activationId?: string }) => card.serial ?? card.activationId)).toEqual([SERIAL, ACTIVATION]);
+    const masked = await app.call('GET', `/v1/checks/${app.checkId}`, { key: analyst });
+    expect(masked.text).not.toContain(SERIAL);
+    expect(masked.json.outcome.cards[0].serialLast4).toBe('7890');
+    now += 91 * DAY;
+    expect(await purgeExpiredCardSecrets(app.services.store, app.services.cards, now)).toBe(2);
+    const purged = await app.call('GET', `/v1/checks/${app.checkId}`, { key: processor });
+    expect(purged.json.outcome.cards.map((card: { purged: boolean; serial?: string }) => [card.purged, card.serial])).toEqual([
+      [true, undefined],
+      [true, undefined],
     ]);
   });
 });
