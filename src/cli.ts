@@ -55,7 +55,7 @@ const keys = program.command('keys').description('API keys');
 keys
   .command('create')
   .description('make an API key directly in the database (prints it once)')
-  .addOption(new Option('--role <role>', 'till, supervisor, analyst or admin').choices(Role.options).makeOptionMandatory())
+  .addOption(new Option('--role <role>', 'till, supervisor, analyst, admin or processor').choices(Role.options).makeOptionMandatory())
   .requiredOption('--name <name>', 'who or what holds the key')
   .option('--store <storeId>', 'a store the key serves (repeat for more; required for a till or supervisor)', repeat)
   .option('--db <path>', 'the database', defaultDb())

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type CardKeys, DEFAULT_CARD_RETENTION_MS } from './checks/card-vault.js';
 import { DEFAULT_TIME_ZONE, isTimeZone } from './engine/index.js';
 import type { ConnectionLimits } from './http/connection-limits.js';
 import { type OriginPattern, parseOriginPattern } from './http/cors-origins.js';
@@ -15,6 +16,26 @@ const HoldDeadline = z.string().transform((text, ctx) => {
     const ms = parseDuration(text, ['s', 'm', 'h'], ['90s', '5m']);
     if (ms > MAX_HOLD_DEADLINE_MS) ctx.addIssue({ code: 'custom', message: 'A hold waits at most 1h for a supervisor' });
     return ms;
+  } catch (error) {
+    if (!(error instanceof DurationError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message });
+    return z.NEVER;
+  }
+});
+
+/** A card key: 32 random bytes, base64 (standard or URL-safe), as `openssl rand -base64 32` prints. */
+const CardKey = z.string().transform((text, ctx) => {
+  const key = Buffer.from(text.trim(), 'base64');
+  if (key.length !== 32) {
+    ctx.addIssue({ code: 'custom', message: `must be 32 bytes in base64 (this is ${key.length}); make one with: openssl rand -base64 32` });
+    return z.NEVER;
+  }
+  return key;
+});
+
+const CardRetention = z.string().transform((text, ctx) => {
+  try {
+    return parseDuration(text, ['h', 'd'], ['90d', '30d']);
   } catch (error) {
     if (!(error instanceof DurationError)) throw error;
     ctx.addIssue({ code: 'custom', message: error.message });
@@ -86,6 +107,24 @@ const ConfigSchema = z.object({
   VOUCHSAFE_DB_POOL: z.coerce.number().int().min(2).max(1000).default(10),
   VOUCHSAFE_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
   VOUCHSAFE_ACCESS_LOG: z.enum(['on', 'off']).default('on'),
+  VOUCHSAFE_CARD_CAPTURE: z.enum(['on', 'off']).default('off'),
+  VOUCHSAFE_CARD_KEY: CardKey.optional(),
+  VOUCHSAFE_CARD_KEYS_RETIRED: z
+    .string()
+    .transform((list, ctx) =>
+      list
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean)
+        .flatMap((entry, i) => {
+          const parsed = CardKey.safeParse(entry);
+          if (parsed.success) return [parsed.data];
+          ctx.addIssue({ code: 'custom', message: `key ${i + 1}: ${parsed.error.issues[0]!.message}` });
+          return [];
+        }),
+    )
+    .default([]),
+  VOUCHSAFE_CARD_RETENTION: CardRetention.default(DEFAULT_CARD_RETENTION_MS),
   // OpenTelemetry's own variables: the exporter reads them (and OTEL_EXPORTER_OTLP_HEADERS and the
   // rest) itself; here only to know whether to trace at all, and to refuse a URL that is not one.
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
@@ -132,6 +171,11 @@ export interface Config {
   readonly workers: number;
   /** A log line for every request answered (method, route, status, duration, key, store, request id). */
   readonly accessLog: boolean;
+  /**
+   * The cards sold (VOUCHSAFE_CARD_CAPTURE): whether outcomes may carry them, the keys that seal their
+   * serials (the current one, and retired ones that still open what they sealed), and how long serials are kept.
+   */
+  readonly cards: { readonly capture: boolean; readonly keys: CardKeys | undefined; readonly retentionMs: number };
   /** Spans exported over OTLP/HTTP, under this service name: only when an OTLP endpoint is configured. */
   readonly tracing: Readonly<Required<Pick<TracingOptions, 'serviceName' | 'sampler'>>> | undefined;
 }
@@ -158,6 +202,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const c = result.data;
+  if (c.VOUCHSAFE_CARD_CAPTURE === 'on' && !c.VOUCHSAFE_CARD_KEY) {
+    throw new ConfigError(
+      'VOUCHSAFE_CARD_KEY: card capture is on (VOUCHSAFE_CARD_CAPTURE=on) but there is no key to encrypt serials with; make one with `openssl rand -base64 32` and keep it apart from the database',
+    );
+  }
   return Object.freeze({
     port: c.PORT,
     host: c.HOST,
@@ -188,6 +237,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     failedKeysPerMinute: c.VOUCHSAFE_FAILED_KEYS_PER_MINUTE,
     workers: c.VOUCHSAFE_WORKERS,
     accessLog: c.VOUCHSAFE_ACCESS_LOG === 'on',
+    cards: Object.freeze({
+      capture: c.VOUCHSAFE_CARD_CAPTURE === 'on',
+      keys: c.VOUCHSAFE_CARD_KEY ? { current: c.VOUCHSAFE_CARD_KEY, retired: c.VOUCHSAFE_CARD_KEYS_RETIRED } : undefined,
+      retentionMs: c.VOUCHSAFE_CARD_RETENTION,
+    }),
     tracing:
       c.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || c.OTEL_EXPORTER_OTLP_ENDPOINT
         ? Object.freeze({ serviceName: c.OTEL_SERVICE_NAME, sampler: { name: c.OTEL_TRACES_SAMPLER, ratio: c.OTEL_TRACES_SAMPLER_ARG } })

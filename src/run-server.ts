@@ -100,6 +100,7 @@ export async function startServer(config: Config): Promise<void> {
     workers: config.workers,
     databaseMaxBytes: config.databaseMaxBytes,
     databasePoolSize: config.databasePoolSize,
+    cards: config.cards,
   });
   if ((await services.store.keys.activeAdminCount()) === 0) {
     logger.warn('no admin key yet: set VOUCHSAFE_ADMIN_KEY (32+ characters) and restart, or run `npm run vouchsafe -- keys create --role admin --name …`');

@@ -1,5 +1,7 @@
 import { createChecks, type Checks } from './checks/index.js';
 import { purgeExpiredTestChecks } from './checks/test-mode.js';
+import { purgeExpiredCardSecrets } from './checks/cards.js';
+import { type CardKeys, type CardVault, cardVault } from './checks/card-vault.js';
 import { idempotencyKeys, type IdempotencyKeys } from './access/idempotency-keys.js';
 import { issueFirstAdminKey, type KeyResolver, keyResolver } from './access/api-keys.js';
 import { type TillTokens, tillTokens } from './access/till-tokens.js';
@@ -53,6 +55,8 @@ export interface Services {
   readonly idempotencyKeys: IdempotencyKeys;
   readonly reviews: Reviews;
   readonly webhooks: Webhooks;
+  /** Whether the cards sold are kept, the key that seals their serials, and for how long. */
+  readonly cards: CardVault;
   /** Worker threads for exports and rule-set compilation, off the loop that answers tills. */
   readonly workers: WorkerPool;
   /**
@@ -100,6 +104,8 @@ export interface ServiceOptions {
   databasePoolSize?: number | undefined;
   /** Worker threads for heavy work (default 2). */
   workers?: number;
+  /** Card capture (VOUCHSAFE_CARD_CAPTURE, off unless told), the keys that seal serials, and how long they are kept (90 days unless told). */
+  cards?: { capture: boolean; keys?: CardKeys | undefined; retentionMs?: number | undefined };
 }
 
 /** Makes the first admin key from VOUCHSAFE_ADMIN_KEY, if no admin key exists yet. */
@@ -144,6 +150,7 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
       resolve: options.webhookResolve ?? systemResolve,
     };
     const reviews = createReviews({ store, rules, clock, holdDeadlineMs });
+    const cards = cardVault(options.cards ?? { capture: false });
     const worker = deliveryWorker({
       store,
       clock,
@@ -167,6 +174,13 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
           .then((purged) => purged && options.logger.info('test-mode checks older than 7 days purged', { checks: purged }))
           .catch((error: unknown) => {
             options.logger.error('purging week-old test-mode checks failed', { error: error instanceof Error ? error.message : String(error) });
+          });
+        // Serials and activation ids go once the card retention is over, with no purge command to run.
+        store
+          .exclusively('card-secret-purge', () => purgeExpiredCardSecrets(store, cards, clock()))
+          .then((purged) => purged && options.logger.info('card serials past their retention purged', { cards: purged }))
+          .catch((error: unknown) => {
+            options.logger.error('purging card serials failed', { error: error instanceof Error ? error.message : String(error) });
           });
       }, SWEEP_EVERY_MS);
       sweeper.unref();
@@ -200,8 +214,9 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
       activity,
       lifecycle: { draining: false },
       idempotencyKeys: idempotencyKeys(store, clock),
-      checks: createChecks({ store, rules, ids, clock, timeZone, metrics, logger: options.logger, holdDeadlineMs }),
+      checks: createChecks({ store, rules, ids, clock, timeZone, metrics, logger: options.logger, holdDeadlineMs, cards }),
       reviews,
+      cards,
       webhooks: createWebhooks({ store, clock, policy }, worker),
       workers,
       stopBackground() {

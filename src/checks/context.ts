@@ -3,6 +3,7 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { ActiveRuleSet } from '../rule-sets/active.js';
 import type { Store } from '../store/index.js';
+import type { CardVault } from './card-vault.js';
 
 /** What the check use cases work with: the store, the active rules, the identifier hasher, a clock and time zone, where to report, and how long a hold waits. */
 export interface CheckContext {
@@ -16,4 +17,6 @@ export interface CheckContext {
   readonly logger: Logger;
   /** How long a held sale waits for a supervisor before it counts as refused. */
   readonly holdDeadlineMs: number;
+  /** Whether the cards sold are kept, and the key that seals their serials. */
+  readonly cards: CardVault;
 }

@@ -1,6 +1,9 @@
 import type { Principal } from '../access/api-keys.js';
 import { type Action, Outcome as OutcomeSchema, type Outcome, type ReviewStatus } from '../contract/enums.js';
 import type { OutcomeRecord, OutcomeRequest } from '../contract/outcome.js';
+import type { CardRow } from '../store/index.js';
+import { cardRows, toCardRecords } from './cards.js';
+import type { CardVault } from './card-vault.js';
 import { DomainError } from '../errors.js';
 import { closeReviewForOutcome, settledReview, toReview } from '../reviews/index.js';
 import { type OutcomeRow, within } from '../store/index.js';
@@ -30,6 +33,19 @@ export function allowedOutcomes(action: Action, review: ReviewStatus | undefined
   return OutcomeSchema.options.filter((outcome) => !noSale || !SALES.has(outcome));
 }
 
+/** Whether the cards sent are the ones recorded, serials and activation ids included (opened to compare, never shown). */
+function sameCards(vault: CardVault, recorded: readonly CardRow[], sent: OutcomeRequest['cards'] = []): boolean {
+  if (recorded.length !== sent.length) return false;
+  return recorded.every((row, i) => {
+    const card = sent[i]!;
+    if (row.brand !== card.brand || row.amount !== card.amount) return false;
+    // Purged: the last four are all that is left to compare.
+    const secrets = row.sealed === null ? undefined : vault.open(row.checkId, row.sealed);
+    if (!secrets) return row.serialLast4 === (card.serial?.slice(-4) ?? null) && row.activationLast4 === (card.activationId?.slice(-4) ?? null);
+    return secrets.serial === card.serial && secrets.activationId === card.activationId;
+  });
+}
+
 function sameOutcome(recorded: OutcomeRow, body: OutcomeRequest): boolean {
   return (
     recorded.outcome === body.outcome &&
@@ -46,18 +62,26 @@ function sameOutcome(recorded: OutcomeRow, body: OutcomeRequest): boolean {
  */
 export async function recordOutcome(context: CheckContext, principal: Principal, checkId: string, body: OutcomeRequest): Promise<OutcomeRecorded> {
   const { store, clock } = context;
+  if (body.cards && !context.cards.capture) {
+    throw new DomainError(
+      'card_capture_off',
+      'This service does not keep the cards sold (VOUCHSAFE_CARD_CAPTURE is off): send the outcome without cards, or ask its operator to turn card capture on',
+      { errors: [{ field: 'cards', code: 'card_capture_off', message: 'Card capture is off on this service' }] },
+    );
+  }
   const now = clock();
   const result = await store.transaction(async (tx) => {
     const inTx = within(context, tx);
     const { check, review: stored } = await findVisibleCheckWithReview(inTx, principal, checkId);
     if (check.outcome) {
-      if (!sameOutcome(check.outcome, body)) {
+      const cards = await tx.checks.cards(checkId);
+      if (!sameOutcome(check.outcome, body) || !sameCards(context.cards, cards, body.cards)) {
         throw new DomainError(
           'outcome_conflict',
           `Check ${checkId} already has the outcome ${check.outcome.outcome}, recorded ${new Date(check.outcome.recordedAt).toISOString()}`,
         );
       }
-      return { created: false, row: check.outcome };
+      return { created: false, row: check.outcome, cards };
     }
     let review = await settledReview(inTx, check, stored, now);
     const { action } = check.latest;
@@ -79,6 +103,8 @@ export async function recordOutcome(context: CheckContext, principal: Principal,
       keyId: principal.keyId,
     };
     await tx.checks.recordOutcome(checkId, row);
+    const cards = body.cards ? cardRows(context.cards, checkId, body.cards, now) : [];
+    if (cards.length > 0) await tx.checks.saveCards(cards);
     await recordEvent(
       tx,
       'outcome.recorded',
@@ -92,8 +118,10 @@ export async function recordOutcome(context: CheckContext, principal: Principal,
       now,
       subject,
     );
-    return { created: true, row };
+    return { created: true, row, cards };
   });
   if (result.created) context.metrics.outcomes.inc({ outcome: result.row.outcome });
-  return { created: result.created, outcome: toOutcomeRecord(checkId, result.row) };
+  // Masked whoever asked: this response is also kept for Idempotency-Key replays.
+  const cards = result.cards.length > 0 ? toCardRecords(context.cards, result.cards, false) : undefined;
+  return { created: result.created, outcome: toOutcomeRecord(checkId, result.row, cards) };
 }

@@ -4,6 +4,7 @@ import type { CheckRecord } from '../contract/check-record.js';
 import { DomainError } from '../errors.js';
 import type { CheckLock, CheckRow, ReviewRow, Within } from '../store/index.js';
 import type { CheckContext } from './context.js';
+import { seesCardsWhole, toCardRecords } from './cards.js';
 import { toCheckRecord } from './records.js';
 
 /**
@@ -39,6 +40,11 @@ export async function findVisibleCheckWithReview(
 /** The check as it stands, every decision made on it and its outcome. */
 export async function readCheck(context: CheckContext, principal: Principal, checkId: string): Promise<CheckRecord> {
   const check = await findVisibleCheck(context, principal, checkId);
-  const [evaluations, review] = await Promise.all([context.store.checks.evaluations(checkId), context.store.reviews.find(checkId)]);
-  return toCheckRecord(check, evaluations, review, context.clock(), context.rules.current);
+  const [evaluations, review, cards] = await Promise.all([
+    context.store.checks.evaluations(checkId),
+    context.store.reviews.find(checkId),
+    check.outcome ? context.store.checks.cards(checkId) : [],
+  ]);
+  const shown = toCardRecords(context.cards, cards, seesCardsWhole(principal));
+  return toCheckRecord(check, evaluations, review, context.clock(), context.rules.current, shown);
 }

@@ -1,6 +1,7 @@
 import type { CheckRecord } from '../contract/check-record.js';
-import type { Decision, NextStep } from '../contract/decision.js';
-import { type CompiledRuleSet, localeOf } from '../engine/index.js';
+import type { ActivationAdvice, Decision, NextStep } from '../contract/decision.js';
+import { basketTotals, type CompiledRuleSet, formatMoney, localeOf } from '../engine/index.js';
+import type { CardRecord } from '../contract/cards.js';
 import type { OutcomeRecord } from '../contract/outcome.js';
 import { toReview } from '../reviews/index.js';
 import type { CheckRow, EvaluationRow, OutcomeRow, ReviewRow } from '../store/index.js';
@@ -19,6 +20,26 @@ function nextStep(rules: CompiledRuleSet, evaluation: EvaluationRow, review: Dec
   return { locale: catalog.locale, next: catalog.next(review.status === 'released' ? 'allow' : 'refuse', null) };
 }
 
+/** An hour unless the rule set says otherwise: longer than the 6-30 minutes in which scam cards were drained (see rules/settings.yaml). */
+const DEFAULT_ACTIVATION_DELAY_MINUTES = 60;
+
+/**
+ * For a hold a supervisor released, above the rule set's `holds.delayActivationAbove`: the advice to
+ * activate the cards later. The supervisor let the sale go ahead, but it was held for a reason, and
+ * a card not yet live when the family or the bank calls can still be stopped.
+ */
+function activationAdvice(rules: CompiledRuleSet, evaluation: EvaluationRow, review: Decision['review']): ActivationAdvice | undefined {
+  const line = rules.holds.delayActivationAbove;
+  if (review?.status !== 'released' || line === undefined) return undefined;
+  const { storedValue } = basketTotals(evaluation.request.lines);
+  if (storedValue <= line) return undefined;
+  const { currency } = evaluation.request;
+  return {
+    delayMinutes: rules.holds.activationDelayMinutes ?? DEFAULT_ACTIVATION_DELAY_MINUTES,
+    reason: `A supervisor released a held sale of ${formatMoney(storedValue, currency)} of stored value, above ${formatMoney(line, currency)}: scam cards are drained within minutes of activation, so activating later leaves time to stop them.`,
+  };
+}
+
 /** The decision as the till sees it, with the check's review as it reads at `now` if it was ever held. */
 export function toDecision(
   check: Pick<CheckRow, 'id' | 'storeId' | 'transactionId'>,
@@ -28,6 +49,7 @@ export function toDecision(
   rules: CompiledRuleSet,
 ): Decision {
   const shown = review ? toReview(review, now) : undefined;
+  const activation = activationAdvice(rules, evaluation, shown);
   return {
     checkId: check.id,
     storeId: check.storeId,
@@ -41,10 +63,11 @@ export function toDecision(
     ruleSetVersion: evaluation.ruleSetVersion,
     evaluatedAt: iso(evaluation.evaluatedAt),
     ...(shown ? { review: shown } : {}),
+    ...(activation ? { activation } : {}),
   };
 }
 
-export function toOutcomeRecord(checkId: string, outcome: OutcomeRow): OutcomeRecord {
+export function toOutcomeRecord(checkId: string, outcome: OutcomeRow, cards?: CardRecord[]): OutcomeRecord {
   return {
     checkId,
     outcome: outcome.outcome,
@@ -52,10 +75,19 @@ export function toOutcomeRecord(checkId: string, outcome: OutcomeRow): OutcomeRe
     ...(outcome.policeReference !== null ? { policeReference: outcome.policeReference } : {}),
     ...(outcome.note !== null ? { note: outcome.note } : {}),
     recordedAt: iso(outcome.recordedAt),
+    ...(cards ? { cards } : {}),
   };
 }
 
-export function toCheckRecord(check: CheckRow, evaluations: EvaluationRow[], review: ReviewRow | undefined, now: number, rules: CompiledRuleSet): CheckRecord {
+/** `cards`: the cards sold, as the reader may see them (see `toCardRecords`); none if the till sent none. */
+export function toCheckRecord(
+  check: CheckRow,
+  evaluations: EvaluationRow[],
+  review: ReviewRow | undefined,
+  now: number,
+  rules: CompiledRuleSet,
+  cards: CardRecord[] = [],
+): CheckRecord {
   const { request } = check.latest;
   return {
     checkId: check.id,
@@ -87,6 +119,6 @@ export function toCheckRecord(check: CheckRow, evaluations: EvaluationRow[], rev
       ruleSetVersion: evaluation.ruleSetVersion,
     })),
     review: review ? toReview(review, now) : null,
-    outcome: check.outcome && toOutcomeRecord(check.id, check.outcome),
+    outcome: check.outcome && toOutcomeRecord(check.id, check.outcome, cards.length > 0 ? cards : undefined),
   };
 }

@@ -104,6 +104,21 @@ export const NextStep = z
   .meta({ id: 'NextStep', description: 'What the colleague does now.' });
 export type NextStep = z.infer<typeof NextStep>;
 
+export const ActivationAdvice = z
+  .object({
+    delayMinutes: z.number().int().min(1).meta({ description: 'Activate the cards this many minutes after the sale, not at once.', example: 60 }),
+    reason: z.string().meta({
+      description: 'Why, for the processor’s records and the receipt.',
+      example: 'A supervisor released a held sale of £600.00 of stored value, above £500.00: scam cards are drained within minutes of activation.',
+    }),
+  })
+  .meta({
+    id: 'ActivationAdvice',
+    description:
+      'A recommendation, for processors that support delayed activation: activate the cards later, so that a scam found out in the meantime can be stopped before the codes are spent. The till passes it on; it changes nothing in the sale itself.',
+  });
+export type ActivationAdvice = z.infer<typeof ActivationAdvice>;
+
 export const Decision = z
   .object({
     checkId: CheckId,
@@ -125,6 +140,9 @@ export const Decision = z
     review: Review.optional().meta({
       description:
         'Present once the check has been held: the supervisor’s review, with its deadline. Show the deadline to the colleague; while it is `open` the sale waits, and only `released` lets it go ahead.',
+    }),
+    activation: ActivationAdvice.optional().meta({
+      description: 'Present when a supervisor released a hold above the rule set’s `holds.delayActivationAbove`: activate the cards after `delayMinutes`, where the processor supports it.',
     }),
   })
   .meta({

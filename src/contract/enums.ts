@@ -65,10 +65,10 @@ export const Outcome = z
   });
 export type Outcome = z.infer<typeof Outcome>;
 
-export const Role = z.enum(['till', 'supervisor', 'analyst', 'admin']).meta({
+export const Role = z.enum(['till', 'supervisor', 'analyst', 'admin', 'processor']).meta({
   id: 'Role',
   description:
-    '`till`: sends checks for its own stores. `supervisor`: releases or refuses held sales in its own stores, from a handheld or the till. `analyst`: reads checks, reports and rules. `admin`: everything an analyst can, plus keys, webhooks and publishing rules.',
+    '`till`: sends checks for its own stores. `supervisor`: releases or refuses held sales in its own stores, from a handheld or the till. `analyst`: reads checks, reports and rules. `admin`: everything an analyst can, plus keys, webhooks and publishing rules. `processor`: the retailer\'s card-processor integration: reads checks with the cards sold whole (serials and activation ids, which every other role but admin sees masked).',
   example: 'till',
 });
 export type Role = z.infer<typeof Role>;

@@ -21,7 +21,7 @@ export const KeyCreateRequest = z
       .refine((ids) => new Set(ids).size === ids.length, 'Store ids must not repeat')
       .optional()
       .meta({
-        description: 'Stores the key may act for. Required for a till or supervisor key; optional for an analyst (limits what they see); not allowed for an admin.',
+        description: 'Stores the key may act for. Required for a till or supervisor key; optional for an analyst or a processor (limits what they see); not allowed for an admin.',
         example: ['herts-stevenage-012'],
       }),
   })

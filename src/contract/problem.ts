@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isSecretFieldName, secretMessage } from './cards.js';
 
 export const ErrorCode = z
   .enum([
@@ -28,6 +29,7 @@ export const ErrorCode = z
     'internal_error',
     'service_unavailable',
     'storage_unavailable',
+    'card_capture_off',
   ])
   .meta({
     id: 'ErrorCode',
@@ -72,9 +74,16 @@ export function fieldErrors(error: z.ZodError, prefix: readonly PropertyKey[] = 
   return error.issues.flatMap((issue): FieldError[] => {
     // An unknown key is reported on the object; name each key itself, so the caller sees the misspelling.
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: fieldPath([...prefix, ...issue.path, key]), code: issue.code, message: `Unrecognized key: "${key}"` }));
+      return issue.keys.map((key) =>
+        // A card's PIN or redemption code is refused by name, wherever it was put, so the till learns why.
+        isSecretFieldName(key)
+          ? { field: fieldPath([...prefix, ...issue.path, key]), code: 'secret_field', message: secretMessage('secret_field', key) }
+          : { field: fieldPath([...prefix, ...issue.path, key]), code: issue.code, message: `Unrecognized key: "${key}"` },
+      );
     }
-    return [{ field: fieldPath([...prefix, ...issue.path]), code: issue.code, message: issue.message }];
+    // A refinement may name its own stable code (`looks_like_pin`), for tills to branch on.
+    const code = issue.code === 'custom' && typeof issue.params?.code === 'string' ? issue.params.code : issue.code;
+    return [{ field: fieldPath([...prefix, ...issue.path]), code, message: issue.message }];
   });
 }
 

@@ -53,6 +53,19 @@ export const HoldSettings = z.strictObject({
     .int()
     .min(0)
     .describe('A supervisor releasing a held check whose stored value is above this (minor units) must give a reason.'),
+  delayActivationAbove: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('A released hold whose stored value is above this (minor units) recommends activating the cards later (`activation` in the decision). Left out: never.'),
+  activationDelayMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(14 * 24 * 60)
+    .optional()
+    .describe('How long that recommended delay is, in minutes (60 unless given).'),
 });
 export type HoldSettings = z.infer<typeof HoldSettings>;
 

@@ -27,6 +27,8 @@ export const ActiveRuleSet = z
     bands: z.object({ prompt: z.number().int(), hold: z.number().int(), refuse: z.number().int() }),
     holds: z.object({
       releaseReasonAbove: z.number().int().meta({ description: 'Releasing a held check with more stored value than this (minor units) needs a reason.', example: 50000 }),
+      delayActivationAbove: z.number().int().optional().meta({ description: 'A released hold with more stored value than this (minor units) recommends delayed activation.', example: 50000 }),
+      activationDelayMinutes: z.number().int().optional().meta({ description: 'The recommended delay, in minutes.', example: 60 }),
     }),
     lists: z.record(z.string(), z.array(z.string())),
     rules: z.array(RuleSummary),

@@ -36,6 +36,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   internal_error: 500,
   service_unavailable: 503,
   storage_unavailable: 503,
+  card_capture_off: 422,
 };
 
 const TITLES: Record<ErrorCode, string> = {
@@ -65,6 +66,7 @@ const TITLES: Record<ErrorCode, string> = {
   internal_error: 'Something went wrong on our side',
   service_unavailable: 'The service is not ready',
   storage_unavailable: 'The database cannot be written just now',
+  card_capture_off: 'This service does not keep the cards sold',
 };
 
 /** A domain error that also needs response headers (`WWW-Authenticate`, `Retry-After`): thrown only by the HTTP layer. */

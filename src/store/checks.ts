@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { EvaluationTrigger } from '../contract/check-record.js';
 import type { Action, Outcome } from '../contract/enums.js';
-import type { CheckRow, CheckWrite, EvaluationRow, OutcomeRow, TransactionIdentity } from './types.js';
+import type { CardRow, CheckRow, CheckWrite, EvaluationRow, OutcomeRow, TransactionIdentity } from './types.js';
 
 interface CheckRecordRow {
   id: string;
@@ -60,6 +60,32 @@ function toEvaluation(row: EvaluationRecordRow): EvaluationRow {
     promptId: row.prompt_id,
     prompt: row.prompt === null ? null : JSON.parse(row.prompt),
     ruleSetVersion: row.rule_set_version,
+  };
+}
+
+export interface CardRecordRow {
+  id: string;
+  check_id: string;
+  position: number;
+  brand: string;
+  amount: number;
+  serial_last4: string | null;
+  activation_last4: string | null;
+  sealed: string | null;
+  recorded_at: number;
+}
+
+export function toCard(row: CardRecordRow): CardRow {
+  return {
+    id: row.id,
+    checkId: row.check_id,
+    position: row.position,
+    brand: row.brand,
+    amount: Number(row.amount),
+    serialLast4: row.serial_last4,
+    activationLast4: row.activation_last4,
+    sealed: row.sealed,
+    recordedAt: Number(row.recorded_at),
   };
 }
 
@@ -148,6 +174,12 @@ export function checksRepository(db: Database) {
       outcome_police_reference = @policeReference, outcome_note = @note, outcome_key_id = @keyId
     WHERE id = @checkId AND outcome IS NULL
   `);
+
+  const insertCard = db.prepare(`
+    INSERT INTO check_cards (id, check_id, position, brand, amount, serial_last4, activation_last4, sealed, recorded_at)
+    VALUES (@id, @checkId, @position, @brand, @amount, @serialLast4, @activationLast4, @sealed, @recordedAt)
+  `);
+  const cardsOf = db.prepare<[string], CardRecordRow>('SELECT * FROM check_cards WHERE check_id = ? ORDER BY position');
 
   function toCheck(row: CheckRecordRow | undefined): CheckRow | undefined {
     if (!row) return undefined;
@@ -254,6 +286,14 @@ export function checksRepository(db: Database) {
     noteOfflineDecision(checkId: string, revision: number, decision: object): void {
       noteOffline.run({ checkId, revision, decision: JSON.stringify(decision) });
     },
+
+    /** Records the cards activated in the check's sale, beside its outcome. Call inside the outcome's transaction. */
+    saveCards(cards: readonly CardRow[]): void {
+      for (const card of cards) insertCard.run(card);
+    },
+
+    /** The cards activated in the check's sale, in the order the till sent them; sealed until purged. */
+    cards: (checkId: string): CardRow[] => cardsOf.all(checkId).map(toCard),
 
     /** Records the outcome once; returns false if the check already had one. */
     recordOutcome(checkId: string, outcome: OutcomeRow): boolean {

@@ -13,6 +13,9 @@ export function retentionRepository(db: Database) {
     'DELETE FROM checks WHERE id IN (SELECT id FROM checks WHERE livemode = 0 AND occurred_at < ? ORDER BY occurred_at LIMIT ?)',
   );
   const webhookEvents = db.prepare<[number]>('DELETE FROM webhook_events WHERE occurred_at < ?');
+  const cardSecrets = db.prepare<[number, number]>(
+    'UPDATE check_cards SET sealed = NULL WHERE id IN (SELECT id FROM check_cards WHERE sealed IS NOT NULL AND recorded_at < ? ORDER BY recorded_at LIMIT ?)',
+  );
 
   return {
     /** Deletes up to `limit` test-mode checks that occurred before `before`, oldest first, in the caller's transaction. Returns how many. */
@@ -27,6 +30,11 @@ export function retentionRepository(db: Database) {
       }
     },
     countChecksBefore: (before: number) => count.get(before)!.n,
+    /**
+     * Empties the sealed serials and activation ids of up to `limit` cards recorded before `before`,
+     * oldest first, in the caller's transaction; brand, value and last four stay. Returns how many.
+     */
+    purgeCardSecretsBefore: (before: number, limit: number) => cardSecrets.run(before, limit).changes,
     /** Deletes webhook events that happened before `before`, with their deliveries and attempts. Returns how many. */
     purgeWebhookEventsBefore: (before: number) => db.transaction(() => webhookEvents.run(before).changes).immediate(),
     /**

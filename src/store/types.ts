@@ -29,6 +29,21 @@ export interface OutcomeRow {
   keyId: string;
 }
 
+/** A card activated in a sale. `sealed` holds its serial and activation id, encrypted, until the card retention purges it. */
+export interface CardRow {
+  /** Stable: what a freeze request and a processor's result name. */
+  id: string;
+  checkId: string;
+  /** Its place in the outcome's list, from 0. */
+  position: number;
+  brand: string;
+  amount: number;
+  serialLast4: string | null;
+  activationLast4: string | null;
+  sealed: string | null;
+  recordedAt: number;
+}
+
 export interface CheckRow {
   id: string;
   storeId: string;

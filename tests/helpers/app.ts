@@ -38,6 +38,8 @@ export interface TestAppOptions {
   databaseMaxBytes?: number;
   /** The access log line per request (on, as in the running service, unless false). */
   accessLog?: boolean;
+  /** Card capture and the keys that seal serials (capture off unless given). */
+  cards?: ServiceOptions['cards'];
 }
 
 const onlyLocalhost = async (hostname: string) => {
@@ -75,6 +77,7 @@ export async function testApp(options: TestAppOptions = {}) {
     ...(options.webhookDelivery ? { webhookDelivery: options.webhookDelivery } : {}),
     ...(options.databaseMaxBytes ? { databaseMaxBytes: options.databaseMaxBytes } : {}),
     ...(options.idSecret ? { idSecret: options.idSecret } : {}),
+    ...(options.cards ? { cards: options.cards } : {}),
   });
   onTestFinished(async () => {
     try {

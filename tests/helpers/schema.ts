@@ -53,6 +53,7 @@ export function undoTestMode(db: Database.Database): void {
  * an older schema calls this first, so a new migration needs its undo here and nowhere else.
  */
 export function undoAfterStoreDays(db: Database.Database): void {
+  undoCardsSold(db);
   undoWebhookProbes(db);
   undoReviewsPerHold(db);
   undoSeparateWorlds(db);
@@ -64,6 +65,19 @@ export function undoAfterStoreDays(db: Database.Database): void {
   `);
   // 0140: the request behind a webhook event.
   db.exec('ALTER TABLE webhook_events DROP COLUMN request_id');
+}
+
+/** Undoes migration 0200: no cards sold, no processor keys. */
+export function undoCardsSold(db: Database.Database): void {
+  db.pragma('foreign_keys = OFF');
+  const sql = db.prepare<[], string>("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'api_keys'").pluck().get()!;
+  db.exec(sql.replace(/^CREATE TABLE "?api_keys"?/, 'CREATE TABLE api_keys_old').replace(", 'processor'", ''));
+  db.exec(`
+    DROP TABLE check_cards;
+    INSERT INTO api_keys_old SELECT * FROM api_keys WHERE role != 'processor';
+    DROP TABLE api_keys;
+    ALTER TABLE api_keys_old RENAME TO api_keys;
+  `);
 }
 
 /** Undoes migration 0180: no endpoint remembers when it may be probed. */

@@ -72,8 +72,12 @@ export function decode<T>(schema: z.ZodType<T>, text: string): Decoded<T> {
   return { ok: false, error: parsed.error.issues.map((issue) => `${issue.path.join('.') || '(entry)'}: ${issue.message}`).join('; ') };
 }
 
-/** A dead letter keeps what went wrong, not who the customer was. */
+/** A dead letter keeps what went wrong, not who the customer was, nor the serials of the cards sold. */
 export function redact(entry: OutboxEntry): OutboxEntry {
+  if (entry.kind === 'outcome' && entry.body.cards) {
+    const { cards: _cards, ...body } = entry.body;
+    return { ...entry, body };
+  }
   if (entry.kind !== 'check') return entry;
   const { loyaltyId: _loyaltyId, paymentToken: _paymentToken, ...customer } = entry.body.customer;
   return { ...entry, body: { ...entry.body, customer } };

@@ -107,6 +107,7 @@ export const queryErrors = {
 export const notFound = { 404: problem('No such resource (`not_found`).') } as const;
 export const conflict = (description: string) => ({ 409: problem(description) }) as const;
 export const rateLimited = (description: string) => ({ 429: problem(description, header.retryAfter) }) as const;
+export const unprocessable = (description: string) => ({ 422: problem(description) }) as const;
 export const unavailable = (description: string) => ({ 503: problem(description) }) as const;
 
 export const json = <T>(schema: T, description: string, headers?: Headers) => ({

@@ -1,6 +1,6 @@
 import type { EvaluationTrigger } from '../../contract/check-record.js';
 import type { Action, Outcome } from '../../contract/enums.js';
-import type { CheckLock, ChecksRepository } from '../checks.js';
+import { type CardRecordRow, type CheckLock, type ChecksRepository, toCard } from '../checks.js';
 import type { Port } from '../port.js';
 import type { CheckRow, CheckWrite, EvaluationRow, OutcomeRow } from '../types.js';
 import { json, type Queryable } from './sql.js';
@@ -220,6 +220,22 @@ export function checksRepository(sql: Queryable): Port<ChecksRepository> {
     },
 
     /** Records the outcome once; returns false if the check already had one. */
+    async saveCards(cards) {
+      if (cards.length === 0) return;
+      const rows = cards.map((card) => ({
+        id: card.id,
+        check_id: card.checkId,
+        position: card.position,
+        brand: card.brand,
+        amount: card.amount,
+        serial_last4: card.serialLast4,
+        activation_last4: card.activationLast4,
+        sealed: card.sealed,
+        recorded_at: card.recordedAt,
+      }));
+      await sql`INSERT INTO check_cards ${sql(rows)}`;
+    },
+    cards: async (checkId) => (await sql<CardRecordRow[]>`SELECT * FROM check_cards WHERE check_id = ${checkId} ORDER BY position`).map(toCard),
     async recordOutcome(checkId, outcome) {
       const result = await sql`
         UPDATE checks SET outcome = ${outcome.outcome}, outcome_at = ${outcome.recordedAt}, outcome_staff_ref = ${outcome.staffRef},

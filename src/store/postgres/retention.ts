@@ -34,6 +34,14 @@ export function retentionRepository(sql: Queryable): Port<RetentionRepository> {
       const [row] = await sql<{ n: number }[]>`SELECT count(*) AS n FROM checks WHERE occurred_at < ${before}`;
       return row!.n;
     },
+    /** Empties the sealed serials and activation ids of up to `limit` cards recorded before `before`, oldest first. Returns how many. */
+    purgeCardSecretsBefore: async (before, limit) =>
+      (
+        await sql`
+          UPDATE check_cards SET sealed = NULL WHERE id IN (
+            SELECT id FROM check_cards WHERE sealed IS NOT NULL AND recorded_at < ${before} ORDER BY recorded_at LIMIT ${limit}
+          )`
+      ).count,
     /** Deletes webhook events that happened before `before`, with their deliveries and attempts. Returns how many. */
     purgeWebhookEventsBefore: async (before) => (await sql`DELETE FROM webhook_events WHERE occurred_at < ${before}`).count,
     /** Deletes checks that occurred before `before`, a batch at a time. Returns how many were deleted. */

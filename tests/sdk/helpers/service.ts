@@ -9,7 +9,7 @@ import { onTestFinished } from 'vitest';
 import { createApp } from '../../../src/http/app.js';
 import type { CheckRecord } from '../../../src/contract/check-record.js';
 import type { KeyMode, Role } from '../../../src/contract/enums.js';
-import type { Services } from '../../../src/services.js';
+import type { ServiceOptions, Services } from '../../../src/services.js';
 import { createLogger } from '../../../src/log.js';
 import { buildServices } from '../../../src/services.js';
 
@@ -28,6 +28,8 @@ export async function liveService(
     /** The service's own clock (default the wall clock): a test moves it to let a hold expire at the service. */
     clock?: () => number;
     holdDeadlineMs?: number;
+    /** Card capture and its key (off unless given). */
+    cards?: ServiceOptions['cards'];
   } = {},
 ) {
   const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-sdk-'));
@@ -49,6 +51,7 @@ export async function liveService(
       logger: createLogger('silent'),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.holdDeadlineMs ? { holdDeadlineMs: options.holdDeadlineMs } : {}),
+      ...(options.cards ? { cards: options.cards } : {}),
     });
     const app = createApp(services, { corsOrigins: options.corsOrigins ?? [] });
     const server = await new Promise<Server>((resolve) => {

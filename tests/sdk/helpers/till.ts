@@ -2,6 +2,7 @@ import { onTestFinished, vi } from 'vitest';
 import { type Basket, createTillClient, type TillClient, type TillClientOptions } from '../../../sdk/src/index.js';
 import { VirtualClock } from './clock.js';
 import { type Fault, faultyNetwork } from './faults.js';
+import type { ServiceOptions } from '../../../src/services.js';
 import { liveService, STORE } from './service.js';
 
 let sequence = 0;
@@ -39,6 +40,8 @@ export interface TillWorldOptions {
   /** The service's clock and hold deadline (see liveService). */
   serviceClock?: () => number;
   holdDeadlineMs?: number;
+  /** The service's card capture (see liveService). */
+  cards?: ServiceOptions['cards'];
 }
 
 /**
@@ -54,6 +57,7 @@ export async function tillWorld(options: TillWorldOptions = {}) {
     ...(options.rulesDirectory ? { rulesDirectory: options.rulesDirectory } : {}),
     ...(options.serviceClock ? { clock: options.serviceClock } : {}),
     ...(options.holdDeadlineMs ? { holdDeadlineMs: options.holdDeadlineMs } : {}),
+    ...(options.cards ? { cards: options.cards } : {}),
     cleanUp,
   });
   const network = faultyNetwork(clock, options.fault ?? 'pass');
