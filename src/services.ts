@@ -1,3 +1,4 @@
+import { type Cases, createCases } from './cases/index.js';
 import { createChecks, type Checks } from './checks/index.js';
 import { purgeExpiredTestChecks } from './checks/test-mode.js';
 import { idempotencyKeys, type IdempotencyKeys } from './access/idempotency-keys.js';
@@ -52,6 +53,8 @@ export interface Services {
   /** Responses kept under clients' Idempotency-Keys, for replay. */
   readonly idempotencyKeys: IdempotencyKeys;
   readonly reviews: Reviews;
+  /** A scam seen at or after the till, followed up: cases, reports afterwards, escalations, evidence. */
+  readonly cases: Cases;
   readonly webhooks: Webhooks;
   /** Worker threads for exports and rule-set compilation, off the loop that answers tills. */
   readonly workers: WorkerPool;
@@ -202,6 +205,7 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
       idempotencyKeys: idempotencyKeys(store, clock),
       checks: createChecks({ store, rules, ids, clock, timeZone, metrics, logger: options.logger, holdDeadlineMs }),
       reviews,
+      cases: createCases({ store, clock, timeZone }),
       webhooks: createWebhooks({ store, clock, policy }, worker),
       workers,
       stopBackground() {

@@ -1,6 +1,7 @@
 import type { Principal } from '../access/api-keys.js';
 import { type Action, Outcome as OutcomeSchema, type Outcome, type ReviewStatus } from '../contract/enums.js';
 import type { OutcomeRecord, OutcomeRequest } from '../contract/outcome.js';
+import { openCase } from '../cases/open.js';
 import { DomainError } from '../errors.js';
 import { closeReviewForOutcome, settledReview, toReview } from '../reviews/index.js';
 import { type OutcomeRow, within } from '../store/index.js';
@@ -92,6 +93,7 @@ export async function recordOutcome(context: CheckContext, principal: Principal,
       now,
       subject,
     );
+    if (row.outcome === 'scam_confirmed') await openCase(tx, check, 'scam_confirmed', now, principal.keyId);
     return { created: true, row };
   });
   if (result.created) context.metrics.outcomes.inc({ outcome: result.row.outcome });
