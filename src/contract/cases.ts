@@ -244,3 +244,30 @@ export const EvidencePack = z
     description: 'Everything police, the customer’s bank or the card issuer ask for, in one document. Never carries a loyalty id or payment token.',
   });
 export type EvidencePack = z.infer<typeof EvidencePack>;
+
+const count = (description: string) => z.number().int().min(0).meta({ description });
+const money = (description: string) => z.record(z.string(), z.number().int()).meta({ description: `${description} Minor units, by currency; currencies are never added together.` });
+
+export const CaseFigures = z
+  .object({
+    opened: count('Cases opened in the period.'),
+    openedBy: z.object(Object.fromEntries(CaseOpenedReason.options.map((reason) => [reason, count(`Opened by \`${reason}\`.`)])) as Record<CaseOpenedReason, ReturnType<typeof count>>),
+    open: count('Of those, not closed now.'),
+    valueLost: money('What the customers lost, as reported or as the processors said.'),
+    valueFrozen: money('What the processors held.'),
+    freezeRequested: count('Cases whose cards a freeze was asked for.'),
+    saleToFreezeRequestMedianSeconds: z.number().min(0).nullable().meta({
+      description:
+        'The median time from the sale (basket captured) to the first freeze request. Scammers drain cards 6 to 30 minutes after activation, so this is the figure to bring down. null when no freeze was requested.',
+    }),
+  })
+  .meta({ id: 'CaseFigures', description: 'Cases opened in a period, what was lost and frozen, and how fast a freeze was asked for.' });
+export type CaseFigures = z.infer<typeof CaseFigures>;
+
+export const CaseReport = z
+  .object({
+    totals: CaseFigures,
+    byStore: z.array(CaseFigures.extend({ storeId: StoreId })).meta({ description: 'Stores with cases opened in the period, most cases first, then by id.' }),
+  })
+  .meta({ id: 'CaseReport', description: 'Case figures for the period and stores of the report: cases opened (live only) in the store’s calendar days of the period.' });
+export type CaseReport = z.infer<typeof CaseReport>;

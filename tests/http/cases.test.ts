@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { recordFreezeRequest } from '../../src/cases/index.js';
 import { aCheck, OTHER_STORE, STORE, testApp } from '../helpers/app.js';
 
 const MINUTE = 60_000;
@@ -284,6 +285,37 @@ describe('GET /v1/cases/{caseId}/evidence', () => {
       expect(page.text).not.toContain(LOYALTY_ID);
     }
     expect((await call('GET', `/v1/cases/${caseId}/evidence`, { key: till })).json.code).toBe('forbidden');
+  });
+});
+
+describe('case figures in the summary report', () => {
+  it('count cases opened, value lost and frozen, and the median time from sale to freeze request, in total and by store', async () => {
+    const { check, outcome, sold, call, analyst, otherTill, services, advance } = await setUp();
+    const scam = await check();
+    await outcome(scam.checkId, 'scam_confirmed');
+    const reported = await sold();
+    await call('POST', `/v1/checks/${reported}/reports`, { key: analyst, body: report });
+    const elsewhere = await check(aCheck({ storeId: OTHER_STORE, lines: appleCards(3), customer: { ageBand: '80_plus' } }), otherTill);
+    await call('POST', `/v1/checks/${elsewhere.checkId}/escalations`, { key: otherTill, body: { step: 'called_police', by: 'C9' } });
+    advance(7 * MINUTE);
+    await services.store.transaction(async (tx) => recordFreezeRequest(tx, (await tx.cases.findByCheck(scam.checkId))!, { at: services.clock(), actor: null, detail: {} }));
+    const [{ caseId }] = (await call('GET', `/v1/cases?store=${OTHER_STORE}`, { key: analyst })).json.cases;
+    await call('PATCH', `/v1/cases/${caseId}`, { key: analyst, body: { status: 'closed', reason: 'Customer kept her money.' } });
+
+    const summary = await call('GET', '/v1/reports/summary?groupBy=store', { key: analyst });
+    expect(summary.status).toBe(200);
+    expect(summary.json.cases.totals).toEqual({
+      opened: 3,
+      openedBy: { scam_confirmed: 1, hold_refused: 0, reported: 1, escalated: 1 },
+      open: 2,
+      valueLost: { GBP: 30000 },
+      valueFrozen: {},
+      freezeRequested: 1,
+      saleToFreezeRequestMedianSeconds: 7 * 60,
+    });
+    expect(summary.json.cases.byStore.map((row: { storeId: string; opened: number }) => [row.storeId, row.opened])).toEqual([[STORE, 2], [OTHER_STORE, 1]]);
+    const mine = await call('GET', `/v1/reports/summary?storeId=${OTHER_STORE}`, { key: analyst });
+    expect(mine.json.cases.totals).toMatchObject({ opened: 1, open: 0 });
   });
 });
 
