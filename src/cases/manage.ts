@@ -1,6 +1,6 @@
 import type { Principal } from '../access/api-keys.js';
 import { canSee, listScope } from '../access/store-scope.js';
-import type { Case, CaseList, CaseNoteRequest, CaseQuery, CaseUpdate } from '../contract/cases.js';
+import { type Case, type CaseList, type CaseNoteRequest, type CaseQuery, CaseStatus, type CaseSummary, type CaseUpdate } from '../contract/cases.js';
 import { DomainError, invalidField } from '../errors.js';
 import type { CaseListRow, CheckRow, EvaluationRow, Repositories, ReviewRow, CaseEventRow } from '../store/index.js';
 import { assertTransition, changeCase } from './change.js';
@@ -51,6 +51,13 @@ export async function listCases(context: CaseContext, principal: Principal, quer
   const rows = await context.store.cases.list({ scope, statuses: query.status ? [query.status] : null, from, to, before: query.cursor ?? null, limit: query.limit + 1 });
   const page = rows.slice(0, query.limit);
   return { cases: page.map(toCaseSummary), nextCursor: rows.length > query.limit ? page.at(-1)!.id : null };
+}
+
+/** The cases of a key's stores still being worked on (every status but closed), newest first: the dashboard's panel. */
+export async function openCases(context: CaseContext, principal: Principal, storeId: string | undefined, limit: number): Promise<CaseSummary[]> {
+  const scope = listScope(principal, storeId === undefined ? undefined : [storeId]);
+  const statuses = CaseStatus.options.filter((status) => status !== 'closed');
+  return (await context.store.cases.list({ scope, statuses, from: null, to: null, before: null, limit })).map(toCaseSummary);
 }
 
 /** A new owner, or the case closed or reopened: audited and in the timeline, or nothing at all. */

@@ -22,6 +22,9 @@ const STYLE = `
   }
 `;
 
+/** What an evidence page may load: its own inline style, nothing else. */
+export const EVIDENCE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+
 const words = (value: string) => value.replaceAll('_', ' ');
 
 const Nothing: FC<{ children: Child }> = ({ children }) => <p class="none">{children}</p>;
@@ -71,6 +74,7 @@ const EvidencePage: FC<{ pack: EvidencePack }> = ({ pack }) => {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`Evidence pack ${pack.caseId} — Vouchsafe`}</title>
+        <link rel="icon" href="data:," />
         <style>{STYLE}</style>
       </head>
       <body>

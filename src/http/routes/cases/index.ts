@@ -4,7 +4,7 @@ import { Case, CaseId, CaseList, CaseNoteRequest, CaseQuery, CaseUpdate, Evidenc
 import type { AppEnv } from '../../env.js';
 import { requireKey } from '../../middleware/auth.js';
 import { bodyErrors, commonErrors, conflict, header, json, notFound, queryErrors } from '../responses.js';
-import { evidencePage } from './evidence-page.js';
+import { EVIDENCE_CSP, evidencePage } from './evidence-page.js';
 
 const CaseParams = z.object({ caseId: CaseId.meta({ param: { name: 'caseId', in: 'path' } }) });
 
@@ -96,9 +96,6 @@ const evidence = createRoute({
     ...notFound,
   },
 });
-
-/** The CSS and script sources a printed evidence page may use: its own inline style, nothing else. */
-const EVIDENCE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 export function registerCases(api: OpenAPIHono<AppEnv>) {
   api.openapi(list, async (c) => {
