@@ -15,7 +15,7 @@ const STORES = [
  * through the domain functions it will call, read back through the API, on both stores.
  */
 for (const store of STORES) {
-  describe.skipIf(!store.available)(`a case’s freeze (${store.kind})`, () => {
+  describe.skipIf(!store.available)(`cases on ${store.kind}`, () => {
     it('moves open → freeze requested → partly frozen → closed, adds up the values, and refuses a result before a request', async () => {
       let now = Date.parse('2026-11-20T10:00:00.000Z');
       const app = await testApp({ clock: () => now, ...(await store.options()) });
@@ -49,6 +49,19 @@ for (const store of STORES) {
       ).rejects.toMatchObject({ code: 'case_status_conflict' });
       const reopened = await app.call('PATCH', `/v1/cases/${caseId}`, { key: app.adminKey, body: { status: 'open', reason: 'The third card’s issuer called.' } });
       expect(reopened.json).toMatchObject({ status: 'partly_frozen', valueFrozen: 20000 });
+    });
+
+    it('opens one case when causes race on the same check', async () => {
+      const app = await testApp(await store.options());
+      const till = await app.makeKey('till', [STORE]);
+      const decided = (await app.call('POST', '/v1/checks', { key: till, body: aCheck({ lines: [{ kind: 'gift_card', brand: 'apple', unitAmount: 10000, quantity: 3 }] }) })).json;
+      const steps = ['called_police', 'called_bank_159', 'called_family', 'called_card_issuer'] as const;
+      const answers = await Promise.all(steps.map((step) => app.call('POST', `/v1/checks/${decided.checkId}/escalations`, { key: till, body: { step, by: 'C1' } })));
+      expect(answers.map((answer) => answer.status)).toEqual([201, 201, 201, 201]);
+      expect(new Set(answers.map((answer) => answer.json.caseId)).size).toBe(1);
+      const read = await app.call('GET', `/v1/cases/${answers[0]!.json.caseId}`, { key: app.adminKey });
+      expect(read.json.timeline.filter((entry: { kind: string }) => entry.kind === 'escalation')).toHaveLength(4);
+      expect(read.json.timeline.filter((entry: { kind: string }) => entry.kind === 'case_opened')).toHaveLength(1);
     });
   });
 }
