@@ -1,3 +1,4 @@
+import { type Cases, createCases } from './cases/index.js';
 import { createChecks, type Checks } from './checks/index.js';
 import { purgeExpiredTestChecks } from './checks/test-mode.js';
 import { purgeExpiredCardSecrets } from './checks/cards.js';
@@ -54,6 +55,8 @@ export interface Services {
   /** Responses kept under clients' Idempotency-Keys, for replay. */
   readonly idempotencyKeys: IdempotencyKeys;
   readonly reviews: Reviews;
+  /** A scam seen at or after the till, followed up: cases, reports afterwards, escalations, evidence. */
+  readonly cases: Cases;
   readonly webhooks: Webhooks;
   /** Whether the cards sold are kept, the key that seals their serials, and for how long. */
   readonly cards: CardVault;
@@ -217,6 +220,7 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
       checks: createChecks({ store, rules, ids, clock, timeZone, metrics, logger: options.logger, holdDeadlineMs, cards }),
       reviews,
       cards,
+      cases: createCases({ store, clock, timeZone }),
       webhooks: createWebhooks({ store, clock, policy }, worker),
       workers,
       stopBackground() {

@@ -4,6 +4,7 @@ import type { OutcomeRecord, OutcomeRequest } from '../contract/outcome.js';
 import type { CardRow } from '../store/index.js';
 import { cardRows, toCardRecords } from './cards.js';
 import type { CardVault } from './card-vault.js';
+import { openCase } from '../cases/open.js';
 import { DomainError } from '../errors.js';
 import { closeReviewForOutcome, settledReview, toReview } from '../reviews/index.js';
 import { type OutcomeRow, within } from '../store/index.js';
@@ -118,6 +119,7 @@ export async function recordOutcome(context: CheckContext, principal: Principal,
       now,
       subject,
     );
+    if (row.outcome === 'scam_confirmed') await openCase(tx, check, 'scam_confirmed', now, principal.keyId);
     return { created: true, row, cards };
   });
   if (result.created) context.metrics.outcomes.inc({ outcome: result.row.outcome });

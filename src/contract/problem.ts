@@ -23,6 +23,7 @@ export const ErrorCode = z
     'outcome_conflicts_with_decision',
     'not_held',
     'review_closed',
+    'case_status_conflict',
     'rule_set_invalid',
     'conflict',
     'rate_limited',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CaseReport } from './cases.js';
 import { StoreId, Timestamp } from './common.js';
 import { Action, AgeBand, Lane, Outcome } from './enums.js';
 
@@ -152,6 +153,7 @@ export const Summary = z
       })
       .optional()
       .meta({ description: 'groupBy=rule: the rules matched by each check’s latest decision. Ties are broken by rule id.' }),
+    cases: CaseReport.meta({ description: 'Cases opened in the period (by when they opened, in the store’s days), what was lost and frozen, and how fast a freeze was asked for.' }),
   })
   .meta({ id: 'ReportSummary', description: 'What Vouchsafe prevented, where, and at what cost to ordinary shoppers, over a period and a set of stores.' });
 export type Summary = z.infer<typeof Summary>;

@@ -1,14 +1,15 @@
 import { z } from 'zod';
+import { CaseId, CaseOpenedReason, EscalationStep } from './cases.js';
 import { CheckId, isKeepableText, StoreId, Text, Timestamp } from './common.js';
 import { Action, Outcome, ReviewStatus, Role } from './enums.js';
 import { ReviewCloser } from './review-state.js';
 
 export const WebhookEventType = z
-  .enum(['check.held', 'check.refused', 'review.closed', 'outcome.recorded', 'rule_set.published', 'key.revoked'])
+  .enum(['check.held', 'check.refused', 'review.closed', 'outcome.recorded', 'rule_set.published', 'key.revoked', 'case.opened', 'case.escalated'])
   .meta({
     id: 'WebhookEventType',
     description:
-      '`check.held`: a check was held for a supervisor. `check.refused`: a check was decided `refuse`. `review.closed`: a hold was released, refused or expired. `outcome.recorded`: the till recorded what happened. `rule_set.published`: a rule set version became active. `key.revoked`: an API key was revoked.',
+      '`check.held`: a check was held for a supervisor. `check.refused`: a check was decided `refuse`. `review.closed`: a hold was released, refused or expired. `outcome.recorded`: the till recorded what happened. `rule_set.published`: a rule set version became active. `key.revoked`: an API key was revoked. `case.opened`: a case opened on a check (a confirmed scam, a refused hold, a report afterwards or an escalation). `case.escalated`: a colleague escalated (called the police, the bank via 159, the family, the card issuer).',
     example: 'check.held',
   });
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
@@ -96,6 +97,28 @@ export const KeyRevokedData = z
   .meta({ id: 'KeyRevokedData', description: 'The data of `key.revoked`.' });
 export type KeyRevokedData = z.infer<typeof KeyRevokedData>;
 
+export const CaseOpenedData = z
+  .object({
+    ...checkFields,
+    caseId: CaseId,
+    openedReason: CaseOpenedReason,
+    openedAt: Timestamp,
+  })
+  .meta({ id: 'CaseOpenedData', description: 'The data of `case.opened`. Fetch the case (`GET /v1/cases/{caseId}`) with an analyst key for its timeline.' });
+export type CaseOpenedData = z.infer<typeof CaseOpenedData>;
+
+export const CaseEscalatedData = z
+  .object({
+    ...checkFields,
+    caseId: CaseId,
+    escalationId: z.string().meta({ example: 'esc_01jd0q9w4v2s3k6m8n0p' }),
+    step: EscalationStep,
+    by: z.string().meta({ description: 'The colleague or supervisor, as the store knows them.', example: 'S0042' }),
+    at: Timestamp.meta({ description: 'When it was done.' }),
+  })
+  .meta({ id: 'CaseEscalatedData', description: 'The data of `case.escalated`: sent at once, for loss prevention to follow up.' });
+export type CaseEscalatedData = z.infer<typeof CaseEscalatedData>;
+
 const envelope = <T extends WebhookEventType, D extends z.ZodType>(type: T, data: D) =>
   z.object({
     type: z.literal(type),
@@ -111,6 +134,8 @@ export const WEBHOOK_EVENTS = {
   'outcome.recorded': envelope('outcome.recorded', OutcomeRecordedData),
   'rule_set.published': envelope('rule_set.published', RuleSetPublishedData),
   'key.revoked': envelope('key.revoked', KeyRevokedData),
+  'case.opened': envelope('case.opened', CaseOpenedData),
+  'case.escalated': envelope('case.escalated', CaseEscalatedData),
 } as const;
 
 export const WebhookEvent = z
@@ -121,6 +146,8 @@ export const WebhookEvent = z
     WEBHOOK_EVENTS['outcome.recorded'],
     WEBHOOK_EVENTS['rule_set.published'],
     WEBHOOK_EVENTS['key.revoked'],
+    WEBHOOK_EVENTS['case.opened'],
+    WEBHOOK_EVENTS['case.escalated'],
   ])
   .meta({
     id: 'WebhookEvent',

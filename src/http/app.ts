@@ -11,6 +11,7 @@ import { authenticate } from './middleware/auth.js';
 import { jsonBody } from './middleware/json-body.js';
 import { observe, requestContext } from './middleware/observe.js';
 import { registerAudit } from './routes/audit/index.js';
+import { registerCases } from './routes/cases/index.js';
 import { registerChecks } from './routes/checks/index.js';
 import { registerKeys } from './routes/keys/index.js';
 import { registerReports } from './routes/reports/index.js';
@@ -94,6 +95,7 @@ export function createApp(
 
   registerChecks(app);
   registerReviews(app);
+  registerCases(app);
   registerKeys(app);
   registerTillTokens(app);
   registerWebhooks(app);
@@ -127,6 +129,7 @@ export function createApp(
     tags: [
       { name: 'Checks', description: 'Decisions at the till. A test key (`vsk_test_…`) works on test checks only, a live key on live ones: the other world’s check ids are 404, and its transaction ids are its own.' },
       { name: 'Holds', description: 'Held sales: a supervisor’s release or refusal, and the deadline. Each key sees and decides only its own world’s holds.' },
+      { name: 'Cases', description: 'A scam seen at or after the till, followed up by loss prevention: cases, reports afterwards, escalations, the evidence pack. Each key sees only its own world’s and stores’ cases.' },
       { name: 'Rules', description: 'The rule set. One set decides test and live checks alike: every till, analyst and admin key reads it; its versions, changes, shadow counts and back-tests are for live keys only (403 `live_key_required`).' },
       { name: 'Reports', description: 'Loss-prevention figures and exports (analyst, admin), of live checks only; live keys only (403 `live_key_required`).' },
       { name: 'Keys', description: 'API keys (admin). A test admin key makes, lists and revokes test keys only; a live admin key every key. The audit log is for live keys only.' },

@@ -1,6 +1,7 @@
 import { AgeBand, Lane } from '../contract/enums.js';
 import type { Figures, GroupBy, Money, RuleFigures, Summary } from '../contract/reports.js';
 import type { CounterRow, Counters, ReportFilter, RuleCounterRow, Store } from '../store/index.js';
+import { buildCaseReport } from './cases.js';
 import { dayDate, type Period } from './period.js';
 
 export const ALL_GROUPINGS: readonly GroupBy[] = ['day', 'store', 'rule', 'ageBand', 'lane'];
@@ -116,6 +117,7 @@ export async function buildSummary(store: Store, request: SummaryRequest, now: n
     storeIds,
     generatedAt: new Date(now).toISOString(),
     totals: toFigures(await reports.totals(filter)),
+    cases: await buildCaseReport(store, { period, storeIds }),
   };
   if (groupBy.has('day')) {
     const days = Array.from({ length: period.days }, (_, i) => period.fromDay + i);

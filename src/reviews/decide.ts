@@ -1,5 +1,6 @@
 import type { Principal } from '../access/api-keys.js';
 import { canActOnCheck } from '../access/store-scope.js';
+import { openCase } from '../cases/open.js';
 import type { ReviewRecord, ReviewRequest } from '../contract/review.js';
 import { formatMoney } from '../engine/index.js';
 import { DomainError, invalidField } from '../errors.js';
@@ -123,6 +124,8 @@ export async function decideReview(context: ReviewContext, principal: Principal,
       subject,
       principal.keyId,
     );
+    // A supervisor who refuses a hold has judged it a scam, or near enough to follow up.
+    if (body.decision === 'refuse') await openCase(tx, check, 'hold_refused', now, principal.keyId);
     return { replayed: false };
   });
 

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { auditRepository } from './audit.js';
+import { casesRepository } from './cases.js';
 import { startCheckpointer, WAL_KEEP_BYTES, walBound } from './checkpointer.js';
 import { checksRepository } from './checks.js';
 import { type CommitStats, eachCommits, groupCommit } from './group-commit.js';
@@ -27,6 +28,7 @@ export type * from './types.js';
 export type { CheckLock } from './checks.js';
 export type { RememberedResponse } from './idempotency-keys.js';
 export type { CheckReportRow, CounterRow, Counters, ReportFilter, RuleCounterRow } from './reports.js';
+export type { CaseChange, CaseEventRow, CaseEventRowKind, CaseListFilter, CaseListRow, CaseRow } from './cases.js';
 export type { HeldCheckRow, ReviewClosing, ReviewReportRow, ReviewRow } from './reviews.js';
 export type { AttemptRow, DeliveryClaim, DeliveryRow, DeliveryStatus, DueDeliveryRow, WebhookEndpointRow, WebhookEventRow } from './webhooks.js';
 export { DatabaseTooNewError } from './migrations/index.js';
@@ -141,6 +143,7 @@ export function openSqliteStore(
     idempotencyKeys: idempotencyKeysRepository(db),
     reviews: reviewsRepository(db),
     webhooks: webhooksRepository(db),
+    cases: casesRepository(db),
     meta: metaRepository(db),
   };
   const repositories = span ? traced(plain, 'sqlite', span) : plain;

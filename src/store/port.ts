@@ -1,4 +1,5 @@
 import type { AuditRepository } from './audit.js';
+import type { CasesRepository } from './cases.js';
 import type { ChecksRepository } from './checks.js';
 import type { HistoryRepository } from './history.js';
 import type { IdempotencyKeysRepository } from './idempotency-keys.js';
@@ -41,6 +42,7 @@ export interface Repositories {
   readonly idempotencyKeys: Port<IdempotencyKeysRepository>;
   readonly reviews: Port<ReviewsRepository>;
   readonly webhooks: Port<WebhooksRepository>;
+  readonly cases: Port<CasesRepository>;
   readonly meta: Port<MetaRepository>;
 }
 

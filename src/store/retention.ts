@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 
 export type RetentionRepository = ReturnType<typeof retentionRepository>;
 
-/** Deletes what is older than the retention period. Evaluations, matched rules, identity hashes and reviews go with their check. */
+/** Deletes what is older than the retention period. Evaluations, matched rules, identity hashes, reviews and cases go with their check. */
 export function retentionRepository(db: Database) {
   const count = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM checks WHERE occurred_at < ?');
   const batch = db.prepare<[number, number]>(

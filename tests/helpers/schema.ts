@@ -54,6 +54,7 @@ export function undoTestMode(db: Database.Database): void {
  */
 export function undoAfterStoreDays(db: Database.Database): void {
   undoCardsSold(db);
+  undoCases(db);
   undoWebhookProbes(db);
   undoReviewsPerHold(db);
   undoSeparateWorlds(db);
@@ -78,6 +79,11 @@ export function undoCardsSold(db: Database.Database): void {
     DROP TABLE api_keys;
     ALTER TABLE api_keys_old RENAME TO api_keys;
   `);
+}
+
+/** Undoes migration 0190: no cases. */
+export function undoCases(db: Database.Database): void {
+  db.exec('DROP TABLE case_events; DROP TABLE cases;');
 }
 
 /** Undoes migration 0180: no endpoint remembers when it may be probed. */

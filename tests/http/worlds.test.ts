@@ -55,10 +55,14 @@ async function makeWorld(app: Awaited<ReturnType<typeof testApp>>, makeKey: (rol
     heldCheckId: '',
     promptedCheckId: '',
     deliveryId: '',
+    caseId: '',
     async makeChecks() {
       const held = await app.call('POST', '/v1/checks', { key: keys.till, body: aCheck({ ...heldBasket, transactionId: world.transactionId }) });
       expect(held.json.action).toBe('hold');
       world.heldCheckId = held.json.checkId;
+      const escalated = await app.call('POST', `/v1/checks/${world.heldCheckId}/escalations`, { key: keys.till, body: { step: 'called_police', by: 'C1' } });
+      expect(escalated.status).toBe(201);
+      world.caseId = escalated.json.caseId;
       const prompted = await app.call('POST', '/v1/checks', { key: keys.till, body: aCheck(promptedBasket) });
       expect(prompted.json.action).toBe('prompt');
       world.promptedCheckId = prompted.json.checkId;
@@ -119,6 +123,16 @@ const TABLE: Record<string, Row> = {
     body: { decision: 'release', supervisorRef: 'SUP-1' },
   })),
   'GET /v1/reviews': { roles: ['supervisor', 'analyst', 'admin'], request: () => ({ path: '/v1/reviews' }), test: { kind: 'unlisted', ids: (other) => [other.heldCheckId] } },
+  'POST /v1/checks/{checkId}/reports': missing(ROLES, (other) => ({
+    path: `/v1/checks/${other.promptedCheckId}/reports`,
+    body: { reporter: { role: 'store' }, whatHappened: 'Reported by the other world.' },
+  })),
+  'POST /v1/checks/{checkId}/escalations': missing(ROLES, (other) => ({ path: `/v1/checks/${other.promptedCheckId}/escalations`, body: { step: 'called_family', by: 'C2' } })),
+  'GET /v1/cases': { roles: ['supervisor', 'analyst', 'admin'], request: () => ({ path: '/v1/cases' }), test: { kind: 'unlisted', ids: (other) => [other.caseId] } },
+  'GET /v1/cases/{caseId}': missing(['supervisor', 'analyst', 'admin'], (other) => ({ path: `/v1/cases/${other.caseId}` })),
+  'PATCH /v1/cases/{caseId}': missing(['analyst', 'admin'], (other) => ({ path: `/v1/cases/${other.caseId}`, body: { owner: 'other world' } })),
+  'POST /v1/cases/{caseId}/notes': missing(['analyst', 'admin'], (other) => ({ path: `/v1/cases/${other.caseId}/notes`, body: { text: 'From the other world.' } })),
+  'GET /v1/cases/{caseId}/evidence': missing(['supervisor', 'analyst', 'admin'], (other) => ({ path: `/v1/cases/${other.caseId}/evidence` })),
   'GET /v1/keys': {
     roles: ['admin'],
     request: () => ({ path: '/v1/keys' }),

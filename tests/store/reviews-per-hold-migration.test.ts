@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckInput } from '../../src/contract/check.js';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
 import { freshPostgresUrl, postgresAvailable } from '../helpers/postgres.js';
-import { undoCardsSold, undoReviewsPerHold, undoWebhookProbes } from '../helpers/schema.js';
+import { undoCardsSold, undoCases, undoReviewsPerHold, undoWebhookProbes } from '../helpers/schema.js';
 
 const itunes = (quantity: number): CheckInput['lines'] => [{ kind: 'gift_card', brand: 'itunes', unitAmount: 10000, quantity }];
 /** £300 for a customer over 80: held, and released without a reason. */
@@ -16,6 +16,9 @@ const POSTGRES_BEFORE = `
   ALTER TABLE api_keys DROP CONSTRAINT api_keys_role_check;
   ALTER TABLE api_keys ADD CONSTRAINT api_keys_role_check CHECK (role IN ('till', 'supervisor', 'analyst', 'admin'));
   DELETE FROM schema_migrations WHERE version = 8;
+  DROP TABLE case_events;
+  DROP TABLE cases;
+  DELETE FROM schema_migrations WHERE version = 7;
   ALTER TABLE webhook_endpoints DROP COLUMN probe_after;
   DELETE FROM schema_migrations WHERE version = 6;
   ALTER TABLE reviews DROP CONSTRAINT reviews_pkey;
@@ -31,6 +34,7 @@ const STORES = [
     rollBack: (databasePath: string) => {
       const db = new Database(databasePath);
       undoCardsSold(db);
+      undoCases(db);
       undoWebhookProbes(db);
       undoReviewsPerHold(db);
       db.pragma('user_version = 160');

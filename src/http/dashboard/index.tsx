@@ -2,7 +2,9 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
+import { CaseId } from '../../contract/cases.js';
 import { ChecksExportQuery } from '../../contract/reports.js';
+import { EVIDENCE_CSP, evidencePage } from '../routes/cases/evidence-page.js';
 import { minorUnitsPerMajor } from '../../engine/index.js';
 import { DomainError } from '../../errors.js';
 import { csvHeaders } from '../../reports/checks-csv.js';
@@ -19,6 +21,7 @@ import { presentKey } from '../middleware/auth.js';
 
 const LATEST_INTERVENTIONS = 12;
 const WAITING_SHOWN = 10;
+const CASES_SHOWN = 20;
 
 /** Scripts, styles and forms from this service only; no frames, no plugins. */
 const CONTENT_SECURITY_POLICY =
@@ -130,6 +133,7 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
     const summary = await buildSummary(store, { period, storeIds, groupBy: new Set(ALL_GROUPINGS) }, now);
     const holds = await buildHoldsReport(store, { period, storeIds }, now);
     const waiting = (await c.get('services').reviews.list(principal, { status: 'open', limit: WAITING_SHOWN, ...(selectedStore ? { storeId: selectedStore } : {}) })).reviews;
+    const openCases = await c.get('services').cases.open(principal, selectedStore, CASES_SHOWN);
     const interventions = await store.reports.latestInterventions({ fromDay: period.fromDay, toDay: period.toDay, storeIds }, LATEST_INTERVENTIONS);
     const visible = (await store.reports.storeIds()).filter((id) => principal.storeIds === null || principal.storeIds.includes(id));
     const query = new URLSearchParams({ from: period.from, to: period.to, ...(selectedStore ? { storeId: selectedStore } : {}) });
@@ -145,8 +149,19 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
         error={error}
         chartData={chartData(summary, holds)}
         csvHref={`/dashboard/checks.csv?${query}`}
+        cases={{ open: openCases, now }}
       />,
     );
+  });
+
+  // The evidence pack for people, under the dashboard's session: a link from the page carries no API key.
+  app.get('/dashboard/cases/:caseId/evidence', requireSession(), async (c) => {
+    const caseId = CaseId.safeParse(c.req.param('caseId'));
+    if (!caseId.success) throw new DomainError('not_found', `No case ${c.req.param('caseId')}`);
+    const pack = await c.get('services').cases.evidence(c.get('principal'), caseId.data);
+    c.header('Content-Security-Policy', EVIDENCE_CSP);
+    c.header('Cache-Control', 'private, no-store');
+    return c.html(evidencePage(pack));
   });
 
   app.get('/dashboard/checks.csv', requireSession(), async (c) => {

@@ -7,6 +7,8 @@ import type { ReviewRecord } from '../../contract/review.js';
 import type { CheckReportRow } from '../../store/index.js';
 import { formatCount, formatDateTime, formatDay, formatMoneyByCurrency, formatRate, words } from './format.js';
 import { HoldsSection } from './holds.js';
+import { CasesSection } from './cases.js';
+import type { CaseSummary } from '../../contract/cases.js';
 
 const AGE_LABELS: Record<(typeof AgeBand.options)[number], string> = {
   under_20: 'Under 20', '20_29': '20–29', '30_39': '30–39', '40_49': '40–49', '50_59': '50–59',
@@ -114,9 +116,11 @@ export interface DashboardView {
   /** What the charts draw, as JSON for the page's script. */
   chartData: string;
   csvHref: string;
+  /** Cases not yet closed, newest first, and the time their ages are counted to. */
+  cases: { open: CaseSummary[]; now: number };
 }
 
-export const DashboardPage: FC<DashboardView> = ({ principal, summary, holds, waiting, interventions, stores, selectedStore, error, chartData, csvHref }) => {
+export const DashboardPage: FC<DashboardView> = ({ principal, summary, holds, waiting, interventions, stores, selectedStore, error, chartData, csvHref, cases }) => {
   const { totals } = summary;
   const top = (rules: RuleFigures[]) => rules.slice(0, 10);
   return (
@@ -233,6 +237,7 @@ export const DashboardPage: FC<DashboardView> = ({ principal, summary, holds, wa
         </section>
 
         <HoldsSection report={holds} waiting={waiting} />
+        <CasesSection cases={cases.open} now={cases.now} timeZone={summary.timeZone} />
 
         <section aria-labelledby="rules-title" class="pair">
           <h2 id="rules-title">Top rules</h2>

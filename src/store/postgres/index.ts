@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Repositories, type Store, type StoreEvent, WriteCollision } from '../port.js';
 import { storageHealth } from '../storage-health.js';
 import { auditRepository } from './audit.js';
+import { casesRepository } from './cases.js';
 import { checksRepository } from './checks.js';
 import { historyRepository } from './history.js';
 import { idempotencyKeysRepository } from './idempotency-keys.js';
@@ -79,6 +80,7 @@ function repositoriesOn(sql: Queryable, atomically: Atomically, span: StoreSpan 
     idempotencyKeys: idempotencyKeysRepository(sql),
     reviews: reviewsRepository(sql),
     webhooks: webhooksRepository(sql),
+    cases: casesRepository(sql),
     meta: metaRepository(sql),
   };
   return span ? traced(repositories, 'postgresql', span) : repositories;

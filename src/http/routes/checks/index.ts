@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../env.js';
+import { registerAfterSale } from './after-sale.js';
 import { registerAnswers } from './answers.js';
 import { registerCreateCheck } from './create.js';
 import { registerGetCheck } from './get.js';
@@ -11,5 +12,6 @@ export function registerChecks(api: OpenAPIHono<AppEnv>) {
   registerAnswers(api);
   registerOutcome(api);
   registerReview(api);
+  registerAfterSale(api);
   registerGetCheck(api);
 }

@@ -10,6 +10,8 @@ const WHEN: Record<WebhookEventType, string> = {
   'outcome.recorded': 'The till recorded what happened.',
   'rule_set.published': 'A rule set version became active: published, approved by a second admin, or rolled back to.',
   'key.revoked': 'An API key was revoked.',
+  'case.opened': 'A case opened on a check: the till recorded `scam_confirmed`, a supervisor refused a hold, a sale was reported as a scam afterwards, or a colleague escalated.',
+  'case.escalated': 'A colleague escalated for the customer (called the police, the bank via 159, the family or the card issuer): sent at once, for loss prevention to follow up.',
 };
 
 const SIGNATURE_HEADERS = z.object({

@@ -4,6 +4,7 @@ import { sql as webhookLeases } from './0003-webhook-leases.js';
 import { sql as reviewsPerHold } from './0005-reviews-per-hold.js';
 import { sql as separateWorlds } from './0004-separate-worlds.js';
 import { sql as webhookProbes } from './0006-webhook-probes.js';
+import { sql as cases } from './0007-cases.js';
 import { sql as cardsSold } from './0008-cards-sold.js';
 
 export interface PostgresMigration {
@@ -21,5 +22,6 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   { version: 4, name: 'separate-worlds', sql: separateWorlds },
   { version: 5, name: 'reviews-per-hold', sql: reviewsPerHold },
   { version: 6, name: 'webhook-probes', sql: webhookProbes },
+  { version: 7, name: 'cases', sql: cases },
   { version: 8, name: 'cards-sold', sql: cardsSold },
 ];
