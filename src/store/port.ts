@@ -11,6 +11,7 @@ import type { ReviewsRepository } from './reviews.js';
 import type { RuleHitsRepository } from './rule-hits.js';
 import type { RuleSetsRepository } from './rule-sets.js';
 import type { SessionsRepository } from './sessions.js';
+import type { AreaAlertsRepository, StoresRepository } from './stores.js';
 import type { WebhooksRepository } from './webhooks.js';
 
 /**
@@ -42,6 +43,8 @@ export interface Repositories {
   readonly reviews: Port<ReviewsRepository>;
   readonly webhooks: Port<WebhooksRepository>;
   readonly meta: Port<MetaRepository>;
+  readonly stores: Port<StoresRepository>;
+  readonly areaAlerts: Port<AreaAlertsRepository>;
 }
 
 /**
@@ -54,8 +57,8 @@ export class WriteCollision extends Error {
   override name = 'WriteCollision';
 }
 
-/** Something every node must hear at once: a rule set published or rolled back, a key revoked. */
-export type StoreEvent = 'rule_sets' | 'keys';
+/** Something every node must hear at once: a rule set published or rolled back, a key revoked, a store changed. */
+export type StoreEvent = 'rule_sets' | 'keys' | 'stores';
 
 /** The only door to the database: SQLite in this process, or PostgreSQL shared by several nodes. */
 export interface Store extends Repositories {

@@ -53,6 +53,7 @@ export function undoTestMode(db: Database.Database): void {
  * an older schema calls this first, so a new migration needs its undo here and nowhere else.
  */
 export function undoAfterStoreDays(db: Database.Database): void {
+  undoStoresAndAreaAlerts(db);
   undoWebhookProbes(db);
   undoReviewsPerHold(db);
   undoSeparateWorlds(db);
@@ -64,6 +65,16 @@ export function undoAfterStoreDays(db: Database.Database): void {
   `);
   // 0140: the request behind a webhook event.
   db.exec('ALTER TABLE webhook_events DROP COLUMN request_id');
+}
+
+/** Undoes migration 0210: no store records, no area alerts. */
+export function undoStoresAndAreaAlerts(db: Database.Database): void {
+  db.exec(`
+    DROP TABLE stores;
+    DROP TABLE unknown_stores;
+    DROP TABLE area_alerts;
+    ALTER TABLE evaluations DROP COLUMN area;
+  `);
 }
 
 /** Undoes migration 0180: no endpoint remembers when it may be probed. */
