@@ -5,7 +5,7 @@ const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
  * behind a prefix that says what the id names (`chk_`, `key_`, `whk_` for a webhook, `evt_` for an
  * event, `dlv_` for its delivery to one webhook).
  */
-export function newId(prefix: 'chk' | 'key' | 'whk' | 'evt' | 'dlv', now = Date.now()): string {
+export function newId(prefix: 'chk' | 'key' | 'whk' | 'evt' | 'dlv' | 'ala', now = Date.now()): string {
   let time = '';
   let t = now;
   for (let i = 0; i < 10; i++) {

@@ -17,6 +17,7 @@ const LAYERS: ReadonlyArray<{ name: string; paths: readonly string[]; packages: 
       'src/access/',
       'src/checks/',
       'src/reviews/',
+      'src/stores/',
       'src/webhooks/',
       'src/rule-sets/',
       'src/reports/',
