@@ -38,6 +38,9 @@ export interface TestAppOptions {
   databaseMaxBytes?: number;
   /** The access log line per request (on, as in the running service, unless false). */
   accessLog?: boolean;
+  /** A stores file put into the registry at start (VOUCHSAFE_STORES_FILE). */
+  storesFile?: string;
+  areaAlerts?: ServiceOptions['areaAlerts'];
 }
 
 const onlyLocalhost = async (hostname: string) => {
@@ -75,6 +78,8 @@ export async function testApp(options: TestAppOptions = {}) {
     ...(options.webhookDelivery ? { webhookDelivery: options.webhookDelivery } : {}),
     ...(options.databaseMaxBytes ? { databaseMaxBytes: options.databaseMaxBytes } : {}),
     ...(options.idSecret ? { idSecret: options.idSecret } : {}),
+    ...(options.storesFile ? { storesFile: options.storesFile } : {}),
+    ...(options.areaAlerts ? { areaAlerts: options.areaAlerts } : {}),
   });
   onTestFinished(async () => {
     try {
