@@ -7,6 +7,7 @@ import type { ReviewRecord } from '../../contract/review.js';
 import type { CheckReportRow } from '../../store/index.js';
 import { formatCount, formatDateTime, formatDay, formatMoneyByCurrency, formatRate, words } from './format.js';
 import { HoldsSection } from './holds.js';
+import { AreaSection, type AreaView } from './area.js';
 
 const AGE_LABELS: Record<(typeof AgeBand.options)[number], string> = {
   under_20: 'Under 20', '20_29': '20–29', '30_39': '30–39', '40_49': '40–49', '50_59': '50–59',
@@ -114,9 +115,11 @@ export interface DashboardView {
   /** What the charts draw, as JSON for the page's script. */
   chartData: string;
   csvHref: string;
+  /** Area alerts and the stores they reached; admins and analysts of every store only. */
+  area?: AreaView | undefined;
 }
 
-export const DashboardPage: FC<DashboardView> = ({ principal, summary, holds, waiting, interventions, stores, selectedStore, error, chartData, csvHref }) => {
+export const DashboardPage: FC<DashboardView> = ({ principal, summary, holds, waiting, interventions, stores, selectedStore, error, chartData, csvHref, area }) => {
   const { totals } = summary;
   const top = (rules: RuleFigures[]) => rules.slice(0, 10);
   return (
@@ -233,6 +236,7 @@ export const DashboardPage: FC<DashboardView> = ({ principal, summary, holds, wa
         </section>
 
         <HoldsSection report={holds} waiting={waiting} />
+        {area && <AreaSection view={area} />}
 
         <section aria-labelledby="rules-title" class="pair">
           <h2 id="rules-title">Top rules</h2>
