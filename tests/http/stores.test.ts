@@ -6,7 +6,7 @@ import { compileRuleSet } from '../../src/engine/index.js';
 import { loadRuleDirectory } from '../../src/rule-sets/load-directory.js';
 import { aCheck, OTHER_STORE, STORE, testApp } from '../helpers/app.js';
 
-/** Stevenage town centre, a shop about 2 km away in the same town, and one in Luton, about 20 km off. */
+/** Stevenage town centre, a shop about 2 km away in the same town, and one in Luton, about 15 km off. */
 const STEVENAGE = { lat: 51.9017, lon: -0.2019, district: 'SG1' };
 const NEAR = { lat: 51.9194, lon: -0.2028, district: 'SG2' };
 const LUTON = { lat: 51.8787, lon: -0.42, district: 'LU1' };
