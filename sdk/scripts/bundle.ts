@@ -71,7 +71,9 @@ export async function buildModules(outdir: string): Promise<void> {
  * brings yaml (~30 KB gzipped), cel-js (~25 KB), zod (~23 KB) and the bundled rules as YAML (~13 KB);
  * the SDK, contract and engine are ~31 KB (`npx tsx sdk/scripts/measure-bundle.ts`). sdk/README.md ("Size") says what 60 KB would take.
  */
-export const BROWSER_BUNDLE_BUDGET = { gzipBytes: 129 * 1024 };
+// 131 KB since the area alerts: the scam-stopped-nearby rule and its prompt in three languages (bundled
+// rules, ~1.1 KB gzipped) and the area.* facts in the contract and engine (~0.4 KB).
+export const BROWSER_BUNDLE_BUDGET = { gzipBytes: 131 * 1024 };
 
 export interface BrowserBundle {
   path: string;
