@@ -84,6 +84,9 @@ const ConfigSchema = z.object({
     )
     .default([]),
   VOUCHSAFE_HOLD_DEADLINE: HoldDeadline.default(5 * 60_000),
+  VOUCHSAFE_STORES_FILE: z.string().min(1).optional(),
+  VOUCHSAFE_AREA_ALERT_KM: z.coerce.number().positive('VOUCHSAFE_AREA_ALERT_KM must be a distance in km above 0').max(500, 'VOUCHSAFE_AREA_ALERT_KM is at most 500 km').default(5),
+  VOUCHSAFE_AREA_ALERT_MINUTES: z.coerce.number().int('VOUCHSAFE_AREA_ALERT_MINUTES must be whole minutes').min(1).max(7 * 24 * 60, 'VOUCHSAFE_AREA_ALERT_MINUTES is at most a week').default(60),
   VOUCHSAFE_WEBHOOKS_ALLOW_HTTP: z.enum(['0', '1']).default('0'),
   VOUCHSAFE_WEBHOOKS_ALLOW_HOSTS: z
     .string()
@@ -154,6 +157,10 @@ export interface Config {
   readonly timeZone: string;
   /** How long a held sale waits for a supervisor before it counts as refused. */
   readonly holdDeadlineMs: number;
+  /** The stores file put into the registry at start. */
+  readonly storesFile: string | undefined;
+  /** How far (km) and how long (minutes) a scam stopped at one store raises the guard at stores nearby. */
+  readonly areaAlerts: { readonly radiusKm: number; readonly minutes: number };
   /** Webhooks may also go to `http://` on this machine and to what webhooksAllowHosts lists (tests, store-local receivers); otherwise `https://` only. */
   readonly webhooksAllowHttp: boolean;
   /** Internal receivers webhooks may reach (host names, addresses, ranges); every other internal address is refused. */
@@ -221,6 +228,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: c.VOUCHSAFE_CORS_ORIGINS,
     timeZone: c.VOUCHSAFE_TIMEZONE,
     holdDeadlineMs: c.VOUCHSAFE_HOLD_DEADLINE,
+    storesFile: c.VOUCHSAFE_STORES_FILE,
+    areaAlerts: { radiusKm: c.VOUCHSAFE_AREA_ALERT_KM, minutes: c.VOUCHSAFE_AREA_ALERT_MINUTES },
     webhooksAllowHttp: c.VOUCHSAFE_WEBHOOKS_ALLOW_HTTP === '1',
     webhooksAllowHosts: c.VOUCHSAFE_WEBHOOKS_ALLOW_HOSTS,
     trustProxy: c.VOUCHSAFE_TRUST_PROXY === 'true',

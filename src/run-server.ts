@@ -94,6 +94,8 @@ export async function startServer(config: Config): Promise<void> {
     ruleApproval: config.ruleApproval,
     timeZone: config.timeZone,
     holdDeadlineMs: config.holdDeadlineMs,
+    storesFile: config.storesFile,
+    areaAlerts: config.areaAlerts,
     webhooksAllowHttp: config.webhooksAllowHttp,
     webhooksAllowHosts: config.webhooksAllowHosts,
     background: true,

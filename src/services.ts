@@ -13,6 +13,7 @@ import { type ActiveRuleSet, loadActiveRuleSet, refreshActiveRuleSet } from './r
 import type { ApprovalMode } from './rule-sets/lifecycle.js';
 import { createReviews, type Reviews } from './reviews/index.js';
 import { openStore, type Store } from './store/index.js';
+import { applyStoresFile, type AreaAlertSettings, DEFAULT_AREA_ALERTS, loadStoreRegistry, type StoreRegistry } from './stores/index.js';
 import { storeSpan } from './tracing.js';
 import { DEFAULT_TIME_ZONE } from './engine/index.js';
 import {
@@ -45,7 +46,11 @@ export interface Services {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly clock: () => number;
+  /** The time zone of a store the registry lacks. */
   readonly timeZone: string;
+  /** The stores: time zone, language, currency and location of each. */
+  readonly registry: StoreRegistry;
+  readonly areaAlerts: AreaAlertSettings;
   readonly ruleApproval: ApprovalMode;
   /** Requests being answered right now: background bookkeeping gives way to them. */
   readonly activity: { inFlight: number };
@@ -82,8 +87,12 @@ export interface ServiceOptions {
   adminKey?: string | undefined;
   idSecret?: string | undefined;
   clock?: () => number;
-  /** The store's IANA time zone, for business days (default Europe/London). */
+  /** The IANA time zone of a store the registry lacks, for business days (default Europe/London). */
   timeZone?: string;
+  /** A stores file (VOUCHSAFE_STORES_FILE) put into the registry at start. */
+  storesFile?: string | undefined;
+  /** How far and how long an area alert reaches (default 5 km, 60 minutes). */
+  areaAlerts?: AreaAlertSettings;
   processMetrics?: boolean;
   ruleApproval?: ApprovalMode;
   /**
@@ -147,13 +156,19 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
     const rules = await loadActiveRuleSet(store, options.rulesDirectory, options.logger, clock());
     const ids = createIdentityHasher(secret);
     const holdDeadlineMs = options.holdDeadlineMs ?? DEFAULT_HOLD_DEADLINE_MS;
+    const registry = await loadStoreRegistry(store, options.logger, clock);
+    if (options.storesFile) {
+      const applied = await applyStoresFile({ store, rules, registry, clock }, options.storesFile);
+      options.logger.info('stores file applied', { path: options.storesFile, ...applied });
+    }
+    const areaAlerts = options.areaAlerts ?? DEFAULT_AREA_ALERTS;
     const policy = {
       allowHttp: options.webhooksAllowHttp ?? false,
       allow: options.webhooksAllowHosts ?? NOTHING_ALLOWED,
       resolve: options.webhookResolve ?? systemResolve,
     };
-    const reviews = createReviews({ store, rules, clock, holdDeadlineMs });
     const cards = cardVault(options.cards ?? { capture: false });
+    const reviews = createReviews({ store, rules, clock, holdDeadlineMs, registry, areaAlerts });
     const worker = deliveryWorker({
       store,
       clock,
@@ -200,6 +215,9 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
     };
     store.listen('rule_sets', refreshRules);
     store.listen('keys', () => keys.forgetAll());
+    store.listen('stores', () => {
+      registry.refresh().catch(reportFailure('reading the stores failed'));
+    });
     // A notification missed while the connection was down is caught up here.
     const resync = store.kind === 'postgres' && options.background ? setInterval(refreshRules, RESYNC_EVERY_MS) : undefined;
     resync?.unref();
@@ -213,11 +231,13 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
       metrics,
       clock,
       timeZone,
+      registry,
+      areaAlerts,
       ruleApproval: options.ruleApproval ?? 'single',
       activity,
       lifecycle: { draining: false },
       idempotencyKeys: idempotencyKeys(store, clock),
-      checks: createChecks({ store, rules, ids, clock, timeZone, metrics, logger: options.logger, holdDeadlineMs, cards }),
+      checks: createChecks({ store, rules, ids, clock, timeZone, registry, areaAlerts, metrics, logger: options.logger, holdDeadlineMs, cards }),
       reviews,
       cards,
       cases: createCases({ store, clock, timeZone }),

@@ -95,7 +95,8 @@ export async function backtest(
   const progressEvery = options.progressEvery ?? 10_000;
 
   for await (const check of checks) {
-    const inputs = { check: check.request, history: check.history, answers: check.answers, identified: check.identified };
+    // Area alerts as the check saw them when it was decided: those raised before it and live then.
+    const inputs = { check: check.request, history: check.history, answers: check.answers, identified: check.identified, ...(check.area ? { area: check.area.facts } : {}) };
     const old = decide(baseline, inputs);
     const next = decide(candidate, inputs);
     const label = labelOf(check.outcome);

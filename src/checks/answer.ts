@@ -53,6 +53,7 @@ export async function answerCheck(context: CheckContext, principal: Principal, c
         request: check.latest.request,
         totals: check.totals,
         history: check.latest.history,
+        area: check.latest.area,
         answers: { ...check.latest.answers, ...answers },
         trigger: 'answers',
         revision: check.latest.revision + 1,

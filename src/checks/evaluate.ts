@@ -3,7 +3,8 @@ import type { Action } from '../contract/enums.js';
 import type { HistoryFacts } from '../contract/fact-schema.js';
 import { type BasketTotals, decide } from '../engine/index.js';
 import { afterDecision, coveredByRelease, settledReview, weakestAction } from '../reviews/index.js';
-import type { CheckRow, CheckWrite, EvaluationRow, ReviewRow, StoredRequest, Within } from '../store/index.js';
+import type { AreaSeen, CheckRow, CheckWrite, EvaluationRow, ReviewRow, StoredRequest, Within } from '../store/index.js';
+import { raiseAreaAlert } from '../stores/index.js';
 import { inSpan } from '../tracing.js';
 import type { CheckContext } from './context.js';
 
@@ -12,6 +13,8 @@ export interface EvaluationInputs {
   request: StoredRequest;
   totals: BasketTotals;
   history: HistoryFacts;
+  /** The area alerts live at the store when the check was made, if any reached it. */
+  area?: AreaSeen | undefined;
   answers: Record<string, string>;
   identified: boolean;
   trigger: EvaluationTrigger;
@@ -30,6 +33,7 @@ export function evaluate(context: Pick<CheckContext, 'rules' | 'metrics' | 'logg
       history: inputs.history,
       answers: inputs.answers,
       identified: inputs.identified,
+      ...(inputs.area ? { area: inputs.area.facts } : {}),
     }, { atLeast: inputs.atLeast });
     span?.setAttributes({ 'vouchsafe.action': decided.action, 'vouchsafe.rules_matched': decided.reasons.length });
     return decided;
@@ -46,6 +50,7 @@ export function evaluate(context: Pick<CheckContext, 'rules' | 'metrics' | 'logg
     request: inputs.request,
     answers: inputs.answers,
     history: inputs.history,
+    ...(inputs.area ? { area: inputs.area } : {}),
     action: decision.action,
     score: decision.score,
     reasons: decision.reasons,
@@ -80,5 +85,9 @@ export async function evaluateAndRecord(
   const evaluation = evaluate(context, { ...inputs, checkId: check.id, identified: check.identified, atLeast });
   const write: CheckWrite = { ...check, totals: inputs.totals, evaluation };
   await context.store.checks.save(write);
+  // A refused sale raises the guard at the stores nearby (once per check, however often it is decided).
+  if (evaluation.action === 'refuse') {
+    await raiseAreaAlert(context, { storeId: check.storeId, checkId: check.id, reason: 'refused_sale', livemode: check.livemode, lines: inputs.request.lines, currency: inputs.request.currency });
+  }
   return { write, review: await afterDecision(context, { previousAction: previous?.check.latest.action, write, review, covered, actor }) };
 }

@@ -9,6 +9,7 @@ import { DomainError } from '../errors.js';
 import { closeReviewForOutcome, settledReview, toReview } from '../reviews/index.js';
 import { type OutcomeRow, within } from '../store/index.js';
 import { checkSubject, recordEvent } from '../webhooks/events.js';
+import { raiseAreaAlert } from '../stores/index.js';
 import type { CheckContext } from './context.js';
 import { findVisibleCheckWithReview } from './read.js';
 import { toOutcomeRecord } from './records.js';
@@ -106,6 +107,11 @@ export async function recordOutcome(context: CheckContext, principal: Principal,
     await tx.checks.recordOutcome(checkId, row);
     const cards = body.cards ? cardRows(context.cards, checkId, body.cards, now) : [];
     if (cards.length > 0) await tx.checks.saveCards(cards);
+    // A confirmed scam raises the guard at the stores nearby (nothing more if its refusal already did).
+    if (row.outcome === 'scam_confirmed') {
+      const request = check.latest.request;
+      await raiseAreaAlert(inTx, { storeId: check.storeId, checkId, reason: 'scam_confirmed', livemode: check.livemode, lines: request.lines, currency: request.currency });
+    }
     await recordEvent(
       tx,
       'outcome.recorded',

@@ -117,6 +117,7 @@ export function toCheckRecord(
       shadowReasons: evaluation.shadowReasons,
       promptId: evaluation.promptId,
       ruleSetVersion: evaluation.ruleSetVersion,
+      ...(evaluation.area ? { area: evaluation.area } : {}),
     })),
     review: review ? toReview(review, now) : null,
     outcome: check.outcome && toOutcomeRecord(check.id, check.outcome, cards.length > 0 ? cards : undefined),

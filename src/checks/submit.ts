@@ -6,6 +6,7 @@ import { acceptedLanguages, basketTotals, businessDay, localeOf, NO_HISTORY } fr
 import { DomainError, invalidField } from '../errors.js';
 import { newId } from '../sortable-id.js';
 import { type StoredRequest, within } from '../store/index.js';
+import { areaSeenAt } from '../stores/index.js';
 import type { CheckContext } from './context.js';
 import { evaluateAndRecord } from './evaluate.js';
 import { toDecision } from './records.js';
@@ -55,8 +56,10 @@ function withoutIdentifiers(check: CheckRequest): StoredRequest {
  * a test till reusing a live transaction id makes its own test check and leaves the live one alone.
  */
 export async function submitCheck(context: CheckContext, principal: Principal, check: CheckRequest, acceptLanguage?: string): Promise<Submitted> {
-  const { store, ids, clock, timeZone } = context;
+  const { store, ids, clock, registry } = context;
   assertTill(principal, check.storeId, check.tillId);
+  registry.noteCheck(check.storeId);
+  const storeRecord = registry.get(check.storeId);
 
   const started = performance.now();
   const now = clock();
@@ -74,7 +77,7 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
   // adds one must not be decided again as a changed basket.
   const { offlineDecision, ...basket } = check;
   const fingerprint = ids.fingerprint(JSON.stringify(basket));
-  const day = businessDay(check.occurredAt ? Date.parse(check.occurredAt) : now, timeZone);
+  const day = businessDay(check.occurredAt ? Date.parse(check.occurredAt) : now, storeRecord?.timeZone ?? context.timeZone);
 
   const result = await store.transaction(async (tx): Promise<Submitted> => {
     // A new check is the common case: its customer's history is asked for beside the lookup, as if
@@ -82,10 +85,11 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
     // it turns out to be a changed basket of a check already made.
     const idIfNew = newId('chk', now);
     const historyAtIfNew = historyTime(check, now);
-    const [existing, customerIfNew] = await Promise.all([
+    const [existing, customerIfNew, areaIfNew] = await Promise.all([
       // Locked: a supervisor's release or another revision of this check waits for this one, and this for them.
       tx.checks.findByTransaction({ storeId: check.storeId, livemode: principal.livemode, transactionId: check.transactionId, businessDay: day }, { lock: true }),
       identities.length > 0 ? tx.history.customer(identities, historyAtIfNew, check.storeId, idIfNew) : undefined,
+      areaSeenAt(within(context, tx), check.storeId, principal.livemode, historyAtIfNew),
     ]);
     // Of a check already made: its review, and whether this basket is one it had before, read together.
     const [stored, earlierRevision] = existing
@@ -118,6 +122,8 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
     // An identifier many people use links strangers: it is kept, but neither identifies nor counts.
     const customer = existing && identities.length > 0 ? await tx.history.customer(identities, historyAt, check.storeId, checkId) : customerIfNew;
     const identified = Boolean(customer?.windows);
+    // A changed basket sees the alerts as they stood when the check was first made, as its history does.
+    const area = existing ? existing.latest.area : areaIfNew;
     const { write: saved, review } = await evaluateAndRecord(
       within(context, tx),
       { previous: existing && { check: existing, review: stored }, actor: principal.keyId },
@@ -137,10 +143,14 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
         identities,
       },
       {
-        // The language chosen once, from the check or else its Accept-Language, so answers keep it.
-        request: { ...withoutIdentifiers(check), locale: localeOf(context.rules.current, check.locale ?? acceptedLanguages(acceptLanguage)) },
+        // The language chosen once, so answers keep it: the check's own, else its store's, else the
+        // browser's Accept-Language (only for a store the registry lacks), else the rule set's default.
+        // A store's language beats the browser's: a UK till whose browser says en-US must still get
+        // Report Fraud and 999, not the FTC and 911.
+        request: { ...withoutIdentifiers(check), locale: localeOf(context.rules.current, check.locale ?? storeRecord?.locale ?? acceptedLanguages(acceptLanguage)) },
         totals: basketTotals(check.lines),
         history: customer?.windows ?? NO_HISTORY,
+        area,
         answers: existing?.latest.answers ?? {},
         trigger: existing ? 'basket_changed' : 'check',
         revision: (existing?.latest.revision ?? 0) + 1,

@@ -1,3 +1,4 @@
+import { AreaFacts } from './area.js';
 import { z } from 'zod';
 import { CheckId, StoreId, Timestamp } from './common.js';
 import { CheckLine, OfflineDecision, Signals } from './check.js';
@@ -23,6 +24,10 @@ export const Evaluation = z
     shadowReasons: z.array(Reason).meta({ description: 'Shadow rules that matched: recorded, never enforced.' }),
     promptId: z.string().nullable(),
     ruleSetVersion: z.string(),
+    area: z
+      .object({ facts: AreaFacts, alertIds: z.array(z.string()) })
+      .optional()
+      .meta({ description: 'The area alerts this decision saw (`GET /v1/area-alerts`) and the `area.*` facts they made; absent when none reached the store.' }),
   })
   .meta({ id: 'Evaluation', description: 'One decision on a check, as it was made.' });
 export type Evaluation = z.infer<typeof Evaluation>;

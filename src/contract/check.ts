@@ -126,7 +126,7 @@ export const CheckRequest = z
       .optional()
       .meta({
         description:
-          'The language the colleague reads (BCP 47). Without it, the request’s `Accept-Language`; without that, the rule set’s default. The closest language the rule set has is used (`cy` gets `cy-GB`); the decision’s `locale` says which.',
+          'The language the colleague reads (BCP 47). Without it, the store’s language (`GET /v1/stores`); for a store the registry lacks, the request’s `Accept-Language`; without that, the rule set’s default. The closest language the rule set has is used (`cy` gets `cy-GB`); the decision’s `locale` says which.',
         example: 'cy-GB',
       }),
   })

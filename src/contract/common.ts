@@ -87,7 +87,7 @@ export const AcceptLanguageHeader = z.object({
     .optional()
     .meta({
       param: { name: 'accept-language', in: 'header' },
-      description: 'The languages the colleague reads, for a check without `locale`. The decision’s texts are in the closest the rule set has, else its default; `Content-Language` says which.',
+      description: 'The languages the colleague reads, for a check without `locale` at a store the registry lacks (a registered store’s language wins). The decision’s texts are in the closest the rule set has, else its default; `Content-Language` says which.',
       example: 'cy-GB, en-GB;q=0.8',
     }),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AreaFacts } from './area.js';
 import { Signals } from './check.js';
 import { AgeBand, AgeSource, Lane, LineKind, Tender } from './enums.js';
 
@@ -82,6 +83,7 @@ export const StaticFacts = z.object({
   signals: Signals,
   history: HistoryFacts,
   customerTotal: CustomerTotalFacts,
+  area: AreaFacts,
 });
 export type StaticFacts = z.infer<typeof StaticFacts>;
 

@@ -3,6 +3,7 @@ import { CheckRequest } from './check.js';
 import { Text } from './common.js';
 import { HandOffStep } from './decision.js';
 import { Action } from './enums.js';
+import { AreaFacts } from './area.js';
 import { HistoryWindowFacts } from './fact-schema.js';
 
 /** The YAML shapes of `rules/*.yaml` and `rules/prompts/<locale>.yaml`: what an analyst writes. */
@@ -79,10 +80,15 @@ export const HistoryInput = z.strictObject({
 });
 export type HistoryInput = z.infer<typeof HistoryInput>;
 
+/** Area alerts for a rule test: what the check sees of scams stopped nearby; left out, none. */
+export const AreaInput = AreaFacts.strict().partial();
+export type AreaInput = z.infer<typeof AreaInput>;
+
 export const RuleTestCase = z.strictObject({
   name: z.string().min(1).max(200),
   check: CheckRequest.partial({ storeId: true, tillId: true, transactionId: true, currency: true }),
   history: HistoryInput.optional(),
+  area: AreaInput.optional(),
   answers: z.record(z.string(), z.string()).optional(),
   expect: z.strictObject({
     action: Action,

@@ -1,6 +1,8 @@
 import type { CheckRequest } from '../contract/check.js';
 import type { AgeBand } from '../contract/enums.js';
+import type { AreaFacts } from '../contract/area.js';
 import type { Facts, HistoryFacts } from '../contract/fact-schema.js';
+import { NO_AREA } from './area.js';
 import { minorUnitsPerMajor } from './money.js';
 
 /** The lower bound of each age band in years: the `customer.ageAtLeast` fact. */
@@ -54,11 +56,13 @@ export interface FactInputs {
   identified: boolean;
   /** The basket's totals, when the caller has them already (the service stores them); computed here otherwise. */
   totals?: BasketTotals;
+  /** Scams stopped at stores nearby (none offline, or where the caller has no area alerts). */
+  area?: AreaFacts;
 }
 
 /** Everything a rule may ask about one basket, as plain values. */
 export function deriveFacts(
-  { check, history, answers, identified, totals = basketTotals(check.lines) }: FactInputs,
+  { check, history, answers, identified, totals = basketTotals(check.lines), area = NO_AREA }: FactInputs,
   questionIds: readonly string[],
   lists: Readonly<Record<string, readonly string[]>>,
 ): Facts {
@@ -124,6 +128,7 @@ export function deriveFacts(
       h24: totals.storedValue - topUps + history.h24.storedValue,
       d30: totals.storedValue - topUps + history.d30.storedValue,
     },
+    area,
     answers: answerFacts,
     lists,
   };

@@ -22,6 +22,7 @@ import { registerHealth } from './routes/system/health.js';
 import { registerLiveness } from './routes/system/liveness.js';
 import { registerMetrics } from './routes/system/metrics.js';
 import { registerOpenApiDocument } from './openapi.js';
+import { registerStores } from './routes/stores/index.js';
 import { registerTillTokens } from './routes/till-tokens/index.js';
 import { registerWebhooks } from './routes/webhooks/index.js';
 import { errorHandler, problemBody, problemResponse } from './problem.js';
@@ -97,6 +98,7 @@ export function createApp(
   registerReviews(app);
   registerCases(app);
   registerKeys(app);
+  registerStores(app);
   registerTillTokens(app);
   registerWebhooks(app);
   registerRules(app);
@@ -133,6 +135,7 @@ export function createApp(
       { name: 'Rules', description: 'The rule set. One set decides test and live checks alike: every till, analyst and admin key reads it; its versions, changes, shadow counts and back-tests are for live keys only (403 `live_key_required`).' },
       { name: 'Reports', description: 'Loss-prevention figures and exports (analyst, admin), of live checks only; live keys only (403 `live_key_required`).' },
       { name: 'Keys', description: 'API keys (admin). A test admin key makes, lists and revokes test keys only; a live admin key every key. The audit log is for live keys only.' },
+      { name: 'Stores', description: 'The stores (admin to change, analyst to read): each one’s time zone, language, currency and location, and the area alerts raised when a scam is stopped at one. Live keys only.' },
       { name: 'Till tokens', description: 'Short-lived tokens for browser tills, minted by the back office.' },
       { name: 'Webhooks', description: 'Events sent as they happen, signed the Standard Webhooks way (admin). A webhook receives only the events of its maker’s world, test or live.' },
       { name: 'System', description: 'Probes for orchestrators and load balancers.' },

@@ -9,6 +9,7 @@ import { checkSubject } from '../webhooks/events.js';
 import type { ReviewContext } from './context.js';
 import { asOf, closeReview, settleExpiry } from './lifecycle.js';
 import { toReview, toReviewRecord } from './records.js';
+import { raiseAreaAlert } from '../stores/index.js';
 
 /** How far a till's clock may be off the service's, either way. */
 const CLOCK_SKEW_MS = 5 * 60_000;
@@ -126,6 +127,11 @@ export async function decideReview(context: ReviewContext, principal: Principal,
     );
     // A supervisor who refuses a hold has judged it a scam, or near enough to follow up.
     if (body.decision === 'refuse') await openCase(tx, check, 'hold_refused', now, principal.keyId);
+    // A held sale the supervisor refused raises the guard at the stores nearby.
+    if (body.decision === 'refuse') {
+      const request = check.latest.request;
+      await raiseAreaAlert(within(context, tx), { storeId: check.storeId, checkId, reason: 'refused_hold', livemode: check.livemode, lines: request.lines, currency: request.currency });
+    }
     return { replayed: false };
   });
 

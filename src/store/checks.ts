@@ -36,6 +36,7 @@ interface EvaluationRecordRow {
   request: string;
   answers: string;
   history: string;
+  area: string | null;
   action: Action;
   score: number;
   reasons: string;
@@ -53,6 +54,7 @@ function toEvaluation(row: EvaluationRecordRow): EvaluationRow {
     request: JSON.parse(row.request),
     answers: JSON.parse(row.answers),
     history: JSON.parse(row.history),
+    ...(row.area === null ? {} : { area: JSON.parse(row.area) }),
     action: row.action,
     score: row.score,
     reasons: JSON.parse(row.reasons),
@@ -147,10 +149,10 @@ export function checksRepository(db: Database) {
   const insertEvaluation = db.prepare(`
     INSERT INTO evaluations (
       check_id, revision, trigger, evaluated_at, request, answers, history, action, score, reasons, shadow_reasons,
-      prompt_id, prompt, rule_set_version, request_fingerprint
+      prompt_id, prompt, rule_set_version, request_fingerprint, area
     ) VALUES (
       @checkId, @revision, @trigger, @evaluatedAt, @request, @answers, @history, @action, @score, @reasons,
-      @shadowReasons, @promptId, @prompt, @ruleSetVersion, @requestFingerprint
+      @shadowReasons, @promptId, @prompt, @ruleSetVersion, @requestFingerprint, @area
     )
   `);
   const rulesOf = db.prepare<[string], { rule_id: string; shadow: number }>('SELECT rule_id, shadow FROM check_rules WHERE check_id = ?');
@@ -264,6 +266,7 @@ export function checksRepository(db: Database) {
         prompt: evaluation.prompt === null ? null : JSON.stringify(evaluation.prompt),
         ruleSetVersion: evaluation.ruleSetVersion,
         requestFingerprint: write.requestFingerprint,
+        area: evaluation.area ? JSON.stringify(evaluation.area) : null,
       });
       // Only the rules that changed are written: each row moves report roll-ups through its triggers.
       const matched = new Map<string, number>();

@@ -19,6 +19,7 @@ import { ruleSetsRepository } from './rule-sets.js';
 import { sessionsRepository } from './sessions.js';
 import { webhooksRepository } from './webhooks.js';
 import { metaRepository } from './meta.js';
+import { areaAlertsRepository, storesRepository } from './stores.js';
 import { openPostgresStore, redactedUrl } from './postgres/index.js';
 import { type StoreSpan, traced } from './traced.js';
 import { StorageUnavailable, storageHealth } from './storage-health.js';
@@ -30,6 +31,7 @@ export type { RememberedResponse } from './idempotency-keys.js';
 export type { CheckReportRow, CounterRow, Counters, ReportFilter, RuleCounterRow } from './reports.js';
 export type { CaseChange, CaseEventRow, CaseEventRowKind, CaseListFilter, CaseListRow, CaseRow } from './cases.js';
 export type { HeldCheckRow, ReviewClosing, ReviewReportRow, ReviewRow } from './reviews.js';
+export type { AreaAlertRow, StoreRow } from './stores.js';
 export type { AttemptRow, DeliveryClaim, DeliveryRow, DeliveryStatus, DueDeliveryRow, WebhookEndpointRow, WebhookEventRow } from './webhooks.js';
 export { DatabaseTooNewError } from './migrations/index.js';
 export { StartupRefusal } from './startup.js';
@@ -145,6 +147,8 @@ export function openSqliteStore(
     webhooks: webhooksRepository(db),
     cases: casesRepository(db),
     meta: metaRepository(db),
+    stores: storesRepository(db),
+    areaAlerts: areaAlertsRepository(db),
   };
   const repositories = span ? traced(plain, 'sqlite', span) : plain;
   const ports = (access: Access): Repositories =>

@@ -12,6 +12,7 @@ import type { ReviewsRepository } from './reviews.js';
 import type { RuleHitsRepository } from './rule-hits.js';
 import type { RuleSetsRepository } from './rule-sets.js';
 import type { SessionsRepository } from './sessions.js';
+import type { AreaAlertsRepository, StoresRepository } from './stores.js';
 import type { WebhooksRepository } from './webhooks.js';
 
 /**
@@ -44,6 +45,8 @@ export interface Repositories {
   readonly webhooks: Port<WebhooksRepository>;
   readonly cases: Port<CasesRepository>;
   readonly meta: Port<MetaRepository>;
+  readonly stores: Port<StoresRepository>;
+  readonly areaAlerts: Port<AreaAlertsRepository>;
 }
 
 /**
@@ -56,8 +59,8 @@ export class WriteCollision extends Error {
   override name = 'WriteCollision';
 }
 
-/** Something every node must hear at once: a rule set published or rolled back, a key revoked. */
-export type StoreEvent = 'rule_sets' | 'keys';
+/** Something every node must hear at once: a rule set published or rolled back, a key revoked, a store changed. */
+export type StoreEvent = 'rule_sets' | 'keys' | 'stores';
 
 /** The only door to the database: SQLite in this process, or PostgreSQL shared by several nodes. */
 export interface Store extends Repositories {

@@ -1,3 +1,4 @@
+import type { AreaFacts } from '../contract/area.js';
 import type { CheckRequest, Customer } from '../contract/check.js';
 import type { EvaluationTrigger } from '../contract/check-record.js';
 import type { Outcome, Role, KeyMode } from '../contract/enums.js';
@@ -18,7 +19,14 @@ export type EvaluationRow = Pick<EngineDecision, 'action' | 'score' | 'reasons' 
   request: StoredRequest;
   answers: Record<string, string>;
   history: HistoryFacts;
+  /** The area alerts this decision saw, and the facts they made; absent when none reached the store. */
+  area?: AreaSeen;
 };
+
+export interface AreaSeen {
+  facts: AreaFacts;
+  alertIds: string[];
+}
 
 export interface OutcomeRow {
   outcome: Outcome;
@@ -131,6 +139,8 @@ export interface ReplayRow {
   request: StoredRequest;
   answers: Record<string, string>;
   history: HistoryFacts;
+  /** The area alerts the check saw when it was decided: replayed as they were then. */
+  area?: AreaSeen;
 }
 
 export interface PeriodFilter {

@@ -18,6 +18,7 @@ const LAYERS: ReadonlyArray<{ name: string; paths: readonly string[]; packages: 
       'src/checks/',
       'src/reviews/',
       'src/cases/',
+      'src/stores/',
       'src/webhooks/',
       'src/rule-sets/',
       'src/reports/',

@@ -23,6 +23,8 @@ const EXTRA_CONDITIONS = [
   'giftCards.total % 7 == 0',
   'customer.ageBand < "50"',
   'size(basket.currency) == 3',
+  'area.scamsStopped >= 1 && area.minutesSince < 60 && area.nearestKm <= 5',
+  'area.brands.exists(b, b in giftCards.brands)',
 ];
 
 const ruleSet: CompiledRuleSet = compileRuleSet({
@@ -74,6 +76,12 @@ const facts: fc.Arbitrary<Facts> = fc.record({
   }),
   history: fc.record({ h1: window, h24: window, d30: window }),
   customerTotal: fc.record({ h1: amount, h24: amount, d30: amount }),
+  area: fc.record({
+    scamsStopped: count,
+    nearestKm: fc.integer({ min: -1, max: 50 }),
+    minutesSince: fc.integer({ min: -1, max: 600 }),
+    brands: fc.uniqueArray(fc.constantFrom('apple', 'google_play', 'steam', 'unknown'), { maxLength: 4 }),
+  }),
   answers: fc.record({
     someoneAskedYouToBuy: answer(['yes', 'no', 'unsure']),
     purpose: answer(['gift', 'own_use', 'bill_or_fine', 'family_emergency', 'work_request', 'other']),

@@ -40,6 +40,9 @@ export interface TestAppOptions {
   accessLog?: boolean;
   /** Card capture and the keys that seal serials (capture off unless given). */
   cards?: ServiceOptions['cards'];
+  /** A stores file put into the registry at start (VOUCHSAFE_STORES_FILE). */
+  storesFile?: string;
+  areaAlerts?: ServiceOptions['areaAlerts'];
 }
 
 const onlyLocalhost = async (hostname: string) => {
@@ -78,6 +81,8 @@ export async function testApp(options: TestAppOptions = {}) {
     ...(options.databaseMaxBytes ? { databaseMaxBytes: options.databaseMaxBytes } : {}),
     ...(options.idSecret ? { idSecret: options.idSecret } : {}),
     ...(options.cards ? { cards: options.cards } : {}),
+    ...(options.storesFile ? { storesFile: options.storesFile } : {}),
+    ...(options.areaAlerts ? { areaAlerts: options.areaAlerts } : {}),
   });
   onTestFinished(async () => {
     try {

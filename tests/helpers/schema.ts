@@ -53,6 +53,7 @@ export function undoTestMode(db: Database.Database): void {
  * an older schema calls this first, so a new migration needs its undo here and nowhere else.
  */
 export function undoAfterStoreDays(db: Database.Database): void {
+  undoStoresAndAreaAlerts(db);
   undoCardsSold(db);
   undoCases(db);
   undoWebhookProbes(db);
@@ -84,6 +85,16 @@ export function undoCardsSold(db: Database.Database): void {
 /** Undoes migration 0190: no cases. */
 export function undoCases(db: Database.Database): void {
   db.exec('DROP TABLE case_events; DROP TABLE cases;');
+}
+
+/** Undoes migration 0210: no store records, no area alerts. */
+export function undoStoresAndAreaAlerts(db: Database.Database): void {
+  db.exec(`
+    DROP TABLE stores;
+    DROP TABLE unknown_stores;
+    DROP TABLE area_alerts;
+    ALTER TABLE evaluations DROP COLUMN area;
+  `);
 }
 
 /** Undoes migration 0180: no endpoint remembers when it may be probed. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckInput } from '../../src/contract/check.js';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
 import { freshPostgresUrl, postgresAvailable } from '../helpers/postgres.js';
-import { undoCardsSold, undoCases, undoReviewsPerHold, undoWebhookProbes } from '../helpers/schema.js';
+import { undoCardsSold, undoCases, undoReviewsPerHold, undoStoresAndAreaAlerts, undoWebhookProbes } from '../helpers/schema.js';
 
 const itunes = (quantity: number): CheckInput['lines'] => [{ kind: 'gift_card', brand: 'itunes', unitAmount: 10000, quantity }];
 /** £300 for a customer over 80: held, and released without a reason. */
@@ -12,6 +12,9 @@ const heldBasket = () => aCheck({ lines: itunes(3), customer: { ageBand: '80_plu
 const SECRET = 'migration-test-secret-0123456789abcdef';
 
 const POSTGRES_BEFORE = `
+  DROP TABLE stores, unknown_stores, area_alerts;
+  ALTER TABLE evaluations DROP COLUMN area;
+  DELETE FROM schema_migrations WHERE version = 9;
   DROP TABLE check_cards;
   ALTER TABLE api_keys DROP CONSTRAINT api_keys_role_check;
   ALTER TABLE api_keys ADD CONSTRAINT api_keys_role_check CHECK (role IN ('till', 'supervisor', 'analyst', 'admin'));
@@ -33,6 +36,7 @@ const STORES = [
     location: async () => ({}),
     rollBack: (databasePath: string) => {
       const db = new Database(databasePath);
+      undoStoresAndAreaAlerts(db);
       undoCardsSold(db);
       undoCases(db);
       undoWebhookProbes(db);

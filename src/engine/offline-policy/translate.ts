@@ -1,6 +1,7 @@
 import { serialize } from '@marcbachmann/cel-js';
 import type { AgeBand } from '../../contract/enums.js';
 import type { PolicyCondition, PolicyFactType, PolicyOperator } from '../../contract/offline-policy.js';
+import { NO_AREA } from '../area.js';
 import { AGE_AT_LEAST, NO_HISTORY } from '../derive-facts.js';
 
 /**
@@ -311,6 +312,11 @@ export function translateCondition(ast: unknown, vocabulary: Vocabulary, towards
       let value: unknown = { history: NO_HISTORY };
       for (const key of name.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
       if (typeof value === 'number') return { kind: 'const', value };
+    }
+    // Offline, no alert reaches the till: a rule on area.* is a rule on no scams nearby.
+    if (name.startsWith('area.')) {
+      const value = NO_AREA[name.slice('area.'.length) as keyof typeof NO_AREA];
+      if (typeof value === 'number' || Array.isArray(value)) return { kind: 'const', value };
     }
     if (name.startsWith('lists.')) {
       const list = vocabulary.lists[name.slice('lists.'.length)];

@@ -137,6 +137,11 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
     const interventions = await store.reports.latestInterventions({ fromDay: period.fromDay, toDay: period.toDay, storeIds }, LATEST_INTERVENTIONS);
     const visible = (await store.reports.storeIds()).filter((id) => principal.storeIds === null || principal.storeIds.includes(id));
     const query = new URLSearchParams({ from: period.from, to: period.to, ...(selectedStore ? { storeId: selectedStore } : {}) });
+    // The map shows every store, so only a key for every store sees it.
+    const area =
+      principal.storeIds === null
+        ? { stores: c.get('services').registry.list(), alerts: await store.areaAlerts.raisedSince(now - 24 * 3_600_000, 200), unknownStores: await store.stores.unknown(), now, timeZone: c.get('services').timeZone }
+        : undefined;
     return c.html(
       <DashboardPage
         principal={principal}
@@ -150,6 +155,7 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
         chartData={chartData(summary, holds)}
         csvHref={`/dashboard/checks.csv?${query}`}
         cases={{ open: openCases, now }}
+        area={area}
       />,
     );
   });

@@ -9,6 +9,7 @@ import { formatCount, formatDateTime, formatDay, formatMoneyByCurrency, formatRa
 import { HoldsSection } from './holds.js';
 import { CasesSection } from './cases.js';
 import type { CaseSummary } from '../../contract/cases.js';
+import { AreaSection, type AreaView } from './area.js';
 
 const AGE_LABELS: Record<(typeof AgeBand.options)[number], string> = {
   under_20: 'Under 20', '20_29': '20–29', '30_39': '30–39', '40_49': '40–49', '50_59': '50–59',
@@ -118,9 +119,11 @@ export interface DashboardView {
   csvHref: string;
   /** Cases not yet closed, newest first, and the time their ages are counted to. */
   cases: { open: CaseSummary[]; now: number };
+  /** Area alerts and the stores they reached; admins and analysts of every store only. */
+  area?: AreaView | undefined;
 }
 
-export const DashboardPage: FC<DashboardView> = ({ principal, summary, holds, waiting, interventions, stores, selectedStore, error, chartData, csvHref, cases }) => {
+export const DashboardPage: FC<DashboardView> = ({ principal, summary, holds, waiting, interventions, stores, selectedStore, error, chartData, csvHref, cases, area }) => {
   const { totals } = summary;
   const top = (rules: RuleFigures[]) => rules.slice(0, 10);
   return (
@@ -238,6 +241,7 @@ export const DashboardPage: FC<DashboardView> = ({ principal, summary, holds, wa
 
         <HoldsSection report={holds} waiting={waiting} />
         <CasesSection cases={cases.open} now={cases.now} timeZone={summary.timeZone} />
+        {area && <AreaSection view={area} />}
 
         <section aria-labelledby="rules-title" class="pair">
           <h2 id="rules-title">Top rules</h2>

@@ -32,7 +32,7 @@ export const RESPONSE_HEADERS = {
     schema: { type: 'string', enum: ['true'] },
   },
   ContentLanguage: {
-    description: 'The language of the decision’s texts (its `locale`): the check’s `locale`, else the best of `Accept-Language`, else the rule set’s default.',
+    description: 'The language of the decision’s texts (its `locale`): the check’s `locale`, else its store’s, else (for a store the registry lacks) the best of `Accept-Language`, else the rule set’s default.',
     schema: { type: 'string', example: 'cy-GB' },
   },
   Location: {

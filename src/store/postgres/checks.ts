@@ -39,6 +39,7 @@ interface EvaluationRecordRow {
   request: EvaluationRow['request'];
   answers: EvaluationRow['answers'];
   history: EvaluationRow['history'];
+  area: EvaluationRow['area'] | null;
   action: Action;
   score: number;
   reasons: EvaluationRow['reasons'];
@@ -59,6 +60,7 @@ function toEvaluation(row: EvaluationRecordRow): EvaluationRow {
     request: row.request,
     answers: row.answers,
     history: row.history,
+    ...(row.area ? { area: row.area } : {}),
     action: row.action,
     score: row.score,
     reasons: row.reasons,
@@ -174,12 +176,13 @@ export function checksRepository(sql: Queryable): Port<ChecksRepository> {
         sql`
         INSERT INTO evaluations (
           check_id, revision, trigger, evaluated_at, request, answers, history, action, score, reasons, shadow_reasons,
-          prompt_id, prompt, rule_set_version, request_fingerprint
+          prompt_id, prompt, rule_set_version, request_fingerprint, area
         ) VALUES (
           ${write.id}, ${evaluation.revision}, ${evaluation.trigger}, ${evaluation.evaluatedAt}, ${json(evaluation.request)}::jsonb,
           ${json(evaluation.answers)}::jsonb, ${json(evaluation.history)}::jsonb, ${evaluation.action}, ${evaluation.score},
           ${json(evaluation.reasons)}::jsonb, ${json(evaluation.shadowReasons)}::jsonb, ${evaluation.promptId},
-          ${evaluation.prompt === null ? null : json(evaluation.prompt)}::jsonb, ${evaluation.ruleSetVersion}, ${write.requestFingerprint}
+          ${evaluation.prompt === null ? null : json(evaluation.prompt)}::jsonb, ${evaluation.ruleSetVersion}, ${write.requestFingerprint},
+          ${evaluation.area ? json(evaluation.area) : null}::jsonb
         )`,
       ];
       // Only the rules that changed are written: each row moves report roll-ups through its triggers.

@@ -8,6 +8,7 @@ import { historyRepository } from './history.js';
 import { idempotencyKeysRepository } from './idempotency-keys.js';
 import { keysRepository } from './keys.js';
 import { metaRepository } from './meta.js';
+import { areaAlertsRepository, storesRepository } from './stores.js';
 import { assertPostgresSchemaCurrent, migratePostgres } from './migrate.js';
 import { type OutageGate, outageGate } from './outage.js';
 import { replayRepository } from './replay.js';
@@ -38,7 +39,7 @@ export const DEFAULT_POOL_SIZE = 10;
 
 /** The one channel every node listens on; the payload is the event's name. */
 const CHANNEL = 'vouchsafe_events';
-const EVENTS: ReadonlySet<string> = new Set<StoreEvent>(['rule_sets', 'keys']);
+const EVENTS: ReadonlySet<string> = new Set<StoreEvent>(['rule_sets', 'keys', 'stores']);
 
 /** Advisory lock keys of background jobs: this class, and the hash of the job's name ('vsjb' in ASCII). */
 const JOB_LOCK_CLASS = 0x76736a62;
@@ -82,6 +83,8 @@ function repositoriesOn(sql: Queryable, atomically: Atomically, span: StoreSpan 
     webhooks: webhooksRepository(sql),
     cases: casesRepository(sql),
     meta: metaRepository(sql),
+    stores: storesRepository(sql),
+    areaAlerts: areaAlertsRepository(sql),
   };
   return span ? traced(repositories, 'postgresql', span) : repositories;
 }
