@@ -30,7 +30,7 @@ export type { CheckReportRow, CounterRow, Counters, ReportFilter, RuleCounterRow
 export type { HeldCheckRow, ReviewClosing, ReviewReportRow, ReviewRow } from './reviews.js';
 export type { AttemptRow, DeliveryClaim, DeliveryRow, DeliveryStatus, DueDeliveryRow, WebhookEndpointRow, WebhookEventRow } from './webhooks.js';
 export { DatabaseTooNewError } from './migrations/index.js';
-export { StartupRefusal } from './startup.js';
+export { ProcessLockHeld, StartupRefusal } from './startup.js';
 export { StorageUnavailable } from './storage-health.js';
 export type { Port, Repositories, Store, StoreEvent, Within } from './port.js';
 export { within, WriteCollision } from './port.js';

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -6,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startDemoTill } from '../../scripts/demo-till/serve.js';
 import { createLogger } from '../../src/log.js';
+import { buildServices } from '../../src/services.js';
 import { ARTIFACTS, chromiumAvailable, launchChromium, problemsOf } from '../sdk/helpers/chromium.js';
 
 // `npm run demo:till` as a colleague would use it: a browser till on its own origin, with the built
@@ -117,5 +119,27 @@ describe.skipIf(!chromiumAvailable)('the demo till in Chromium', () => {
       await expect.poll(() => page.locator('#status').textContent()).toMatch(/scam confirmed: recorded/);
     }
     expect(problems).toEqual([]);
+  });
+});
+
+describe('npm run demo:till beside a running service', () => {
+  it('says what to do, without a stack trace, and exits 78', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-demo-till-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const databasePath = join(dir, 'vouchsafe.db');
+    // A service on the database the demo would use, as `npm start` in another shell would have it.
+    const running = await buildServices({ databasePath, rulesDirectory: 'rules', logger: createLogger('silent') });
+    onTestFinished(() => running.store.close());
+
+    const demo = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile('npm', ['run', '--silent', 'demo:till'], { env: { ...process.env, VOUCHSAFE_DB: databasePath, PORT: '0', VOUCHSAFE_TILL_PORT: '0', HOST: '127.0.0.1' } }, (error, stdout, stderr) =>
+        resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+      );
+    });
+    expect(demo.code).toBe(78);
+    expect(demo.stderr).toContain(`the database ${databasePath} is held by another Vouchsafe process`);
+    expect(demo.stderr).toContain('Stop that service (Ctrl-C in its shell) and run `npm run demo:till` again');
+    expect(demo.stderr).toMatch(/PORT=\d+ VOUCHSAFE_TILL_PORT=\d+ VOUCHSAFE_DB=\S+ npm run demo:till/);
+    expect(demo.stderr).not.toMatch(/^\s+at /m);
   });
 });
