@@ -49,10 +49,24 @@ async function scan() {
   show(decision);
 }
 
+// "Sold" only when the sale may go ahead: not while a hold waits for a supervisor, nor after a refusal
+// (the service would refuse that outcome, and the SDK sets it aside as dead-lettered at once).
+function offerSale(maySell) {
+  $('[data-outcome="proceeded_after_warning"]').hidden = !maySell;
+}
+
 function show(decision) {
   prompt.decision = decision;
   $('#outcomes').hidden = false;
-  showStatus(`${decision.source === 'offline' ? 'Decided on the till' : 'Decided by Vouchsafe'} (${decision.action}). Waiting to send: ${till.pending()}.`);
+  const held = decision.review?.status === 'open';
+  offerSale(decision.action !== 'refuse' && !held);
+  const how = `${decision.source === 'offline' ? 'Decided on the till' : 'Decided by Vouchsafe'} (${decision.action})`;
+  showStatus(`${how}${held ? ': held until a supervisor releases or refuses it, here or on their handheld' : ''}. Waiting to send: ${till.pending()}.`);
+}
+
+function holdEnded(hold) {
+  offerSale(hold.review.status === 'released');
+  showStatus(`The hold was ${hold.review.status}${hold.review.closedBy?.supervisorRef ? ` by ${hold.review.closedBy.supervisorRef}` : ''}. Waiting to send: ${till.pending()}.`);
 }
 
 async function record(outcome) {
@@ -72,5 +86,6 @@ for (const story of STORIES) {
 }
 $('#scan').addEventListener('click', () => void scan());
 prompt.addEventListener('vouchsafe-decision', (event) => show(event.detail.decision));
+prompt.addEventListener('vouchsafe-hold', (event) => holdEnded(event.detail.hold));
 for (const button of document.querySelectorAll('[data-outcome]')) button.addEventListener('click', () => void record(button.dataset.outcome));
 document.body.dataset.ready = 'true';

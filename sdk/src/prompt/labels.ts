@@ -21,6 +21,10 @@ export interface PromptLabels {
   /** The service refused this page's origin (CORS): a setting to fix, not an outage. */
   originRefused: string;
   answerFailed: string;
+  /** While a held sale waits for a supervisor's decision, made anywhere. */
+  waitingForSupervisor: string;
+  /** How a held sale ended: released (finish the sale), refused, or nobody decided by the deadline. */
+  holdEnded: Record<'released' | 'refused' | 'expired', string>;
 }
 
 /** The deadline as the till's clock reads it: hours and minutes in the till's time zone. */
@@ -44,6 +48,12 @@ const ENGLISH: PromptLabels = {
   decidedOffline: 'Decided on this till: the Vouchsafe service did not answer in time.',
   originRefused: 'Decided on this till: the Vouchsafe service does not allow this till’s web address yet. Tell your IT team.',
   answerFailed: 'The answer could not be sent. Try again.',
+  waitingForSupervisor: 'Waiting for a supervisor to release or refuse the sale…',
+  holdEnded: {
+    released: 'A supervisor released the sale: finish it.',
+    refused: 'A supervisor refused the sale.',
+    expired: 'No supervisor decided in time, so the sale is refused.',
+  },
 };
 
 const WELSH: PromptLabels = {
@@ -58,6 +68,12 @@ const WELSH: PromptLabels = {
   decidedOffline: 'Penderfynwyd ar y til hwn: nid atebodd gwasanaeth Vouchsafe mewn pryd.',
   originRefused: 'Penderfynwyd ar y til hwn: nid yw gwasanaeth Vouchsafe yn caniatáu cyfeiriad gwe’r til hwn eto. Dywedwch wrth eich tîm TG.',
   answerFailed: 'Methwyd anfon yr ateb. Rhowch gynnig arall arni.',
+  waitingForSupervisor: 'Yn aros i oruchwyliwr ryddhau neu wrthod y gwerthiant…',
+  holdEnded: {
+    released: 'Mae goruchwyliwr wedi rhyddhau’r gwerthiant: gorffennwch ef.',
+    refused: 'Mae goruchwyliwr wedi gwrthod y gwerthiant.',
+    expired: 'Ni phenderfynodd goruchwyliwr mewn pryd, felly mae’r gwerthiant wedi’i wrthod.',
+  },
 };
 
 /** The labels for a BCP 47 tag: its language if the component has it, else English. */
