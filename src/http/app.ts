@@ -20,6 +20,7 @@ import { registerDocs } from './routes/system/docs.js';
 import { registerHealth } from './routes/system/health.js';
 import { registerLiveness } from './routes/system/liveness.js';
 import { registerMetrics } from './routes/system/metrics.js';
+import { registerProblems } from './routes/system/problems.js';
 import { registerOpenApiDocument } from './openapi.js';
 import { registerTillTokens } from './routes/till-tokens/index.js';
 import { registerWebhooks } from './routes/webhooks/index.js';
@@ -104,6 +105,7 @@ export function createApp(
   registerLiveness(app);
   if (metrics.on === 'keyed') registerMetrics(app, { key: metrics.key });
   registerDocs(app);
+  registerProblems(app);
   registerDashboard(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {

@@ -38,7 +38,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   storage_unavailable: 503,
 };
 
-const TITLES: Record<ErrorCode, string> = {
+export const TITLES: Record<ErrorCode, string> = {
   validation_failed: 'The request is not valid',
   malformed_json: 'The request body is not valid JSON',
   unsupported_media_type: 'Send the body as application/json',
@@ -77,9 +77,13 @@ export class HttpProblem extends DomainError {
   }
 }
 
+/** Where each code's page is (`GET /problems/{code}`), on the service that answered. */
+export const problemPath = (code: ErrorCode) => `/problems/${code}`;
+
 export function problemBody(c: Context, code: ErrorCode, detail?: string, errors?: FieldError[], status = STATUS_BY_CODE[code]): Problem {
   return {
-    type: `urn:vouchsafe:problem:${code}`,
+    // A URL a person can open (RFC 9457 §3.1.1): the page says what the code means and what to do.
+    type: new URL(problemPath(code), c.req.url).href,
     title: TITLES[code],
     status,
     code,
