@@ -59,7 +59,7 @@ function show(decision) {
   prompt.decision = decision;
   $('#outcomes').hidden = false;
   const held = decision.review?.status === 'open';
-  offerSale(decision.action !== 'refuse' && !held);
+  offerSale(decision.action !== 'refuse' && (decision.action !== 'hold' || decision.review?.status === 'released'));
   const how = `${decision.source === 'offline' ? 'Decided on the till' : 'Decided by Vouchsafe'} (${decision.action})`;
   showStatus(`${how}${held ? ': held until a supervisor releases or refuses it, here or on their handheld' : ''}. Waiting to send: ${till.pending()}.`);
 }

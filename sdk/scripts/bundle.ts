@@ -66,12 +66,13 @@ export async function buildModules(outdir: string): Promise<void> {
 }
 
 /**
- * What the browser bundle may weigh: today's size (128.1 KB gzipped, with till tokens) and a little
+ * What the browser bundle may weigh: today's size (129.9 KB gzipped, with till tokens; 1.0 KB of it
+ * `<vouchsafe-prompt>` following holds and the "did you mean" and time messages) and a little
  * room, so nothing grows it unnoticed. Not yet the issue's 60 KB: the offline engine the till runs in the browser
  * brings yaml (~30 KB gzipped), cel-js (~25 KB), zod (~23 KB) and the bundled rules as YAML (~13 KB);
  * the SDK, contract and engine are ~31 KB (`npx tsx sdk/scripts/measure-bundle.ts`). sdk/README.md ("Size") says what 60 KB would take.
  */
-export const BROWSER_BUNDLE_BUDGET = { gzipBytes: 129 * 1024 };
+export const BROWSER_BUNDLE_BUDGET = { gzipBytes: 130.5 * 1024 };
 
 export interface BrowserBundle {
   path: string;

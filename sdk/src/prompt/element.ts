@@ -212,7 +212,7 @@ export class VouchsafePromptElement extends Base {
     panel.setAttribute('data-action', released ? 'allow' : 'refuse');
     panel.setAttribute('data-step', released ? 'finish_sale' : 'refuse');
     panel.append(element('p', { class: 'action' }, released ? labels.action.allow : labels.action.refuse));
-    const ended = hold.review.status === 'open' ? '' : labels.holdEnded[hold.review.status];
+    const ended = labels.holdEnded[hold.review.status as keyof PromptLabels['holdEnded']]; // watchReview() resolves only once it is not open.
     if (!hold.prompt) {
       panel.append(element('h2', { id: 'headline', tabindex: '-1' }, ended));
     } else {
