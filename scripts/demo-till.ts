@@ -5,16 +5,21 @@
  */
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
-import { startDemoTill } from './demo-till/serve.js';
+import { DEMO_TILL_PORT, DemoTillRefusal, startDemoTill } from './demo-till/serve.js';
 
 const config = loadConfig();
 const demo = await startDemoTill({
   host: config.host,
   servicePort: config.port,
-  tillPort: Number(process.env.VOUCHSAFE_TILL_PORT ?? config.port + 1),
+  tillPort: Number(process.env.VOUCHSAFE_TILL_PORT ?? DEMO_TILL_PORT),
   databasePath: config.databasePath,
   rulesDirectory: config.rulesDirectory,
   logger: createLogger(config.logLevel),
+}).catch((error: unknown) => {
+  if (!(error instanceof DemoTillRefusal)) throw error;
+  // What to do, in words: not a stack trace.
+  process.stderr.write(`${error.message}\n`);
+  process.exit(78);
 });
 console.log(`
 The demo till is at ${demo.tillUrl} (the service at ${demo.serviceUrl}, database ${config.databasePath}).

@@ -80,6 +80,9 @@ const DRAIN_MS = 10_000;
  * balancer sends new tills elsewhere), no new connection is taken, the requests in flight are
  * answered, background work is recorded, the database closes, and the process exits 0.
  */
+/** What the first start suggests for a first admin key: `tests/cli/first-run.test.ts` runs it, as printed, beside the service. */
+const FIRST_ADMIN_KEY_COMMAND = 'npm run vouchsafe -- keys create --role admin --name "First admin"';
+
 export async function startServer(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
   // Before the store opens: its calls are traced only if tracing is on by then.
@@ -105,7 +108,8 @@ export async function startServer(config: Config): Promise<void> {
     cards: config.cards,
   });
   if ((await services.store.keys.activeAdminCount()) === 0) {
-    logger.warn('no admin key yet: set VOUCHSAFE_ADMIN_KEY (32+ characters) and restart, or run `npm run vouchsafe -- keys create --role admin --name …`');
+    // A command to copy as it stands: it works while this service runs (it writes beside it), on the same VOUCHSAFE_DB.
+    logger.warn(`no admin key yet: in another shell run \`${FIRST_ADMIN_KEY_COMMAND}\` (it prints the key), or set VOUCHSAFE_ADMIN_KEY (32+ characters) and restart`);
   }
 
   const app = createApp(services, {

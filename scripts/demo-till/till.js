@@ -49,10 +49,24 @@ async function scan() {
   show(decision);
 }
 
+// "Sold" only when the sale may go ahead: not while a hold waits for a supervisor, nor after a refusal
+// (the service would refuse that outcome, and the SDK sets it aside as dead-lettered at once).
+function offerSale(maySell) {
+  $('[data-outcome="proceeded_after_warning"]').hidden = !maySell;
+}
+
 function show(decision) {
   prompt.decision = decision;
   $('#outcomes').hidden = false;
-  showStatus(`${decision.source === 'offline' ? 'Decided on the till' : 'Decided by Vouchsafe'} (${decision.action}). Waiting to send: ${till.pending()}.`);
+  const held = decision.review?.status === 'open';
+  offerSale(decision.action !== 'refuse' && (decision.action !== 'hold' || decision.review?.status === 'released'));
+  const how = `${decision.source === 'offline' ? 'Decided on the till' : 'Decided by Vouchsafe'} (${decision.action})`;
+  showStatus(`${how}${held ? ': held until a supervisor releases or refuses it, here or on their handheld' : ''}. Waiting to send: ${till.pending()}.`);
+}
+
+function holdEnded(hold) {
+  offerSale(hold.review.status === 'released');
+  showStatus(`The hold was ${hold.review.status}${hold.review.closedBy?.supervisorRef ? ` by ${hold.review.closedBy.supervisorRef}` : ''}. Waiting to send: ${till.pending()}.`);
 }
 
 async function record(outcome) {
@@ -75,5 +89,6 @@ prompt.addEventListener('vouchsafe-decision', (event) => show(event.detail.decis
 // The colleague marked a hand-off action done (police called, the bank through 159…): a real till
 // records it as an escalation on the check, with who did it (docs/till-integration.md, "The warm hand-off").
 prompt.addEventListener('vouchsafe-escalate', (event) => showStatus(`Hand-off marked done: ${event.detail.step.replaceAll('_', ' ')}, at ${event.detail.at.slice(11, 16)} UTC.`));
+prompt.addEventListener('vouchsafe-hold', (event) => holdEnded(event.detail.hold));
 for (const button of document.querySelectorAll('[data-outcome]')) button.addEventListener('click', () => void record(button.dataset.outcome));
 document.body.dataset.ready = 'true';

@@ -71,10 +71,12 @@ export function createTillClient(options: TillClientOptions): TillClient {
     if (state !== 'open') throw new ClosedError('The till client is closed');
   };
 
+  let loaded = false;
   const ready = (async () => {
     const stored = await outbox.start();
     if (stored.ruleSet) rules.adopt(stored.ruleSet);
     memory.rebuild(stored.entries, (checkRef) => outbox.serviceId(checkRef));
+    loaded = true;
     if (settings.refreshRulesMs > 0) refresh.start();
   })();
   ready.catch(noop); // Every call awaits it and sees the error.
@@ -95,6 +97,7 @@ export function createTillClient(options: TillClientOptions): TillClient {
   };
 
   return {
+    ready: () => ready,
     check: (basket) => inFlight.track(() => check(till, basket)),
     answer: (checkId, answers) => inFlight.track(() => answer(till, checkId, answers)),
     outcome: (checkId, input) => inFlight.track(() => outcome(till, checkId, input)),
@@ -127,8 +130,9 @@ export function createTillClient(options: TillClientOptions): TillClient {
       await ready;
       return refresh.now();
     },
-    ruleSet: () => rules.info,
-    pending: () => outbox.pending,
+    // Until the outbox is read, what an earlier run queued and the rule set it saved are unknown: say so, not 0 and `bundled`.
+    ruleSet: () => (loaded ? rules.info : undefined),
+    pending: () => (loaded ? outbox.pending : undefined),
     deadLetters: () => outbox.deadLetters().map((letter) => ({ ...letter, error: errorOf(letter.failure) })),
   };
 }

@@ -9,13 +9,17 @@ export type {
   Clock,
   DeadLetterView,
   FlushResult,
+  HoldState,
   OutcomeInput,
   OutcomeReceipt,
+  ReviewInput,
   RuleSetInfo,
   TillClient,
   TillClientOptions,
   TillDecision,
+  WatchOptions,
 } from './types.js';
+export type { RuleSetOrigin } from './rules/offline-rules.js';
 export {
   ApiError,
   AuthenticationError,
@@ -44,5 +48,15 @@ export { indexedDbOutbox, type IndexedDbOutboxOptions } from './outbox/indexed-d
 export { memoryOutbox } from './outbox/memory.js';
 export type { OutboxStorage, StoredOutbox } from './outbox/storage.js';
 export { BUNDLED_RULES } from './rules/bundled.js';
-export type { Decision } from '../../src/contract/decision.js';
+// The service's contract, as the calls above take and return it: one definition, the service's.
+export type { AnswersRequest } from '../../src/contract/answers.js';
+export type { CheckInput, CheckRequest } from '../../src/contract/check.js';
+export type { Decision, Prompt } from '../../src/contract/decision.js';
+export type { Action } from '../../src/contract/enums.js';
+export type { HistoryFacts } from '../../src/contract/fact-schema.js';
 export type { OutcomeRecord } from '../../src/contract/outcome.js';
+export type { ErrorCode, FieldError, Problem } from '../../src/contract/problem.js';
+export type { Review, ReviewCloser } from '../../src/contract/review-state.js';
+export type { RuleSetSource } from '../../src/contract/rule-file.js';
+export type { TillToken } from '../../src/contract/till-tokens.js';
+export type { CompiledRuleSet } from '../../src/engine/index.js';

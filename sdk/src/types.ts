@@ -120,6 +120,12 @@ export interface TillClientOptions {
 }
 
 export interface TillClient {
+  /**
+   * Resolves once the client has read its outbox storage: the entries an earlier run left queued, and
+   * the rule set it last had from the service. Every call waits for this itself; await it before
+   * showing `pending()` or `ruleSet()`. Rejects if the storage cannot be read (every call then fails too).
+   */
+  ready(): Promise<void>;
   /** The decision for a basket, from the service or, when it cannot answer in time, from the till itself. */
   check(basket: Basket): Promise<TillDecision>;
   /** The colleague's answers to the prompt's questions, and the new decision. */
@@ -149,10 +155,10 @@ export interface TillClient {
   close(): Promise<void>;
   /** Asks the service for its rule set now (it is also asked on start and every `refreshRulesMs`). */
   refreshRules(): Promise<RuleSetInfo>;
-  /** The rule set offline decisions use. */
-  ruleSet(): RuleSetInfo;
-  /** Entries waiting in the outbox. */
-  pending(): number;
+  /** The rule set offline decisions use; `undefined` until `ready()` resolves (the one saved by an earlier run may not be read yet). */
+  ruleSet(): RuleSetInfo | undefined;
+  /** Entries waiting in the outbox; `undefined` until `ready()` resolves (an earlier run's entries may not be read yet). */
+  pending(): number | undefined;
   deadLetters(): DeadLetterView[];
 }
 

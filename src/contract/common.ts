@@ -57,8 +57,16 @@ export const StoreId = Identifier('The store, as the retailer numbers it.', 'her
 
 export const TillId = Identifier('The till (or self-checkout) within the store.', 'T04');
 
+/** What to say of a time that is not RFC 3339: a time without an offset is the common mistake, and could be any of several instants. */
+function timestampError(issue: { input?: unknown }): string {
+  if (typeof issue.input === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(issue.input)) {
+    return `Needs an offset or Z: ${issue.input}Z for UTC, or ${issue.input}+01:00 for an hour ahead of it; a time without one could be several instants`;
+  }
+  return 'Not an RFC 3339 date-time: write it like 2017-10-30T10:15:02.120Z or 2017-10-30T11:15:02+01:00';
+}
+
 export const Timestamp = z.iso
-  .datetime({ offset: true })
+  .datetime({ offset: true, error: timestampError })
   .meta({ description: 'An RFC 3339 date-time.', example: '2017-10-30T10:15:02.120Z' });
 
 const EARLIEST_TILL_TIME = Date.UTC(2000, 0, 1);
@@ -66,7 +74,7 @@ const LATEST_TILL_TIME = Date.UTC(2100, 0, 1);
 
 /** A time by a till's clock: an RFC 3339 date-time in 2000–2099, so a reset clock (year 0000, 1970) is refused, not filed. */
 export const TillTimestamp = z.iso
-  .datetime({ offset: true })
+  .datetime({ offset: true, error: timestampError })
   .refine((value) => {
     const at = Date.parse(value);
     return at >= EARLIEST_TILL_TIME && at < LATEST_TILL_TIME;

@@ -50,7 +50,10 @@ export type FieldError = z.infer<typeof FieldError>;
 
 export const Problem = z
   .object({
-    type: z.string().meta({ description: 'A URI naming the error code.', example: 'urn:vouchsafe:problem:validation_failed' }),
+    type: z.string().meta({
+      description: 'The URL of the code’s documentation page on this service (`/problems/{code}`). Branch on `code`, not on this: its host is the one the request went to.',
+      example: 'http://127.0.0.1:8787/problems/validation_failed',
+    }),
     title: z.string().meta({ example: 'The request body is not valid' }),
     status: z.number().int().meta({ example: 400 }),
     code: ErrorCode,
@@ -70,16 +73,52 @@ export function fieldPath(path: readonly PropertyKey[]): string {
   return out || '(body)';
 }
 
+/** Edits (insert, delete, replace, case counted as a difference) between two short names. */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+/** The known key a misspelt one most likely meant: same letters ignoring case, or within two edits (one for short names). */
+export function didYouMean(key: string, known: readonly string[]): string | undefined {
+  const exact = known.find((name) => name.toLowerCase() === key.toLowerCase());
+  if (exact) return exact;
+  const most = key.length <= 4 ? 1 : 2;
+  let best: { name: string; edits: number } | undefined;
+  for (const name of known) {
+    const edits = distance(key.toLowerCase(), name.toLowerCase());
+    if (edits <= most && (!best || edits < best.edits)) best = { name, edits };
+  }
+  return best?.name;
+}
+
+// A misspelt field is refused (objects are strict); say which field was meant, from the object's own keys.
+z.config({
+  customError(issue) {
+    if (issue.code !== 'unrecognized_keys' || issue.keys.length !== 1) return undefined;
+    const shape = (issue.inst as { _zod?: { def?: { shape?: Record<string, unknown> } } } | undefined)?._zod?.def?.shape;
+    const meant = shape && didYouMean(issue.keys[0]!, Object.keys(shape));
+    return `Unrecognized key: "${issue.keys[0]}"${meant ? `; did you mean "${meant}"?` : ''}`;
+  },
+});
+
 /** The field errors of a failed parse, as the service reports them and the till SDK throws them. */
 export function fieldErrors(error: z.ZodError, prefix: readonly PropertyKey[] = []): FieldError[] {
   return error.issues.flatMap((issue): FieldError[] => {
     // An unknown key is reported on the object; name each key itself, so the caller sees the misspelling.
     if (issue.code === 'unrecognized_keys') {
+      // One key: the message is the one below, with its "did you mean".
+      const message = (key: string) => (issue.keys.length === 1 ? issue.message : `Unrecognized key: "${key}"`);
       return issue.keys.map((key) =>
         // A card's PIN or redemption code is refused by name, wherever it was put, so the till learns why.
         isSecretFieldName(key)
           ? { field: fieldPath([...prefix, ...issue.path, key]), code: 'secret_field', message: secretMessage('secret_field', key) }
-          : { field: fieldPath([...prefix, ...issue.path, key]), code: issue.code, message: `Unrecognized key: "${key}"` },
+          : { field: fieldPath([...prefix, ...issue.path, key]), code: issue.code, message: message(key) },
       );
     }
     // A refinement may name its own stable code (`looks_like_pin`), for tills to branch on.

@@ -21,6 +21,7 @@ import { registerDocs } from './routes/system/docs.js';
 import { registerHealth } from './routes/system/health.js';
 import { registerLiveness } from './routes/system/liveness.js';
 import { registerMetrics } from './routes/system/metrics.js';
+import { registerProblems } from './routes/system/problems.js';
 import { registerOpenApiDocument } from './openapi.js';
 import { registerStores } from './routes/stores/index.js';
 import { registerTillTokens } from './routes/till-tokens/index.js';
@@ -108,6 +109,7 @@ export function createApp(
   registerLiveness(app);
   if (metrics.on === 'keyed') registerMetrics(app, { key: metrics.key });
   registerDocs(app);
+  registerProblems(app);
   registerDashboard(app);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {

@@ -40,7 +40,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   card_capture_off: 422,
 };
 
-const TITLES: Record<ErrorCode, string> = {
+export const TITLES: Record<ErrorCode, string> = {
   validation_failed: 'The request is not valid',
   malformed_json: 'The request body is not valid JSON',
   unsupported_media_type: 'Send the body as application/json',
@@ -81,9 +81,13 @@ export class HttpProblem extends DomainError {
   }
 }
 
+/** Where each code's page is (`GET /problems/{code}`), on the service that answered. */
+export const problemPath = (code: ErrorCode) => `/problems/${code}`;
+
 export function problemBody(c: Context, code: ErrorCode, detail?: string, errors?: FieldError[], status = STATUS_BY_CODE[code]): Problem {
   return {
-    type: `urn:vouchsafe:problem:${code}`,
+    // A URL a person can open (RFC 9457 §3.1.1): the page says what the code means and what to do.
+    type: new URL(problemPath(code), c.req.url).href,
     title: TITLES[code],
     status,
     code,

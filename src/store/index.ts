@@ -23,7 +23,7 @@ import { areaAlertsRepository, storesRepository } from './stores.js';
 import { openPostgresStore, redactedUrl } from './postgres/index.js';
 import { type StoreSpan, traced } from './traced.js';
 import { StorageUnavailable, storageHealth } from './storage-health.js';
-import { assertIntact, assertNotLostDatabase, ensureDirectory, openFailure, takeProcessLock } from './startup.js';
+import { assertIntact, assertNotLostDatabase, ensureDirectory, openFailure, ProcessLockHeld, takeProcessLock } from './startup.js';
 
 export type * from './types.js';
 export type { CheckLock } from './checks.js';
@@ -34,7 +34,7 @@ export type { HeldCheckRow, ReviewClosing, ReviewReportRow, ReviewRow } from './
 export type { AreaAlertRow, StoreRow } from './stores.js';
 export type { AttemptRow, DeliveryClaim, DeliveryRow, DeliveryStatus, DueDeliveryRow, WebhookEndpointRow, WebhookEventRow } from './webhooks.js';
 export { DatabaseTooNewError } from './migrations/index.js';
-export { StartupRefusal } from './startup.js';
+export { ProcessLockHeld, StartupRefusal } from './startup.js';
 export { StorageUnavailable } from './storage-health.js';
 export type { Port, Repositories, Store, StoreEvent, Within } from './port.js';
 export { within, WriteCollision } from './port.js';
@@ -43,6 +43,13 @@ export type { DatabaseSystem, StoreSpan } from './traced.js';
 export interface OpenOptions {
   /** A reader beside the service (a back-test worker): no migrations, no writes. */
   readonly?: boolean;
+  /**
+   * A command's few writes while the service may be running (`vouchsafe keys create`): when another
+   * process holds the database's lock, open beside it instead of refusing. Nothing is migrated then
+   * (the schema must be the one this code writes), and the service's caches never hold what such a
+   * command writes: a new key's random secret has never been presented.
+   */
+  besideService?: boolean;
   /** The store's IANA time zone, for the business day of checks stored before days were kept (default Europe/London). */
   timeZone?: string;
   /**
@@ -77,22 +84,30 @@ const MOST_PENDING = 20_000;
 
 export function openSqliteStore(
   path: string,
-  { readonly = false, groupCommit: grouped = false, background, evidence = [], maxBytes, timeZone = DEFAULT_TIME_ZONE, span }: OpenOptions = {},
+  { readonly = false, besideService = false, groupCommit: grouped = false, background, evidence = [], maxBytes, timeZone = DEFAULT_TIME_ZONE, span }: OpenOptions = {},
 ): Store {
   const onDisk = path !== ':memory:';
   let unlock: (() => void) | undefined;
+  let beside = false;
   let db: Database.Database;
   if (onDisk && !readonly) {
     ensureDirectory(path);
     // Looked at before the lock: taking it makes the lock file, which is itself evidence.
     assertNotLostDatabase(path, evidence);
-    unlock = takeProcessLock(path);
+    try {
+      unlock = takeProcessLock(path);
+    } catch (error) {
+      if (!besideService || !(error instanceof ProcessLockHeld)) throw error;
+      beside = true;
+    }
   }
   try {
-    db = new Database(path, { readonly, fileMustExist: readonly });
+    db = new Database(path, { readonly, fileMustExist: readonly || beside });
     db.pragma('busy_timeout = 5000');
-    if (readonly) {
+    if (readonly || beside) {
+      // The running service migrated it; a command from other code must not change its schema under it.
       assertSchemaCurrent(db);
+      if (beside) db.pragma('foreign_keys = ON');
     } else {
       db.pragma('journal_mode = WAL');
       if (onDisk) assertIntact(db, path);

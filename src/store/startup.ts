@@ -40,6 +40,9 @@ export function ensureDirectory(path: string): void {
   }
 }
 
+/** The database's process lock is held by another process: a running service, most likely. */
+export class ProcessLockHeld extends StartupRefusal {}
+
 /**
  * Takes the database's process lock: an exclusive SQLite lock on `<db>.lock`, which the kernel
  * releases when the process ends however it ends (kill -9 included), so a stale lock never blocks a
@@ -59,7 +62,7 @@ export function takeProcessLock(databasePath: string): () => void {
     lock?.close();
     const code = (error as { code?: string }).code;
     if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
-      throw new StartupRefusal(`another Vouchsafe process has ${databasePath} open (its lock ${path} is held): stop it first, or use its API`);
+      throw new ProcessLockHeld(`another Vouchsafe process has ${databasePath} open (its lock ${path} is held): stop it first, or use its API`);
     }
     throw new StartupRefusal(`cannot lock ${databasePath} (${path}): ${(error as Error).message}`);
   }

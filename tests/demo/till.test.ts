@@ -1,11 +1,14 @@
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { startDemoTill } from '../../scripts/demo-till/serve.js';
+import { DEMO_STORES, startDemoTill } from '../../scripts/demo-till/serve.js';
 import { createLogger } from '../../src/log.js';
+import { buildServices } from '../../src/services.js';
 import { ARTIFACTS, chromiumAvailable, launchChromium, problemsOf } from '../sdk/helpers/chromium.js';
 
 // `npm run demo:till` as a colleague would use it: a browser till on its own origin, with the built
@@ -14,12 +17,19 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 
 async function demo() {
   const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-demo-till-'));
-  const till = await startDemoTill({ host: '127.0.0.1', servicePort: 0, tillPort: 0, databasePath: join(dir, 'demo.db'), rulesDirectory: 'rules', logger: createLogger('silent') });
+  const databasePath = join(dir, 'demo.db');
+  const till = await startDemoTill({ host: '127.0.0.1', servicePort: 0, tillPort: 0, databasePath, rulesDirectory: 'rules', logger: createLogger('silent') });
   onTestFinished(async () => {
     await till.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  return till;
+  return { ...till, databasePath };
+}
+
+/** A supervisor's key for the demo's store, made with `vouchsafe keys create` beside the running demo service. */
+async function supervisorKey(databasePath: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['bin/vouchsafe.mjs', 'keys', 'create', '--role', 'supervisor', '--name', 'Markyate supervisor handheld', '--store', DEMO_STORES[0]!, '--db', databasePath, '--json']);
+  return (JSON.parse(stdout) as { key: string }).key;
 }
 
 async function axeViolations(page: Page): Promise<Array<{ id: string; impact: string; help: string; nodes: number }>> {
@@ -140,5 +150,72 @@ describe.skipIf(!chromiumAvailable)('the demo till in Chromium', () => {
       await expect.poll(() => page.locator('#status').textContent()).toMatch(/scam confirmed: recorded/);
     }
     expect(problems).toEqual([]);
+  });
+});
+
+describe.skipIf(!chromiumAvailable)('a held sale on the demo till', () => {
+  it.each([
+    ['released', 'release', 'proceeded_after_warning', 'proceeded after warning: recorded'],
+    ['refused', 'refuse', 'refused', 'refused: recorded'],
+  ] as const)('follows a hold a supervisor %s from their handheld, and records the outcome that fits', { timeout: 180_000 }, async (status, decision, outcome, recorded) => {
+    const { tillUrl, serviceUrl, databasePath } = await demo();
+    const supervisor = await supervisorKey(databasePath);
+    const browser = await launchChromium(onTestFinished, { width: 1280, height: 900 });
+    const page = await browser.newPage();
+    const problems = problemsOf(page);
+    await page.goto(tillUrl);
+    await page.locator('body[data-ready="true"]').waitFor();
+
+    await page.locator('[data-story="markyate"]').click();
+    await page.locator('#scan').click();
+    await page.locator('vouchsafe-prompt .panel').waitFor();
+    expect((await screen(page)).step).toBe('wait_for_supervisor');
+    // Held: the till cannot record a sale yet, and says it is waiting.
+    await expect.poll(() => page.locator('[data-outcome="proceeded_after_warning"]').isVisible()).toBe(false);
+    await expect.poll(() => page.locator('vouchsafe-prompt .status').textContent()).toMatch(/Waiting for a supervisor/);
+
+    // The supervisor decides on another device: a request of their own to the service.
+    const checkId = await page.locator('vouchsafe-prompt').evaluate((element) => (element as unknown as { decision: { checkId: string } }).decision.checkId);
+    const reviewed = await fetch(`${serviceUrl}/v1/checks/${checkId}/review`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${supervisor}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ decision, supervisorRef: 'S0042', reason: 'Spoke to the customer: buying for the family' }),
+    });
+    expect(reviewed.status).toBe(200);
+
+    await page.locator(`vouchsafe-prompt .panel[data-hold="${status}"]`).waitFor();
+    const after = await screen(page);
+    expect(after.step).toBe(status === 'released' ? 'finish_sale' : 'refuse');
+    expect(after.buttons).toEqual([]);
+    if (status === 'refused') expect(await page.locator('vouchsafe-prompt .say').textContent()).toBeTruthy();
+    expect(await page.locator('[data-outcome="proceeded_after_warning"]').isVisible()).toBe(status === 'released');
+    await expect.poll(() => page.locator('#status').textContent()).toContain(`The hold was ${status} by S0042`);
+    expect(serious(await axeViolations(page)), `${status}`).toEqual([]);
+
+    await page.locator(`[data-outcome="${outcome}"]`).click();
+    await expect.poll(() => page.locator('#status').textContent()).toContain(`Outcome ${recorded}`);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('npm run demo:till beside a running service', () => {
+  it('says what to do, without a stack trace, and exits 78', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-demo-till-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const databasePath = join(dir, 'vouchsafe.db');
+    // A service on the database the demo would use, as `npm start` in another shell would have it.
+    const running = await buildServices({ databasePath, rulesDirectory: 'rules', logger: createLogger('silent') });
+    onTestFinished(() => running.store.close());
+
+    const demo = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile('npm', ['run', '--silent', 'demo:till'], { env: { ...process.env, VOUCHSAFE_DB: databasePath, PORT: '0', VOUCHSAFE_TILL_PORT: '0', HOST: '127.0.0.1' } }, (error, stdout, stderr) =>
+        resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+      );
+    });
+    expect(demo.code).toBe(78);
+    expect(demo.stderr).toContain(`the database ${databasePath} is held by another Vouchsafe process`);
+    expect(demo.stderr).toContain('Stop that service (Ctrl-C in its shell) and run `npm run demo:till` again');
+    expect(demo.stderr).toMatch(/PORT=\d+ VOUCHSAFE_TILL_PORT=\d+ VOUCHSAFE_DB=\S+ npm run demo:till/);
+    expect(demo.stderr).not.toMatch(/^\s+at /m);
   });
 });

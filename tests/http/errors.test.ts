@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { didYouMean, ErrorCode } from '../../src/contract/problem.js';
+import { STATUS_BY_CODE } from '../../src/http/problem.js';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
 
 async function withTill() {
@@ -9,7 +11,7 @@ async function withTill() {
 function expectProblem(response: { status: number; headers: Headers; json: any }, status: number, code: string) {
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toBe('application/problem+json');
-  expect(response.json).toMatchObject({ status, code, type: `urn:vouchsafe:problem:${code}` });
+  expect(response.json).toMatchObject({ status, code, type: `http://localhost/problems/${code}` });
   expect(response.json.requestId).toBe(response.headers.get('x-request-id'));
 }
 
@@ -49,6 +51,17 @@ describe('bad input', () => {
     const fields = response.json.errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['currency', 'lines[0].unitAmount', 'signals.phoneInuse', 'customer.ageBand']));
     expect(response.json.field).toBe(response.json.errors[0].field);
+    expect(response.json.errors).toContainEqual({ field: 'signals.phoneInuse', code: 'unrecognized_keys', message: 'Unrecognized key: "phoneInuse"; did you mean "phoneInUse"?' });
+  });
+
+  it('says a time needs an offset or Z, naming the field', async () => {
+    const { call, till } = await withTill();
+    const response = await call('POST', '/v1/checks', { key: till, body: { ...aCheck(), occurredAt: '2026-12-05T23:00:00' } });
+    expectProblem(response, 400, 'validation_failed');
+    expect(response.json.field).toBe('occurredAt');
+    expect(response.json.errors[0].message).toMatch(/^Needs an offset or Z: 2026-12-05T23:00:00Z for UTC/);
+    const garbled = await call('POST', '/v1/checks', { key: till, body: { ...aCheck(), occurredAt: 'last Tuesday' } });
+    expect(garbled.json.errors[0]).toMatchObject({ field: 'occurredAt', message: expect.stringMatching(/^Not an RFC 3339 date-time/) });
   });
 
   it('bounds amounts, quantities, lines and strings', async () => {
@@ -85,5 +98,35 @@ describe('bad input', () => {
     const logged = logLines.map((line) => JSON.parse(line)).find((entry) => entry.level === 'error');
     expect(logged).toMatchObject({ requestId: response.json.requestId });
     expect(logged.error).toMatch(/database/i);
+  });
+});
+
+describe('problem pages', () => {
+  it('serves a page for every code the service can answer with, where each problem’s type points', async () => {
+    const { call } = await testApp();
+    for (const code of ErrorCode.options) {
+      const response = await call('GET', `/problems/${code}`);
+      expect(response.status, code).toBe(200);
+      expect(response.headers.get('content-type'), code).toMatch(/^text\/html/);
+      const text = response.text;
+      expect(text, code).toContain(`<code>${code}</code>`);
+      expect(text, code).toContain(`HTTP status ${STATUS_BY_CODE[code]}`);
+    }
+    const index = await call('GET', '/problems');
+    for (const code of ErrorCode.options) expect(index.text).toContain(`href="/problems/${code}"`);
+    expectProblem(await call('GET', '/problems/no_such_problem'), 404, 'not_found');
+  });
+});
+
+describe('did you mean', () => {
+  it.each([
+    ['phoneInuse', ['phoneInUse', 'remoteAccess'], 'phoneInUse'],
+    ['ageband', ['ageBand', 'ageSource'], 'ageBand'],
+    ['tendr', ['tender', 'lines'], 'tender'],
+    ['locael', ['locale', 'lines'], 'locale'],
+    ['colour', ['tender', 'lines'], undefined],
+    ['id', ['ab', 'xyz'], undefined],
+  ])('%s among %j is %s', (key, known, meant) => {
+    expect(didYouMean(key, known)).toBe(meant);
   });
 });

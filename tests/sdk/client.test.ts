@@ -2,11 +2,16 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { AuthenticationError, ClosedError, createTillClient, type TillClientOptions, ValidationError } from '../../sdk/src/index.js';
+import { AuthenticationError, ClosedError, createTillClient, memoryOutbox, type OutboxStorage, type TillClientOptions, ValidationError } from '../../sdk/src/index.js';
 import { sqliteOutbox } from '../../sdk/src/node.js';
 import { faultyNetwork } from './helpers/faults.js';
 import { OTHER_STORE } from './helpers/service.js';
 import { markyate as basket, type TillWorldOptions, tillWorld } from './helpers/till.js';
+
+/** An outbox storage whose `load()` waits for `gate`, as a slow disk would. */
+function slowToLoad(storage: OutboxStorage, gate: Promise<void>): OutboxStorage {
+  return { ...storage, load: () => gate.then(() => storage.load()) };
+}
 
 async function setUp(options: TillWorldOptions = {}) {
   const world = await tillWorld(options);
@@ -127,7 +132,8 @@ describe('the rule set offline decisions use', () => {
     const twoHundred = { customer: { ageBand: '30_39' as const }, lines: [{ kind: 'gift_card' as const, brand: 'costa', unitAmount: 10000, quantity: 2 }] };
 
     const first = open({ outbox: sqliteOutbox(outbox), timeoutMs: 50 });
-    const bundled = first.ruleSet();
+    await first.ready();
+    const bundled = first.ruleSet()!;
     expect(bundled.origin).toBe('bundled');
     const given = await first.refreshRules();
     expect(given.origin).toBe('service');
@@ -136,9 +142,31 @@ describe('the rule set offline decisions use', () => {
     expect(await first.check(basket(twoHundred))).toMatchObject({ source: 'offline', action: 'hold', ruleSetVersion: given.version });
     await first.close();
 
-    const restarted = open({ outbox: sqliteOutbox(outbox), timeoutMs: 50 });
+    // The restarted till reads its outbox slowly (a busy disk, IndexedDB on a cold page): until then it says it does not know.
+    let readOutbox!: () => void;
+    const slow = slowToLoad(sqliteOutbox(outbox), new Promise<void>((resolve) => (readOutbox = resolve)));
+    const restarted = open({ outbox: slow, timeoutMs: 50 });
+    let ready = false;
+    const loading = restarted.ready().then(() => (ready = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(ready).toBe(false);
+    expect(restarted.pending()).toBeUndefined();
+    expect(restarted.ruleSet()).toBeUndefined();
+    readOutbox();
+    await loading;
+    expect(restarted.pending()).toBe(1); // The check decided offline before the restart.
+    expect(restarted.ruleSet()).toEqual(given);
     const decided = await restarted.check(basket(twoHundred));
     expect(decided).toMatchObject({ source: 'offline', action: 'hold', ruleSetVersion: given.version });
     expect(restarted.ruleSet()).toEqual(given);
+  });
+
+  it('rejects ready() when its outbox storage cannot be read, and every call says why', async () => {
+    const { open } = await setUp();
+    const broken: OutboxStorage = { ...memoryOutbox(), load: () => Promise.reject(new Error('disk gone')) };
+    const till = open({ outbox: broken });
+    await expect(till.ready()).rejects.toThrow('disk gone');
+    await expect(till.check(basket())).rejects.toThrow('disk gone');
+    expect(till.pending()).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import type { Decision, Prompt } from '../../../src/contract/decision.js';
 import { CorsError } from '../errors.js';
-import type { Answers, TillDecision } from '../types.js';
+import type { Answers, HoldState, TillDecision, WatchOptions } from '../types.js';
 import { renderHandOff } from './hand-off.js';
 import { labelsFor, type PromptLabels } from './labels.js';
 import { STYLES } from './styles.js';
@@ -8,11 +8,17 @@ import { STYLES } from './styles.js';
 /** What the element needs of a till client: `createTillClient()` gives it. */
 export interface AnsweringTill {
   answer(checkId: string, answers: Answers): Promise<TillDecision>;
+  /** With it, a held sale is followed to its end, wherever a supervisor decides it. */
+  watchReview?(checkId: string, options?: WatchOptions): Promise<HoldState>;
 }
 
 export interface AnswerEventDetail {
   checkId: string;
   answers: Answers;
+}
+
+export interface HoldEventDetail {
+  hold: HoldState;
 }
 
 // Defined where there is no DOM (Node, a test runner) without failing: importing the SDK there must work.
@@ -38,12 +44,19 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Reco
  * Without a `till`, a tap dispatches a cancelable `vouchsafe-answer` event and sends nothing.
  * A refusal or a hold also lists the warm hand-off; marking an action done dispatches a cancelable
  * `vouchsafe-escalate` event (see EscalateEventDetail) for the till to record.
+ *
+ * A held sale is followed through `till.watchReview()` until a supervisor releases or refuses it
+ * (on a handheld, another till, the dashboard) or its deadline passes: the screen then says so, with
+ * the refusal script when it was not released, and a `vouchsafe-hold` event carries the `HoldState`.
  */
 export class VouchsafePromptElement extends Base {
   #till: AnsweringTill | undefined;
   #decision: TillDecision | Decision | undefined;
   #busy = false;
   #failed = false;
+  /** How the hold ended, once it has; cleared by a new decision. */
+  #hold: HoldState | undefined;
+  #watching: AbortController | undefined;
   readonly #root: ShadowRoot;
 
   constructor() {
@@ -57,6 +70,12 @@ export class VouchsafePromptElement extends Base {
 
   set till(till: AnsweringTill | undefined) {
     this.#till = till;
+    this.#follow();
+  }
+
+  /** How the held sale ended: undefined while it is open, or when the decision held nothing. */
+  get hold(): HoldState | undefined {
+    return this.#hold;
   }
 
   get decision(): TillDecision | Decision | undefined {
@@ -66,11 +85,45 @@ export class VouchsafePromptElement extends Base {
   set decision(decision: TillDecision | Decision | undefined) {
     this.#decision = decision;
     this.#failed = false;
+    this.#hold = undefined;
+    this.#follow();
     this.#render();
   }
 
   connectedCallback(): void {
+    this.#follow();
     this.#render();
+  }
+
+  disconnectedCallback(): void {
+    this.#watching?.abort();
+    this.#watching = undefined;
+  }
+
+  /** Watches the decision's hold while it is open, the element is on the page, and the till can watch. */
+  #follow(): void {
+    this.#watching?.abort();
+    this.#watching = undefined;
+    const decision = this.#decision;
+    const till = this.#till;
+    if (!decision || decision.review?.status !== 'open' || !till?.watchReview || !this.isConnected) return;
+    const watching = new AbortController();
+    this.#watching = watching;
+    till.watchReview(decision.checkId, { signal: watching.signal }).then(
+      (hold) => {
+        if (watching.signal.aborted) return;
+        this.#watching = undefined;
+        this.#hold = hold;
+        this.#render();
+        this.dispatchEvent(new CustomEvent('vouchsafe-hold', { detail: { hold }, bubbles: true, composed: true }));
+        this.#root.querySelector<HTMLElement>('h2')?.focus();
+      },
+      (error: unknown) => {
+        if (watching.signal.aborted) return;
+        this.#watching = undefined;
+        this.dispatchEvent(new CustomEvent('vouchsafe-error', { detail: { error }, bubbles: true, composed: true }));
+      },
+    );
   }
 
   async #answer(checkId: string, questionId: string, value: string): Promise<void> {
@@ -105,6 +158,11 @@ export class VouchsafePromptElement extends Base {
     const labels = labelsFor(locale);
     const panel = element('section', { class: 'panel', 'data-action': decision.action, 'data-step': decision.next?.step ?? '', 'aria-labelledby': 'headline' });
     if (locale) panel.setAttribute('lang', locale);
+    if (this.#hold) {
+      this.#renderHoldEnd(panel, this.#hold, labels);
+      root.append(panel);
+      return;
+    }
     panel.append(element('p', { class: 'action' }, labels.action[decision.action]));
     if (!prompt) {
       panel.append(element('h2', { id: 'headline', tabindex: '-1' }, labels.action.allow));
@@ -151,9 +209,28 @@ export class VouchsafePromptElement extends Base {
     }
   }
 
+  /** The hold is over: finish the sale, or the refusal script. Nothing is left to ask. */
+  #renderHoldEnd(panel: HTMLElement, hold: HoldState, labels: PromptLabels): void {
+    const released = hold.review.status === 'released';
+    panel.setAttribute('data-hold', hold.review.status);
+    panel.setAttribute('data-action', released ? 'allow' : 'refuse');
+    panel.setAttribute('data-step', released ? 'finish_sale' : 'refuse');
+    panel.append(element('p', { class: 'action' }, released ? labels.action.allow : labels.action.refuse));
+    const ended = labels.holdEnded[hold.review.status as keyof PromptLabels['holdEnded']]; // watchReview() resolves only once it is not open.
+    if (!hold.prompt) {
+      panel.append(element('h2', { id: 'headline', tabindex: '-1' }, ended));
+    } else {
+      panel.append(element('h2', { id: 'headline', tabindex: '-1' }, hold.prompt.headline));
+      panel.append(element('p', { class: 'ended' }, ended));
+      panel.append(element('p', { class: 'label', id: 'say-label' }, labels.say));
+      panel.append(element('blockquote', { class: 'say', 'aria-labelledby': 'say-label' }, hold.prompt.say));
+    }
+  }
+
   #status(decision: TillDecision | Decision, labels: PromptLabels): string {
     if (this.#busy) return labels.sending;
     if (this.#failed) return labels.answerFailed;
+    if (this.#watching) return labels.waitingForSupervisor;
     if (!('source' in decision) || decision.source !== 'offline') return '';
     return decision.cause instanceof CorsError ? labels.originRefused : labels.decidedOffline;
   }
@@ -171,5 +248,6 @@ declare global {
     'vouchsafe-answer': CustomEvent<AnswerEventDetail>;
     'vouchsafe-decision': CustomEvent<{ decision: TillDecision }>;
     'vouchsafe-error': CustomEvent<{ error: unknown }>;
+    'vouchsafe-hold': CustomEvent<HoldEventDetail>;
   }
 }

@@ -6,6 +6,6 @@ import { VouchsafePromptElement } from './element.js';
  */
 if (globalThis.customElements && !customElements.get('vouchsafe-prompt')) customElements.define('vouchsafe-prompt', VouchsafePromptElement);
 
-export { VouchsafePromptElement, type AnsweringTill, type AnswerEventDetail } from './element.js';
+export { VouchsafePromptElement, type AnsweringTill, type AnswerEventDetail, type HoldEventDetail } from './element.js';
 export { type EscalateEventDetail } from './hand-off.js';
 export { labelsFor, type PromptLabels } from './labels.js';

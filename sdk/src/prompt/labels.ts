@@ -26,6 +26,10 @@ export interface PromptLabels {
   /** A hand-off action's button, before and after the colleague marks it done. */
   recordHandOff: string;
   handOffRecorded: string;
+  /** While a held sale waits for a supervisor's decision, made anywhere. */
+  waitingForSupervisor: string;
+  /** How a held sale ended: released (finish the sale), refused, or nobody decided by the deadline. */
+  holdEnded: Record<'released' | 'refused' | 'expired', string>;
 }
 
 /** The deadline as the till's clock reads it: hours and minutes in the till's time zone. */
@@ -52,6 +56,12 @@ const ENGLISH: PromptLabels = {
   handOff: 'Help the customer now',
   recordHandOff: 'Mark as done',
   handOffRecorded: 'Done ✓',
+  waitingForSupervisor: 'Waiting for a supervisor to release or refuse the sale…',
+  holdEnded: {
+    released: 'A supervisor released the sale: finish it.',
+    refused: 'A supervisor refused the sale.',
+    expired: 'No supervisor decided in time, so the sale is refused.',
+  },
 };
 
 const WELSH: PromptLabels = {
@@ -69,6 +79,12 @@ const WELSH: PromptLabels = {
   handOff: 'Helpwch y cwsmer nawr',
   recordHandOff: 'Marcio wedi’i wneud',
   handOffRecorded: 'Wedi’i wneud ✓',
+  waitingForSupervisor: 'Yn aros i oruchwyliwr ryddhau neu wrthod y gwerthiant…',
+  holdEnded: {
+    released: 'Mae goruchwyliwr wedi rhyddhau’r gwerthiant: gorffennwch ef.',
+    refused: 'Mae goruchwyliwr wedi gwrthod y gwerthiant.',
+    expired: 'Ni phenderfynodd goruchwyliwr mewn pryd, felly mae’r gwerthiant wedi’i wrthod.',
+  },
 };
 
 /** The labels for a BCP 47 tag: its language if the component has it, else English. */
