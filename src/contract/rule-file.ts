@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CheckRequest } from './check.js';
 import { Text } from './common.js';
 import { Action } from './enums.js';
-import { HistoryWindowFacts } from './fact-schema.js';
+import { FamilyWindowFacts, HistoryWindowFacts } from './fact-schema.js';
 
 /** The YAML shapes of `rules/*.yaml` and `rules/prompts/<locale>.yaml`: what an analyst writes. */
 
@@ -62,6 +62,9 @@ export const HistoryInput = z.strictObject({
   h1: HistoryWindowInput.optional(),
   h24: HistoryWindowInput.optional(),
   d30: HistoryWindowInput.optional(),
+  sameFamily: z
+    .strictObject({ d7: FamilyWindowFacts.strict().partial().optional(), d30: FamilyWindowFacts.strict().partial().optional() })
+    .optional(),
 });
 export type HistoryInput = z.infer<typeof HistoryInput>;
 

@@ -1,6 +1,7 @@
 import type { CheckRequest } from '../contract/check.js';
 import type { AgeBand } from '../contract/enums.js';
 import type { Facts, HistoryFacts } from '../contract/fact-schema.js';
+import { basketBrandFamily } from './brand-families.js';
 import { minorUnitsPerMajor } from './money.js';
 
 /** The lower bound of each age band in years: the `customer.ageAtLeast` fact. */
@@ -22,7 +23,13 @@ export const NO_HISTORY: HistoryFacts = Object.freeze({
   h1: { storedValue: 0, checks: 0, stores: 0, prompted: 0 },
   h24: { storedValue: 0, checks: 0, stores: 0, prompted: 0 },
   d30: { storedValue: 0, checks: 0, stores: 0, prompted: 0 },
+  sameFamily: { d7: { checks: 0, days: 0, storedValue: 0 }, d30: { checks: 0, days: 0, storedValue: 0 } },
 });
+
+/** History as an evaluation recorded it: one recorded before `sameFamily` existed reads with none. */
+export function recordedHistory(recorded: Omit<HistoryFacts, 'sameFamily'> & Partial<HistoryFacts>): HistoryFacts {
+  return recorded.sameFamily ? (recorded as HistoryFacts) : { ...recorded, sameFamily: NO_HISTORY.sameFamily };
+}
 
 export interface BasketTotals {
   basket: number;
@@ -107,6 +114,7 @@ export function deriveFacts(
       largest,
       roundAmounts: lines > 0 && roundAmounts,
       kinds: [...kinds],
+      family: basketBrandFamily(check.lines),
     },
     tender: check.tender,
     lane: check.lane,

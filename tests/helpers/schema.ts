@@ -53,6 +53,8 @@ export function undoTestMode(db: Database.Database): void {
  * an older schema calls this first, so a new migration needs its undo here and nowhere else.
  */
 export function undoAfterStoreDays(db: Database.Database): void {
+  // 0230: checks' brand families.
+  db.exec('ALTER TABLE checks DROP COLUMN brand_family');
   undoWebhookProbes(db);
   undoReviewsPerHold(db);
   undoSeparateWorlds(db);

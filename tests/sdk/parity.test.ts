@@ -126,7 +126,7 @@ describe('parity: for every case in the rule files, the offline decision is the 
       let offline: Decision;
       if (test.history) {
         // A till never sees other stores' history, so here its engine is given the history the service has.
-        const history = { h1: { ...NO_HISTORY.h1, ...test.history.h1 }, h24: { ...NO_HISTORY.h24, ...test.history.h24 }, d30: { ...NO_HISTORY.d30, ...test.history.d30 } };
+        const history = { h1: { ...NO_HISTORY.h1, ...test.history.h1 }, h24: { ...NO_HISTORY.h24, ...test.history.h24 }, d30: { ...NO_HISTORY.d30, ...test.history.d30 }, sameFamily: { d7: { ...NO_HISTORY.sameFamily.d7, ...test.history.sameFamily?.d7 }, d30: { ...NO_HISTORY.sameFamily.d30, ...test.history.sameFamily?.d30 } } };
         offline = { ...serviceDecision, ...decideOffline(ruleSet, { check: CheckRequest.parse({ ...basket, storeId: STORE, tillId: 'T01' }), history, answers: test.answers ?? {} }) };
       } else {
         let decision = await till.check(basket);
