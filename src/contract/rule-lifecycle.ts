@@ -139,8 +139,21 @@ export const BacktestReport = z
         unlabelled: z.number().int().meta({ description: 'No outcome, `abandoned` or `refused`: what would have happened is not known.' }),
       })
       .meta({ description: 'Recorded outcomes, used as labels.' }),
-    baseline: BacktestMetrics,
-    candidate: BacktestMetrics,
+    baseline: BacktestMetrics.meta({ description: 'The baseline after answers: each check decided with the answers the colleague recorded.' }),
+    candidate: BacktestMetrics.meta({ description: 'The candidate after answers, on the same recorded answers as the baseline.' }),
+    firstScreen: z
+      .object({
+        baseline: BacktestMetrics,
+        candidate: BacktestMetrics,
+      })
+      .meta({
+        description:
+          'Both rule sets at the first screen, before any answer: what the colleague would see when the basket is scanned. The baseline’s figure here is what the summary report counts as warned.',
+      }),
+    candidateWithoutAnswers: z.number().int().meta({
+      description:
+        'Checks the candidate would prompt, hold or refuse for which no answers were recorded (the baseline never asked): its after-answers figure for them is its first-screen one.',
+    }),
     changes: z.object({
       total: z.number().int().meta({ description: 'Checks whose action would change.' }),
       transitions: z.array(z.object({ from: Action, to: Action, checks: z.number().int() })),
@@ -162,7 +175,7 @@ export const BacktestReport = z
   .meta({
     id: 'BacktestReport',
     description:
-      'Both rule sets decide every stored check in the period again, from what was recorded at the time: the final basket, the colleague’s answers and the customer’s history as it stood. Answers exist only where a prompt was shown, so a candidate that prompts more often is judged without the answers it would have collected.',
+      'Both rule sets decide every stored check in the period again, from what was recorded at the time: the final basket and the customer’s history as it stood, twice: at the first screen, before any answer (`firstScreen`), and after the colleague’s recorded answers (`baseline`, `candidate`). Each stage gives both rule sets the same inputs. Answers exist only where a prompt was shown, so a candidate that prompts more often is judged without the answers it would have collected (`candidateWithoutAnswers` says for how many checks).',
   });
 export type BacktestReport = z.infer<typeof BacktestReport>;
 
