@@ -187,11 +187,17 @@ export const ShadowReport = z
       z.object({
         ruleId: z.string(),
         inActiveSet: z.boolean().meta({ description: 'Whether the rule is a shadow rule in the active rule set (false: it was in an earlier one).' }),
-        hits: z.number().int().meta({ description: 'Checks in the period whose latest decision matched the rule.' }),
+        hits: z.number().int().meta({ description: 'After answers: checks in the period whose latest decision matched the rule.' }),
+        firstScreenHits: z.number().int().meta({
+          description: 'At the first screen, before any answer: checks in the period whose first decision matched the rule (what it would have added to the warned count of the summary report).',
+        }),
         storedValue: z.number().int().meta({ description: 'Stored value of those checks (minor units).' }),
         byOutcome: z.record(z.string(), z.number().int()).meta({ description: 'Those checks by recorded outcome (`none` when there is none yet).' }),
         byAction: z.record(z.string(), z.number().int()).meta({ description: 'Those checks by the action actually enforced.' }),
       }),
     ),
   })
-  .meta({ id: 'ShadowReport', description: 'How often each shadow rule would have fired, and what happened at the till when it did.' });
+  .meta({
+    id: 'ShadowReport',
+    description: 'How often each shadow rule would have fired, at the first screen and after answers, and what happened at the till when it did.',
+  });

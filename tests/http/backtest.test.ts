@@ -186,6 +186,7 @@ describe('GET /v1/rules/shadow', () => {
         ruleId: 'bulk-top-ups',
         inActiveSet: true,
         hits: 3,
+        firstScreenHits: 3,
         storedValue: 30000,
         byOutcome: { proceeded: 1, scam_confirmed: 1, none: 1 },
         byAction: { allow: 3 },
@@ -194,5 +195,28 @@ describe('GET /v1/rules/shadow', () => {
     const bad = await call('GET', '/v1/rules/shadow?from=yesterday', { key: analyst });
     expect(bad.status).toBe(400);
     expect(bad.json.field).toBe('query.from');
+  });
+
+  it('counts each shadow rule at the first screen and after answers, so a rule the answers take away still shows', async () => {
+    const { call, makeKey, adminKey } = await testApp();
+    const watched = `rules:
+  - id: apple-before-answers
+    mode: shadow
+    when: '"apple" in giftCards.brands && answers.purpose == ""'
+    score: 20
+    reason: Apple cards nobody has said the purpose of
+`;
+    expect((await call('PUT', '/v1/rules', { key: adminKey, body: editedRules({ file: 'watched.yaml', append: watched }) })).status).toBe(200);
+    const till = await makeKey('till', [STORE]);
+    const analyst = await makeKey('analyst');
+    // Two prompted customers who answered (the rule matched their first screen only), one never asked.
+    for (const ageBand of ['40_49', '50_59'] as const) {
+      const first = await call('POST', '/v1/checks', { key: till, body: aCheck({ lines: card('apple', 10000, 3), customer: { ageBand } }) });
+      expect(first.json.action).toBe('prompt');
+      await call('POST', `/v1/checks/${first.json.checkId}/answers`, { key: till, body: { answers: { someoneAskedYouToBuy: 'no', purpose: 'gift', codesRequested: 'no' } } });
+    }
+    await call('POST', '/v1/checks', { key: till, body: aCheck({ lines: card('apple', 2000) }) });
+    const report = (await call('GET', '/v1/rules/shadow', { key: analyst })).json;
+    expect(report.rules.find((rule: { ruleId: string }) => rule.ruleId === 'apple-before-answers')).toMatchObject({ firstScreenHits: 3, hits: 1, inActiveSet: true });
   });
 });
