@@ -53,8 +53,7 @@ export function undoTestMode(db: Database.Database): void {
  * an older schema calls this first, so a new migration needs its undo here and nowhere else.
  */
 export function undoAfterStoreDays(db: Database.Database): void {
-  // 0230: checks' brand families.
-  db.exec('ALTER TABLE checks DROP COLUMN brand_family');
+  undoBrandFamily(db);
   undoWebhookProbes(db);
   undoReviewsPerHold(db);
   undoSeparateWorlds(db);
@@ -66,6 +65,11 @@ export function undoAfterStoreDays(db: Database.Database): void {
   `);
   // 0140: the request behind a webhook event.
   db.exec('ALTER TABLE webhook_events DROP COLUMN request_id');
+}
+
+/** Undoes migration 0230: checks without their brand family. */
+export function undoBrandFamily(db: Database.Database): void {
+  db.exec('ALTER TABLE checks DROP COLUMN brand_family');
 }
 
 /** Undoes migration 0180: no endpoint remembers when it may be probed. */
