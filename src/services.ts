@@ -15,7 +15,7 @@ import { createReviews, type Reviews } from './reviews/index.js';
 import { openStore, type Store } from './store/index.js';
 import { applyStoresFile, type AreaAlertSettings, DEFAULT_AREA_ALERTS, loadStoreRegistry, type StoreRegistry } from './stores/index.js';
 import { storeSpan } from './tracing.js';
-import { DEFAULT_TIME_ZONE } from './engine/index.js';
+import { DEFAULT_HOLD_DEADLINE_MS, DEFAULT_TIME_ZONE } from './engine/index.js';
 import {
   type AllowList,
   createWebhooks,
@@ -27,8 +27,8 @@ import {
   type Webhooks,
 } from './webhooks/index.js';
 
-/** How long a held sale waits for a supervisor unless VOUCHSAFE_HOLD_DEADLINE says otherwise. */
-export const DEFAULT_HOLD_DEADLINE_MS = 5 * 60_000;
+// Kept in the engine, which also publishes it in the offline policy.
+export { DEFAULT_HOLD_DEADLINE_MS } from './engine/index.js';
 /** How often the sweeper writes down expired holds, so that `review.closed` goes out, and purges a batch of week-old test checks. */
 const SWEEP_EVERY_MS = 1_000;
 /** How often a node on PostgreSQL looks at the active rule set even with no notification heard. */

@@ -30,6 +30,7 @@ def failures(policy, document):
             "rules": decision["rules"],
             "prompt": decision["prompt"] and {"id": decision["prompt"]["id"], "questions": [q["id"] for q in decision["prompt"]["questions"]]},
             "next": decision["next"]["step"],
+            "releaseNeedsReason": decision["releaseNeedsReason"],
         }
         if got != vector["expect"]:
             yield vector["name"], "decided %s, expected %s" % (json.dumps(got), json.dumps(vector["expect"]))

@@ -9,10 +9,19 @@ cached from GET /v1/rules/offline-policy, queues the check, and sends it when th
     export VOUCHSAFE_URL=http://127.0.0.1:8787 VOUCHSAFE_TILL_KEY=vsk_... VOUCHSAFE_STORE=herts-markyate-003
     python3 till.py refresh                       # fetch the policy (at start, then every few minutes)
     python3 till.py check basket.json T04-000123  # decide a basket: prints the decision as JSON
+    python3 till.py answer T04-000123 answers.json          # the customer's answers, {"purpose": "gift", ...}
+    python3 till.py review T04-000123 release S-0042 [reason] # a supervisor's decision on a hold (or refuse)
+    python3 till.py outcome T04-000123 proceeded            # how the sale ended
     python3 till.py flush                         # send what was queued while the service was away
 
+Answers, supervisors' decisions and outcomes are queued like checks when the service does not answer,
+and behind anything already queued, so they reach it in the order they happened. A supervisor's
+decision carries `decidedAt`, the time it was made: the service counts a hold's decision by then, so
+one made in time still stands when it arrives after the hold's deadline (without it the hold arrives
+expired and the sale's outcome is a 409).
+
 Also VOUCHSAFE_TILL_ID (T01), VOUCHSAFE_BUDGET_MS (300) and VOUCHSAFE_CACHE (./till-cache: the
-policy, its ETag and the outbox).
+policy, its ETag, the outbox and the transactions the till knows).
 """
 
 import datetime
@@ -23,7 +32,7 @@ import threading
 import urllib.error
 import urllib.request
 
-from vouchsafe_policy import PolicyError, basket_facts, decide
+from vouchsafe_policy import PolicyError, basket_facts, decide, release_needs_reason
 
 # Left for deciding offline and writing the outbox once the service has had its share of the budget.
 RESERVE_MS = 25
@@ -78,6 +87,23 @@ class Till:
         self.policy_path = os.path.join(cache_dir, "policy.json")
         self.etag_path = os.path.join(cache_dir, "policy.etag")
         self.outbox_path = os.path.join(cache_dir, "outbox.jsonl")
+        self.transactions_path = os.path.join(cache_dir, "transactions.json")
+
+    def _transactions(self):
+        """transactionId -> {"checkId" (once the service has it), "basket", "answers"}."""
+        if not os.path.exists(self.transactions_path):
+            return {}
+        with open(self.transactions_path, encoding="utf-8") as file:
+            return json.load(file)
+
+    def _remember(self, transaction_id, **fields):
+        transactions = self._transactions()
+        transactions[transaction_id] = dict(transactions.get(transaction_id, {"answers": {}}), **fields)
+        _write_atomically(self.transactions_path, json.dumps(transactions))
+        return transactions[transaction_id]
+
+    def _pending(self):
+        return os.path.exists(self.outbox_path) and os.path.getsize(self.outbox_path) > 0
 
     def _exchange(self, method, path, body, seconds, headers=None):
         """(status, headers, parsed body), or Unanswered. The deadline covers the whole exchange:
@@ -127,22 +153,69 @@ class Till:
         _write_atomically(self.etag_path, response_headers.get("ETag", ""))
         return "updated"
 
-    def _decide_offline(self, basket, cause):
+    def _policy(self):
+        with open(self.policy_path, encoding="utf-8") as file:
+            return json.load(file)
+
+    def _decide_offline(self, basket, cause, answers=None):
+        answers = answers or {}
         try:
-            with open(self.policy_path, encoding="utf-8") as file:
-                policy = json.load(file)
-            decision = decide(policy, basket_facts(policy, basket, {}), {})
+            policy = self._policy()
+            decision = decide(policy, basket_facts(policy, basket, answers), answers)
             version = policy["ruleSetVersion"]
         except (OSError, ValueError, KeyError, PolicyError):
             decision = {"action": "prompt", "score": 0, "rules": [], "prompt": FALLBACK_PROMPT, "next": FALLBACK_NEXT}
             version = "offline-fallback"
         return dict(decision, source="offline", cause=cause, ruleSetVersion=version)
 
-    def _queue(self, body):
+    def _queue(self, body, path="/v1/checks", transaction_id=None):
+        """Appends to the outbox. `path` may name `{checkId}`: filled in at flush, from the answer to
+        the transaction's queued check if the service has not seen it yet."""
+        entry = {"method": "POST", "path": path, "transactionId": transaction_id or body["transactionId"], "body": body}
         with open(self.outbox_path, "a", encoding="utf-8") as file:
-            file.write(json.dumps({"method": "POST", "path": "/v1/checks", "body": body}) + "\n")
+            file.write(json.dumps(entry) + "\n")
             file.flush()
             os.fsync(file.fileno())
+
+    def _send_or_queue(self, transaction_id, suffix, body):
+        """Sends a follow-up of a check (answers, review, outcome) now if nothing is queued before it
+        and the service answers; queues it otherwise. (answer or None, queued?)"""
+        known = self._transactions().get(transaction_id, {})
+        if known.get("checkId") and not self._pending():
+            try:
+                status, _, answer = self._exchange("POST", "/v1/checks/%s/%s" % (known["checkId"], suffix), body, (self.budget_ms - RESERVE_MS) / 1000)
+                if not (status in (408, 429) or status >= 500):
+                    return dict(answer or {}, status=status), False
+            except Unanswered:
+                pass
+        self._queue(body, "/v1/checks/{checkId}/" + suffix, transaction_id)
+        return None, True
+
+    def answer(self, transaction_id, answers):
+        """The customer's answers: the service's decision on them, or the offline policy's."""
+        known = self._remember(transaction_id, answers=dict(self._transactions().get(transaction_id, {}).get("answers", {}), **answers))
+        sent, queued = self._send_or_queue(transaction_id, "answers", {"answers": answers})
+        if not queued:
+            return dict(sent, source="service")
+        return self._decide_offline(known["basket"], "queued", known["answers"])
+
+    def review(self, transaction_id, decision, supervisor_ref, reason=None):
+        """A supervisor's decision on a hold, made now at this till."""
+        body = {"decision": decision, "supervisorRef": supervisor_ref, "decidedAt": _now()}
+        if reason:
+            body["reason"] = reason
+        elif decision == "release" and os.path.exists(self.policy_path):
+            known = self._transactions().get(transaction_id, {})
+            policy = self._policy()
+            facts = basket_facts(policy, known["basket"], known.get("answers", {}))
+            if release_needs_reason(policy, facts, "hold"):
+                return {"error": "reason_required", "detail": "Releasing more than %d of stored value needs the supervisor's reason" % policy["holds"]["releaseReasonAbove"]}
+        sent, queued = self._send_or_queue(transaction_id, "review", body)
+        return {"queued": True, "decidedAt": body["decidedAt"]} if queued else sent
+
+    def outcome(self, transaction_id, outcome):
+        sent, queued = self._send_or_queue(transaction_id, "outcome", {"outcome": outcome})
+        return {"queued": True} if queued else sent
 
     def check(self, basket, transaction_id):
         """The decision for a basket within the time budget: the service's, or the offline policy's."""
@@ -150,12 +223,14 @@ class Till:
         try:
             status, _, decision = self._exchange("POST", "/v1/checks", body, (self.budget_ms - RESERVE_MS) / 1000)
             if status in (200, 201):
+                self._remember(transaction_id, basket=basket, checkId=decision["checkId"])
                 return dict(decision, source="service")
             cause = "HTTP %d" % status
             retryable = status in (408, 429) or status >= 500
         except Unanswered as error:
             cause, retryable = str(error), True
         decision = self._decide_offline(basket, cause)
+        self._remember(transaction_id, basket=basket)
         if retryable:
             offline = {"action": decision["action"], "ruleSetVersion": decision["ruleSetVersion"], "decidedAt": _now()}
             self._queue(dict(body, offlineDecision=offline))
@@ -171,13 +246,25 @@ class Till:
         delivered, refused = [], []
         while entries:
             entry = entries[0]
+            transaction_id = entry.get("transactionId") or entry["body"]["transactionId"]
+            path = entry["path"]
+            if "{checkId}" in path:
+                check_id = self._transactions().get(transaction_id, {}).get("checkId")
+                if check_id is None:
+                    # Its check was refused or never sent: nothing for the service to attach it to.
+                    refused.append({"transactionId": transaction_id, "path": path, "status": None, "answer": None})
+                    entries.pop(0)
+                    continue
+                path = path.replace("{checkId}", check_id)
             try:
-                status, _, answer = self._exchange(entry["method"], entry["path"], entry["body"], seconds)
+                status, _, answer = self._exchange(entry["method"], path, entry["body"], seconds)
             except Unanswered:
                 break
             if status in (408, 429) or status >= 500:
                 break
-            (delivered if status < 400 else refused).append({"transactionId": entry["body"]["transactionId"], "status": status, "answer": answer})
+            if path == "/v1/checks" and status in (200, 201):
+                self._remember(transaction_id, checkId=answer["checkId"])
+            (delivered if status < 400 else refused).append({"transactionId": transaction_id, "path": path, "status": status, "answer": answer})
             entries.pop(0)
         _write_atomically(self.outbox_path, "".join(json.dumps(entry) + "\n" for entry in entries))
         return {"delivered": delivered, "refused": refused, "pending": len(entries)}
@@ -197,6 +284,13 @@ def main(argv):
     elif argv[:1] == ["check"] and len(argv) == 3:
         with open(argv[1], encoding="utf-8") as file:
             result = till.check(json.load(file), argv[2])
+    elif argv[:1] == ["answer"] and len(argv) == 3:
+        with open(argv[2], encoding="utf-8") as file:
+            result = till.answer(argv[1], json.load(file))
+    elif argv[:1] == ["review"] and len(argv) in (4, 5):
+        result = till.review(argv[1], argv[2], argv[3], argv[4] if len(argv) == 5 else None)
+    elif argv[:1] == ["outcome"] and len(argv) == 3:
+        result = till.outcome(argv[1], argv[2])
     elif argv[:1] == ["flush"]:
         result = till.flush()
     else:

@@ -175,4 +175,11 @@ def decide(policy, facts, answers):
         "rules": [rule["id"] for rule in rules],
         "prompt": prompt,
         "next": _next_step(policy, action, prompt),
+        "releaseNeedsReason": release_needs_reason(policy, facts, action),
     }
+
+
+def release_needs_reason(policy, facts, action):
+    """Whether a supervisor's release of this hold needs their reason as well as their reference:
+    the service refuses one without it (400 on `reason`), so the till asks for it before queueing."""
+    return action == "hold" and facts["giftCards.total"] > policy["holds"]["releaseReasonAbove"]

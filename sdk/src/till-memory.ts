@@ -1,6 +1,6 @@
 import type { CheckRequest } from '../../src/contract/check.js';
 import type { Action } from '../../src/contract/enums.js';
-import { basketTotals, type CompiledRuleSet } from '../../src/engine/index.js';
+import { basketBrandFamily, basketTotals, type CompiledRuleSet } from '../../src/engine/index.js';
 import type { Clock } from './clock.js';
 import { closeHold, type Hold, opensHold } from './hold.js';
 import { decideOffline, type LocalDecision } from './offline/decide.js';
@@ -101,6 +101,7 @@ export class TillMemory {
       occurredAt: transaction.startedAt,
       storedValue: basketTotals(transaction.request.lines).storedValue,
       warned,
+      family: basketBrandFamily(transaction.request.lines),
     });
   }
 
@@ -115,7 +116,7 @@ export class TillMemory {
     return decideOffline(ruleSet, {
       check: request,
       answers: transaction.answers,
-      history: this.history.windows(identitiesOf(request.customer), transaction.startedAt, transaction.transactionId),
+      history: this.history.windows(identitiesOf(request.customer), transaction.startedAt, transaction.transactionId, basketBrandFamily(request.lines)),
       floor: transaction.serviceAction,
       // A hold stands until a supervisor releases it, offline as at the service.
       held: transaction.hold !== undefined && transaction.hold.review.status !== 'released',

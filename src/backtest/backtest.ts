@@ -75,7 +75,8 @@ const summary = (decision: EngineDecision) => ({
 
 /**
  * Decides every check again under both rule sets, from what was recorded when it was decided, and
- * grades both against the recorded outcomes.
+ * grades both against the recorded outcomes twice: at the first screen (no answers) and after the
+ * answers the colleague recorded. Both rule sets get the same inputs at each stage.
  */
 export async function backtest(
   checks: AsyncIterable<ReplayRow> | Iterable<ReplayRow>,
@@ -87,6 +88,9 @@ export async function backtest(
   const threshold = ACTION_STRENGTH[options.interveneAt];
   const before = new Tally(baseline.version, threshold);
   const after = new Tally(candidate.version, threshold);
+  const beforeFirst = new Tally(baseline.version, threshold);
+  const afterFirst = new Tally(candidate.version, threshold);
+  let withoutAnswers = 0;
   const labels = { scams: 0, ordinary: 0, unlabelled: 0 };
   const transitions = new Map<string, number>();
   const examples: BacktestReport['changes']['examples'] = [];
@@ -99,10 +103,18 @@ export async function backtest(
     const inputs = { check: check.request, history: check.history, answers: check.answers, identified: check.identified, ...(check.area ? { area: check.area.facts } : {}) };
     const old = decide(baseline, inputs);
     const next = decide(candidate, inputs);
+    // The first screen, before any answer: what the summary report counts as warned, and the only
+    // figure a candidate has for a check the current rules never prompted (no answers were asked).
+    const unanswered = { ...inputs, answers: {} };
+    const oldFirst = Object.keys(check.answers).length === 0 ? old : decide(baseline, unanswered);
+    const nextFirst = Object.keys(check.answers).length === 0 ? next : decide(candidate, unanswered);
     const label = labelOf(check.outcome);
     labels[label === 'scam' ? 'scams' : label] += 1;
     before.add(old.action, label, check.storedValue);
     after.add(next.action, label, check.storedValue);
+    beforeFirst.add(oldFirst.action, label, check.storedValue);
+    afterFirst.add(nextFirst.action, label, check.storedValue);
+    if (nextFirst.action !== 'allow' && Object.keys(check.answers).length === 0) withoutAnswers += 1;
     total += 1;
     if (old.action !== next.action) {
       changed += 1;
@@ -132,6 +144,8 @@ export async function backtest(
     labels,
     baseline: before.metrics(),
     candidate: after.metrics(),
+    firstScreen: { baseline: beforeFirst.metrics(), candidate: afterFirst.metrics() },
+    candidateWithoutAnswers: withoutAnswers,
     changes: {
       total: changed,
       transitions: [...transitions]

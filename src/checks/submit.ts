@@ -2,7 +2,7 @@ import type { Principal } from '../access/api-keys.js';
 import { assertTill } from '../access/store-scope.js';
 import type { CheckRequest } from '../contract/check.js';
 import type { Decision } from '../contract/decision.js';
-import { acceptedLanguages, basketTotals, businessDay, localeOf, NO_HISTORY } from '../engine/index.js';
+import { acceptedLanguages, basketBrandFamily, basketTotals, businessDay, localeOf, NO_HISTORY } from '../engine/index.js';
 import { DomainError, invalidField } from '../errors.js';
 import { newId } from '../sortable-id.js';
 import { type StoredRequest, within } from '../store/index.js';
@@ -78,6 +78,7 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
   const { offlineDecision, ...basket } = check;
   const fingerprint = ids.fingerprint(JSON.stringify(basket));
   const day = businessDay(check.occurredAt ? Date.parse(check.occurredAt) : now, storeRecord?.timeZone ?? context.timeZone);
+  const family = basketBrandFamily(check.lines);
 
   const result = await store.transaction(async (tx): Promise<Submitted> => {
     // A new check is the common case: its customer's history is asked for beside the lookup, as if
@@ -88,7 +89,7 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
     const [existing, customerIfNew, areaIfNew] = await Promise.all([
       // Locked: a supervisor's release or another revision of this check waits for this one, and this for them.
       tx.checks.findByTransaction({ storeId: check.storeId, livemode: principal.livemode, transactionId: check.transactionId, businessDay: day }, { lock: true }),
-      identities.length > 0 ? tx.history.customer(identities, historyAtIfNew, check.storeId, idIfNew) : undefined,
+      identities.length > 0 ? tx.history.customer(identities, historyAtIfNew, check.storeId, idIfNew, family) : undefined,
       areaSeenAt(within(context, tx), check.storeId, principal.livemode, historyAtIfNew),
     ]);
     // Of a check already made: its review, and whether this basket is one it had before, read together.
@@ -120,7 +121,7 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
     const occurredAt = check.occurredAt ? Date.parse(check.occurredAt) : (existing?.occurredAt ?? now);
     const historyAt = existing?.historyAt ?? historyAtIfNew;
     // An identifier many people use links strangers: it is kept, but neither identifies nor counts.
-    const customer = existing && identities.length > 0 ? await tx.history.customer(identities, historyAt, check.storeId, checkId) : customerIfNew;
+    const customer = existing && identities.length > 0 ? await tx.history.customer(identities, historyAt, check.storeId, checkId, family) : customerIfNew;
     const identified = Boolean(customer?.windows);
     // A changed basket sees the alerts as they stood when the check was first made, as its history does.
     const area = existing ? existing.latest.area : areaIfNew;

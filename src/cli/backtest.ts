@@ -104,9 +104,24 @@ export function printReport(report: BacktestReport, output: Output): void {
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   const column = Math.max(12, report.baseline.version.length + 2);
-  output.out(`${''.padEnd(width)}${'baseline'.padEnd(column)}candidate`);
-  for (const [label, value] of rows) output.out(`${label.padEnd(width)}${value(report.baseline).padEnd(column)}${value(report.candidate)}`);
-  output.out(`\nDecisions that would change: ${report.changes.total}`);
+  // Both stages for both rule sets: the summary report's "warned" is the first screen, and a prompt
+  // the answers cleared is an allow after them, so one figure alone misleads (7 against 90).
+  const stages: Array<[string, BacktestMetrics, BacktestMetrics]> = [
+    ['At the first screen, before any answer (what the summary report counts as warned):', report.firstScreen.baseline, report.firstScreen.candidate],
+    ['After the answers the colleague recorded:', report.baseline, report.candidate],
+  ];
+  for (const [heading, baseline, candidate] of stages) {
+    output.out(heading);
+    output.out(`${''.padEnd(width)}${'baseline'.padEnd(column)}candidate`);
+    for (const [label, value] of rows) output.out(`${label.padEnd(width)}${value(baseline).padEnd(column)}${value(candidate)}`);
+    output.out('');
+  }
+  if (report.candidateWithoutAnswers > 0) {
+    output.out(
+      `The candidate would stop ${report.candidateWithoutAnswers} ${report.candidateWithoutAnswers === 1 ? 'check' : 'checks'} the baseline never asked about: no answers were recorded, so after answers they count as at the first screen.`,
+    );
+  }
+  output.out(`\nDecisions that would change (after answers): ${report.changes.total}`);
   for (const transition of report.changes.transitions) output.out(`  ${transition.from} → ${transition.to}: ${transition.checks}`);
   if (report.changes.examples.length > 0) output.out('\nFor example:');
   for (const example of report.changes.examples) {

@@ -23,11 +23,26 @@ export const HistoryWindowFacts = z.object({
 });
 export type HistoryWindowFacts = z.infer<typeof HistoryWindowFacts>;
 
+export const FamilyWindowFacts = z.object({
+  checks: count('Number of this customer’s earlier checks in the window whose gift cards are of this basket’s brand family'),
+  days: count('Number of distinct business days among those checks'),
+  storedValue: amount('Stored value in those checks'),
+});
+export type FamilyWindowFacts = z.infer<typeof FamilyWindowFacts>;
+
 export const HistoryFacts = z
   .object({
     h1: HistoryWindowFacts.describe('The hour before this check'),
     h24: HistoryWindowFacts.describe('The 24 hours before this check'),
     d30: HistoryWindowFacts.describe('The 30 days before this check'),
+    sameFamily: z
+      .object({
+        d7: FamilyWindowFacts.describe('The 7 days before this check'),
+        d30: FamilyWindowFacts.describe('The 30 days before this check'),
+      })
+      .describe(
+        'Visits, not money: earlier checks whose gift cards are of the same brand family as this basket’s (`giftCards.family`), and on how many days, so small purchases repeated week after week are seen',
+      ),
   })
   .describe(
     'Earlier checks by the same customer (linked by a keyed hash of the loyalty id or payment token), counted back from this check’s occurredAt. All zero when the customer is not identified.',
@@ -68,6 +83,11 @@ export const StaticFacts = z.object({
         .boolean()
         .describe('Every stored-value card is a whole multiple of 50 in the major unit (£50, £100, £500…)'),
       kinds: z.array(LineKind).describe('Distinct stored-value line kinds'),
+      family: z
+        .string()
+        .describe(
+          'Brand family of the gift cards with the most value: `app_store` (Apple, Google Play), `games` (Steam, Xbox, PlayStation…), `marketplace` (Amazon, eBay), `payment_voucher` (paysafecard…), else the brand itself; "" without a named gift card',
+        ),
     })
     .describe('The stored-value lines'),
   tender: Tender.describe('How the customer is paying'),

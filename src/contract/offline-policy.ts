@@ -94,6 +94,21 @@ export const OfflinePolicy = z
     prompts: z.record(z.string(), PolicyPrompt),
     questions: z.array(PromptQuestion),
     handOff: z.array(HandOffAction).meta({ description: 'The warm hand-off: with `next.handOff` on a refusal or a hold, when not empty.' }),
+    holds: z
+      .object({
+        deadlineSeconds: z.number().int().meta({
+          description: 'How long a held sale waits for its supervisor (VOUCHSAFE_HOLD_DEADLINE). A decision made after it finds the hold expired, which counts as refused.',
+          example: 300,
+        }),
+        releaseReasonAbove: z.number().int().meta({
+          description: 'Releasing a hold whose stored value (`giftCards.total`) is above this (minor units) needs the supervisor’s `reason` as well as their `supervisorRef`.',
+          example: 50000,
+        }),
+      })
+      .meta({
+        description:
+          'A hold offline: the till shows `next.wait_for_supervisor` until a supervisor decides there. Queue the decision with `decidedAt`, the time the supervisor made it, and send it before the sale’s outcome when the service answers again: without `decidedAt` a hold delivered late arrives expired and the sale’s outcome is a 409.',
+      }),
   })
   .meta({
     id: 'OfflinePolicy',
@@ -145,6 +160,9 @@ export const PolicyExpectation = z
       ])
       .meta({ description: 'The script chosen (its text is the policy’s `prompts[id]`); null when the action is allow.' }),
     next: NextStepKind.meta({ description: 'What the colleague does now (its text is the policy’s `next[step]`).' }),
+    releaseNeedsReason: z.boolean().meta({
+      description: 'For a hold: whether a supervisor’s release needs a reason (`giftCards.total` above `holds.releaseReasonAbove`). false for any other action.',
+    }),
   })
   .meta({ id: 'PolicyExpectation', description: 'What an evaluator of the offline policy must decide for one basket.' });
 export type PolicyExpectation = z.infer<typeof PolicyExpectation>;

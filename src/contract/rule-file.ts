@@ -4,7 +4,7 @@ import { Text } from './common.js';
 import { HandOffStep } from './decision.js';
 import { Action } from './enums.js';
 import { AreaFacts } from './area.js';
-import { HistoryWindowFacts } from './fact-schema.js';
+import { FamilyWindowFacts, HistoryWindowFacts } from './fact-schema.js';
 
 /** The YAML shapes of `rules/*.yaml` and `rules/prompts/<locale>.yaml`: what an analyst writes. */
 
@@ -77,6 +77,9 @@ export const HistoryInput = z.strictObject({
   h1: HistoryWindowInput.optional(),
   h24: HistoryWindowInput.optional(),
   d30: HistoryWindowInput.optional(),
+  sameFamily: z
+    .strictObject({ d7: FamilyWindowFacts.strict().partial().optional(), d30: FamilyWindowFacts.strict().partial().optional() })
+    .optional(),
 });
 export type HistoryInput = z.infer<typeof HistoryInput>;
 

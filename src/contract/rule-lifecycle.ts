@@ -139,8 +139,21 @@ export const BacktestReport = z
         unlabelled: z.number().int().meta({ description: 'No outcome, `abandoned` or `refused`: what would have happened is not known.' }),
       })
       .meta({ description: 'Recorded outcomes, used as labels.' }),
-    baseline: BacktestMetrics,
-    candidate: BacktestMetrics,
+    baseline: BacktestMetrics.meta({ description: 'The baseline after answers: each check decided with the answers the colleague recorded.' }),
+    candidate: BacktestMetrics.meta({ description: 'The candidate after answers, on the same recorded answers as the baseline.' }),
+    firstScreen: z
+      .object({
+        baseline: BacktestMetrics,
+        candidate: BacktestMetrics,
+      })
+      .meta({
+        description:
+          'Both rule sets at the first screen, before any answer: what the colleague would see when the basket is scanned. The baseline’s figure here is what the summary report counts as warned.',
+      }),
+    candidateWithoutAnswers: z.number().int().meta({
+      description:
+        'Checks the candidate would prompt, hold or refuse for which no answers were recorded (the baseline never asked): its after-answers figure for them is its first-screen one.',
+    }),
     changes: z.object({
       total: z.number().int().meta({ description: 'Checks whose action would change.' }),
       transitions: z.array(z.object({ from: Action, to: Action, checks: z.number().int() })),
@@ -162,7 +175,7 @@ export const BacktestReport = z
   .meta({
     id: 'BacktestReport',
     description:
-      'Both rule sets decide every stored check in the period again, from what was recorded at the time: the final basket, the colleague’s answers and the customer’s history as it stood. Answers exist only where a prompt was shown, so a candidate that prompts more often is judged without the answers it would have collected.',
+      'Both rule sets decide every stored check in the period again, from what was recorded at the time: the final basket and the customer’s history as it stood, twice: at the first screen, before any answer (`firstScreen`), and after the colleague’s recorded answers (`baseline`, `candidate`). Each stage gives both rule sets the same inputs. Answers exist only where a prompt was shown, so a candidate that prompts more often is judged without the answers it would have collected (`candidateWithoutAnswers` says for how many checks).',
   });
 export type BacktestReport = z.infer<typeof BacktestReport>;
 
@@ -174,11 +187,17 @@ export const ShadowReport = z
       z.object({
         ruleId: z.string(),
         inActiveSet: z.boolean().meta({ description: 'Whether the rule is a shadow rule in the active rule set (false: it was in an earlier one).' }),
-        hits: z.number().int().meta({ description: 'Checks in the period whose latest decision matched the rule.' }),
+        hits: z.number().int().meta({ description: 'After answers: checks in the period whose latest decision matched the rule.' }),
+        firstScreenHits: z.number().int().meta({
+          description: 'At the first screen, before any answer: checks in the period whose first decision matched the rule (what it would have added to the warned count of the summary report).',
+        }),
         storedValue: z.number().int().meta({ description: 'Stored value of those checks (minor units).' }),
         byOutcome: z.record(z.string(), z.number().int()).meta({ description: 'Those checks by recorded outcome (`none` when there is none yet).' }),
         byAction: z.record(z.string(), z.number().int()).meta({ description: 'Those checks by the action actually enforced.' }),
       }),
     ),
   })
-  .meta({ id: 'ShadowReport', description: 'How often each shadow rule would have fired, and what happened at the till when it did.' });
+  .meta({
+    id: 'ShadowReport',
+    description: 'How often each shadow rule would have fired, at the first screen and after answers, and what happened at the till when it did.',
+  });

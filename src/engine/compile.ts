@@ -87,6 +87,8 @@ export interface CompiledRuleSet {
 const DEFAULT_BANDS: Bands = { prompt: 20, hold: 50, refuse: 80 };
 /** £500: about Action Fraud's average iTunes-card loss (£579), and the per-card cap US chains settled on. */
 const DEFAULT_HOLDS: HoldSettings = { releaseReasonAbove: 50_000 };
+/** How long a held sale waits for a supervisor unless VOUCHSAFE_HOLD_DEADLINE says otherwise. */
+export const DEFAULT_HOLD_DEADLINE_MS = 5 * 60_000;
 
 interface ParsedYaml {
   path: string;

@@ -3,6 +3,7 @@ import type { AgeBand } from '../contract/enums.js';
 import type { AreaFacts } from '../contract/area.js';
 import type { Facts, HistoryFacts } from '../contract/fact-schema.js';
 import { NO_AREA } from './area.js';
+import { basketBrandFamily } from './brand-families.js';
 import { minorUnitsPerMajor } from './money.js';
 
 /** The lower bound of each age band in years: the `customer.ageAtLeast` fact. */
@@ -24,7 +25,13 @@ export const NO_HISTORY: HistoryFacts = Object.freeze({
   h1: { storedValue: 0, checks: 0, stores: 0, prompted: 0 },
   h24: { storedValue: 0, checks: 0, stores: 0, prompted: 0 },
   d30: { storedValue: 0, checks: 0, stores: 0, prompted: 0 },
+  sameFamily: { d7: { checks: 0, days: 0, storedValue: 0 }, d30: { checks: 0, days: 0, storedValue: 0 } },
 });
+
+/** History as an evaluation recorded it: one recorded before `sameFamily` existed reads with none. */
+export function recordedHistory(recorded: Omit<HistoryFacts, 'sameFamily'> & Partial<HistoryFacts>): HistoryFacts {
+  return recorded.sameFamily ? (recorded as HistoryFacts) : { ...recorded, sameFamily: NO_HISTORY.sameFamily };
+}
 
 export interface BasketTotals {
   basket: number;
@@ -111,6 +118,7 @@ export function deriveFacts(
       largest,
       roundAmounts: lines > 0 && roundAmounts,
       kinds: [...kinds],
+      family: basketBrandFamily(check.lines),
     },
     tender: check.tender,
     lane: check.lane,

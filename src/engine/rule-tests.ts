@@ -27,6 +27,10 @@ function historyFromInput(input: HistoryInput): HistoryFacts {
     h1: { ...NO_HISTORY.h1, ...input.h1 },
     h24: { ...NO_HISTORY.h24, ...input.h24 },
     d30: { ...NO_HISTORY.d30, ...input.d30 },
+    sameFamily: {
+      d7: { ...NO_HISTORY.sameFamily.d7, ...input.sameFamily?.d7 },
+      d30: { ...NO_HISTORY.sameFamily.d30, ...input.sameFamily?.d30 },
+    },
   };
 }
 

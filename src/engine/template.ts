@@ -4,8 +4,10 @@ import { formatMoney } from './money.js';
 /**
  * Reason templates: plain text with `{path}` or `{path|filter}` placeholders naming facts, e.g.
  * "Gift cards worth {giftCards.total|money}". Placeholders are checked when the rule set loads.
- * `{path|plural:card:cards}` gives "1 card" or "3 cards". Words a filter adds (ages, "and") are in
- * the template's language: English, or Welsh for `cy`.
+ * `{path|plural:card:cards}` gives "1 card" or "3 cards". `{path|brands:listName}` names only the brands
+ * on `lists.listName`: a reason says "brands scammers often ask for" of those alone, never of the coffee
+ * shop's card beside them. Words a filter adds (ages, "and") are in the template's language: English,
+ * or Welsh for `cy`.
  */
 
 type Language = 'en' | 'cy';
@@ -79,7 +81,11 @@ const filters = {
   money: (value, facts) => formatMoney(Number(value), facts.basket.currency),
   age: (value, _facts, language) => AGE_WORDS[language][String(value)] ?? String(value),
   list: (value, _facts, language) => joinList(asList(value), language),
-  brands: (value, _facts, language) => joinList([...new Set(asList(value).map((brand) => brandName(brand, language)))], language),
+  brands: (value, facts, language, [listName]) => {
+    const listed = listName === undefined ? undefined : new Set(facts.lists[listName]);
+    const brands = asList(value).filter((brand) => listed?.has(brand) ?? true);
+    return joinList([...new Set(brands.map((brand) => brandName(brand, language)))], language);
+  },
   percent: (value) => `${Math.round(Number(value) * 100)}%`,
   plural: (value, _facts, _language, [one = '', other = one]) => `${String(value)} ${Number(value) === 1 ? one : other}`,
 } satisfies Record<string, Filter>;
@@ -115,6 +121,9 @@ export function compileTemplate(
     }
     const args = rawArgs.split(':').slice(1);
     if (filter === 'plural' && args.length !== 2) problems.push(`reason uses |plural without its two words, like {${path}|plural:store:stores}`);
+    if (filter === 'brands' && args[0] !== undefined && !knownPaths.has(`lists.${args[0]}`)) {
+      problems.push(`reason uses |brands:${args[0]}, which is not a list in settings.yaml`);
+    }
     parts.push({ path: path.split('.'), filter: filter as FilterName | undefined, args });
   }
   parts.push(text.slice(last));

@@ -12,6 +12,8 @@ export { toReview } from './records.js';
 
 /** A hold's life after the decision: a supervisor's release or refusal, the open holds of a store, and the deadline. */
 export interface Reviews {
+  /** How long a hold waits for its supervisor. */
+  readonly holdDeadlineMs: number;
   decide(principal: Principal, checkId: string, body: ReviewRequest): Promise<Reviewed>;
   list(principal: Principal, query: ReviewQuery): Promise<ReviewList>;
   /** Writes down reviews past their deadline; returns how many. */
@@ -20,6 +22,7 @@ export interface Reviews {
 
 export function createReviews(context: ReviewContext): Reviews {
   return {
+    holdDeadlineMs: context.holdDeadlineMs,
     decide: (principal, checkId, body) => decideReview(context, principal, checkId, body),
     list: (principal, query) => listReviews(context, principal, query),
     sweep: () => sweepExpiredReviews(context),

@@ -9,7 +9,7 @@ export interface Published<T> {
 }
 
 interface Compiled {
-  /** By locale: the table is the same, the scripts are in that language. */
+  /** By locale and hold deadline: the table is the same, the scripts are in that language. */
   policies: Map<string, Published<OfflinePolicy>>;
   vectors?: Published<OfflinePolicyVectors>;
 }
@@ -31,13 +31,17 @@ function entry(ruleSet: CompiledRuleSet): Compiled {
   return found;
 }
 
-/** The rule set's offline policy, its scripts in `locale` (one the rule set has): a decision table any till can evaluate. */
-export function offlinePolicy(ruleSet: CompiledRuleSet, locale: string = ruleSet.defaultLocale): Published<OfflinePolicy> {
+/**
+ * The rule set's offline policy, its scripts in `locale` (one the rule set has): a decision table any
+ * till can evaluate, with the service's hold deadline.
+ */
+export function offlinePolicy(ruleSet: CompiledRuleSet, locale: string = ruleSet.defaultLocale, holdDeadlineMs?: number): Published<OfflinePolicy> {
   const { policies } = entry(ruleSet);
-  let policy = policies.get(locale);
+  const key = `${locale} ${holdDeadlineMs ?? ''}`;
+  let policy = policies.get(key);
   if (!policy) {
-    policy = published(compileOfflinePolicy(ruleSet, locale));
-    policies.set(locale, policy);
+    policy = published(compileOfflinePolicy(ruleSet, locale, holdDeadlineMs));
+    policies.set(key, policy);
   }
   return policy;
 }

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { basketBrandFamily, recordedHistory } from '../engine/index.js';
 import type { EvaluationTrigger } from '../contract/check-record.js';
 import type { Action, Outcome } from '../contract/enums.js';
 import type { CardRow, CheckRow, CheckWrite, EvaluationRow, OutcomeRow, TransactionIdentity } from './types.js';
@@ -53,7 +54,7 @@ function toEvaluation(row: EvaluationRecordRow): EvaluationRow {
     evaluatedAt: row.evaluated_at,
     request: JSON.parse(row.request),
     answers: JSON.parse(row.answers),
-    history: JSON.parse(row.history),
+    history: recordedHistory(JSON.parse(row.history) as Parameters<typeof recordedHistory>[0]),
     ...(row.area === null ? {} : { area: JSON.parse(row.area) }),
     action: row.action,
     score: row.score,
@@ -130,11 +131,11 @@ export function checksRepository(db: Database) {
     INSERT INTO checks (
       id, store_id, till_id, transaction_id, business_day, livemode, lane, currency, occurred_at, received_at, history_at, updated_at, key_id,
       request_fingerprint, identified, basket_total, stored_value, stored_value_units, age_band, tender,
-      answers, action, score, warned, prompt_id, revision, rule_set_version
+      answers, action, score, warned, prompt_id, revision, rule_set_version, brand_family
     ) VALUES (
       @id, @storeId, @tillId, @transactionId, @businessDay, @livemode, @lane, @currency, @occurredAt, @receivedAt, @historyAt, @updatedAt, @keyId,
       @requestFingerprint, @identified, @basketTotal, @storedValue, @storedValueUnits, @ageBand, @tender,
-      @answers, @action, @score, @warned, @promptId, @revision, @ruleSetVersion
+      @answers, @action, @score, @warned, @promptId, @revision, @ruleSetVersion, @brandFamily
     )
     ON CONFLICT (id) DO UPDATE SET
       till_id = excluded.till_id, lane = excluded.lane, currency = excluded.currency,
@@ -144,7 +145,8 @@ export function checksRepository(db: Database) {
       stored_value = excluded.stored_value, stored_value_units = excluded.stored_value_units,
       age_band = excluded.age_band, tender = excluded.tender, answers = excluded.answers,
       action = excluded.action, score = excluded.score, warned = max(warned, excluded.warned),
-      prompt_id = excluded.prompt_id, revision = excluded.revision, rule_set_version = excluded.rule_set_version
+      prompt_id = excluded.prompt_id, revision = excluded.revision, rule_set_version = excluded.rule_set_version,
+      brand_family = excluded.brand_family
   `);
   const insertEvaluation = db.prepare(`
     INSERT INTO evaluations (
@@ -249,6 +251,7 @@ export function checksRepository(db: Database) {
         promptId: evaluation.promptId,
         revision: evaluation.revision,
         ruleSetVersion: evaluation.ruleSetVersion,
+        brandFamily: basketBrandFamily(evaluation.request.lines),
       });
       insertEvaluation.run({
         checkId: write.id,

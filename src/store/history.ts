@@ -1,8 +1,10 @@
 import type { Database } from 'better-sqlite3';
-import type { HistoryFacts, HistoryWindowFacts } from '../contract/fact-schema.js';
+import type { FamilyWindowFacts, HistoryFacts, HistoryWindowFacts } from '../contract/fact-schema.js';
 
 const HOUR = 3_600_000;
 export const WINDOWS = { h1: HOUR, h24: 24 * HOUR, d30: 30 * 24 * HOUR } as const;
+/** The windows `history.sameFamily` counts visits in. */
+export const FAMILY_WINDOWS = { d7: 7 * 24 * HOUR, d30: WINDOWS.d30 } as const;
 
 /**
  * The most checks one identifier is read back for (its latest, in 30 days). One person does not buy
@@ -17,7 +19,9 @@ export const SHARED_AFTER_CHECKS = 200;
  */
 export const SHARED_AFTER_PARTNERS = 8;
 
-type WindowRow = { [K in `${keyof typeof WINDOWS}_${keyof HistoryWindowFacts}`]: number };
+type WindowRow = { [K in `${keyof typeof WINDOWS}_${keyof HistoryWindowFacts}`]: number } & {
+  [K in `family_${keyof typeof FAMILY_WINDOWS}_${keyof FamilyWindowFacts}`]: number;
+};
 
 export interface CustomerHistory {
   personal: string[];
@@ -36,6 +40,15 @@ export function historyRepository(db: Database) {
       count(CASE WHEN r.at >= @${name} AND c.warned = 1 THEN 1 END) AS ${name}_prompted`,
     )
     .join(',');
+  // A check with no named gift card has family '': it is no kind of card, so never the same kind.
+  const familyColumns = Object.keys(FAMILY_WINDOWS)
+    .map(
+      (name) => `
+      count(CASE WHEN r.at >= @family_${name} AND c.brand_family = @family AND @family != '' THEN 1 END) AS family_${name}_checks,
+      count(DISTINCT CASE WHEN r.at >= @family_${name} AND c.brand_family = @family AND @family != '' THEN c.business_day END) AS family_${name}_days,
+      coalesce(sum(CASE WHEN r.at >= @family_${name} AND c.brand_family = @family AND @family != '' THEN c.stored_value END), 0) AS family_${name}_storedValue`,
+    )
+    .join(',');
   // Times are where each check sits in history (the service's receive time), never the till's
   // clock. Each identifier is read back for at most its latest SHARED_AFTER_CHECKS checks: the cost
   // of a check does not grow with how often one identifier is used.
@@ -49,7 +62,7 @@ export function historyRepository(db: Database) {
     WITH recent AS (
       SELECT check_id, max(at) AS at FROM (${latest('first')} UNION ALL ${latest('second')}) GROUP BY check_id
     )
-    SELECT ${windowColumns}
+    SELECT ${windowColumns}, ${familyColumns}
     FROM recent r JOIN checks c ON c.id = r.check_id
     WHERE c.id != @checkId AND c.stored_value > 0
   `);
@@ -62,9 +75,10 @@ export function historyRepository(db: Database) {
   const self = {
     /**
      * The customer's earlier checks (by any of their identity hashes) in the hour, day and 30 days
-     * before `at`, leaving out `checkId` itself so a resent transaction never counts twice.
+     * before `at`, and those of brand family `family` in 7 and 30 days, leaving out `checkId` itself
+     * so a resent transaction never counts twice.
      */
-    windows(identities: readonly string[], at: number, storeId: string, checkId: string): HistoryFacts {
+    windows(identities: readonly string[], at: number, storeId: string, checkId: string, family = ''): HistoryFacts {
       const [first, second = first] = identities;
       if (first === undefined) throw new Error('history needs at least one identity');
       const row = windows.get({
@@ -76,6 +90,9 @@ export function historyRepository(db: Database) {
         h1: at - WINDOWS.h1,
         h24: at - WINDOWS.h24,
         d30: at - WINDOWS.d30,
+        family,
+        family_d7: at - FAMILY_WINDOWS.d7,
+        family_d30: at - FAMILY_WINDOWS.d30,
       })!;
       const window = (name: keyof typeof WINDOWS): HistoryWindowFacts => ({
         storedValue: row[`${name}_storedValue`],
@@ -83,7 +100,12 @@ export function historyRepository(db: Database) {
         stores: row[`${name}_stores`],
         prompted: row[`${name}_prompted`],
       });
-      return { h1: window('h1'), h24: window('h24'), d30: window('d30') };
+      const sameFamily = (name: keyof typeof FAMILY_WINDOWS): FamilyWindowFacts => ({
+        checks: row[`family_${name}_checks`],
+        days: row[`family_${name}_days`],
+        storedValue: row[`family_${name}_storedValue`],
+      });
+      return { h1: window('h1'), h24: window('h24'), d30: window('d30'), sameFamily: { d7: sameFamily('d7'), d30: sameFamily('d30') } };
     },
 
     /**
@@ -100,9 +122,9 @@ export function historyRepository(db: Database) {
      * (a shared one neither identifies nor counts), in the order given, and the windows of those
      * (null when none is).
      */
-    customer(identities: readonly string[], at: number, storeId: string, checkId: string): CustomerHistory {
+    customer(identities: readonly string[], at: number, storeId: string, checkId: string, family = ''): CustomerHistory {
       const personal = identities.filter((identity) => !self.isShared(identity, at));
-      return { personal, windows: personal.length > 0 ? self.windows(personal, at, storeId, checkId) : null };
+      return { personal, windows: personal.length > 0 ? self.windows(personal, at, storeId, checkId, family) : null };
     },
   };
   return self;

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { recordedHistory } from '../engine/index.js';
 import type { Outcome } from '../contract/enums.js';
 import type { PeriodFilter, ReplayRow } from './types.js';
 
@@ -49,7 +50,7 @@ export function replayRepository(db: Database) {
           identified: row.identified === 1,
           request: JSON.parse(row.request),
           answers: JSON.parse(row.answers),
-          history: JSON.parse(row.history),
+          history: recordedHistory(JSON.parse(row.history) as Parameters<typeof recordedHistory>[0]),
           ...(row.area === null ? {} : { area: JSON.parse(row.area) }),
         };
       }

@@ -29,7 +29,22 @@ export function ruleHitsRepository(db: Database) {
       AND (@stores IS NULL OR c.store_id IN (SELECT value FROM json_each(@stores)))
     GROUP BY r.rule_id, c.outcome, c.action`);
 
+  // A check's first evaluation is its first screen: the basket as first scanned, before any answer.
+  const firstScreen = db.prepare<Record<string, unknown>, { rule_id: string; hits: number }>(`
+    SELECT json_extract(j.value, '$.ruleId') AS rule_id, count(*) AS hits
+    FROM evaluations e
+    JOIN checks c ON c.id = e.check_id, json_each(e.shadow_reasons) j
+    WHERE e.revision = 1 AND c.occurred_at >= @from AND c.occurred_at < @to AND c.livemode = 1
+      AND (@stores IS NULL OR c.store_id IN (SELECT value FROM json_each(@stores)))
+    GROUP BY rule_id`);
+
   return {
+    /** How many checks in the period each shadow rule matched at their first screen, before any answer, by rule id. */
+    shadowFirstScreen(period: PeriodFilter): Record<string, number> {
+      const rows = firstScreen.all({ from: period.from, to: period.to, stores: period.storeIds === null ? null : JSON.stringify(period.storeIds) });
+      return Object.fromEntries(rows.map((row) => [row.rule_id, row.hits]));
+    },
+
     counts(period: PeriodFilter, { shadow }: { shadow: boolean }): RuleHitCounts[] {
       const byRule = new Map<string, RuleHitCounts>();
       const rows = hits.all({

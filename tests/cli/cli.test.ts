@@ -151,6 +151,10 @@ describe('vouchsafe keys, purge and backtest', () => {
     const text = await vouchsafe('backtest', '--rules', dir, '--db', databasePath);
     expect(text.stdout).toContain('confirmed scams stopped');
     expect(text.stdout).toMatch(/allow → hold: 1/);
+    // Both stages, each labelled, for both rule sets.
+    expect(text.stdout).toContain('At the first screen, before any answer');
+    expect(text.stdout).toContain('After the answers the colleague recorded');
+    expect(text.stdout).toContain('The candidate would stop 1 check the baseline never asked about');
   });
 });
 

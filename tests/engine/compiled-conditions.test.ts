@@ -41,6 +41,7 @@ const ruleSet: CompiledRuleSet = compileRuleSet({
 const amount = fc.oneof(fc.constantFrom(0, 1, 2500, 5000, 10000, 25000, 49999, 50000, 100000, 250000), fc.integer({ min: 0, max: 5e12 }), fc.constant(Number.MAX_SAFE_INTEGER));
 const count = fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 500_000 }));
 const window = fc.record({ storedValue: amount, checks: count, stores: count, prompted: count });
+const familyWindow = fc.record({ checks: count, days: count, storedValue: amount });
 const brand = fc.constantFrom('apple', 'itunes', 'steam', 'amazon', 'boots', 'unknown', 'google_play');
 const answer = (values: string[]) => fc.constantFrom('', ...values);
 
@@ -57,6 +58,7 @@ const facts: fc.Arbitrary<Facts> = fc.record({
     largest: amount,
     roundAmounts: fc.boolean(),
     kinds: fc.uniqueArray(fc.constantFrom('gift_card', 'prepaid_card', 'voucher', 'top_up'), { maxLength: 4 }),
+    family: fc.constantFrom('', 'app_store', 'games', 'costa'),
   }),
   tender: fc.constantFrom('cash', 'debit', 'credit', 'gift_card', 'mixed', 'unknown'),
   lane: fc.constantFrom('staffed', 'self_checkout', 'customer_service', 'kiosk'),
@@ -74,7 +76,7 @@ const facts: fc.Arbitrary<Facts> = fc.record({
     unfamiliarWithCards: fc.boolean(),
     mentionedPayment: fc.boolean(),
   }),
-  history: fc.record({ h1: window, h24: window, d30: window }),
+  history: fc.record({ h1: window, h24: window, d30: window, sameFamily: fc.record({ d7: familyWindow, d30: familyWindow }) }),
   customerTotal: fc.record({ h1: amount, h24: amount, d30: amount }),
   area: fc.record({
     scamsStopped: count,

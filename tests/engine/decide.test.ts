@@ -79,6 +79,7 @@ describe('facts', () => {
       h1: { storedValue: 10000, checks: 1, stores: 0, prompted: 0 },
       h24: { storedValue: 60000, checks: 2, stores: 1, prompted: 1 },
       d30: { storedValue: 90000, checks: 4, stores: 2, prompted: 1 },
+      sameFamily: NO_HISTORY.sameFamily,
     };
     const facts = deriveFacts(
       {
@@ -98,7 +99,8 @@ describe('facts', () => {
       [],
       {},
     );
-    expect(facts.giftCards).toMatchObject({ total: 31500, withoutTopUps: 30000, sameBrandCount: 4 });
+    // Steam cards and vouchers (£140) outweigh the Apple card (£100): the basket is of the games family.
+    expect(facts.giftCards).toMatchObject({ total: 31500, withoutTopUps: 30000, sameBrandCount: 4, family: 'games' });
     expect(facts.customerTotal).toEqual({ h1: 40000, h24: 90000, d30: 120000 });
   });
 

@@ -126,6 +126,48 @@ describe('the shipped languages', () => {
   });
 });
 
+describe('the brand rule’s reason', () => {
+  const ruleSet = compileRuleSet(shipped);
+  // A listed brand beside a coffee shop's card, a supermarket's own and a prepaid Visa: only the
+  // listed one is a brand "scammers often ask for".
+  const mixed = (locale: string, currency: string) =>
+    decide(ruleSet, {
+      check: {
+        storeId: 's',
+        tillId: 't',
+        lane: 'staffed' as const,
+        transactionId: 'x',
+        currency,
+        locale,
+        lines: [
+          { kind: 'gift_card' as const, brand: 'google_play', unitAmount: 10000, quantity: 1 },
+          { kind: 'gift_card' as const, brand: 'costa', unitAmount: 2500, quantity: 1 },
+          { kind: 'gift_card' as const, brand: 'tesco', unitAmount: 2500, quantity: 1 },
+          { kind: 'prepaid_card' as const, brand: 'visa_prepaid', unitAmount: 5000, quantity: 1 },
+        ],
+        tender: 'cash' as const,
+        customer: { ageBand: '40_49' as const, ageSource: 'staff_estimate' as const },
+        signals: { phoneInUse: false, beingInstructed: false, distressed: false, askedAboutCodes: false, unfamiliarWithCards: false, mentionedPayment: false },
+      },
+      history: NO_HISTORY,
+      answers: {},
+      identified: false,
+    }).reasons.find((reason) => reason.ruleId === 'scam-favoured-brand')?.message;
+
+  it.each([
+    ['en-GB', 'GBP', 'The basket has Google Play gift cards, brands scammers often ask for'],
+    ['en-US', 'USD', 'The basket has Google Play gift cards, brands scammers often ask for'],
+    ['cy-GB', 'GBP', 'Mae cardiau rhodd Google Play yn y fasged: brandiau y mae sgamwyr yn aml yn gofyn amdanyn nhw'],
+  ])('in %s names only the listed brands in the basket', (locale, currency, message) => {
+    expect(mixed(locale, currency)).toBe(message);
+  });
+
+  it('fails to load when it names a list settings.yaml does not have', () => {
+    const misnamed = { ...shipped, files: shipped.files.map((file) => ({ ...file, content: file.content.replace('brands:scamFavouredBrands}', 'brands:scamBrands}') })) };
+    expect(problemsOf(misnamed)).toContainEqual(expect.stringContaining('reason uses |brands:scamBrands, which is not a list in settings.yaml'));
+  });
+});
+
 describe('a rule without a Welsh reason', () => {
   it('still loads, shows its English reason, and the lint says so', async () => {
     const { lintRuleSet } = await import('../../src/rule-sets/lint.js');

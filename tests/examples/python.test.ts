@@ -104,6 +104,61 @@ describe('the Python till example', () => {
     expect(readFileSync(join(dir, 'cache', 'outbox.jsonl'), 'utf8')).toBe('');
   });
 
+  it('takes a hold offline to its end: queues the answers, the supervisor’s release with decidedAt and the outcome, and replays them in order after the deadline', async () => {
+    // A short deadline (each till command starts a Python process, well inside it), so the replay
+    // below arrives after it, as a hold delivered late does.
+    const deadlineMs = 8000;
+    const service = await liveService({ holdDeadlineMs: deadlineMs });
+    const dir = scratch();
+    const write = (name: string, body: unknown) => {
+      writeFileSync(join(dir, name), JSON.stringify(body));
+      return join(dir, name);
+    };
+    const env = {
+      VOUCHSAFE_URL: service.baseUrl,
+      VOUCHSAFE_TILL_KEY: await service.tillKey(),
+      VOUCHSAFE_STORE: TILL_STORE,
+      VOUCHSAFE_CACHE: join(dir, 'cache'),
+      VOUCHSAFE_BUDGET_MS: '10000',
+    };
+    const till = async (...args: string[]) => {
+      const run = await python('till.py', args, env);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      return JSON.parse(run.stdout);
+    };
+    await till('refresh');
+    const policy = JSON.parse(readFileSync(join(dir, 'cache', 'policy.json'), 'utf8'));
+    expect(policy.holds).toEqual({ deadlineSeconds: deadlineMs / 1000, releaseReasonAbove: 50000 });
+
+    await service.stop();
+    const heldAt = Date.now();
+    const held = await till('check', write('basket.json', MARKYATE), 'T01-20171030-00010');
+    expect(held).toMatchObject({ source: 'offline', action: 'hold' });
+    const answered = await till('answer', 'T01-20171030-00010', write('answers.json', { purpose: 'gift', codesRequested: 'no', someoneAskedYouToBuy: 'no' }));
+    expect(answered).toMatchObject({ source: 'offline', action: 'hold' });
+    const released = await till('review', 'T01-20171030-00010', 'release', 'S-0042');
+    expect(released).toEqual({ queued: true, decidedAt: expect.any(String) });
+    expect(await till('outcome', 'T01-20171030-00010', 'proceeded')).toEqual({ queued: true });
+    expect(Date.parse(released.decidedAt) - heldAt).toBeLessThan(deadlineMs);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, heldAt + deadlineMs + 500 - Date.now())));
+
+    await service.start();
+    const flushed = await till('flush');
+    expect(flushed.refused).toEqual([]);
+    expect(flushed.pending).toBe(0);
+    const checkId = flushed.delivered[0].answer.checkId;
+    expect(flushed.delivered.map((entry: { path: string; status: number }) => `${entry.path} ${entry.status}`)).toEqual([
+      '/v1/checks 201',
+      `/v1/checks/${checkId}/answers 200`,
+      `/v1/checks/${checkId}/review 200`,
+      `/v1/checks/${checkId}/outcome 201`,
+    ]);
+    const record = await service.record(checkId);
+    expect(record.review).toMatchObject({ status: 'released', closedBy: { supervisorRef: 'S-0042' }, closedAt: released.decidedAt });
+    expect(record.outcome).toMatchObject({ outcome: 'proceeded' });
+  });
+
   it('stops waiting for a service that never answers when its budget is spent', async () => {
     const sockets: Socket[] = [];
     const silent = createServer((socket) => sockets.push(socket));

@@ -53,6 +53,7 @@ export function undoTestMode(db: Database.Database): void {
  * an older schema calls this first, so a new migration needs its undo here and nowhere else.
  */
 export function undoAfterStoreDays(db: Database.Database): void {
+  undoBrandFamily(db);
   undoStoresAndAreaAlerts(db);
   undoCardsSold(db);
   undoCases(db);
@@ -95,6 +96,11 @@ export function undoStoresAndAreaAlerts(db: Database.Database): void {
     DROP TABLE area_alerts;
     ALTER TABLE evaluations DROP COLUMN area;
   `);
+}
+
+/** Undoes migration 0230: checks without their brand family. */
+export function undoBrandFamily(db: Database.Database): void {
+  db.exec('ALTER TABLE checks DROP COLUMN brand_family');
 }
 
 /** Undoes migration 0180: no endpoint remembers when it may be probed. */

@@ -99,6 +99,46 @@ describe('POST /v1/rules/backtest', () => {
     expect(example.candidate.rules).toContain('steam-over-50');
   });
 
+  it('reports every rule set at the first screen and after answers, the first screen matching the summary report’s warned', async () => {
+    const app = await testApp();
+    const till = await app.makeKey('till', [STORE]);
+    const analyst = await app.makeKey('analyst');
+    // Three ordinary customers prompted at the first screen whose answers cleared the prompt, and one never prompted.
+    for (const [i, ageBand] of (['40_49', '50_59', '30_39'] as const).entries()) {
+      const first = await app.call('POST', '/v1/checks', { key: till, body: aCheck({ lines: card('apple', 10000, 3), customer: { ageBand }, occurredAt: at(3 - i) }) });
+      expect(first.json.action).toBe('prompt');
+      const answered = await app.call('POST', `/v1/checks/${first.json.checkId}/answers`, {
+        key: till,
+        body: { answers: { someoneAskedYouToBuy: 'no', purpose: 'gift', codesRequested: 'no' } },
+      });
+      expect(answered.json.action).toBe('allow');
+      await app.call('POST', `/v1/checks/${first.json.checkId}/outcome`, { key: till, body: { outcome: 'proceeded_after_warning' } });
+    }
+    const plain = await app.call('POST', '/v1/checks', { key: till, body: aCheck({ lines: card('amazon', 2000), occurredAt: at(1) }) });
+    await app.call('POST', `/v1/checks/${plain.json.checkId}/outcome`, { key: till, body: { outcome: 'proceeded' } });
+
+    const current = app.services.rules.current.version;
+    const report = (await app.call('POST', '/v1/rules/backtest', { key: analyst, body: { candidate: { version: current }, from: day(10), to: day(0) } })).json;
+    const warned = (await app.call('GET', `/v1/reports/summary?from=${day(10)}&to=${day(0)}`, { key: analyst })).json.totals.warned;
+    expect(warned).toBe(3);
+    // One figure alone misleads: 3 interrupted at the first screen (as the report counts), none after the answers.
+    expect(report.firstScreen.baseline).toMatchObject({ ordinaryInterrupted: warned, ordinaryLeftAlone: 1, actions: { allow: 1, prompt: 3, hold: 0, refuse: 0 } });
+    expect(report.baseline).toMatchObject({ ordinaryInterrupted: 0, ordinaryLeftAlone: 4, actions: { allow: 4, prompt: 0, hold: 0, refuse: 0 } });
+    // The same rules as candidate get the same figures at each stage: both stages give both sets the same inputs.
+    expect(report.firstScreen.candidate).toEqual(report.firstScreen.baseline);
+    expect(report.candidate).toEqual(report.baseline);
+    expect(report.candidateWithoutAnswers).toBe(0);
+  });
+
+  it('says how many checks a candidate would stop that were never asked about, judged at the first screen', async () => {
+    const { call, analyst } = await knownHistory();
+    const report = (await call('POST', '/v1/rules/backtest', { key: analyst, body: { candidate: candidate(), from: day(10), to: day(0) } })).json;
+    // c4 (£100 Steam, 30s) was allowed, so never asked; the candidate holds it at the first screen.
+    expect(report.candidateWithoutAnswers).toBeGreaterThanOrEqual(1);
+    expect(report.firstScreen.candidate.scamsStopped).toBe(2);
+    expect(report.firstScreen.baseline.scamsStopped).toBe(1);
+  });
+
   it('counts only holds and refusals as stopping a sale when asked to', async () => {
     const { call, analyst } = await knownHistory();
     const report = (await call('POST', '/v1/rules/backtest', { key: analyst, body: { candidate: candidate(), from: day(10), interveneAt: 'hold' } })).json;
@@ -146,6 +186,7 @@ describe('GET /v1/rules/shadow', () => {
         ruleId: 'bulk-top-ups',
         inActiveSet: true,
         hits: 3,
+        firstScreenHits: 3,
         storedValue: 30000,
         byOutcome: { proceeded: 1, scam_confirmed: 1, none: 1 },
         byAction: { allow: 3 },
@@ -154,5 +195,28 @@ describe('GET /v1/rules/shadow', () => {
     const bad = await call('GET', '/v1/rules/shadow?from=yesterday', { key: analyst });
     expect(bad.status).toBe(400);
     expect(bad.json.field).toBe('query.from');
+  });
+
+  it('counts each shadow rule at the first screen and after answers, so a rule the answers take away still shows', async () => {
+    const { call, makeKey, adminKey } = await testApp();
+    const watched = `rules:
+  - id: apple-before-answers
+    mode: shadow
+    when: '"apple" in giftCards.brands && answers.purpose == ""'
+    score: 20
+    reason: Apple cards nobody has said the purpose of
+`;
+    expect((await call('PUT', '/v1/rules', { key: adminKey, body: editedRules({ file: 'watched.yaml', append: watched }) })).status).toBe(200);
+    const till = await makeKey('till', [STORE]);
+    const analyst = await makeKey('analyst');
+    // Two prompted customers who answered (the rule matched their first screen only), one never asked.
+    for (const ageBand of ['40_49', '50_59'] as const) {
+      const first = await call('POST', '/v1/checks', { key: till, body: aCheck({ lines: card('apple', 10000, 3), customer: { ageBand } }) });
+      expect(first.json.action).toBe('prompt');
+      await call('POST', `/v1/checks/${first.json.checkId}/answers`, { key: till, body: { answers: { someoneAskedYouToBuy: 'no', purpose: 'gift', codesRequested: 'no' } } });
+    }
+    await call('POST', '/v1/checks', { key: till, body: aCheck({ lines: card('apple', 2000) }) });
+    const report = (await call('GET', '/v1/rules/shadow', { key: analyst })).json;
+    expect(report.rules.find((rule: { ruleId: string }) => rule.ruleId === 'apple-before-answers')).toMatchObject({ firstScreenHits: 3, hits: 1, inActiveSet: true });
   });
 });

@@ -14,7 +14,8 @@ const ruleSet = compileRuleSet(BUNDLED_RULES);
 const basket = (check: Partial<CheckInput>) => CheckRequest.parse({ storeId: 'S1', tillId: 'T1', transactionId: 'X1', currency: 'GBP', ...check });
 
 const window = fc.record({ storedValue: fc.nat({ max: 500_000 }), checks: fc.nat({ max: 5 }), stores: fc.nat({ max: 3 }), prompted: fc.nat({ max: 3 }) });
-const history: fc.Arbitrary<HistoryFacts> = fc.record({ h1: window, h24: window, d30: window });
+const familyWindow = fc.record({ checks: fc.nat({ max: 5 }), days: fc.nat({ max: 5 }), storedValue: fc.nat({ max: 500_000 }) });
+const history: fc.Arbitrary<HistoryFacts> = fc.record({ h1: window, h24: window, d30: window, sameFamily: fc.record({ d7: familyWindow, d30: familyWindow }) });
 const answers = fc.dictionary(
   fc.constantFrom('someoneAskedYouToBuy', 'purpose', 'codesRequested'),
   fc.constantFrom('yes', 'no', 'unsure', 'gift', 'own_use', 'bill_or_fine', 'other'),
@@ -116,5 +117,6 @@ function expandHistory(input: HistoryInput): HistoryFacts {
     h1: { ...NO_HISTORY.h1, ...input.h1 },
     h24: { ...NO_HISTORY.h24, ...input.h24 },
     d30: { ...NO_HISTORY.d30, ...input.d30 },
+    sameFamily: { d7: { ...NO_HISTORY.sameFamily.d7, ...input.sameFamily?.d7 }, d30: { ...NO_HISTORY.sameFamily.d30, ...input.sameFamily?.d30 } },
   };
 }

@@ -1,15 +1,18 @@
 import type { Customer } from '../../../src/contract/check.js';
-import type { HistoryFacts, HistoryWindowFacts } from '../../../src/contract/fact-schema.js';
+import type { FamilyWindowFacts, HistoryFacts, HistoryWindowFacts } from '../../../src/contract/fact-schema.js';
 import { NO_HISTORY } from '../../../src/engine/index.js';
 
 const HOUR = 3_600_000;
 const WINDOWS = { h1: HOUR, h24: 24 * HOUR, d30: 30 * 24 * HOUR } as const;
+const FAMILY_WINDOWS = { d7: 7 * 24 * HOUR, d30: WINDOWS.d30 } as const;
 
 interface Purchase {
   identities: readonly string[];
   occurredAt: number;
   storedValue: number;
   warned: boolean;
+  /** The brand family of its gift cards (`basketBrandFamily`), '' with none. */
+  family: string;
 }
 
 /** The identifiers that link one customer's checks. Held in memory only, never written anywhere by this module. */
@@ -45,21 +48,41 @@ export class LocalHistory {
     if (purchase) purchase.warned = true;
   }
 
-  windows(identities: readonly string[], at: number, transactionId: string): HistoryFacts {
+  windows(identities: readonly string[], at: number, transactionId: string, family: string): HistoryFacts {
     if (identities.length === 0) return NO_HISTORY;
+    const earlier = (span: number) =>
+      [...this.purchases].filter(
+        ([id, purchase]) =>
+          id !== transactionId &&
+          purchase.storedValue > 0 &&
+          purchase.occurredAt >= at - span &&
+          purchase.occurredAt < at &&
+          purchase.identities.some((identity) => identities.includes(identity)),
+      );
     const window = (span: number): HistoryWindowFacts => {
       const facts = { storedValue: 0, checks: 0, stores: 0, prompted: 0 };
-      for (const [id, purchase] of this.purchases) {
-        if (id === transactionId || purchase.storedValue <= 0) continue;
-        if (purchase.occurredAt < at - span || purchase.occurredAt >= at) continue;
-        if (!purchase.identities.some((identity) => identities.includes(identity))) continue;
+      for (const [, purchase] of earlier(span)) {
         facts.storedValue += purchase.storedValue;
         facts.checks += 1;
         if (purchase.warned) facts.prompted += 1;
       }
       return facts;
     };
-    const history = { h1: window(WINDOWS.h1), h24: window(WINDOWS.h24), d30: window(WINDOWS.d30) };
+    // Days are the till's own calendar days, as near as it can come to its store's business days.
+    const sameFamily = (span: number): FamilyWindowFacts => {
+      const same = family === '' ? [] : earlier(span).filter(([, purchase]) => purchase.family === family);
+      return {
+        checks: same.length,
+        days: new Set(same.map(([, purchase]) => new Date(purchase.occurredAt).toDateString())).size,
+        storedValue: same.reduce((sum, [, purchase]) => sum + purchase.storedValue, 0),
+      };
+    };
+    const history = {
+      h1: window(WINDOWS.h1),
+      h24: window(WINDOWS.h24),
+      d30: window(WINDOWS.d30),
+      sameFamily: { d7: sameFamily(FAMILY_WINDOWS.d7), d30: sameFamily(FAMILY_WINDOWS.d30) },
+    };
     return history.d30.checks === 0 ? NO_HISTORY : history;
   }
 

@@ -7,7 +7,7 @@ import {
   type PolicyPrompt,
   type PolicyRule,
 } from '../../contract/offline-policy.js';
-import type { CompiledRule, CompiledRuleSet } from '../compile.js';
+import { type CompiledRule, type CompiledRuleSet, DEFAULT_HOLD_DEADLINE_MS } from '../compile.js';
 import { copyHandOff } from '../prompts.js';
 import { translateCondition, type Vocabulary } from './translate.js';
 
@@ -51,8 +51,9 @@ const DERIVATION: Record<string, string> = {
  * Facts a rule can read that the table does not carry: history and area alerts (assumed none: a till
  * offline hears of no scam nearby), the customer's totals
  * (with no history, giftCards.withoutTopUps), lists (written out), and ones derived from others.
+ * giftCards.family only keys history (history.sameFamily), which the table assumes empty.
  */
-const NOT_CARRIED = /^(history|lists|customerTotal|area)\.|^customer\.ageAtLeast$|^giftCards\.roundAmounts$/;
+const NOT_CARRIED = /^(history|lists|customerTotal|area)\.|^customer\.ageAtLeast$|^giftCards\.(roundAmounts|family)$/;
 
 const ASSUMES =
   'The customer has no history: the till knows only this basket, what the colleague sees and the answers so far. With history (the same customer’s purchases at other tills and stores) the service can only decide more strongly, so when it answers, its decision stands.';
@@ -133,8 +134,11 @@ function scripts(ruleSet: CompiledRuleSet, locale: string): Pick<OfflinePolicy, 
  * The rule set as a decision table over basket facts, for tills that cannot run the engine. Shadow
  * rules are left out (they never change a decision). Pure: the same rule set gives the same table.
  */
-/** `locale`: the language of the scripts, one the rule set has (its default otherwise). */
-export function compileOfflinePolicy(ruleSet: CompiledRuleSet, locale: string = ruleSet.defaultLocale): OfflinePolicy {
+/**
+ * `locale`: the language of the scripts, one the rule set has (its default otherwise). `holdDeadlineMs`:
+ * how long the service keeps a hold open (the service's setting, not the rule set's).
+ */
+export function compileOfflinePolicy(ruleSet: CompiledRuleSet, locale: string = ruleSet.defaultLocale, holdDeadlineMs = DEFAULT_HOLD_DEADLINE_MS): OfflinePolicy {
   const facts = policyFacts(ruleSet);
   const vocabulary: Vocabulary = {
     types: new Map(facts.map((fact) => [fact.name, fact.type])),
@@ -150,5 +154,6 @@ export function compileOfflinePolicy(ruleSet: CompiledRuleSet, locale: string = 
     bands: { ...ruleSet.bands },
     rules: ruleSet.rules.filter((rule) => !rule.shadow).map((rule) => policyRule(rule, ruleSet, vocabulary)),
     ...scripts(ruleSet, locale),
+    holds: { deadlineSeconds: Math.round(holdDeadlineMs / 1000), releaseReasonAbove: ruleSet.holds.releaseReasonAbove },
   };
 }

@@ -305,8 +305,8 @@ export function translateCondition(ast: unknown, vocabulary: Vocabulary, towards
     if (vocabulary.types.has(name) || name === AGE_AT_LEAST_FACT) return { kind: 'fact', fact: name, offset: 0 };
     // With no history, the customer's total over any window is this basket without its top-ups.
     if (name.startsWith(CUSTOMER_TOTAL) && vocabulary.types.has(BASKET_WITHOUT_TOP_UPS)) {
-      const window = name.slice(CUSTOMER_TOTAL.length) as keyof typeof NO_HISTORY;
-      if (window in NO_HISTORY) return { kind: 'fact', fact: BASKET_WITHOUT_TOP_UPS, offset: NO_HISTORY[window].storedValue };
+      const window = name.slice(CUSTOMER_TOTAL.length) as 'h1' | 'h24' | 'd30';
+      if (window in NO_HISTORY && window !== ('sameFamily' as string)) return { kind: 'fact', fact: BASKET_WITHOUT_TOP_UPS, offset: NO_HISTORY[window].storedValue };
     }
     if (name.startsWith('history.')) {
       let value: unknown = { history: NO_HISTORY };

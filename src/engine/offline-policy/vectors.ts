@@ -72,6 +72,7 @@ function vector(ruleSet: CompiledRuleSet, policy: OfflinePolicy, name: string, b
     ...decision,
     prompt: decision.prompt && { id: decision.prompt.id, questions: decision.prompt.questions.map((question) => question.id) },
     next: decision.next.step,
+    releaseNeedsReason: decision.action === 'hold' && Number(facts['giftCards.total']) > policy.holds.releaseReasonAbove,
   };
   const identified = Boolean(check.customer.loyaltyId || check.customer.paymentToken);
   const service = decide(ruleSet, { check, history: NO_HISTORY, answers, identified }).action;

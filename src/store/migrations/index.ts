@@ -20,6 +20,7 @@ import { up as webhookProbes } from './0180-webhook-probes.js';
 import { up as cases } from './0190-cases.js';
 import { up as cardsSold } from './0200-cards-sold.js';
 import { up as storesAndAreaAlerts } from './0210-stores-and-area-alerts.js';
+import { up as brandFamily } from './0230-brand-family.js';
 import { DEFAULT_TIME_ZONE } from '../../engine/business-day.js';
 
 export interface Migration {
@@ -59,6 +60,7 @@ export const migrations: readonly Migration[] = [
   { version: 190, name: 'cases', up: cases },
   { version: 200, name: 'cards-sold', up: cardsSold, foreignKeysOff: true },
   { version: 210, name: 'stores-and-area-alerts', up: storesAndAreaAlerts },
+  { version: 230, name: 'brand-family', up: brandFamily },
 ];
 
 export class DatabaseTooNewError extends Error {

@@ -1,4 +1,5 @@
 import type { EvaluationTrigger } from '../../contract/check-record.js';
+import { basketBrandFamily, recordedHistory } from '../../engine/index.js';
 import type { Action, Outcome } from '../../contract/enums.js';
 import { type CardRecordRow, type CheckLock, type ChecksRepository, toCard } from '../checks.js';
 import type { Port } from '../port.js';
@@ -59,7 +60,7 @@ function toEvaluation(row: EvaluationRecordRow): EvaluationRow {
     evaluatedAt: row.evaluated_at,
     request: row.request,
     answers: row.answers,
-    history: row.history,
+    history: recordedHistory(row.history),
     ...(row.area ? { area: row.area } : {}),
     action: row.action,
     score: row.score,
@@ -154,7 +155,7 @@ export function checksRepository(sql: Queryable): Port<ChecksRepository> {
         INSERT INTO checks (
           id, store_id, till_id, transaction_id, business_day, livemode, lane, currency, occurred_at, received_at, history_at,
           updated_at, key_id, request_fingerprint, identified, basket_total, stored_value, stored_value_units, age_band, tender,
-          answers, action, score, warned, prompt_id, revision, rule_set_version
+          answers, action, score, warned, prompt_id, revision, rule_set_version, brand_family
         ) VALUES (
           ${write.id}, ${write.storeId}, ${write.tillId}, ${write.transactionId}, ${write.businessDay}, ${write.livemode},
           ${evaluation.request.lane}, ${evaluation.request.currency}, ${write.occurredAt}, ${write.receivedAt},
@@ -162,7 +163,7 @@ export function checksRepository(sql: Queryable): Port<ChecksRepository> {
           ${write.requestFingerprint}, ${write.identified}, ${write.totals.basket}, ${write.totals.storedValue},
           ${write.totals.storedValueUnits}, ${evaluation.request.customer.ageBand}, ${evaluation.request.tender},
           ${json(evaluation.answers)}::jsonb, ${evaluation.action}, ${evaluation.score}, ${evaluation.action !== 'allow'},
-          ${evaluation.promptId}, ${evaluation.revision}, ${evaluation.ruleSetVersion}
+          ${evaluation.promptId}, ${evaluation.revision}, ${evaluation.ruleSetVersion}, ${basketBrandFamily(evaluation.request.lines)}
         )
         ON CONFLICT (id) DO UPDATE SET
           till_id = excluded.till_id, lane = excluded.lane, currency = excluded.currency,
@@ -172,7 +173,8 @@ export function checksRepository(sql: Queryable): Port<ChecksRepository> {
           stored_value = excluded.stored_value, stored_value_units = excluded.stored_value_units,
           age_band = excluded.age_band, tender = excluded.tender, answers = excluded.answers,
           action = excluded.action, score = excluded.score, warned = checks.warned OR excluded.warned,
-          prompt_id = excluded.prompt_id, revision = excluded.revision, rule_set_version = excluded.rule_set_version`,
+          prompt_id = excluded.prompt_id, revision = excluded.revision, rule_set_version = excluded.rule_set_version,
+          brand_family = excluded.brand_family`,
         sql`
         INSERT INTO evaluations (
           check_id, revision, trigger, evaluated_at, request, answers, history, action, score, reasons, shadow_reasons,

@@ -1,11 +1,14 @@
-import type { HistoryFacts, HistoryWindowFacts } from '../../contract/fact-schema.js';
-import { type HistoryRepository, SHARED_AFTER_CHECKS, SHARED_AFTER_PARTNERS, WINDOWS } from '../history.js';
+import type { FamilyWindowFacts, HistoryFacts, HistoryWindowFacts } from '../../contract/fact-schema.js';
+import { FAMILY_WINDOWS, type HistoryRepository, SHARED_AFTER_CHECKS, SHARED_AFTER_PARTNERS, WINDOWS } from '../history.js';
 import type { Port } from '../port.js';
 import type { Queryable } from './sql.js';
 
 type Window = keyof typeof WINDOWS;
 
-type WindowRow = Record<`${Window}_${'stored_value' | 'checks' | 'stores' | 'prompted'}`, number>;
+type FamilyWindow = keyof typeof FAMILY_WINDOWS;
+
+type WindowRow = Record<`${Window}_${'stored_value' | 'checks' | 'stores' | 'prompted'}`, number> &
+  Record<`family_${FamilyWindow}_${'checks' | 'days' | 'stored_value'}`, number>;
 
 /**
  * The customer history windows, as `historyRepository` (SQLite) counts them, query for query: they
@@ -30,6 +33,17 @@ export function historyRepository(sql: Queryable): Port<HistoryRepository> {
         count(CASE WHEN r.at >= ${since} AND c.warned THEN 1 END) AS ${sql(`${name}_prompted`)}`;
       return index === 0 ? [column] : [sql`,`, column];
     });
+  // A check with no named gift card has family '': it is no kind of card, so never the same kind.
+  const familyColumns = (at: number, family: string) =>
+    (Object.keys(FAMILY_WINDOWS) as FamilyWindow[]).flatMap((name) => {
+      const same = sql`r.at >= ${at - FAMILY_WINDOWS[name]} AND c.brand_family = ${family} AND ${family} != ''`;
+      return [
+        sql`,
+        count(CASE WHEN ${same} THEN 1 END) AS ${sql(`family_${name}_checks`)},
+        count(DISTINCT CASE WHEN ${same} THEN c.business_day END) AS ${sql(`family_${name}_days`)},
+        coalesce(sum(CASE WHEN ${same} THEN c.stored_value END), 0) AS ${sql(`family_${name}_stored_value`)}`,
+      ];
+    });
   const toFacts = (row: WindowRow): HistoryFacts => {
     const window = (name: Window): HistoryWindowFacts => ({
       storedValue: row[`${name}_stored_value`],
@@ -37,15 +51,21 @@ export function historyRepository(sql: Queryable): Port<HistoryRepository> {
       stores: row[`${name}_stores`],
       prompted: row[`${name}_prompted`],
     });
-    return { h1: window('h1'), h24: window('h24'), d30: window('d30') };
+    const sameFamily = (name: FamilyWindow): FamilyWindowFacts => ({
+      checks: row[`family_${name}_checks`],
+      days: row[`family_${name}_days`],
+      storedValue: row[`family_${name}_stored_value`],
+    });
+    return { h1: window('h1'), h24: window('h24'), d30: window('d30'), sameFamily: { d7: sameFamily('d7'), d30: sameFamily('d30') } };
   };
 
   return {
     /**
      * The customer's earlier checks (by any of their identity hashes) in the hour, day and 30 days
-     * before `at`, leaving out `checkId` itself so a resent transaction never counts twice.
+     * before `at`, and those of brand family `family` in 7 and 30 days, leaving out `checkId` itself
+     * so a resent transaction never counts twice.
      */
-    async windows(identities, at, storeId, checkId) {
+    async windows(identities, at, storeId, checkId, family = '') {
       const [first, second = first] = identities;
       if (first === undefined) throw new Error('history needs at least one identity');
       const [row] = await sql<WindowRow[]>`
@@ -54,7 +74,7 @@ export function historyRepository(sql: Queryable): Port<HistoryRepository> {
           FROM ((${latest(first, at)}) UNION ALL (${latest(second!, at)})) AS latest
           GROUP BY check_id
         )
-        SELECT ${windowColumns(at, storeId)}
+        SELECT ${windowColumns(at, storeId)} ${familyColumns(at, family)}
         FROM recent r JOIN checks c ON c.id = r.check_id
         WHERE c.id != ${checkId} AND c.stored_value > 0`;
       return toFacts(row!);
@@ -76,7 +96,7 @@ export function historyRepository(sql: Queryable): Port<HistoryRepository> {
      * isShared for each identity and the windows of those that are not, in one statement: the
      * database may be across a network, and this is on every till's path.
      */
-    async customer(identities, at, storeId, checkId) {
+    async customer(identities, at, storeId, checkId, family = '') {
       const [row] = await sql<(WindowRow & { personal: string[] })[]>`
         WITH given AS (
           SELECT identity, position FROM unnest(${[...identities]}::text[]) WITH ORDINALITY AS g (identity, position)
@@ -93,7 +113,7 @@ export function historyRepository(sql: Queryable): Port<HistoryRepository> {
           SELECT latest.check_id, max(latest.at) AS at FROM personal p, LATERAL (${latest(sql`p.identity`, at)}) AS latest
           GROUP BY latest.check_id
         )
-        SELECT (SELECT coalesce(array_agg(identity ORDER BY position), '{}') FROM personal) AS personal, ${windowColumns(at, storeId)}
+        SELECT (SELECT coalesce(array_agg(identity ORDER BY position), '{}') FROM personal) AS personal, ${windowColumns(at, storeId)} ${familyColumns(at, family)}
         FROM recent r JOIN checks c ON c.id = r.check_id
         WHERE c.id != ${checkId} AND c.stored_value > 0`;
       return { personal: row!.personal, windows: row!.personal.length > 0 ? toFacts(row!) : null };

@@ -1,4 +1,5 @@
 import type { Outcome } from '../../contract/enums.js';
+import { recordedHistory } from '../../engine/index.js';
 import type { Port } from '../port.js';
 import type { ReplayRepository } from '../replay.js';
 import type { PeriodFilter, ReplayRow } from '../types.js';
@@ -53,7 +54,7 @@ export function replayRepository(sql: Queryable): Port<ReplayRepository> {
             identified: row.identified,
             request: row.request,
             answers: row.answers,
-            history: row.history,
+            history: recordedHistory(row.history),
             ...(row.area ? { area: row.area } : {}),
           };
         }

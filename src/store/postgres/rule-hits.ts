@@ -13,6 +13,18 @@ interface HitRow {
 /** How often rules matched checks' latest decisions, and what became of those checks, as `ruleHitsRepository` (SQLite) counts them. */
 export function ruleHitsRepository(sql: Queryable): Port<RuleHitsRepository> {
   return {
+    async shadowFirstScreen(period) {
+      // A check's first evaluation is its first screen: the basket as first scanned, before any answer.
+      const rows = await sql<{ rule_id: string; hits: number }[]>`
+        SELECT j->>'ruleId' AS rule_id, count(*) AS hits
+        FROM evaluations e
+        JOIN checks c ON c.id = e.check_id, jsonb_array_elements(e.shadow_reasons) AS j
+        WHERE e.revision = 1 AND c.occurred_at >= ${period.from} AND c.occurred_at < ${period.to} AND c.livemode
+          ${period.storeIds === null ? sql`` : sql`AND c.store_id = ANY(${[...period.storeIds]}::text[])`}
+        GROUP BY 1`;
+      return Object.fromEntries(rows.map((row) => [row.rule_id, row.hits]));
+    },
+
     async counts(period, { shadow }) {
       const rows = await sql<HitRow[]>`
         SELECT r.rule_id, c.outcome, c.action, count(*) AS hits, sum(c.stored_value) AS stored_value

@@ -27,7 +27,7 @@ export function basketMix(count: number, seed = 2017): FactInputs[] {
       lines.push({ kind: 'gift_card', brand: r.pick(FAVOURED_BRANDS), unitAmount: r.pick([5000, 10000]), quantity: r.int(1, 3) });
       customer = { ...customer, loyaltyId: `6340${r.int(100000, 999999)}` };
       const value = r.int(0, 3) * 5000;
-      history = { h1: { storedValue: 0, checks: 0, stores: 0, prompted: 0 }, h24: { storedValue: value, checks: value ? 1 : 0, stores: 0, prompted: 0 }, d30: { storedValue: value * 3, checks: value ? 3 : 0, stores: r.int(0, 1), prompted: 0 } };
+      history = { h1: { storedValue: 0, checks: 0, stores: 0, prompted: 0 }, h24: { storedValue: value, checks: value ? 1 : 0, stores: 0, prompted: 0 }, d30: { storedValue: value * 3, checks: value ? 3 : 0, stores: r.int(0, 1), prompted: 0 }, sameFamily: NO_HISTORY.sameFamily };
     } else if (roll < 0.95) {
       lines.push({ kind: 'gift_card', brand: r.pick(FAVOURED_BRANDS), unitAmount: r.pick([10000, 20000, 50000]), quantity: r.int(2, 10) });
       customer = { ageBand: r.pick(['60_69', '70_79', '80_plus'] as const) };

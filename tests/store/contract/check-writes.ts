@@ -11,6 +11,7 @@ const NO_HISTORY = {
   h1: { storedValue: 0, checks: 0, stores: 0, prompted: 0 },
   h24: { storedValue: 0, checks: 0, stores: 0, prompted: 0 },
   d30: { storedValue: 0, checks: 0, stores: 0, prompted: 0 },
+  sameFamily: { d7: { checks: 0, days: 0, storedValue: 0 }, d30: { checks: 0, days: 0, storedValue: 0 } },
 };
 
 export interface Shape {
@@ -23,6 +24,8 @@ export interface Shape {
   historyAt?: number;
   livemode?: boolean;
   storedValue?: number;
+  /** The gift card's brand (folded); Apple by default. */
+  brand?: string;
   identities?: readonly string[] | undefined;
   revision?: number;
   fingerprint?: string;
@@ -77,7 +80,7 @@ export function checkWrite(shape: Shape): CheckWrite {
         transactionId,
         occurredAt: new Date(at).toISOString(),
         currency: 'GBP',
-        lines: [{ description: 'Apple Gift Card', kind: 'gift_card', brand: 'apple', unitAmount: storedValue, quantity: 1 }],
+        lines: [{ description: 'Gift Card', kind: 'gift_card', brand: shape.brand ?? 'apple', unitAmount: storedValue, quantity: 1 }],
         tender: 'cash',
         customer: { ageBand: '80_plus', ageSource: 'staff_estimate' },
       }),

@@ -115,5 +115,8 @@ describeStores('checks', (adapter) => {
       { ruleId: 'older-customer', hits: 1, storedValue: 40_000, byOutcome: { none: 1 }, byAction: { refuse: 1 } },
     ]);
     expect(await store.ruleHits.counts({ ...period, storeIds: [] }, { shadow: false })).toEqual([]);
+    // At the first screen (each check's first evaluation) new-rule was the shadow rule, not high-value.
+    expect(await store.ruleHits.shadowFirstScreen(period)).toEqual({ 'new-rule': 1 });
+    expect(await store.ruleHits.shadowFirstScreen({ ...period, storeIds: ['store-2'] })).toEqual({});
   });
 });

@@ -4,7 +4,9 @@ import { checkWrite, save, DAY, HOUR, T0 } from './check-writes.js';
 import { describeStores } from './adapters.js';
 
 const window = (storedValue: number, checks: number, stores: number, prompted: number) => ({ storedValue, checks, stores, prompted });
-const NONE = { h1: window(0, 0, 0, 0), h24: window(0, 0, 0, 0), d30: window(0, 0, 0, 0) };
+const visits = (checks: number, days: number, storedValue: number) => ({ checks, days, storedValue });
+const NO_VISITS = { d7: visits(0, 0, 0), d30: visits(0, 0, 0) };
+const NONE = { h1: window(0, 0, 0, 0), h24: window(0, 0, 0, 0), d30: window(0, 0, 0, 0), sameFamily: NO_VISITS };
 const MINUTE = 60_000;
 
 /** One customer (a loyalty card and a payment card) over a month, and other people around them. */
@@ -35,16 +37,41 @@ describeStores('history windows', (adapter) => {
       h1: window(20_000, 1, 1, 1),
       h24: window(30_000, 2, 1, 2),
       d30: window(42_000, 4, 2, 2),
+      sameFamily: NO_VISITS,
     });
     expect(await store.history.windows(['card-1'], T0, 'store-1', 'chk_now')).toEqual({
       h1: window(20_000, 1, 1, 1),
       h24: window(30_000, 2, 1, 2),
       d30: window(30_000, 2, 1, 2),
+      sameFamily: NO_VISITS,
     });
     // Seen from another store, the customer's checks there are not "other stores".
     expect((await store.history.windows(['loyalty-1'], T0, 'store-2', 'chk_now')).d30).toEqual(window(32_000, 3, 1, 1));
     expect(await store.history.windows(['loyalty-9'], T0, 'store-1', 'chk_new')).toEqual(NONE);
     await expect(store.history.windows([], T0, 'store-1', 'chk_new')).rejects.toThrow(/at least one identity/);
+  });
+
+  it('count visits for the same kind of card: checks, distinct days and value in 7 and 30 days, by brand family', async () => {
+    const { store } = await adapter.fresh();
+    const day = (n: number) => new Date(T0 - n * DAY).toISOString().slice(0, 10);
+    await save(
+      store,
+      // Game cards of three brands on four days, two visits on one of them, one of them 20 days back.
+      checkWrite({ id: 'chk_g1', at: T0 - 1 * DAY, businessDay: day(1), brand: 'steam', storedValue: 3_500, identities: ['loyalty-1'] }),
+      checkWrite({ id: 'chk_g2', at: T0 - 3 * DAY, businessDay: day(3), brand: 'playstation', storedValue: 3_000, identities: ['card-1'] }),
+      checkWrite({ id: 'chk_g3', at: T0 - 3 * DAY + HOUR, businessDay: day(3), brand: 'steam', storedValue: 4_000, identities: ['loyalty-1'] }),
+      checkWrite({ id: 'chk_g4', at: T0 - 20 * DAY, businessDay: day(20), brand: 'xbox', storedValue: 5_000, identities: ['loyalty-1'] }),
+      // Another kind of card, and another customer's game cards.
+      checkWrite({ id: 'chk_coffee', at: T0 - 2 * DAY, businessDay: day(2), brand: 'costa', storedValue: 2_500, identities: ['loyalty-1'] }),
+      checkWrite({ id: 'chk_other', at: T0 - 2 * DAY, businessDay: day(2), brand: 'steam', storedValue: 9_000, identities: ['loyalty-2'] }),
+    );
+    const games = await store.history.windows(['loyalty-1', 'card-1'], T0, 'store-1', 'chk_now', 'games');
+    expect(games.sameFamily).toEqual({ d7: visits(3, 2, 10_500), d30: visits(4, 3, 15_500) });
+    expect(games.d30.checks).toBe(5);
+    expect((await store.history.windows(['loyalty-1'], T0, 'store-1', 'chk_now', 'costa')).sameFamily.d7).toEqual(visits(1, 1, 2_500));
+    // A basket with no named gift card is no kind of card.
+    expect((await store.history.windows(['loyalty-1'], T0, 'store-1', 'chk_now', '')).sameFamily).toEqual(NO_VISITS);
+    expect((await store.history.customer(['loyalty-1', 'card-1'], T0, 'store-1', 'chk_now', 'games')).windows).toEqual(games);
   });
 
   it('follow a check’s identities as its later revisions give them', async () => {
@@ -57,6 +84,7 @@ describeStores('history windows', (adapter) => {
       h1: window(0, 0, 0, 0),
       h24: window(10_000, 1, 0, 1),
       d30: window(10_000, 1, 0, 1),
+      sameFamily: NO_VISITS,
     });
     // Held at revision 1, allowed since: it was still a warned check.
     expect((await store.history.windows(['loyalty-1'], T0, 'store-1', 'chk_now')).h1).toEqual(window(20_000, 1, 1, 1));

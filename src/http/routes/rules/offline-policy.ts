@@ -49,8 +49,9 @@ const vectorsRoute = createRoute({
 
 export function registerOfflinePolicy(api: OpenAPIHono<AppEnv>) {
   api.openapi(policyRoute, (c) => {
-    const ruleSet = c.get('services').rules.current;
-    const { body, etag } = offlinePolicy(ruleSet, localeOf(ruleSet, acceptedLanguages(c.req.valid('header')['accept-language'])));
+    const { rules, reviews } = c.get('services');
+    const ruleSet = rules.current;
+    const { body, etag } = offlinePolicy(ruleSet, localeOf(ruleSet, acceptedLanguages(c.req.valid('header')['accept-language'])), reviews.holdDeadlineMs);
     c.header('ETag', etag);
     c.header('Content-Language', body.locale);
     c.header('Vary', 'Accept-Language', { append: true });
