@@ -53,6 +53,7 @@ export function undoTestMode(db: Database.Database): void {
  * an older schema calls this first, so a new migration needs its undo here and nowhere else.
  */
 export function undoAfterStoreDays(db: Database.Database): void {
+  undoHistoryCoveringIndex(db);
   undoWebhookProbes(db);
   undoReviewsPerHold(db);
   undoSeparateWorlds(db);
@@ -64,6 +65,11 @@ export function undoAfterStoreDays(db: Database.Database): void {
   `);
   // 0140: the request behind a webhook event.
   db.exec('ALTER TABLE webhook_events DROP COLUMN request_id');
+}
+
+/** Undoes migration 0250: history lookups read the checks table again. */
+export function undoHistoryCoveringIndex(db: Database.Database): void {
+  db.exec('DROP INDEX checks_for_history');
 }
 
 /** Undoes migration 0180: no endpoint remembers when it may be probed. */
