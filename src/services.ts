@@ -185,6 +185,7 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
         .then((changed) => changed && options.logger.info('rule set changed on another node', { version: rules.current.version }))
         .catch(reportFailure('loading the active rule set failed'));
     };
+    if (store.kind === 'postgres' && options.background) workers.keepWarm();
     store.listen('rule_sets', refreshRules);
     store.listen('keys', () => keys.forgetAll());
     // A notification missed while the connection was down is caught up here.
