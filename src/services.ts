@@ -34,6 +34,7 @@ const SWEEP_EVERY_MS = 1_000;
 /** How often a node on PostgreSQL looks at the active rule set even with no notification heard. */
 const RESYNC_EVERY_MS = 5_000;
 import { sharedWorkerPool, type WorkerPool } from './workers/pool.js';
+import { type RuleSetCompiler, workerCompiler } from './rule-sets/compiler.js';
 
 /** Everything a use case needs, built once per process: the HTTP layer and the CLI both start from it. */
 export interface Services {
@@ -67,6 +68,8 @@ export interface Services {
   readonly cards: CardVault;
   /** Worker threads for exports and rule-set compilation, off the loop that answers tills. */
   readonly workers: WorkerPool;
+  /** Compiles published, approved, rolled-back and refreshed rule sets, reading them in a worker. */
+  readonly ruleCompiler: RuleSetCompiler;
   /**
    * Stops the background work (the sweeper of expired holds and week-old test checks, webhook delivery) and waits for the webhook attempts
    * in flight to be recorded: a clean stop sends nothing twice. Call before `close()`.
@@ -204,15 +207,17 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
       sweeper.unref();
     }
     const workers = sharedWorkerPool(options.workers ?? 2);
+    const ruleCompiler = workerCompiler(workers);
     const keys = keyResolver(store.keys, clock);
     // Another node published, approved or rolled back a rule set, or revoked a key: this one follows.
     const reportFailure = (what: string) => (error: unknown) =>
       options.logger.error(what, { error: error instanceof Error ? error.message : String(error) });
     const refreshRules = () => {
-      refreshActiveRuleSet(rules, store)
+      refreshActiveRuleSet(rules, store, ruleCompiler)
         .then((changed) => changed && options.logger.info('rule set changed on another node', { version: rules.current.version }))
         .catch(reportFailure('loading the active rule set failed'));
     };
+    if (store.kind === 'postgres' && options.background) workers.keepWarm();
     store.listen('rule_sets', refreshRules);
     store.listen('keys', () => keys.forgetAll());
     store.listen('stores', () => {
@@ -243,6 +248,7 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
       cases: createCases({ store, clock, timeZone }),
       webhooks: createWebhooks({ store, clock, policy }, worker),
       workers,
+      ruleCompiler,
       stopBackground() {
         clearInterval(sweeper);
         clearInterval(resync);

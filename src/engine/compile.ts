@@ -138,7 +138,8 @@ function parseYaml(file: { path: string; content: string }, problems: RuleSetPro
   return { path: file.path, doc, lines };
 }
 
-function positionOf(parsed: ParsedYaml, path: readonly PropertyKey[]): { line?: number; column?: number } {
+function positionOf(parsed: ParsedYaml | undefined, path: readonly PropertyKey[]): { line?: number; column?: number } {
+  if (!parsed) return {};
   for (let depth = path.length; depth >= 0; depth--) {
     const node = parsed.doc.getIn(path.slice(0, depth) as unknown[], true) as { range?: [number, number, number] } | undefined;
     if (node?.range) {
@@ -174,53 +175,82 @@ function validate<T extends z.ZodType>(schema: T, parsed: ParsedYaml, problems: 
 }
 
 /**
- * Parses, validates and type-checks a rule set. Throws RuleSetError listing every problem: a misspelt
- * fact, a prompt that does not exist, two rules with one id, a template naming an unknown fact.
+ * A rule set's files read and validated: plain data, which a worker thread can make and hand to the
+ * thread that compiles it (reading the YAML is most of compiling, and the compiled conditions are
+ * closures that cannot cross threads). Only a rule set that reads without problems has one.
  */
-export function compileRuleSet(source: RuleSetSource): CompiledRuleSet {
-  const problems: RuleSetProblem[] = [];
+export interface ReadRuleSet {
+  readonly prompts: ReadonlyArray<{ path: string; file: PromptFile }>;
+  readonly rules: ReadonlyArray<{ path: string; file: RuleFile }>;
+}
 
-  const promptFiles: Array<{ path: string; file: PromptFile }> = [];
+interface ReadFiles {
+  prompts: Array<{ path: string; file: PromptFile }>;
+  rules: Array<{ path: string; parsed?: ParsedYaml; file: RuleFile }>;
+}
+
+function readFiles(source: RuleSetSource, problems: RuleSetProblem[]): ReadFiles {
+  const prompts: ReadFiles['prompts'] = [];
   for (const file of source.prompts) {
     const parsed = parseYaml(file, problems);
-    const prompts = parsed && validate(PromptFileSchema, parsed, problems);
-    if (!prompts) continue;
-    for (const message of checkPromptFile(prompts)) problems.push({ file: file.path, message });
-    promptFiles.push({ path: file.path, file: prompts });
+    const promptFile = parsed && validate(PromptFileSchema, parsed, problems);
+    if (!promptFile) continue;
+    for (const message of checkPromptFile(promptFile)) problems.push({ file: file.path, message });
+    prompts.push({ path: file.path, file: promptFile });
   }
-  problems.push(...checkLocalesAgree(promptFiles));
+  problems.push(...checkLocalesAgree(prompts));
 
-  const ruleFiles: Array<{ parsed: ParsedYaml; file: RuleFile }> = [];
+  const rules: ReadFiles['rules'] = [];
   for (const file of [...source.files].sort((a, b) => a.path.localeCompare(b.path))) {
     const parsed = parseYaml(file, problems);
     const ruleFile = parsed && validate(RuleFileSchema, parsed, problems);
-    if (parsed && ruleFile) ruleFiles.push({ parsed, file: ruleFile });
+    if (parsed && ruleFile) rules.push({ path: parsed.path, parsed, file: ruleFile });
   }
+  return { prompts, rules };
+}
+
+/** Reads a rule set's files for compileRuleSet elsewhere. Throws RuleSetError as compileRuleSet would. */
+export function readRuleSet(source: RuleSetSource): ReadRuleSet {
+  const problems: RuleSetProblem[] = [];
+  const { prompts, rules } = readFiles(source, problems);
+  if (problems.length > 0) throw new RuleSetError(problems);
+  return { prompts, rules: rules.map(({ path, file }) => ({ path, file })) };
+}
+
+/**
+ * Parses, validates and type-checks a rule set. Throws RuleSetError listing every problem: a misspelt
+ * fact, a prompt that does not exist, two rules with one id, a template naming an unknown fact.
+ * Given what readRuleSet made of the same source (in a worker thread), it does not read the files
+ * again; a problem found after that is reported from a full compile, which knows its line.
+ */
+export function compileRuleSet(source: RuleSetSource, read?: ReadRuleSet): CompiledRuleSet {
+  const problems: RuleSetProblem[] = [];
+  const { prompts: promptFiles, rules: ruleFiles }: ReadFiles = read ? { prompts: [...read.prompts], rules: [...read.rules] } : readFiles(source, problems);
 
   let bands: Bands | undefined;
   let holds: HoldSettings | undefined;
   let declaredVersion: string | undefined;
   let declaredLocale: string | undefined;
   const lists: Record<string, readonly string[]> = {};
-  for (const { parsed, file } of ruleFiles) {
+  for (const { path, parsed, file } of ruleFiles) {
     if (file.bands) {
-      if (bands) problems.push({ file: parsed.path, ...positionOf(parsed, ['bands']), message: 'bands: are declared in more than one file' });
+      if (bands) problems.push({ file: path, ...positionOf(parsed, ['bands']), message: 'bands: are declared in more than one file' });
       bands = file.bands;
     }
     if (file.holds) {
-      if (holds) problems.push({ file: parsed.path, ...positionOf(parsed, ['holds']), message: 'holds: are declared in more than one file' });
+      if (holds) problems.push({ file: path, ...positionOf(parsed, ['holds']), message: 'holds: are declared in more than one file' });
       holds = file.holds;
     }
     if (file.version) {
-      if (declaredVersion) problems.push({ file: parsed.path, ...positionOf(parsed, ['version']), message: 'version: is declared in more than one file' });
+      if (declaredVersion) problems.push({ file: path, ...positionOf(parsed, ['version']), message: 'version: is declared in more than one file' });
       declaredVersion = file.version;
     }
     if (file.defaultLocale) {
-      if (declaredLocale) problems.push({ file: parsed.path, ...positionOf(parsed, ['defaultLocale']), message: 'defaultLocale: is declared in more than one file' });
+      if (declaredLocale) problems.push({ file: path, ...positionOf(parsed, ['defaultLocale']), message: 'defaultLocale: is declared in more than one file' });
       declaredLocale = file.defaultLocale;
     }
     for (const [name, values] of Object.entries(file.lists ?? {})) {
-      if (name in lists) problems.push({ file: parsed.path, ...positionOf(parsed, ['lists', name]), message: `list "${name}" is declared twice` });
+      if (name in lists) problems.push({ file: path, ...positionOf(parsed, ['lists', name]), message: `list "${name}" is declared twice` });
       lists[name] = Object.freeze([...values]);
     }
   }
@@ -242,15 +272,15 @@ export function compileRuleSet(source: RuleSetSource): CompiledRuleSet {
   const rules: CompiledRule[] = [];
   const tests: RuleSetTest[] = [];
   const seen = new Map<string, string>();
-  for (const { parsed, file } of ruleFiles) {
+  for (const { path, parsed, file } of ruleFiles) {
     file.rules.forEach((definition, index) => {
       const at = (field?: string) => positionOf(parsed, field ? ['rules', index, field] : ['rules', index]);
       const problem = (message: string, field?: string) =>
-        problems.push({ file: parsed.path, ruleId: definition.id, ...at(field), message });
+        problems.push({ file: path, ruleId: definition.id, ...at(field), message });
 
       const earlier = seen.get(definition.id);
       if (earlier) problem(`rule id "${definition.id}" is already used in ${earlier}`);
-      seen.set(definition.id, parsed.path);
+      seen.set(definition.id, path);
 
       let expression: ReturnType<typeof facts.environment.parse>;
       try {
@@ -287,7 +317,7 @@ export function compileRuleSet(source: RuleSetSource): CompiledRuleSet {
       }
       rules.push({
         id: definition.id,
-        file: parsed.path,
+        file: path,
         order: rules.length,
         definition,
         score: definition.score ?? 0,
@@ -299,12 +329,15 @@ export function compileRuleSet(source: RuleSetSource): CompiledRuleSet {
         fast: compileCondition(expression.ast),
       });
     });
-    for (const test of file.tests) tests.push({ file: parsed.path, test });
+    for (const test of file.tests) tests.push({ file: path, test });
   }
 
   if (promptFiles.length === 0) problems.push({ file: 'prompts/', message: 'the rule set has no valid prompts file (prompts/<locale>.yaml)' });
   if (rules.length === 0 && problems.length === 0) problems.push({ file: 'rules/', message: 'the rule set has no rules' });
-  if (problems.length > 0 || !prompts) throw new RuleSetError(problems);
+  if (problems.length > 0 || !prompts) {
+    if (read) return compileRuleSet(source);
+    throw new RuleSetError(problems);
+  }
 
   const hash = contentHash(source);
   return {

@@ -1,4 +1,4 @@
-export { compileRuleSet, DEFAULT_HOLD_DEADLINE_MS, RuleSetError, formatProblem, type CompiledRuleSet, type CompiledRule, type RuleSetProblem } from './compile.js';
+export { compileRuleSet, DEFAULT_HOLD_DEADLINE_MS, readRuleSet, RuleSetError, formatProblem, type CompiledRuleSet, type CompiledRule, type ReadRuleSet, type RuleSetProblem } from './compile.js';
 export { contentHash } from './content-hash.js';
 export { decide, evaluateFacts, localeOf, type DecideOptions, type EngineDecision, type RuleError } from './decide.js';
 export { basketTotals, deriveFacts, NO_HISTORY, recordedHistory, type BasketTotals, type FactInputs } from './derive-facts.js';

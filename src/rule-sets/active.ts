@@ -1,6 +1,7 @@
 import { type CompiledRuleSet, compileRuleSet, contentHash } from '../engine/index.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
+import type { RuleSetCompiler } from './compiler.js';
 import { loadRuleDirectory } from './load-directory.js';
 
 /** The rule set checks are decided with. Swapped whole, so a check never sees half of a publish. */
@@ -12,9 +13,10 @@ export interface ActiveRuleSet {
 
 /**
  * Brings the rule set up to what the database says is active: another node may have published,
- * approved or rolled back. Compiles only when the version changed.
+ * approved or rolled back. Compiles only when the version changed, off the event loop, and swaps
+ * once the new set is ready.
  */
-export async function refreshActiveRuleSet(rules: ActiveRuleSet, store: Pick<Store, 'ruleSets'>): Promise<boolean> {
+export async function refreshActiveRuleSet(rules: ActiveRuleSet, store: Pick<Store, 'ruleSets'>, compiler: Pick<RuleSetCompiler, 'compile'>): Promise<boolean> {
   const activation = await store.ruleSets.active();
   if (!activation || (activation.version === rules.current.version && activation.activatedAt === rules.activatedAt)) return false;
   if (activation.version === rules.current.version) {
@@ -23,7 +25,11 @@ export async function refreshActiveRuleSet(rules: ActiveRuleSet, store: Pick<Sto
   }
   const stored = await store.ruleSets.find(activation.version);
   if (!stored) throw new Error(`The active rule set ${activation.version} is missing from the database`);
-  rules.replace(compileRuleSet(stored.source), activation.activatedAt);
+  const { ruleSet } = await compiler.compile(stored.source);
+  // Another refresh may have swapped in a newer set while this one compiled.
+  const now = await store.ruleSets.active();
+  if (now?.version !== ruleSet.version) return false;
+  rules.replace(ruleSet, now.activatedAt);
   return true;
 }
 

@@ -7,6 +7,7 @@ import { DomainError } from '../errors.js';
 import type { Repositories, Store } from '../store/index.js';
 import { recordEvent } from '../webhooks/events.js';
 import type { ActiveRuleSet } from './active.js';
+import type { PreparedRuleSet, RuleSetCompiler } from './compiler.js';
 import { lintRuleSet } from './lint.js';
 
 export type ApprovalMode = 'single' | 'two-person';
@@ -16,6 +17,8 @@ export interface Lifecycle {
   readonly rules: ActiveRuleSet;
   readonly clock: () => number;
   readonly ruleApproval: ApprovalMode;
+  /** Compiles off the event loop that answers tills. */
+  readonly ruleCompiler: RuleSetCompiler;
 }
 
 export interface ValidatedRuleSet {
@@ -87,14 +90,14 @@ export async function publishRuleSet(
   { actor, note, dryRun = false }: { actor: Principal; note?: string | undefined; dryRun?: boolean },
 ): Promise<PublishResult> {
   assertLive(actor, CHANGING_RULES);
-  const { ruleSet, tests, warnings } = validateRuleSet(source);
+  const { ruleSet, tests, warnings } = await life.ruleCompiler.validate(source);
   let previousVersion = life.rules.current.version;
   const result = (status: PublishResult['status']): PublishResult => ({
     version: ruleSet.version,
     status,
     previousVersion,
     rules: ruleSet.rules.length,
-    tests: { passed: tests.length, total: tests.length },
+    tests,
     warnings,
   });
   if (dryRun) return result('valid');
@@ -138,20 +141,21 @@ export async function publishRuleSet(
   return result(outcome);
 }
 
-async function storedRuleSet(life: Lifecycle, version: string): Promise<{ ruleSet: CompiledRuleSet; status: string; createdBy: string }> {
+async function storedRuleSet(life: Lifecycle, version: string): Promise<{ status: string; createdBy: string; compile: () => Promise<PreparedRuleSet> }> {
   const stored = await life.store.ruleSets.find(version);
   if (!stored) throw new DomainError('not_found', `No rule set version ${version}`);
-  return { ruleSet: compileRuleSet(stored.source), status: stored.status, createdBy: stored.createdBy };
+  return { status: stored.status, createdBy: stored.createdBy, compile: () => life.ruleCompiler.compile(stored.source) };
 }
 
 /** A second admin approves a pending version, which becomes active. */
 export async function approveRuleSet(life: Lifecycle, version: string, { actor, note }: { actor: Principal; note?: string | undefined }): Promise<PublishResult> {
   assertLive(actor, CHANGING_RULES);
-  const { ruleSet, status, createdBy } = await storedRuleSet(life, version);
+  const { status, createdBy, compile } = await storedRuleSet(life, version);
   if (status !== 'pending') throw new DomainError('conflict', `Version ${version} is ${status}, not waiting for approval`);
   if (createdBy === actor.keyId) {
     throw new DomainError('forbidden', 'A second admin must approve a rule set; the one who published it cannot');
   }
+  const { ruleSet, tests } = await compile();
   const now = life.clock();
   const previousVersion = await life.store.transaction(async (tx) => {
     const previous = await activeVersion(tx, life);
@@ -163,7 +167,7 @@ export async function approveRuleSet(life: Lifecycle, version: string, { actor, 
     return previous;
   });
   await announce(life, ruleSet, now);
-  return { version, status: 'active', previousVersion, rules: ruleSet.rules.length, tests: countTests(ruleSet), warnings: [] };
+  return { version, status: 'active', previousVersion, rules: ruleSet.rules.length, tests, warnings: [] };
 }
 
 /** A second admin turns a pending version down; it can never become active. */
@@ -192,18 +196,14 @@ export async function rollBackRuleSet(
   const target = version ?? (await life.store.ruleSets.activations()).find((activation) => activation.version !== current)?.version;
   if (!target) throw new DomainError('conflict', 'There is no earlier rule set to roll back to');
   if (target === current) throw new DomainError('conflict', `Version ${target} is already active`);
-  const { ruleSet, status } = await storedRuleSet(life, target);
+  const { status, compile } = await storedRuleSet(life, target);
   if (status !== 'approved') throw new DomainError('conflict', `Version ${target} is ${status}; only an approved version can be made active`);
+  const { ruleSet, tests } = await compile();
   const now = life.clock();
   await life.store.transaction(async (tx) => {
     await activate(tx, ruleSet, current, actor, now, 'rolled_back');
     await audit(tx, actor, 'rules.rolled_back', target, { from: current, to: target, note: note ?? null }, now);
   });
   await announce(life, ruleSet, now);
-  return { version: target, status: 'active', previousVersion: current, rules: ruleSet.rules.length, tests: countTests(ruleSet), warnings: [] };
-}
-
-function countTests(ruleSet: CompiledRuleSet) {
-  const results = runRuleTests(ruleSet);
-  return { passed: results.filter((result) => result.passed).length, total: results.length };
+  return { version: target, status: 'active', previousVersion: current, rules: ruleSet.rules.length, tests, warnings: [] };
 }

@@ -19,10 +19,6 @@ export const SHARED_AFTER_CHECKS = 200;
  */
 export const SHARED_AFTER_PARTNERS = 8;
 
-type WindowRow = { [K in `${keyof typeof WINDOWS}_${keyof HistoryWindowFacts}`]: number } & {
-  [K in `family_${keyof typeof FAMILY_WINDOWS}_${keyof FamilyWindowFacts}`]: number;
-};
-
 export interface CustomerHistory {
   personal: string[];
   windows: HistoryFacts | null;
@@ -30,47 +26,96 @@ export interface CustomerHistory {
 
 export type HistoryRepository = ReturnType<typeof historyRepository>;
 
+/** One of an identifier's latest checks, with one other identifier beside it on that check (or null). */
+interface RecentRow {
+  check_id: string;
+  at: number;
+  stored_value: number;
+  store_id: string;
+  warned: number;
+  brand_family: string;
+  business_day: string;
+  other: string | null;
+}
+
+type Recent = Map<string, { at: number; storedValue: number; storeId: string; warned: boolean; family: string; day: string }>;
+
 export function historyRepository(db: Database) {
-  const windowColumns = Object.keys(WINDOWS)
-    .map(
-      (name) => `
-      coalesce(sum(CASE WHEN r.at >= @${name} THEN c.stored_value END), 0) AS ${name}_storedValue,
-      count(CASE WHEN r.at >= @${name} THEN 1 END) AS ${name}_checks,
-      count(DISTINCT CASE WHEN r.at >= @${name} AND c.store_id != @storeId THEN c.store_id END) AS ${name}_stores,
-      count(CASE WHEN r.at >= @${name} AND c.warned = 1 THEN 1 END) AS ${name}_prompted`,
-    )
-    .join(',');
-  // A check with no named gift card has family '': it is no kind of card, so never the same kind.
-  const familyColumns = Object.keys(FAMILY_WINDOWS)
-    .map(
-      (name) => `
-      count(CASE WHEN r.at >= @family_${name} AND c.brand_family = @family AND @family != '' THEN 1 END) AS family_${name}_checks,
-      count(DISTINCT CASE WHEN r.at >= @family_${name} AND c.brand_family = @family AND @family != '' THEN c.business_day END) AS family_${name}_days,
-      coalesce(sum(CASE WHEN r.at >= @family_${name} AND c.brand_family = @family AND @family != '' THEN c.stored_value END), 0) AS family_${name}_storedValue`,
-    )
-    .join(',');
   // Times are where each check sits in history (the service's receive time), never the till's
   // clock. Each identifier is read back for at most its latest SHARED_AFTER_CHECKS checks: the cost
-  // of a check does not grow with how often one identifier is used.
-  const latest = (parameter: string) => `
-    SELECT check_id, at FROM (
+  // of a check does not grow with how often one identifier is used. One statement per identifier
+  // gives both whether it is shared (its checks and the identifiers beside them) and its windows; the
+  // counting is done here rather than in SQL, where the GROUP BY and count(DISTINCT) each needed a
+  // temporary b-tree. The checks are read through checks_for_history (migration 0250), never the
+  // table itself (named: the planner prefers the unique index on id, which leads to the table's
+  // rows), so a lookup costs the same with a million checks as with none.
+  const recent = db.prepare<{ identity: string; at: number; d30: number }, RecentRow>(`
+    SELECT mine.check_id, mine.at, c.stored_value, c.store_id, c.warned, c.brand_family, c.business_day, other.identity AS other
+    FROM (
       SELECT check_id, at FROM check_identities
-      WHERE identity = @${parameter} AND at >= @d30 AND at < @at
+      WHERE identity = @identity AND at >= @d30 AND at < @at
       ORDER BY at DESC LIMIT ${SHARED_AFTER_CHECKS}
-    )`;
-  const windows = db.prepare<Record<string, string | number>, WindowRow>(`
-    WITH recent AS (
-      SELECT check_id, max(at) AS at FROM (${latest('first')} UNION ALL ${latest('second')}) GROUP BY check_id
-    )
-    SELECT ${windowColumns}, ${familyColumns}
-    FROM recent r JOIN checks c ON c.id = r.check_id
-    WHERE c.id != @checkId AND c.stored_value > 0
-  `);
-  const spread = db.prepare<Record<string, string | number>, { checks: number; partners: number }>(`
-    SELECT count(DISTINCT mine.check_id) AS checks, count(DISTINCT other.identity) AS partners
-    FROM (${latest('identity')}) mine
+    ) mine
+    JOIN checks c INDEXED BY checks_for_history ON c.id = mine.check_id
     LEFT JOIN check_identities other ON other.check_id = mine.check_id AND other.identity != @identity
   `);
+  const read = (identity: string, at: number) => recent.all({ identity, at, d30: at - WINDOWS.d30 });
+
+  const shared = (rows: readonly RecentRow[]): boolean => {
+    const checks = new Set<string>();
+    const partners = new Set<string>();
+    for (const row of rows) {
+      checks.add(row.check_id);
+      if (row.other !== null) partners.add(row.other);
+    }
+    return checks.size >= SHARED_AFTER_CHECKS || partners.size > SHARED_AFTER_PARTNERS;
+  };
+
+  // A check found by two identifiers counts once, where the later of them puts it.
+  const merge = (into: Recent, rows: readonly RecentRow[], checkId: string): Recent => {
+    for (const row of rows) {
+      if (row.check_id === checkId || row.stored_value <= 0) continue;
+      const seen = into.get(row.check_id);
+      if (!seen) into.set(row.check_id, { at: row.at, storedValue: row.stored_value, storeId: row.store_id, warned: row.warned === 1, family: row.brand_family, day: row.business_day });
+      else if (row.at > seen.at) seen.at = row.at;
+    }
+    return into;
+  };
+
+  const facts = (checks: Recent, at: number, storeId: string, family: string): HistoryFacts => {
+    const window = (name: keyof typeof WINDOWS): HistoryWindowFacts => {
+      const since = at - WINDOWS[name];
+      const stores = new Set<string>();
+      let storedValue = 0;
+      let count = 0;
+      let prompted = 0;
+      for (const check of checks.values()) {
+        if (check.at < since) continue;
+        storedValue += check.storedValue;
+        count += 1;
+        if (check.warned) prompted += 1;
+        if (check.storeId !== storeId) stores.add(check.storeId);
+      }
+      return { storedValue, checks: count, stores: stores.size, prompted };
+    };
+    // A check with no named gift card has family '': it is no kind of card, so never the same kind.
+    const sameFamily = (name: keyof typeof FAMILY_WINDOWS): FamilyWindowFacts => {
+      const since = at - FAMILY_WINDOWS[name];
+      const days = new Set<string>();
+      let storedValue = 0;
+      let count = 0;
+      if (family !== '') {
+        for (const check of checks.values()) {
+          if (check.at < since || check.family !== family) continue;
+          storedValue += check.storedValue;
+          count += 1;
+          days.add(check.day);
+        }
+      }
+      return { checks: count, days: days.size, storedValue };
+    };
+    return { h1: window('h1'), h24: window('h24'), d30: window('d30'), sameFamily: { d7: sameFamily('d7'), d30: sameFamily('d30') } };
+  };
 
   const self = {
     /**
@@ -79,33 +124,10 @@ export function historyRepository(db: Database) {
      * so a resent transaction never counts twice.
      */
     windows(identities: readonly string[], at: number, storeId: string, checkId: string, family = ''): HistoryFacts {
-      const [first, second = first] = identities;
-      if (first === undefined) throw new Error('history needs at least one identity');
-      const row = windows.get({
-        first,
-        second: second!,
-        at,
-        storeId,
-        checkId,
-        h1: at - WINDOWS.h1,
-        h24: at - WINDOWS.h24,
-        d30: at - WINDOWS.d30,
-        family,
-        family_d7: at - FAMILY_WINDOWS.d7,
-        family_d30: at - FAMILY_WINDOWS.d30,
-      })!;
-      const window = (name: keyof typeof WINDOWS): HistoryWindowFacts => ({
-        storedValue: row[`${name}_storedValue`],
-        checks: row[`${name}_checks`],
-        stores: row[`${name}_stores`],
-        prompted: row[`${name}_prompted`],
-      });
-      const sameFamily = (name: keyof typeof FAMILY_WINDOWS): FamilyWindowFacts => ({
-        checks: row[`family_${name}_checks`],
-        days: row[`family_${name}_days`],
-        storedValue: row[`family_${name}_storedValue`],
-      });
-      return { h1: window('h1'), h24: window('h24'), d30: window('d30'), sameFamily: { d7: sameFamily('d7'), d30: sameFamily('d30') } };
+      if (identities.length === 0) throw new Error('history needs at least one identity');
+      const checks: Recent = new Map();
+      for (const identity of new Set(identities)) merge(checks, read(identity, at), checkId);
+      return facts(checks, at, storeId, family);
     },
 
     /**
@@ -113,18 +135,24 @@ export function historyRepository(db: Database) {
      * `at`: SHARED_AFTER_CHECKS checks, or more than SHARED_AFTER_PARTNERS other identifiers beside it.
      */
     isShared(identity: string, at: number): boolean {
-      const row = spread.get({ identity, at, d30: at - WINDOWS.d30 })!;
-      return row.checks >= SHARED_AFTER_CHECKS || row.partners > SHARED_AFTER_PARTNERS;
+      return shared(read(identity, at));
     },
 
     /**
      * What a check needs of its customer's history, in one call: the identities that are theirs alone
      * (a shared one neither identifies nor counts), in the order given, and the windows of those
-     * (null when none is).
+     * (null when none is). Each identity is read once.
      */
     customer(identities: readonly string[], at: number, storeId: string, checkId: string, family = ''): CustomerHistory {
-      const personal = identities.filter((identity) => !self.isShared(identity, at));
-      return { personal, windows: personal.length > 0 ? self.windows(personal, at, storeId, checkId, family) : null };
+      const personal: string[] = [];
+      const checks: Recent = new Map();
+      for (const identity of identities) {
+        const rows = read(identity, at);
+        if (shared(rows)) continue;
+        personal.push(identity);
+        merge(checks, rows, checkId);
+      }
+      return { personal, windows: personal.length > 0 ? facts(checks, at, storeId, family) : null };
     },
   };
   return self;

@@ -5,7 +5,8 @@ import type { ReportFilter } from '../store/index.js';
 /** Work the pool runs off the loop that answers tills. */
 export type Job =
   | { kind: 'checks-csv'; databasePath: string; filter: ReportFilter }
-  | { kind: 'validate-rule-set'; source: RuleSetSource };
+  | { kind: 'validate-rule-set'; source: RuleSetSource }
+  | { kind: 'read-rule-set'; source: RuleSetSource };
 
 /** A domain error as it crosses from a worker: enough to throw the same one in the service. */
 export interface SerializedError {

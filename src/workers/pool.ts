@@ -18,6 +18,11 @@ export interface WorkerPool {
    * answers with its own status (a 503 while the database is out of reach), not a 200 cut off.
    */
   stream(job: Job, onError: (error: Error) => void): Promise<ReadableStream<Uint8Array>>;
+  /**
+   * Starts a worker now and keeps one from then on: a node that follows other nodes' rule-set changes
+   * compiles them as soon as it hears, not after a thread has started and loaded its code.
+   */
+  keepWarm(): void;
 }
 
 interface Slot {
@@ -52,6 +57,7 @@ export function sharedWorkerPool(size: number): WorkerPool {
  */
 function createWorkerPool(size: number): WorkerPool {
   const slots: Slot[] = [];
+  let warm = false;
 
   function start(): Slot {
     const worker = new Worker(new URL('./entry.mjs', import.meta.url), { execArgv: [] });
@@ -81,7 +87,7 @@ function createWorkerPool(size: number): WorkerPool {
 
   function release(slot: Slot): void {
     slot.jobs -= 1;
-    if (slot.jobs > 0) return;
+    if (slot.jobs > 0 || (warm && slots.length === 1)) return;
     slot.idle = setTimeout(() => void slot.worker.terminate(), IDLE_MS);
     slot.idle.unref();
   }
@@ -103,6 +109,11 @@ function createWorkerPool(size: number): WorkerPool {
   }
 
   return {
+    keepWarm() {
+      warm = true;
+      if (slots.length === 0) start();
+    },
+
     run<T>(job: Job): Promise<T> {
       const { port, done } = dispatch(job);
       return new Promise<T>((resolve, reject) => {

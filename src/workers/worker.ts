@@ -2,6 +2,8 @@ import { setPriority } from 'node:os';
 import { type MessagePort, parentPort } from 'node:worker_threads';
 import { DomainError } from '../errors.js';
 import { csvChunks } from '../reports/checks-csv.js';
+import { compileRuleSet, readRuleSet, runRuleTests } from '../engine/index.js';
+import type { ReadOffThread } from '../rule-sets/compiler.js';
 import { validateRuleSet } from '../rule-sets/lifecycle.js';
 import { openStore, type Store, StorageUnavailable } from '../store/index.js';
 import type { FromJob, Job, ToWorker } from './jobs.js';
@@ -76,7 +78,16 @@ async function run(job: Job, port: MessagePort): Promise<void> {
       return;
     case 'validate-rule-set': {
       const { tests, warnings } = validateRuleSet(job.source);
-      port.postMessage({ kind: 'done', value: { tests: tests.length, warnings } } satisfies FromJob);
+      const value: ReadOffThread = { read: readRuleSet(job.source), tests: { passed: tests.length, total: tests.length }, warnings };
+      port.postMessage({ kind: 'done', value } satisfies FromJob);
+      port.close();
+      return;
+    }
+    case 'read-rule-set': {
+      const results = runRuleTests(compileRuleSet(job.source));
+      const tests = { passed: results.filter((result) => result.passed).length, total: results.length };
+      const value: ReadOffThread = { read: readRuleSet(job.source), tests, warnings: [] };
+      port.postMessage({ kind: 'done', value } satisfies FromJob);
       port.close();
       return;
     }

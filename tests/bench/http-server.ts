@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { loadConfig } from '../../src/config.js';
@@ -27,6 +28,19 @@ server.post('/bare', async (c) => {
   const body = await c.req.json<{ transactionId?: string }>();
   return c.json({ ok: true, transactionId: body.transactionId ?? null });
 });
+// For the bench alone: the CPU this process has used (so a section can divide it by the requests it
+// sent), and the event loop's delays since the last reset (what a publish costs the tills).
+server.get('/bench/cpu', (c) => {
+  const used = process.cpuUsage();
+  return c.json({ micros: used.user + used.system });
+});
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
+server.post('/bench/loop-delay/reset', (c) => {
+  loopDelay.reset();
+  return c.json({});
+});
+server.get('/bench/loop-delay', (c) => c.json({ maxMs: loopDelay.max / 1e6, p99Ms: loopDelay.percentile(99) / 1e6 }));
 server.route('/', createApp(services));
 
 serve({ fetch: server.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {

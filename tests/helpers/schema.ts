@@ -53,6 +53,7 @@ export function undoTestMode(db: Database.Database): void {
  * an older schema calls this first, so a new migration needs its undo here and nowhere else.
  */
 export function undoAfterStoreDays(db: Database.Database): void {
+  undoHistoryCoveringIndex(db);
   undoBrandFamily(db);
   undoStoresAndAreaAlerts(db);
   undoCardsSold(db);
@@ -101,6 +102,11 @@ export function undoStoresAndAreaAlerts(db: Database.Database): void {
 /** Undoes migration 0230: checks without their brand family. */
 export function undoBrandFamily(db: Database.Database): void {
   db.exec('ALTER TABLE checks DROP COLUMN brand_family');
+}
+
+/** Undoes migration 0250: history lookups read the checks table again. */
+export function undoHistoryCoveringIndex(db: Database.Database): void {
+  db.exec('DROP INDEX checks_for_history');
 }
 
 /** Undoes migration 0180: no endpoint remembers when it may be probed. */

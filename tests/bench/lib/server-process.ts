@@ -49,3 +49,8 @@ export async function makeKey(server: ServerProcess, body: Record<string, unknow
   if (response.status !== 201) throw new Error(`could not make a key: ${await response.text()}`);
   return ((await response.json()) as { key: string }).key;
 }
+
+/** CPU time (user and system) the bench server has used so far, in microseconds. */
+export async function serverCpuMicros(server: ServerProcess): Promise<number> {
+  return ((await (await fetch(`${server.url}/bench/cpu`)).json()) as { micros: number }).micros;
+}

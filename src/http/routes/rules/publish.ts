@@ -42,9 +42,6 @@ const route = createRoute({
 export function registerPublishRules(api: OpenAPIHono<AppEnv>) {
   api.openapi(route, async (c) => {
     const { note, ...source } = c.req.valid('json');
-    // Refused in a worker thread if it does not compile or pass its tests, so a broken or hostile
-    // rule set never costs the tills' event loop; a valid one is compiled again here to go live.
-    await c.get('services').workers.run({ kind: 'validate-rule-set', source });
     const result = await publishRuleSet(c.get('services'), source, {
       actor: c.get('principal'),
       note,

@@ -8,6 +8,7 @@ import { sql as cases } from './0007-cases.js';
 import { sql as cardsSold } from './0008-cards-sold.js';
 import { sql as storesAndAreaAlerts } from './0009-stores-and-area-alerts.js';
 import { sql as brandFamily } from './0011-brand-family.js';
+import { sql as historyCoveringIndex } from './0013-history-covering-index.js';
 
 export interface PostgresMigration {
   /** Numbered on their own, apart from SQLite's: PostgreSQL started at the schema SQLite had reached. */
@@ -28,4 +29,5 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   { version: 8, name: 'cards-sold', sql: cardsSold },
   { version: 9, name: 'stores-and-area-alerts', sql: storesAndAreaAlerts },
   { version: 11, name: 'brand-family', sql: brandFamily },
+  { version: 13, name: 'history-covering-index', sql: historyCoveringIndex },
 ];

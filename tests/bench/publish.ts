@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRuleDirectory } from '../../src/rule-sets/load-directory.js';
+import { checkBodies } from './lib/check-bodies.js';
+import { storeName } from './lib/history.js';
+import { load, type LoadResult } from './lib/load.js';
+import { format } from './lib/measure.js';
+import { makeKey, type ServerProcess, startServerProcess } from './lib/server-process.js';
+import type { Section } from './section.js';
+
+const STORES = 40;
+/** The most a rule-set change may hold up the tills' event loop, beyond what the same load does anyway. */
+const MOST_BLOCKED_MS = 5;
+
+interface LoopDelay {
+  maxMs: number;
+  p99Ms: number;
+}
+
+const loopDelay = async (server: ServerProcess): Promise<LoopDelay> => (await fetch(`${server.url}/bench/loop-delay`)).json() as Promise<LoopDelay>;
+const resetLoopDelay = (server: ServerProcess) => fetch(`${server.url}/bench/loop-delay/reset`, { method: 'POST' });
+
+/** The default rules with one more, so that each change is a new version to compile. */
+function candidate(n: number) {
+  const source = loadRuleDirectory('rules');
+  const rule = `rules:\n  - id: bench-steam-over-${n}\n    when: '"steam" in giftCards.brands && giftCards.total >= ${n * 100}'\n    score: 1\n    reason: Steam cards\n`;
+  return { ...source, files: [...source.files, { path: 'bench-candidate.yaml', content: rule }] };
+}
+
+/**
+ * A publish, a rollback and another publish while tills send checks at 20 connections: the longest
+ * the event loop waited (perf_hooks.monitorEventLoopDelay in the server), beside the same load with
+ * no rule-set change. Compiling runs in a worker; the loop pays only for building the conditions.
+ */
+export const publishSection: Section = {
+  name: 'publish',
+  title: '11. Rule-set changes under load: the event loop’s longest wait while a publish, a rollback and a publish happen, beside the same load alone',
+  async run({ sized }) {
+    const dir = mkdtempSync(join(tmpdir(), 'vouchsafe-bench-publish-'));
+    const server = await startServerProcess(join(dir, 'bench.db'));
+    try {
+      const till = await makeKey(server, { role: 'till', storeIds: Array.from({ length: STORES }, (_, i) => storeName(i)) });
+      const bodies = checkBodies({ stores: STORES, customers: 50_000, seed: 23 });
+      const seconds = sized({ full: 10, quick: 5, smoke: 3 });
+      const tills = () => load({ url: server.url, path: '/v1/checks', headers: { authorization: `Bearer ${till}` }, body: bodies, connections: 20, seconds });
+      const admin = (method: string, path: string, body: unknown) =>
+        fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (response) => {
+          if (response.status !== 200) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+          return response.json() as Promise<{ version: string }>;
+        });
+
+      await resetLoopDelay(server);
+      const alone = await tills();
+      const quiet = await loopDelay(server);
+
+      await resetLoopDelay(server);
+      const changes: string[] = [];
+      const [busy] = await Promise.all([
+        tills(),
+        (async () => {
+          // Into the load, so the changes land while checks are being answered.
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          changes.push((await admin('PUT', '/v1/rules', candidate(1))).version);
+          changes.push((await admin('POST', '/v1/rules/rollback', {})).version);
+          changes.push((await admin('PUT', '/v1/rules', candidate(2))).version);
+        })(),
+      ]);
+      const during = await loopDelay(server);
+      for (const run of [alone, busy] as LoadResult[]) {
+        if (run.errors || run.non2xx) throw new Error(`${run.errors} errors and ${run.non2xx} non-2xx answers to the tills`);
+      }
+      return {
+        results: { alone, busy, quiet, during, changes, seconds },
+        rows: [
+          ['checks at 20 conn., no rule-set change', `${format.int(alone.requestsPerSecond)} req/s`, `event loop: longest wait ${quiet.maxMs.toFixed(1)} ms, p99 ${quiet.p99Ms.toFixed(1)} ms`, 'baseline'],
+          ['checks at 20 conn., publish + rollback + publish', `${format.int(busy.requestsPerSecond)} req/s`, `event loop: longest wait ${during.maxMs.toFixed(1)} ms, p99 ${during.p99Ms.toFixed(1)} ms`, `${changes.length} rule-set changes (${changes.join(', ')})`],
+        ],
+        targets: [
+          {
+            name: `a publish or rollback blocks the event loop ≤ ${MOST_BLOCKED_MS} ms beyond the same load’s own longest wait`,
+            met: during.maxMs <= quiet.maxMs + MOST_BLOCKED_MS,
+            value: `${during.maxMs.toFixed(1)} ms vs ${quiet.maxMs.toFixed(1)} ms`,
+          },
+        ],
+      };
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
