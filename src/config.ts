@@ -44,6 +44,21 @@ const CardRetention = z.string().transform((text, ctx) => {
 });
 
 /**
+ * How long a freeze request may wait for the processor's answer before the dashboard flags it. Scam
+ * cards are drained 6 to 30 minutes after activation (../shared/research/after-the-till-and-across-shops.md,
+ * section 2 item 5): an answer not back in 15 minutes needs a phone call to the processor.
+ */
+const FreezeAnswerWithin = z.string().transform((text, ctx) => {
+  try {
+    return parseDuration(text, ['m', 'h'], ['15m', '1h']);
+  } catch (error) {
+    if (!(error instanceof DurationError)) throw error;
+    ctx.addIssue({ code: 'custom', message: error.message });
+    return z.NEVER;
+  }
+});
+
+/**
  * A store router's share: a busy store's tills, each with a few keep-alive connections (a check, the
  * outbox, the rule refresh), stay far below it, and it takes 16 addresses to reach the total.
  */
@@ -128,6 +143,7 @@ const ConfigSchema = z.object({
     )
     .default([]),
   VOUCHSAFE_CARD_RETENTION: CardRetention.default(DEFAULT_CARD_RETENTION_MS),
+  VOUCHSAFE_FREEZE_ANSWER_WITHIN: FreezeAnswerWithin.default(15 * 60_000),
   // OpenTelemetry's own variables: the exporter reads them (and OTEL_EXPORTER_OTLP_HEADERS and the
   // rest) itself; here only to know whether to trace at all, and to refuse a URL that is not one.
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
@@ -157,6 +173,8 @@ export interface Config {
   readonly timeZone: string;
   /** How long a held sale waits for a supervisor before it counts as refused. */
   readonly holdDeadlineMs: number;
+  /** How long a freeze request waits for the processor's answer before the dashboard flags it. */
+  readonly freezeAnswerWithinMs: number;
   /** The stores file put into the registry at start. */
   readonly storesFile: string | undefined;
   /** How far (km) and how long (minutes) a scam stopped at one store raises the guard at stores nearby. */
@@ -228,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: c.VOUCHSAFE_CORS_ORIGINS,
     timeZone: c.VOUCHSAFE_TIMEZONE,
     holdDeadlineMs: c.VOUCHSAFE_HOLD_DEADLINE,
+    freezeAnswerWithinMs: c.VOUCHSAFE_FREEZE_ANSWER_WITHIN,
     storesFile: c.VOUCHSAFE_STORES_FILE,
     areaAlerts: { radiusKm: c.VOUCHSAFE_AREA_ALERT_KM, minutes: c.VOUCHSAFE_AREA_ALERT_MINUTES },
     webhooksAllowHttp: c.VOUCHSAFE_WEBHOOKS_ALLOW_HTTP === '1',

@@ -97,6 +97,7 @@ export async function startServer(config: Config): Promise<void> {
     ruleApproval: config.ruleApproval,
     timeZone: config.timeZone,
     holdDeadlineMs: config.holdDeadlineMs,
+    freezeAnswerWithinMs: config.freezeAnswerWithinMs,
     storesFile: config.storesFile,
     areaAlerts: config.areaAlerts,
     webhooksAllowHttp: config.webhooksAllowHttp,

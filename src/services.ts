@@ -1,7 +1,7 @@
 import { type Cases, createCases } from './cases/index.js';
 import { createChecks, type Checks } from './checks/index.js';
 import { purgeExpiredTestChecks } from './checks/test-mode.js';
-import { purgeExpiredCardSecrets } from './checks/cards.js';
+import { purgeExpiredCardSecrets, withWholeCards } from './checks/cards.js';
 import { type CardKeys, type CardVault, cardVault } from './checks/card-vault.js';
 import { idempotencyKeys, type IdempotencyKeys } from './access/idempotency-keys.js';
 import { issueFirstAdminKey, type KeyResolver, keyResolver } from './access/api-keys.js';
@@ -66,6 +66,8 @@ export interface Services {
   readonly webhooks: Webhooks;
   /** Whether the cards sold are kept, the key that seals their serials, and for how long. */
   readonly cards: CardVault;
+  /** How long a freeze request waits for the processor's answer before the dashboard flags it. */
+  readonly freezeAnswerWithinMs: number;
   /** Worker threads for exports and rule-set compilation, off the loop that answers tills. */
   readonly workers: WorkerPool;
   /** Compiles published, approved, rolled-back and refreshed rule sets, reading them in a worker. */
@@ -105,6 +107,8 @@ export interface ServiceOptions {
    */
   background?: boolean;
   holdDeadlineMs?: number;
+  /** How long a freeze request waits for the processor's answer before the dashboard flags it (15 minutes unless given). */
+  freezeAnswerWithinMs?: number;
   /** `http://` webhooks to this machine (and to what webhooksAllowHosts lists) are allowed too. */
   webhooksAllowHttp?: boolean;
   /** Internal receivers webhooks may reach (VOUCHSAFE_WEBHOOKS_ALLOW_HOSTS). */
@@ -178,6 +182,7 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
       logger: options.logger,
       policy,
       onAttempt: (result) => metrics.webhookAttempts.inc({ result }),
+      preparePayload: (event) => withWholeCards(store, cards, event),
       ...options.webhookDelivery,
     });
     let sweeper: NodeJS.Timeout | undefined;
@@ -245,6 +250,7 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
       checks: createChecks({ store, rules, ids, clock, timeZone, registry, areaAlerts, metrics, logger: options.logger, holdDeadlineMs, cards }),
       reviews,
       cards,
+      freezeAnswerWithinMs: options.freezeAnswerWithinMs ?? 15 * 60_000,
       cases: createCases({ store, clock, timeZone }),
       webhooks: createWebhooks({ store, clock, policy }, worker),
       workers,

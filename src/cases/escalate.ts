@@ -6,6 +6,7 @@ import { checkSubject, recordEvent } from '../webhooks/events.js';
 import { changeCase } from './change.js';
 import type { CaseContext } from './context.js';
 import { openCase } from './open.js';
+import { requestFreeze } from './freeze.js';
 import { CLOCK_SKEW_MS, checkForCase, claimedTime } from './report.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -25,9 +26,10 @@ export async function escalate(context: CaseContext, principal: Principal, check
     const { row } = await openCase(tx, check, 'escalated', now, principal.keyId);
     const id = newId('esc', now);
     const escalation: Escalation = { ...body, id, caseId: row.id, checkId, at: iso(at), recordedAt: iso(now) };
-    await changeCase(tx, row, { updatedAt: now }, { at, kind: 'escalation', actor: body.by, detail: { ...escalation, keyId: principal.keyId } });
+    const escalated = await changeCase(tx, row, { updatedAt: now }, { at, kind: 'escalation', actor: body.by, detail: { ...escalation, keyId: principal.keyId } });
     const subject = checkSubject(check, check.latest);
     await recordEvent(tx, 'case.escalated', { ...subject, caseId: row.id, escalationId: id, step: body.step, by: body.by, at: iso(at) }, now, subject);
+    await requestFreeze(tx, escalated, check, now, principal.keyId);
     return escalation;
   });
 }

@@ -1,5 +1,5 @@
 import type { Principal } from '../access/api-keys.js';
-import type { Escalation, EvidencePack, ScamReport } from '../contract/cases.js';
+import type { Escalation, EvidencePack, FreezeAnswer, ScamReport } from '../contract/cases.js';
 import { asOf } from '../reviews/index.js';
 import type { CaseContext } from './context.js';
 import { caseMaterial } from './manage.js';
@@ -56,6 +56,12 @@ export async function evidencePack(context: CaseContext, principal: Principal, c
     const { keyId: _keyId, ...escalation } = event.detail as Escalation & { keyId: string };
     return escalation;
   });
+  const cards = await context.store.checks.cards(check.id);
+  const answers = new Map<string, FreezeAnswer>();
+  for (const event of events) {
+    if (event.kind !== 'freeze_result') continue;
+    for (const answer of (event.detail.results as { cardId: string; result: FreezeAnswer }[] | undefined) ?? []) answers.set(answer.cardId, answer.result);
+  }
   const references = [check.outcome?.policeReference ?? null, ...reports.map((report) => report.policeReference ?? null)].filter((ref): ref is string => ref !== null);
   const prompts: EvidencePack['prompts'] = [];
   for (const evaluation of evaluations) {
@@ -102,8 +108,15 @@ export async function evidencePack(context: CaseContext, principal: Principal, c
     references: [...new Set(references)],
     escalations,
     freeze: { requestedAt: row.freezeRequestedAt === null ? null : iso(row.freezeRequestedAt), valueFrozen: row.valueFrozen, valueLost: row.valueLost },
-    // Filled once cards sold are recorded with the outcome; masked always, whoever reads the pack.
-    cards: [],
+    // Masked always, whoever reads the pack: it is printed and handed on.
+    cards: cards.map((card) => ({
+      brand: card.brand,
+      valueMinor: card.amount,
+      currency: check.latest.request.currency,
+      serialMasked:
+        card.serialLast4 !== null ? `••••••••${card.serialLast4}` : card.activationLast4 !== null ? `activation id ••••${card.activationLast4}` : 'purged',
+      freezeResult: answers.get(card.id) ?? null,
+    })),
     notes: events.filter((event) => event.kind === 'note').map((event) => ({ at: iso(event.at), by: event.actor ?? 'service', text: String(event.detail.text) })),
   };
 }

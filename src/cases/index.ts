@@ -1,8 +1,9 @@
 import type { Principal } from '../access/api-keys.js';
-import type { Case, CaseList, CaseSummary, CaseNoteRequest, CaseQuery, CaseUpdate, Escalation, EscalationRequest, EvidencePack, ScamReport, ScamReportRequest } from '../contract/cases.js';
+import type { Case, CaseList, CaseSummary, CaseNoteRequest, CaseQuery, CaseUpdate, Escalation, EscalationRequest, EvidencePack, FreezeResultsRequest, ScamReport, ScamReportRequest } from '../contract/cases.js';
 import type { CaseContext } from './context.js';
 import { escalate } from './escalate.js';
 import { evidencePack } from './evidence.js';
+import { recordFreezeResults } from './freeze.js';
 import { addNote, listCases, openCases, readCase, updateCase } from './manage.js';
 import { reportScam } from './report.js';
 
@@ -23,6 +24,8 @@ export interface Cases {
   update(principal: Principal, caseId: string, body: CaseUpdate): Promise<Case>;
   addNote(principal: Principal, caseId: string, body: CaseNoteRequest): Promise<Case>;
   evidence(principal: Principal, caseId: string): Promise<EvidencePack>;
+  /** The processor's freeze results, per card. */
+  freezeResults(principal: Principal, caseId: string, body: FreezeResultsRequest): Promise<Case>;
 }
 
 export function createCases(context: CaseContext): Cases {
@@ -35,5 +38,6 @@ export function createCases(context: CaseContext): Cases {
     update: (principal, caseId, body) => updateCase(context, principal, caseId, body),
     addNote: (principal, caseId, body) => addNote(context, principal, caseId, body),
     evidence: (principal, caseId) => evidencePack(context, principal, caseId),
+    freezeResults: (principal, caseId, body) => recordFreezeResults(context, principal, caseId, body),
   };
 }

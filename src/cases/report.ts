@@ -7,6 +7,7 @@ import type { CheckRow, Repositories } from '../store/index.js';
 import { changeCase } from './change.js';
 import type { CaseContext } from './context.js';
 import { openCase } from './open.js';
+import { requestFreeze } from './freeze.js';
 
 /** How far a client's clock may be off the service's, either way. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
@@ -49,12 +50,14 @@ export async function reportScam(context: CaseContext, principal: Principal, che
     const { row } = await openCase(tx, check, 'reported', now, principal.keyId);
     const id = newId('rpt', now);
     const report: ScamReport = { ...body, id, caseId: row.id, checkId, reportedAt: iso(reportedAt), recordedAt: iso(now), keyId: principal.keyId };
-    await changeCase(tx, row, { updatedAt: now, ...(body.amountLost !== undefined ? { valueLost: body.amountLost } : {}) }, {
+    const reported = await changeCase(tx, row, { updatedAt: now, ...(body.amountLost !== undefined ? { valueLost: body.amountLost } : {}) }, {
       at: now,
       kind: 'report',
       actor: principal.keyId,
       detail: report,
     });
+    // A sale that went through, now seen as a scam: its cards may still hold the money.
+    await requestFreeze(tx, reported, check, now, principal.keyId);
     await tx.audit.append({ at: now, actor: principal.keyId, action: 'case.reported', subject: row.id, detail: { checkId, reportId: id, storeId: check.storeId } });
     return report;
   });

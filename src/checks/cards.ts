@@ -2,7 +2,7 @@ import type { Principal } from '../access/api-keys.js';
 import type { CardRecord, CardSold } from '../contract/cards.js';
 import type { Role } from '../contract/enums.js';
 import { newId } from '../sortable-id.js';
-import type { CardRow, Store } from '../store/index.js';
+import type { CardRow, Store, WebhookEventRow } from '../store/index.js';
 import type { CardVault } from './card-vault.js';
 import type { CheckContext } from './context.js';
 import { findVisibleCheck } from './read.js';
@@ -70,4 +70,27 @@ const PURGE_BATCH = 100;
  */
 export function purgeExpiredCardSecrets(store: Store, vault: CardVault, now: number, batch = PURGE_BATCH): Promise<number> {
   return store.transaction((tx) => tx.retention.purgeCardSecretsBefore(now - vault.retentionMs, batch));
+}
+
+/**
+ * A `cards.freeze_requested` body as it is sent: the outbox keeps card ids only, and each card's
+ * serial and activation id are opened here, from where they stay sealed, just before signing. A card
+ * purged since (or whose key was retired, or whose seal does not open) goes with what is left: the
+ * processor still has its id, brand and value, and answers `unknown_card` if that is not enough.
+ */
+export async function withWholeCards(store: Store, vault: CardVault, event: WebhookEventRow): Promise<string> {
+  if (event.type !== 'cards.freeze_requested') return event.payload;
+  const body = JSON.parse(event.payload) as { data: { checkId: string; cards: { cardId: string }[] } };
+  const rows = new Map((await store.checks.cards(body.data.checkId)).map((row) => [row.id, row]));
+  body.data.cards = body.data.cards.map((card) => {
+    const row = rows.get(card.cardId);
+    if (!row || row.sealed === null) return card;
+    try {
+      const secrets = vault.open(row.checkId, row.sealed);
+      return { ...card, ...(secrets?.serial !== undefined ? { serial: secrets.serial } : {}), ...(secrets?.activationId !== undefined ? { activationId: secrets.activationId } : {}) };
+    } catch {
+      return card;
+    }
+  });
+  return JSON.stringify(body);
 }

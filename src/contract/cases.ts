@@ -189,6 +189,28 @@ export const CaseNoteRequest = z
   .meta({ id: 'CaseNoteRequest' });
 export type CaseNoteRequest = z.infer<typeof CaseNoteRequest>;
 
+export const FreezeAnswer = z.enum(['frozen', 'already_redeemed', 'unknown_card']).meta({
+  id: 'FreezeAnswer',
+  description: '`frozen`: the processor holds the card’s value (`amountFrozen`, the card’s whole amount unless given). `already_redeemed`: it was spent before the freeze (`amountRedeemed`, the whole amount unless given; `amountFrozen` for any rest held). `unknown_card`: the processor does not know the card.',
+});
+export type FreezeAnswer = z.infer<typeof FreezeAnswer>;
+
+export const FreezeCardResult = z
+  .strictObject({
+    cardId: z.string().regex(/^card_[0-9a-z]{10,40}$/, 'Not a card id').meta({ description: 'The `cardId` from `cards.freeze_requested`.', example: 'card_01m888psdy7yqz3cp2mv2b0bjm' }),
+    result: FreezeAnswer,
+    amountFrozen: MinorUnits.optional().meta({ description: 'Minor units held. Default: the card’s amount for `frozen`, 0 otherwise.' }),
+    amountRedeemed: MinorUnits.optional().meta({ description: 'Minor units already spent. Default: the card’s amount for `already_redeemed`, 0 otherwise.' }),
+    reference: ShortText(64).optional().meta({ description: 'The processor’s own reference for the freeze.', example: 'BHN-FRZ-20261206-0042' }),
+  })
+  .meta({ id: 'FreezeCardResult' });
+export type FreezeCardResult = z.infer<typeof FreezeCardResult>;
+
+export const FreezeResultsRequest = z
+  .strictObject({ results: z.array(FreezeCardResult).min(1).max(200) })
+  .meta({ id: 'FreezeResultsRequest', description: 'The processor’s answers for some or all of a case’s cards. A card’s answer is final: the same again is a retry, a different one a 409.' });
+export type FreezeResultsRequest = z.infer<typeof FreezeResultsRequest>;
+
 /** What a freeze result says of the value of a case's cards (recorded by the processor integration). */
 export const FreezeResultStatus = CaseStatus.extract(['frozen', 'partly_frozen', 'too_late']);
 export type FreezeResultStatus = z.infer<typeof FreezeResultStatus>;
@@ -198,7 +220,8 @@ export const EvidenceCard = z
     brand: z.string(),
     valueMinor: z.number().int(),
     currency: z.string(),
-    serialMasked: z.string().meta({ description: 'The card’s serial with all but its last four characters masked.', example: '••••••••3456' }),
+    serialMasked: z.string().meta({ description: 'The card’s serial with all but its last four characters masked (or its activation id’s, marked so); `purged` once the serial is gone.', example: '••••••••3456' }),
+    freezeResult: FreezeAnswer.nullable().meta({ description: 'What the processor answered for this card; null while unanswered or never asked.' }),
   })
   .meta({ id: 'EvidenceCard' });
 

@@ -24,6 +24,8 @@ export const ErrorCode = z
     'not_held',
     'review_closed',
     'case_status_conflict',
+    'freeze_result_conflict',
+    'card_not_in_case',
     'rule_set_invalid',
     'conflict',
     'rate_limited',

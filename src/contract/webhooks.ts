@@ -5,11 +5,11 @@ import { Action, Outcome, ReviewStatus, Role } from './enums.js';
 import { ReviewCloser } from './review-state.js';
 
 export const WebhookEventType = z
-  .enum(['check.held', 'check.refused', 'review.closed', 'outcome.recorded', 'rule_set.published', 'key.revoked', 'case.opened', 'case.escalated'])
+  .enum(['check.held', 'check.refused', 'review.closed', 'outcome.recorded', 'rule_set.published', 'key.revoked', 'case.opened', 'case.escalated', 'cards.freeze_requested'])
   .meta({
     id: 'WebhookEventType',
     description:
-      '`check.held`: a check was held for a supervisor. `check.refused`: a check was decided `refuse`. `review.closed`: a hold was released, refused or expired. `outcome.recorded`: the till recorded what happened. `rule_set.published`: a rule set version became active. `key.revoked`: an API key was revoked. `case.opened`: a case opened on a check (a confirmed scam, a refused hold, a report afterwards or an escalation). `case.escalated`: a colleague escalated (called the police, the bank via 159, the family, the card issuer).',
+      '`check.held`: a check was held for a supervisor. `check.refused`: a check was decided `refuse`. `review.closed`: a hold was released, refused or expired. `outcome.recorded`: the till recorded what happened. `rule_set.published`: a rule set version became active. `key.revoked`: an API key was revoked. `case.opened`: a case opened on a check (a confirmed scam, a refused hold, a report afterwards or an escalation). `case.escalated`: a colleague escalated (called the police, the bank via 159, the family, the card issuer). `cards.freeze_requested`: a case opened on a sale whose cards were captured: freeze them (the only event that carries serials whole; subscribe only the processor integration to it).',
     example: 'check.held',
   });
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
@@ -119,6 +119,31 @@ export const CaseEscalatedData = z
   .meta({ id: 'CaseEscalatedData', description: 'The data of `case.escalated`: sent at once, for loss prevention to follow up.' });
 export type CaseEscalatedData = z.infer<typeof CaseEscalatedData>;
 
+export const FreezeRequestedCard = z
+  .object({
+    cardId: z.string().meta({ description: 'What the processor’s result names (`POST /v1/cases/{caseId}/freeze-results`).', example: 'card_01m888psdy7yqz3cp2mv2b0bjm' }),
+    brand: z.string().meta({ example: 'apple' }),
+    amount: z.number().int().meta({ description: 'The value loaded, minor units of `currency`.', example: 10000 }),
+    serial: z.string().optional().meta({ description: 'The card’s serial, whole.', example: '6039531234567890' }),
+    activationId: z.string().optional().meta({ description: 'The processor’s activation id, whole.' }),
+  })
+  .meta({ id: 'FreezeRequestedCard' });
+
+export const CardsFreezeRequestedData = z
+  .object({
+    ...checkFields,
+    caseId: CaseId,
+    soldAt: Timestamp.meta({ description: 'When the sale’s outcome was recorded: the cards were activated about then.' }),
+    requestedAt: Timestamp,
+    cards: z.array(FreezeRequestedCard).min(1),
+  })
+  .meta({
+    id: 'CardsFreezeRequestedData',
+    description:
+      'The data of `cards.freeze_requested`: the cards of a sale now seen as a scam, for the processor integration to freeze (InComm, Blackhawk, ePay and the like take freeze requests through their own APIs). Answer per card with a `processor` key: `POST /v1/cases/{caseId}/freeze-results`. Serials are whole here and nowhere else the service sends.',
+  });
+export type CardsFreezeRequestedData = z.infer<typeof CardsFreezeRequestedData>;
+
 const envelope = <T extends WebhookEventType, D extends z.ZodType>(type: T, data: D) =>
   z.object({
     type: z.literal(type),
@@ -136,6 +161,7 @@ export const WEBHOOK_EVENTS = {
   'key.revoked': envelope('key.revoked', KeyRevokedData),
   'case.opened': envelope('case.opened', CaseOpenedData),
   'case.escalated': envelope('case.escalated', CaseEscalatedData),
+  'cards.freeze_requested': envelope('cards.freeze_requested', CardsFreezeRequestedData),
 } as const;
 
 export const WebhookEvent = z
@@ -148,6 +174,7 @@ export const WebhookEvent = z
     WEBHOOK_EVENTS['key.revoked'],
     WEBHOOK_EVENTS['case.opened'],
     WEBHOOK_EVENTS['case.escalated'],
+    WEBHOOK_EVENTS['cards.freeze_requested'],
   ])
   .meta({
     id: 'WebhookEvent',

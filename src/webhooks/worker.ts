@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Logger, withLogContext } from '../log.js';
-import type { DueDeliveryRow, Store } from '../store/index.js';
+import type { DueDeliveryRow, Store, WebhookEventRow } from '../store/index.js';
 import { MAX_ATTEMPTS, retryDelay } from './schedule.js';
 import { sendEvent } from './send.js';
 import type { DestinationPolicy } from './url-policy.js';
@@ -37,6 +37,12 @@ export interface DeliveryWorkerOptions {
    */
   perEndpoint?: number;
   random?: () => number;
+  /**
+   * The body to send for an event, from the one stored: where a secret kept sealed elsewhere goes to
+   * its receiver whole (the cards of a freeze request) without ever being stored in the outbox.
+   * Default: the stored payload.
+   */
+  preparePayload?: (event: WebhookEventRow) => Promise<string>;
   /** Told of every attempt recorded, for the metrics. */
   onAttempt?: (result: 'delivered' | 'retrying' | 'failed') => void;
 }
@@ -71,6 +77,7 @@ export function deliveryWorker({
   concurrency = 64,
   perEndpoint = 2,
   random = Math.random,
+  preparePayload = (event) => Promise.resolve(event.payload),
   onAttempt = () => {},
 }: DeliveryWorkerOptions): DeliveryWorker {
   const inFlight = new Map<string, Promise<void>>();
@@ -93,7 +100,7 @@ export function deliveryWorker({
     const number = delivery.attempts + 1;
     const at = clock();
     const result = await sendEvent(
-      { url: delivery.url, secret: delivery.secret, eventId: delivery.event.id, payload: delivery.event.payload, requestId: delivery.event.requestId },
+      { url: delivery.url, secret: delivery.secret, eventId: delivery.event.id, payload: await preparePayload(delivery.event), requestId: delivery.event.requestId },
       { policy, timeoutMs },
     );
     const now = clock();

@@ -11,8 +11,13 @@ function age(openedAt: string, now: number): string {
   return `${Math.floor(seconds / 86_400)} days`;
 }
 
+/** A freeze request still unanswered after the configured time: someone should phone the processor. */
+const freezeOverdue = (row: CaseSummary, now: number, withinMs: number): boolean =>
+  row.status === 'freeze_requested' && row.freezeRequestedAt !== null && now - Date.parse(row.freezeRequestedAt) > withinMs;
+
 /** The cases still being worked on, newest first, each with a link to its printable evidence pack. */
-export const CasesSection: FC<{ cases: CaseSummary[]; now: number; timeZone: string }> = ({ cases, now, timeZone }) => (
+
+export const CasesSection: FC<{ cases: CaseSummary[]; now: number; freezeAnswerWithinMs: number; timeZone: string }> = ({ cases, now, freezeAnswerWithinMs, timeZone }) => (
   <section aria-labelledby="cases-title">
     <h2 id="cases-title">Open cases</h2>
     <table id="cases-open">
@@ -41,7 +46,15 @@ export const CasesSection: FC<{ cases: CaseSummary[]; now: number; timeZone: str
               <td>{age(row.openedAt, now)}</td>
               <td>{row.storeId}</td>
               <td>{words(row.openedReason)}</td>
-              <td>{words(row.status)}</td>
+              {freezeOverdue(row, now, freezeAnswerWithinMs) ? (
+                <td data-overdue="freeze">
+                  <strong>
+                    {words(row.status)}: no answer from the processor for {age(row.freezeRequestedAt!, now)}; phone them
+                  </strong>
+                </td>
+              ) : (
+                <td>{words(row.status)}</td>
+              )}
               <td>{formatMoney(row.storedValue, row.currency)}</td>
               <td>{row.owner ?? '–'}</td>
               <td>

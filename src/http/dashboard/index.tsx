@@ -154,7 +154,7 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
         error={error}
         chartData={chartData(summary, holds)}
         csvHref={`/dashboard/checks.csv?${query}`}
-        cases={{ open: openCases, now }}
+        cases={{ open: openCases, now, freezeAnswerWithinMs: c.get('services').freezeAnswerWithinMs }}
         area={area}
       />,
     );

@@ -118,7 +118,7 @@ export interface DashboardView {
   chartData: string;
   csvHref: string;
   /** Cases not yet closed, newest first, and the time their ages are counted to. */
-  cases: { open: CaseSummary[]; now: number };
+  cases: { open: CaseSummary[]; now: number; freezeAnswerWithinMs: number };
   /** Area alerts and the stores they reached; admins and analysts of every store only. */
   area?: AreaView | undefined;
 }
@@ -240,7 +240,7 @@ export const DashboardPage: FC<DashboardView> = ({ principal, summary, holds, wa
         </section>
 
         <HoldsSection report={holds} waiting={waiting} />
-        <CasesSection cases={cases.open} now={cases.now} timeZone={summary.timeZone} />
+        <CasesSection cases={cases.open} now={cases.now} freezeAnswerWithinMs={cases.freezeAnswerWithinMs} timeZone={summary.timeZone} />
         {area && <AreaSection view={area} />}
 
         <section aria-labelledby="rules-title" class="pair">

@@ -125,8 +125,8 @@ const EvidencePage: FC<{ pack: EvidencePack }> = ({ pack }) => {
             ) : (
               <Columns
                 caption="Cards activated, serials masked"
-                head={['Brand', 'Value', 'Serial']}
-                rows={pack.cards.map((card) => [card.brand, formatMoney(card.valueMinor, card.currency), card.serialMasked])}
+                head={['Brand', 'Value', 'Serial', 'Freeze']}
+                rows={pack.cards.map((card) => [card.brand, formatMoney(card.valueMinor, card.currency), card.serialMasked, card.freezeResult?.replaceAll('_', ' ') ?? 'no answer'])}
               />
             )}
           </section>

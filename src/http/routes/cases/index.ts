@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { z } from 'zod';
-import { Case, CaseId, CaseList, CaseNoteRequest, CaseQuery, CaseUpdate, EvidencePack } from '../../../contract/cases.js';
+import { Case, CaseId, CaseList, CaseNoteRequest, CaseQuery, CaseUpdate, EvidencePack, FreezeResultsRequest } from '../../../contract/cases.js';
 import type { AppEnv } from '../../env.js';
 import { requireKey } from '../../middleware/auth.js';
 import { bodyErrors, commonErrors, conflict, header, json, notFound, queryErrors } from '../responses.js';
@@ -11,6 +11,8 @@ const CaseParams = z.object({ caseId: CaseId.meta({ param: { name: 'caseId', in:
 /** Loss prevention reads and manages cases; a supervisor reads its own stores'; a till never lists them. */
 const READERS = requireKey({ roles: ['supervisor', 'analyst', 'admin'], worlds: 'own' });
 const MANAGERS = requireKey({ roles: ['analyst', 'admin'], worlds: 'own' });
+/** The processor integration answers the freeze requests it was sent (an admin may record a result given by phone). */
+const PROCESSORS = requireKey({ roles: ['processor', 'admin'], worlds: 'own' });
 
 const list = createRoute({
   method: 'get',
@@ -97,6 +99,22 @@ const evidence = createRoute({
   },
 });
 
+const freezeResults = createRoute({
+  method: 'post',
+  path: '/v1/cases/{caseId}/freeze-results',
+  operationId: 'recordFreezeResults',
+  tags: ['Cases'],
+  summary: 'Record the processor’s freeze results',
+  description: [
+    'The answer to `cards.freeze_requested`, per card: `frozen` (with the amount held), `already_redeemed` (with the amount gone) or `unknown_card`. The case moves on: `frozen` once every card’s value is held, `partly_frozen` while some is held and some gone or unanswered, `too_late` when every card was answered and nothing is held. Its value frozen and value lost count in the reports.',
+    '',
+    'A card’s answer is final: the same again is a retry (nothing new is recorded), a different one is 409 `freeze_result_conflict`. A card not sold in the case’s check is 422 `card_not_in_case` with the field at fault; nothing in the request is recorded unless every result is good.',
+  ].join('\n'),
+  middleware: [PROCESSORS] as const,
+  request: { params: CaseParams, body: { content: { 'application/json': { schema: FreezeResultsRequest } }, required: true } },
+  responses: { 200: json(Case, 'The case, with the results in its timeline.'), ...bodyErrors, ...commonErrors, ...notFound, ...conflict },
+});
+
 export function registerCases(api: OpenAPIHono<AppEnv>) {
   api.openapi(list, async (c) => {
     c.header('Cache-Control', 'private, no-store');
@@ -108,6 +126,7 @@ export function registerCases(api: OpenAPIHono<AppEnv>) {
   });
   api.openapi(update, async (c) => c.json(await c.get('services').cases.update(c.get('principal'), c.req.valid('param').caseId, c.req.valid('json')), 200));
   api.openapi(note, async (c) => c.json(await c.get('services').cases.addNote(c.get('principal'), c.req.valid('param').caseId, c.req.valid('json')), 201));
+  api.openapi(freezeResults, async (c) => c.json(await c.get('services').cases.freezeResults(c.get('principal'), c.req.valid('param').caseId, c.req.valid('json')), 200));
   api.openapi(evidence, async (c) => {
     const pack = await c.get('services').cases.evidence(c.get('principal'), c.req.valid('param').caseId);
     c.header('Cache-Control', 'private, no-store');

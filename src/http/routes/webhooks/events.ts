@@ -12,6 +12,7 @@ const WHEN: Record<WebhookEventType, string> = {
   'key.revoked': 'An API key was revoked.',
   'case.opened': 'A case opened on a check: the till recorded `scam_confirmed`, a supervisor refused a hold, a sale was reported as a scam afterwards, or a colleague escalated.',
   'case.escalated': 'A colleague escalated for the customer (called the police, the bank via 159, the family or the card issuer): sent at once, for loss prevention to follow up.',
+  'cards.freeze_requested': 'A case opened, or a report or escalation came, on a sale whose cards were captured: the processor integration freezes them and answers per card (`POST /v1/cases/{caseId}/freeze-results`). The only event that carries serials whole: subscribe only the processor integration to it.',
 };
 
 const SIGNATURE_HEADERS = z.object({
