@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, type Config, type ServerLimits } from './confi
 import { RuleSetError } from './engine/index.js';
 import { StartupRefusal, StorageUnavailable } from './store/index.js';
 import { createLogger } from './log.js';
+import { exchangeMemberFromEnv } from './cli/exchange.js';
 import { buildServices, type Services } from './services.js';
 import { startTracing } from './tracing.js';
 
@@ -100,6 +101,7 @@ export async function startServer(config: Config): Promise<void> {
     workers: config.workers,
     databaseMaxBytes: config.databaseMaxBytes,
     databasePoolSize: config.databasePoolSize,
+    exchange: exchangeMemberFromEnv(process.env, logger),
   });
   if ((await services.store.keys.activeAdminCount()) === 0) {
     logger.warn('no admin key yet: set VOUCHSAFE_ADMIN_KEY (32+ characters) and restart, or run `npm run vouchsafe -- keys create --role admin --name …`');

@@ -5,6 +5,7 @@ import { issueFirstAdminKey, type KeyResolver, keyResolver } from './access/api-
 import { type TillTokens, tillTokens } from './access/till-tokens.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createIdentityHasher, type IdentityHasher, loadIdSecret, secretPathFor } from './customer-identifiers.js';
+import type { ExchangeMember } from './exchange/member.js';
 import type { Logger } from './log.js';
 import { type ActiveRuleSet, loadActiveRuleSet, refreshActiveRuleSet } from './rule-sets/active.js';
 import type { ApprovalMode } from './rule-sets/lifecycle.js';
@@ -100,6 +101,8 @@ export interface ServiceOptions {
   databasePoolSize?: number | undefined;
   /** Worker threads for heavy work (default 2). */
   workers?: number;
+  /** The retailers' exchange this service is a member of (VOUCHSAFE_EXCHANGE_*; docs/exchange.md). */
+  exchange?: ExchangeMember | undefined;
 }
 
 /** Makes the first admin key from VOUCHSAFE_ADMIN_KEY, if no admin key exists yet. */
@@ -200,7 +203,7 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
       activity,
       lifecycle: { draining: false },
       idempotencyKeys: idempotencyKeys(store, clock),
-      checks: createChecks({ store, rules, ids, clock, timeZone, metrics, logger: options.logger, holdDeadlineMs }),
+      checks: createChecks({ store, rules, ids, clock, timeZone, metrics, logger: options.logger, holdDeadlineMs, exchange: options.exchange }),
       reviews,
       webhooks: createWebhooks({ store, clock, policy }, worker),
       workers,

@@ -95,7 +95,7 @@ export async function backtest(
   const progressEvery = options.progressEvery ?? 10_000;
 
   for await (const check of checks) {
-    const inputs = { check: check.request, history: check.history, answers: check.answers, identified: check.identified };
+    const inputs = { check: check.request, history: check.history, answers: check.answers, identified: check.identified, ...(check.network ? { network: check.network.facts } : {}) };
     const old = decide(baseline, inputs);
     const next = decide(candidate, inputs);
     const label = labelOf(check.outcome);

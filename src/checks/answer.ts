@@ -53,6 +53,8 @@ export async function answerCheck(context: CheckContext, principal: Principal, c
         request: check.latest.request,
         totals: check.totals,
         history: check.latest.history,
+        // The exchange is asked once per basket: answers are decided with what it said then.
+        network: check.latest.network,
         answers: { ...check.latest.answers, ...answers },
         trigger: 'answers',
         revision: check.latest.revision + 1,

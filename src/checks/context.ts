@@ -1,4 +1,5 @@
 import type { IdentityHasher } from '../customer-identifiers.js';
+import type { ExchangeMember } from '../exchange/member.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { ActiveRuleSet } from '../rule-sets/active.js';
@@ -16,4 +17,6 @@ export interface CheckContext {
   readonly logger: Logger;
   /** How long a held sale waits for a supervisor before it counts as refused. */
   readonly holdDeadlineMs: number;
+  /** The retailers' exchange this service is a member of, if configured (docs/exchange.md). */
+  readonly exchange?: ExchangeMember | undefined;
 }

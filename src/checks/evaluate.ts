@@ -1,6 +1,7 @@
 import type { EvaluationTrigger } from '../contract/check-record.js';
 import type { Action } from '../contract/enums.js';
 import type { HistoryFacts } from '../contract/fact-schema.js';
+import type { NetworkSignal } from '../contract/network.js';
 import { type BasketTotals, decide } from '../engine/index.js';
 import { afterDecision, coveredByRelease, settledReview, weakestAction } from '../reviews/index.js';
 import type { CheckRow, CheckWrite, EvaluationRow, ReviewRow, StoredRequest, Within } from '../store/index.js';
@@ -12,6 +13,8 @@ export interface EvaluationInputs {
   request: StoredRequest;
   totals: BasketTotals;
   history: HistoryFacts;
+  /** What the retailers' exchange said about the payment card; undefined when it was not asked. */
+  network?: NetworkSignal | null | undefined;
   answers: Record<string, string>;
   identified: boolean;
   trigger: EvaluationTrigger;
@@ -28,6 +31,7 @@ export function evaluate(context: Pick<CheckContext, 'rules' | 'metrics' | 'logg
       check: inputs.request,
       totals: inputs.totals,
       history: inputs.history,
+      ...(inputs.network ? { network: inputs.network.facts } : {}),
       answers: inputs.answers,
       identified: inputs.identified,
     }, { atLeast: inputs.atLeast });
@@ -46,6 +50,7 @@ export function evaluate(context: Pick<CheckContext, 'rules' | 'metrics' | 'logg
     request: inputs.request,
     answers: inputs.answers,
     history: inputs.history,
+    network: inputs.network ?? null,
     action: decision.action,
     score: decision.score,
     reasons: decision.reasons,

@@ -2,7 +2,10 @@ import type { Principal } from '../access/api-keys.js';
 import { assertTill } from '../access/store-scope.js';
 import type { CheckRequest } from '../contract/check.js';
 import type { Decision } from '../contract/decision.js';
-import { acceptedLanguages, basketTotals, businessDay, localeOf, NO_HISTORY } from '../engine/index.js';
+import { valueBandOf } from '../contract/exchange.js';
+import type { NetworkSignal } from '../contract/network.js';
+import { acceptedLanguages, basketTotals, businessDay, localeOf, minorUnitsPerMajor, NO_HISTORY } from '../engine/index.js';
+import { NOT_ASKED } from '../exchange/member.js';
 import { DomainError, invalidField } from '../errors.js';
 import { newId } from '../sortable-id.js';
 import { type StoredRequest, within } from '../store/index.js';
@@ -32,6 +35,20 @@ const OFFLINE_REPLAY_WINDOW_MS = 7 * 24 * HOUR;
 function historyTime(check: CheckRequest, receivedAt: number): number {
   if (!check.offlineDecision || !check.occurredAt) return receivedAt;
   return Math.min(receivedAt, Math.max(receivedAt - OFFLINE_REPLAY_WINDOW_MS, Date.parse(check.occurredAt)));
+}
+
+/**
+ * What the retailers' exchange knows about this payment card at other retailers, asked before the
+ * transaction (a database transaction never waits on the network) and never for longer than the
+ * exchange's timeout. Test checks never reach the exchange: test traffic is nobody's business but
+ * the retailer's.
+ */
+async function askExchange(context: CheckContext, livemode: boolean, check: CheckRequest, storedValue: number): Promise<NetworkSignal> {
+  const token = check.customer.paymentToken;
+  if (!context.exchange || !livemode || !token || storedValue === 0) return NOT_ASKED;
+  const signal = await context.exchange.cardSignal(token, valueBandOf(storedValue / minorUnitsPerMajor(check.currency)));
+  context.metrics.exchangeAsked.inc({ status: signal.status });
+  return signal;
 }
 
 export interface Submitted {
@@ -75,6 +92,8 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
   const { offlineDecision, ...basket } = check;
   const fingerprint = ids.fingerprint(JSON.stringify(basket));
   const day = businessDay(check.occurredAt ? Date.parse(check.occurredAt) : now, timeZone);
+  const totals = basketTotals(check.lines);
+  const network = await askExchange(context, principal.livemode, check, totals.storedValue);
 
   const result = await store.transaction(async (tx): Promise<Submitted> => {
     // A new check is the common case: its customer's history is asked for beside the lookup, as if
@@ -139,8 +158,9 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
       {
         // The language chosen once, from the check or else its Accept-Language, so answers keep it.
         request: { ...withoutIdentifiers(check), locale: localeOf(context.rules.current, check.locale ?? acceptedLanguages(acceptLanguage)) },
-        totals: basketTotals(check.lines),
+        totals,
         history: customer?.windows ?? NO_HISTORY,
+        network,
         answers: existing?.latest.answers ?? {},
         trigger: existing ? 'basket_changed' : 'check',
         revision: (existing?.latest.revision ?? 0) + 1,

@@ -1,6 +1,6 @@
 import type { CheckRequest } from '../contract/check.js';
 import type { AgeBand } from '../contract/enums.js';
-import type { Facts, HistoryFacts } from '../contract/fact-schema.js';
+import { type Facts, type HistoryFacts, NETWORK_WINDOW_MINUTES, type NetworkFacts } from '../contract/fact-schema.js';
 import { minorUnitsPerMajor } from './money.js';
 
 /** The lower bound of each age band in years: the `customer.ageAtLeast` fact. */
@@ -23,6 +23,9 @@ export const NO_HISTORY: HistoryFacts = Object.freeze({
   h24: { storedValue: 0, checks: 0, stores: 0, prompted: 0 },
   d30: { storedValue: 0, checks: 0, stores: 0, prompted: 0 },
 });
+
+/** The exchange not asked, or not in time: nothing known about the card at other retailers. */
+export const NO_NETWORK: NetworkFacts = Object.freeze({ answered: false, otherRetailersToday: 0, valueBand: 'none', minutesSince: NETWORK_WINDOW_MINUTES });
 
 export interface BasketTotals {
   basket: number;
@@ -54,11 +57,13 @@ export interface FactInputs {
   identified: boolean;
   /** The basket's totals, when the caller has them already (the service stores them); computed here otherwise. */
   totals?: BasketTotals;
+  /** What the exchange between retailers said about the payment card, gathered by the service before deciding; nothing offline. */
+  network?: NetworkFacts;
 }
 
 /** Everything a rule may ask about one basket, as plain values. */
 export function deriveFacts(
-  { check, history, answers, identified, totals = basketTotals(check.lines) }: FactInputs,
+  { check, history, answers, identified, totals = basketTotals(check.lines), network = NO_NETWORK }: FactInputs,
   questionIds: readonly string[],
   lists: Readonly<Record<string, readonly string[]>>,
 ): Facts {
@@ -124,6 +129,7 @@ export function deriveFacts(
       h24: totals.storedValue - topUps + history.h24.storedValue,
       d30: totals.storedValue - topUps + history.d30.storedValue,
     },
+    network,
     answers: answerFacts,
     lists,
   };

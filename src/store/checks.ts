@@ -36,6 +36,7 @@ interface EvaluationRecordRow {
   request: string;
   answers: string;
   history: string;
+  network: string | null;
   action: Action;
   score: number;
   reasons: string;
@@ -53,6 +54,7 @@ function toEvaluation(row: EvaluationRecordRow): EvaluationRow {
     request: JSON.parse(row.request),
     answers: JSON.parse(row.answers),
     history: JSON.parse(row.history),
+    network: row.network === null ? null : JSON.parse(row.network),
     action: row.action,
     score: row.score,
     reasons: JSON.parse(row.reasons),
@@ -120,10 +122,10 @@ export function checksRepository(db: Database) {
   `);
   const insertEvaluation = db.prepare(`
     INSERT INTO evaluations (
-      check_id, revision, trigger, evaluated_at, request, answers, history, action, score, reasons, shadow_reasons,
+      check_id, revision, trigger, evaluated_at, request, answers, history, network, action, score, reasons, shadow_reasons,
       prompt_id, prompt, rule_set_version, request_fingerprint
     ) VALUES (
-      @checkId, @revision, @trigger, @evaluatedAt, @request, @answers, @history, @action, @score, @reasons,
+      @checkId, @revision, @trigger, @evaluatedAt, @request, @answers, @history, @network, @action, @score, @reasons,
       @shadowReasons, @promptId, @prompt, @ruleSetVersion, @requestFingerprint
     )
   `);
@@ -224,6 +226,7 @@ export function checksRepository(db: Database) {
         request: JSON.stringify(evaluation.request),
         answers: JSON.stringify(evaluation.answers),
         history: JSON.stringify(evaluation.history),
+        network: evaluation.network ? JSON.stringify(evaluation.network) : null,
         action: evaluation.action,
         score: evaluation.score,
         reasons: JSON.stringify(evaluation.reasons),

@@ -12,6 +12,7 @@ interface ReplayRecordRow {
   request: string;
   answers: string;
   history: string;
+  network: string | null;
 }
 
 export type ReplayRepository = ReturnType<typeof replayRepository>;
@@ -24,7 +25,7 @@ export function replayRepository(db: Database) {
     WHERE c.occurred_at >= @from AND c.occurred_at < @to AND c.livemode = 1
       AND (@stores IS NULL OR c.store_id IN (SELECT value FROM json_each(@stores)))`;
   const rows = db.prepare<Record<string, unknown>, ReplayRecordRow>(`
-    SELECT c.id, c.store_id, c.occurred_at, c.outcome, c.stored_value, c.identified, e.request, e.answers, e.history
+    SELECT c.id, c.store_id, c.occurred_at, c.outcome, c.stored_value, c.identified, e.request, e.answers, e.history, e.network
     ${filter}
     ORDER BY c.occurred_at, c.id`);
   const count = db.prepare<Record<string, unknown>, { n: number }>(`SELECT count(*) AS n ${filter}`);
@@ -49,6 +50,7 @@ export function replayRepository(db: Database) {
           request: JSON.parse(row.request),
           answers: JSON.parse(row.answers),
           history: JSON.parse(row.history),
+          network: row.network === null ? null : JSON.parse(row.network),
         };
       }
     },

@@ -2,6 +2,7 @@ import type { CheckRequest, Customer } from '../contract/check.js';
 import type { EvaluationTrigger } from '../contract/check-record.js';
 import type { Outcome, Role, KeyMode } from '../contract/enums.js';
 import type { HistoryFacts } from '../contract/fact-schema.js';
+import type { NetworkSignal } from '../contract/network.js';
 import type { RuleSetSource } from '../contract/rule-file.js';
 import type { EngineDecision } from '../engine/index.js';
 
@@ -18,6 +19,8 @@ export type EvaluationRow = Pick<EngineDecision, 'action' | 'score' | 'reasons' 
   request: StoredRequest;
   answers: Record<string, string>;
   history: HistoryFacts;
+  /** What the retailers' exchange said when this was decided; null before migration 0220 or with no exchange asked. */
+  network?: NetworkSignal | null;
 };
 
 export interface OutcomeRow {
@@ -116,6 +119,7 @@ export interface ReplayRow {
   request: StoredRequest;
   answers: Record<string, string>;
   history: HistoryFacts;
+  network: NetworkSignal | null;
 }
 
 export interface PeriodFilter {

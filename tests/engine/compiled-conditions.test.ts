@@ -74,6 +74,12 @@ const facts: fc.Arbitrary<Facts> = fc.record({
   }),
   history: fc.record({ h1: window, h24: window, d30: window }),
   customerTotal: fc.record({ h1: amount, h24: amount, d30: amount }),
+  network: fc.record({
+    answered: fc.boolean(),
+    otherRetailersToday: count,
+    valueBand: fc.constantFrom('none', 'under_100', '100_to_249', '250_to_499', '500_to_999', '1000_plus'),
+    minutesSince: fc.oneof(fc.integer({ min: 0, max: 1440 }), count),
+  }),
   answers: fc.record({
     someoneAskedYouToBuy: answer(['yes', 'no', 'unsure']),
     purpose: answer(['gift', 'own_use', 'bill_or_fine', 'family_emergency', 'work_request', 'other']),

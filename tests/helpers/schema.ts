@@ -53,6 +53,8 @@ export function undoTestMode(db: Database.Database): void {
  * an older schema calls this first, so a new migration needs its undo here and nowhere else.
  */
 export function undoAfterStoreDays(db: Database.Database): void {
+  // 0220: what the retailers' exchange said per evaluation.
+  db.exec('ALTER TABLE evaluations DROP COLUMN network');
   undoWebhookProbes(db);
   undoReviewsPerHold(db);
   undoSeparateWorlds(db);

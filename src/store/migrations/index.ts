@@ -17,6 +17,7 @@ import { up as webhookLeases } from './0150-webhook-leases.js';
 import { up as reviewsPerHold } from './0170-reviews-per-hold.js';
 import { up as separateWorlds } from './0160-separate-worlds.js';
 import { up as webhookProbes } from './0180-webhook-probes.js';
+import { up as exchangeSignal } from './0220-exchange-signal.js';
 import { DEFAULT_TIME_ZONE } from '../../engine/business-day.js';
 
 export interface Migration {
@@ -53,6 +54,7 @@ export const migrations: readonly Migration[] = [
   { version: 160, name: 'separate-worlds', up: separateWorlds, foreignKeysOff: true },
   { version: 170, name: 'reviews-per-hold', up: reviewsPerHold },
   { version: 180, name: 'webhook-probes', up: webhookProbes },
+  { version: 220, name: 'exchange-signal', up: exchangeSignal },
 ];
 
 export class DatabaseTooNewError extends Error {

@@ -39,6 +39,7 @@ interface EvaluationRecordRow {
   request: EvaluationRow['request'];
   answers: EvaluationRow['answers'];
   history: EvaluationRow['history'];
+  network: EvaluationRow['network'];
   action: Action;
   score: number;
   reasons: EvaluationRow['reasons'];
@@ -59,6 +60,7 @@ function toEvaluation(row: EvaluationRecordRow): EvaluationRow {
     request: row.request,
     answers: row.answers,
     history: row.history,
+    network: row.network,
     action: row.action,
     score: row.score,
     reasons: row.reasons,
@@ -173,11 +175,11 @@ export function checksRepository(sql: Queryable): Port<ChecksRepository> {
           prompt_id = excluded.prompt_id, revision = excluded.revision, rule_set_version = excluded.rule_set_version`,
         sql`
         INSERT INTO evaluations (
-          check_id, revision, trigger, evaluated_at, request, answers, history, action, score, reasons, shadow_reasons,
+          check_id, revision, trigger, evaluated_at, request, answers, history, network, action, score, reasons, shadow_reasons,
           prompt_id, prompt, rule_set_version, request_fingerprint
         ) VALUES (
           ${write.id}, ${evaluation.revision}, ${evaluation.trigger}, ${evaluation.evaluatedAt}, ${json(evaluation.request)}::jsonb,
-          ${json(evaluation.answers)}::jsonb, ${json(evaluation.history)}::jsonb, ${evaluation.action}, ${evaluation.score},
+          ${json(evaluation.answers)}::jsonb, ${json(evaluation.history)}::jsonb, ${evaluation.network ? json(evaluation.network) : null}::jsonb, ${evaluation.action}, ${evaluation.score},
           ${json(evaluation.reasons)}::jsonb, ${json(evaluation.shadowReasons)}::jsonb, ${evaluation.promptId},
           ${evaluation.prompt === null ? null : json(evaluation.prompt)}::jsonb, ${evaluation.ruleSetVersion}, ${write.requestFingerprint}
         )`,

@@ -17,6 +17,7 @@ interface ReplayRecordRow {
   request: ReplayRow['request'];
   answers: ReplayRow['answers'];
   history: ReplayRow['history'];
+  network: ReplayRow['network'];
 }
 
 /** Stored checks as they were last decided, for deciding them again under other rules, as `replayRepository` (SQLite) reads them. */
@@ -38,7 +39,7 @@ export function replayRepository(sql: Queryable): Port<ReplayRepository> {
      */
     async *checks(period) {
       const rows = sql<ReplayRecordRow[]>`
-        SELECT c.id, c.store_id, c.occurred_at, c.outcome, c.stored_value, c.identified, e.request, e.answers, e.history
+        SELECT c.id, c.store_id, c.occurred_at, c.outcome, c.stored_value, c.identified, e.request, e.answers, e.history, e.network
         ${filter(period)}
         ORDER BY c.occurred_at, c.id COLLATE "C"`;
       for await (const batch of rows.cursor(CURSOR_ROWS)) {
@@ -53,6 +54,7 @@ export function replayRepository(sql: Queryable): Port<ReplayRepository> {
             request: row.request,
             answers: row.answers,
             history: row.history,
+            network: row.network,
           };
         }
       }

@@ -4,6 +4,7 @@ import { sql as webhookLeases } from './0003-webhook-leases.js';
 import { sql as reviewsPerHold } from './0005-reviews-per-hold.js';
 import { sql as separateWorlds } from './0004-separate-worlds.js';
 import { sql as webhookProbes } from './0006-webhook-probes.js';
+import { sql as exchangeSignal } from './0010-exchange-signal.js';
 
 export interface PostgresMigration {
   /** Numbered on their own, apart from SQLite's: PostgreSQL started at the schema SQLite had reached. */
@@ -20,4 +21,5 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   { version: 4, name: 'separate-worlds', sql: separateWorlds },
   { version: 5, name: 'reviews-per-hold', sql: reviewsPerHold },
   { version: 6, name: 'webhook-probes', sql: webhookProbes },
+  { version: 10, name: 'exchange-signal', sql: exchangeSignal },
 ];
