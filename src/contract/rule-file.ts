@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CheckRequest } from './check.js';
 import { Text } from './common.js';
 import { Action } from './enums.js';
-import { HistoryWindowFacts } from './fact-schema.js';
+import { HistoryWindowFacts, NetworkFacts } from './fact-schema.js';
 
 /** The YAML shapes of `rules/*.yaml` and `rules/prompts/<locale>.yaml`: what an analyst writes. */
 
@@ -69,6 +69,8 @@ export const RuleTestCase = z.strictObject({
   name: z.string().min(1).max(200),
   check: CheckRequest.partial({ storeId: true, tillId: true, transactionId: true, currency: true }),
   history: HistoryInput.optional(),
+  /** What the retailers' exchange said; anything left out is as if it did not answer. */
+  network: NetworkFacts.strict().partial().optional(),
   answers: z.record(z.string(), z.string()).optional(),
   expect: z.strictObject({
     action: Action,

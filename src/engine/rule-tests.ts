@@ -3,7 +3,7 @@ import type { HistoryFacts } from '../contract/fact-schema.js';
 import type { HistoryInput, RuleTestCase } from '../contract/rule-file.js';
 import type { CompiledRuleSet } from './compile.js';
 import { decide, type EngineDecision } from './decide.js';
-import { NO_HISTORY } from './derive-facts.js';
+import { NO_HISTORY, NO_NETWORK } from './derive-facts.js';
 
 export interface RuleTestResult {
   file: string;
@@ -45,7 +45,8 @@ export function runRuleTest(ruleSet: CompiledRuleSet, file: string, test: RuleTe
   const check = testCheck(test);
   const history = test.history ? historyFromInput(test.history) : NO_HISTORY;
   const identified = test.history !== undefined || check.customer.loyaltyId !== undefined || check.customer.paymentToken !== undefined;
-  const decision = decide(ruleSet, { check, history, answers, identified });
+  const network = { ...NO_NETWORK, ...test.network };
+  const decision = decide(ruleSet, { check, history, answers, identified, network });
 
   const matched = new Set([...decision.reasons, ...decision.shadowReasons].map((reason) => reason.ruleId));
   const contribution = (ruleId: string) => {
