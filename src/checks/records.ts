@@ -85,6 +85,7 @@ export function toCheckRecord(check: CheckRow, evaluations: EvaluationRow[], rev
       shadowReasons: evaluation.shadowReasons,
       promptId: evaluation.promptId,
       ruleSetVersion: evaluation.ruleSetVersion,
+      ...(evaluation.network ? { network: evaluation.network } : {}),
     })),
     review: review ? toReview(review, now) : null,
     outcome: check.outcome && toOutcomeRecord(check.id, check.outcome),

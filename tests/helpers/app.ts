@@ -38,6 +38,8 @@ export interface TestAppOptions {
   databaseMaxBytes?: number;
   /** The access log line per request (on, as in the running service, unless false). */
   accessLog?: boolean;
+  /** A member of a retailers' exchange (see tests/helpers/exchange.ts). */
+  exchange?: ServiceOptions['exchange'];
 }
 
 const onlyLocalhost = async (hostname: string) => {
@@ -75,6 +77,7 @@ export async function testApp(options: TestAppOptions = {}) {
     ...(options.webhookDelivery ? { webhookDelivery: options.webhookDelivery } : {}),
     ...(options.databaseMaxBytes ? { databaseMaxBytes: options.databaseMaxBytes } : {}),
     ...(options.idSecret ? { idSecret: options.idSecret } : {}),
+    ...(options.exchange ? { exchange: options.exchange } : {}),
   });
   onTestFinished(async () => {
     try {
