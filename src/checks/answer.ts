@@ -5,6 +5,7 @@ import { DomainError } from '../errors.js';
 import { within } from '../store/index.js';
 import type { CheckContext } from './context.js';
 import { evaluateAndRecord } from './evaluate.js';
+import { shareStoppedScam } from './share-alert.js';
 import { findVisibleCheckWithReview } from './read.js';
 import { toDecision } from './records.js';
 
@@ -60,7 +61,9 @@ export async function answerCheck(context: CheckContext, principal: Principal, c
         revision: check.latest.revision + 1,
       },
     );
-    return { replayed: false, decision: toDecision(saved, saved.evaluation, review, now, context.rules.current) };
+    const decision = toDecision(saved, saved.evaluation, review, now, context.rules.current);
+    shareStoppedScam(context, { livemode: check.livemode, request: check.latest.request, decision, storedValue: check.totals.storedValue, at: now, previousAction: check.latest.action });
+    return { replayed: false, decision };
   });
   if (!result.replayed) context.metrics.decisionSeconds.observe({ trigger: 'answers' }, (performance.now() - started) / 1000);
   return result;

@@ -11,6 +11,7 @@ import { newId } from '../sortable-id.js';
 import { type StoredRequest, within } from '../store/index.js';
 import type { CheckContext } from './context.js';
 import { evaluateAndRecord } from './evaluate.js';
+import { shareStoppedScam } from './share-alert.js';
 import { toDecision } from './records.js';
 
 const HOUR = 3_600_000;
@@ -170,6 +171,7 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
   });
 
   if (result.status !== 'replayed') {
+    shareStoppedScam(context, { livemode: principal.livemode, request: check, decision: result.decision, storedValue: totals.storedValue, at: now });
     context.metrics.decisionSeconds.observe({ trigger: result.status === 'created' ? 'check' : 'basket_changed' }, (performance.now() - started) / 1000);
   }
   return result;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { ConfigError } from '../config.js';
+import { District } from '../contract/exchange.js';
 import { DEFAULT_EVALUATIONS_PER_MINUTE, createExchange } from '../exchange/exchange.js';
 import { createExchangeMember, DEFAULT_EXCHANGE_TIMEOUT_MS, type ExchangeMember } from '../exchange/member.js';
 import { generateOprfKey, parseOprfKey } from '../exchange/oprf.js';
@@ -57,8 +58,21 @@ export function exchangeMemberFromEnv(env: NodeJS.ProcessEnv, logger: Logger): E
     throw new ConfigError(`VOUCHSAFE_EXCHANGE_KEY_FILE: ${(error as Error).message}`);
   }
   const timeoutMs = wholeNumber('VOUCHSAFE_EXCHANGE_TIMEOUT_MS', env.VOUCHSAFE_EXCHANGE_TIMEOUT_MS, DEFAULT_EXCHANGE_TIMEOUT_MS, { min: 10, max: 2_000 });
-  logger.info('member of a retailers’ exchange', { url: parsed.origin, memberId, timeoutMs });
-  return createExchangeMember({ url: parsed.href, memberId: memberId!, privateKey, timeoutMs });
+  const districts = parseDistricts(env.VOUCHSAFE_EXCHANGE_DISTRICTS ?? '');
+  logger.info('member of a retailers’ exchange', { url: parsed.origin, memberId, timeoutMs, storesSharingAlerts: districts.size });
+  return createExchangeMember({ url: parsed.href, memberId: memberId!, privateKey, timeoutMs, districts });
+}
+
+/** `storeId=district` pairs, comma-separated: `herts-stevenage-012=SG1,herts-hitchin-004=SG4`. */
+function parseDistricts(text: string): Map<string, string> {
+  const districts = new Map<string, string>();
+  for (const pair of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const [storeId, district, ...rest] = pair.split('=').map((part) => part.trim());
+    if (!storeId || !district || rest.length > 0) throw new ConfigError(`VOUCHSAFE_EXCHANGE_DISTRICTS: "${pair}" is not storeId=district`);
+    if (!District.safeParse(district).success) throw new ConfigError(`VOUCHSAFE_EXCHANGE_DISTRICTS: "${district}" is not a postcode district (AL3) or ZIP3 (441); a full postcode is never shared`);
+    districts.set(storeId, district);
+  }
+  return districts;
 }
 
 /** The members file: `{ "members": [{ "id": "acme", "publicKey": "-----BEGIN PUBLIC KEY-----…" }] }`. */

@@ -13,8 +13,9 @@ const giftCards = (token: string, storeId = STORE) =>
   aCheck({ storeId, lines: [{ kind: 'gift_card', brand: 'apple', unitAmount: 10000, quantity: 2 }], customer: { ageBand: '40_49', paymentToken: token } });
 
 /** A retailer's service, member `memberId` of the exchange, with a live till key. */
-async function retailer(exchange: Awaited<ReturnType<typeof startExchange>>, memberId: string, options: { databasePath?: string; idSecret?: string } = {}) {
-  const app = await testApp({ exchange: exchange.member(memberId, { timeoutMs: 2_000 }), ...options });
+async function retailer(exchange: Awaited<ReturnType<typeof startExchange>>, memberId: string, options: { databasePath?: string; idSecret?: string; districts?: Record<string, string> } = {}) {
+  const { districts, ...appOptions } = options;
+  const app = await testApp({ exchange: exchange.member(memberId, { timeoutMs: 2_000, ...(districts ? { districts: new Map(Object.entries(districts)) } : {}) }), ...appOptions });
   const till = await app.makeKey('till', [STORE, OTHER_STORE]);
   const admin = app.adminKey;
   return { ...app, till, admin };
@@ -122,6 +123,36 @@ describe('two retailers and an exchange, on SQLite', () => {
     // What the member keeps instead is its own keyed hash, useless without its identity secret.
     const secret = readFileSync(`${north.databasePath}.id-secret`, 'utf8').trim();
     expect(filesBeside(north.databasePath)).toContain(createHmac('sha256', secret).update(`payment:${CARD}`).digest('base64url'));
+  });
+});
+
+describe('area alerts from refused sales', () => {
+  it('a sale refused on the colleague’s answers reaches the other retailer’s stores in that district, not one far away, and says nothing of the customer', async () => {
+    const exchange = await startExchange({ members: ['north-retail', 'south-retail', 'west-retail'] });
+    const north = await retailer(exchange, 'north-retail', { districts: { [STORE]: 'SG1' } });
+    const big = aCheck({ lines: [{ kind: 'gift_card', brand: 'Google Play', unitAmount: 10000, quantity: 3 }], customer: { ageBand: '70_79', paymentToken: CARD } });
+    const check = await north.call('POST', '/v1/checks', { key: north.till, body: big });
+    expect(check.json.action).not.toBe('refuse');
+    const refused = await north.call('POST', `/v1/checks/${check.json.checkId}/answers`, { key: north.till, body: { answers: { codesRequested: 'yes' } } });
+    expect(refused.json.action).toBe('refuse');
+
+    const south = exchange.member('south-retail', { timeoutMs: 5_000 });
+    const since = Date.now() - 3_600_000;
+    let alerts = await south.alerts(['SG1'], since);
+    for (let tries = 0; alerts.length === 0 && tries < 50; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      alerts = await south.alerts(['SG1'], since);
+    }
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ district: 'SG1', brands: ['google_play'], valueBand: '250_to_499', action: 'refused' });
+    expect(alerts[0]!.at).toMatch(/:00(\.000)?Z$/);
+    expect(JSON.stringify(alerts)).not.toContain(CARD);
+    expect(await exchange.member('west-retail', { timeoutMs: 5_000 }).alerts(['TR18'], since)).toEqual([]);
+
+    // Answering again keeps it refused: no second alert.
+    await north.call('POST', `/v1/checks/${check.json.checkId}/answers`, { key: north.till, body: { answers: { purpose: 'gift' } } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await south.alerts(['SG1'], since)).toHaveLength(1);
   });
 });
 
