@@ -55,7 +55,7 @@ describe('two retailers and an exchange, on SQLite', () => {
     expect(second.status).toBe(201);
     expect(second.json.action).toBe('prompt');
     expect(second.json.reasons.map((reason: { ruleId: string }) => reason.ruleId)).toContain('card-at-another-retailer-today');
-    expect(second.json.prompt.headline).toBe('This card bought gift cards at another shop today');
+    expect(second.json.prompt.say).toMatch(/^This card bought gift cards at another shop today\./);
     expect(await latestNetwork(south, second.json.checkId)).toEqual({
       status: 'answered',
       facts: { answered: true, otherRetailersToday: 1, valueBand: '100_to_249', minutesSince: 0 },

@@ -47,10 +47,10 @@ const DERIVATION: Record<string, string> = {
 };
 
 /**
- * Facts a rule can read that the table does not carry: history (assumed empty), the customer's totals
+ * Facts a rule can read that the table does not carry: history and the retailers' exchange (assumed empty), the customer's totals
  * (with no history, giftCards.withoutTopUps), lists (written out), and ones derived from others.
  */
-const NOT_CARRIED = /^(history|lists|customerTotal)\.|^customer\.ageAtLeast$|^giftCards\.roundAmounts$/;
+const NOT_CARRIED = /^(history|network|lists|customerTotal)\.|^customer\.ageAtLeast$|^giftCards\.roundAmounts$/;
 
 const ASSUMES =
   'The customer has no history: the till knows only this basket, what the colleague sees and the answers so far. With history (the same customer’s purchases at other tills and stores) the service can only decide more strongly, so when it answers, its decision stands.';

@@ -1,7 +1,7 @@
 import { serialize } from '@marcbachmann/cel-js';
 import type { AgeBand } from '../../contract/enums.js';
 import type { PolicyCondition, PolicyFactType, PolicyOperator } from '../../contract/offline-policy.js';
-import { AGE_AT_LEAST, NO_HISTORY } from '../derive-facts.js';
+import { AGE_AT_LEAST, NO_HISTORY, NO_NETWORK } from '../derive-facts.js';
 
 /**
  * Turns a type-checked CEL condition into rows of conditions over basket facts (a disjunction of
@@ -311,6 +311,11 @@ export function translateCondition(ast: unknown, vocabulary: Vocabulary, towards
       let value: unknown = { history: NO_HISTORY };
       for (const key of name.split('.')) value = (value as Record<string, unknown> | undefined)?.[key];
       if (typeof value === 'number') return { kind: 'const', value };
+    }
+    // Offline, the retailers' exchange is never asked: every network fact is as when it did not answer.
+    if (name.startsWith('network.')) {
+      const value = (NO_NETWORK as Record<string, unknown>)[name.slice('network.'.length)];
+      if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return { kind: 'const', value };
     }
     if (name.startsWith('lists.')) {
       const list = vocabulary.lists[name.slice('lists.'.length)];
