@@ -68,6 +68,8 @@ function openSqliteExchangeStore(path: string): ExchangeStore {
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 5000');
+  // Nonces and sightings last minutes to a day: a power cut losing the last moment's costs a link, not a record anyone keeps.
+  db.pragma('synchronous = NORMAL');
   const version = db.pragma('user_version', { simple: true }) as number;
   db.transaction(() => {
     for (let i = version; i < MIGRATIONS.length; i++) db.exec(MIGRATIONS[i]!);
