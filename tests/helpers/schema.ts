@@ -53,8 +53,7 @@ export function undoTestMode(db: Database.Database): void {
  * an older schema calls this first, so a new migration needs its undo here and nowhere else.
  */
 export function undoAfterStoreDays(db: Database.Database): void {
-  // 0220: what the retailers' exchange said per evaluation.
-  db.exec('ALTER TABLE evaluations DROP COLUMN network');
+  undoExchangeSignal(db);
   undoWebhookProbes(db);
   undoReviewsPerHold(db);
   undoSeparateWorlds(db);
@@ -69,6 +68,11 @@ export function undoAfterStoreDays(db: Database.Database): void {
 }
 
 /** Undoes migration 0180: no endpoint remembers when it may be probed. */
+/** Undoes migration 0220: what the retailers' exchange said per evaluation. */
+export function undoExchangeSignal(db: Database.Database): void {
+  db.exec('ALTER TABLE evaluations DROP COLUMN network');
+}
+
 export function undoWebhookProbes(db: Database.Database): void {
   db.exec('ALTER TABLE webhook_endpoints DROP COLUMN probe_after');
 }

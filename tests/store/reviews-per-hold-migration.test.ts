@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckInput } from '../../src/contract/check.js';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
 import { freshPostgresUrl, postgresAvailable } from '../helpers/postgres.js';
-import { undoReviewsPerHold, undoWebhookProbes } from '../helpers/schema.js';
+import { undoExchangeSignal, undoReviewsPerHold, undoWebhookProbes } from '../helpers/schema.js';
 
 const itunes = (quantity: number): CheckInput['lines'] => [{ kind: 'gift_card', brand: 'itunes', unitAmount: 10000, quantity }];
 /** £300 for a customer over 80: held, and released without a reason. */
@@ -12,6 +12,8 @@ const heldBasket = () => aCheck({ lines: itunes(3), customer: { ageBand: '80_plu
 const SECRET = 'migration-test-secret-0123456789abcdef';
 
 const POSTGRES_BEFORE = `
+  ALTER TABLE evaluations DROP COLUMN network;
+  DELETE FROM schema_migrations WHERE version = 10;
   ALTER TABLE webhook_endpoints DROP COLUMN probe_after;
   DELETE FROM schema_migrations WHERE version = 6;
   ALTER TABLE reviews DROP CONSTRAINT reviews_pkey;
@@ -26,6 +28,7 @@ const STORES = [
     location: async () => ({}),
     rollBack: (databasePath: string) => {
       const db = new Database(databasePath);
+      undoExchangeSignal(db);
       undoWebhookProbes(db);
       undoReviewsPerHold(db);
       db.pragma('user_version = 160');
