@@ -34,6 +34,8 @@ export async function answerCheck(context: CheckContext, principal: Principal, c
   const { store } = context;
   const errors = answerErrors(context, answers);
   const started = performance.now();
+  // A refusal is shared with the exchange once the transaction has committed, never for one rolled back.
+  let shareRefusal: (() => void) | undefined;
   const result = await store.transaction(async (tx): Promise<Answered> => {
     const inTx = within(context, tx);
     const { check, review: stored } = await findVisibleCheckWithReview(inTx, principal, checkId);
@@ -62,9 +64,10 @@ export async function answerCheck(context: CheckContext, principal: Principal, c
       },
     );
     const decision = toDecision(saved, saved.evaluation, review, now, context.rules.current);
-    shareStoppedScam(context, { livemode: check.livemode, request: check.latest.request, decision, storedValue: check.totals.storedValue, at: now, previousAction: check.latest.action });
+    shareRefusal = () => shareStoppedScam(context, { livemode: check.livemode, request: check.latest.request, decision, storedValue: check.totals.storedValue, at: now, previousAction: check.latest.action });
     return { replayed: false, decision };
   });
+  shareRefusal?.();
   if (!result.replayed) context.metrics.decisionSeconds.observe({ trigger: 'answers' }, (performance.now() - started) / 1000);
   return result;
 }
