@@ -54,7 +54,7 @@ function toEvaluation(row: EvaluationRecordRow): EvaluationRow {
     request: JSON.parse(row.request),
     answers: JSON.parse(row.answers),
     history: JSON.parse(row.history),
-    network: row.network === null ? null : JSON.parse(row.network),
+    ...(row.network === null ? {} : { network: JSON.parse(row.network) }),
     action: row.action,
     score: row.score,
     reasons: JSON.parse(row.reasons),

@@ -50,7 +50,7 @@ export function replayRepository(db: Database) {
           request: JSON.parse(row.request),
           answers: JSON.parse(row.answers),
           history: JSON.parse(row.history),
-          network: row.network === null ? null : JSON.parse(row.network),
+          ...(row.network === null ? {} : { network: JSON.parse(row.network) }),
         };
       }
     },

@@ -119,7 +119,8 @@ export interface ReplayRow {
   request: StoredRequest;
   answers: Record<string, string>;
   history: HistoryFacts;
-  network: NetworkSignal | null;
+  /** Absent before migration 0220 or when no exchange was asked. */
+  network?: NetworkSignal;
 }
 
 export interface PeriodFilter {

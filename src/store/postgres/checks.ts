@@ -60,7 +60,7 @@ function toEvaluation(row: EvaluationRecordRow): EvaluationRow {
     request: row.request,
     answers: row.answers,
     history: row.history,
-    network: row.network,
+    ...(row.network ? { network: row.network } : {}),
     action: row.action,
     score: row.score,
     reasons: row.reasons,

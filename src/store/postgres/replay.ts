@@ -17,7 +17,7 @@ interface ReplayRecordRow {
   request: ReplayRow['request'];
   answers: ReplayRow['answers'];
   history: ReplayRow['history'];
-  network: ReplayRow['network'];
+  network: NonNullable<ReplayRow['network']> | null;
 }
 
 /** Stored checks as they were last decided, for deciding them again under other rules, as `replayRepository` (SQLite) reads them. */
@@ -54,7 +54,7 @@ export function replayRepository(sql: Queryable): Port<ReplayRepository> {
             request: row.request,
             answers: row.answers,
             history: row.history,
-            network: row.network,
+            ...(row.network ? { network: row.network } : {}),
           };
         }
       }
