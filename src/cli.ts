@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runBacktestCommand } from './cli/backtest.js';
 import { UsageError } from './cli/duration.js';
+import { printExchangeKeys, runExchange } from './cli/exchange.js';
 import { createKey } from './cli/keys.js';
 import { runPurge } from './cli/purge.js';
 import { runTuneCommand } from './cli/tune.js';
@@ -110,6 +111,17 @@ program
   .action(async (options: { olderThan: string; dryRun?: boolean; db: string }) => {
     process.exitCode = await runPurge({ ...options, dryRun: options.dryRun ?? false }, output);
   });
+
+const exchange = program.command('exchange').description('the exchange between retailers: a separate service a neutral body runs (docs/exchange.md)');
+exchange
+  .command('serve')
+  .description('run the exchange, configured by environment (VOUCHSAFE_EXCHANGE_OPRF_KEY_FILE, VOUCHSAFE_EXCHANGE_MEMBERS_FILE, VOUCHSAFE_EXCHANGE_DB, PORT)')
+  .action(() => runExchange());
+exchange
+  .command('keys')
+  .description("print a new key: the exchange's OPRF key, or a member's Ed25519 key pair (private, then public)")
+  .addOption(new Option('--kind <kind>', 'oprf or member').choices(['oprf', 'member']).makeOptionMandatory())
+  .action((options: { kind: 'oprf' | 'member' }) => printExchangeKeys(options.kind, output));
 
 try {
   await program.parseAsync();

@@ -10,6 +10,7 @@ export interface Metrics {
   readonly requestSeconds: Histogram<'method' | 'route'>;
   readonly commitSize: Histogram;
   readonly webhookAttempts: Counter<'result'>;
+  readonly exchangeAsked: Counter<'status'>;
   readonly connectionsOpen: Gauge;
   readonly connectionsRefused: Counter<'reason'>;
   readonly connectionsShed: Counter;
@@ -69,6 +70,12 @@ export function createMetrics({ processMetrics = false, inFlight }: { processMet
       help: 'HTTP request latency, by method and route.',
       labelNames: ['method', 'route'],
       buckets: fast,
+      registers: [registry],
+    }),
+    exchangeAsked: new Counter({
+      name: 'vouchsafe_exchange_asked_total',
+      help: 'Checks that asked the retailers’ exchange, by status: answered, timed_out, unreachable, refused, circuit_open.',
+      labelNames: ['status'],
       registers: [registry],
     }),
     webhookAttempts: new Counter({

@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, type Config, type ServerLimits } from './confi
 import { RuleSetError } from './engine/index.js';
 import { StartupRefusal, StorageUnavailable } from './store/index.js';
 import { createLogger } from './log.js';
+import { exchangeMemberFromEnv } from './cli/exchange.js';
 import { buildServices, type Services } from './services.js';
 import { startTracing } from './tracing.js';
 
@@ -107,6 +108,7 @@ export async function startServer(config: Config): Promise<void> {
     databaseMaxBytes: config.databaseMaxBytes,
     databasePoolSize: config.databasePoolSize,
     cards: config.cards,
+    exchange: exchangeMemberFromEnv(process.env, logger),
   });
   if ((await services.store.keys.activeAdminCount()) === 0) {
     // A command to copy as it stands: it works while this service runs (it writes beside it), on the same VOUCHSAFE_DB.

@@ -8,6 +8,7 @@ import { issueFirstAdminKey, type KeyResolver, keyResolver } from './access/api-
 import { type TillTokens, tillTokens } from './access/till-tokens.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createIdentityHasher, type IdentityHasher, loadIdSecret, secretPathFor } from './customer-identifiers.js';
+import type { ExchangeMember } from './exchange/member.js';
 import type { Logger } from './log.js';
 import { type ActiveRuleSet, loadActiveRuleSet, refreshActiveRuleSet } from './rule-sets/active.js';
 import type { ApprovalMode } from './rule-sets/lifecycle.js';
@@ -125,6 +126,8 @@ export interface ServiceOptions {
   workers?: number;
   /** Card capture (VOUCHSAFE_CARD_CAPTURE, off unless told), the keys that seal serials, and how long they are kept (90 days unless told). */
   cards?: { capture: boolean; keys?: CardKeys | undefined; retentionMs?: number | undefined };
+  /** The retailers' exchange this service is a member of (VOUCHSAFE_EXCHANGE_*; docs/exchange.md). */
+  exchange?: ExchangeMember | undefined;
 }
 
 /** Makes the first admin key from VOUCHSAFE_ADMIN_KEY, if no admin key exists yet. */
@@ -247,7 +250,7 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
       activity,
       lifecycle: { draining: false },
       idempotencyKeys: idempotencyKeys(store, clock),
-      checks: createChecks({ store, rules, ids, clock, timeZone, registry, areaAlerts, metrics, logger: options.logger, holdDeadlineMs, cards }),
+      checks: createChecks({ store, rules, ids, clock, timeZone, registry, areaAlerts, metrics, logger: options.logger, holdDeadlineMs, cards, exchange: options.exchange }),
       reviews,
       cards,
       freezeAnswerWithinMs: options.freezeAnswerWithinMs ?? 15 * 60_000,

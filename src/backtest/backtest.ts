@@ -99,8 +99,8 @@ export async function backtest(
   const progressEvery = options.progressEvery ?? 10_000;
 
   for await (const check of checks) {
-    // Area alerts as the check saw them when it was decided: those raised before it and live then.
-    const inputs = { check: check.request, history: check.history, answers: check.answers, identified: check.identified, ...(check.area ? { area: check.area.facts } : {}) };
+    // Area alerts and the exchange's answer as the check saw them when it was decided.
+    const inputs = { check: check.request, history: check.history, answers: check.answers, identified: check.identified, ...(check.area ? { area: check.area.facts } : {}), ...(check.network ? { network: check.network.facts } : {}) };
     const old = decide(baseline, inputs);
     const next = decide(candidate, inputs);
     // The first screen, before any answer: what the summary report counts as warned, and the only

@@ -5,6 +5,7 @@ import { DomainError } from '../errors.js';
 import { within } from '../store/index.js';
 import type { CheckContext } from './context.js';
 import { evaluateAndRecord } from './evaluate.js';
+import { shareStoppedScam } from './share-alert.js';
 import { findVisibleCheckWithReview } from './read.js';
 import { toDecision } from './records.js';
 
@@ -33,6 +34,8 @@ export async function answerCheck(context: CheckContext, principal: Principal, c
   const { store } = context;
   const errors = answerErrors(context, answers);
   const started = performance.now();
+  // A refusal is shared with the exchange once the transaction has committed, never for one rolled back.
+  let shareRefusal: (() => void) | undefined;
   const result = await store.transaction(async (tx): Promise<Answered> => {
     const inTx = within(context, tx);
     const { check, review: stored } = await findVisibleCheckWithReview(inTx, principal, checkId);
@@ -54,13 +57,18 @@ export async function answerCheck(context: CheckContext, principal: Principal, c
         totals: check.totals,
         history: check.latest.history,
         area: check.latest.area,
+        // The exchange is asked once per basket: answers are decided with what it said then.
+        network: check.latest.network,
         answers: { ...check.latest.answers, ...answers },
         trigger: 'answers',
         revision: check.latest.revision + 1,
       },
     );
-    return { replayed: false, decision: toDecision(saved, saved.evaluation, review, now, context.rules.current) };
+    const decision = toDecision(saved, saved.evaluation, review, now, context.rules.current);
+    shareRefusal = () => shareStoppedScam(context, { livemode: check.livemode, request: check.latest.request, decision, storedValue: check.totals.storedValue, at: now, previousAction: check.latest.action });
+    return { replayed: false, decision };
   });
+  shareRefusal?.();
   if (!result.replayed) context.metrics.decisionSeconds.observe({ trigger: 'answers' }, (performance.now() - started) / 1000);
   return result;
 }

@@ -1,4 +1,5 @@
 import type { IdentityHasher } from '../customer-identifiers.js';
+import type { ExchangeMember } from '../exchange/member.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import type { ActiveRuleSet } from '../rule-sets/active.js';
@@ -24,4 +25,6 @@ export interface CheckContext {
   readonly holdDeadlineMs: number;
   /** Whether the cards sold are kept, and the key that seals their serials. */
   readonly cards: CardVault;
+  /** The retailers' exchange this service is a member of, if configured (docs/exchange.md). */
+  readonly exchange?: ExchangeMember | undefined;
 }

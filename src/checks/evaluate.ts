@@ -1,6 +1,7 @@
 import type { EvaluationTrigger } from '../contract/check-record.js';
 import type { Action } from '../contract/enums.js';
 import type { HistoryFacts } from '../contract/fact-schema.js';
+import type { NetworkSignal } from '../contract/network.js';
 import { type BasketTotals, decide } from '../engine/index.js';
 import { afterDecision, coveredByRelease, settledReview, weakestAction } from '../reviews/index.js';
 import type { AreaSeen, CheckRow, CheckWrite, EvaluationRow, ReviewRow, StoredRequest, Within } from '../store/index.js';
@@ -15,6 +16,8 @@ export interface EvaluationInputs {
   history: HistoryFacts;
   /** The area alerts live at the store when the check was made, if any reached it. */
   area?: AreaSeen | undefined;
+  /** What the retailers' exchange said about the payment card; undefined when it was not asked. */
+  network?: NetworkSignal | null | undefined;
   answers: Record<string, string>;
   identified: boolean;
   trigger: EvaluationTrigger;
@@ -31,6 +34,7 @@ export function evaluate(context: Pick<CheckContext, 'rules' | 'metrics' | 'logg
       check: inputs.request,
       totals: inputs.totals,
       history: inputs.history,
+      ...(inputs.network ? { network: inputs.network.facts } : {}),
       answers: inputs.answers,
       identified: inputs.identified,
       ...(inputs.area ? { area: inputs.area.facts } : {}),
@@ -51,6 +55,7 @@ export function evaluate(context: Pick<CheckContext, 'rules' | 'metrics' | 'logg
     answers: inputs.answers,
     history: inputs.history,
     ...(inputs.area ? { area: inputs.area } : {}),
+    network: inputs.network ?? null,
     action: decision.action,
     score: decision.score,
     reasons: decision.reasons,

@@ -118,6 +118,7 @@ export function toCheckRecord(
       promptId: evaluation.promptId,
       ruleSetVersion: evaluation.ruleSetVersion,
       ...(evaluation.area ? { area: evaluation.area } : {}),
+      ...(evaluation.network ? { network: evaluation.network } : {}),
     })),
     review: review ? toReview(review, now) : null,
     outcome: check.outcome && toOutcomeRecord(check.id, check.outcome, cards.length > 0 ? cards : undefined),

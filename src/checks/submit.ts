@@ -2,13 +2,17 @@ import type { Principal } from '../access/api-keys.js';
 import { assertTill } from '../access/store-scope.js';
 import type { CheckRequest } from '../contract/check.js';
 import type { Decision } from '../contract/decision.js';
-import { acceptedLanguages, basketBrandFamily, basketTotals, businessDay, localeOf, NO_HISTORY } from '../engine/index.js';
+import { valueBandOf } from '../contract/exchange.js';
+import type { NetworkSignal } from '../contract/network.js';
+import { acceptedLanguages, basketBrandFamily, basketTotals, businessDay, localeOf, minorUnitsPerMajor, NO_HISTORY } from '../engine/index.js';
+import { NOT_ASKED } from '../exchange/member.js';
 import { DomainError, invalidField } from '../errors.js';
 import { newId } from '../sortable-id.js';
 import { type StoredRequest, within } from '../store/index.js';
 import { areaSeenAt } from '../stores/index.js';
 import type { CheckContext } from './context.js';
 import { evaluateAndRecord } from './evaluate.js';
+import { shareStoppedScam } from './share-alert.js';
 import { toDecision } from './records.js';
 
 const HOUR = 3_600_000;
@@ -33,6 +37,20 @@ const OFFLINE_REPLAY_WINDOW_MS = 7 * 24 * HOUR;
 function historyTime(check: CheckRequest, receivedAt: number): number {
   if (!check.offlineDecision || !check.occurredAt) return receivedAt;
   return Math.min(receivedAt, Math.max(receivedAt - OFFLINE_REPLAY_WINDOW_MS, Date.parse(check.occurredAt)));
+}
+
+/**
+ * What the retailers' exchange knows about this payment card at other retailers, asked before the
+ * transaction (a database transaction never waits on the network) and never for longer than the
+ * exchange's timeout. Test checks never reach the exchange: test traffic is nobody's business but
+ * the retailer's.
+ */
+async function askExchange(context: CheckContext, livemode: boolean, check: CheckRequest, storedValue: number): Promise<NetworkSignal> {
+  const token = check.customer.paymentToken;
+  if (!context.exchange || !livemode || !token || storedValue === 0) return NOT_ASKED;
+  const signal = await context.exchange.cardSignal(token, valueBandOf(storedValue / minorUnitsPerMajor(check.currency)));
+  context.metrics.exchangeAsked.inc({ status: signal.status });
+  return signal;
 }
 
 export interface Submitted {
@@ -79,6 +97,8 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
   const fingerprint = ids.fingerprint(JSON.stringify(basket));
   const day = businessDay(check.occurredAt ? Date.parse(check.occurredAt) : now, storeRecord?.timeZone ?? context.timeZone);
   const family = basketBrandFamily(check.lines);
+  const totals = basketTotals(check.lines);
+  const network = await askExchange(context, principal.livemode, check, totals.storedValue);
 
   const result = await store.transaction(async (tx): Promise<Submitted> => {
     // A new check is the common case: its customer's history is asked for beside the lookup, as if
@@ -149,9 +169,10 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
         // A store's language beats the browser's: a UK till whose browser says en-US must still get
         // Report Fraud and 999, not the FTC and 911.
         request: { ...withoutIdentifiers(check), locale: localeOf(context.rules.current, check.locale ?? storeRecord?.locale ?? acceptedLanguages(acceptLanguage)) },
-        totals: basketTotals(check.lines),
+        totals,
         history: customer?.windows ?? NO_HISTORY,
         area,
+        network,
         answers: existing?.latest.answers ?? {},
         trigger: existing ? 'basket_changed' : 'check',
         revision: (existing?.latest.revision ?? 0) + 1,
@@ -161,6 +182,7 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
   });
 
   if (result.status !== 'replayed') {
+    shareStoppedScam(context, { livemode: principal.livemode, request: check, decision: result.decision, storedValue: totals.storedValue, at: now });
     context.metrics.decisionSeconds.observe({ trigger: result.status === 'created' ? 'check' : 'basket_changed' }, (performance.now() - started) / 1000);
   }
   return result;

@@ -5,6 +5,7 @@ import { CheckLine, OfflineDecision, Signals } from './check.js';
 import { Decision, Reason } from './decision.js';
 import { Action, AgeBand, AgeSource, Lane, Tender } from './enums.js';
 import { OutcomeRecord } from './outcome.js';
+import { NetworkSignal } from './network.js';
 import { Review } from './review-state.js';
 
 export const EvaluationTrigger = z.enum(['check', 'basket_changed', 'answers']).meta({
@@ -28,6 +29,9 @@ export const Evaluation = z
       .object({ facts: AreaFacts, alertIds: z.array(z.string()) })
       .optional()
       .meta({ description: 'The area alerts this decision saw (`GET /v1/area-alerts`) and the `area.*` facts they made; absent when none reached the store.' }),
+    network: NetworkSignal.optional().meta({
+      description: 'What the retailers’ exchange said about the payment card, when this service is a member of one: whether it answered in time, and the facts the rules saw.',
+    }),
   })
   .meta({ id: 'Evaluation', description: 'One decision on a check, as it was made.' });
 export type Evaluation = z.infer<typeof Evaluation>;

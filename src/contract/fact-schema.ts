@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AreaFacts } from './area.js';
 import { Signals } from './check.js';
 import { AgeBand, AgeSource, Lane, LineKind, Tender } from './enums.js';
+import { ValueBand } from './exchange.js';
 
 /**
  * The facts a rule's `when` can read. This schema is the one source for the CEL type declarations
@@ -60,6 +61,21 @@ export const CustomerTotalFacts = z
   );
 export type CustomerTotalFacts = z.infer<typeof CustomerTotalFacts>;
 
+/** Minutes reported when the exchange saw nothing: the whole window, so `minutesSince <= n` never matches on nothing. */
+export const NETWORK_WINDOW_MINUTES = 24 * 60;
+
+export const NetworkFacts = z
+  .object({
+    answered: z.boolean().describe('The retailers’ exchange answered within its timeout (false when none is configured, it was slow or down, or there was no payment token)'),
+    otherRetailersToday: count('Other retailers (members of the exchange) where this payment card bought stored value in the last 24 hours'),
+    valueBand: z.enum([...ValueBand.options, 'none']).describe('The largest stored-value band among those purchases; `none` when there were none'),
+    minutesSince: count('Minutes since the latest of those purchases; 1440 (the whole window) when there were none'),
+  })
+  .describe(
+    'What the exchange between retailers knows about this payment card at other retailers, linked through an oblivious PRF so no retailer learns about a card the others have not seen (docs/exchange.md). All zero / `none` when the exchange did not answer in time.',
+  );
+export type NetworkFacts = z.infer<typeof NetworkFacts>;
+
 export const StaticFacts = z.object({
   basket: z
     .object({
@@ -104,6 +120,7 @@ export const StaticFacts = z.object({
   history: HistoryFacts,
   customerTotal: CustomerTotalFacts,
   area: AreaFacts,
+  network: NetworkFacts,
 });
 export type StaticFacts = z.infer<typeof StaticFacts>;
 

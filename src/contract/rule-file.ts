@@ -4,7 +4,7 @@ import { Text } from './common.js';
 import { HandOffStep } from './decision.js';
 import { Action } from './enums.js';
 import { AreaFacts } from './area.js';
-import { FamilyWindowFacts, HistoryWindowFacts } from './fact-schema.js';
+import { FamilyWindowFacts, HistoryWindowFacts, NetworkFacts } from './fact-schema.js';
 
 /** The YAML shapes of `rules/*.yaml` and `rules/prompts/<locale>.yaml`: what an analyst writes. */
 
@@ -92,6 +92,8 @@ export const RuleTestCase = z.strictObject({
   check: CheckRequest.partial({ storeId: true, tillId: true, transactionId: true, currency: true }),
   history: HistoryInput.optional(),
   area: AreaInput.optional(),
+  /** What the retailers' exchange said; anything left out is as if it did not answer. */
+  network: NetworkFacts.strict().partial().optional(),
   answers: z.record(z.string(), z.string()).optional(),
   expect: z.strictObject({
     action: Action,

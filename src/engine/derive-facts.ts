@@ -1,7 +1,7 @@
 import type { CheckRequest } from '../contract/check.js';
 import type { AgeBand } from '../contract/enums.js';
 import type { AreaFacts } from '../contract/area.js';
-import type { Facts, HistoryFacts } from '../contract/fact-schema.js';
+import { type Facts, type HistoryFacts, NETWORK_WINDOW_MINUTES, type NetworkFacts } from '../contract/fact-schema.js';
 import { NO_AREA } from './area.js';
 import { basketBrandFamily } from './brand-families.js';
 import { minorUnitsPerMajor } from './money.js';
@@ -32,6 +32,9 @@ export const NO_HISTORY: HistoryFacts = Object.freeze({
 export function recordedHistory(recorded: Omit<HistoryFacts, 'sameFamily'> & Partial<HistoryFacts>): HistoryFacts {
   return recorded.sameFamily ? (recorded as HistoryFacts) : { ...recorded, sameFamily: NO_HISTORY.sameFamily };
 }
+
+/** The exchange not asked, or not in time: nothing known about the card at other retailers. */
+export const NO_NETWORK: NetworkFacts = Object.freeze({ answered: false, otherRetailersToday: 0, valueBand: 'none', minutesSince: NETWORK_WINDOW_MINUTES });
 
 export interface BasketTotals {
   basket: number;
@@ -65,11 +68,13 @@ export interface FactInputs {
   totals?: BasketTotals;
   /** Scams stopped at stores nearby (none offline, or where the caller has no area alerts). */
   area?: AreaFacts;
+  /** What the exchange between retailers said about the payment card, gathered by the service before deciding; nothing offline. */
+  network?: NetworkFacts;
 }
 
 /** Everything a rule may ask about one basket, as plain values. */
 export function deriveFacts(
-  { check, history, answers, identified, totals = basketTotals(check.lines), area = NO_AREA }: FactInputs,
+  { check, history, answers, identified, totals = basketTotals(check.lines), area = NO_AREA, network = NO_NETWORK }: FactInputs,
   questionIds: readonly string[],
   lists: Readonly<Record<string, readonly string[]>>,
 ): Facts {
@@ -137,6 +142,7 @@ export function deriveFacts(
       d30: totals.storedValue - topUps + history.d30.storedValue,
     },
     area,
+    network,
     answers: answerFacts,
     lists,
   };

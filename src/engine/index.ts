@@ -1,7 +1,7 @@
 export { compileRuleSet, DEFAULT_HOLD_DEADLINE_MS, readRuleSet, RuleSetError, formatProblem, type CompiledRuleSet, type CompiledRule, type ReadRuleSet, type RuleSetProblem } from './compile.js';
 export { contentHash } from './content-hash.js';
 export { decide, evaluateFacts, localeOf, type DecideOptions, type EngineDecision, type RuleError } from './decide.js';
-export { basketTotals, deriveFacts, NO_HISTORY, recordedHistory, type BasketTotals, type FactInputs } from './derive-facts.js';
+export { basketTotals, deriveFacts, NO_HISTORY, NO_NETWORK, recordedHistory, type BasketTotals, type FactInputs } from './derive-facts.js';
 export { basketBrandFamily, brandFamily } from './brand-families.js';
 export { businessDay, DEFAULT_TIME_ZONE, isTimeZone } from './business-day.js';
 export { formatMoney, minorUnitsPerMajor } from './money.js';

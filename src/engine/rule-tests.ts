@@ -4,7 +4,7 @@ import type { HistoryInput, RuleTestCase } from '../contract/rule-file.js';
 import type { CompiledRuleSet } from './compile.js';
 import { decide, type EngineDecision } from './decide.js';
 import { NO_AREA } from './area.js';
-import { NO_HISTORY } from './derive-facts.js';
+import { NO_HISTORY, NO_NETWORK } from './derive-facts.js';
 
 export interface RuleTestResult {
   file: string;
@@ -51,7 +51,8 @@ export function runRuleTest(ruleSet: CompiledRuleSet, file: string, test: RuleTe
   const history = test.history ? historyFromInput(test.history) : NO_HISTORY;
   const identified = test.history !== undefined || check.customer.loyaltyId !== undefined || check.customer.paymentToken !== undefined;
   const area = test.area ? { ...NO_AREA, ...test.area } : NO_AREA;
-  const decision = decide(ruleSet, { check, history, answers, identified, area });
+  const network = { ...NO_NETWORK, ...test.network };
+  const decision = decide(ruleSet, { check, history, answers, identified, area, network });
 
   const matched = new Set([...decision.reasons, ...decision.shadowReasons].map((reason) => reason.ruleId));
   const contribution = (ruleId: string) => {

@@ -38,6 +38,7 @@ interface EvaluationRecordRow {
   answers: string;
   history: string;
   area: string | null;
+  network: string | null;
   action: Action;
   score: number;
   reasons: string;
@@ -56,6 +57,7 @@ function toEvaluation(row: EvaluationRecordRow): EvaluationRow {
     answers: JSON.parse(row.answers),
     history: recordedHistory(JSON.parse(row.history) as Parameters<typeof recordedHistory>[0]),
     ...(row.area === null ? {} : { area: JSON.parse(row.area) }),
+    ...(row.network === null ? {} : { network: JSON.parse(row.network) }),
     action: row.action,
     score: row.score,
     reasons: JSON.parse(row.reasons),
@@ -150,10 +152,10 @@ export function checksRepository(db: Database) {
   `);
   const insertEvaluation = db.prepare(`
     INSERT INTO evaluations (
-      check_id, revision, trigger, evaluated_at, request, answers, history, action, score, reasons, shadow_reasons,
+      check_id, revision, trigger, evaluated_at, request, answers, history, network, action, score, reasons, shadow_reasons,
       prompt_id, prompt, rule_set_version, request_fingerprint, area
     ) VALUES (
-      @checkId, @revision, @trigger, @evaluatedAt, @request, @answers, @history, @action, @score, @reasons,
+      @checkId, @revision, @trigger, @evaluatedAt, @request, @answers, @history, @network, @action, @score, @reasons,
       @shadowReasons, @promptId, @prompt, @ruleSetVersion, @requestFingerprint, @area
     )
   `);
@@ -261,6 +263,7 @@ export function checksRepository(db: Database) {
         request: JSON.stringify(evaluation.request),
         answers: JSON.stringify(evaluation.answers),
         history: JSON.stringify(evaluation.history),
+        network: evaluation.network ? JSON.stringify(evaluation.network) : null,
         action: evaluation.action,
         score: evaluation.score,
         reasons: JSON.stringify(evaluation.reasons),

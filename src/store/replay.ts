@@ -14,6 +14,7 @@ interface ReplayRecordRow {
   answers: string;
   history: string;
   area: string | null;
+  network: string | null;
 }
 
 export type ReplayRepository = ReturnType<typeof replayRepository>;
@@ -26,7 +27,7 @@ export function replayRepository(db: Database) {
     WHERE c.occurred_at >= @from AND c.occurred_at < @to AND c.livemode = 1
       AND (@stores IS NULL OR c.store_id IN (SELECT value FROM json_each(@stores)))`;
   const rows = db.prepare<Record<string, unknown>, ReplayRecordRow>(`
-    SELECT c.id, c.store_id, c.occurred_at, c.outcome, c.stored_value, c.identified, e.request, e.answers, e.history, e.area
+    SELECT c.id, c.store_id, c.occurred_at, c.outcome, c.stored_value, c.identified, e.request, e.answers, e.history, e.area, e.network
     ${filter}
     ORDER BY c.occurred_at, c.id`);
   const count = db.prepare<Record<string, unknown>, { n: number }>(`SELECT count(*) AS n ${filter}`);
@@ -52,6 +53,7 @@ export function replayRepository(db: Database) {
           answers: JSON.parse(row.answers),
           history: recordedHistory(JSON.parse(row.history) as Parameters<typeof recordedHistory>[0]),
           ...(row.area === null ? {} : { area: JSON.parse(row.area) }),
+          ...(row.network === null ? {} : { network: JSON.parse(row.network) }),
         };
       }
     },

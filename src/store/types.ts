@@ -3,6 +3,7 @@ import type { CheckRequest, Customer } from '../contract/check.js';
 import type { EvaluationTrigger } from '../contract/check-record.js';
 import type { Outcome, Role, KeyMode } from '../contract/enums.js';
 import type { HistoryFacts } from '../contract/fact-schema.js';
+import type { NetworkSignal } from '../contract/network.js';
 import type { RuleSetSource } from '../contract/rule-file.js';
 import type { EngineDecision } from '../engine/index.js';
 
@@ -21,6 +22,8 @@ export type EvaluationRow = Pick<EngineDecision, 'action' | 'score' | 'reasons' 
   history: HistoryFacts;
   /** The area alerts this decision saw, and the facts they made; absent when none reached the store. */
   area?: AreaSeen;
+  /** What the retailers' exchange said when this was decided; null before migration 0220 or with no exchange asked. */
+  network?: NetworkSignal | null;
 };
 
 export interface AreaSeen {
@@ -141,6 +144,8 @@ export interface ReplayRow {
   history: HistoryFacts;
   /** The area alerts the check saw when it was decided: replayed as they were then. */
   area?: AreaSeen;
+  /** Absent before migration 0220 or when no exchange was asked. */
+  network?: NetworkSignal;
 }
 
 export interface PeriodFilter {

@@ -24,6 +24,7 @@ const LAYERS: ReadonlyArray<{ name: string; paths: readonly string[]; packages: 
       'src/reports/',
       'src/backtest/',
       'src/tuning/',
+      'src/exchange/',
       'src/workers/',
       'src/errors.ts',
       'src/duration.ts',

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { backtestSection } from './backtest.js';
 import { engineSection } from './engine.js';
+import { exchangeSection } from './exchange.js';
 import { heavyWorkSection } from './heavy-work.js';
 import { historySection } from './history-growth.js';
 import { httpSection } from './http.js';
@@ -17,7 +18,7 @@ import type { Scale, Section, SectionResult } from './section.js';
 // measured in the same run on the same machine. Results go to tests/bench/results.json, from a full
 // run only. --smoke runs every section at its smallest, to prove each still runs (CI): its figures
 // are printed, never kept, and it exits non-zero if any section failed.
-const sections: Section[] = [engineSection, httpSection, historySection, reportsSection, backtestSection, sdkSection, heavyWorkSection, nodesSection, tracingSection, webhooksSection, publishSection];
+const sections: Section[] = [engineSection, httpSection, historySection, reportsSection, backtestSection, sdkSection, heavyWorkSection, nodesSection, tracingSection, webhooksSection, publishSection, exchangeSection];
 
 const args = process.argv.slice(2);
 const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length).split(',');

@@ -84,6 +84,12 @@ const facts: fc.Arbitrary<Facts> = fc.record({
     minutesSince: fc.integer({ min: -1, max: 600 }),
     brands: fc.uniqueArray(fc.constantFrom('apple', 'google_play', 'steam', 'unknown'), { maxLength: 4 }),
   }),
+  network: fc.record({
+    answered: fc.boolean(),
+    otherRetailersToday: count,
+    valueBand: fc.constantFrom('none', 'under_100', '100_to_249', '250_to_499', '500_to_999', '1000_plus'),
+    minutesSince: fc.oneof(fc.integer({ min: 0, max: 1440 }), count),
+  }),
   answers: fc.record({
     someoneAskedYouToBuy: answer(['yes', 'no', 'unsure']),
     purpose: answer(['gift', 'own_use', 'bill_or_fine', 'family_emergency', 'work_request', 'other']),

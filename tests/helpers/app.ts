@@ -43,6 +43,8 @@ export interface TestAppOptions {
   /** A stores file put into the registry at start (VOUCHSAFE_STORES_FILE). */
   storesFile?: string;
   areaAlerts?: ServiceOptions['areaAlerts'];
+  /** A member of a retailers' exchange (see tests/helpers/exchange.ts). */
+  exchange?: ServiceOptions['exchange'];
 }
 
 const onlyLocalhost = async (hostname: string) => {
@@ -83,6 +85,7 @@ export async function testApp(options: TestAppOptions = {}) {
     ...(options.cards ? { cards: options.cards } : {}),
     ...(options.storesFile ? { storesFile: options.storesFile } : {}),
     ...(options.areaAlerts ? { areaAlerts: options.areaAlerts } : {}),
+    ...(options.exchange ? { exchange: options.exchange } : {}),
   });
   onTestFinished(async () => {
     try {

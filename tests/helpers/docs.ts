@@ -4,7 +4,7 @@ import { join } from 'node:path';
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /** The pages whose commands read as one session, in order (docs/README.md, "The commands in these pages"). */
-export const DOC_PAGES = ['README.md', 'docs/README.md', 'docs/till-integration.md', 'docs/loss-prevention.md', 'docs/operations.md', 'docs/api.md', 'docs/maintainers.md'];
+export const DOC_PAGES = ['README.md', 'docs/README.md', 'docs/till-integration.md', 'docs/loss-prevention.md', 'docs/operations.md', 'docs/api.md', 'docs/maintainers.md', 'docs/exchange.md'];
 
 /** Every markdown page of the documentation, to hold them all to DOC_PAGES and to check their links. */
 export function markdownPages(): string[] {

@@ -55,6 +55,7 @@ export function undoTestMode(db: Database.Database): void {
 export function undoAfterStoreDays(db: Database.Database): void {
   undoHistoryCoveringIndex(db);
   undoBrandFamily(db);
+  undoExchangeSignal(db);
   undoStoresAndAreaAlerts(db);
   undoCardsSold(db);
   undoCases(db);
@@ -107,6 +108,11 @@ export function undoBrandFamily(db: Database.Database): void {
 /** Undoes migration 0250: history lookups read the checks table again. */
 export function undoHistoryCoveringIndex(db: Database.Database): void {
   db.exec('DROP INDEX checks_for_history');
+}
+
+/** Undoes migration 0220: what the retailers' exchange said per evaluation. */
+export function undoExchangeSignal(db: Database.Database): void {
+  db.exec('ALTER TABLE evaluations DROP COLUMN network');
 }
 
 /** Undoes migration 0180: no endpoint remembers when it may be probed. */

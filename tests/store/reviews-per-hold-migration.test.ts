@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckInput } from '../../src/contract/check.js';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
 import { freshPostgresUrl, postgresAvailable } from '../helpers/postgres.js';
-import { undoBrandFamily, undoCardsSold, undoCases, undoHistoryCoveringIndex, undoReviewsPerHold, undoStoresAndAreaAlerts, undoWebhookProbes } from '../helpers/schema.js';
+import { undoBrandFamily, undoCardsSold, undoCases, undoExchangeSignal, undoHistoryCoveringIndex, undoReviewsPerHold, undoStoresAndAreaAlerts, undoWebhookProbes } from '../helpers/schema.js';
 
 const itunes = (quantity: number): CheckInput['lines'] => [{ kind: 'gift_card', brand: 'itunes', unitAmount: 10000, quantity }];
 /** £300 for a customer over 80: held, and released without a reason. */
@@ -16,6 +16,8 @@ const POSTGRES_BEFORE = `
   DELETE FROM schema_migrations WHERE version = 13;
   ALTER TABLE checks DROP COLUMN brand_family;
   DELETE FROM schema_migrations WHERE version = 11;
+  ALTER TABLE evaluations DROP COLUMN network;
+  DELETE FROM schema_migrations WHERE version = 10;
   DROP TABLE stores, unknown_stores, area_alerts;
   ALTER TABLE evaluations DROP COLUMN area;
   DELETE FROM schema_migrations WHERE version = 9;
@@ -42,6 +44,7 @@ const STORES = [
       const db = new Database(databasePath);
       undoHistoryCoveringIndex(db);
       undoBrandFamily(db);
+      undoExchangeSignal(db);
       undoStoresAndAreaAlerts(db);
       undoCardsSold(db);
       undoCases(db);

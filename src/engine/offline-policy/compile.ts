@@ -48,12 +48,12 @@ const DERIVATION: Record<string, string> = {
 };
 
 /**
- * Facts a rule can read that the table does not carry: history and area alerts (assumed none: a till
- * offline hears of no scam nearby), the customer's totals
+ * Facts a rule can read that the table does not carry: history, area alerts and the retailers' exchange
+ * (assumed none: a till offline hears of no scam nearby and asks no exchange), the customer's totals
  * (with no history, giftCards.withoutTopUps), lists (written out), and ones derived from others.
  * giftCards.family only keys history (history.sameFamily), which the table assumes empty.
  */
-const NOT_CARRIED = /^(history|lists|customerTotal|area)\.|^customer\.ageAtLeast$|^giftCards\.(roundAmounts|family)$/;
+const NOT_CARRIED = /^(history|network|lists|customerTotal|area)\.|^customer\.ageAtLeast$|^giftCards\.(roundAmounts|family)$/;
 
 const ASSUMES =
   'The customer has no history: the till knows only this basket, what the colleague sees and the answers so far. With history (the same customer’s purchases at other tills and stores) the service can only decide more strongly, so when it answers, its decision stands.';

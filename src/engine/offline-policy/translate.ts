@@ -2,7 +2,7 @@ import { serialize } from '@marcbachmann/cel-js';
 import type { AgeBand } from '../../contract/enums.js';
 import type { PolicyCondition, PolicyFactType, PolicyOperator } from '../../contract/offline-policy.js';
 import { NO_AREA } from '../area.js';
-import { AGE_AT_LEAST, NO_HISTORY } from '../derive-facts.js';
+import { AGE_AT_LEAST, NO_HISTORY, NO_NETWORK } from '../derive-facts.js';
 
 /**
  * Turns a type-checked CEL condition into rows of conditions over basket facts (a disjunction of
@@ -317,6 +317,11 @@ export function translateCondition(ast: unknown, vocabulary: Vocabulary, towards
     if (name.startsWith('area.')) {
       const value = NO_AREA[name.slice('area.'.length) as keyof typeof NO_AREA];
       if (typeof value === 'number' || Array.isArray(value)) return { kind: 'const', value };
+    }
+    // Offline, the retailers' exchange is never asked: every network fact is as when it did not answer.
+    if (name.startsWith('network.')) {
+      const value = (NO_NETWORK as Record<string, unknown>)[name.slice('network.'.length)];
+      if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return { kind: 'const', value };
     }
     if (name.startsWith('lists.')) {
       const list = vocabulary.lists[name.slice('lists.'.length)];

@@ -20,6 +20,7 @@ import { up as webhookProbes } from './0180-webhook-probes.js';
 import { up as cases } from './0190-cases.js';
 import { up as cardsSold } from './0200-cards-sold.js';
 import { up as storesAndAreaAlerts } from './0210-stores-and-area-alerts.js';
+import { up as exchangeSignal } from './0220-exchange-signal.js';
 import { up as brandFamily } from './0230-brand-family.js';
 import { up as historyCoveringIndex } from './0250-history-covering-index.js';
 import { DEFAULT_TIME_ZONE } from '../../engine/business-day.js';
@@ -61,6 +62,7 @@ export const migrations: readonly Migration[] = [
   { version: 190, name: 'cases', up: cases },
   { version: 200, name: 'cards-sold', up: cardsSold, foreignKeysOff: true },
   { version: 210, name: 'stores-and-area-alerts', up: storesAndAreaAlerts },
+  { version: 220, name: 'exchange-signal', up: exchangeSignal },
   { version: 230, name: 'brand-family', up: brandFamily },
   { version: 250, name: 'history-covering-index', up: historyCoveringIndex },
 ];

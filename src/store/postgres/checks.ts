@@ -41,6 +41,7 @@ interface EvaluationRecordRow {
   answers: EvaluationRow['answers'];
   history: EvaluationRow['history'];
   area: EvaluationRow['area'] | null;
+  network: EvaluationRow['network'];
   action: Action;
   score: number;
   reasons: EvaluationRow['reasons'];
@@ -62,6 +63,7 @@ function toEvaluation(row: EvaluationRecordRow): EvaluationRow {
     answers: row.answers,
     history: recordedHistory(row.history),
     ...(row.area ? { area: row.area } : {}),
+    ...(row.network ? { network: row.network } : {}),
     action: row.action,
     score: row.score,
     reasons: row.reasons,
@@ -177,11 +179,11 @@ export function checksRepository(sql: Queryable): Port<ChecksRepository> {
           brand_family = excluded.brand_family`,
         sql`
         INSERT INTO evaluations (
-          check_id, revision, trigger, evaluated_at, request, answers, history, action, score, reasons, shadow_reasons,
+          check_id, revision, trigger, evaluated_at, request, answers, history, network, action, score, reasons, shadow_reasons,
           prompt_id, prompt, rule_set_version, request_fingerprint, area
         ) VALUES (
           ${write.id}, ${evaluation.revision}, ${evaluation.trigger}, ${evaluation.evaluatedAt}, ${json(evaluation.request)}::jsonb,
-          ${json(evaluation.answers)}::jsonb, ${json(evaluation.history)}::jsonb, ${evaluation.action}, ${evaluation.score},
+          ${json(evaluation.answers)}::jsonb, ${json(evaluation.history)}::jsonb, ${evaluation.network ? json(evaluation.network) : null}::jsonb, ${evaluation.action}, ${evaluation.score},
           ${json(evaluation.reasons)}::jsonb, ${json(evaluation.shadowReasons)}::jsonb, ${evaluation.promptId},
           ${evaluation.prompt === null ? null : json(evaluation.prompt)}::jsonb, ${evaluation.ruleSetVersion}, ${write.requestFingerprint},
           ${evaluation.area ? json(evaluation.area) : null}::jsonb

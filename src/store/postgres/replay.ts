@@ -19,6 +19,7 @@ interface ReplayRecordRow {
   answers: ReplayRow['answers'];
   history: ReplayRow['history'];
   area: ReplayRow['area'] | null;
+  network: NonNullable<ReplayRow['network']> | null;
 }
 
 /** Stored checks as they were last decided, for deciding them again under other rules, as `replayRepository` (SQLite) reads them. */
@@ -40,7 +41,7 @@ export function replayRepository(sql: Queryable): Port<ReplayRepository> {
      */
     async *checks(period) {
       const rows = sql<ReplayRecordRow[]>`
-        SELECT c.id, c.store_id, c.occurred_at, c.outcome, c.stored_value, c.identified, e.request, e.answers, e.history, e.area
+        SELECT c.id, c.store_id, c.occurred_at, c.outcome, c.stored_value, c.identified, e.request, e.answers, e.history, e.area, e.network
         ${filter(period)}
         ORDER BY c.occurred_at, c.id COLLATE "C"`;
       for await (const batch of rows.cursor(CURSOR_ROWS)) {
@@ -56,6 +57,7 @@ export function replayRepository(sql: Queryable): Port<ReplayRepository> {
             answers: row.answers,
             history: recordedHistory(row.history),
             ...(row.area ? { area: row.area } : {}),
+            ...(row.network ? { network: row.network } : {}),
           };
         }
       }

@@ -7,6 +7,7 @@ import { sql as webhookProbes } from './0006-webhook-probes.js';
 import { sql as cases } from './0007-cases.js';
 import { sql as cardsSold } from './0008-cards-sold.js';
 import { sql as storesAndAreaAlerts } from './0009-stores-and-area-alerts.js';
+import { sql as exchangeSignal } from './0010-exchange-signal.js';
 import { sql as brandFamily } from './0011-brand-family.js';
 import { sql as historyCoveringIndex } from './0013-history-covering-index.js';
 
@@ -28,6 +29,7 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   { version: 7, name: 'cases', sql: cases },
   { version: 8, name: 'cards-sold', sql: cardsSold },
   { version: 9, name: 'stores-and-area-alerts', sql: storesAndAreaAlerts },
+  { version: 10, name: 'exchange-signal', sql: exchangeSignal },
   { version: 11, name: 'brand-family', sql: brandFamily },
   { version: 13, name: 'history-covering-index', sql: historyCoveringIndex },
 ];
