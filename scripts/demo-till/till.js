@@ -86,9 +86,10 @@ for (const story of STORIES) {
 }
 $('#scan').addEventListener('click', () => void scan());
 prompt.addEventListener('vouchsafe-decision', (event) => show(event.detail.decision));
-// The colleague marked a hand-off action done (police called, the bank through 159…): a real till
-// records it as an escalation on the check, with who did it (docs/till-integration.md, "The warm hand-off").
-prompt.addEventListener('vouchsafe-escalate', (event) => showStatus(`Hand-off marked done: ${event.detail.step.replaceAll('_', ' ')}, at ${event.detail.at.slice(11, 16)} UTC.`));
+// The colleague marked a hand-off action done (police called, the bank through 159…): the element
+// records it through the till as an escalation on the check's case, with who did it (the `colleague`
+// attribute), queued like an outcome if the service is away (docs/till-integration.md, "The warm hand-off").
+prompt.addEventListener('vouchsafe-escalate', (event) => showStatus(`Hand-off recorded on the case: ${event.detail.step.replaceAll('_', ' ')}, at ${event.detail.at.slice(11, 16)} UTC.`));
 prompt.addEventListener('vouchsafe-hold', (event) => holdEnded(event.detail.hold));
 for (const button of document.querySelectorAll('[data-outcome]')) button.addEventListener('click', () => void record(button.dataset.outcome));
 document.body.dataset.ready = 'true';

@@ -66,14 +66,14 @@ export async function buildModules(outdir: string): Promise<void> {
 }
 
 /**
- * What the browser bundle may weigh: today's size (SIZE KB gzipped: with till tokens, and about 7 KB added in
+ * What the browser bundle may weigh: today's size (141.4 KB gzipped, with till tokens; about 10 KB of it added in
  * December 2026 by the warm hand-off's texts in three languages, the cards sold (their schemas and the checks
- * that refuse PINs and redemption codes), the area-alert rule and prompt, and `<vouchsafe-prompt>` following
- * holds) and a little room, so nothing grows it unnoticed. Not yet the issue's 60 KB: the offline engine the till runs in the browser
+ * that refuse PINs and redemption codes), the area-alert, visit-counting and exchange rules and prompts in
+ * three languages, escalations, and `<vouchsafe-prompt>` following holds) and a little room, so nothing grows it unnoticed. Not yet the issue's 60 KB: the offline engine the till runs in the browser
  * brings yaml (~30 KB gzipped), cel-js (~25 KB), zod (~23 KB) and the bundled rules as YAML (~13 KB);
  * the SDK, contract and engine are ~31 KB (`npx tsx sdk/scripts/measure-bundle.ts`). sdk/README.md ("Size") says what 60 KB would take.
  */
-export const BROWSER_BUNDLE_BUDGET = { gzipBytes: 136 * 1024 };
+export const BROWSER_BUNDLE_BUDGET = { gzipBytes: 144 * 1024 };
 
 export interface BrowserBundle {
   path: string;

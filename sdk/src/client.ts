@@ -3,6 +3,7 @@ import { Breaker } from './breaker.js';
 import { answer } from './calls/answer.js';
 import { check } from './calls/check.js';
 import { outcome } from './calls/outcome.js';
+import { escalate } from './calls/escalate.js';
 import { review } from './calls/review.js';
 import { watchReview } from './calls/watch-review.js';
 import { type Clock, systemClock, within } from './clock.js';
@@ -102,6 +103,7 @@ export function createTillClient(options: TillClientOptions): TillClient {
     answer: (checkId, answers) => inFlight.track(() => answer(till, checkId, answers)),
     outcome: (checkId, input) => inFlight.track(() => outcome(till, checkId, input)),
     review: (checkId, input) => inFlight.track(() => review(till, checkId, input)),
+    escalate: (checkId, input) => inFlight.track(() => escalate(till, checkId, input)),
     // Not tracked: a watch may run for minutes, and closing the client ends it.
     watchReview: (checkId, options) => watchReview(till, checkId, options),
     async flush() {

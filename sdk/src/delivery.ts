@@ -15,6 +15,7 @@ export function delivery(api: Api, timeoutMs: number, breaker: Breaker, memory: 
       // The outbox sets aside answers and outcomes whose check never got an id, so checkId is known here.
       if (entry.kind === 'answers') return api.answer(checkId!, entry.body, timeoutMs, stop);
       if (entry.kind === 'review') return api.review(checkId!, entry.body, timeoutMs, stop);
+      if (entry.kind === 'escalation') return api.escalate(checkId!, entry.body, timeoutMs, stop);
       return api.recordOutcome(checkId!, entry.body, timeoutMs, stop);
     },
     onDelivered(entry, result, link) {

@@ -8,6 +8,8 @@ export type {
   Basket,
   Clock,
   DeadLetterView,
+  EscalationInput,
+  EscalationReceipt,
   FlushResult,
   HoldState,
   OutcomeInput,
@@ -50,8 +52,9 @@ export type { OutboxStorage, StoredOutbox } from './outbox/storage.js';
 export { BUNDLED_RULES } from './rules/bundled.js';
 // The service's contract, as the calls above take and return it: one definition, the service's.
 export type { AnswersRequest } from '../../src/contract/answers.js';
+export type { Escalation, EscalationRequest } from '../../src/contract/escalations.js';
 export type { CheckInput, CheckRequest } from '../../src/contract/check.js';
-export type { Decision, Prompt } from '../../src/contract/decision.js';
+export type { Decision, HandOffStep, Prompt } from '../../src/contract/decision.js';
 export type { Action } from '../../src/contract/enums.js';
 export type { HistoryFacts } from '../../src/contract/fact-schema.js';
 export type { OutcomeRecord } from '../../src/contract/outcome.js';

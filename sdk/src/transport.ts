@@ -1,3 +1,4 @@
+import { Escalation, type EscalationRequest } from '../../src/contract/escalations.js';
 import type { z } from 'zod';
 import type { AnswersRequest } from '../../src/contract/answers.js';
 import type { CheckRequest } from '../../src/contract/check.js';
@@ -27,6 +28,7 @@ export interface Api {
   recordOutcome(checkId: string, body: OutcomeRequest, timeoutMs: number, stop?: AbortSignal): Promise<OutcomeRecord>;
   /** A supervisor's release or refusal of a held check. */
   review(checkId: string, body: ReviewRequest, timeoutMs: number, stop?: AbortSignal): Promise<ReviewRecord>;
+  escalate(checkId: string, body: EscalationRequest, timeoutMs: number, stop?: AbortSignal): Promise<Escalation>;
   /** The check's hold as the service has it. */
   checkReview(checkId: string, timeoutMs: number, stop?: AbortSignal): Promise<CheckReview>;
   /** The active rule set and its ETag, or `unchanged` when it still has the ETag sent. */
@@ -166,6 +168,7 @@ export function createApi(options: { baseUrl: string; credentials: Credentials; 
     recordOutcome: async (checkId, body, timeoutMs, stop) =>
       read(OutcomeRecord, await send('POST', checkPath(checkId, 'outcome'), timeoutMs, stop, { body })),
     review: async (checkId, body, timeoutMs, stop) => read(ReviewRecord, await send('POST', checkPath(checkId, 'review'), timeoutMs, stop, { body })),
+    escalate: async (checkId, body, timeoutMs, stop) => read(Escalation, await send('POST', checkPath(checkId, 'escalations'), timeoutMs, stop, { body })),
     checkReview: async (checkId, timeoutMs, stop) => read(CheckReview, await send('GET', checkPath(checkId, ''), timeoutMs, stop)),
     async rules(etag, timeoutMs, stop) {
       const answer = await send('GET', 'v1/rules', timeoutMs, stop, etag ? { headers: { 'if-none-match': etag } } : {});

@@ -1,3 +1,4 @@
+import type { Escalation, EscalationRequest } from '../../src/contract/escalations.js';
 import type { z } from 'zod';
 import type { AnswersRequest } from '../../src/contract/answers.js';
 import type { CheckInput } from '../../src/contract/check.js';
@@ -64,6 +65,15 @@ export type OutcomeReceipt =
   /** Stored in the outbox; it will be delivered when the service can be reached. */
   | { status: 'queued'; cause: VouchsafeError }
   /** The service refused it for good (e.g. ConflictError: a different outcome is already recorded). */
+  | { status: 'dead_lettered'; error: VouchsafeError };
+
+export type EscalationInput = z.input<typeof EscalationRequest>;
+
+export type EscalationReceipt =
+  | { status: 'recorded'; escalation: Escalation }
+  /** Stored in the outbox; it will be delivered when the service can be reached. */
+  | { status: 'queued'; cause: VouchsafeError }
+  /** The service refused it for good. */
   | { status: 'dead_lettered'; error: VouchsafeError };
 
 export type DeadLetterView = DeadLetter & { error: VouchsafeError };
@@ -143,6 +153,12 @@ export interface TillClient {
    * is decided, resolves with the hold as it stands instead.
    */
   review(checkId: string, input: ReviewInput): Promise<HoldState>;
+  /**
+   * What the colleague did for the customer (a hand-off action: called the police, the bank on 159,
+   * the family, the card's company). Stored before it is sent, so it is never lost; the service opens
+   * the check's case if it has none and tells loss prevention at once (`case.escalated`).
+   */
+  escalate(checkId: string, input: EscalationInput): Promise<EscalationReceipt>;
   /**
    * Resolves when a held sale is released, refused or expired, wherever that was decided (a
    * supervisor's handheld): asks the service every `reviewPollMs`, and with the service away expires

@@ -9,10 +9,8 @@ import { ReviewCloser } from './review-state.js';
 // §2 (Victims and families, item 6: "No retailer system hands the victim or police an evidence pack")
 // and §3 (items 2 and 3: the warm hand-off and freeze-on-confirm).
 
-export const CaseId = z
-  .string()
-  .regex(/^cas_[0-9a-z]{10,40}$/, 'Not a case id')
-  .meta({ id: 'CaseId', description: 'The id Vouchsafe gave the case.', example: 'cas_01jd0q9w4v2s3k6m8n0p' });
+export { CaseId } from './escalations.js';
+import { CaseId, Escalation } from './escalations.js';
 
 export const CaseStatus = z.enum(['open', 'freeze_requested', 'frozen', 'partly_frozen', 'too_late', 'closed']).meta({
   id: 'CaseStatus',
@@ -67,32 +65,7 @@ export const ScamReport = ScamReportRequest.extend({
 }).meta({ id: 'ScamReport', description: 'A report as recorded, with the case it opened or joined.' });
 export type ScamReport = z.infer<typeof ScamReport>;
 
-export const EscalationStep = z.enum(['called_police', 'called_bank_159', 'called_family', 'called_card_issuer', 'other']).meta({
-  id: 'EscalationStep',
-  description:
-    'What the colleague did for the customer: `called_police` (999 for a scam in progress, 101 otherwise, in the UK), `called_bank_159` (159 reaches the customer’s bank in the UK), `called_family`, `called_card_issuer`, `other` (say what in `note`).',
-  example: 'called_bank_159',
-});
-export type EscalationStep = z.infer<typeof EscalationStep>;
-
-export const EscalationRequest = z
-  .strictObject({
-    step: EscalationStep,
-    by: ShortText(64).meta({ description: 'The colleague or supervisor, as the store knows them.', example: 'S0042' }),
-    at: Timestamp.optional().meta({ description: 'When it was done; default now. Not ahead of the service’s clock.' }),
-    note: ShortText(500).optional().meta({ description: NoFreeText, example: 'Customer agreed; bank put a hold on her account.' }),
-  })
-  .meta({ id: 'EscalationRequest', description: 'A step taken for the customer beyond the till.' });
-export type EscalationRequest = z.infer<typeof EscalationRequest>;
-
-export const Escalation = EscalationRequest.extend({
-  id: z.string().meta({ example: 'esc_01jd0q9w4v2s3k6m8n0p' }),
-  caseId: CaseId,
-  checkId: CheckId,
-  at: Timestamp,
-  recordedAt: Timestamp,
-}).meta({ id: 'Escalation', description: 'An escalation as recorded, with the case it opened or joined.' });
-export type Escalation = z.infer<typeof Escalation>;
+export { Escalation, EscalationRequest, EscalationStep } from './escalations.js';
 
 export const CaseEventKind = z
   .enum([

@@ -72,7 +72,8 @@ export type NextStepKind = z.infer<typeof NextStepKind>;
 export const HandOffStep = z.enum(['called_police', 'called_bank_159', 'called_family', 'called_card_issuer', 'other']).meta({
   id: 'HandOffStep',
   description:
-    'What a colleague records having done when they carry out a hand-off action: the `step` of an escalation on the check (police called, the customer’s bank called through 159, family called, the card’s company called, something else).',
+    'What a colleague did for the customer, as a hand-off action records it and an escalation on the check (`POST /v1/checks/{checkId}/escalations`) says: `called_police` (999 for a scam in progress, 101 otherwise, in the UK; 911 in the US), `called_bank_159` (159 reaches the customer’s bank in the UK), `called_family`, `called_card_issuer`, `other` (say what in `note`).',
+  example: 'called_bank_159',
 });
 export type HandOffStep = z.infer<typeof HandOffStep>;
 

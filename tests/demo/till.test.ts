@@ -142,7 +142,7 @@ describe.skipIf(!chromiumAvailable)('the demo till in Chromium', () => {
       for (const action of last.handOff) expect(action.buttonHeight, `${story.id}: ${action.text}`).toBeGreaterThanOrEqual(48);
       expect(serious(await axeViolations(page)), `${story.id}, refused`).toEqual([]);
       await page.locator('vouchsafe-prompt button[data-hand-off="emergency"]').click();
-      await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Hand-off marked done: called police, at \d\d:\d\d UTC\.$/);
+      await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Hand-off recorded on the case: called police, at \d\d:\d\d UTC\.$/);
       expect((await screen(page)).handOff[0]!.button, story.id).toMatch(/✓$/);
       await page.screenshot({ path: join(ARTIFACTS, `till-${viewport.width}-${story.id}-refused.png`), fullPage: true });
 

@@ -11,7 +11,9 @@ import { aCheck, STORE, testApp } from '../helpers/app.js';
  * the other world out, and a new check, key or webhook lands in the key's own world.
  */
 
-const ROLES: readonly Role[] = ['till', 'supervisor', 'analyst', 'admin'];
+const ROLES: readonly Role[] = ['till', 'supervisor', 'analyst', 'admin', 'processor'];
+/** Every role but the processor integration's, which only reads checks and answers freeze requests. */
+const STORE_ROLES: readonly Role[] = ['till', 'supervisor', 'analyst', 'admin'];
 const appleCards = [{ kind: 'gift_card' as const, brand: 'apple', unitAmount: 10000, quantity: 3 }];
 /** Held on score alone (see tests/http/holds.test.ts). */
 const heldBasket = { lines: appleCards, customer: { ageBand: '80_plus' as const } };
@@ -123,15 +125,24 @@ const TABLE: Record<string, Row> = {
     body: { decision: 'release', supervisorRef: 'SUP-1' },
   })),
   'GET /v1/reviews': { roles: ['supervisor', 'analyst', 'admin'], request: () => ({ path: '/v1/reviews' }), test: { kind: 'unlisted', ids: (other) => [other.heldCheckId] } },
-  'POST /v1/checks/{checkId}/reports': missing(ROLES, (other) => ({
+  'POST /v1/checks/{checkId}/reports': missing(STORE_ROLES, (other) => ({
     path: `/v1/checks/${other.promptedCheckId}/reports`,
     body: { reporter: { role: 'store' }, whatHappened: 'Reported by the other world.' },
   })),
-  'POST /v1/checks/{checkId}/escalations': missing(ROLES, (other) => ({ path: `/v1/checks/${other.promptedCheckId}/escalations`, body: { step: 'called_family', by: 'C2' } })),
+  'POST /v1/checks/{checkId}/escalations': missing(STORE_ROLES, (other) => ({ path: `/v1/checks/${other.promptedCheckId}/escalations`, body: { step: 'called_family', by: 'C2' } })),
   'GET /v1/cases': { roles: ['supervisor', 'analyst', 'admin'], request: () => ({ path: '/v1/cases' }), test: { kind: 'unlisted', ids: (other) => [other.caseId] } },
   'GET /v1/cases/{caseId}': missing(['supervisor', 'analyst', 'admin'], (other) => ({ path: `/v1/cases/${other.caseId}` })),
   'PATCH /v1/cases/{caseId}': missing(['analyst', 'admin'], (other) => ({ path: `/v1/cases/${other.caseId}`, body: { owner: 'other world' } })),
   'POST /v1/cases/{caseId}/notes': missing(['analyst', 'admin'], (other) => ({ path: `/v1/cases/${other.caseId}/notes`, body: { text: 'From the other world.' } })),
+  'POST /v1/cases/{caseId}/freeze-results': missing(['processor', 'admin'], (other) => ({
+    path: `/v1/cases/${other.caseId}/freeze-results`,
+    body: { results: [{ cardId: 'card_01m888psdy7yqz3cp2mv2b0bjm', result: 'frozen' }] },
+  })),
+  'GET /v1/stores': liveOnly(['analyst', 'admin'], () => ({ path: '/v1/stores' })),
+  'GET /v1/stores/{storeId}': liveOnly(['analyst', 'admin'], () => ({ path: `/v1/stores/${STORE}` })),
+  'PUT /v1/stores/{storeId}': liveOnly(['admin'], () => ({ path: `/v1/stores/${STORE}`, body: {} })),
+  'DELETE /v1/stores/{storeId}': liveOnly(['admin'], () => ({ path: '/v1/stores/S-NOWHERE' })),
+  'GET /v1/area-alerts': liveOnly(['analyst', 'admin'], () => ({ path: '/v1/area-alerts' })),
   'GET /v1/cases/{caseId}/evidence': missing(['supervisor', 'analyst', 'admin'], (other) => ({ path: `/v1/cases/${other.caseId}/evidence` })),
   'GET /v1/keys': {
     roles: ['admin'],

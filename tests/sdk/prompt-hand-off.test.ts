@@ -16,6 +16,14 @@ const PAGE = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><tit
 <body><main><vouchsafe-prompt></vouchsafe-prompt></main><script type="module">
 import '/vouchsafe-till.js';
 window.escalations = [];
+window.recorded = [];
+const element = document.querySelector('vouchsafe-prompt');
+element.setAttribute('colleague', 'C1234');
+// A till that records what it is given: the element hands it each action not cancelled.
+element.till = {
+  answer: () => Promise.reject(new Error('not asked here')),
+  escalate: (checkId, input) => { window.recorded.push({ checkId, ...input }); return Promise.resolve({ status: 'queued' }); },
+};
 document.querySelector('vouchsafe-prompt').addEventListener('vouchsafe-escalate', (event) => {
   window.escalations.push(event.detail);
   if (window.refuseToRecord) event.preventDefault();
@@ -58,6 +66,7 @@ declare global {
   interface Window {
     ready: boolean;
     escalations: unknown[];
+    recorded: unknown[];
     refuseToRecord: boolean;
   }
 }
@@ -127,6 +136,10 @@ describe.skipIf(!chromiumAvailable)('the hand-off in <vouchsafe-prompt>', () => 
       { checkId: held.checkId, step: 'called_bank_159', handOffId: 'bank', at: expect.any(String) },
     ]);
     expect((await handOff(page)).items[1]).toMatchObject({ button: 'Done ✓', disabled: true });
+    // Only the tap nobody cancelled reaches the till, with who is at it.
+    expect(await page.evaluate(() => window.recorded)).toEqual([
+      { checkId: held.checkId, step: 'called_bank_159', by: 'C1234', at: (escalations[1] as { at: string }).at },
+    ]);
 
     // The customer then says the cards pay a bill: refused, the same hand-off, what was done still marked.
     const refused = decision('en-GB', { codesRequested: 'no', purpose: 'bill_or_fine' });

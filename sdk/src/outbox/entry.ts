@@ -1,3 +1,4 @@
+import { EscalationRequest } from '../../../src/contract/escalations.js';
 import { z } from 'zod';
 import { AnswersRequest } from '../../../src/contract/answers.js';
 import { CheckRequest } from '../../../src/contract/check.js';
@@ -28,6 +29,7 @@ export const OutboxEntry = z.discriminatedUnion('kind', [
   z.strictObject({ ...common, kind: z.literal('answers'), body: AnswersRequest }),
   z.strictObject({ ...common, kind: z.literal('outcome'), body: OutcomeRequest }),
   z.strictObject({ ...common, kind: z.literal('review'), body: ReviewRequest }),
+  z.strictObject({ ...common, kind: z.literal('escalation'), body: EscalationRequest }),
 ]);
 export type OutboxEntry = z.infer<typeof OutboxEntry>;
 

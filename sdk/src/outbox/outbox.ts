@@ -1,3 +1,4 @@
+import type { Escalation } from '../../../src/contract/escalations.js';
 import type { Decision } from '../../../src/contract/decision.js';
 import type { OutcomeRecord } from '../../../src/contract/outcome.js';
 import type { ReviewRecord } from '../../../src/contract/review.js';
@@ -7,7 +8,7 @@ import { OUTBOX_BACKOFF, retryDelay } from '../retry.js';
 import { type DeadLetter, type Failure, type IdLink, type OutboxEntry, redact } from './entry.js';
 import { MAX_DEAD_LETTERS, type OutboxStorage, type StoredOutbox } from './storage.js';
 
-export type Delivered = Decision | OutcomeRecord | ReviewRecord;
+export type Delivered = Decision | OutcomeRecord | ReviewRecord | Escalation;
 
 /** How one entry ended: it reached the service, or it never will. */
 export type Settlement =

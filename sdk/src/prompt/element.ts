@@ -1,7 +1,7 @@
 import type { Decision, Prompt } from '../../../src/contract/decision.js';
 import { CorsError } from '../errors.js';
-import type { Answers, HoldState, TillDecision, WatchOptions } from '../types.js';
-import { renderHandOff } from './hand-off.js';
+import type { Answers, EscalationInput, EscalationReceipt, HoldState, TillDecision, WatchOptions } from '../types.js';
+import { type EscalateEventDetail, renderHandOff } from './hand-off.js';
 import { labelsFor, type PromptLabels } from './labels.js';
 import { STYLES } from './styles.js';
 
@@ -10,6 +10,8 @@ export interface AnsweringTill {
   answer(checkId: string, answers: Answers): Promise<TillDecision>;
   /** With it, a held sale is followed to its end, wherever a supervisor decides it. */
   watchReview?(checkId: string, options?: WatchOptions): Promise<HoldState>;
+  /** With it, a hand-off action marked done is recorded on the check's case (unless a `vouchsafe-escalate` listener cancels it). */
+  escalate?(checkId: string, input: EscalationInput): Promise<EscalationReceipt>;
 }
 
 export interface AnswerEventDetail {
@@ -71,6 +73,20 @@ export class VouchsafePromptElement extends Base {
   set till(till: AnsweringTill | undefined) {
     this.#till = till;
     this.#follow();
+  }
+
+  /**
+   * Who is at the till, as the store knows them (the `colleague` attribute, a staff number): recorded
+   * as who carried out a hand-off action. Without it, "till colleague".
+   */
+  get colleague(): string {
+    return this.getAttribute('colleague')?.trim() || 'till colleague';
+  }
+
+  /** A hand-off action done: recorded through the till, queued like an outcome when the service is away. */
+  #escalate(detail: EscalateEventDetail): void {
+    // The receipt says queued or recorded; a refusal for good shows in the till's deadLetters().
+    this.#till?.escalate?.(detail.checkId, { step: detail.step, by: this.colleague, at: detail.at }).catch(() => undefined);
   }
 
   /** How the held sale ended: undefined while it is open, or when the decision held nothing. */
@@ -174,7 +190,7 @@ export class VouchsafePromptElement extends Base {
       panel.append(element('p', { class: 'label' }, labels.nextStep));
       panel.append(element('p', { class: 'next', 'data-message-id': decision.next.messageId }, decision.next.say));
       if (decision.next.deadline) panel.append(element('p', { class: 'deadline' }, labels.deadline(decision.next.deadline, locale)));
-      if (decision.next.handOff?.length) panel.append(...renderHandOff(this, decision.checkId, decision.next.handOff, labels));
+      if (decision.next.handOff?.length) panel.append(...renderHandOff(this, decision.checkId, decision.next.handOff, labels, (detail) => this.#escalate(detail)));
     }
     if (prompt && prompt.advice.length > 0) {
       panel.append(element('p', { class: 'label', id: 'advice-label' }, labels.advice));

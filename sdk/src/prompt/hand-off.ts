@@ -46,9 +46,15 @@ function withPhoneLinks(text: string, phones: readonly string[]): Node[] {
  * The warm hand-off, in order, as a numbered list: each action's text (numbers as `tel:` links for a
  * handheld; the text reads the same without them) and a button to mark it done. The button dispatches
  * a cancelable `vouchsafe-escalate` event from `host`; unless a listener cancels it (it could not record
- * the step), the button then says the step is recorded.
+ * the step, or records it its own way), `record` records it and the button then says so.
  */
-export function renderHandOff(host: HTMLElement, checkId: string, handOff: readonly HandOffAction[], labels: PromptLabels): HTMLElement[] {
+export function renderHandOff(
+  host: HTMLElement,
+  checkId: string,
+  handOff: readonly HandOffAction[],
+  labels: PromptLabels,
+  record?: (detail: EscalateEventDetail) => void,
+): HTMLElement[] {
   const marked = done.get(host) ?? new Set<string>();
   done.set(host, marked);
   const heading = document.createElement('p');
@@ -79,6 +85,7 @@ export function renderHandOff(host: HTMLElement, checkId: string, handOff: reado
     button.addEventListener('click', () => {
       const detail: EscalateEventDetail = { checkId, step: action.step, handOffId: action.id, at: new Date().toISOString() };
       if (!host.dispatchEvent(new CustomEvent('vouchsafe-escalate', { detail, bubbles: true, composed: true, cancelable: true }))) return;
+      record?.(detail);
       marked.add(key);
       showDone();
     });

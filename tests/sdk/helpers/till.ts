@@ -82,6 +82,7 @@ export function onClock(client: TillClient, clock: VirtualClock): TillClient {
     answer: (checkId, answers) => clock.run(client.answer(checkId, answers)),
     outcome: (checkId, input) => clock.run(client.outcome(checkId, input)),
     review: (checkId, input) => clock.run(client.review(checkId, input)),
+    escalate: (checkId, input) => clock.run(client.escalate(checkId, input)),
     watchReview: (checkId, options) => clock.run(client.watchReview(checkId, options)),
     flush: () => clock.run(client.flush()),
     close: () => clock.run(client.close()),
