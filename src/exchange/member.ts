@@ -127,7 +127,7 @@ export function createExchangeMember(options: MemberOptions): ExchangeMember {
       return this.publishAlert({ district, at, brands, valueBand: scam.valueBand, action: scam.action });
     },
     async alerts(districts, since) {
-      const query = new URLSearchParams([...districts.map((district) => ['district', district]), ['since', new Date(since).toISOString()]]);
+      const query = new URLSearchParams([...districts.map((district): [string, string] => ['district', district]), ['since', new Date(since).toISOString()]]);
       const answer = (await call('GET', `/v1/alerts?${query.toString()}`, undefined, AbortSignal.timeout(Math.max(timeoutMs, 2_000)))) as { alerts: RelayedAlert[] };
       return answer.alerts;
     },

@@ -19,6 +19,7 @@ const LISTENERS: Array<[RegExp, (page: string) => string]> = [
   [/VOUCHSAFE_TILL_PORT=(\d+)/g, () => 'the demo till'],
   [/VOUCHSAFE_METRICS_PORT=(\d+)/g, () => 'the metrics listener'],
   [/\.listen\((\d+)/g, (page) => `the example receiver in ${page}`],
+  [/where it listens \(default 127\.0\.0\.1:(\d+)\)/g, () => 'the exchange'],
 ];
 const ADDRESS = /\b(?:127\.0\.0\.1|localhost|\[::1\]):(\d+)/g;
 

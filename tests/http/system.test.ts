@@ -30,7 +30,7 @@ describe('the OpenAPI document', () => {
         'POST /v1/webhooks/{webhookId}/deliveries/{deliveryId}/retry',
       ]),
     );
-    expect(Object.keys(doc.webhooks)).toEqual(['check.held', 'check.refused', 'review.closed', 'outcome.recorded', 'rule_set.published', 'key.revoked']);
+    expect(Object.keys(doc.webhooks)).toEqual(['check.held', 'check.refused', 'review.closed', 'outcome.recorded', 'rule_set.published', 'key.revoked', 'case.opened', 'case.escalated', 'cards.freeze_requested']);
     expect(JSON.stringify(doc.webhooks['check.held'].post.requestBody)).toContain('#/components/schemas/CheckEventData');
     expect(doc.webhooks['review.closed'].post.parameters.map((p: { name: string }) => p.name)).toEqual(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
     for (const name of ['Decision', 'Prompt', 'Problem', 'ErrorCode', 'AgeBand', 'OutcomeRequest', 'CheckRecord', 'KeyCreated', 'ReviewRequest', 'ReviewRecord', 'WebhookCreated', 'Delivery']) {
