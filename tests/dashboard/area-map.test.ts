@@ -1,20 +1,13 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { serve } from '@hono/node-server';
-import { chromium } from 'playwright-core';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, openInChromium } from './helpers/chromium.js';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
 
 const NEAR_STORE = 'herts-stevenage-020';
 const FAR_STORE = 'beds-luton-001';
 const store = (name: string, lat: number, lon: number) => ({ name, timeZone: 'Europe/London', locale: 'en-GB', currency: 'GBP', location: { lat, lon } });
 
-describe.skipIf(!available)('the area alerts on the dashboard, in Chromium', () => {
+describe.skipIf(!chromiumAvailable)('the area alerts on the dashboard, in Chromium', () => {
   it('draws the stores by their coordinates, the alert’s reach and the stores inside it, with a table alternative', { timeout: 90_000 }, async () => {
     const app = await testApp();
     for (const [id, body] of [
@@ -29,22 +22,7 @@ describe.skipIf(!available)('the area alerts on the dashboard, in Chromium', () 
     expect((await app.call('POST', `/v1/checks/${first.json.checkId}/answers`, { key: till, body: { answers: { codesRequested: 'yes' } } })).json.action).toBe('refuse');
     await app.call('POST', '/v1/checks', { key: till, body: aCheck({ storeId: 'unregistered-009' }) });
 
-    const server = serve({ fetch: app.app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise((resolve) => server.once('listening', resolve));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const profile = mkdtempSync(join(tmpdir(), 'vouchsafe-chromium-'));
-    onTestFinished(() => {
-      server.close();
-      rmSync(profile, { recursive: true, force: true });
-    });
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1280, height: 900 },
-    });
-    onTestFinished(() => browser.close());
-    const page = browser.pages()[0] ?? (await browser.newPage());
+    const { base, page } = await openInChromium(app.app.fetch, { width: 1280, height: 900 });
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
     page.on('request', (request) => !request.url().startsWith(base) && problems.push(`left the service: ${request.url()}`));

@@ -1,41 +1,18 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
-import { chromium } from 'playwright-core';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, openInChromium } from './helpers/chromium.js';
 import { formatMoney } from '../../src/engine/index.js';
 import { knownData } from '../reports/known-data.js';
 
-// Opens the dashboard in a real headless Chromium (Debian's, installed by .ci/run). Without one, this
-// says so and skips; every other test still runs.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) console.warn(`Skipping the dashboard browser test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH).`);
+// Opens the dashboard in a real headless Chromium (see ./helpers/chromium.ts).
 
 const ARTIFACTS = join(import.meta.dirname, '..', '.artifacts');
 
-describe.skipIf(!available)('the dashboard in Chromium', () => {
+describe.skipIf(!chromiumAvailable)('the dashboard in Chromium', () => {
   it('signs in, shows the summary’s and the holds’ figures and draws the charts', { timeout: 90_000 }, async () => {
     const { app, call, analyst } = await knownData();
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise((resolve) => server.once('listening', resolve));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const profile = mkdtempSync(join(tmpdir(), 'vouchsafe-chromium-'));
-    onTestFinished(() => {
-      server.close();
-      rmSync(profile, { recursive: true, force: true });
-    });
-
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1280, height: 900 },
-    });
-    onTestFinished(() => browser.close());
-    const page = browser.pages()[0] ?? (await browser.newPage());
+    const { base, page } = await openInChromium(app.fetch, { width: 1280, height: 900 });
     const problems: string[] = [];
     page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
     page.on('pageerror', (error) => problems.push(error.message));

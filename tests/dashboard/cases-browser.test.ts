@@ -1,18 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { serve } from '@hono/node-server';
-import { chromium } from 'playwright-core';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, openInChromium } from './helpers/chromium.js';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
 
 // The cases panel and the evidence pack in a real headless Chromium, as the dashboard's own browser test.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available) console.warn(`Skipping the cases browser test: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH).`);
 
-describe.skipIf(!available)('cases in Chromium', () => {
+describe.skipIf(!chromiumAvailable)('cases in Chromium', () => {
   it('lists an open case on the dashboard and renders its evidence pack accessibly, for screen and print', { timeout: 90_000 }, async () => {
     const { app, call, makeKey } = await testApp();
     const till = await makeKey('till', [STORE]);
@@ -24,21 +16,7 @@ describe.skipIf(!available)('cases in Chromium', () => {
     await call('POST', `/v1/checks/${decided.checkId}/reports`, { key: analyst, body: { reporter: { role: 'family' }, whatHappened: 'Told to pay “HMRC” in cards <b>now</b>.', policeReference: 'NFRC1' } });
     const [{ caseId }] = (await call('GET', '/v1/cases', { key: analyst })).json.cases;
 
-    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise((resolve) => server.once('listening', resolve));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const profile = mkdtempSync(join(tmpdir(), 'vouchsafe-chromium-'));
-    onTestFinished(() => {
-      server.close();
-      rmSync(profile, { recursive: true, force: true });
-    });
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    onTestFinished(() => browser.close());
-    const page = browser.pages()[0] ?? (await browser.newPage());
+    const { base, page } = await openInChromium(app.fetch);
     const problems: string[] = [];
     page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
     page.on('pageerror', (error) => problems.push(error.message));

@@ -26,6 +26,26 @@ function python(script: string, args: string[], env: Record<string, string> = {}
   });
 }
 
+/**
+ * `till.py` against `service` with its cache in `dir`, each command expected to succeed, its JSON answer
+ * returned. Timing is not the subject (a busy machine must not send an online check offline), so the budget is long.
+ */
+async function pythonTill(service: { baseUrl: string; tillKey(): Promise<string> }, dir: string) {
+  const env = {
+    VOUCHSAFE_URL: service.baseUrl,
+    VOUCHSAFE_TILL_KEY: await service.tillKey(),
+    VOUCHSAFE_STORE: TILL_STORE,
+    VOUCHSAFE_CACHE: join(dir, 'cache'),
+    VOUCHSAFE_BUDGET_MS: '10000',
+  };
+  return async (...args: string[]) => {
+    const run = await python('till.py', args, env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    return JSON.parse(run.stdout);
+  };
+}
+
 describe('the Python reference evaluator', () => {
   it('passes the service’s conformance vectors, and fails a vector it does not meet', async () => {
     const { call, makeKey } = await testApp();
@@ -67,20 +87,8 @@ describe('the Python till example', () => {
     const dir = scratch();
     const basket = join(dir, 'basket.json');
     writeFileSync(basket, JSON.stringify(MARKYATE));
-    const env = {
-      VOUCHSAFE_URL: service.baseUrl,
-      VOUCHSAFE_TILL_KEY: await service.tillKey(),
-      VOUCHSAFE_STORE: TILL_STORE,
-      VOUCHSAFE_CACHE: join(dir, 'cache'),
-      // Timing is not the subject here (a busy machine must not send the online check offline); the next test is.
-      VOUCHSAFE_BUDGET_MS: '10000',
-    };
-    const till = async (...args: string[]) => {
-      const run = await python('till.py', args, env);
-      expect(run.stderr).toBe('');
-      expect(run.code).toBe(0);
-      return JSON.parse(run.stdout);
-    };
+    // Timing is not the subject here; the next test is.
+    const till = await pythonTill(service, dir);
 
     expect(await till('refresh')).toEqual({ policy: 'updated' });
     expect(await till('refresh')).toEqual({ policy: 'unchanged' });
@@ -114,19 +122,7 @@ describe('the Python till example', () => {
       writeFileSync(join(dir, name), JSON.stringify(body));
       return join(dir, name);
     };
-    const env = {
-      VOUCHSAFE_URL: service.baseUrl,
-      VOUCHSAFE_TILL_KEY: await service.tillKey(),
-      VOUCHSAFE_STORE: TILL_STORE,
-      VOUCHSAFE_CACHE: join(dir, 'cache'),
-      VOUCHSAFE_BUDGET_MS: '10000',
-    };
-    const till = async (...args: string[]) => {
-      const run = await python('till.py', args, env);
-      expect(run.stderr).toBe('');
-      expect(run.code).toBe(0);
-      return JSON.parse(run.stdout);
-    };
+    const till = await pythonTill(service, dir);
     await till('refresh');
     const policy = JSON.parse(readFileSync(join(dir, 'cache', 'policy.json'), 'utf8'));
     expect(policy.holds).toEqual({ deadlineSeconds: deadlineMs / 1000, releaseReasonAbove: 50000 });

@@ -2,6 +2,7 @@ import { AnswersRequest } from '../../../src/contract/answers.js';
 import type { Decision } from '../../../src/contract/decision.js';
 import { VouchsafeError } from '../errors.js';
 import { localId } from '../ids.js';
+import { followUpEntry } from '../outbox/entry.js';
 import { fallbackDecision, type LocalDecision } from '../offline/decide.js';
 import type { Transaction } from '../till-memory.js';
 import type { TillParts } from '../till-parts.js';
@@ -59,7 +60,7 @@ async function decideOnTill(till: TillParts, transaction: Transaction | undefine
   }
   await keepForLater(
     till,
-    { v: 1, id: localId('obx'), kind: 'answers', enqueuedAt: Date.now(), ...(transaction ? { transactionId: transaction.transactionId } : {}), checkRef, body },
+    followUpEntry('answers', body, checkRef, transaction, localId('obx')),
     cause,
   );
   return offlineTillDecision(till, transaction, checkRef, local, cause, decidedAt);

@@ -1,6 +1,6 @@
 import { type Escalation, EscalationRequest } from '../../../src/contract/escalations.js';
 import { localId } from '../ids.js';
-import type { OutboxEntry } from '../outbox/entry.js';
+import { followUpEntry } from '../outbox/entry.js';
 import type { TillParts } from '../till-parts.js';
 import type { EscalationInput, EscalationReceipt } from '../types.js';
 import { parse } from '../validate.js';
@@ -16,15 +16,7 @@ export async function escalate(till: TillParts, checkId: string, input: Escalati
   const body = parse(EscalationRequest, { ...input, at: input.at ?? new Date().toISOString() });
   await till.ready;
   const { transaction, serviceId } = locate(till, checkId);
-  const entry: OutboxEntry = {
-    v: 1,
-    id: localId('obx'),
-    kind: 'escalation',
-    enqueuedAt: Date.now(),
-    ...(transaction ? { transactionId: transaction.transactionId } : {}),
-    checkRef: serviceId ?? checkId,
-    body,
-  };
+  const entry = followUpEntry('escalation', body, serviceId ?? checkId, transaction, localId('obx'));
   const { settled } = await till.outbox.append(entry);
   const blocked = await till.outbox.whenClear((queued) => queued.id === entry.id, deadline);
   if (blocked) return { status: 'queued', cause: blocked };

@@ -2,7 +2,7 @@ import { type OutcomeRecord, OutcomeRequest } from '../../../src/contract/outcom
 import { apiError } from '../errors.js';
 import { mayBeSold, reviewNow } from '../hold.js';
 import { localId } from '../ids.js';
-import type { OutboxEntry } from '../outbox/entry.js';
+import { followUpEntry } from '../outbox/entry.js';
 import type { Transaction } from '../till-memory.js';
 import type { TillParts } from '../till-parts.js';
 import type { OutcomeInput, OutcomeReceipt } from '../types.js';
@@ -33,15 +33,7 @@ export async function outcome(till: TillParts, checkId: string, input: OutcomeIn
   await till.ready;
   const { transaction, serviceId } = locate(till, checkId);
   const conflict = contradiction(till, transaction, body.outcome);
-  const entry: OutboxEntry = {
-    v: 1,
-    id: localId('obx'),
-    kind: 'outcome',
-    enqueuedAt: Date.now(),
-    ...(transaction ? { transactionId: transaction.transactionId } : {}),
-    checkRef: serviceId ?? checkId,
-    body,
-  };
+  const entry = followUpEntry('outcome', body, serviceId ?? checkId, transaction, localId('obx'));
   if (conflict) {
     // Set aside at once, as the service would refuse it: the colleague learns now, not after an outage.
     const error = apiError(409, {

@@ -3,7 +3,7 @@ import { basketTotals, formatMoney } from '../../../src/engine/index.js';
 import { ConflictError, ValidationError, VouchsafeError } from '../errors.js';
 import { closeHold, localHold, reviewNow } from '../hold.js';
 import { localId } from '../ids.js';
-import type { OutboxEntry } from '../outbox/entry.js';
+import { followUpEntry } from '../outbox/entry.js';
 import type { Transaction } from '../till-memory.js';
 import type { TillParts } from '../till-parts.js';
 import type { HoldState, ReviewInput } from '../types.js';
@@ -42,15 +42,7 @@ export async function review(till: TillParts, checkId: string, input: ReviewInpu
   }
   checkReason(till, transaction, body);
 
-  const entry: OutboxEntry = {
-    v: 1,
-    id: localId('obx'),
-    kind: 'review',
-    enqueuedAt: Date.now(),
-    ...(transaction ? { transactionId: transaction.transactionId } : {}),
-    checkRef: serviceId ?? checkId,
-    body,
-  };
+  const entry = followUpEntry('review', body, serviceId ?? checkId, transaction, localId('obx'));
   const { settled } = await till.outbox.append(entry);
   const blocked = await till.outbox.whenClear((queued) => queued.id === entry.id, deadline);
   const status = body.decision === 'release' ? 'released' : 'refused';

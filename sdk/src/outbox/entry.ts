@@ -1,7 +1,7 @@
-import { EscalationRequest } from '../../../src/contract/escalations.js';
 import { z } from 'zod';
 import { AnswersRequest } from '../../../src/contract/answers.js';
 import { CheckRequest } from '../../../src/contract/check.js';
+import { EscalationRequest } from '../../../src/contract/escalations.js';
 import { OutcomeRequest } from '../../../src/contract/outcome.js';
 import { Problem } from '../../../src/contract/problem.js';
 import { ReviewRequest } from '../../../src/contract/review.js';
@@ -32,6 +32,24 @@ export const OutboxEntry = z.discriminatedUnion('kind', [
   z.strictObject({ ...common, kind: z.literal('escalation'), body: EscalationRequest }),
 ]);
 export type OutboxEntry = z.infer<typeof OutboxEntry>;
+
+/** The calls that follow a check: answers, an outcome, a supervisor's review, an escalation. */
+export type FollowUp = Exclude<OutboxEntry, { kind: 'check' }>;
+
+/**
+ * A follow-up's entry, queued now: behind its check's transaction where the till knows it (requests
+ * for one transaction are never reordered), and naming the check as the till knows it.
+ */
+export function followUpEntry<K extends FollowUp['kind']>(
+  kind: K,
+  body: Extract<FollowUp, { kind: K }>['body'],
+  checkRef: string,
+  transaction: { transactionId: string } | undefined,
+  id: string,
+): FollowUp {
+  // One member of the union per kind: the kind and its body's type are tied by the signature.
+  return { v: 1, id, kind, enqueuedAt: Date.now(), ...(transaction ? { transactionId: transaction.transactionId } : {}), checkRef, body } as FollowUp;
+}
 
 /** Why an entry was set aside: the service's refusal, or a reason the till found itself. */
 export const Failure = z.strictObject({
