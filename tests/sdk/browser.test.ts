@@ -43,12 +43,17 @@ async function openTill(page: Page, origin: string): Promise<void> {
 
 const MARKYATE = { currency: 'GBP', lines: [{ kind: 'gift_card', brand: 'iTunes', unitAmount: 10000, quantity: 5 }], tender: 'cash', customer: { ageBand: '80_plus', ageSource: 'staff_estimate' } } as const;
 
-/** Runs in the page: a till on IndexedDB, one basket, what came of it. */
+/**
+ * Runs in the page: a till on IndexedDB, one basket, what came of it. The budget is generous because these
+ * tests are about which cause the till reports: on a loaded CI machine Chromium can take longer than the
+ * 300 ms default to be refused a connection, and the till then rightly reports a TimeoutError. With a
+ * longer budget it retries refused connections until the budget ends and reports the ConnectionError.
+ */
 async function checkInPage(page: Page, options: { baseUrl: string; apiKey: string; transactionId: string; outbox?: string }) {
   return page.evaluate(
     async ({ baseUrl, apiKey, transactionId, outbox, basket }) => {
       const { createTillClient, indexedDbOutbox } = window.sdk;
-      const till = createTillClient({ baseUrl, apiKey, storeId: 'herts-markyate-003', tillId: 'T04', refreshRulesMs: 0, closeTimeoutMs: 50, ...(outbox ? { outbox: indexedDbOutbox({ name: outbox }) } : {}) });
+      const till = createTillClient({ baseUrl, apiKey, storeId: 'herts-markyate-003', tillId: 'T04', refreshRulesMs: 0, closeTimeoutMs: 50, timeoutMs: 2_000, ...(outbox ? { outbox: indexedDbOutbox({ name: outbox }) } : {}) });
       const decision = await till.check({ ...basket, transactionId, lines: [...basket.lines] });
       const receipt = await till.outcome(decision.checkId, { outcome: 'scam_confirmed', note: 'Caller said HMRC' });
       const seen = {
