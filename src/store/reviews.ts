@@ -119,9 +119,10 @@ export function reviewsRepository(db: Database) {
   `);
   const byCheck = db.prepare<[string], ReviewRecordRow>('SELECT * FROM reviews WHERE check_id = ? ORDER BY revision DESC LIMIT 1');
   const close = db.prepare(`
+    -- +@from: planned once, not at every binding (see byTransaction in checks.ts).
     UPDATE reviews SET status = @status, closed_at = @closedAt, closed_by = @closedBy, supervisor_ref = @supervisorRef,
       closed_key_id = @closedKeyId, reason = @reason, released_revision = @releasedRevision
-    WHERE check_id = @checkId AND revision = @revision AND status = @from
+    WHERE check_id = @checkId AND revision = @revision AND status = +@from
   `);
   const pastDeadline = db.prepare<[number, number], ReviewRecordRow>(
     "SELECT * FROM reviews WHERE status = 'open' AND deadline <= ? ORDER BY deadline LIMIT ?",
@@ -132,7 +133,8 @@ export function reviewsRepository(db: Database) {
     FROM reviews r JOIN checks c ON c.id = r.check_id JOIN evaluations e ON e.check_id = c.id AND e.revision = c.revision
   `;
   const inStores = '(@stores IS NULL OR r.store_id IN (SELECT value FROM json_each(@stores)))';
-  const inScope = `${inStores} AND c.livemode = @livemode`;
+  // `+@livemode`: planned once, not at every binding (see byTransaction in checks.ts).
+  const inScope = `${inStores} AND c.livemode = +@livemode`;
   // An open review past its deadline reads as expired: the sweeper may not have written it down yet.
   const lists: Record<
     ReviewStatus,

@@ -198,8 +198,9 @@ export function webhooksRepository(db: Database) {
     WHERE d.id = ?
   `);
   const deliveryById = db.prepare<[string, string], DeliveryRecordRow>(`${deliveryColumns} WHERE d.id = ? AND d.endpoint_id = ?`);
+  // `+@status`: planned once, not at every binding (see byTransaction in checks.ts).
   const deliveriesOf = db.prepare<{ endpointId: string; status: DeliveryStatus | null; limit: number }, DeliveryRecordRow>(`
-    ${deliveryColumns} WHERE d.endpoint_id = @endpointId AND (@status IS NULL OR d.status = @status)
+    ${deliveryColumns} WHERE d.endpoint_id = @endpointId AND (@status IS NULL OR d.status = +@status)
     ORDER BY d.created_at DESC, d.id DESC LIMIT @limit
   `);
   const attemptsOf = db.prepare<[string], { attempt: number; at: number; duration_ms: number; status_code: number | null; error: string | null }>(
