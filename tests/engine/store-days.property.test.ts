@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { businessDay, startOfDay } from '../../src/engine/business-day.js';
+import { businessDay, businessDays, startOfDay } from '../../src/engine/business-day.js';
 import { periodBounds, resolvePeriod } from '../../src/reports/period.js';
 
 const HOUR = 3_600_000;
@@ -17,6 +17,28 @@ describe('a store day', () => {
         expect(businessDay(start - 1, zone) < day).toBe(true);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('is the day the wall clock shows, for instants in any order: the day remembered never answers for another', () => {
+    const shown = (ms: number, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
+    // Runs of instants near one another (a day's checks, across midnight and clock changes), and far apart (offline replays).
+    const around = fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 11, 31) });
+    const steps = fc.array(fc.oneof(fc.integer({ min: -2 * HOUR, max: 6 * HOUR }), fc.integer({ min: -400 * 24 * HOUR, max: 400 * 24 * HOUR })), { maxLength: 40 });
+    fc.assert(
+      fc.property(around, steps, fc.constantFrom(...ZONES), (start, moves, zone) => {
+        const businessDay = businessDays();
+        let ms = start;
+        for (const move of [0, ...moves]) {
+          ms += move;
+          expect(businessDay(ms, zone)).toBe(shown(ms, zone));
+          // Either side of the day's first instant and the next day's, where a remembered day would end.
+          const day = businessDay(ms, zone);
+          const next = startOfDay(new Date(Date.parse(`${day}T00:00:00Z`) + 24 * HOUR).toISOString().slice(0, 10), zone);
+          for (const edge of [next - 1, next, startOfDay(day, zone), startOfDay(day, zone) - 1]) expect(businessDay(edge, zone)).toBe(shown(edge, zone));
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 
