@@ -42,12 +42,10 @@ const RULE_COUNTERS: readonly Counter[] = [
 /**
  * A check counts on its business day: the store's calendar day (VOUCHSAFE_TIMEZONE) of its occurredAt,
  * kept with the check (migration 0100), as days since 1970-01-01; blocks are 32 of those days
- * (migration 0130). unixepoch() of a date is its midnight as if in UTC, a whole number of days.
+ * (migration 0130), so a day's block is its day ÷ 32. unixepoch() of a date is its midnight as if in
+ * UTC, a whole number of days.
  */
-const PERIODS = [
-  { days: 'report_days', rules: 'report_rule_days', column: 'day', of: (x: string) => `unixepoch(${x}.business_day) / ${DAY_S}` },
-  { days: 'report_blocks', rules: 'report_rule_blocks', column: 'block', of: (x: string) => `unixepoch(${x}.business_day) / ${DAY_S * BLOCK_DAYS}` },
-];
+const DAY_OF = (x: string) => `unixepoch(${x}.business_day) / ${DAY_S}`;
 /** Each check counts in its store's rows and in the chain's (store '*', migration 0070). */
 export const CHAIN = '*';
 const STORE_LEVELS = [(x: string) => `${x}.store_id`, () => `'${CHAIN}'`];
@@ -74,37 +72,62 @@ const SOURCES = [
   },
 ];
 
-function netted(table: string, keys: string[], counters: readonly Counter[], selects: string[]): string {
-  const columns = counters.map(([column]) => column);
-  return `INSERT INTO ${table} (${keys.join(', ')}, ${columns.join(', ')})
-    SELECT ${keys.join(', ')}, ${columns.map((c) => `sum(${c})`).join(', ')} FROM (${selects.join(' UNION ALL ')})
+const sums = (counters: readonly Counter[]) => counters.map(([column]) => `sum(${column})`).join(', ');
+const anyNonZero = (counters: readonly Counter[]) => counters.map(([column]) => `sum(${column}) != 0`).join(' OR ');
+const columnsOf = (counters: readonly Counter[]) => counters.map(([column]) => column).join(', ');
+const added = (counters: readonly Counter[]) => counters.map(([column]) => `${column} = ${column} + excluded.${column}`).join(', ');
+
+/**
+ * What the batch changes, netted per day row, into a temporary table: computed once, then added to
+ * the days and, a day's block being its day ÷ BLOCK_DAYS, to the blocks. Working the blocks out from
+ * the batch's checks a second time cost as much as the days did.
+ */
+function delta(temporary: string, keys: string[], counters: readonly Counter[], selects: string[]): string {
+  return `INSERT INTO temp.${temporary} (${keys.join(', ')}, ${columnsOf(counters)})
+    SELECT ${keys.join(', ')}, ${sums(counters)} FROM (${selects.join(' UNION ALL ')})
     WHERE true GROUP BY ${keys.join(', ')}
-    HAVING ${columns.map((c) => `sum(${c}) != 0`).join(' OR ')}
-    ON CONFLICT DO UPDATE SET ${columns.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`;
+    HAVING ${anyNonZero(counters)}`;
 }
 
-function checkRollup(period: (typeof PERIODS)[number]): string {
+/** Adds the day rows of the delta to `table`, by day or (`block`) by block. */
+function addDelta(temporary: string, table: string, keys: string[], counters: readonly Counter[], block: boolean): string {
+  const selected = keys.map((key) => (key === 'day' && block ? `day / ${BLOCK_DAYS} AS block` : key));
+  const target = keys.map((key) => (key === 'day' && block ? 'block' : key));
+  return block
+    ? `INSERT INTO ${table} (${target.join(', ')}, ${columnsOf(counters)})
+      SELECT ${selected.join(', ')}, ${sums(counters)} FROM temp.${temporary}
+      WHERE true GROUP BY ${target.join(', ')} HAVING ${anyNonZero(counters)}
+      ON CONFLICT DO UPDATE SET ${added(counters)}`
+    : `INSERT INTO ${table} (${target.join(', ')}, ${columnsOf(counters)})
+      SELECT ${target.join(', ')}, ${columnsOf(counters)} FROM temp.${temporary}
+      WHERE true ON CONFLICT DO UPDATE SET ${added(counters)}`;
+}
+
+const CHECK_KEYS = ['dimension', 'store_id', 'day', 'currency', 'segment'];
+const RULE_KEYS = ['store_id', 'day', 'currency', 'rule_id', 'shadow'];
+
+function checkDelta(): string {
   const selects = SOURCES.flatMap(({ sign, checks }) =>
     STORE_LEVELS.flatMap((store) =>
       SEGMENTS.map(
         ({ dimension, segment }) =>
-          `SELECT ${dimension} AS dimension, ${store('x')} AS store_id, ${period.of('x')} AS ${period.column}, x.currency AS currency, ${segment('x')} AS segment, ` +
+          `SELECT ${dimension} AS dimension, ${store('x')} AS store_id, ${DAY_OF('x')} AS day, x.currency AS currency, ${segment('x')} AS segment, ` +
           `${COUNTERS.map(([column, expression]) => `${sign}(${expression('x')}) AS ${column}`).join(', ')} FROM ${checks}`,
       ),
     ),
   );
-  return netted(period.days, ['dimension', 'store_id', period.column, 'currency', 'segment'], COUNTERS, selects);
+  return delta('report_delta', CHECK_KEYS, COUNTERS, selects);
 }
 
-function ruleRollup(period: (typeof PERIODS)[number]): string {
+function ruleDelta(): string {
   const selects = SOURCES.flatMap(({ sign, rules }) =>
     STORE_LEVELS.map(
       (store) =>
-        `SELECT ${store('x')} AS store_id, ${period.of('x')} AS ${period.column}, x.currency AS currency, r.rule_id AS rule_id, r.shadow AS shadow, ` +
+        `SELECT ${store('x')} AS store_id, ${DAY_OF('x')} AS day, x.currency AS currency, r.rule_id AS rule_id, r.shadow AS shadow, ` +
         `${RULE_COUNTERS.map(([column, expression]) => `${sign}(${expression('x')}) AS ${column}`).join(', ')} FROM ${rules}`,
     ),
   );
-  return netted(period.rules, ['store_id', period.column, 'currency', 'rule_id', 'shadow'], RULE_COUNTERS, selects);
+  return delta('report_rule_delta', RULE_KEYS, RULE_COUNTERS, selects);
 }
 
 export interface RollupCatchUp {
@@ -122,11 +145,24 @@ export interface RollupCatchUp {
  * is one small update), and records the new contribution.
  */
 export function rollupCatchUp(db: Database): RollupCatchUp {
-  db.exec('CREATE TEMP TABLE IF NOT EXISTS report_batch (check_id TEXT PRIMARY KEY) WITHOUT ROWID');
+  db.exec(`
+    CREATE TEMP TABLE IF NOT EXISTS report_batch (check_id TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE TEMP TABLE IF NOT EXISTS report_delta AS SELECT ${CHECK_KEYS.join(', ')}, ${columnsOf(COUNTERS)} FROM report_days WHERE false;
+    CREATE TEMP TABLE IF NOT EXISTS report_rule_delta AS SELECT ${RULE_KEYS.join(', ')}, ${columnsOf(RULE_COUNTERS)} FROM report_rule_days WHERE false;
+  `);
   const anyPending = db.prepare<[], { one: number }>('SELECT 1 AS one FROM report_dirty LIMIT 1');
   const countPending = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM report_dirty');
   const fill = db.prepare<[number]>('INSERT INTO temp.report_batch SELECT check_id FROM report_dirty LIMIT ?');
-  const apply = [...PERIODS.map(checkRollup), ...PERIODS.map(ruleRollup)].map((sql) => db.prepare(sql));
+  const apply = [
+    checkDelta(),
+    addDelta('report_delta', 'report_days', CHECK_KEYS, COUNTERS, false),
+    addDelta('report_delta', 'report_blocks', CHECK_KEYS, COUNTERS, true),
+    'DELETE FROM temp.report_delta',
+    ruleDelta(),
+    addDelta('report_rule_delta', 'report_rule_days', RULE_KEYS, RULE_COUNTERS, false),
+    addDelta('report_rule_delta', 'report_rule_blocks', RULE_KEYS, RULE_COUNTERS, true),
+    'DELETE FROM temp.report_rule_delta',
+  ].map((sql) => db.prepare(sql));
   const refresh = [
     'DELETE FROM report_applied WHERE check_id IN (SELECT check_id FROM temp.report_batch)',
     `INSERT INTO report_applied (check_id, occurred_at, business_day, store_id, currency, lane, age_band, stored_value, action, warned, outcome)
