@@ -53,6 +53,7 @@ export function undoTestMode(db: Database.Database): void {
  * an older schema calls this first, so a new migration needs its undo here and nowhere else.
  */
 export function undoAfterStoreDays(db: Database.Database): void {
+  undoEvaluationsInRowidTable(db);
   undoHistoryCoveringIndex(db);
   undoBrandFamily(db);
   undoExchangeSignal(db);
@@ -106,6 +107,14 @@ export function undoBrandFamily(db: Database.Database): void {
 }
 
 /** Undoes migration 0250: history lookups read the checks table again. */
+/** Undoes migration 0280: evaluations back in a WITHOUT ROWID table. */
+export function undoEvaluationsInRowidTable(db: Database.Database): void {
+  const sql = db.prepare<[], string>("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'evaluations'").pluck().get()!;
+  db.pragma('foreign_keys = OFF');
+  db.exec(sql.replace(/^CREATE TABLE "?evaluations"?/, 'CREATE TABLE evaluations_old').replace(/\) STRICT$/, ') STRICT, WITHOUT ROWID'));
+  db.exec('INSERT INTO evaluations_old SELECT * FROM evaluations; DROP TABLE evaluations; ALTER TABLE evaluations_old RENAME TO evaluations;');
+}
+
 export function undoHistoryCoveringIndex(db: Database.Database): void {
   db.exec('DROP INDEX checks_for_history');
 }

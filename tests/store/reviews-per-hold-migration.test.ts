@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckInput } from '../../src/contract/check.js';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
 import { freshPostgresUrl, postgresAvailable } from '../helpers/postgres.js';
-import { undoBrandFamily, undoCardsSold, undoCases, undoExchangeSignal, undoHistoryCoveringIndex, undoReviewsPerHold, undoStoresAndAreaAlerts, undoWebhookProbes } from '../helpers/schema.js';
+import { undoBrandFamily, undoCardsSold, undoCases, undoEvaluationsInRowidTable, undoExchangeSignal, undoHistoryCoveringIndex, undoReviewsPerHold, undoStoresAndAreaAlerts, undoWebhookProbes } from '../helpers/schema.js';
 
 const itunes = (quantity: number): CheckInput['lines'] => [{ kind: 'gift_card', brand: 'itunes', unitAmount: 10000, quantity }];
 /** £300 for a customer over 80: held, and released without a reason. */
@@ -42,6 +42,7 @@ const STORES = [
     location: async () => ({}),
     rollBack: (databasePath: string) => {
       const db = new Database(databasePath);
+      undoEvaluationsInRowidTable(db);
       undoHistoryCoveringIndex(db);
       undoBrandFamily(db);
       undoExchangeSignal(db);
