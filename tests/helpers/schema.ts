@@ -53,6 +53,7 @@ export function undoTestMode(db: Database.Database): void {
  * an older schema calls this first, so a new migration needs its undo here and nowhere else.
  */
 export function undoAfterStoreDays(db: Database.Database): void {
+  undoExchangeAreaAlerts(db);
   undoHistoryCoveringIndex(db);
   undoBrandFamily(db);
   undoExchangeSignal(db);
@@ -103,6 +104,17 @@ export function undoStoresAndAreaAlerts(db: Database.Database): void {
 /** Undoes migration 0230: checks without their brand family. */
 export function undoBrandFamily(db: Database.Database): void {
   db.exec('ALTER TABLE checks DROP COLUMN brand_family');
+}
+
+/** Undoes migration 0260: no alert waits to be shared, none relayed by the exchange is kept. */
+export function undoExchangeAreaAlerts(db: Database.Database): void {
+  db.exec(`
+    DROP TABLE relayed_area_alerts;
+    DROP INDEX area_alerts_to_share;
+    ALTER TABLE area_alerts DROP COLUMN exchange_state;
+    ALTER TABLE area_alerts DROP COLUMN exchange_id;
+    ALTER TABLE area_alerts DROP COLUMN exchange_value_band;
+  `);
 }
 
 /** Undoes migration 0250: history lookups read the checks table again. */
