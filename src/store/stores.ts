@@ -206,7 +206,7 @@ export function areaAlertsRepository(db: Database) {
   const since = db.prepare<[number, number], AlertRecordRow>('SELECT * FROM area_alerts WHERE livemode = 1 AND raised_at >= ? ORDER BY raised_at DESC LIMIT ?');
   const byId = db.prepare<[string], AlertRecordRow>('SELECT * FROM area_alerts WHERE id = ?');
   const toShare = db.prepare<[number, number], AlertRecordRow>(
-    "SELECT * FROM area_alerts WHERE exchange_state = 'pending' AND expires_at > ? ORDER BY raised_at, id LIMIT ?",
+    "SELECT * FROM area_alerts WHERE exchange_state = 'pending' AND expires_at > ? ORDER BY expires_at LIMIT ?",
   );
   const shared = db.prepare<[string, string]>("UPDATE area_alerts SET exchange_state = 'shared', exchange_id = ? WHERE id = ? AND exchange_state = 'pending'");
   const insertRelayed = db.prepare(`
@@ -214,7 +214,7 @@ export function areaAlertsRepository(db: Database) {
     VALUES (@id, @district, @raisedAt, @receivedAt, @expiresAt, @brands, @valueBand, @action)
     ON CONFLICT (id) DO NOTHING`);
   const relayedLive = db.prepare<[string, number, number, number], RelayedRecordRow>(
-    'SELECT * FROM relayed_area_alerts WHERE district = ? AND expires_at > ? AND raised_at <= ? ORDER BY raised_at DESC LIMIT ?',
+    'SELECT * FROM relayed_area_alerts WHERE district = ? AND expires_at > ? AND raised_at <= ? ORDER BY expires_at DESC LIMIT ?',
   );
   const cursor = db.prepare<[], { at: number | null }>('SELECT max(received_at) AS at FROM relayed_area_alerts');
   return {
@@ -231,7 +231,7 @@ export function areaAlertsRepository(db: Database) {
         }).changes === 1
       );
     },
-    /** Alerts still live at `at` that wait to be shared with the exchange, oldest first. */
+    /** Alerts still live at `at` that wait to be shared with the exchange, the first to expire first (the oldest, as every alert lasts as long). */
     toShare: (at: number, limit: number): AreaAlertRow[] => toShare.all(at, limit).map(toAlert),
     /** Notes that the exchange has the alert, under its id `exchangeId`. */
     markShared(id: string, exchangeId: string): void {
@@ -239,7 +239,7 @@ export function areaAlertsRepository(db: Database) {
     },
     /** Keeps another member's alert; false when it was kept already (the exchange's id is the key). */
     addRelayed: (alert: RelayedAreaAlertRow): boolean => insertRelayed.run({ ...alert, brands: JSON.stringify(alert.brands) }).changes === 1,
-    /** Other members' alerts in `district` live at `at`, newest first, `limit` at most. */
+    /** Other members' alerts in `district` live at `at`, the last to expire first (the newest), `limit` at most: read in the index's order. */
     relayedLiveIn: (district: string, at: number, limit: number): RelayedAreaAlertRow[] => relayedLive.all(district, at, at, limit).map(toRelayed),
     /** When the exchange received the latest relayed alert kept, on its clock; null when none is. */
     relayedCursor: (): number | null => cursor.get()!.at,

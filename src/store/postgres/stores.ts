@@ -152,7 +152,7 @@ export function areaAlertsRepository(sql: Queryable): Port<AreaAlertsRepository>
     },
     async toShare(at, limit) {
       const rows = await sql<AlertRecordRow[]>`
-        SELECT * FROM area_alerts WHERE exchange_state = 'pending' AND expires_at > ${at} ORDER BY raised_at, id LIMIT ${limit}`;
+        SELECT * FROM area_alerts WHERE exchange_state = 'pending' AND expires_at > ${at} ORDER BY expires_at LIMIT ${limit}`;
       return rows.map(toAlert);
     },
     async markShared(id, exchangeId) {
@@ -168,7 +168,7 @@ export function areaAlertsRepository(sql: Queryable): Port<AreaAlertsRepository>
     async relayedLiveIn(district, at, limit) {
       const rows = await sql<RelayedRecordRow[]>`
         SELECT * FROM relayed_area_alerts WHERE district = ${district} AND expires_at > ${at} AND raised_at <= ${at}
-        ORDER BY raised_at DESC LIMIT ${limit}`;
+        ORDER BY expires_at DESC LIMIT ${limit}`;
       return rows.map(toRelayed);
     },
     async relayedCursor() {
