@@ -139,6 +139,8 @@ export interface ServiceOptions {
   cards?: { capture: boolean; keys?: CardKeys | undefined; retentionMs?: number | undefined };
   /** The retailers' exchange this service is a member of (VOUCHSAFE_EXCHANGE_*; docs/exchange.md). */
   exchange?: ExchangeMember | undefined;
+  /** How often area alerts are shared with and fetched from the exchange, in the background (EXCHANGE_SYNC_EVERY_MS unless given). */
+  exchangeSyncEveryMs?: number;
 }
 
 /** Makes the first admin key from VOUCHSAFE_ADMIN_KEY, if no admin key exists yet. */
@@ -242,7 +244,7 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
             await alertExchange.sync();
           })
           .catch(reportFailure('moving area alerts to and from the exchange failed'));
-      }, EXCHANGE_SYNC_EVERY_MS);
+      }, options.exchangeSyncEveryMs ?? EXCHANGE_SYNC_EVERY_MS);
       exchangeSync.unref();
     }
     const workers = sharedWorkerPool(options.workers ?? 2);

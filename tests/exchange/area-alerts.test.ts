@@ -1,7 +1,10 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { backtest } from '../../src/backtest/backtest.js';
 import { runPurge } from '../../src/cli/purge.js';
+import { compileRuleSet } from '../../src/engine/index.js';
+import { loadRuleDirectory } from '../../src/rule-sets/load-directory.js';
 import { aCheck, OTHER_STORE, STORE, testApp, type TestAppOptions } from '../helpers/app.js';
 import { startExchange } from '../helpers/exchange.js';
 import { freshPostgresUrl, postgresAvailable } from '../helpers/postgres.js';
@@ -115,6 +118,21 @@ describe('area alerts between retailers, on SQLite', () => {
     expect(seen).toEqual({ facts: { scamsStopped: 1, nearestKm: 5, minutesSince: expect.any(Number), brands: ['apple'] }, alertIds: [relayed[0]!.id] });
     expect(seen.facts.minutesSince).toBeLessThanOrEqual(1);
 
+    // A back-test replays the check with the other retailer's alert as the check saw it.
+    const rules = loadRuleDirectory('rules');
+    const candidate = compileRuleSet({
+      ...rules,
+      files: [...rules.files, { path: 'zz-hold-nearby.yaml', content: 'rules:\n  - id: hold-when-a-scam-was-stopped-nearby\n    when: area.scamsStopped >= 1\n    action: hold\n    reason: r\n' }],
+    });
+    const today = new Date().toISOString().slice(0, 10);
+    const replayed = await backtest(south.services.store.replay.checks({ from: 0, to: Date.now() + 1, storeIds: [OTHER_STORE] }), compileRuleSet(rules), candidate, {
+      from: today,
+      to: today,
+      interveneAt: 'prompt',
+      examples: 10,
+    });
+    expect(replayed.changes.examples.map((example) => [example.checkId, example.baseline.action, example.candidate.action])).toEqual([[near.json.checkId, 'prompt', 'hold']]);
+
     // Luton is another district; north's own stores hear nothing of their own alert through the exchange.
     const luton = await south.check(presentShopping(LUTON_STORE));
     expect(luton.json.action).toBe('allow');
@@ -169,6 +187,24 @@ describe('area alerts between retailers, on SQLite', () => {
     proxy.state.up = true;
     expect(await north.alerts.share()).toBe(0);
     expect(await exchange.store.alerts('south-retail', ['SG1'], 0)).toEqual([]);
+  });
+});
+
+describe('area alerts between retailers, in the background', () => {
+  it('a running member shares its alert and the other, running too, hears it, with no one calling share or sync', async () => {
+    const exchange = await startExchange();
+    const north = await member(exchange, 'north-retail', { [STORE]: 'SG1' }, { background: true, exchangeSyncEveryMs: 20 });
+    const south = await member(exchange, 'south-retail', { [OTHER_STORE]: 'SG1' }, { background: true, exchangeSyncEveryMs: 20 });
+    await refuseASale(north, STORE);
+    // However long the loaded machine takes: until the next check at south is prompted.
+    let decision = (await south.check(presentShopping(OTHER_STORE))).json;
+    while (decision.action !== 'prompt') {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      decision = (await south.check(presentShopping(OTHER_STORE))).json;
+    }
+    expect(decision.prompt.say).toContain(SCAM_LINE);
+    expect(north.logLines.join('\n')).toContain('area alert shared with the exchange');
+    expect(south.logLines.join('\n')).toContain('area alerts from other members kept');
   });
 });
 
