@@ -38,7 +38,8 @@ export async function checkForCase(store: Repositories, principal: Principal, ch
 
 /**
  * A sale reported as a scam afterwards, by loss prevention or a store: opens the check's case, or
- * adds to it, and raises its area alert if the sale is recent enough for the shops nearby to care. An amount lost replaces the one reported before (the later report knows more).
+ * adds to it, and raises its area alert if the sale is recent enough for the shops nearby to care. An
+ * amount lost replaces the one reported before (the later report knows more).
  */
 export async function reportScam(context: CaseContext, principal: Principal, checkId: string, body: ScamReportRequest): Promise<ScamReport> {
   const now = context.clock();
