@@ -14,7 +14,16 @@ import { type ActiveRuleSet, loadActiveRuleSet, refreshActiveRuleSet } from './r
 import type { ApprovalMode } from './rule-sets/lifecycle.js';
 import { createReviews, type Reviews } from './reviews/index.js';
 import { openStore, type Store } from './store/index.js';
-import { applyStoresFile, type AreaAlertSettings, DEFAULT_AREA_ALERTS, loadStoreRegistry, type StoreRegistry } from './stores/index.js';
+import {
+  type AlertExchange,
+  applyStoresFile,
+  type AreaAlertSettings,
+  createAlertExchange,
+  DEFAULT_AREA_ALERTS,
+  EXCHANGE_SYNC_EVERY_MS,
+  loadStoreRegistry,
+  type StoreRegistry,
+} from './stores/index.js';
 import { storeSpan } from './tracing.js';
 import { DEFAULT_HOLD_DEADLINE_MS, DEFAULT_TIME_ZONE } from './engine/index.js';
 import {
@@ -64,6 +73,8 @@ export interface Services {
   readonly reviews: Reviews;
   /** A scam seen at or after the till, followed up: cases, reports afterwards, escalations, evidence. */
   readonly cases: Cases;
+  /** On a member of an exchange: shares this retailer's live area alerts and keeps other members', in the background. */
+  readonly alertExchange?: AlertExchange | undefined;
   readonly webhooks: Webhooks;
   /** Whether the cards sold are kept, the key that seals their serials, and for how long. */
   readonly cards: CardVault;
@@ -104,7 +115,7 @@ export interface ServiceOptions {
   /**
    * The running service: checkpoint the WAL from a worker thread, bring report roll-ups up to date
    * every 25 ms rather than during a till's write, write down expired holds, purge week-old test-mode
-   * checks, and deliver webhooks.
+   * checks, deliver webhooks, and on a member of an exchange share and fetch area alerts.
    */
   background?: boolean;
   holdDeadlineMs?: number;
@@ -128,6 +139,8 @@ export interface ServiceOptions {
   cards?: { capture: boolean; keys?: CardKeys | undefined; retentionMs?: number | undefined };
   /** The retailers' exchange this service is a member of (VOUCHSAFE_EXCHANGE_*; docs/exchange.md). */
   exchange?: ExchangeMember | undefined;
+  /** How often area alerts are shared with and fetched from the exchange, in the background (EXCHANGE_SYNC_EVERY_MS unless given). */
+  exchangeSyncEveryMs?: number;
 }
 
 /** Makes the first admin key from VOUCHSAFE_ADMIN_KEY, if no admin key exists yet. */
@@ -171,7 +184,12 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
       const applied = await applyStoresFile({ store, rules, registry, clock }, options.storesFile);
       options.logger.info('stores file applied', { path: options.storesFile, ...applied });
     }
-    const areaAlerts = options.areaAlerts ?? DEFAULT_AREA_ALERTS;
+    const exchange = options.exchange;
+    const areaAlerts: AreaAlertSettings = {
+      ...(options.areaAlerts ?? DEFAULT_AREA_ALERTS),
+      ...(exchange ? { exchangeDistrict: (storeId: string) => exchange.districtOf(storeId) } : {}),
+    };
+    const alertExchange = exchange && createAlertExchange({ store, member: exchange, areaAlerts, clock, logger: options.logger });
     const policy = {
       allowHttp: options.webhooksAllowHttp ?? false,
       allow: options.webhooksAllowHosts ?? NOTHING_ALLOWED,
@@ -214,12 +232,25 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
       }, SWEEP_EVERY_MS);
       sweeper.unref();
     }
+    const reportFailure = (what: string) => (error: unknown) =>
+      options.logger.error(what, { error: error instanceof Error ? error.message : String(error) });
+    let exchangeSync: NodeJS.Timeout | undefined;
+    if (options.background && alertExchange) {
+      // One node at a time: an alert is shared once, and one node's fetch serves them all through the database.
+      exchangeSync = setInterval(() => {
+        store
+          .exclusively('area-alert-exchange', async () => {
+            await alertExchange.share();
+            await alertExchange.sync();
+          })
+          .catch(reportFailure('moving area alerts to and from the exchange failed'));
+      }, options.exchangeSyncEveryMs ?? EXCHANGE_SYNC_EVERY_MS);
+      exchangeSync.unref();
+    }
     const workers = sharedWorkerPool(options.workers ?? 2);
     const ruleCompiler = workerCompiler(workers);
     const keys = keyResolver(store.keys, clock);
     // Another node published, approved or rolled back a rule set, or revoked a key: this one follows.
-    const reportFailure = (what: string) => (error: unknown) =>
-      options.logger.error(what, { error: error instanceof Error ? error.message : String(error) });
     const refreshRules = () => {
       refreshActiveRuleSet(rules, store, ruleCompiler)
         .then((changed) => changed && options.logger.info('rule set changed on another node', { version: rules.current.version }))
@@ -250,22 +281,25 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
       activity,
       lifecycle: { draining: false },
       idempotencyKeys: idempotencyKeys(store, clock),
-      checks: createChecks({ store, rules, ids, clock, timeZone, registry, areaAlerts, metrics, logger: options.logger, holdDeadlineMs, cards, exchange: options.exchange }),
+      checks: createChecks({ store, rules, ids, clock, timeZone, registry, areaAlerts, metrics, logger: options.logger, holdDeadlineMs, cards, exchange }),
       reviews,
       cards,
       freezeAnswerWithinMs: options.freezeAnswerWithinMs ?? 15 * 60_000,
-      cases: createCases({ store, clock, timeZone }),
+      cases: createCases({ store, clock, timeZone, registry, areaAlerts }),
+      alertExchange,
       webhooks: createWebhooks({ store, clock, policy }, worker),
       workers,
       ruleCompiler,
       stopBackground() {
         clearInterval(sweeper);
         clearInterval(resync);
+        clearInterval(exchangeSync);
         return worker.stop();
       },
       async close() {
         clearInterval(sweeper);
         clearInterval(resync);
+        clearInterval(exchangeSync);
         void worker.stop();
         await store.close();
       },

@@ -4,6 +4,7 @@ import type { ScamReport, ScamReportRequest } from '../contract/cases.js';
 import { DomainError, invalidField } from '../errors.js';
 import { newId } from '../sortable-id.js';
 import type { CheckRow, Repositories } from '../store/index.js';
+import { raiseCaseAlert } from './area-alert.js';
 import { changeCase } from './change.js';
 import type { CaseContext } from './context.js';
 import { openCase } from './open.js';
@@ -37,7 +38,8 @@ export async function checkForCase(store: Repositories, principal: Principal, ch
 
 /**
  * A sale reported as a scam afterwards, by loss prevention or a store: opens the check's case, or
- * adds to it. An amount lost replaces the one reported before (the later report knows more).
+ * adds to it, and raises its area alert if the sale is recent enough for the shops nearby to care. An
+ * amount lost replaces the one reported before (the later report knows more).
  */
 export async function reportScam(context: CaseContext, principal: Principal, checkId: string, body: ScamReportRequest): Promise<ScamReport> {
   const now = context.clock();
@@ -48,6 +50,7 @@ export async function reportScam(context: CaseContext, principal: Principal, che
       throw invalidField('reportedAt', 'too_small', `reportedAt is before the sale (${iso(check.occurredAt)})`);
     }
     const { row } = await openCase(tx, check, 'reported', now, principal.keyId);
+    await raiseCaseAlert(context, tx, check, now);
     const id = newId('rpt', now);
     const report: ScamReport = { ...body, id, caseId: row.id, checkId, reportedAt: iso(reportedAt), recordedAt: iso(now), keyId: principal.keyId };
     const reported = await changeCase(tx, row, { updatedAt: now, ...(body.amountLost !== undefined ? { valueLost: body.amountLost } : {}) }, {

@@ -5,7 +5,6 @@ import { DomainError } from '../errors.js';
 import { within } from '../store/index.js';
 import type { CheckContext } from './context.js';
 import { evaluateAndRecord } from './evaluate.js';
-import { shareStoppedScam } from './share-alert.js';
 import { findVisibleCheckWithReview } from './read.js';
 import { toDecision } from './records.js';
 
@@ -34,8 +33,6 @@ export async function answerCheck(context: CheckContext, principal: Principal, c
   const { store } = context;
   const errors = answerErrors(context, answers);
   const started = performance.now();
-  // A refusal is shared with the exchange once the transaction has committed, never for one rolled back.
-  let shareRefusal: (() => void) | undefined;
   const result = await store.transaction(async (tx): Promise<Answered> => {
     const inTx = within(context, tx);
     const { check, review: stored } = await findVisibleCheckWithReview(inTx, principal, checkId);
@@ -64,11 +61,8 @@ export async function answerCheck(context: CheckContext, principal: Principal, c
         revision: check.latest.revision + 1,
       },
     );
-    const decision = toDecision(saved, saved.evaluation, review, now, context.rules.current);
-    shareRefusal = () => shareStoppedScam(context, { livemode: check.livemode, request: check.latest.request, decision, storedValue: check.totals.storedValue, at: now, previousAction: check.latest.action });
-    return { replayed: false, decision };
+    return { replayed: false, decision: toDecision(saved, saved.evaluation, review, now, context.rules.current) };
   });
-  shareRefusal?.();
   if (!result.replayed) context.metrics.decisionSeconds.observe({ trigger: 'answers' }, (performance.now() - started) / 1000);
   return result;
 }

@@ -12,7 +12,6 @@ import { type StoredRequest, within } from '../store/index.js';
 import { areaSeenAt } from '../stores/index.js';
 import type { CheckContext } from './context.js';
 import { evaluateAndRecord } from './evaluate.js';
-import { shareStoppedScam } from './share-alert.js';
 import { toDecision } from './records.js';
 
 const HOUR = 3_600_000;
@@ -182,7 +181,6 @@ export async function submitCheck(context: CheckContext, principal: Principal, c
   });
 
   if (result.status !== 'replayed') {
-    shareStoppedScam(context, { livemode: principal.livemode, request: check, decision: result.decision, storedValue: totals.storedValue, at: now });
     context.metrics.decisionSeconds.observe({ trigger: result.status === 'created' ? 'check' : 'basket_changed' }, (performance.now() - started) / 1000);
   }
   return result;

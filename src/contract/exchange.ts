@@ -53,7 +53,10 @@ export const AreaAlert = z
     at: Timestamp.meta({ description: 'When the scam was stopped, to the minute.' }),
     brands: z.array(Brand).max(10),
     valueBand: ValueBand,
-    action: z.enum(['refused', 'held']).meta({ description: '`refused`: the sale was refused. `held`: a supervisor held it and refused it.' }),
+    action: z.enum(['refused', 'held', 'confirmed', 'case']).meta({
+      description:
+        '`refused`: the sale was refused. `held`: a supervisor held it and refused it. `confirmed`: the sale went through and was recorded as a confirmed scam. `case`: a case was opened on it (a colleague escalated it, or it was reported soon after).',
+    }),
   })
   .meta({ id: 'AreaAlert', description: 'A scam stopped at a member’s store: where to the district, when, which brands, how much as a band. Nothing about the customer.' });
 export type AreaAlert = z.infer<typeof AreaAlert>;

@@ -18,6 +18,28 @@ export interface LiveAlert {
   readonly brands: readonly string[];
 }
 
+/**
+ * Another retailer's alert, relayed by the exchange for the district the store is in: it names the
+ * district, never a store or a point, so it has no distance of its own.
+ */
+export interface DistrictAlert {
+  readonly id: string;
+  readonly raisedAt: number;
+  readonly expiresAt: number;
+  readonly brands: readonly string[];
+}
+
+/** Alerts from other retailers in the store's district, and how far away `nearestKm` counts them. */
+export interface DistrictAlerts {
+  readonly alerts: Iterable<DistrictAlert>;
+  /**
+   * The distance a district alert counts as: the radius of the retailer's own alerts. Somewhere in the
+   * same district is "nearby" as the prompt says it, but never nearer than that, so a rule asking for a
+   * scam closer than the radius is met only by an alert whose place is known.
+   */
+  readonly km: number;
+}
+
 export const NO_AREA: AreaFacts = Object.freeze({ scamsStopped: 0, nearestKm: -1, minutesSince: -1, brands: [] });
 
 const EARTH_RADIUS_KM = 6371.0088;
@@ -39,16 +61,21 @@ export interface AreaFinding {
 
 /**
  * What a check at `storeId`, standing at `here`, sees at `at` of `alerts`: those raised at other
- * stores, at or before `at`, not yet expired, within their own radius of `here`. The same function
- * serves a live check and a back-test, so both count alike.
+ * stores, at or before `at`, not yet expired, within their own radius of `here`; and of `district`,
+ * other retailers' alerts for the store's district live at `at`, counted `district.km` away. The same
+ * function serves a live check and a back-test, so both count alike.
  */
-export function areaFindingAt(alerts: Iterable<LiveAlert>, storeId: string, here: Point | null, at: number): AreaFinding {
-  if (!here) return { facts: NO_AREA, alertIds: [] };
-  const seen: Array<{ alert: LiveAlert; km: number }> = [];
-  for (const alert of alerts) {
-    if (alert.storeId === storeId || alert.raisedAt > at || alert.expiresAt <= at) continue;
-    const km = haversineKm(here, alert);
-    if (km <= alert.radiusKm) seen.push({ alert, km });
+export function areaFindingAt(alerts: Iterable<LiveAlert>, storeId: string, here: Point | null, at: number, district?: DistrictAlerts): AreaFinding {
+  const seen: Array<{ alert: DistrictAlert; km: number }> = [];
+  if (here) {
+    for (const alert of alerts) {
+      if (alert.storeId === storeId || alert.raisedAt > at || alert.expiresAt <= at) continue;
+      const km = haversineKm(here, alert);
+      if (km <= alert.radiusKm) seen.push({ alert, km });
+    }
+  }
+  for (const alert of district?.alerts ?? []) {
+    if (alert.raisedAt <= at && alert.expiresAt > at) seen.push({ alert, km: district!.km });
   }
   if (seen.length === 0) return { facts: NO_AREA, alertIds: [] };
   seen.sort((a, b) => a.alert.raisedAt - b.alert.raisedAt || (a.alert.id < b.alert.id ? -1 : 1));

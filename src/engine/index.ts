@@ -9,4 +9,4 @@ export { runRuleTest, runRuleTests, testCheck, type RuleTestResult } from './rul
 export { compileOfflinePolicy, evaluateOfflinePolicy, offlinePolicyFacts, offlinePolicyVectors, type PolicyFactValues } from './offline-policy/index.js';
 export { acceptedLanguages, checkLocalesAgree, chooseLocale } from './locales.js';
 export { releaseCovers, type ReleasedBasket } from './release-covers.js';
-export { areaFindingAt, haversineKm, NO_AREA, type AreaFinding, type LiveAlert, type Point } from './area.js';
+export { areaFindingAt, type DistrictAlert, type DistrictAlerts, haversineKm, NO_AREA, type AreaFinding, type LiveAlert, type Point } from './area.js';

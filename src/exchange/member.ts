@@ -25,17 +25,8 @@ export interface MemberOptions {
   privateKey: KeyObject;
   timeoutMs?: number;
   clock?: () => number;
-  /** Each store's district (postcode district or ZIP3), for the alerts it shares; a store not listed shares none. */
+  /** Each store's district (postcode district or ZIP3), for the alerts it shares and hears; a store not listed does neither. */
   districts?: ReadonlyMap<string, string>;
-}
-
-/** A scam stopped at one of this member's stores, before it is reduced to an alert. */
-export interface StoppedScam {
-  storeId: string;
-  at: number;
-  brands: readonly string[];
-  valueBand: ValueBand;
-  action: AreaAlert['action'];
 }
 
 export const NOT_ASKED: NetworkSignal = Object.freeze({ status: 'not_asked', facts: NO_NETWORK });
@@ -49,14 +40,12 @@ export interface ExchangeMember {
   cardSignal(paymentToken: string, valueBand: ValueBand): Promise<NetworkSignal>;
   /** Publishes an area alert (a scam stopped at one of this member's stores) to the other members. */
   publishAlert(alert: AreaAlert): Promise<RelayedAlert>;
-  /**
-   * Shares a scam stopped at one of this member's stores as an area alert: the store becomes its
-   * district, the time its minute, the amount its band; nothing about the customer is sent. Undefined
-   * for a store with no district configured.
-   */
-  scamStopped(scam: StoppedScam): Promise<RelayedAlert | undefined>;
-  /** Other members' alerts in these districts since `since`. */
+  /** Other members' alerts in these districts received since `since`, oldest first, 100 at most. */
   alerts(districts: readonly string[], since: number): Promise<RelayedAlert[]>;
+  /** The district a store shares alerts under and hears other members' alerts for; undefined for a store not configured. */
+  districtOf(storeId: string): string | undefined;
+  /** Every district this member's stores are in. */
+  districts(): string[];
 }
 
 class ExchangeRefused extends Error {}
@@ -119,17 +108,12 @@ export function createExchangeMember(options: MemberOptions): ExchangeMember {
     async publishAlert(alert) {
       return (await call('POST', '/v1/alerts', alert, AbortSignal.timeout(Math.max(timeoutMs, 2_000)))) as RelayedAlert;
     },
-    async scamStopped(scam) {
-      const district = options.districts?.get(scam.storeId);
-      if (!district) return undefined;
-      const brands = [...new Set(scam.brands.map((brand) => brand.toLowerCase().replace(/[^a-z0-9_-]+/g, '_')).filter((brand) => /^[a-z0-9]/.test(brand)))].slice(0, 10);
-      const at = new Date(Math.floor(scam.at / 60_000) * 60_000).toISOString();
-      return this.publishAlert({ district, at, brands, valueBand: scam.valueBand, action: scam.action });
-    },
     async alerts(districts, since) {
       const query = new URLSearchParams([...districts.map((district): [string, string] => ['district', district]), ['since', new Date(since).toISOString()]]);
       const answer = (await call('GET', `/v1/alerts?${query.toString()}`, undefined, AbortSignal.timeout(Math.max(timeoutMs, 2_000)))) as { alerts: RelayedAlert[] };
       return answer.alerts;
     },
+    districtOf: (storeId) => options.districts?.get(storeId),
+    districts: () => [...new Set(options.districts?.values() ?? [])].sort(),
   };
 }

@@ -18,7 +18,7 @@ export interface ExchangeStore {
    */
   sight(memberId: string, linkId: string, at: number, valueBand: ValueBand, since: number): Promise<Array<{ memberId: string; at: number; valueBand: ValueBand }>>;
   addAlert(id: string, memberId: string, alert: AreaAlert, receivedAt: number): Promise<void>;
-  /** Alerts in these districts received since `since`, from members other than `memberId`, newest first. */
+  /** Alerts in these districts received since `since`, from members other than `memberId`, oldest first, 100 at most: a member pages on with the last one's time. */
   alerts(memberId: string, districts: readonly string[], since: number): Promise<RelayedAlert[]>;
   /** Deletes nonces, sightings and alerts older than their keeping times. */
   purge(nonceBefore: number, dataBefore: number): Promise<void>;
@@ -103,7 +103,7 @@ function openSqliteExchangeStore(path: string): ExchangeStore {
       const rows = db
         .prepare<unknown[], AlertRow>(
           `SELECT id, district, at, brands, value_band, action, received_at FROM exchange_alerts
-           WHERE district IN (${districts.map(() => '?').join(', ')}) AND received_at >= ? AND member_id <> ? ORDER BY received_at DESC LIMIT 100`,
+           WHERE district IN (${districts.map(() => '?').join(', ')}) AND received_at >= ? AND member_id <> ? ORDER BY received_at, id LIMIT 100`,
         )
         .all(...districts, since, memberId);
       return rows.map(toRelayedAlert);

@@ -31,7 +31,7 @@ export type { RememberedResponse } from './idempotency-keys.js';
 export type { CheckReportRow, CounterRow, Counters, ReportFilter, RuleCounterRow } from './reports.js';
 export type { CaseChange, CaseEventRow, CaseEventRowKind, CaseListFilter, CaseListRow, CaseRow } from './cases.js';
 export type { HeldCheckRow, ReviewClosing, ReviewReportRow, ReviewRow } from './reviews.js';
-export type { AreaAlertRow, StoreRow } from './stores.js';
+export type { AreaAlertRow, RelayedAreaAlertRow, StoreRow } from './stores.js';
 export type { AttemptRow, DeliveryClaim, DeliveryRow, DeliveryStatus, DueDeliveryRow, WebhookEndpointRow, WebhookEventRow } from './webhooks.js';
 export { DatabaseTooNewError } from './migrations/index.js';
 export { ProcessLockHeld, StartupRefusal } from './startup.js';

@@ -13,6 +13,8 @@ export function retentionRepository(db: Database) {
     'DELETE FROM checks WHERE id IN (SELECT id FROM checks WHERE livemode = 0 AND occurred_at < ? ORDER BY occurred_at LIMIT ?)',
   );
   const webhookEvents = db.prepare<[number]>('DELETE FROM webhook_events WHERE occurred_at < ?');
+  const areaAlerts = db.prepare<[number]>('DELETE FROM area_alerts WHERE raised_at < ?');
+  const relayedAlerts = db.prepare<[number]>('DELETE FROM relayed_area_alerts WHERE raised_at < ?');
   const cardSecrets = db.prepare<[number, number]>(
     'UPDATE check_cards SET sealed = NULL WHERE id IN (SELECT id FROM check_cards WHERE sealed IS NOT NULL AND recorded_at < ? ORDER BY recorded_at LIMIT ?)',
   );
@@ -35,6 +37,8 @@ export function retentionRepository(db: Database) {
      * oldest first, in the caller's transaction; brand, value and last four stay. Returns how many.
      */
     purgeCardSecretsBefore: (before: number, limit: number) => cardSecrets.run(before, limit).changes,
+    /** Deletes area alerts, this retailer's and those the exchange relayed, raised before `before`. Returns how many. */
+    purgeAreaAlertsBefore: (before: number) => db.transaction(() => areaAlerts.run(before).changes + relayedAlerts.run(before).changes).immediate(),
     /** Deletes webhook events that happened before `before`, with their deliveries and attempts. Returns how many. */
     purgeWebhookEventsBefore: (before: number) => db.transaction(() => webhookEvents.run(before).changes).immediate(),
     /**

@@ -28,6 +28,24 @@ export interface AreaAlertRow {
   brands: string[];
   currency: string;
   valueBand: string;
+  /** A live alert at a member's store: 'pending' until the exchange has it, then 'shared'; null when it is not for the exchange. */
+  exchangeState: 'pending' | 'shared' | null;
+  /** The basket's band as the exchange counts it (finer than `valueBand`); set when the alert is for the exchange. */
+  exchangeValueBand: string | null;
+}
+
+/** Another member's alert, as the exchange relayed it for one of this member's districts. */
+export interface RelayedAreaAlertRow {
+  /** The exchange's id for it: the same alert relayed twice is kept once. */
+  id: string;
+  district: string;
+  raisedAt: number;
+  /** When the exchange received it, on the exchange's clock: where the next poll starts. */
+  receivedAt: number;
+  expiresAt: number;
+  brands: string[];
+  valueBand: string;
+  action: string;
 }
 
 interface StoreRecordRow {
@@ -59,6 +77,19 @@ interface AlertRecordRow {
   brands: string;
   currency: string;
   value_band: string;
+  exchange_state: 'pending' | 'shared' | null;
+  exchange_value_band: string | null;
+}
+
+interface RelayedRecordRow {
+  id: string;
+  district: string;
+  raised_at: number;
+  received_at: number;
+  expires_at: number;
+  brands: string;
+  value_band: string;
+  action: string;
 }
 
 const locationOf = (row: { lat: number | null; lon: number | null; district: string | null }) =>
@@ -92,8 +123,21 @@ function toAlert(row: AlertRecordRow): AreaAlertRow {
     brands: JSON.parse(row.brands),
     currency: row.currency,
     valueBand: row.value_band,
+    exchangeState: row.exchange_state,
+    exchangeValueBand: row.exchange_value_band,
   };
 }
+
+const toRelayed = (row: RelayedRecordRow): RelayedAreaAlertRow => ({
+  id: row.id,
+  district: row.district,
+  raisedAt: row.raised_at,
+  receivedAt: row.received_at,
+  expiresAt: row.expires_at,
+  brands: JSON.parse(row.brands),
+  valueBand: row.value_band,
+  action: row.action,
+});
 
 const storeParams = (store: StoreRow) => ({
   id: store.id,
@@ -153,14 +197,26 @@ export type AreaAlertsRepository = ReturnType<typeof areaAlertsRepository>;
 /** Area alerts: raised once per check at most, read by the checks made while they are live. */
 export function areaAlertsRepository(db: Database) {
   const insert = db.prepare(`
-    INSERT INTO area_alerts (id, store_id, check_id, reason, livemode, raised_at, expires_at, radius_km, lat, lon, district, brands, currency, value_band)
-    VALUES (@id, @storeId, @checkId, @reason, @livemode, @raisedAt, @expiresAt, @radiusKm, @lat, @lon, @district, @brands, @currency, @valueBand)
+    INSERT INTO area_alerts (id, store_id, check_id, reason, livemode, raised_at, expires_at, radius_km, lat, lon, district, brands, currency, value_band, exchange_state, exchange_value_band)
+    VALUES (@id, @storeId, @checkId, @reason, @livemode, @raisedAt, @expiresAt, @radiusKm, @lat, @lon, @district, @brands, @currency, @valueBand, @exchangeState, @exchangeValueBand)
     ON CONFLICT (check_id) DO NOTHING`);
   const live = db.prepare<[number, number, number, number], AlertRecordRow>(
     'SELECT * FROM area_alerts WHERE livemode = ? AND expires_at > ? AND raised_at <= ? AND lat IS NOT NULL ORDER BY raised_at DESC LIMIT ?',
   );
   const since = db.prepare<[number, number], AlertRecordRow>('SELECT * FROM area_alerts WHERE livemode = 1 AND raised_at >= ? ORDER BY raised_at DESC LIMIT ?');
   const byId = db.prepare<[string], AlertRecordRow>('SELECT * FROM area_alerts WHERE id = ?');
+  const toShare = db.prepare<[number, number], AlertRecordRow>(
+    "SELECT * FROM area_alerts WHERE exchange_state = 'pending' AND expires_at > ? ORDER BY expires_at LIMIT ?",
+  );
+  const shared = db.prepare<[string, string]>("UPDATE area_alerts SET exchange_state = 'shared', exchange_id = ? WHERE id = ? AND exchange_state = 'pending'");
+  const insertRelayed = db.prepare(`
+    INSERT INTO relayed_area_alerts (id, district, raised_at, received_at, expires_at, brands, value_band, action)
+    VALUES (@id, @district, @raisedAt, @receivedAt, @expiresAt, @brands, @valueBand, @action)
+    ON CONFLICT (id) DO NOTHING`);
+  const relayedLive = db.prepare<[string, number, number, number], RelayedRecordRow>(
+    'SELECT * FROM relayed_area_alerts WHERE district = ? AND expires_at > ? AND raised_at <= ? ORDER BY expires_at DESC LIMIT ?',
+  );
+  const cursor = db.prepare<[], { at: number | null }>('SELECT max(received_at) AS at FROM relayed_area_alerts');
   return {
     /** Returns false when the check already raised one: a check raises one alert, whatever else happens to it. */
     raise(alert: AreaAlertRow): boolean {
@@ -175,6 +231,18 @@ export function areaAlertsRepository(db: Database) {
         }).changes === 1
       );
     },
+    /** Alerts still live at `at` that wait to be shared with the exchange, the first to expire first (the oldest, as every alert lasts as long). */
+    toShare: (at: number, limit: number): AreaAlertRow[] => toShare.all(at, limit).map(toAlert),
+    /** Notes that the exchange has the alert, under its id `exchangeId`. */
+    markShared(id: string, exchangeId: string): void {
+      shared.run(exchangeId, id);
+    },
+    /** Keeps another member's alert; false when it was kept already (the exchange's id is the key). */
+    addRelayed: (alert: RelayedAreaAlertRow): boolean => insertRelayed.run({ ...alert, brands: JSON.stringify(alert.brands) }).changes === 1,
+    /** Other members' alerts in `district` live at `at`, the last to expire first (the newest), `limit` at most: read in the index's order. */
+    relayedLiveIn: (district: string, at: number, limit: number): RelayedAreaAlertRow[] => relayedLive.all(district, at, at, limit).map(toRelayed),
+    /** When the exchange received the latest relayed alert kept, on its clock; null when none is. */
+    relayedCursor: (): number | null => cursor.get()!.at,
     /** Alerts with a location, of one world, live at `at`: raised by then and not yet expired, newest first, `limit` at most. */
     liveAt: (livemode: boolean, at: number, limit: number): AreaAlertRow[] => live.all(livemode ? 1 : 0, at, at, limit).map(toAlert),
     /** Live-mode alerts raised since `from`, newest first: what the dashboard and an exchange read. */

@@ -1,6 +1,7 @@
 import type { CheckRequest } from '../contract/check.js';
+import { valueBandOf as exchangeValueBandOf } from '../contract/exchange.js';
 import type { AreaAlertReason, ValueBand } from '../contract/stores.js';
-import { areaFindingAt, haversineKm, type LiveAlert, minorUnitsPerMajor } from '../engine/index.js';
+import { areaFindingAt, type DistrictAlerts, haversineKm, type LiveAlert, minorUnitsPerMajor } from '../engine/index.js';
 import { newId } from '../sortable-id.js';
 import type { AreaAlertRow, AreaSeen, Repositories, StoreRow } from '../store/index.js';
 import type { StoreRegistry } from './registry.js';
@@ -9,6 +10,12 @@ import type { StoreRegistry } from './registry.js';
 export interface AreaAlertSettings {
   readonly radiusKm: number;
   readonly minutes: number;
+  /**
+   * Set when this service is a member of an exchange: the postcode district (or ZIP3) of a store, or
+   * undefined for a store with none. A live alert at a store with a district is shared with the
+   * exchange, and other members' alerts for that district reach the store's live checks.
+   */
+  readonly exchangeDistrict?: ((storeId: string) => string | undefined) | undefined;
 }
 
 /**
@@ -51,14 +58,18 @@ export interface AlertRaise {
 /**
  * Raises an area alert for a scam stopped at `storeId`: the stores within the radius see it as
  * `area.*` facts until it expires. Called in the caller's transaction when a sale is refused, a held
- * sale is refused, or a scam is confirmed; call it too when a case opens. A check raises one alert at
- * most: undefined when it already has. It carries no one's identity: where (the store, its district),
- * when, which brands, a value band and what happened — what `toSharedAlert` may pass beyond the retailer.
+ * sale is refused, a scam is confirmed, or a case opens. A check raises one alert at most: undefined
+ * when it already has. It carries no one's identity: where (the store, its district), when, which
+ * brands, a value band and what happened. On a member of an exchange a live one waits, committed with
+ * its cause, for the background sharing (`createAlertExchange`), so a rolled-back cause shares nothing.
  */
 export async function raiseAreaAlert(context: AreaContext, raise: AlertRaise): Promise<AreaAlertRow | undefined> {
   const now = context.clock();
   const location = context.registry.get(raise.storeId)?.location ?? null;
   const stored = raise.lines.filter((line) => line.kind !== 'merchandise');
+  const storedValue = stored.reduce((sum, line) => sum + line.unitAmount * line.quantity, 0);
+  // Only a live alert at a store with a district goes to the exchange: test traffic never leaves.
+  const forExchange = raise.livemode && context.areaAlerts.exchangeDistrict?.(raise.storeId) !== undefined;
   const alert: AreaAlertRow = {
     id: newId('ala', now),
     storeId: raise.storeId,
@@ -71,30 +82,11 @@ export async function raiseAreaAlert(context: AreaContext, raise: AlertRaise): P
     location,
     brands: [...new Set(stored.map((line) => line.brand ?? 'unknown'))].sort(),
     currency: raise.currency,
-    valueBand: valueBandOf(stored.reduce((sum, line) => sum + line.unitAmount * line.quantity, 0), raise.currency),
+    valueBand: valueBandOf(storedValue, raise.currency),
+    exchangeState: forExchange ? 'pending' : null,
+    exchangeValueBand: forExchange ? exchangeValueBandOf(storedValue / minorUnitsPerMajor(raise.currency)) : null,
   };
   return (await context.store.areaAlerts.raise(alert)) ? alert : undefined;
-}
-
-/** An alert as another retailer may see it (an exchange): district-level place, time, brands, value band, action; no store, check or person. */
-export interface SharedAlert {
-  district: string | null;
-  raisedAt: string;
-  expiresAt: string;
-  brands: string[];
-  valueBand: string;
-  action: string;
-}
-
-export function toSharedAlert(alert: AreaAlertRow): SharedAlert {
-  return {
-    district: alert.location?.district ?? null,
-    raisedAt: new Date(alert.raisedAt).toISOString(),
-    expiresAt: new Date(alert.expiresAt).toISOString(),
-    brands: alert.brands,
-    valueBand: alert.valueBand,
-    action: alert.reason,
-  };
 }
 
 const toLive = (alert: AreaAlertRow): LiveAlert | undefined =>
@@ -113,14 +105,22 @@ const toLive = (alert: AreaAlertRow): LiveAlert | undefined =>
 
 /**
  * The alerts a check at `storeId` sees at `at`, in its world, and the facts they make; undefined when
- * none reaches it (or the store has no location). Read from the database, so every node sees an alert
- * the moment it commits, and after a restart.
+ * none reaches it (or the store has neither a location nor a district). Read from the database, so
+ * every node sees an alert the moment it commits, and after a restart. A live check at a member's
+ * store with a district also sees other members' alerts for that district, as the background sync
+ * last fetched them: the exchange itself is never asked on the check's way.
  */
 export async function areaSeenAt(context: AreaContext, storeId: string, livemode: boolean, at: number): Promise<AreaSeen | undefined> {
-  const here = context.registry.get(storeId)?.location;
-  if (!here) return undefined;
-  const live = (await context.store.areaAlerts.liveAt(livemode, at, MOST_LIVE_ALERTS)).map(toLive).filter((alert) => alert !== undefined);
-  const finding = areaFindingAt(live, storeId, here, at);
+  const here = context.registry.get(storeId)?.location ?? null;
+  const district = livemode ? context.areaAlerts.exchangeDistrict?.(storeId) : undefined;
+  if (!here && district === undefined) return undefined;
+  const [own, relayed] = await Promise.all([
+    here ? context.store.areaAlerts.liveAt(livemode, at, MOST_LIVE_ALERTS) : [],
+    district === undefined ? undefined : context.store.areaAlerts.relayedLiveIn(district, at, MOST_LIVE_ALERTS),
+  ]);
+  const live = own.map(toLive).filter((alert) => alert !== undefined);
+  const others: DistrictAlerts | undefined = relayed && { alerts: relayed, km: context.areaAlerts.radiusKm };
+  const finding = areaFindingAt(live, storeId, here, at, others);
   return finding.alertIds.length > 0 ? finding : undefined;
 }
 

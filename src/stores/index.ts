@@ -5,9 +5,8 @@ export {
   areaSeenAt,
   DEFAULT_AREA_ALERTS,
   raiseAreaAlert,
-  type SharedAlert,
   storesReached,
-  toSharedAlert,
   valueBandOf,
 } from './area-alerts.js';
 export { applyStoresFile, deleteStore, loadStoreRegistry, putStore, type StoreRegistry, type StoresContext, StoresFileError } from './registry.js';
+export { type AlertExchange, createAlertExchange, EXCHANGE_SYNC_EVERY_MS, toSharedAlert } from './alert-exchange.js';

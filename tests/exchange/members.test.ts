@@ -136,13 +136,11 @@ describe('area alerts from refused sales', () => {
     const refused = await north.call('POST', `/v1/checks/${check.json.checkId}/answers`, { key: north.till, body: { answers: { codesRequested: 'yes' } } });
     expect(refused.json.action).toBe('refuse');
 
+    // Shared by the background round, after the refusal committed.
+    expect(await north.services.alertExchange!.share()).toBe(1);
     const south = exchange.member('south-retail', { timeoutMs: 5_000 });
     const since = Date.now() - 3_600_000;
-    let alerts = await south.alerts(['SG1'], since);
-    for (let tries = 0; alerts.length === 0 && tries < 50; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      alerts = await south.alerts(['SG1'], since);
-    }
+    const alerts = await south.alerts(['SG1'], since);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ district: 'SG1', brands: ['google_play'], valueBand: '250_to_499', action: 'refused' });
     expect(alerts[0]!.at).toMatch(/:00(\.000)?Z$/);
@@ -151,7 +149,7 @@ describe('area alerts from refused sales', () => {
 
     // Answering again keeps it refused: no second alert.
     await north.call('POST', `/v1/checks/${check.json.checkId}/answers`, { key: north.till, body: { answers: { purpose: 'gift' } } });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await north.services.alertExchange!.share()).toBe(0);
     expect(await south.alerts(['SG1'], since)).toHaveLength(1);
   });
 });

@@ -45,6 +45,8 @@ export interface TestAppOptions {
   areaAlerts?: ServiceOptions['areaAlerts'];
   /** A member of a retailers' exchange (see tests/helpers/exchange.ts). */
   exchange?: ServiceOptions['exchange'];
+  /** With `background`: how often area alerts go to and come from the exchange (5 s unless given). */
+  exchangeSyncEveryMs?: number;
 }
 
 const onlyLocalhost = async (hostname: string) => {
@@ -86,6 +88,7 @@ export async function testApp(options: TestAppOptions = {}) {
     ...(options.storesFile ? { storesFile: options.storesFile } : {}),
     ...(options.areaAlerts ? { areaAlerts: options.areaAlerts } : {}),
     ...(options.exchange ? { exchange: options.exchange } : {}),
+    ...(options.exchangeSyncEveryMs ? { exchangeSyncEveryMs: options.exchangeSyncEveryMs } : {}),
   });
   onTestFinished(async () => {
     try {

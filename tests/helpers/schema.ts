@@ -54,6 +54,7 @@ export function undoTestMode(db: Database.Database): void {
  */
 export function undoAfterStoreDays(db: Database.Database): void {
   undoEvaluationsInRowidTable(db);
+  undoExchangeAreaAlerts(db);
   undoHistoryCoveringIndex(db);
   undoBrandFamily(db);
   undoExchangeSignal(db);
@@ -106,7 +107,17 @@ export function undoBrandFamily(db: Database.Database): void {
   db.exec('ALTER TABLE checks DROP COLUMN brand_family');
 }
 
-/** Undoes migration 0250: history lookups read the checks table again. */
+/** Undoes migration 0260: no alert waits to be shared, none relayed by the exchange is kept. */
+export function undoExchangeAreaAlerts(db: Database.Database): void {
+  db.exec(`
+    DROP TABLE relayed_area_alerts;
+    DROP INDEX area_alerts_to_share;
+    ALTER TABLE area_alerts DROP COLUMN exchange_state;
+    ALTER TABLE area_alerts DROP COLUMN exchange_id;
+    ALTER TABLE area_alerts DROP COLUMN exchange_value_band;
+  `);
+}
+
 /** Undoes migration 0280: evaluations back in a WITHOUT ROWID table. */
 export function undoEvaluationsInRowidTable(db: Database.Database): void {
   const sql = db.prepare<[], string>("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'evaluations'").pluck().get()!;
@@ -115,6 +126,7 @@ export function undoEvaluationsInRowidTable(db: Database.Database): void {
   db.exec('INSERT INTO evaluations_old SELECT * FROM evaluations; DROP TABLE evaluations; ALTER TABLE evaluations_old RENAME TO evaluations;');
 }
 
+/** Undoes migration 0250: history lookups read the checks table again. */
 export function undoHistoryCoveringIndex(db: Database.Database): void {
   db.exec('DROP INDEX checks_for_history');
 }

@@ -45,7 +45,7 @@ it('keeps each evaluation inside its page, and moves those a WITHOUT ROWID table
   const db = new Database(app.databasePath);
   const kept = db.prepare('SELECT * FROM evaluations ORDER BY check_id, revision').all();
   undoEvaluationsInRowidTable(db);
-  db.pragma('user_version = 250');
+  db.pragma('user_version = 260');
   db.close();
   expect(evaluationPages(app.databasePath).overflow).toBeGreaterThanOrEqual(40);
 

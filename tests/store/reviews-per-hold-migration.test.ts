@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckInput } from '../../src/contract/check.js';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
 import { freshPostgresUrl, postgresAvailable } from '../helpers/postgres.js';
-import { undoBrandFamily, undoCardsSold, undoCases, undoEvaluationsInRowidTable, undoExchangeSignal, undoHistoryCoveringIndex, undoReviewsPerHold, undoStoresAndAreaAlerts, undoWebhookProbes } from '../helpers/schema.js';
+import { undoBrandFamily, undoCardsSold, undoCases, undoEvaluationsInRowidTable, undoExchangeAreaAlerts, undoExchangeSignal, undoHistoryCoveringIndex, undoReviewsPerHold, undoStoresAndAreaAlerts, undoWebhookProbes } from '../helpers/schema.js';
 
 const itunes = (quantity: number): CheckInput['lines'] => [{ kind: 'gift_card', brand: 'itunes', unitAmount: 10000, quantity }];
 /** £300 for a customer over 80: held, and released without a reason. */
@@ -12,6 +12,8 @@ const heldBasket = () => aCheck({ lines: itunes(3), customer: { ageBand: '80_plu
 const SECRET = 'migration-test-secret-0123456789abcdef';
 
 const POSTGRES_BEFORE = `
+  DROP TABLE relayed_area_alerts;
+  DELETE FROM schema_migrations WHERE version = 14;
   DROP INDEX checks_for_history;
   DELETE FROM schema_migrations WHERE version = 13;
   ALTER TABLE checks DROP COLUMN brand_family;
@@ -43,6 +45,7 @@ const STORES = [
     rollBack: (databasePath: string) => {
       const db = new Database(databasePath);
       undoEvaluationsInRowidTable(db);
+      undoExchangeAreaAlerts(db);
       undoHistoryCoveringIndex(db);
       undoBrandFamily(db);
       undoExchangeSignal(db);

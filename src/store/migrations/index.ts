@@ -23,6 +23,7 @@ import { up as storesAndAreaAlerts } from './0210-stores-and-area-alerts.js';
 import { up as exchangeSignal } from './0220-exchange-signal.js';
 import { up as brandFamily } from './0230-brand-family.js';
 import { up as historyCoveringIndex } from './0250-history-covering-index.js';
+import { up as exchangeAreaAlerts } from './0260-exchange-area-alerts.js';
 import { up as evaluationsInRowidTable } from './0280-evaluations-in-rowid-table.js';
 import { DEFAULT_TIME_ZONE } from '../../engine/business-day.js';
 
@@ -66,6 +67,7 @@ export const migrations: readonly Migration[] = [
   { version: 220, name: 'exchange-signal', up: exchangeSignal },
   { version: 230, name: 'brand-family', up: brandFamily },
   { version: 250, name: 'history-covering-index', up: historyCoveringIndex },
+  { version: 260, name: 'exchange-area-alerts', up: exchangeAreaAlerts },
   { version: 280, name: 'evaluations-in-rowid-table', up: evaluationsInRowidTable, foreignKeysOff: true },
 ];
 

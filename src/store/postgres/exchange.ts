@@ -46,7 +46,7 @@ export async function openPostgresExchangeStore(url: string): Promise<ExchangeSt
       const rows = await sql<Parameters<typeof toRelayedAlert>[0][]>`
         SELECT id, district, at, brands, value_band, action, received_at FROM exchange_alerts
         WHERE district = ANY(${[...districts]}::text[]) AND received_at >= ${since} AND member_id <> ${memberId}
-        ORDER BY received_at DESC LIMIT 100`;
+        ORDER BY received_at, id LIMIT 100`;
       return rows.map(toRelayedAlert);
     },
     async purge(nonceBefore, dataBefore) {

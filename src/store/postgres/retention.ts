@@ -42,6 +42,11 @@ export function retentionRepository(sql: Queryable): Port<RetentionRepository> {
             SELECT id FROM check_cards WHERE sealed IS NOT NULL AND recorded_at < ${before} ORDER BY recorded_at LIMIT ${limit}
           )`
       ).count,
+    /** Deletes area alerts, this retailer's and those the exchange relayed, raised before `before`. Returns how many. */
+    async purgeAreaAlertsBefore(before) {
+      const [own, relayed] = await Promise.all([sql`DELETE FROM area_alerts WHERE raised_at < ${before}`, sql`DELETE FROM relayed_area_alerts WHERE raised_at < ${before}`]);
+      return own.count + relayed.count;
+    },
     /** Deletes webhook events that happened before `before`, with their deliveries and attempts. Returns how many. */
     purgeWebhookEventsBefore: async (before) => (await sql`DELETE FROM webhook_events WHERE occurred_at < ${before}`).count,
     /** Deletes checks that occurred before `before`, a batch at a time. Returns how many were deleted. */

@@ -1,5 +1,5 @@
 import type { Port } from '../port.js';
-import type { AreaAlertRow, AreaAlertsRepository, StoreRow, StoresRepository } from '../stores.js';
+import type { AreaAlertRow, AreaAlertsRepository, RelayedAreaAlertRow, StoreRow, StoresRepository } from '../stores.js';
 import { json, type Queryable } from './sql.js';
 
 interface StoreRecordRow {
@@ -31,7 +31,31 @@ interface AlertRecordRow {
   brands: string[];
   currency: string;
   value_band: string;
+  exchange_state: 'pending' | 'shared' | null;
+  exchange_value_band: string | null;
 }
+
+interface RelayedRecordRow {
+  id: string;
+  district: string;
+  raised_at: number;
+  received_at: number;
+  expires_at: number;
+  brands: string[];
+  value_band: string;
+  action: string;
+}
+
+const toRelayed = (row: RelayedRecordRow): RelayedAreaAlertRow => ({
+  id: row.id,
+  district: row.district,
+  raisedAt: row.raised_at,
+  receivedAt: row.received_at,
+  expiresAt: row.expires_at,
+  brands: row.brands,
+  valueBand: row.value_band,
+  action: row.action,
+});
 
 const locationOf = (row: { lat: number | null; lon: number | null; district: string | null }) =>
   row.lat === null || row.lon === null ? null : { lat: row.lat, lon: row.lon, district: row.district };
@@ -64,6 +88,8 @@ function toAlert(row: AlertRecordRow): AreaAlertRow {
     brands: row.brands,
     currency: row.currency,
     valueBand: row.value_band,
+    exchangeState: row.exchange_state,
+    exchangeValueBand: row.exchange_value_band,
   };
 }
 
@@ -104,10 +130,10 @@ export function areaAlertsRepository(sql: Queryable): Port<AreaAlertsRepository>
   return {
     async raise(alert) {
       const result = await sql`
-        INSERT INTO area_alerts (id, store_id, check_id, reason, livemode, raised_at, expires_at, radius_km, lat, lon, district, brands, currency, value_band)
+        INSERT INTO area_alerts (id, store_id, check_id, reason, livemode, raised_at, expires_at, radius_km, lat, lon, district, brands, currency, value_band, exchange_state, exchange_value_band)
         VALUES (${alert.id}, ${alert.storeId}, ${alert.checkId}, ${alert.reason}, ${alert.livemode}, ${alert.raisedAt}, ${alert.expiresAt},
           ${alert.radiusKm}, ${alert.location?.lat ?? null}, ${alert.location?.lon ?? null}, ${alert.location?.district ?? null},
-          ${json(alert.brands)}::jsonb, ${alert.currency}, ${alert.valueBand})
+          ${json(alert.brands)}::jsonb, ${alert.currency}, ${alert.valueBand}, ${alert.exchangeState}, ${alert.exchangeValueBand})
         ON CONFLICT (check_id) DO NOTHING`;
       return result.count === 1;
     },
@@ -123,6 +149,31 @@ export function areaAlertsRepository(sql: Queryable): Port<AreaAlertsRepository>
     async find(id) {
       const [row] = await sql<AlertRecordRow[]>`SELECT * FROM area_alerts WHERE id = ${id}`;
       return row && toAlert(row);
+    },
+    async toShare(at, limit) {
+      const rows = await sql<AlertRecordRow[]>`
+        SELECT * FROM area_alerts WHERE exchange_state = 'pending' AND expires_at > ${at} ORDER BY expires_at LIMIT ${limit}`;
+      return rows.map(toAlert);
+    },
+    async markShared(id, exchangeId) {
+      await sql`UPDATE area_alerts SET exchange_state = 'shared', exchange_id = ${exchangeId} WHERE id = ${id} AND exchange_state = 'pending'`;
+    },
+    async addRelayed(alert) {
+      const result = await sql`
+        INSERT INTO relayed_area_alerts (id, district, raised_at, received_at, expires_at, brands, value_band, action)
+        VALUES (${alert.id}, ${alert.district}, ${alert.raisedAt}, ${alert.receivedAt}, ${alert.expiresAt}, ${json(alert.brands)}::jsonb, ${alert.valueBand}, ${alert.action})
+        ON CONFLICT (id) DO NOTHING`;
+      return result.count === 1;
+    },
+    async relayedLiveIn(district, at, limit) {
+      const rows = await sql<RelayedRecordRow[]>`
+        SELECT * FROM relayed_area_alerts WHERE district = ${district} AND expires_at > ${at} AND raised_at <= ${at}
+        ORDER BY expires_at DESC LIMIT ${limit}`;
+      return rows.map(toRelayed);
+    },
+    async relayedCursor() {
+      const [row] = await sql<Array<{ at: number | null }>>`SELECT max(received_at) AS at FROM relayed_area_alerts`;
+      return row!.at;
     },
   };
 }

@@ -10,6 +10,7 @@ import { sql as storesAndAreaAlerts } from './0009-stores-and-area-alerts.js';
 import { sql as exchangeSignal } from './0010-exchange-signal.js';
 import { sql as brandFamily } from './0011-brand-family.js';
 import { sql as historyCoveringIndex } from './0013-history-covering-index.js';
+import { sql as exchangeAreaAlerts } from './0014-exchange-area-alerts.js';
 
 export interface PostgresMigration {
   /** Numbered on their own, apart from SQLite's: PostgreSQL started at the schema SQLite had reached. */
@@ -32,4 +33,5 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   { version: 10, name: 'exchange-signal', sql: exchangeSignal },
   { version: 11, name: 'brand-family', sql: brandFamily },
   { version: 13, name: 'history-covering-index', sql: historyCoveringIndex },
+  { version: 14, name: 'exchange-area-alerts', sql: exchangeAreaAlerts },
 ];
