@@ -74,6 +74,12 @@ export const tracing = (): boolean => tracer !== undefined;
  */
 export function inSpan<T>(name: string, options: { kind?: SpanKind; attributes?: Attributes }, work: (span: Span | undefined) => T): T {
   if (!tracer) return work(undefined);
+  // Inside a trace this service chose not to keep, a child would not be kept either (by a parent-based
+  // sampler, or by the same trace id's ratio): skip making it. A check makes about six spans, and with
+  // one trace in ten kept, making and dropping them was most of what tracing cost. A caller's parent
+  // (remote) still gets its server span, since the sampler may keep a trace its caller did not.
+  const parent = trace.getActiveSpan();
+  if (parent && !parent.isRecording() && !parent.spanContext().isRemote) return work(undefined);
   return tracer.startActiveSpan(name, options, (span) => {
     const fail = (error: unknown): never => {
       span.recordException(error instanceof Error ? error : String(error));

@@ -7,7 +7,8 @@ import { editedRules, RAZER_RULE } from '../helpers/rules.js';
 const twoNodes = async () => startTwoNodes(await freshPostgresUrl());
 
 describe.skipIf(!postgresAvailable)('two nodes on one PostgreSQL database', () => {
-  it('agree on checks, transactions, rule sets and keys', async () => {
+  // Two services, a publish, a rollback, an export and a revocation: a minute's budget on a loaded 2-core machine.
+  it('agree on checks, transactions, rule sets and keys', { timeout: 60_000 }, async () => {
     const { a, b, adminKey, till } = await twoNodes();
 
     // A check made on node A is answered on node B.
