@@ -18,6 +18,12 @@ import type { Section } from './section.js';
 const STORES = 40;
 const CUSTOMERS = 50_000;
 const CONNECTIONS = 20;
+/**
+ * Checks a second offered in the paced runs: well short of what two nodes answer flat out here, so a
+ * check's time in the service is its own, not a queue's; still ten times a large chain's Christmas
+ * peak (about 3,000 stores × 10 gift-card sales an hour, docs/operations.md).
+ */
+const PACED = 100;
 
 /** What PostgreSQL itself counted for the bench's database: statements run and milliseconds running them. */
 type ServerView = () => Promise<{ statements: number; ms: number }>;
@@ -39,18 +45,23 @@ interface Run {
 }
 
 /**
- * The same load on POST /v1/checks (as fast as answers come), its connections split evenly across the
- * nodes. On PostgreSQL, the round trips and database time per check too: everything the nodes did in
+ * The same load on POST /v1/checks (as fast as answers come, or at `rate` a second), its connections
+ * and rate split evenly across the nodes. On PostgreSQL, the round trips and database time per check too: everything the nodes did in
  * the run (a background job's round trips included) over the checks they answered.
  */
-async function drive(nodes: ServerProcess[], till: string, seconds: number, { connections = CONNECTIONS, postgres: serverView }: { connections?: number; postgres?: ServerView | undefined } = {}): Promise<Run> {
+async function drive(
+  nodes: ServerProcess[],
+  till: string,
+  seconds: number,
+  { connections = CONNECTIONS, rate, postgres: serverView }: { connections?: number; rate?: number; postgres?: ServerView | undefined } = {},
+): Promise<Run> {
   const bodies = checkBodies({ stores: STORES, customers: CUSTOMERS });
   const waitsOf = () => Promise.all(nodes.map((node) => databaseWaits(node.url, node.adminKey)));
   const before = await Promise.all(nodes.map((node) => routeHistogram(node.url, '/v1/checks', node.adminKey)));
   const [waitsBefore, serverBefore] = serverView ? await Promise.all([waitsOf(), serverView().catch(() => undefined)]) : [];
   const results: LoadResult[] = await Promise.all(
     nodes.map((node) =>
-      load({ url: node.url, path: '/v1/checks', headers: { authorization: `Bearer ${till}` }, body: bodies, connections: connections / nodes.length, seconds }),
+      load({ url: node.url, path: '/v1/checks', headers: { authorization: `Bearer ${till}` }, body: bodies, connections: connections / nodes.length, seconds, ...(rate ? { rate: rate / nodes.length } : {}) }),
     ),
   );
   for (const result of results) if (result.errors || result.non2xx) throw new Error(`${result.errors} errors and ${result.non2xx} non-2xx answers`);
@@ -77,6 +88,9 @@ async function drive(nodes: ServerProcess[], till: string, seconds: number, { co
     ...(database ? { database } : {}),
   };
 }
+
+/** A quantile read from the service's histogram: the upper edge of its bucket, or past the last one. */
+const upTo = (ms: number) => (Number.isFinite(ms) ? `≤ ${ms} ms` : 'over 1 s');
 
 /** A run's database figures as a row: the nodes' view, then the server's. */
 function databaseRow(label: string, run: Run): string[] {
@@ -115,7 +129,7 @@ const call = (node: ServerProcess, method: string, path: string, key: string, bo
  */
 export const nodesSection: Section = {
   name: 'nodes',
-  title: `8. Several nodes: POST /v1/checks at ${CONNECTIONS} connections, two nodes on PostgreSQL (sharing the cores, then with the database on a core of its own) beside one node on SQLite, then one check at a time on each; round trips and database time per check; agreement between nodes`,
+  title: `8. Several nodes: POST /v1/checks at ${CONNECTIONS} connections, two nodes on PostgreSQL (flat out and at ${PACED} checks/s, sharing the cores, then with the database on a core of its own) beside one node on SQLite, then one check at a time on each; round trips and database time per check; agreement between nodes`,
   async run({ sized, log }) {
     const bin = findPostgresBinaries();
     if (!bin) {
@@ -143,8 +157,8 @@ export const nodesSection: Section = {
       const admin = postgres(server.url, { max: 1, onnotice: () => {} });
       await admin`CREATE DATABASE vouchsafe_bench`;
       if (statementStats) await admin`CREATE EXTENSION pg_stat_statements`;
-      // Not in its figures: a commit's flush to disk (after the COMMIT statement's own time ends), and
-      // on PostgreSQL 15 most BEGINs and COMMITs, which postgres.js sends as prepared statements.
+      // Not in its figures: a commit's flush to disk (which follows the COMMIT statement's own time),
+      // nor most of the BEGINs and COMMITs postgres.js sends (2 of 100 counted in a trial on PostgreSQL 15).
       const serverView: ServerView | undefined = statementStats
         ? async () => {
             const [row] = await admin<{ statements: number; ms: number }[]>`
@@ -162,15 +176,17 @@ export const nodesSection: Section = {
       const till = await makeKey(a, { role: 'till', storeIds });
       const pg = await drive([a, b], till, seconds, { postgres: serverView });
       log(`  two nodes on PostgreSQL: ${format.int(pg.rate)} req/s`);
+      const pgPaced = await drive([a, b], till, seconds, { postgres: serverView, rate: PACED });
       // The same again with the database on a core of its own: on 2 cores the nearest this machine
       // comes to a database on a machine of its own, which is what the 5 ms target is about.
       const apart = separation({ database: server.pid(), rest: [a.pid, b.pid] });
-      let pgApart: Run | undefined;
+      let pgApart: { flat: Run; paced: Run } | undefined;
       if (apart.ok) {
         await apart.apart(async () => {
-          pgApart = await drive([a, b], till, seconds, { postgres: serverView });
+          const flat = await drive([a, b], till, seconds, { postgres: serverView });
+          pgApart = { flat, paced: await drive([a, b], till, seconds, { postgres: serverView, rate: PACED }) };
         });
-        log(`  two nodes on PostgreSQL, ${apart.description}: ${format.int(pgApart!.rate)} req/s`);
+        log(`  two nodes on PostgreSQL, ${apart.description}: ${format.int(pgApart!.flat.rate)} req/s`);
       } else {
         log(`  PostgreSQL not given a core of its own (${apart.reason}): that run is left out`);
       }
@@ -200,31 +216,42 @@ export const nodesSection: Section = {
           connections: CONNECTIONS,
           sqlite,
           postgresTwoNodes: pg,
-          postgresTwoNodesApart: pgApart ?? { skipped: apart.ok ? 'did not run' : apart.reason },
+          postgresTwoNodesPaced: { offered: PACED, ...pgPaced },
+          postgresTwoNodesApart: pgApart ? { ...pgApart, paced: { offered: PACED, ...pgApart.paced } } : { skipped: apart.ok ? 'did not run' : apart.reason },
           sqliteOneAtATime: sqliteAlone,
           postgresOneAtATime: pgAlone,
           publishReachesOtherNodeMs: publishMs,
           revocationReachesOtherNodeMs: revokeMs,
         },
         rows: [
-          ['one node, SQLite (embedded)', `${format.int(sqlite.rate)} req/s`, `p99 ${sqlite.p99} ms`, `in the service p99 ≤ ${sqlite.inServiceP99} ms`],
-          ['two nodes, one PostgreSQL (durable commits), all sharing every core', `${format.int(pg.rate)} req/s`, `p99 ${pg.p99} ms`, `in the service p99 ≤ ${pg.inServiceP99} ms (the slower node)`],
+          ['one node, SQLite (embedded)', `${format.int(sqlite.rate)} req/s`, `p99 ${sqlite.p99} ms`, `in the service p99 ${upTo(sqlite.inServiceP99)}`],
+          ['two nodes, one PostgreSQL (durable commits), all sharing every core', `${format.int(pg.rate)} req/s`, `p99 ${pg.p99} ms`, `in the service p99 ${upTo(pg.inServiceP99)} (the slower node)`],
           pgApart && apart.ok
-            ? [`the same, ${apart.description}`, `${format.int(pgApart.rate)} req/s`, `p99 ${pgApart.p99} ms`, `in the service p99 ≤ ${pgApart.inServiceP99} ms (the slower node)`]
+            ? [`the same, ${apart.description}`, `${format.int(pgApart.flat.rate)} req/s`, `p99 ${pgApart.flat.p99} ms`, `in the service p99 ${upTo(pgApart.flat.inServiceP99)} (the slower node)`]
             : ['the same, PostgreSQL on a core of its own', 'not run', apart.ok ? '' : apart.reason, ''],
-          ['one check at a time, SQLite', `${format.int(sqliteAlone.rate)} req/s`, `p99 ${sqliteAlone.p99} ms`, `in the service p50 ≤ ${sqliteAlone.inServiceP50} ms, p99 ≤ ${sqliteAlone.inServiceP99} ms`],
-          ['one check at a time, PostgreSQL', `${format.int(pgAlone.rate)} req/s`, `p99 ${pgAlone.p99} ms`, `in the service p50 ≤ ${pgAlone.inServiceP50} ms, p99 ≤ ${pgAlone.inServiceP99} ms`],
+          [`two nodes, one PostgreSQL, ${PACED} checks/s offered, sharing every core`, `${format.int(pgPaced.rate)} req/s`, `p99 ${pgPaced.p99} ms`, `in the service p50 ${upTo(pgPaced.inServiceP50)}, p99 ${upTo(pgPaced.inServiceP99)}`],
+          ...(pgApart && apart.ok
+            ? [[`the same, ${apart.description}`, `${format.int(pgApart.paced.rate)} req/s`, `p99 ${pgApart.paced.p99} ms`, `in the service p50 ${upTo(pgApart.paced.inServiceP50)}, p99 ${upTo(pgApart.paced.inServiceP99)}`]]
+            : []),
+          ['one check at a time, SQLite', `${format.int(sqliteAlone.rate)} req/s`, `p99 ${sqliteAlone.p99} ms`, `in the service p50 ${upTo(sqliteAlone.inServiceP50)}, p99 ${upTo(sqliteAlone.inServiceP99)}`],
+          ['one check at a time, PostgreSQL', `${format.int(pgAlone.rate)} req/s`, `p99 ${pgAlone.p99} ms`, `in the service p50 ${upTo(pgAlone.inServiceP50)}, p99 ${upTo(pgAlone.inServiceP99)}`],
           ['per check on PostgreSQL, as the nodes and the server counted:', '', '', ''],
           databaseRow('  one check at a time (the baseline)', pgAlone),
           databaseRow('  two nodes, 20 connections, sharing every core', pg),
-          ...(pgApart ? [databaseRow('  two nodes, 20 connections, PostgreSQL on its own core', pgApart)] : []),
+          ...(pgApart ? [databaseRow('  two nodes, 20 connections, PostgreSQL on its own core', pgApart.flat)] : []),
+          databaseRow(`  two nodes, ${PACED} checks/s offered, sharing every core`, pgPaced),
+          ...(pgApart ? [databaseRow(`  two nodes, ${PACED} checks/s offered, PostgreSQL on its own core`, pgApart.paced)] : []),
           ['rule set published on A, deciding on B', `${Math.round(publishMs)} ms`, 'from A’s answer to B’s readiness showing it', ''],
           ['key revoked on A, refused on B', `${Math.round(revokeMs)} ms`, 'from A’s answer to B’s first 401', ''],
         ],
         targets: [
           pgApart && apart.ok
-            ? { name: `two nodes on PostgreSQL: in-service p99 ≤ 5 ms at 20 connections, ${apart.description}`, met: pgApart.inServiceP99 <= 5, value: `≤ ${pgApart.inServiceP99} ms (sharing every core: ≤ ${pg.inServiceP99} ms)` }
-            : { name: 'two nodes on PostgreSQL: in-service p99 ≤ 5 ms at 20 connections, taken without separating the database from the nodes', met: pg.inServiceP99 <= 5, value: `≤ ${pg.inServiceP99} ms` },
+            ? {
+                name: `two nodes on PostgreSQL: in-service p99 ≤ 5 ms at 20 connections flat out, ${apart.description}`,
+                met: pgApart.flat.inServiceP99 <= 5,
+                value: `${upTo(pgApart.flat.inServiceP99)} (sharing every core: ${upTo(pg.inServiceP99)}; at ${PACED} checks/s offered: ${upTo(pgApart.paced.inServiceP99)})`,
+              }
+            : { name: 'two nodes on PostgreSQL: in-service p99 ≤ 5 ms at 20 connections, taken without separating the database from the nodes', met: pg.inServiceP99 <= 5, value: `${upTo(pg.inServiceP99)} (at ${PACED} checks/s offered: ${upTo(pgPaced.inServiceP99)})` },
           { name: 'a publish reaches the other node within 1 s', met: publishMs <= 1000, value: `${Math.round(publishMs)} ms` },
           { name: 'a revocation reaches the other node within 1 s', met: revokeMs <= 1000, value: `${Math.round(revokeMs)} ms` },
         ],
