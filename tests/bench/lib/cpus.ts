@@ -44,7 +44,8 @@ export type Separation = { ok: true; apart: (work: () => Promise<void>) => Promi
 /**
  * Runs work with the database's processes on the last core and everything else named (the service
  * nodes, and this process, the load generator) on the others, then gives them all back the cores
- * they had. On a machine without taskset (util-linux) or with one core it says why it cannot.
+ * they had. On a machine without taskset (util-linux), with one core, or where affinity cannot be
+ * set, it says why it cannot.
  */
 export function separation({ database, rest }: { database: number; rest: number[] }): Separation {
   let cores: string;
@@ -58,6 +59,12 @@ export function separation({ database, rest }: { database: number; rest: number[
     return Array.from({ length: to! - from! + 1 }, (_, i) => from! + i);
   });
   if (available.length < 2) return { ok: false, reason: `only one core (${cores}) to run on` };
+  try {
+    // Where affinity cannot be set (a container's seccomp policy, say), find out before any run depends on it.
+    execFileSync('taskset', ['-c', '-p', cores, String(process.pid)], { stdio: 'ignore' });
+  } catch (error) {
+    return { ok: false, reason: `taskset cannot set this process's cores (${(error as Error).message.split('\n')[0]})` };
+  }
   const own = String(available.at(-1));
   const others = available.slice(0, -1).join(',');
   return {
