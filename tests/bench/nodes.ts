@@ -46,19 +46,21 @@ interface Run {
 
 /**
  * The same load on POST /v1/checks (as fast as answers come, or at `rate` a second), its connections
- * and rate split evenly across the nodes. On PostgreSQL, the round trips and database time per check too: everything the nodes did in
- * the run (a background job's round trips included) over the checks they answered.
+ * and rate split evenly across the nodes. On PostgreSQL, the round trips and database time per check
+ * too: everything the nodes did in the run (a background job's round trips included) over the checks
+ * they answered, and what the server counted if `postgres.server` can read it.
  */
 async function drive(
   nodes: ServerProcess[],
   till: string,
   seconds: number,
-  { connections = CONNECTIONS, rate, postgres: serverView }: { connections?: number; rate?: number; postgres?: ServerView | undefined } = {},
+  { connections = CONNECTIONS, rate, postgres: onPostgres }: { connections?: number; rate?: number; postgres?: { server: ServerView | undefined } } = {},
 ): Promise<Run> {
   const bodies = checkBodies({ stores: STORES, customers: CUSTOMERS });
   const waitsOf = () => Promise.all(nodes.map((node) => databaseWaits(node.url, node.adminKey)));
   const before = await Promise.all(nodes.map((node) => routeHistogram(node.url, '/v1/checks', node.adminKey)));
-  const [waitsBefore, serverBefore] = serverView ? await Promise.all([waitsOf(), serverView().catch(() => undefined)]) : [];
+  const serverView = onPostgres?.server ? () => onPostgres.server!().catch(() => undefined) : async () => undefined;
+  const [waitsBefore, serverBefore] = onPostgres ? await Promise.all([waitsOf(), serverView()]) : [];
   const results: LoadResult[] = await Promise.all(
     nodes.map((node) =>
       load({ url: node.url, path: '/v1/checks', headers: { authorization: `Bearer ${till}` }, body: bodies, connections: connections / nodes.length, seconds, ...(rate ? { rate: rate / nodes.length } : {}) }),
@@ -68,8 +70,8 @@ async function drive(
   const after = await Promise.all(nodes.map((node) => routeHistogram(node.url, '/v1/checks', node.adminKey)));
   const inService = nodes.map((_, i) => quantilesBetween(before[i]!, after[i]!, [0.5, 0.99]));
   let database: DatabasePerCheck | undefined;
-  if (serverView && waitsBefore) {
-    const [waitsAfter, serverAfter] = await Promise.all([waitsOf(), serverView().catch(() => undefined)]);
+  if (waitsBefore) {
+    const [waitsAfter, serverAfter] = await Promise.all([waitsOf(), serverView()]);
     const checks = nodes.reduce((sum, _, i) => sum + after[i]!.get(Number.POSITIVE_INFINITY)! - (before[i]!.get(Number.POSITIVE_INFINITY) ?? 0), 0);
     const total = (readings: { roundTrips: number; seconds: number }[]) => readings.reduce((sum, r) => ({ roundTrips: sum.roundTrips + r.roundTrips, seconds: sum.seconds + r.seconds }));
     const [from, to] = [total(waitsBefore), total(waitsAfter)];
@@ -142,6 +144,7 @@ export const nodesSection: Section = {
     // module is installed (Debian's postgresql package has it beside the server).
     const statementStats = existsSync(join(bin, '..', 'lib', 'pg_stat_statements.so'));
     const server = await startTestServer(bin, { durable: true, settings: statementStats ? ['shared_preload_libraries=pg_stat_statements'] : [] });
+    const admin = postgres(server.url, { max: 1, onnotice: () => {} });
     const started: ServerProcess[] = [];
     try {
       const single = await startServerProcess(join(dir, 'bench.db'));
@@ -154,7 +157,6 @@ export const nodesSection: Section = {
       await single.stop();
       log(`  one node on SQLite: ${format.int(sqlite.rate)} req/s`);
 
-      const admin = postgres(server.url, { max: 1, onnotice: () => {} });
       await admin`CREATE DATABASE vouchsafe_bench`;
       if (statementStats) await admin`CREATE EXTENSION pg_stat_statements`;
       // Not in its figures: a commit's flush to disk (which follows the COMMIT statement's own time),
@@ -167,6 +169,7 @@ export const nodesSection: Section = {
             return row!;
           }
         : undefined;
+      const onPostgres = { server: serverView };
       const url = server.url.replace(/\/postgres$/, '/vouchsafe_bench');
       const shared = { adminKey: `bench-admin-${randomBytes(16).toString('hex')}`, env: { VOUCHSAFE_ID_SECRET: `bench-secret-${randomBytes(16).toString('hex')}`, VOUCHSAFE_DB_POOL: '10' } };
       const a = await startServerProcess(url, shared);
@@ -174,23 +177,23 @@ export const nodesSection: Section = {
       const b = await startServerProcess(url, shared);
       started.push(b);
       const till = await makeKey(a, { role: 'till', storeIds });
-      const pg = await drive([a, b], till, seconds, { postgres: serverView });
+      const pg = await drive([a, b], till, seconds, { postgres: onPostgres });
       log(`  two nodes on PostgreSQL: ${format.int(pg.rate)} req/s`);
-      const pgPaced = await drive([a, b], till, seconds, { postgres: serverView, rate: PACED });
+      const pgPaced = await drive([a, b], till, seconds, { postgres: onPostgres, rate: PACED });
       // The same again with the database on a core of its own: on 2 cores the nearest this machine
       // comes to a database on a machine of its own, which is what the 5 ms target is about.
       const apart = separation({ database: server.pid(), rest: [a.pid, b.pid] });
       let pgApart: { flat: Run; paced: Run } | undefined;
       if (apart.ok) {
         await apart.apart(async () => {
-          const flat = await drive([a, b], till, seconds, { postgres: serverView });
-          pgApart = { flat, paced: await drive([a, b], till, seconds, { postgres: serverView, rate: PACED }) };
+          const flat = await drive([a, b], till, seconds, { postgres: onPostgres });
+          pgApart = { flat, paced: await drive([a, b], till, seconds, { postgres: onPostgres, rate: PACED }) };
         });
         log(`  two nodes on PostgreSQL, ${apart.description}: ${format.int(pgApart!.flat.rate)} req/s`);
       } else {
         log(`  PostgreSQL not given a core of its own (${apart.reason}): that run is left out`);
       }
-      const pgAlone = await drive([a], till, seconds, { connections: 1, postgres: serverView });
+      const pgAlone = await drive([a], till, seconds, { connections: 1, postgres: onPostgres });
 
       const version = async (node: ServerProcess) => ((await (await fetch(`${node.url}/healthz`)).json()) as { ruleSetVersion: string }).ruleSetVersion;
       let published = '';
@@ -258,6 +261,7 @@ export const nodesSection: Section = {
       };
     } finally {
       await Promise.all(started.map((node) => (node.child.exitCode === null ? node.stop() : Promise.resolve())));
+      await admin.end();
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
     }
