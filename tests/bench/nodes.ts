@@ -59,7 +59,8 @@ async function drive(
   const bodies = checkBodies({ stores: STORES, customers: CUSTOMERS });
   const waitsOf = () => Promise.all(nodes.map((node) => databaseWaits(node.url, node.adminKey)));
   const before = await Promise.all(nodes.map((node) => routeHistogram(node.url, '/v1/checks', node.adminKey)));
-  const serverView = onPostgres?.server ? () => onPostgres.server!().catch(() => undefined) : async () => undefined;
+  const server = onPostgres?.server;
+  const serverView = async () => (server ? server().catch(() => undefined) : undefined);
   const [waitsBefore, serverBefore] = onPostgres ? await Promise.all([waitsOf(), serverView()]) : [];
   const results: LoadResult[] = await Promise.all(
     nodes.map((node) =>
