@@ -16,10 +16,13 @@ describe.skipIf(!postgresAvailable)('round trips to PostgreSQL', () => {
   // docs/operations.md ("Several nodes") promises three: BEGIN with the lookups, the writes, COMMIT.
   // A change that adds one to every check fails here.
   it('are three for a new check, with or without a known customer, each counted with its wait', async () => {
-    const app = await testApp({ databasePath: await freshPostgresUrl(), idSecret: `secret-${randomBytes(16).toString('hex')}`, metricsKey: METRICS_KEY });
+    // Time stands still, so nothing the service reads again after a while (the store registry) is read mid-check.
+    const now = Date.now();
+    const app = await testApp({ databasePath: await freshPostgresUrl(), idSecret: `secret-${randomBytes(16).toString('hex')}`, metricsKey: METRICS_KEY, clock: () => now });
     const till = await app.makeKey('till', [STORE]);
-    // The till's key is read from the database on its first use, and then kept.
-    expect((await app.call('POST', '/v1/checks', { key: till, body: aCheck() })).status).toBe(201);
+    // Once only, beside the first check: the till's key is read from the database, and the store,
+    // which the registry lacks, is noted (without waiting). Both are long done after a second check.
+    for (let i = 0; i < 2; i++) expect((await app.call('POST', '/v1/checks', { key: till, body: aCheck() })).status).toBe(201);
 
     const customers = [{ ageBand: '70_79' }, { ageBand: '70_79', loyaltyId: '6340000000042' }, { ageBand: '70_79', loyaltyId: '6340000000042' }] as const;
     for (const customer of customers) {
