@@ -73,8 +73,9 @@ export function separation({ database, rest }: { database: number; rest: number[
     async apart(work) {
       const everyone = [database, ...rest, process.pid];
       try {
-        move([database], own);
+        // The database last: were its server a descendant of this process, it must still end up alone.
         move([...rest, process.pid], others);
+        move([database], own);
         await work();
       } finally {
         move(everyone, cores);
