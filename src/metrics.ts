@@ -9,6 +9,8 @@ export interface Metrics {
   readonly requests: Counter<'method' | 'route' | 'status'>;
   readonly requestSeconds: Histogram<'method' | 'route'>;
   readonly commitSize: Histogram;
+  readonly databaseRoundTrips: Counter;
+  readonly databaseWaitSeconds: Counter;
   readonly webhookAttempts: Counter<'result'>;
   readonly exchangeAsked: Counter<'status'>;
   readonly connectionsOpen: Gauge;
@@ -104,6 +106,16 @@ export function createMetrics({ processMetrics = false, inFlight }: { processMet
       name: 'vouchsafe_db_commit_transactions',
       help: 'Transactions carried by each database commit (group commit: the writes of one event-loop turn share one).',
       buckets: [1, 2, 4, 8, 16, 32, 64],
+      registers: [registry],
+    }),
+    databaseRoundTrips: new Counter({
+      name: 'vouchsafe_db_round_trips_total',
+      help: 'PostgreSQL: times this node sent statements and waited for their answers (statements sent together, pipelined, are one).',
+      registers: [registry],
+    }),
+    databaseWaitSeconds: new Counter({
+      name: 'vouchsafe_db_wait_seconds_total',
+      help: 'PostgreSQL: seconds this node’s connections had a statement sent and its answer not yet read, summed over connections (the network, the server, and this node’s own event loop under load).',
       registers: [registry],
     }),
   };

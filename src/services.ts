@@ -163,6 +163,7 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
     ...(options.databaseMaxBytes !== undefined ? { maxBytes: options.databaseMaxBytes } : {}),
     ...(options.databasePoolSize !== undefined ? { poolSize: options.databasePoolSize } : {}),
     groupCommit: { onCommit: (transactions) => metrics.commitSize.observe(transactions) },
+    waits: { roundTrip: () => metrics.databaseRoundTrips.inc(), waited: (seconds) => metrics.databaseWaitSeconds.inc(seconds) },
     ...(span ? { span } : {}),
     ...(options.background
       ? {

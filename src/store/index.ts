@@ -20,13 +20,14 @@ import { sessionsRepository } from './sessions.js';
 import { webhooksRepository } from './webhooks.js';
 import { metaRepository } from './meta.js';
 import { areaAlertsRepository, storesRepository } from './stores.js';
-import { openPostgresStore, redactedUrl } from './postgres/index.js';
+import { type DatabaseWaits, openPostgresStore, redactedUrl } from './postgres/index.js';
 import { type StoreSpan, traced } from './traced.js';
 import { StorageUnavailable, storageHealth } from './storage-health.js';
 import { assertIntact, assertNotLostDatabase, ensureDirectory, openFailure, ProcessLockHeld, takeProcessLock } from './startup.js';
 
 export type * from './types.js';
 export type { CheckLock } from './checks.js';
+export type { DatabaseWaits } from './postgres/round-trips.js';
 export type { RememberedResponse } from './idempotency-keys.js';
 export type { CheckReportRow, CounterRow, Counters, ReportFilter, RuleCounterRow } from './reports.js';
 export type { CaseChange, CaseEventRow, CaseEventRowKind, CaseListFilter, CaseListRow, CaseRow } from './cases.js';
@@ -74,6 +75,8 @@ export interface OpenOptions {
   poolSize?: number;
   /** Tracing: each repository call and each transaction runs as a span through this. Unset, nothing is wrapped. */
   span?: StoreSpan;
+  /** PostgreSQL: told of each round trip to the database and the time spent waiting on it. */
+  waits?: DatabaseWaits;
 }
 
 /** After a storage failure, readiness tries a write of its own no sooner than this. */
@@ -316,6 +319,7 @@ export async function openStore(location: string, options: OpenOptions = {}): Pr
       ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}),
       ...(options.background ? { background: { onError: options.background.onError } } : {}),
       ...(options.span ? { span: options.span } : {}),
+      ...(options.waits ? { waits: options.waits } : {}),
     });
   }
   return openSqliteStore(location, options);

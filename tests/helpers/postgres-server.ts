@@ -18,6 +18,8 @@ export interface TestServer {
   halt(): Promise<void>;
   /** Starts it again after `halt`, on the same data and port. */
   resume(): Promise<void>;
+  /** The server's main process (the postmaster), whose children are its backends: for a bench that pins it to a core. */
+  pid(): number;
   stop(): Promise<void>;
 }
 
@@ -50,10 +52,10 @@ async function freePort(): Promise<number> {
 /**
  * initdb in a temporary directory and pg_ctl start on a free loopback port, durability off (a test
  * database is thrown away) unless `durable`: a test that stops the server and looks for what it
- * acknowledged needs every commit on disk before it is answered. The server refuses to run as root,
- * so as root it runs as `postgres`.
+ * acknowledged needs every commit on disk before it is answered. `settings` are more `-c name=value`.
+ * The server refuses to run as root, so as root it runs as `postgres`.
  */
-export async function startTestServer(bin: string, { durable = false }: { durable?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(bin: string, { durable = false, settings: more = [] }: { durable?: boolean; settings?: string[] } = {}): Promise<TestServer> {
   const directory = mkdtempSync(join(tmpdir(), 'vouchsafe-pg-'));
   const asRoot = process.getuid?.() === 0;
   const as = (command: string, args: string[]) =>
@@ -74,6 +76,7 @@ export async function startTestServer(bin: string, { durable = false }: { durabl
       ...(durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
       '-c max_connections=400',
       '-c shared_buffers=32MB',
+      ...more.map((setting) => `-c ${setting}`),
     ].join(' ');
     const start = () => as('pg_ctl', ['-D', data, '-o', settings, '-l', join(directory, 'server.log'), '-w', '-t', '60', 'start']);
     await start();
@@ -99,6 +102,7 @@ export async function startTestServer(bin: string, { durable = false }: { durabl
       async resume() {
         await start();
       },
+      pid: () => Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]),
       async stop() {
         for (const signal of signals) process.off(signal, stopNow);
         try {

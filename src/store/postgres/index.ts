@@ -12,6 +12,7 @@ import { areaAlertsRepository, storesRepository } from './stores.js';
 import { assertPostgresSchemaCurrent, migratePostgres } from './migrate.js';
 import { type OutageGate, outageGate } from './outage.js';
 import { replayRepository } from './replay.js';
+import { type DatabaseWaits, observedGate } from './round-trips.js';
 import { reportsRepository } from './reports.js';
 import { retentionRepository } from './retention.js';
 import { reviewsRepository } from './reviews.js';
@@ -23,6 +24,7 @@ import { webhooksRepository } from './webhooks.js';
 import { type StoreSpan, traced } from '../traced.js';
 
 export { redactedUrl } from './sql.js';
+export type { DatabaseWaits } from './round-trips.js';
 
 export interface PostgresOpenOptions {
   /** A reader beside the service (a back-test worker): no migrations. */
@@ -33,6 +35,8 @@ export interface PostgresOpenOptions {
   background?: { onError: (error: unknown) => void };
   /** Tracing: each repository call and each transaction runs as a span through this. Unset, nothing is wrapped. */
   span?: StoreSpan;
+  /** Told of each round trip to the database and the time spent waiting on it (the service's /metrics). Unset, nothing is observed. */
+  waits?: DatabaseWaits;
 }
 
 export const DEFAULT_POOL_SIZE = 10;
@@ -133,12 +137,12 @@ function guarded<T>(repository: T, failed: (error: unknown) => unknown, gate: Ou
  */
 export async function openPostgresStore(
   url: string,
-  { readonly = false, poolSize = DEFAULT_POOL_SIZE, background, span }: PostgresOpenOptions = {},
+  { readonly = false, poolSize = DEFAULT_POOL_SIZE, background, span, waits }: PostgresOpenOptions = {},
 ): Promise<Store> {
   const sql = connect(url, { max: poolSize });
   const health = storageHealth((code) => UNAVAILABLE.test(code));
   const failed = (error: unknown) => health.failed(error);
-  const gate = outageGate();
+  const gate = waits ? observedGate(outageGate(), waits) : outageGate();
   const listeners = new Map<StoreEvent, Set<() => void>>();
   try {
     if (readonly) await assertPostgresSchemaCurrent(sql);
