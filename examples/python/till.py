@@ -27,6 +27,7 @@ policy, its ETag, the outbox and the transactions the till knows).
 import datetime
 import json
 import os
+import socket
 import sys
 import threading
 import urllib.error
@@ -131,7 +132,10 @@ class Till:
         worker.start()
         worker.join(seconds)
         if "answer" not in result:
-            raise Unanswered("timeout" if worker.is_alive() else "unreachable: %s" % result.get("error"))
+            error = result.get("error")
+            # urllib's own timeout can fire a moment before the join gives up: that is the same budget spent.
+            timed_out = isinstance(getattr(error, "reason", error), (socket.timeout, TimeoutError))
+            raise Unanswered("timeout" if worker.is_alive() or timed_out else "unreachable: %s" % error)
         status, response_headers, raw = result["answer"]
         return status, response_headers, (json.loads(raw) if raw else None)
 
