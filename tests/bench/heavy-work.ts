@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRuleDirectory } from '../../src/rule-sets/load-directory.js';
@@ -12,6 +12,19 @@ import { quantilesBetween, routeHistogram } from './lib/server-latency.js';
 import type { Section } from './section.js';
 
 const STORES = 40;
+
+/**
+ * How long the server's event-loop thread has waited, ready to run, for a core (Linux's schedstat), in
+ * microseconds: the share of a till's latency that is the machine's, not the service's. Undefined
+ * where there is no /proc.
+ */
+function runQueueWaitMicros(pid: number): number | undefined {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1000;
+  } catch {
+    return undefined;
+  }
+}
 
 interface LoopDelay {
   maxMs: number;
@@ -50,13 +63,15 @@ export const heavyWorkSection: Section = {
       // A till's steady traffic: 50 checks a second over four connections, as a store's tills send them.
       // Beside its latency, what moves less with the rest of the machine: the event loop's delays,
       // and the server's CPU (all its threads) as a share of one core.
-      const tillLoad = async (): Promise<{ wire: LoadResult; p99: number; p50: number; loop: LoopDelay; cpu: { all: number; eventLoop: number } }> => {
+      const tillLoad = async (): Promise<{ wire: LoadResult; p99: number; p50: number; loop: LoopDelay; cpu: { all: number; eventLoop: number; waiting?: number } }> => {
         const before = await routeHistogram(server.url, '/v1/checks', server.adminKey);
         await fetch(`${server.url}/bench/loop-delay/reset`, { method: 'POST' });
         const cpuBefore = await serverCpu(server);
+        const waitBefore = runQueueWaitMicros(server.pid);
         const started = performance.now();
         const wire = await load({ url: server.url, path: '/v1/checks', headers: { authorization: `Bearer ${till}` }, body: bodies, connections: 4, seconds, rate: 50 });
         const cpuAfter = await serverCpu(server);
+        const waitAfter = runQueueWaitMicros(server.pid);
         const elapsedMicros = (performance.now() - started) * 1000;
         const loop = (await (await fetch(`${server.url}/bench/loop-delay`)).json()) as LoopDelay;
         const [p50, p99] = quantilesBetween(before, await routeHistogram(server.url, '/v1/checks', server.adminKey), [0.5, 0.99]);
@@ -64,6 +79,7 @@ export const heavyWorkSection: Section = {
         const cpu = {
           all: (cpuAfter.micros - cpuBefore.micros) / elapsedMicros,
           eventLoop: (cpuAfter.mainThreadMicros - cpuBefore.mainThreadMicros) / elapsedMicros,
+          ...(waitBefore !== undefined && waitAfter !== undefined ? { waiting: (waitAfter - waitBefore) / elapsedMicros } : {}),
         };
         return { wire, p50: p50!, p99: p99!, loop, cpu };
       };
@@ -74,8 +90,9 @@ export const heavyWorkSection: Section = {
       await load({ url: server.url, path: '/v1/checks', headers: { authorization: `Bearer ${till}` }, body: bodies, connections: 4, seconds: sized({ full: 2, quick: 2, smoke: 1 }), rate: 50 });
 
       const idle = await tillLoad();
-      const loopAndCpu = (run: { loop: LoopDelay; cpu: { all: number; eventLoop: number } }) =>
-        `event loop p99 ${run.loop.p99Ms.toFixed(1)} ms, longest ${run.loop.maxMs.toFixed(1)} ms; CPU (% of a core) ${(run.cpu.eventLoop * 100).toFixed(0)}% its thread, ${(run.cpu.all * 100).toFixed(0)}% the server`;
+      const loopAndCpu = (run: { loop: LoopDelay; cpu: { all: number; eventLoop: number; waiting?: number } }) =>
+        `event loop p99 ${run.loop.p99Ms.toFixed(1)} ms, longest ${run.loop.maxMs.toFixed(1)} ms; CPU (% of a core) ${(run.cpu.eventLoop * 100).toFixed(0)}% its thread, ${(run.cpu.all * 100).toFixed(0)}% the server` +
+        (run.cpu.waiting === undefined ? '' : `; its thread ready but waiting for a core ${(run.cpu.waiting * 100).toFixed(0)}% of the time`);
       log(`  idle: till p99 ≤ ${idle.p99} ms in the service; ${loopAndCpu(idle)}`);
 
       let running = true;
