@@ -164,7 +164,7 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
     const secret = await loadIdSecret(store, options.databasePath, options.idSecret);
     if (options.adminKey) await bootstrapAdminKey(store, options.adminKey, options.logger, clock());
     // Every rule set this node builds shares one cache: a rollback, or a change another node made to
-    // rules this one has seen, builds nothing on the event loop.
+    // rules this one has seen, builds almost nothing on the event loop.
     const conditions = new ConditionCache();
     const rules = await loadActiveRuleSet(store, options.rulesDirectory, options.logger, clock(), conditions);
     const ids = createIdentityHasher(secret);

@@ -33,7 +33,7 @@ export interface RuleSetCompiler {
  * The longest the event loop builds a rule set before it answers what is waiting: well inside the
  * 5 ms a publish may add to a till's wait (issue #25), as one condition takes up to a millisecond cold.
  */
-export const BUILD_SLICE_MS = 2;
+const BUILD_SLICE_MS = 2;
 
 /**
  * Runs a build's steps on the event loop, giving way (setImmediate: after the sockets that are
