@@ -25,7 +25,7 @@ import {
   type StoreRegistry,
 } from './stores/index.js';
 import { storeSpan } from './tracing.js';
-import { DEFAULT_HOLD_DEADLINE_MS, DEFAULT_TIME_ZONE } from './engine/index.js';
+import { ConditionCache, DEFAULT_HOLD_DEADLINE_MS, DEFAULT_TIME_ZONE } from './engine/index.js';
 import {
   type AllowList,
   createWebhooks,
@@ -177,7 +177,10 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
   try {
     const secret = await loadIdSecret(store, options.databasePath, options.idSecret);
     if (options.adminKey) await bootstrapAdminKey(store, options.adminKey, options.logger, clock());
-    const rules = await loadActiveRuleSet(store, options.rulesDirectory, options.logger, clock());
+    // Every rule set this node builds shares one cache: a rollback, or a change another node made to
+    // rules this one has seen, builds almost nothing on the event loop.
+    const conditions = new ConditionCache();
+    const rules = await loadActiveRuleSet(store, options.rulesDirectory, options.logger, clock(), conditions);
     const ids = createIdentityHasher(secret);
     const holdDeadlineMs = options.holdDeadlineMs ?? DEFAULT_HOLD_DEADLINE_MS;
     const registry = await loadStoreRegistry(store, options.logger, clock);
@@ -249,7 +252,7 @@ export async function buildServices(options: ServiceOptions): Promise<Services> 
       exchangeSync.unref();
     }
     const workers = sharedWorkerPool(options.workers ?? 2);
-    const ruleCompiler = workerCompiler(workers);
+    const ruleCompiler = workerCompiler(workers, conditions);
     const keys = keyResolver(store.keys, clock);
     // Another node published, approved or rolled back a rule set, or revoked a key: this one follows.
     const refreshRules = () => {

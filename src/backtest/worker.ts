@@ -8,9 +8,10 @@ import type { BacktestJob, WorkerMessage } from './run.js';
 // Runs one back-test on its own read-only connection, so a year of checks never blocks the event
 // loop that answers tills.
 const job = workerData as BacktestJob;
-// Below the thread that answers tills (on Linux a thread's nice value is its own).
+// Below the thread that answers tills (on Linux a thread's nice value is its own), at the lowest
+// priority there is, as exports run (src/workers/worker.ts).
 try {
-  setPriority(10);
+  setPriority(19);
 } catch {
   // Not permitted here: it runs at the same priority.
 }

@@ -14,7 +14,8 @@ import {
 } from '../contract/rule-file.js';
 import { contentHash } from './content-hash.js';
 import { type CompiledCondition, compileCondition } from './compile-condition.js';
-import { buildFactTypes, type FactTypes } from './cel-fact-types.js';
+import type { FactTypes } from './cel-fact-types.js';
+import { ConditionCache } from './condition-cache.js';
 import { checkLocalesAgree } from './locales.js';
 import { buildPromptCatalog, checkPromptFile, type PromptCatalog } from './prompts.js';
 import { type CompiledTemplate, compileTemplate } from './template.js';
@@ -221,9 +222,23 @@ export function readRuleSet(source: RuleSetSource): ReadRuleSet {
  * Parses, validates and type-checks a rule set. Throws RuleSetError listing every problem: a misspelt
  * fact, a prompt that does not exist, two rules with one id, a template naming an unknown fact.
  * Given what readRuleSet made of the same source (in a worker thread), it does not read the files
- * again; a problem found after that is reported from a full compile, which knows its line.
+ * again; a problem found after that is reported from a full compile, which knows its line. Given a
+ * ConditionCache, it builds only the conditions the cache has not seen.
  */
-export function compileRuleSet(source: RuleSetSource, read?: ReadRuleSet): CompiledRuleSet {
+export function compileRuleSet(source: RuleSetSource, read?: ReadRuleSet, cache?: ConditionCache): CompiledRuleSet {
+  const steps = compileRuleSetInSteps(source, read, cache);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * compileRuleSet one piece at a time: it pauses after the fact types and after each rule, so a
+ * caller on an event loop can answer what is waiting between pieces (the engine itself never waits:
+ * the till SDK compiles in one go). The rule set exists only once the last step has run.
+ */
+export function* compileRuleSetInSteps(source: RuleSetSource, read?: ReadRuleSet, cache = new ConditionCache()): Generator<void, CompiledRuleSet, void> {
   const problems: RuleSetProblem[] = [];
   const { prompts: promptFiles, rules: ruleFiles }: ReadFiles = read ? { prompts: [...read.prompts], rules: [...read.rules] } : readFiles(source, problems);
 
@@ -265,7 +280,9 @@ export function compileRuleSet(source: RuleSetSource, read?: ReadRuleSet): Compi
   }
   // Every locale has the same questions (checkLocalesAgree), so any file gives the facts' names.
   const primaryPrompts = (promptFiles.find(({ file }) => file.locale === defaultLocale) ?? promptFiles[0])?.file;
-  const facts = buildFactTypes(primaryPrompts?.questions ? Object.keys(primaryPrompts.questions) : [], Object.keys(lists));
+  const schema = cache.schema(primaryPrompts?.questions ? Object.keys(primaryPrompts.questions) : [], Object.keys(lists));
+  const facts = schema.facts;
+  yield;
   const locales = new Map(promptFiles.map(({ file }) => [file.locale, buildPromptCatalog(file)]));
   const prompts = defaultLocale ? locales.get(defaultLocale) : undefined;
 
@@ -273,7 +290,8 @@ export function compileRuleSet(source: RuleSetSource, read?: ReadRuleSet): Compi
   const tests: RuleSetTest[] = [];
   const seen = new Map<string, string>();
   for (const { path, parsed, file } of ruleFiles) {
-    file.rules.forEach((definition, index) => {
+    for (const [index, definition] of file.rules.entries()) {
+      if (index > 0) yield;
       const at = (field?: string) => positionOf(parsed, field ? ['rules', index, field] : ['rules', index]);
       const problem = (message: string, field?: string) =>
         problems.push({ file: path, ruleId: definition.id, ...at(field), message });
@@ -282,21 +300,26 @@ export function compileRuleSet(source: RuleSetSource, read?: ReadRuleSet): Compi
       if (earlier) problem(`rule id "${definition.id}" is already used in ${earlier}`);
       seen.set(definition.id, path);
 
-      let expression: ReturnType<typeof facts.environment.parse>;
-      try {
-        expression = facts.environment.parse(definition.when);
-      } catch (error) {
-        problem(`when: ${celMessage(error)}`, 'when');
-        return;
-      }
-      const checked = expression.check();
-      if (!checked.valid) {
-        problem(`when: ${celMessage(checked.error)}`, 'when');
-        return;
-      }
-      if (checked.type !== 'bool') {
-        problem(`when: must be true or false, but this expression gives ${checked.type}`, 'when');
-        return;
+      let condition = schema.built(definition.when);
+      if (!condition) {
+        let expression: ReturnType<typeof facts.environment.parse>;
+        try {
+          expression = facts.environment.parse(definition.when);
+        } catch (error) {
+          problem(`when: ${celMessage(error)}`, 'when');
+          continue;
+        }
+        const checked = expression.check();
+        if (!checked.valid) {
+          problem(`when: ${celMessage(checked.error)}`, 'when');
+          continue;
+        }
+        if (checked.type !== 'bool') {
+          problem(`when: must be true or false, but this expression gives ${checked.type}`, 'when');
+          continue;
+        }
+        condition = { reference: expression, fast: compileCondition(expression.ast) };
+        schema.remember(definition.when, condition);
       }
       const reason = compileTemplate(definition.reason, facts.paths, defaultLocale);
       for (const message of reason.problems) problem(message, 'reason');
@@ -325,17 +348,18 @@ export function compileRuleSet(source: RuleSetSource, read?: ReadRuleSet): Compi
         shadow: definition.mode === 'shadow',
         reason: reason.template,
         reasons,
-        reference: expression,
-        fast: compileCondition(expression.ast),
+        reference: condition.reference,
+        fast: condition.fast,
       });
-    });
+    }
     for (const test of file.tests) tests.push({ file: path, test });
+    yield;
   }
 
   if (promptFiles.length === 0) problems.push({ file: 'prompts/', message: 'the rule set has no valid prompts file (prompts/<locale>.yaml)' });
   if (rules.length === 0 && problems.length === 0) problems.push({ file: 'rules/', message: 'the rule set has no rules' });
   if (problems.length > 0 || !prompts) {
-    if (read) return compileRuleSet(source);
+    if (read) return yield* compileRuleSetInSteps(source, undefined, cache);
     throw new RuleSetError(problems);
   }
 

@@ -1,5 +1,6 @@
-export { compileRuleSet, DEFAULT_HOLD_DEADLINE_MS, readRuleSet, RuleSetError, formatProblem, type CompiledRuleSet, type CompiledRule, type ReadRuleSet, type RuleSetProblem } from './compile.js';
+export { compileRuleSet, compileRuleSetInSteps, DEFAULT_HOLD_DEADLINE_MS, readRuleSet, RuleSetError, formatProblem, type CompiledRuleSet, type CompiledRule, type ReadRuleSet, type RuleSetProblem } from './compile.js';
 export { contentHash } from './content-hash.js';
+export { ConditionCache } from './condition-cache.js';
 export { decide, evaluateFacts, localeOf, type DecideOptions, type EngineDecision, type RuleError } from './decide.js';
 export { basketTotals, deriveFacts, NO_HISTORY, NO_NETWORK, recordedHistory, type BasketTotals, type FactInputs } from './derive-facts.js';
 export { basketBrandFamily, brandFamily } from './brand-families.js';

@@ -1,4 +1,4 @@
-import { type CompiledRuleSet, compileRuleSet, contentHash } from '../engine/index.js';
+import { type CompiledRuleSet, compileRuleSet, type ConditionCache, contentHash } from '../engine/index.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import type { RuleSetCompiler } from './compiler.js';
@@ -52,14 +52,15 @@ export function activeRuleSet(initial: CompiledRuleSet, activatedAt: number): Ac
 
 /**
  * The rule set to start with: the one the database says is active, or, on first start, the one in
- * the rules directory (stored and activated, so later starts and every node agree on it).
+ * the rules directory (stored and activated, so later starts and every node agree on it). Its
+ * conditions go into `conditions`, so a later rollback to it builds nothing.
  */
-export async function loadActiveRuleSet(store: Store, directory: string, logger: Logger, now = Date.now()): Promise<ActiveRuleSet> {
+export async function loadActiveRuleSet(store: Store, directory: string, logger: Logger, now = Date.now(), conditions?: ConditionCache): Promise<ActiveRuleSet> {
   const activation = await store.ruleSets.active();
   if (activation) {
     const stored = await store.ruleSets.find(activation.version);
     if (!stored) throw new Error(`The active rule set ${activation.version} is missing from the database`);
-    const compiled = compileRuleSet(stored.source);
+    const compiled = compileRuleSet(stored.source, undefined, conditions);
     try {
       const onDisk = contentHash(loadRuleDirectory(directory));
       if (onDisk !== compiled.contentHash) {
@@ -74,7 +75,7 @@ export async function loadActiveRuleSet(store: Store, directory: string, logger:
     return activeRuleSet(compiled, activation.activatedAt);
   }
 
-  const compiled = compileRuleSet(loadRuleDirectory(directory));
+  const compiled = compileRuleSet(loadRuleDirectory(directory), undefined, conditions);
   const activated = await store.transaction(async (tx) => {
     // Two nodes starting on an empty database at once: the second finds the first's rule set active.
     const already = await tx.ruleSets.active();
@@ -102,7 +103,7 @@ export async function loadActiveRuleSet(store: Store, directory: string, logger:
     });
     return undefined;
   });
-  if (activated) return loadActiveRuleSet(store, directory, logger, now);
+  if (activated) return loadActiveRuleSet(store, directory, logger, now, conditions);
   logger.info('rule set loaded from the rules directory', { directory, version: compiled.version, rules: compiled.rules.length });
   return activeRuleSet(compiled, now);
 }

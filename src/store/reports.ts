@@ -167,6 +167,9 @@ interface RawCheckRow extends Omit<CheckReportRow, 'warned' | 'rules' | 'shadowR
   shadowRules: string | null;
 }
 
+/** Rows an export reads at once: a few milliseconds of its worker's time, and the longest it holds a read. */
+const EXPORT_SLICE_ROWS = 1_000;
+
 const CHECK_COLUMNS = `
   c.id AS checkId, c.occurred_at AS occurredAt, c.business_day AS businessDay, c.store_id AS storeId, c.till_id AS tillId,
   c.transaction_id AS transactionId, c.lane AS lane, c.age_band AS ageBand, c.tender AS tender,
@@ -181,7 +184,7 @@ const CHECK_COLUMNS = `
 // a year's export streams instead of being gathered into a temporary table first. The time range only
 // narrows the index walk; the business day decides, as it does in the roll-ups.
 const CHECKS_IN_PERIOD = `
-  SELECT ${CHECK_COLUMNS} FROM checks c
+  SELECT c.rowid AS rowKey, ${CHECK_COLUMNS} FROM checks c
   WHERE c.occurred_at >= @fromMs AND c.occurred_at < @toMs AND c.business_day BETWEEN @fromDate AND @toDate AND c.livemode = 1
     AND (@everyStore OR c.store_id IN (SELECT value FROM json_each(@storeIds)))`;
 
@@ -279,8 +282,10 @@ export function reportsRepository(db: Db) {
     storeIds: everyStore,
 
     /**
-     * Every check in the period, oldest first, one at a time. It reads on a connection of its own, so a
-     * long export sees one consistent snapshot and never holds up the tills' writes on the main one.
+     * Every check in the period, oldest first, one at a time: the checks there when the export began,
+     * each exactly once, as it stood when its slice was read. It reads on a connection of its own, a
+     * slice of EXPORT_SLICE_ROWS at a time, each slice its own short read: one read held for a whole
+     * export would pin the WAL, which then grows until the tills' own commits checkpoint it.
      * The connection opens on the first row and closes when the iteration ends or is abandoned (`return()`).
      */
     *checks(filter: ReportFilter): Generator<CheckReportRow, void, undefined> {
@@ -288,8 +293,20 @@ export function reportsRepository(db: Db) {
       const reader = new Database(db.name, { readonly: true, fileMustExist: true });
       try {
         reader.pragma('busy_timeout = 5000');
-        const statement = reader.prepare<Record<string, unknown>, RawCheckRow>(`${CHECKS_IN_PERIOD} ORDER BY c.occurred_at, c.rowid`);
-        for (const row of statement.iterate(params(filter))) yield toCheckRow(row);
+        // A check written after the export began has a higher rowid than any before it.
+        const lastRowid = reader.prepare<[], number | null>('SELECT max(rowid) FROM checks').pluck().get() ?? 0;
+        const slice = reader.prepare<Record<string, unknown>, RawCheckRow & { rowKey: number }>(
+          `${CHECKS_IN_PERIOD} AND c.rowid <= @lastRowid AND (c.occurred_at, c.rowid) > (@afterAt, @afterRowid)
+           ORDER BY c.occurred_at, c.rowid LIMIT ${EXPORT_SLICE_ROWS}`,
+        );
+        let after = { afterAt: Number.MIN_SAFE_INTEGER, afterRowid: 0 };
+        for (;;) {
+          const rows = slice.all({ ...params(filter), lastRowid, ...after });
+          for (const { rowKey: _, ...row } of rows) yield toCheckRow(row);
+          const last = rows.at(-1);
+          if (rows.length < EXPORT_SLICE_ROWS || !last) return;
+          after = { afterAt: last.occurredAt, afterRowid: last.rowKey };
+        }
       } finally {
         reader.close();
       }

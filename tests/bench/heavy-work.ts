@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadRuleDirectory } from '../../src/rule-sets/load-directory.js';
@@ -7,11 +7,29 @@ import { historyDatabase } from './lib/fixtures.js';
 import { load, type LoadResult } from './lib/load.js';
 import { format } from './lib/measure.js';
 import { storeName } from './lib/history.js';
-import { makeKey, startServerProcess } from './lib/server-process.js';
+import { makeKey, serverCpu, startServerProcess } from './lib/server-process.js';
 import { quantilesBetween, routeHistogram } from './lib/server-latency.js';
 import type { Section } from './section.js';
 
 const STORES = 40;
+
+/**
+ * How long the server's event-loop thread has waited, ready to run, for a core (Linux's schedstat), in
+ * microseconds: the share of a till's latency that is the machine's, not the service's. Undefined
+ * where there is no /proc.
+ */
+function runQueueWaitMicros(pid: number): number | undefined {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1000;
+  } catch {
+    return undefined;
+  }
+}
+
+interface LoopDelay {
+  maxMs: number;
+  p99Ms: number;
+}
 const DAY_MS = 86_400_000;
 const MiB = 1024 * 1024;
 
@@ -43,12 +61,27 @@ export const heavyWorkSection: Section = {
       };
 
       // A till's steady traffic: 50 checks a second over four connections, as a store's tills send them.
-      const tillLoad = async (): Promise<{ wire: LoadResult; p99: number; p50: number }> => {
+      // Beside its latency, what moves less with the rest of the machine: the event loop's delays,
+      // and the server's CPU (all its threads) as a share of one core.
+      const tillLoad = async (): Promise<{ wire: LoadResult; p99: number; p50: number; loop: LoopDelay; cpu: { all: number; eventLoop: number; waiting?: number } }> => {
         const before = await routeHistogram(server.url, '/v1/checks', server.adminKey);
+        await fetch(`${server.url}/bench/loop-delay/reset`, { method: 'POST' });
+        const cpuBefore = await serverCpu(server);
+        const waitBefore = runQueueWaitMicros(server.pid);
+        const started = performance.now();
         const wire = await load({ url: server.url, path: '/v1/checks', headers: { authorization: `Bearer ${till}` }, body: bodies, connections: 4, seconds, rate: 50 });
+        const cpuAfter = await serverCpu(server);
+        const waitAfter = runQueueWaitMicros(server.pid);
+        const elapsedMicros = (performance.now() - started) * 1000;
+        const loop = (await (await fetch(`${server.url}/bench/loop-delay`)).json()) as LoopDelay;
         const [p50, p99] = quantilesBetween(before, await routeHistogram(server.url, '/v1/checks', server.adminKey), [0.5, 0.99]);
         if (wire.errors || wire.non2xx) throw new Error(`${wire.errors} errors and ${wire.non2xx} non-2xx answers to the till`);
-        return { wire, p50: p50!, p99: p99! };
+        const cpu = {
+          all: (cpuAfter.micros - cpuBefore.micros) / elapsedMicros,
+          eventLoop: (cpuAfter.mainThreadMicros - cpuBefore.mainThreadMicros) / elapsedMicros,
+          ...(waitBefore !== undefined && waitAfter !== undefined ? { waiting: (waitAfter - waitBefore) / elapsedMicros } : {}),
+        };
+        return { wire, p50: p50!, p99: p99!, loop, cpu };
       };
 
       // Steady state first: the report roll-ups caught up (as the first report does) and the code warm.
@@ -57,7 +90,10 @@ export const heavyWorkSection: Section = {
       await load({ url: server.url, path: '/v1/checks', headers: { authorization: `Bearer ${till}` }, body: bodies, connections: 4, seconds: sized({ full: 2, quick: 2, smoke: 1 }), rate: 50 });
 
       const idle = await tillLoad();
-      log(`  idle: till p99 ≤ ${idle.p99} ms in the service`);
+      const loopAndCpu = (run: { loop: LoopDelay; cpu: { all: number; eventLoop: number; waiting?: number } }) =>
+        `event loop p99 ${run.loop.p99Ms.toFixed(1)} ms, longest ${run.loop.maxMs.toFixed(1)} ms; CPU (% of a core) ${(run.cpu.eventLoop * 100).toFixed(0)}% its thread, ${(run.cpu.all * 100).toFixed(0)}% the server` +
+        (run.cpu.waiting === undefined ? '' : `; its thread ready but waiting for a core ${(run.cpu.waiting * 100).toFixed(0)}% of the time`);
+      log(`  idle: till p99 ≤ ${idle.p99} ms in the service; ${loopAndCpu(idle)}`);
 
       let running = true;
       let exportsDone = 0;
@@ -84,10 +120,14 @@ export const heavyWorkSection: Section = {
         }
       };
       const heavy = [exportLoop(), exportLoop(), exportLoop(), backtestLoop()];
+      // A long reader pins the WAL: sampled, as under flat-out writes below.
+      let busyWal = 0;
+      const busySampler = setInterval(() => (busyWal = Math.max(busyWal, wal())), 100);
       const busy = await tillLoad();
+      clearInterval(busySampler);
       running = false;
       await Promise.all(heavy);
-      log(`  busy: till p99 ≤ ${busy.p99} ms in the service; ${exportsDone} exports (${format.int(exportBytes / MiB)} MiB), ${backtestsDone} back-tests`);
+      log(`  busy: till p99 ≤ ${busy.p99} ms in the service; ${loopAndCpu(busy)}; largest WAL ${(busyWal / MiB).toFixed(1)} MiB; ${exportsDone} exports (${format.int(exportBytes / MiB)} MiB), ${backtestsDone} back-tests`);
 
       // Flat out: as many checks as 20 connections can send, the WAL sampled every 100 ms.
       let largestWal = 0;
@@ -99,10 +139,10 @@ export const heavyWorkSection: Section = {
 
       const ms = (value: number) => `≤ ${value} ms`;
       return {
-        results: { checks, seconds, idle, busy, exportsDone, exportMiB: exportBytes / MiB, backtestsDone, flatOut, largestWalMiB: largestWal / MiB, walAfterStopBytes: walAfterStop },
+        results: { checks, seconds, idle, busy, busyWalMiB: busyWal / MiB, exportsDone, exportMiB: exportBytes / MiB, backtestsDone, flatOut, largestWalMiB: largestWal / MiB, walAfterStopBytes: walAfterStop },
         rows: [
-          ['till checks, 50/s, nothing else running', `${format.int(idle.wire.requests)} checks`, `in the service p50 ${ms(idle.p50)}, p99 ${ms(idle.p99)}`, `at the till p99 ${idle.wire.p99} ms`],
-          ['the same, with 3 CSV exports and a back-test', `${format.int(busy.wire.requests)} checks`, `in the service p50 ${ms(busy.p50)}, p99 ${ms(busy.p99)}`, `at the till p99 ${busy.wire.p99} ms; ${exportsDone} exports of ${format.int(checks)} rows, ${backtestsDone} back-tests`],
+          ['till checks, 50/s, nothing else running', `${format.int(idle.wire.requests)} checks`, `in the service p50 ${ms(idle.p50)}, p99 ${ms(idle.p99)}`, `at the till p99 ${idle.wire.p99} ms; ${loopAndCpu(idle)}`],
+          ['the same, with 3 CSV exports and a back-test', `${format.int(busy.wire.requests)} checks`, `in the service p50 ${ms(busy.p50)}, p99 ${ms(busy.p99)}`, `at the till p99 ${busy.wire.p99} ms; ${loopAndCpu(busy)}; largest WAL ${(busyWal / MiB).toFixed(1)} MiB; ${exportsDone} exports of ${format.int(checks)} rows, ${backtestsDone} back-tests`],
           ['flat out, 20 connections', `${format.int(flatOut.requestsPerSecond)} checks/s`, `largest WAL ${(largestWal / MiB).toFixed(1)} MiB`, `WAL after a clean stop ${walAfterStop} bytes`],
         ],
         targets: [

@@ -32,7 +32,9 @@ server.post('/bare', async (c) => {
 // sent), and the event loop's delays since the last reset (what a publish costs the tills).
 server.get('/bench/cpu', (c) => {
   const used = process.cpuUsage();
-  return c.json({ micros: used.user + used.system });
+  // The event loop's thread alone: what the tills wait on, apart from workers and V8's helper threads.
+  const main = process.threadCpuUsage();
+  return c.json({ micros: used.user + used.system, mainThreadMicros: main.user + main.system });
 });
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 loopDelay.enable();

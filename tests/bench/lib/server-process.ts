@@ -52,5 +52,10 @@ export async function makeKey(server: ServerProcess, body: Record<string, unknow
 
 /** CPU time (user and system) the bench server has used so far, in microseconds. */
 export async function serverCpuMicros(server: ServerProcess): Promise<number> {
-  return ((await (await fetch(`${server.url}/bench/cpu`)).json()) as { micros: number }).micros;
+  return (await serverCpu(server)).micros;
+}
+
+/** CPU time the bench server has used so far, in microseconds: all its threads, and its event loop's thread alone. */
+export async function serverCpu(server: ServerProcess): Promise<{ micros: number; mainThreadMicros: number }> {
+  return (await (await fetch(`${server.url}/bench/cpu`)).json()) as { micros: number; mainThreadMicros: number };
 }

@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import type { PeriodFilter, ReplayRow } from '../../../src/store/index.js';
 import { checkWrite, save, DAY, HOUR, T0 } from './check-writes.js';
@@ -71,3 +73,32 @@ describeStores('replay', (adapter) => {
     expect(await store.replay.count(period)).toBe(1_202);
   });
 });
+
+describeStores(
+  'replay, a slice at a time',
+  (adapter) => {
+    it('holds no read between slices, so the WAL can start over during a back-test, and leaves out checks written meanwhile', async () => {
+      const { store, location } = await adapter.fresh();
+      const before = Array.from({ length: 1_500 }, (_, i) => checkWrite({ id: `chk_${String(i).padStart(5, '0')}`, at: T0 + i * 1_000 }));
+      await save(store, ...before);
+      const period: PeriodFilter = { from: T0, to: T0 + DAY, storeIds: null };
+      // As a back-test reads: on a read-only connection of its own, beside the one tills write on.
+      const reader = await adapter.open(location, { readonly: true });
+      const seen: string[] = [];
+      for await (const row of reader.replay.checks(period)) {
+        seen.push(row.checkId);
+        if (seen.length !== 1_200) continue;
+        await save(store, checkWrite({ id: 'chk_meanwhile', at: T0 + DAY - 1 }));
+        const db = new Database(location);
+        try {
+          expect(db.pragma('wal_checkpoint(TRUNCATE)')).toEqual([expect.objectContaining({ busy: 0 })]);
+          expect(statSync(`${location}-wal`).size).toBe(0);
+        } finally {
+          db.close();
+        }
+      }
+      expect(seen).toEqual(before.map((write) => write.id));
+    });
+  },
+  { only: 'sqlite' },
+);

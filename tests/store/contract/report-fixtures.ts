@@ -51,6 +51,8 @@ export interface Adapter {
   repositories: ReportRepositories;
   /** Runs `work` in one transaction of this adapter's. */
   transaction<T>(work: (tx: ReportRepositories) => Promise<T>): Promise<T>;
+  /** The database file (SQLite only), for a test that looks at its WAL. */
+  path?: string;
   /** Another node on the same database (PostgreSQL only: SQLite has one process). */
   anotherNode?: () => Promise<Adapter>;
   write: {
@@ -94,6 +96,7 @@ export function sqliteAdapter(): Adapter {
   };
   return {
     name: 'sqlite',
+    path,
     repositories: store,
     transaction: (work) => store.transaction(work),
     write: {

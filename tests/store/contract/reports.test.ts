@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ReportFilter } from '../../../src/store/index.js';
 import { postgresAvailable } from '../../helpers/postgres.js';
@@ -133,6 +135,32 @@ describe('reports on every adapter', () => {
       .map((check) => check.id);
     expect(sqlite!.exported.map((row) => row.checkId)).toEqual(expected);
     expect(postgres).toEqual(sqlite);
+  });
+
+  it('read an export a slice at a time: part way through it holds no read, so the WAL can start over, and checks written meanwhile stay out', async () => {
+    const adapter = sqliteAdapter();
+    // More than two slices' worth, so the export is paused between slices and inside one.
+    const seed = checks(2_600, 6);
+    const [before, meanwhile] = [seed.slice(0, 2_500), seed.slice(2_500)];
+    for (const check of before) await adapter.write.check(check);
+    const exported: string[] = [];
+    for await (const row of adapter.repositories.reports.checks(FILTERS.everything!)) {
+      exported.push(row.checkId);
+      if (exported.length !== 1_500) continue;
+      for (const check of meanwhile) await adapter.write.check(check);
+      const db = new Database(adapter.path!);
+      try {
+        expect(db.pragma('wal_checkpoint(TRUNCATE)')).toEqual([expect.objectContaining({ busy: 0 })]);
+        expect(statSync(`${adapter.path!}-wal`).size).toBe(0);
+      } finally {
+        db.close();
+      }
+    }
+    const expected = before
+      .filter((check) => check.livemode)
+      .sort((a, b) => a.occurredAt - b.occurredAt)
+      .map((check) => check.id);
+    expect(exported).toEqual(expected);
   });
 
   it.skipIf(!postgresAvailable)('let an export be abandoned part way without holding its connection', async () => {
