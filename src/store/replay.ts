@@ -29,6 +29,8 @@ export function replayRepository(db: Database) {
     JOIN evaluations e ON e.check_id = c.id AND e.revision = c.revision
     WHERE c.occurred_at >= @from AND c.occurred_at < @to AND c.livemode = 1
       AND (@stores IS NULL OR c.store_id IN (SELECT value FROM json_each(@stores)))`;
+  // A slice walks the time index from where the last one ended; only checks of the same millisecond
+  // are sorted (by id, as on PostgreSQL), never what is left of the period.
   const slice = db.prepare<Record<string, unknown>, ReplayRecordRow>(`
     SELECT c.id, c.store_id, c.occurred_at, c.outcome, c.stored_value, c.identified, e.request, e.answers, e.history, e.area, e.network
     ${filter} AND c.rowid <= @lastRowid AND (c.occurred_at, c.id) > (@afterAt, @afterId)
@@ -50,9 +52,11 @@ export function replayRepository(db: Database) {
      */
     *checks(period: PeriodFilter): Generator<ReplayRow> {
       const last = lastRowid.get() ?? 0;
-      let after = { afterAt: Number.MIN_SAFE_INTEGER, afterId: '' };
+      const whole = params(period);
+      let after = { afterAt: whole.from, afterId: '' };
       for (;;) {
-        const rows = slice.all({ ...params(period), lastRowid: last, ...after });
+        // From where the last slice ended, not from the period's start: each slice reads only its own rows.
+        const rows = slice.all({ ...whole, from: after.afterAt, lastRowid: last, ...after });
         for (const row of rows) yield replayRow(row);
         const final = rows.at(-1);
         if (rows.length < SLICE_ROWS || !final) return;

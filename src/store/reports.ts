@@ -299,9 +299,11 @@ export function reportsRepository(db: Db) {
           `${CHECKS_IN_PERIOD} AND c.rowid <= @lastRowid AND (c.occurred_at, c.rowid) > (@afterAt, @afterRowid)
            ORDER BY c.occurred_at, c.rowid LIMIT ${EXPORT_SLICE_ROWS}`,
         );
-        let after = { afterAt: Number.MIN_SAFE_INTEGER, afterRowid: 0 };
+        const period = params(filter);
+        let after = { afterAt: period.fromMs, afterRowid: 0 };
         for (;;) {
-          const rows = slice.all({ ...params(filter), lastRowid, ...after });
+          // From where the last slice ended: the time index is walked once over the export, not from the period's start for each slice.
+          const rows = slice.all({ ...period, fromMs: after.afterAt, lastRowid, ...after });
           for (const { rowKey: _, ...row } of rows) yield toCheckRow(row);
           const last = rows.at(-1);
           if (rows.length < EXPORT_SLICE_ROWS || !last) return;
