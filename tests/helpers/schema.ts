@@ -53,6 +53,7 @@ export function undoTestMode(db: Database.Database): void {
  * an older schema calls this first, so a new migration needs its undo here and nowhere else.
  */
 export function undoAfterStoreDays(db: Database.Database): void {
+  undoDropRuleIndex(db);
   undoEvaluationsInRowidTable(db);
   undoExchangeAreaAlerts(db);
   undoHistoryCoveringIndex(db);
@@ -116,6 +117,11 @@ export function undoExchangeAreaAlerts(db: Database.Database): void {
     ALTER TABLE area_alerts DROP COLUMN exchange_id;
     ALTER TABLE area_alerts DROP COLUMN exchange_value_band;
   `);
+}
+
+/** Undoes migration 0290: the index of checks' rules by rule is back. */
+export function undoDropRuleIndex(db: Database.Database): void {
+  db.exec('CREATE INDEX check_rules_by_rule ON check_rules (rule_id, shadow)');
 }
 
 /** Undoes migration 0280: evaluations back in a WITHOUT ROWID table. */

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
-import { undoEvaluationsInRowidTable } from '../helpers/schema.js';
+import { undoDropRuleIndex, undoEvaluationsInRowidTable } from '../helpers/schema.js';
 
 /** Pages of the evaluations table by kind, from SQLite's own account of the file (dbstat). */
 function evaluationPages(path: string) {
@@ -44,6 +44,7 @@ it('keeps each evaluation inside its page, and moves those a WITHOUT ROWID table
   // The table as it was before 0280: each of these evaluations has a page of its own.
   const db = new Database(app.databasePath);
   const kept = db.prepare('SELECT * FROM evaluations ORDER BY check_id, revision').all();
+  undoDropRuleIndex(db);
   undoEvaluationsInRowidTable(db);
   db.pragma('user_version = 260');
   db.close();

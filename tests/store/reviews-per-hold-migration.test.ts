@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckInput } from '../../src/contract/check.js';
 import { aCheck, STORE, testApp } from '../helpers/app.js';
 import { freshPostgresUrl, postgresAvailable } from '../helpers/postgres.js';
-import { undoBrandFamily, undoCardsSold, undoCases, undoEvaluationsInRowidTable, undoExchangeAreaAlerts, undoExchangeSignal, undoHistoryCoveringIndex, undoReviewsPerHold, undoStoresAndAreaAlerts, undoWebhookProbes } from '../helpers/schema.js';
+import { undoBrandFamily, undoCardsSold, undoCases, undoDropRuleIndex, undoEvaluationsInRowidTable, undoExchangeAreaAlerts, undoExchangeSignal, undoHistoryCoveringIndex, undoReviewsPerHold, undoStoresAndAreaAlerts, undoWebhookProbes } from '../helpers/schema.js';
 
 const itunes = (quantity: number): CheckInput['lines'] => [{ kind: 'gift_card', brand: 'itunes', unitAmount: 10000, quantity }];
 /** £300 for a customer over 80: held, and released without a reason. */
@@ -44,6 +44,7 @@ const STORES = [
     location: async () => ({}),
     rollBack: (databasePath: string) => {
       const db = new Database(databasePath);
+      undoDropRuleIndex(db);
       undoEvaluationsInRowidTable(db);
       undoExchangeAreaAlerts(db);
       undoHistoryCoveringIndex(db);

@@ -25,6 +25,7 @@ import { up as brandFamily } from './0230-brand-family.js';
 import { up as historyCoveringIndex } from './0250-history-covering-index.js';
 import { up as exchangeAreaAlerts } from './0260-exchange-area-alerts.js';
 import { up as evaluationsInRowidTable } from './0280-evaluations-in-rowid-table.js';
+import { up as dropRuleIndex } from './0290-drop-rule-index.js';
 import { DEFAULT_TIME_ZONE } from '../../engine/business-day.js';
 
 export interface Migration {
@@ -69,6 +70,7 @@ export const migrations: readonly Migration[] = [
   { version: 250, name: 'history-covering-index', up: historyCoveringIndex },
   { version: 260, name: 'exchange-area-alerts', up: exchangeAreaAlerts },
   { version: 280, name: 'evaluations-in-rowid-table', up: evaluationsInRowidTable, foreignKeysOff: true },
+  { version: 290, name: 'drop-rule-index', up: dropRuleIndex },
 ];
 
 export class DatabaseTooNewError extends Error {
