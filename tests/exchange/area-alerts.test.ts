@@ -5,7 +5,8 @@ import { backtest } from '../../src/backtest/backtest.js';
 import { runPurge } from '../../src/cli/purge.js';
 import { compileRuleSet } from '../../src/engine/index.js';
 import { loadRuleDirectory } from '../../src/rule-sets/load-directory.js';
-import { aCheck, OTHER_STORE, STORE, testApp, type TestAppOptions } from '../helpers/app.js';
+import { OTHER_STORE, STORE, testApp, type TestAppOptions } from '../helpers/app.js';
+import { appleCards, presentShopping } from '../helpers/area-baskets.js';
 import { startExchange } from '../helpers/exchange.js';
 import { freshPostgresUrl, postgresAvailable } from '../helpers/postgres.js';
 
@@ -18,19 +19,6 @@ const SCAM_LINE = 'A gift-card scam was stopped at a nearby shop in the last hou
 
 type Exchange = Awaited<ReturnType<typeof startExchange>>;
 
-/** £150 of cards from three shops for a customer in their 70s: present shopping, left alone unless a scam was stopped nearby. */
-const presentShopping = (storeId: string) =>
-  aCheck({
-    storeId,
-    lines: [
-      { kind: 'gift_card', brand: 'costa', unitAmount: 5000, quantity: 1 },
-      { kind: 'gift_card', brand: 'boots', unitAmount: 5000, quantity: 1 },
-      { kind: 'gift_card', brand: 'john_lewis', unitAmount: 5000, quantity: 1 },
-    ],
-    customer: { ageBand: '70_79' },
-  });
-/** £300 of Apple cards for a customer in their 70s: prompted; refused when the colleague hears someone asked for the numbers. */
-const appleCards = (storeId: string, ageBand = '70_79') => aCheck({ storeId, lines: [{ kind: 'gift_card', brand: 'apple', unitAmount: 10000, quantity: 3 }], customer: { ageBand } as never });
 
 /** A retailer's service, member `memberId` of the exchange through `url` (the exchange's own unless given), with its stores' districts. */
 async function member(exchange: Exchange, memberId: string, districts: Record<string, string>, options: TestAppOptions & { url?: string } = {}) {

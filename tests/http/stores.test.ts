@@ -5,6 +5,7 @@ import { backtest } from '../../src/backtest/backtest.js';
 import { compileRuleSet } from '../../src/engine/index.js';
 import { loadRuleDirectory } from '../../src/rule-sets/load-directory.js';
 import { aCheck, OTHER_STORE, STORE, testApp } from '../helpers/app.js';
+import { appleCards, presentShopping } from '../helpers/area-baskets.js';
 
 /** Stevenage town centre, a shop about 2 km away in the same town, and one in Luton, about 15 km off. */
 const STEVENAGE = { lat: 51.9017, lon: -0.2019, district: 'SG1' };
@@ -17,20 +18,6 @@ const ALL_STORES = [STORE, OTHER_STORE, NEAR_STORE, FAR_STORE, 'unregistered-001
 
 const aStore = (extra: Record<string, unknown> = {}) => ({ name: 'Stevenage Town Centre', timeZone: 'Europe/London', locale: 'en-GB', currency: 'GBP', location: STEVENAGE, ...extra });
 
-/** £150 of cards from three shops for a customer in their 70s: present shopping, left alone unless a scam was stopped nearby. */
-const presentShopping = (storeId: string, extra: Record<string, unknown> = {}) =>
-  aCheck({
-    storeId,
-    lines: [
-      { kind: 'gift_card', brand: 'costa', unitAmount: 5000, quantity: 1 },
-      { kind: 'gift_card', brand: 'boots', unitAmount: 5000, quantity: 1 },
-      { kind: 'gift_card', brand: 'john_lewis', unitAmount: 5000, quantity: 1 },
-    ],
-    customer: { ageBand: '70_79' },
-    ...extra,
-  });
-/** £300 of Apple cards for a customer in their 70s: prompted, whatever else. */
-const appleCards = (storeId: string) => aCheck({ storeId, lines: [{ kind: 'gift_card', brand: 'apple', unitAmount: 10000, quantity: 3 }], customer: { ageBand: '70_79' } });
 
 async function setUp(options: Parameters<typeof testApp>[0] = {}) {
   let now = Date.parse('2026-11-20T10:00:00.000Z');

@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { aCheck, STORE } from '../helpers/app.js';
+import { STORE } from '../helpers/app.js';
+import { appleCards, presentShopping } from '../helpers/area-baskets.js';
 import { call, startTwoNodes } from '../helpers/nodes.js';
 import { freshPostgresUrl, postgresAvailable } from '../helpers/postgres.js';
 
 const NEAR_STORE = 'herts-stevenage-020';
 const store = (name: string, lat: number, lon: number, locale = 'en-GB') => ({ name, timeZone: 'Europe/London', locale, currency: 'GBP', location: { lat, lon } });
-/** £150 of cards from three shops for a customer in their 70s: left alone unless a scam was stopped nearby. */
-const presentShopping = () =>
-  aCheck({
-    storeId: NEAR_STORE,
-    lines: [
-      { kind: 'gift_card', brand: 'costa', unitAmount: 5000, quantity: 1 },
-      { kind: 'gift_card', brand: 'boots', unitAmount: 5000, quantity: 1 },
-      { kind: 'gift_card', brand: 'john_lewis', unitAmount: 5000, quantity: 1 },
-    ],
-    customer: { ageBand: '70_79' },
-  });
 
 describe.skipIf(!postgresAvailable)('stores and area alerts on two nodes of one PostgreSQL database', () => {
   it('a store changed on one node decides the next check on the other; an alert raised on one reaches a check on the other', async () => {
@@ -25,16 +15,16 @@ describe.skipIf(!postgresAvailable)('stores and area alerts on two nodes of one 
     expect((await call(a, 'PUT', `/v1/stores/${NEAR_STORE}`, adminKey, store('Stevenage Old Town', 51.9194, -0.2028))).status).toBe(201);
 
     // Node B heard of the stores: its checks at NEAR_STORE get the store's language, not the browser's.
-    const language = () => call(b, 'POST', '/v1/checks', till, presentShopping(), { 'accept-language': 'en-US' }).then((r) => r.json.locale);
+    const language = () => call(b, 'POST', '/v1/checks', till, presentShopping(NEAR_STORE), { 'accept-language': 'en-US' }).then((r) => r.json.locale);
     await expect.poll(language, { timeout: 10_000, interval: 100 }).toBe('en-GB');
     await call(a, 'PUT', `/v1/stores/${NEAR_STORE}`, adminKey, store('Stevenage Old Town', 51.9194, -0.2028, 'cy-GB'));
     await expect.poll(language, { timeout: 10_000, interval: 100 }).toBe('cy-GB');
-    expect((await call(b, 'POST', '/v1/checks', till, presentShopping())).json.action).toBe('allow');
+    expect((await call(b, 'POST', '/v1/checks', till, presentShopping(NEAR_STORE))).json.action).toBe('allow');
 
     // A sale refused on node A, at STORE: node B's next check at the store 2 km away sees it.
-    const first = await call(a, 'POST', '/v1/checks', till, aCheck({ lines: [{ kind: 'gift_card', brand: 'apple', unitAmount: 10000, quantity: 3 }], customer: { ageBand: '70_79' } }));
+    const first = await call(a, 'POST', '/v1/checks', till, appleCards(STORE));
     expect((await call(a, 'POST', `/v1/checks/${first.json.checkId}/answers`, till, { answers: { codesRequested: 'yes' } })).json.action).toBe('refuse');
-    const near = await call(b, 'POST', '/v1/checks', till, presentShopping());
+    const near = await call(b, 'POST', '/v1/checks', till, presentShopping(NEAR_STORE));
     expect(near.json.action).toBe('prompt');
     const record = await call(b, 'GET', `/v1/checks/${near.json.checkId}`, till);
     const alerts = (await call(b, 'GET', '/v1/area-alerts', adminKey)).json.alerts;
