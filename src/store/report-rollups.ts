@@ -133,6 +133,8 @@ function ruleDelta(): string {
 export interface RollupCatchUp {
   /** Checks written since the roll-ups last caught up. */
   pending(): number;
+  /** Whether any check waits: one probe, where pending() counts them all. */
+  anyPending(): boolean;
   /** Brings up to `limit` pending checks into the roll-ups, in one transaction; returns how many. */
   step(limit: number): number;
   /** Brings every pending check in. */
@@ -185,6 +187,7 @@ export function rollupCatchUp(db: Database): RollupCatchUp {
 
   return {
     pending: () => countPending.get()!.n,
+    anyPending: () => anyPending.get() !== undefined,
     step: (limit) => (anyPending.get() ? step(limit) : 0),
     all() {
       while (anyPending.get()) step(10_000);

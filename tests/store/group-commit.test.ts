@@ -75,4 +75,14 @@ describe('background checkpoints', () => {
     await expect.poll(size, { timeout: 5000, interval: 100 }).toBeGreaterThan(before + 500_000);
     await store.close();
   });
+
+  it('leave an idle store alone: no transaction while nothing waits for the report roll-ups', async () => {
+    const path = tempPath();
+    const commits: number[] = [];
+    const store = await openStore(path, { groupCommit: { onCommit: (transactions) => commits.push(transactions) }, background: { onError: (error) => { throw error; } } });
+    // The roll-ups look for work every 25 ms; a look that finds none must not take the writer's turn.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(commits).toEqual([]);
+    await store.close();
+  });
 });

@@ -229,6 +229,7 @@ export async function openPostgresStore(
     }
   };
 
+  const outside = guarded(repositoriesOn(sql as unknown as Queryable, (work) => transactionOn(sql, work), span), failed, gate);
   // Off the till's write path, as on SQLite: triggers only mark checks dirty, and one node at a time
   // moves them into the roll-ups (a report also catches up before it reads).
   let catchingUp = false;
@@ -237,9 +238,16 @@ export async function openPostgresStore(
       ? setInterval(() => {
           if (catchingUp) return;
           catchingUp = true;
-          exclusively('report-rollups', async () => {
-            while ((await transaction((tx) => tx.reports.rollups.step(CATCH_UP_STEP))) === CATCH_UP_STEP);
-          })
+          // With nothing to bring in, one read: not a lock, a transaction and an unlock every time.
+          outside.reports.rollups
+            .anyPending()
+            .then((any) =>
+              any
+                ? exclusively('report-rollups', async () => {
+                    while ((await transaction((tx) => tx.reports.rollups.step(CATCH_UP_STEP))) === CATCH_UP_STEP);
+                  })
+                : undefined,
+            )
             .catch(background.onError)
             .finally(() => (catchingUp = false));
         }, CATCH_UP_EVERY_MS)
@@ -249,7 +257,7 @@ export async function openPostgresStore(
   return {
     kind: 'postgres',
     location: url,
-    ...guarded(repositoriesOn(sql as unknown as Queryable, (work) => transactionOn(sql, work), span), failed, gate),
+    ...outside,
     transaction,
     durable: () => Promise.resolve(),
     // Sent after its change committed: a failure is the database gone (503, like any call then), and

@@ -165,6 +165,9 @@ export function rollupCatchUp(sql: Queryable, atomically: Atomically): Port<Roll
       const [row] = await sql.unsafe<{ n: string }[]>('SELECT count(*) AS n FROM report_dirty');
       return Number(row!.n);
     },
+    async anyPending() {
+      return (await sql.unsafe('SELECT 1 FROM report_dirty LIMIT 1')).length > 0;
+    },
     step: (limit) => atomically((tx) => step(tx, limit, false)),
     async all() {
       for (;;) {
