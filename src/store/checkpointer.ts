@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
@@ -7,28 +6,38 @@ import type { Database } from 'better-sqlite3';
 export const WAL_CHECKPOINT_BYTES = 16 * 1024 * 1024;
 /** How much more a WAL pinned by a reader grows before the writer tries again. */
 const WAL_RETRY_GROWTH = 4 * 1024 * 1024;
-/** What a WAL is cut back to when it starts over after growing (SQLite's journal_size_limit). */
-export const WAL_KEEP_BYTES = 4 * 1024 * 1024;
+/**
+ * What a WAL file is cut back to when it starts over after growing (SQLite's journal_size_limit).
+ * Above WAL_CHECKPOINT_BYTES, so a WAL bounded under steady writes starts over in the file it has:
+ * cutting an 18 MiB file back to 4 MiB held the first commit after each start 4.5 ms. The worker
+ * empties the file once writes pause.
+ */
+export const WAL_KEEP_BYTES = 32 * 1024 * 1024;
 
 // Plain JavaScript, so the worker needs no TypeScript loader: it only opens the file and checkpoints.
-// PASSIVE each tick the WAL has grown, never blocking a writer; once writes pause (the WAL has not
-// grown for quietTicks ticks), TRUNCATE, which empties the WAL file while nobody is writing.
+// PASSIVE each tick after another connection committed (data_version tells), never blocking a
+// writer, then says how long the WAL was; once writes pause (no commit for quietTicks ticks),
+// TRUNCATE, which empties the WAL file while nobody is writing. Not the file's size: a WAL that
+// started over is written again from the start of the same file, so its size says nothing of writes.
 const WORKER = `
-const { statSync } = require('node:fs');
-const { workerData } = require('node:worker_threads');
+const { workerData, parentPort } = require('node:worker_threads');
 const Database = require(workerData.library);
 const db = new Database(workerData.path, { fileMustExist: true });
 db.pragma('busy_timeout = 20');
-const walSize = () => { try { return statSync(workerData.path + '-wal').size; } catch { return 0; } };
-let last = -1;
+const dataVersion = db.prepare('PRAGMA data_version').pluck();
+let seen = dataVersion.get();
 let quiet = 0;
 setInterval(() => {
   try {
-    const size = walSize();
-    quiet = size === last ? quiet + 1 : 0;
-    if (size > 0 && quiet === workerData.quietTicks) db.pragma('wal_checkpoint(TRUNCATE)');
-    else if (quiet === 0) db.pragma('wal_checkpoint(PASSIVE)');
-    last = walSize();
+    const version = dataVersion.get();
+    if (version !== seen) {
+      seen = version;
+      quiet = 0;
+      const [{ log }] = db.pragma('wal_checkpoint(PASSIVE)');
+      parentPort.postMessage(log);
+    } else if (++quiet === workerData.quietTicks) {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    }
   } catch {
     // Busy or briefly locked: the next tick tries again.
   }
@@ -43,14 +52,14 @@ export interface Checkpointer {
  * Copies the WAL back into the database file from a worker thread on its own connection. SQLite
  * otherwise does it on whichever write crosses 1,000 pages, with an fsync, so one till in a few
  * hundred would wait several milliseconds for someone else's bookkeeping. PASSIVE checkpoints never
- * block writers. Every 100 ms while the WAL grows: under writes that never pause it grows by tens of
- * megabytes a second, and what this thread has not copied by the time the WAL reaches
- * WAL_CHECKPOINT_BYTES, `walBound` copies on the writer's thread (at 1 s, that was 4% of its time).
+ * block writers. Every 100 ms while writes come: under writes that never pause the WAL grows by tens
+ * of megabytes a second. After each pass `copied` hears the WAL's length in frames, for `walBound`.
  * TRUNCATE after a second without writes.
  */
-export function startCheckpointer(path: string, intervalMs = 100): Checkpointer {
+export function startCheckpointer(path: string, copied: (frames: number) => void, intervalMs = 100): Checkpointer {
   const library = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER, { eval: true, workerData: { path, library, intervalMs, quietTicks: Math.max(1, Math.round(1000 / intervalMs)) } });
+  worker.on('message', copied);
   worker.unref();
   return {
     stop: async () => {
@@ -59,34 +68,43 @@ export function startCheckpointer(path: string, intervalMs = 100): Checkpointer 
   };
 }
 
+export interface WalBound {
+  /** The checkpointer copied the WAL, which was then `frames` long. */
+  copied(frames: number): void;
+  /** Call between commits: checkpoints here if the WAL has outgrown its bound. */
+  afterCommit(): void;
+}
+
 /**
  * Keeps the WAL bounded under writes that never pause. The worker's PASSIVE checkpoints copy frames
- * while the service keeps appending, so the WAL can never start over and would grow without end;
- * checked at most every 100 ms after a commit, a WAL past WAL_CHECKPOINT_BYTES is checkpointed here,
- * between two commits, where no write can slip in: the frames the worker already copied make it
- * quick, and the next write starts the WAL over from its beginning.
+ * while the service keeps appending, so the WAL can never start over and would grow without end.
+ * Once the worker has copied a WAL past WAL_CHECKPOINT_BYTES, the first commit after it checkpoints
+ * here, between two commits, where no write can slip in: only the frames written since the worker's
+ * pass are left to copy and sync (straight after it, 2-3 ms, against 5-10 ms at any moment), and the
+ * next write starts the WAL over from its beginning.
  */
-export function walBound(db: Database, path: string): () => void {
-  let checkedAt = 0;
+export function walBound(db: Database): WalBound {
+  const frameBytes = (db.pragma('page_size', { simple: true }) as number) + 24;
+  let due = false;
+  let length = 0;
   // A long reader (an export) can pin the WAL so no checkpoint lets it start over: then try again
-  // only once it has grown by another WAL_RETRY_GROWTH, not on every commit.
+  // only once it has grown by another WAL_RETRY_GROWTH, not after every pass.
   let triedAt = 0;
-  return () => {
-    const now = Date.now();
-    if (now - checkedAt < 100) return;
-    checkedAt = now;
-    let size: number;
-    try {
-      size = statSync(`${path}-wal`).size;
-    } catch {
-      return;
-    }
-    if (size <= WAL_CHECKPOINT_BYTES) {
-      triedAt = 0;
-      return;
-    }
-    if (triedAt !== 0 && size < triedAt + WAL_RETRY_GROWTH) return;
-    triedAt = size;
-    db.pragma('wal_checkpoint(PASSIVE)');
+  return {
+    copied(frames) {
+      length = frames * frameBytes;
+      due = true;
+    },
+    afterCommit() {
+      if (!due) return;
+      due = false;
+      if (length <= WAL_CHECKPOINT_BYTES) {
+        triedAt = 0;
+        return;
+      }
+      if (triedAt !== 0 && length < triedAt + WAL_RETRY_GROWTH) return;
+      triedAt = length;
+      db.pragma('wal_checkpoint(PASSIVE)');
+    },
   };
 }

@@ -135,8 +135,8 @@ export function openSqliteStore(
   const inBackground = background && !readonly && path !== ':memory:';
   if (inBackground) db.pragma('wal_autocheckpoint = 0');
   if (!readonly && onDisk) db.pragma(`journal_size_limit = ${WAL_KEEP_BYTES}`);
-  const boundWal = inBackground ? walBound(db, path) : undefined;
-  const checkpointer = inBackground ? startCheckpointer(path) : undefined;
+  const boundWal = inBackground ? walBound(db) : undefined;
+  const checkpointer = inBackground && boundWal ? startCheckpointer(path, (frames) => boundWal.copied(frames)) : undefined;
   const batching = grouped && !readonly;
   const turns = batching
     ? groupCommit(db, {
@@ -146,7 +146,7 @@ export function openSqliteStore(
           if (!storageFailedInBatch) health.succeeded();
           storageFailedInBatch = false;
           stats.onCommit?.(transactions);
-          boundWal?.();
+          boundWal?.afterCommit();
         },
       })
     : eachCommits(db);
@@ -210,7 +210,7 @@ export function openSqliteStore(
     }
     if (!batching) {
       health.succeeded();
-      boundWal?.();
+      boundWal?.afterCommit();
     }
     return result;
   };
@@ -285,11 +285,12 @@ export function openSqliteStore(
           return { ok: false as const, reason: health.reason ?? String(error) };
         }
       }),
-    close: () =>
-      turns.read(() => {
-        clearInterval(catchingUp);
+    close: async () => {
+      clearInterval(catchingUp);
+      // First, so the last checkpoint below is not refused as busy by a pass of the worker's.
+      await checkpointer?.stop();
+      return turns.read(() => {
         turns.flush();
-        void checkpointer?.stop();
         // A clean stop leaves an empty WAL, whatever other connections (a worker's) are still open.
         if (!readonly && onDisk) {
           try {
@@ -300,7 +301,8 @@ export function openSqliteStore(
         }
         db.close();
         unlock?.();
-      }),
+      });
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -74,6 +74,28 @@ describe('background checkpoints', () => {
     expect(size()).toBe(before);
     await expect.poll(size, { timeout: 5000, interval: 100 }).toBeGreaterThan(before + 500_000);
     await store.close();
+  });
+
+  it('keep the WAL bounded under writes that never pause, though the worker alone never lets it start over', async () => {
+    const path = tempPath();
+    const store = await openStore(path, { groupCommit: true, background: { onError: (error) => { throw error; } } });
+    const wal = () => statSync(`${path}-wal`).size;
+    let largest = 0;
+    // 96 MiB in 1 MiB transactions, a commit each turn of the event loop: the writer never pauses long
+    // enough for the worker's copy to catch up with it, so only the writer's own checkpoint starts it over.
+    for (let batch = 0; batch < 96; batch++) {
+      await store.transaction(async (tx) => {
+        for (let n = 0; n < 16; n++) await tx.audit.append({ at: n, actor: 'test', action: 'test.bulk', subject: `${batch}:${n}:${'x'.repeat(65_536)}`, detail: {} });
+      });
+      await store.durable();
+      largest = Math.max(largest, wal());
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    // Bound 16 MiB, and the file kept at up to 32 MiB when the WAL starts over: never 96.
+    expect(largest).toBeLessThan(48 * 1024 * 1024);
+    await store.close();
+    // A clean stop leaves no WAL behind.
+    expect(existsSync(`${path}-wal`) ? wal() : 0).toBe(0);
   });
 
   it('leave an idle store alone: no transaction while nothing waits for the report roll-ups', async () => {
