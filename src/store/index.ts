@@ -138,6 +138,13 @@ export function openSqliteStore(
   const boundWal = inBackground ? walBound(db) : undefined;
   const checkpointer = inBackground && boundWal ? startCheckpointer(path, (frames) => boundWal.copied(frames)) : undefined;
   const batching = grouped && !readonly;
+  // Savepoint journals and temporary tables (the roll-ups' batches) in memory, not in files. Each
+  // request's savepoint inside a group commit journals the pages it changes; once one savepoint's
+  // journal passed 64 KiB (a roll-up step's does), SQLite spilled it to a file in the temporary
+  // directory for the rest of the batch, two writes a page: more writes than the WAL got, and the
+  // check path depending on the temporary directory's space. The largest savepoint here is a report's
+  // catch-up of 10,000 checks, a few megabytes.
+  if (batching) db.pragma('temp_store = MEMORY');
   const turns = batching
     ? groupCommit(db, {
         onCommit: (transactions) => {
