@@ -160,19 +160,17 @@ const BUSY_RETRY_MS = 5;
 
 /** The catch-up of SQLite's store/report-rollups.ts on PostgreSQL: the same calls, the same counts. */
 export function rollupCatchUp(sql: Queryable, atomically: Atomically): Port<RollupCatchUp> {
+  const anyPending = async () => (await sql.unsafe('SELECT 1 FROM report_dirty LIMIT 1')).length > 0;
   return {
     async pending() {
       const [row] = await sql.unsafe<{ n: string }[]>('SELECT count(*) AS n FROM report_dirty');
       return Number(row!.n);
     },
-    async anyPending() {
-      return (await sql.unsafe('SELECT 1 FROM report_dirty LIMIT 1')).length > 0;
-    },
+    anyPending,
     step: (limit) => atomically((tx) => step(tx, limit, false)),
     async all() {
       for (;;) {
-        const [any] = await sql.unsafe('SELECT 1 FROM report_dirty LIMIT 1');
-        if (!any) return;
+        if (!(await anyPending())) return;
         // Nothing taken: every pending check is being written this moment, and is counted once that commits.
         if ((await atomically((tx) => step(tx, 10_000, true))) === 0) await sleep(BUSY_RETRY_MS);
       }
