@@ -75,8 +75,11 @@ describe.skipIf(!postgresBinaries)('two nodes whose PostgreSQL server restarts u
         await new Promise((resolve) => setTimeout(resolve, STEADY_MS));
         await harness.server().halt();
         await harness.server().resume();
+        // Readiness too: stopping when only the checks are back could end the run with a node's last
+        // readiness probe still a 503, an outage the run never saw end.
         for (const node of [a, b]) {
           await expect.poll(() => seen.get(`${node} checks`)!.at(-1)?.status, RECOVERY).toBe(201);
+          await expect.poll(() => seen.get(`${node} healthz`)!.at(-1)?.status, RECOVERY).toBe(200);
         }
       }
     } finally {
