@@ -1,3 +1,4 @@
+import type { HttpBindings } from '@hono/node-server';
 import type { Principal } from '../access/api-keys.js';
 import type { Services } from '../services.js';
 import type { FailedKeys } from './failed-keys.js';
@@ -9,6 +10,8 @@ export interface Edge {
 }
 
 export interface AppEnv {
+  /** What @hono/node-server hands each request; nothing under `app.request()` or another runtime. */
+  Bindings: Partial<HttpBindings> | undefined;
   Variables: {
     requestId: string;
     services: Services;

@@ -20,7 +20,7 @@ export type ToWorker = { job: Job; port: MessagePort };
 
 /** From a worker to the service, on the job's own port. */
 export type FromJob =
-  | { kind: 'chunk'; bytes: Uint8Array }
+  | { kind: 'chunk'; text: string }
   | { kind: 'done'; value?: unknown }
   | { kind: 'failed'; error: SerializedError | { unavailable: string } | { message: string } };
 

@@ -49,9 +49,11 @@ const failure = (error: unknown): FromJob => ({
         : { message: error instanceof Error ? (error.stack ?? error.message) : String(error) },
 });
 
-/** Streams: one chunk per pull, so a slow reader holds nothing but an open statement. */
+/**
+ * Streams: one chunk per pull, so a slow reader holds nothing but an open statement. As text, not
+ * encoded bytes: see WorkerPool.stream.
+ */
 function stream(port: MessagePort, chunks: AsyncGenerator<string>): void {
-  const encoder = new TextEncoder();
   // The service closes its end when the download is cancelled (or the client went away): the rows'
   // iterator is ended, which closes its connection.
   port.once('close', () => void chunks.return(undefined));
@@ -64,8 +66,7 @@ function stream(port: MessagePort, chunks: AsyncGenerator<string>): void {
         port.close();
         return;
       }
-      const bytes = encoder.encode(next.value);
-      port.postMessage({ kind: 'chunk', bytes } satisfies FromJob, [bytes.buffer]);
+      port.postMessage({ kind: 'chunk', text: next.value } satisfies FromJob);
     } catch (error) {
       port.postMessage(failure(error));
       port.close();

@@ -29,6 +29,8 @@ function runQueueWaitMicros(pid: number): number | undefined {
 interface LoopDelay {
   maxMs: number;
   p99Ms: number;
+  /** Full collections of the event loop's heap: how many, and their pauses (incremental steps included). */
+  fullGcs: { count: number; ms: number; longestMs: number };
 }
 const DAY_MS = 86_400_000;
 const MiB = 1024 * 1024;
@@ -91,7 +93,7 @@ export const heavyWorkSection: Section = {
 
       const idle = await tillLoad();
       const loopAndCpu = (run: { loop: LoopDelay; cpu: { all: number; eventLoop: number; waiting?: number } }) =>
-        `event loop p99 ${run.loop.p99Ms.toFixed(1)} ms, longest ${run.loop.maxMs.toFixed(1)} ms; CPU (% of a core) ${(run.cpu.eventLoop * 100).toFixed(0)}% its thread, ${(run.cpu.all * 100).toFixed(0)}% the server` +
+        `event loop p99 ${run.loop.p99Ms.toFixed(1)} ms, longest ${run.loop.maxMs.toFixed(1)} ms; ${run.loop.fullGcs.count} full GCs of its heap (${run.loop.fullGcs.ms.toFixed(0)} ms of pauses, longest ${run.loop.fullGcs.longestMs.toFixed(1)} ms); CPU (% of a core) ${(run.cpu.eventLoop * 100).toFixed(0)}% its thread, ${(run.cpu.all * 100).toFixed(0)}% the server` +
         (run.cpu.waiting === undefined ? '' : `; its thread ready but waiting for a core ${(run.cpu.waiting * 100).toFixed(0)}% of the time`);
       log(`  idle: till p99 ≤ ${idle.p99} ms in the service; ${loopAndCpu(idle)}`);
 

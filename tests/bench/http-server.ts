@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, type NodeGCPerformanceDetail, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { loadConfig } from '../../src/config.js';
@@ -38,11 +38,24 @@ server.get('/bench/cpu', (c) => {
 });
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
 loopDelay.enable();
+// Beside the delays, the full collections of this thread's heap (mark-compact, with the incremental
+// marking steps before each): the one kind of garbage collection long enough to show in a till's p99.
+const fullGcs = { count: 0, ms: 0, longestMs: 0 };
+new PerformanceObserver((entries) => {
+  for (const entry of entries.getEntries()) {
+    const { kind } = (entry as PerformanceEntry & { detail: NodeGCPerformanceDetail }).detail;
+    if (kind !== constants.NODE_PERFORMANCE_GC_MAJOR && kind !== constants.NODE_PERFORMANCE_GC_INCREMENTAL) continue;
+    if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) fullGcs.count += 1;
+    fullGcs.ms += entry.duration;
+    fullGcs.longestMs = Math.max(fullGcs.longestMs, entry.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
 server.post('/bench/loop-delay/reset', (c) => {
   loopDelay.reset();
+  Object.assign(fullGcs, { count: 0, ms: 0, longestMs: 0 });
   return c.json({});
 });
-server.get('/bench/loop-delay', (c) => c.json({ maxMs: loopDelay.max / 1e6, p99Ms: loopDelay.percentile(99) / 1e6 }));
+server.get('/bench/loop-delay', (c) => c.json({ maxMs: loopDelay.max / 1e6, p99Ms: loopDelay.percentile(99) / 1e6, fullGcs }));
 server.route('/', createApp(services));
 
 serve({ fetch: server.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {

@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { knownData, PERIOD, STORE_A, STORE_B } from './known-data.js';
+import { aCheck, testApp } from '../helpers/app.js';
+import { startService } from '../helpers/service-process.js';
+import { knownData, NOW, PERIOD, STORE_A, STORE_B } from './known-data.js';
 
 type Row = Record<string, string>;
 const rowsOf = (text: string): Row[] => parse(text, { columns: true, record_delimiter: '\r\n', strict: true } as never) as Row[];
@@ -90,6 +93,33 @@ describe('GET /v1/reports/checks.csv', () => {
       `'＝1+1`,
     ]);
     expect(rows.every((r) => r.store_id === STORE_B)).toBe(true);
+  });
+
+  // The service hands @hono/node-server the export as text, and app.request() as bytes (see
+  // http/text-stream.ts): both must be the same download, byte for byte, across chunks and scripts.
+  it('is the same bytes from a running service as from the app, over many chunks and in any script', async () => {
+    const idSecret = `csv-secret-${randomBytes(16).toString('hex')}`;
+    const { call, makeKey, databasePath, services } = await testApp({ clock: () => NOW, timeZone: 'UTC', idSecret });
+    const till = await makeKey('till', [STORE_A]);
+    const analyst = await makeKey('analyst');
+    const references = ['Réf. 2017/ÉTÉ', 'Ω-42 “quoted”', '警察 1234', 'emoji 🚓 in it', '＝1+1'];
+    // 250 checks: three chunks of 100 rows and a part one.
+    for (let index = 0; index < 250; index++) {
+      const created = await call('POST', '/v1/checks', { key: till, body: aCheck({ storeId: STORE_A, transactionId: `T04-many-${index}`, occurredAt: new Date(NOW - index * 60_000).toISOString() }) });
+      await call('POST', `/v1/checks/${created.json.checkId}/outcome`, { key: till, body: { outcome: 'refused', policeReference: references[index % references.length] } });
+    }
+    const fromApp = await call('GET', `/v1/reports/checks.csv?${PERIOD}`, { key: analyst });
+    expect(fromApp.status).toBe(200);
+    expect(rowsOf(fromApp.text)).toHaveLength(250);
+    expect(fromApp.text).toContain('emoji 🚓 in it');
+    // One process at a time has the file.
+    await services.close();
+
+    const service = startService({ VOUCHSAFE_DB: databasePath, VOUCHSAFE_ID_SECRET: idSecret, VOUCHSAFE_TIMEZONE: 'UTC', VOUCHSAFE_ADMIN_KEY: `csv-admin-${randomBytes(16).toString('hex')}` });
+    const fromService = await fetch(new URL(`/v1/reports/checks.csv?${PERIOD}`, await service.listening), { headers: { authorization: `Bearer ${analyst}` } });
+    expect(fromService.status).toBe(200);
+    expect(fromService.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
+    expect(Buffer.from(await fromService.arrayBuffer()).equals(Buffer.from(fromApp.text, 'utf8'))).toBe(true);
   });
 
   it('answers an empty period with the header alone', async () => {

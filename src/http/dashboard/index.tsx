@@ -5,9 +5,9 @@ import { csrf } from 'hono/csrf';
 import { CaseId } from '../../contract/cases.js';
 import { ChecksExportQuery } from '../../contract/reports.js';
 import { EVIDENCE_CSP, evidencePage } from '../routes/cases/evidence-page.js';
+import { checksCsv } from '../routes/reports/checks-csv.js';
 import { minorUnitsPerMajor } from '../../engine/index.js';
 import { DomainError } from '../../errors.js';
-import { csvHeaders } from '../../reports/checks-csv.js';
 import { type Period, resolvePeriod } from '../../reports/period.js';
 import { storeScope } from '../../access/store-scope.js';
 import { buildHoldsReport } from '../../reports/holds.js';
@@ -171,13 +171,8 @@ export function registerDashboard(app: OpenAPIHono<AppEnv>) {
   });
 
   app.get('/dashboard/checks.csv', requireSession(), async (c) => {
-    const { store, logger, workers } = c.get('services');
     const { period, storeIds, error } = select(c);
     if (error) throw new DomainError('validation_failed', error);
-    const filter = { fromDay: period.fromDay, toDay: period.toDay, storeIds };
-    const body = await workers.stream({ kind: 'checks-csv', databasePath: store.location, filter }, (failure) =>
-      logger.error('checks export failed', { requestId: c.get('requestId'), error: failure.message }),
-    );
-    return c.body(body, 200, csvHeaders(period));
+    return checksCsv(c, period, storeIds);
   });
 }

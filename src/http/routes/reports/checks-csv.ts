@@ -1,10 +1,12 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { ChecksExportQuery } from '../../../contract/reports.js';
 import { CSV_COLUMNS, csvHeaders } from '../../../reports/checks-csv.js';
-import { resolvePeriod } from '../../../reports/period.js';
+import { type Period, resolvePeriod } from '../../../reports/period.js';
 import { storeScope } from '../../../access/store-scope.js';
 import type { AppEnv } from '../../env.js';
 import { requireKey } from '../../middleware/auth.js';
+import { textStream } from '../../text-stream.js';
 import { commonErrors, header, queryErrors } from '../responses.js';
 
 const route = createRoute({
@@ -38,14 +40,19 @@ const route = createRoute({
 export function registerChecksExport(api: OpenAPIHono<AppEnv>) {
   api.openapi(route, async (c) => {
     const query = c.req.valid('query');
-    const { store, clock, timeZone, logger, workers } = c.get('services');
+    const { clock, timeZone } = c.get('services');
     const period = resolvePeriod(query, clock(), timeZone);
     const storeIds = storeScope(c.get('principal'), query.storeId);
-    const requestId = c.get('requestId');
-    const filter = { fromDay: period.fromDay, toDay: period.toDay, storeIds };
-    const body = await workers.stream({ kind: 'checks-csv', databasePath: store.location, filter }, (error) =>
-      logger.error('checks export failed', { requestId, error: error.message }),
-    );
-    return c.body(body, 200, csvHeaders(period));
+    return checksCsv(c, period, storeIds);
   });
+}
+
+/** The checks of a period as a CSV download, made in a worker: this route's answer, and the dashboard's. */
+export async function checksCsv(c: Context<AppEnv>, period: Period, storeIds: string[] | null): Promise<Response> {
+  const { store, logger, workers } = c.get('services');
+  const filter = { fromDay: period.fromDay, toDay: period.toDay, storeIds };
+  const text = await workers.stream({ kind: 'checks-csv', databasePath: store.location, filter }, (error) =>
+    logger.error('checks export failed', { requestId: c.get('requestId'), error: error.message }),
+  );
+  return c.body(textStream(c, text), 200, csvHeaders(period));
 }
