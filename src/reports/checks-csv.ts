@@ -49,8 +49,12 @@ const CSV_OPTIONS = {
   cast: { boolean: (value: boolean) => (value ? 'true' : 'false') },
 } as const;
 
-/** Rows per chunk: about 30 KB of CSV, so a pull is a few milliseconds of work. */
-const ROWS_PER_CHUNK = 100;
+/**
+ * Rows per chunk: about 110 KB of CSV. Each chunk costs the event loop's thread a message, a stream
+ * read and a socket write whatever its size, so few large ones: three exports in 100-row chunks took
+ * 14-16% of a core of that thread, against 10-12% in 500-row ones.
+ */
+const ROWS_PER_CHUNK = 500;
 
 /**
  * The rows as RFC 4180 CSV (CRLF, quoted where needed), header first, a chunk at a time as the reader
