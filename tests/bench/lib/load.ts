@@ -68,7 +68,9 @@ const TIMEOUT_MS = 10_000;
  * holds the connections back shows in every request it delays (no coordinated omission).
  */
 async function paced(options: LoadOptions, rate: number): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  // First in, first out: Node's default (last in, first out) leaves some sockets idle past the
+  // server's keep-alive timeout, and one reused just as the server closes it fails the request.
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections, scheduling: 'fifo' });
   const target = new URL(options.path, options.url);
   const latencies: number[] = [];
   let errors = 0;
