@@ -136,7 +136,7 @@ export function openSqliteStore(
   if (inBackground) db.pragma('wal_autocheckpoint = 0');
   if (!readonly && onDisk) db.pragma(`journal_size_limit = ${WAL_KEEP_BYTES}`);
   const boundWal = inBackground ? walBound(db) : undefined;
-  const checkpointer = inBackground && boundWal ? startCheckpointer(path, (frames) => boundWal.copied(frames)) : undefined;
+  const checkpointer = boundWal ? startCheckpointer(path, (frames) => boundWal.copied(frames)) : undefined;
   const batching = grouped && !readonly;
   // Savepoint journals and temporary tables (the roll-ups' batches) in memory, not in files. Each
   // request's savepoint inside a group commit journals the pages it changes; once one savepoint's
