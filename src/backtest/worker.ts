@@ -1,4 +1,3 @@
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { compileRuleSet } from '../engine/index.js';
 import { openStore } from '../store/index.js';
@@ -6,15 +5,8 @@ import { backtest } from './backtest.js';
 import type { BacktestJob, WorkerMessage } from './run.js';
 
 // Runs one back-test on its own read-only connection, so a year of checks never blocks the event
-// loop that answers tills.
+// loop that answers tills; below it in priority (worker-entry.mjs).
 const job = workerData as BacktestJob;
-// Below the thread that answers tills (on Linux a thread's nice value is its own), at the lowest
-// priority there is, as exports run (src/workers/worker.ts).
-try {
-  setPriority(19);
-} catch {
-  // Not permitted here: it runs at the same priority.
-}
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
 const store = await openStore(job.databasePath, { readonly: true });
 try {

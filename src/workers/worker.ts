@@ -1,4 +1,3 @@
-import { setPriority } from 'node:os';
 import { type MessagePort, parentPort } from 'node:worker_threads';
 import { DomainError } from '../errors.js';
 import { csvChunks } from '../reports/checks-csv.js';
@@ -7,16 +6,6 @@ import type { ReadOffThread } from '../rule-sets/compiler.js';
 import { validateRuleSet } from '../rule-sets/lifecycle.js';
 import { openStore, type Store, StorageUnavailable } from '../store/index.js';
 import type { FromJob, Job, ToWorker } from './jobs.js';
-
-// Below the service's own thread: on Linux a thread's nice value is its own, so tills keep the CPU
-// they need while an export or a compilation runs beside them. The lowest there is: to the kernel a
-// thread at nice 10 weighs 110 against the event loop's 1,024, so three exports and a back-test
-// weighed 440, nearly half of it; at 19 each weighs 15, and they live on the CPU the tills leave.
-try {
-  setPriority(19);
-} catch {
-  // Not permitted here: the work still runs, at the same priority.
-}
 
 /** Read-only connections kept open between jobs, the most recently used few. */
 const MOST_STORES = 4;
