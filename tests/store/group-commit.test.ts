@@ -76,6 +76,26 @@ describe('background checkpoints', () => {
     await store.close();
   });
 
+  it('let a short WAL grow while writes trickle in, so that it starts over once per few MiB, not after every pass', async () => {
+    const path = tempPath();
+    const store = await openStore(path, { groupCommit: true, background: { onError: (error) => { throw error; } } });
+    const size = () => statSync(path).size;
+    const before = size();
+    const trickle = async (bytes: number) => {
+      await store.transaction((tx) => tx.audit.append({ at: 0, actor: 'test', action: 'test.trickle', subject: 'x'.repeat(bytes), detail: {} }));
+      await store.durable();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    // A commit every 20 ms for six of the worker's ticks, never a pause: each pass would let the next
+    // write start the WAL over, syncing its header on this thread. A short WAL is left alone.
+    for (let n = 0; n < 30; n++) await trickle(4096);
+    expect(size()).toBe(before);
+    // Past WAL_PASS_BYTES (4 MiB), still trickling: copied without waiting for writes to pause.
+    for (let n = 0; n < 48 && size() === before; n++) await trickle(256 * 1024);
+    expect(size()).toBeGreaterThan(before);
+    await store.close();
+  });
+
   it('keep the WAL bounded under writes that never pause, though the worker alone never lets it start over', async () => {
     const path = tempPath();
     const store = await openStore(path, { groupCommit: true, background: { onError: (error) => { throw error; } } });
