@@ -1,4 +1,4 @@
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
@@ -87,8 +87,9 @@ export interface Checkpointer {
 export function startCheckpointer(path: string, copied: (frames: number) => void, intervalMs = 100): Checkpointer {
   const library = createRequire(import.meta.url).resolve('better-sqlite3');
   // Opened here, not in the worker: a thread's descriptors outlive it, and terminate() gives it no
-  // chance to close them.
-  const shm = openSync(`${path}-shm`, 'r');
+  // chance to close them. Beside the real file: SQLite follows a symbolic link to the database and
+  // keeps its -wal and -shm there.
+  const shm = openSync(`${realpathSync(path)}-shm`, 'r');
   const worker = new Worker(WORKER, { eval: true, workerData: { path, library, shm, passBytes: WAL_PASS_BYTES, intervalMs, quietTicks: Math.max(1, Math.round(1000 / intervalMs)) } });
   worker.on('message', copied);
   worker.unref();

@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { openStore, type Store } from '../../src/store/index.js';
@@ -72,6 +72,22 @@ describe('background checkpoints', () => {
     });
     // The writer never checkpoints itself (that is the point), so the file grows only when the worker runs.
     expect(size()).toBe(before);
+    await expect.poll(size, { timeout: 5000, interval: 100 }).toBeGreaterThan(before + 500_000);
+    await store.close();
+  });
+
+  it('copy the WAL of a database reached through a symbolic link, whose WAL SQLite keeps beside the real file', async () => {
+    const real = tempPath();
+    const first = await openStore(real);
+    await first.close();
+    const link = join(dirname(real), 'linked.db');
+    symlinkSync(real, link);
+    const store = await openStore(link, { background: { onError: (error) => { throw error; } } });
+    const size = () => statSync(real).size;
+    const before = size();
+    await store.transaction(async (tx) => {
+      for (let n = 0; n < 3000; n++) await tx.audit.append({ at: n, actor: 'test', action: 'test.bulk', subject: 'x'.repeat(200), detail: { n } });
+    });
     await expect.poll(size, { timeout: 5000, interval: 100 }).toBeGreaterThan(before + 500_000);
     await store.close();
   });
