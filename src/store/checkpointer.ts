@@ -34,7 +34,8 @@ export const WAL_PASS_BYTES = 4 * 1024 * 1024;
 // The WAL's length comes from the wal-index header SQLite keeps in the -shm file
 // (https://sqlite.org/walformat.html#the_wal_index_file_format): mxFrame, the last frame, at byte 16
 // of each of the header's two 48-byte copies, in the machine's byte order. SQLite writes one copy and
-// then the other; a read that sees them differ came between, and the tick passes as if it were long.
+// then the other; a read that sees them differ came between, and the tick passes as if it were long,
+// as it does if the file cannot be read: never copying would leave the WAL to grow without bound.
 // Not the WAL file's size: a WAL that started over is written again from the start of the same file.
 const WORKER = `
 const { workerData, parentPort } = require('node:worker_threads');
@@ -48,7 +49,11 @@ let seen = dataVersion.get();
 const passFrames = Math.ceil(workerData.passBytes / (db.pragma('page_size', { simple: true }) + 24));
 const header = Buffer.alloc(96);
 const long = () => {
-  readSync(workerData.shm, header, 0, 96, 0);
+  try {
+    readSync(workerData.shm, header, 0, 96, 0);
+  } catch {
+    return true;
+  }
   if (!header.subarray(0, 48).equals(header.subarray(48, 96))) return true;
   return (endianness() === 'LE' ? header.readUInt32LE(16) : header.readUInt32BE(16)) >= passFrames;
 };
