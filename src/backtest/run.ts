@@ -15,7 +15,6 @@ export interface BacktestJob {
 }
 
 export type WorkerMessage =
-  | { kind: 'progress'; done: number }
   | { kind: 'done'; report: BacktestReport }
   | { kind: 'failed'; message: string };
 

@@ -10,10 +10,9 @@ const job = workerData as BacktestJob;
 const post = (message: WorkerMessage) => parentPort!.postMessage(message);
 const store = await openStore(job.databasePath, { readonly: true });
 try {
-  const report = await backtest(store.replay.checks(job.period), compileRuleSet(job.baseline), compileRuleSet(job.candidate), {
-    ...job.options,
-    onProgress: (done) => post({ kind: 'progress', done }),
-  });
+  // No progress messages: nothing reads them, and each message from a thread this far below the tills
+  // can hold the tills' thread on its port's lock (WorkerPool.stream says how).
+  const report = await backtest(store.replay.checks(job.period), compileRuleSet(job.baseline), compileRuleSet(job.candidate), job.options);
   post({ kind: 'done', report });
 } catch (error) {
   post({ kind: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });

@@ -22,6 +22,12 @@ export interface WorkerPool {
    * encoded here, and V8 answers every few megabytes of those with a full mark-compact of this
    * thread's heap. Three exports made one every half second, each holding tills' checks for 5 to
    * 40 ms. Encode only where a consumer needs bytes (see http/text-stream.ts).
+   *
+   * Every message from a worker can also hold this thread. Node wakes the receiving thread while the
+   * sender still holds the port's lock (MessagePortData::AddToIncomingQueue); a worker at nice 19
+   * that loses its core at that wake keeps this thread waiting on the lock until it runs again. A
+   * trace while three exports and a back-test ran found it blocked there 190 times in 10 s, up to
+   * 41 ms. So a job sends no more messages than its output needs.
    */
   stream(job: Job, onError: (error: Error) => void): Promise<ReadableStream<string>>;
   /**
