@@ -1,5 +1,5 @@
 import { type Clock, sleep } from './clock.js';
-import { ApiError, CorsError, isRetryable } from './errors.js';
+import { ApiError, CorsError, isRetryable, TimeoutError } from './errors.js';
 
 export interface Backoff {
   /** The first wait; each later one doubles, up to `maxMs`. */
@@ -29,16 +29,27 @@ export function retryDelay(attempt: number, backoff: Backoff, error: unknown): n
  * Runs `attempt` until it succeeds, fails for good, or the deadline (on `clock`) would pass. Each
  * attempt is given the time left. The deadline wins: when the next wait would end past it, the last
  * error is thrown at once rather than waited out.
+ *
+ * A retry that runs out of time with less than a quarter of the budget left throws the error before
+ * it, not its own TimeoutError: the last retry starts with whatever the waits left, often a few
+ * milliseconds, so a service that refused every connection would otherwise be reported as slow
+ * about as often as the slice was shorter than a refusal takes. A retry given most of the budget
+ * that gets no answer is a timeout, and says so.
  */
 export async function retryUntil<T>(clock: Clock, deadline: number, attempt: (timeoutMs: number) => Promise<T>): Promise<T> {
+  const budget = deadline - clock.now();
+  let before: unknown;
   for (let tries = 0; ; tries++) {
+    const given = deadline - clock.now();
     try {
-      return await attempt(deadline - clock.now());
+      return await attempt(given);
     } catch (error) {
+      if (error instanceof TimeoutError && tries > 0 && given < budget / 4) throw before;
       // A blocked origin stays blocked for the rest of the budget: decide offline now.
       if (!isRetryable(error) || error instanceof CorsError) throw error;
       const wait = retryDelay(tries, REQUEST_BACKOFF, error);
       if (clock.now() + wait >= deadline) throw error;
+      before = error;
       await sleep(clock, wait);
     }
   }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { BadRequestError, ConnectionError, RateLimitError } from '../../sdk/src/index.js';
+import { BadRequestError, ConnectionError, RateLimitError, TimeoutError } from '../../sdk/src/index.js';
+import { sleep } from '../../sdk/src/clock.js';
 import { backoffDelay, OUTBOX_BACKOFF, REQUEST_BACKOFF, retryUntil } from '../../sdk/src/retry.js';
 import { parseRetryAfter } from '../../sdk/src/retry-after.js';
 import { VirtualClock } from './helpers/clock.js';
@@ -76,6 +77,48 @@ describe('retryUntil, on a virtual clock', () => {
     expect(attempts.map((attempt) => attempt.timeoutMs)).toEqual([275, 262.5, 237.5, 187.5, 137.5, 87.5, 37.5]);
     expect(error).toMatchObject({ message: 'refused 7' });
     expect(endedAt).toBe(237.5);
+  });
+
+  it('reports the refusals, not the timeout, when the budget runs out in a last retry given a sliver of it', async () => {
+    const jitter = vi.spyOn(Math, 'random').mockReturnValue(0);
+    onTestFinished(() => jitter.mockRestore());
+    const clock = new VirtualClock();
+    const given: number[] = [];
+    // Refused at once until the seventh attempt, which starts with 37.5 ms of 275 left and, as a
+    // refusal can on a loaded machine, takes longer than that: its own timeout fires at the deadline.
+    const error = await clock
+      .run(
+        retryUntil(clock, 275, async (timeoutMs) => {
+          given.push(timeoutMs);
+          if (given.length < 7) throw new ConnectionError(`refused ${given.length}`);
+          await sleep(clock, timeoutMs);
+          throw new TimeoutError(`No answer within ${timeoutMs} ms`);
+        }),
+      )
+      .catch((thrown: unknown) => thrown);
+    expect(given).toEqual([275, 262.5, 237.5, 187.5, 137.5, 87.5, 37.5]);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error).not.toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ message: 'refused 6' });
+  });
+
+  it('reports a timeout when a retry given most of the budget gets no answer', async () => {
+    const clock = new VirtualClock();
+    const given: number[] = [];
+    // Refused once, then the service takes the connection and never answers.
+    const error = await clock
+      .run(
+        retryUntil(clock, 275, async (timeoutMs) => {
+          given.push(timeoutMs);
+          if (given.length === 1) throw new ConnectionError('refused');
+          await sleep(clock, timeoutMs);
+          throw new TimeoutError(`No answer within ${timeoutMs} ms`);
+        }),
+      )
+      .catch((thrown: unknown) => thrown);
+    expect(given).toHaveLength(2);
+    expect(given[1]).toBeGreaterThan(275 / 4);
+    expect(error).toBeInstanceOf(TimeoutError);
   });
 
   it('never retries a refusal that will not pass', async () => {
