@@ -53,8 +53,12 @@ describe('backoff', () => {
 });
 
 describe('retryUntil, on a virtual clock', () => {
-  /** Runs `retryUntil` with the jitter pinned at its shortest waits, each attempt failing with what `fail` gives. */
-  async function retried(deadline: number, fail: (attempt: number) => Error) {
+  /**
+   * Runs `retryUntil` with the jitter pinned at its shortest waits, each attempt failing with what
+   * `fail` gives: an error at once, or 'no answer', which takes the attempt's whole time and then
+   * times out, as the transport does.
+   */
+  async function retried(deadline: number, fail: (attempt: number) => Error | 'no answer') {
     const jitter = vi.spyOn(Math, 'random').mockReturnValue(0);
     onTestFinished(() => jitter.mockRestore());
     const clock = new VirtualClock();
@@ -63,7 +67,10 @@ describe('retryUntil, on a virtual clock', () => {
       .run(
         retryUntil(clock, deadline, async (timeoutMs) => {
           attempts.push({ at: clock.now(), timeoutMs });
-          throw fail(attempts.length);
+          const failure = fail(attempts.length);
+          if (failure !== 'no answer') throw failure;
+          await sleep(clock, timeoutMs);
+          throw new TimeoutError(`No answer within ${timeoutMs} ms`);
         }),
       )
       .catch((thrown: unknown) => thrown);
@@ -80,44 +87,20 @@ describe('retryUntil, on a virtual clock', () => {
   });
 
   it('reports the refusals, not the timeout, when the budget runs out in a last retry given a sliver of it', async () => {
-    const jitter = vi.spyOn(Math, 'random').mockReturnValue(0);
-    onTestFinished(() => jitter.mockRestore());
-    const clock = new VirtualClock();
-    const given: number[] = [];
     // Refused at once until the seventh attempt, which starts with 37.5 ms of 275 left and, as a
     // refusal can on a loaded machine, takes longer than that: its own timeout fires at the deadline.
-    const error = await clock
-      .run(
-        retryUntil(clock, 275, async (timeoutMs) => {
-          given.push(timeoutMs);
-          if (given.length < 7) throw new ConnectionError(`refused ${given.length}`);
-          await sleep(clock, timeoutMs);
-          throw new TimeoutError(`No answer within ${timeoutMs} ms`);
-        }),
-      )
-      .catch((thrown: unknown) => thrown);
-    expect(given).toEqual([275, 262.5, 237.5, 187.5, 137.5, 87.5, 37.5]);
+    const { attempts, error } = await retried(275, (attempt) => (attempt < 7 ? new ConnectionError(`refused ${attempt}`) : 'no answer'));
+    expect(attempts.map((attempt) => attempt.timeoutMs)).toEqual([275, 262.5, 237.5, 187.5, 137.5, 87.5, 37.5]);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).not.toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ message: 'refused 6' });
   });
 
   it('reports a timeout when a retry given most of the budget gets no answer', async () => {
-    const clock = new VirtualClock();
-    const given: number[] = [];
     // Refused once, then the service takes the connection and never answers.
-    const error = await clock
-      .run(
-        retryUntil(clock, 275, async (timeoutMs) => {
-          given.push(timeoutMs);
-          if (given.length === 1) throw new ConnectionError('refused');
-          await sleep(clock, timeoutMs);
-          throw new TimeoutError(`No answer within ${timeoutMs} ms`);
-        }),
-      )
-      .catch((thrown: unknown) => thrown);
-    expect(given).toHaveLength(2);
-    expect(given[1]).toBeGreaterThan(275 / 4);
+    const { attempts, error } = await retried(275, (attempt) => (attempt === 1 ? new ConnectionError('refused') : 'no answer'));
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]!.timeoutMs).toBeGreaterThan(275 / 4);
     expect(error).toBeInstanceOf(TimeoutError);
   });
 
